@@ -1,0 +1,5 @@
+//! `miglab`: the command line for instructors and scripts.
+
+fn main() {
+    println!("miglab");
+}

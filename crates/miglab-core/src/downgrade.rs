@@ -1,0 +1,1 @@
+//! Downgrade analysis: does `downgrade()` undo `upgrade()` exactly, in reverse order?

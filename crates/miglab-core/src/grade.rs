@@ -1,0 +1,1 @@
+//! Grading: schema predictions, values, multiple choice, orderings and confidence calibration.

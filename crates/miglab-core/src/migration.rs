@@ -1,0 +1,55 @@
+//! The migration model shared by every front end (Alembic files, plain SQL pairs, a learner's editor).
+
+use crate::diagnostic::Span;
+use serde::{Deserialize, Serialize};
+
+/// Where a migration came from, with the identity Alembic gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub revision: String,
+    /// Empty for the first revision; more than one for a merge.
+    pub down_revision: Vec<String>,
+    #[serde(default)]
+    pub branch_labels: Vec<String>,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// The first line of the module docstring, as `alembic history` shows it.
+    pub message: String,
+    #[serde(default)]
+    pub create_date: Option<String>,
+}
+
+/// One SQL statement a migration runs, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// One complete statement without the trailing `;`.
+    pub sql: String,
+    /// True inside `op.get_context().autocommit_block()` or for `CREATE INDEX CONCURRENTLY`:
+    /// the step must run outside any transaction.
+    pub autocommit: bool,
+    /// The span of the operation in the migration's source file, so an engine error can mark it.
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Migration {
+    pub revision: Revision,
+    pub upgrade: Vec<Step>,
+    pub downgrade: Vec<Step>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Upgrade,
+    Downgrade,
+}
+
+impl Migration {
+    pub fn steps(&self, direction: Direction) -> &[Step] {
+        match direction {
+            Direction::Upgrade => &self.upgrade,
+            Direction::Downgrade => &self.downgrade,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Static schema simulation: apply analysed DDL to the schema model to predict the resulting schema.

@@ -1,0 +1,1 @@
+//! The PGlite bridge: the only Rust code that talks to PGlite.
