@@ -1,5 +1,50 @@
 //! `miglab`: the command line for instructors and scripts.
+//!
+//! Each subcommand lives in its own `cmd_*.rs` file; this file only parses arguments and dispatches.
 
-fn main() {
-    println!("miglab");
+mod cmd_check;
+mod cmd_lint;
+mod cmd_new;
+mod cmd_sql;
+mod engine;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "miglab", version, about = "Read, run and check database migrations and miglab lessons")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the DDL an Alembic revision file (or a plain SQL migration) runs.
+    Sql(cmd_sql::Args),
+    /// Report safety findings for a migration file (.py or .sql).
+    Lint(cmd_lint::Args),
+    /// Validate lessons: the files, then every answer key against the real engine.
+    Check(cmd_check::Args),
+    /// Scaffold a new lesson that passes `miglab check` as generated.
+    New(cmd_new::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Sql(args) => cmd_sql::run(args),
+        Command::Lint(args) => cmd_lint::run(args),
+        Command::Check(args) => cmd_check::run(args),
+        Command::New(args) => cmd_new::run(args),
+    }
+}
+
+/// Reads a file for a subcommand, turning an IO failure into the `file: message` line the CLI prints.
+pub fn read_source(path: &PathBuf) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|error| {
+        eprintln!("{}: cannot read file: {error}", path.display());
+        ExitCode::from(2)
+    })
 }
