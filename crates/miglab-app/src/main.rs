@@ -1,12 +1,9 @@
 //! The miglab playground entry point.
 
-use yew::prelude::*;
-
-#[function_component]
-fn App() -> Html {
-    html! { <main><h1>{ "miglab" }</h1></main> }
-}
+mod app;
+mod console;
+mod engine_boot;
 
 fn main() {
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<app::App>::new().render();
 }
