@@ -10,8 +10,9 @@ pub fn create_table() -> String {
 }
 
 /// Records the first revision applied to an empty database (or a new branch head).
+/// SQLAlchemy 2.0 adds the `RETURNING` clause because Alembic's insert asks for the primary key back.
 pub fn insert(rev: &str) -> String {
-    format!("INSERT INTO alembic_version (version_num) VALUES ({})", literal(rev))
+    format!("INSERT INTO alembic_version (version_num) VALUES ({}) RETURNING alembic_version.version_num", literal(rev))
 }
 
 /// Moves the head from one revision to the next.
@@ -43,7 +44,7 @@ mod test {
             [create_table(), insert("1975ea83b712"), update("1975ea83b712", "ae1027a6acf"), delete("ae1027a6acf")].join(";\n"),
             @r"
         CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
-        INSERT INTO alembic_version (version_num) VALUES ('1975ea83b712');
+        INSERT INTO alembic_version (version_num) VALUES ('1975ea83b712') RETURNING alembic_version.version_num;
         UPDATE alembic_version SET version_num='ae1027a6acf' WHERE alembic_version.version_num = '1975ea83b712';
         DELETE FROM alembic_version WHERE alembic_version.version_num = 'ae1027a6acf'
         "
@@ -52,6 +53,6 @@ mod test {
 
     #[test]
     fn quotes_revision_ok() {
-        insta::assert_snapshot!(insert("it's"), @"INSERT INTO alembic_version (version_num) VALUES ('it''s')");
+        insta::assert_snapshot!(insert("it's"), @"INSERT INTO alembic_version (version_num) VALUES ('it''s') RETURNING alembic_version.version_num");
     }
 }
