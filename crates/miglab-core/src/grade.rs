@@ -1,1 +1,62 @@
-//! Grading: schema predictions, values, multiple choice, orderings and confidence calibration.
+//! Grading: schema predictions, values, multiple choice, orderings and free text, each answer
+//! with a confidence, and certainty-based marks and calibration over any set of answers.
+//!
+//! Grading never fails: an answer of the wrong kind for its key is graded wrong with a sentence,
+//! because saved progress can outlive a lesson edit.
+
+pub mod answer;
+pub mod calibration;
+mod choice;
+mod free_text;
+pub mod graded;
+mod ordering;
+mod schema_prediction;
+mod value;
+
+pub use answer::{Answer, AnswerKey, ChoiceKey, Confidence, FreeTextKey, OrderingKey, Response, SchemaKey, SchemaScope, SelfAssessment, ValueKey, Why};
+pub use calibration::{cbm_mark, Calibration, Level};
+pub use graded::{Element, Graded, Verdict};
+
+use crate::schema::Schema;
+
+/// Grades one answer against its key.
+/// `actual` is the engine's schema after the step the question asks about; schema questions
+/// use it when given and fall back to the key's `expected` copy otherwise.
+pub fn grade(key: &AnswerKey, answer: &Answer, actual: Option<&Schema>) -> Graded {
+    let confidence = answer.confidence;
+    match (key, &answer.response) {
+        (AnswerKey::Schema(key), Response::Schema { schema }) => match actual.or(key.expected.as_ref()) {
+            Some(actual) => schema_prediction::grade(schema, actual, &key.scope, &key.why, confidence),
+            None => unanswerable(confidence),
+        },
+        (AnswerKey::Value(key), Response::Value { value }) => value::grade(key, value.as_deref(), confidence),
+        (AnswerKey::Choice(key), Response::Choice { selected }) => choice::grade(key, selected, confidence),
+        (AnswerKey::Ordering(key), Response::Ordering { order }) => ordering::grade(key, order, confidence),
+        (AnswerKey::FreeText(key), Response::FreeText { text, self_assessment }) => free_text::grade(key, text, *self_assessment, confidence),
+        (key, response) => {
+            let sentence = format!("This question asks for a {} answer, but the saved answer is a {} answer.", key.kind().replace('_', " "), response.kind().replace('_', " "));
+            Graded::new(vec![Element::miss("answer", Verdict::Wrong, Some(key.kind().into()), Some(response.kind().into()), sentence)], 0.0, confidence)
+        }
+    }
+}
+
+/// A schema question with neither an engine result nor an expected schema cannot be graded yet.
+fn unanswerable(confidence: Confidence) -> Graded {
+    let mut graded = Graded::new(vec![Element::miss("schema", Verdict::Missing, None, None, "Run the migration first: there is no actual schema to compare with.".into())], 0.0, confidence);
+    graded.pending = true;
+    graded
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn kind_mismatch_err() {
+        let key = AnswerKey::Choice(ChoiceKey { correct: vec!["a".into()], ..ChoiceKey::default() });
+        let answer = Answer { response: Response::Value { value: Some("1".into()) }, confidence: Confidence::MAX };
+        let graded = grade(&key, &answer, None);
+        insta::assert_snapshot!(graded.explanations().collect::<String>(), @"This question asks for a choice answer, but the saved answer is a value answer.");
+        assert_eq!(graded.cbm, -6.0);
+    }
+}

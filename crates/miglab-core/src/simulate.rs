@@ -1,1 +1,3 @@
 //! Static schema simulation: apply analysed DDL to the schema model to predict the resulting schema.
+
+pub mod format_type;
