@@ -1,0 +1,155 @@
+//! The drop guard: a destructive step stops the run until a branch, a real backup and a named approval all exist.
+//!
+//! Refusing is an answer in its own right, recorded and graded like any other.
+
+use std::rc::Rc;
+use yew::Reducible;
+
+/// A destructive finding as the guard needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Threat {
+    pub code: String,
+    pub message: String,
+    pub table: String,
+    /// `None` when the whole table is at stake.
+    pub column: Option<String>,
+}
+
+impl Threat {
+    /// The names an approval must mention, e.g. `expenses` and `legacy_notes`.
+    pub fn objects(&self) -> Vec<&str> {
+        std::iter::once(self.table.as_str()).chain(self.column.as_deref()).collect()
+    }
+
+    pub fn target(&self) -> String {
+        match &self.column {
+            Some(column) => format!("{}.{column}", self.table),
+            None => self.table.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backup {
+    pub file_name: String,
+    pub bytes: usize,
+    /// The backup text itself, offered for download.
+    pub content: Rc<str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Refused,
+    Proceeded,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GuardState {
+    pub threats: Vec<Threat>,
+    /// Non-null values at stake and a few of them, once counted.
+    pub at_stake: Option<(u64, Vec<String>)>,
+    pub branch: Option<String>,
+    pub backup: Option<Backup>,
+    pub approval: String,
+    pub decision: Option<Decision>,
+    pub error: Option<String>,
+}
+
+pub enum GuardAction {
+    Armed(Vec<Threat>),
+    Counted { non_null: u64, sample: Vec<String> },
+    Branched(String),
+    BackedUp(Backup),
+    Approval(String),
+    Proceed,
+    Refuse,
+    Failed(String),
+}
+
+impl GuardState {
+    pub fn armed(&self) -> bool {
+        !self.threats.is_empty() && self.decision.is_none()
+    }
+
+    /// The preconditions not yet met, as sentences for the student; empty means the run may go on.
+    pub fn missing(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.branch.is_none() {
+            out.push("Create a branch you can fail back to.".to_owned());
+        }
+        if self.backup.is_none() {
+            out.push("Take a backup of the affected table.".to_owned());
+        }
+        let text = self.approval.to_lowercase();
+        let unnamed: Vec<&str> = self.threats.iter().flat_map(Threat::objects).filter(|o| !text.contains(&o.to_lowercase())).collect();
+        if !unnamed.is_empty() {
+            out.push(format!("Type an approval that names {}.", unnamed.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(" and ")));
+        }
+        out
+    }
+}
+
+impl Reducible for GuardState {
+    type Action = GuardAction;
+
+    fn reduce(self: Rc<Self>, action: GuardAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.error = None;
+        match action {
+            GuardAction::Armed(threats) => next = GuardState { threats, ..Default::default() },
+            GuardAction::Counted { non_null, sample } => next.at_stake = Some((non_null, sample)),
+            GuardAction::Branched(name) => next.branch = Some(name),
+            GuardAction::BackedUp(backup) => next.backup = Some(backup),
+            GuardAction::Approval(text) => next.approval = text,
+            GuardAction::Proceed if next.missing().is_empty() => next.decision = Some(Decision::Proceeded),
+            GuardAction::Proceed => next.error = Some(next.missing().join(" ")),
+            GuardAction::Refuse => next.decision = Some(Decision::Refused),
+            GuardAction::Failed(message) => next.error = Some(message),
+        }
+        next.into()
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn armed() -> Rc<GuardState> {
+        let threat = Threat { code: "drop-column-loses-data".into(), message: String::new(), table: "expenses".into(), column: Some("legacy_notes".into()) };
+        Rc::new(GuardState::default()).reduce(GuardAction::Armed(vec![threat]))
+    }
+
+    fn backup() -> Backup {
+        Backup { file_name: "expenses.sql".into(), bytes: 10, content: "COPY".into() }
+    }
+
+    #[test]
+    fn proceed_with_all_three_ok() {
+        let state = armed()
+            .reduce(GuardAction::Branched("guard".into()))
+            .reduce(GuardAction::BackedUp(backup()))
+            .reduce(GuardAction::Approval("I approve dropping Expenses.legacy_notes".into()))
+            .reduce(GuardAction::Proceed);
+        assert_eq!(state.decision, Some(Decision::Proceeded));
+        assert!(!state.armed());
+    }
+
+    #[test]
+    fn proceed_without_naming_err() {
+        let state = armed().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(GuardAction::Approval("ok".into())).reduce(GuardAction::Proceed);
+        assert_eq!(state.decision, None);
+        assert_eq!(state.error.as_deref(), Some("Type an approval that names `expenses` and `legacy_notes`."));
+    }
+
+    #[test]
+    fn proceed_without_backup_err() {
+        let state = armed().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::Approval("expenses legacy_notes".into())).reduce(GuardAction::Proceed);
+        assert_eq!(state.error.as_deref(), Some("Take a backup of the affected table."));
+    }
+
+    #[test]
+    fn refuse_ok() {
+        let state = armed().reduce(GuardAction::Refuse);
+        assert_eq!(state.decision, Some(Decision::Refused));
+    }
+}

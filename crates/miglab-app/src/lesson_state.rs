@@ -1,0 +1,244 @@
+//! The lesson screen's behaviour: which PRIMM stage is open, the student's answers, locking and grading.
+//!
+//! Everything here is saved progress; what the engine did lives in `run_state.rs`.
+
+use crate::lesson_view::{LessonView, Question, QuestionKind, Stage};
+use crate::progress::{Answer, AnswerValue, CheckResult, LessonProgress, Verdict};
+use crate::schema_edit::{self, SchemaEdit};
+use std::rc::Rc;
+use yew::Reducible;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonState {
+    pub lesson: Rc<LessonView>,
+    pub progress: LessonProgress,
+    /// Why the last submit was refused, shown next to the submit button.
+    pub submit_error: Option<String>,
+}
+
+pub enum LessonAction {
+    Go(Stage),
+    Answer { question: String, value: AnswerValue },
+    Confidence { question: String, level: u8 },
+    EditSchema { question: String, edit: SchemaEdit },
+    /// Lock the predictions of one stage; grading follows once the engine has run.
+    Submit(Stage),
+    Graded(Vec<Verdict>),
+    Explain { prompt: usize, text: String },
+    Draft { stage: Stage, text: String },
+    Checked { stage: Stage, results: Vec<CheckResult> },
+    Approval(String),
+    Approve,
+    /// The drop-guard answer: true when the student refused.
+    Guarded { refused: bool },
+    Complete(Stage),
+}
+
+impl LessonState {
+    pub fn new(lesson: Rc<LessonView>, progress: LessonProgress) -> LessonState {
+        LessonState { lesson, progress, submit_error: None }
+    }
+
+    pub fn stage(&self) -> Stage {
+        self.progress.stage.unwrap_or(Stage::Predict)
+    }
+
+    pub fn locked(&self, stage: Stage) -> bool {
+        self.progress.locked.contains(&stage)
+    }
+
+    /// The questions a stage asks before anything is revealed.
+    pub fn questions(&self, stage: Stage) -> &[Question] {
+        match stage {
+            Stage::Predict => &self.lesson.predict.items,
+            Stage::Investigate => &self.lesson.investigate.questions,
+            Stage::Modify => &self.lesson.modify.questions,
+            Stage::Run | Stage::Make => &[],
+        }
+    }
+
+    /// The answer as the editor shows it: a schema question starts from the schema before.
+    pub fn answer(&self, question: &Question) -> Answer {
+        let mut answer = self.progress.answers.get(&question.id).cloned().unwrap_or_default();
+        if let (AnswerValue::Empty, QuestionKind::Schema { start, .. }) = (&answer.value, &question.kind) {
+            answer.value = AnswerValue::Schema(start.clone());
+        }
+        if let (AnswerValue::Empty, QuestionKind::Order { items }) = (&answer.value, &question.kind) {
+            answer.value = AnswerValue::Order(shuffled(items.len()));
+        }
+        answer
+    }
+
+    pub fn verdict(&self, question: &str) -> Option<&Verdict> {
+        self.progress.verdicts.iter().find(|v| v.question == question)
+    }
+
+    /// What the gate's written approval still lacks.
+    pub fn approval_missing(&self) -> Vec<String> {
+        let text = self.progress.gate.approval.to_lowercase();
+        let mut missing: Vec<String> = self.lesson.make.approval_terms.iter().filter(|t| !text.contains(&t.to_lowercase())).map(|t| format!("mention `{t}`")).collect();
+        let says = [("upgrade", "say what upgrade() does"), ("downgrade", "say what downgrade() does"), ("branch", "say that you tested on a branch")];
+        missing.extend(says.iter().filter(|(word, _)| !text.contains(word)).map(|(_, ask)| (*ask).to_owned()));
+        let checks = self.progress.checks.get(&Stage::Make);
+        if !checks.is_some_and(|c| !c.is_empty() && c.iter().all(|c| c.passed)) {
+            missing.insert(0, "pass every check on your migration first".to_owned());
+        }
+        missing
+    }
+
+    fn unanswered(&self, stage: Stage) -> Vec<String> {
+        self.questions(stage)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                let answer = self.progress.answers.get(&q.id);
+                let has_value = answer.is_some_and(|a| a.value != AnswerValue::Empty) || matches!(q.kind, QuestionKind::Schema { .. } | QuestionKind::Order { .. });
+                let has_confidence = answer.is_some_and(|a| a.confidence > 0);
+                match (has_value, has_confidence) {
+                    (true, true) => None,
+                    (false, _) => Some(format!("answer question {}", i + 1)),
+                    (true, false) => Some(format!("pick a confidence for question {}", i + 1)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A fixed, non-identity order so an ordering question never starts out already solved.
+fn shuffled(n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).rev().collect();
+    if n > 2 {
+        order.rotate_left(1);
+    }
+    order
+}
+
+impl Reducible for LessonState {
+    type Action = LessonAction;
+
+    fn reduce(self: Rc<Self>, action: LessonAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.submit_error = None;
+        let progress = &mut next.progress;
+        let question_stage = |id: &str| Stage::ALL.into_iter().find(|s| self.questions(*s).iter().any(|q| q.id == id));
+        let editable = |id: &str| question_stage(id).is_some_and(|s| !self.locked(s));
+        match action {
+            LessonAction::Go(stage) => progress.stage = Some(stage),
+            LessonAction::Answer { question, value } if editable(&question) => {
+                let confidence = progress.answers.get(&question).map_or(0, |a| a.confidence);
+                progress.answers.insert(question, Answer { value, confidence });
+            }
+            LessonAction::Confidence { question, level } if editable(&question) => {
+                let start = self.lesson.questions().find(|q| q.id == question).map(|q| self.answer(q)).unwrap_or_default();
+                progress.answers.entry(question).or_insert(start).confidence = level.clamp(1, 5);
+            }
+            LessonAction::EditSchema { question, edit } if editable(&question) => {
+                let start = self.lesson.questions().find(|q| q.id == question).map(|q| self.answer(q)).unwrap_or_default();
+                let answer = progress.answers.entry(question).or_insert(start);
+                if let AnswerValue::Schema(schema) = &mut answer.value {
+                    schema_edit::apply(schema, edit);
+                }
+            }
+            LessonAction::Answer { .. } | LessonAction::Confidence { .. } | LessonAction::EditSchema { .. } => {}
+            LessonAction::Submit(stage) => {
+                let missing = self.unanswered(stage);
+                if missing.is_empty() {
+                    // Fix the starting values of untouched editors, so what was locked is what gets graded.
+                    for question in self.questions(stage) {
+                        progress.answers.entry(question.id.clone()).or_insert_with(|| self.answer(question));
+                    }
+                    progress.locked.insert(stage);
+                } else {
+                    next.submit_error = Some(format!("Before you submit, {}.", missing.join(", ")));
+                }
+            }
+            LessonAction::Graded(verdicts) => {
+                let progress = &mut next.progress;
+                progress.verdicts.retain(|old| !verdicts.iter().any(|v| v.question == old.question));
+                progress.verdicts.extend(verdicts);
+            }
+            LessonAction::Explain { prompt, text } => {
+                progress.explanations.insert(prompt, text);
+            }
+            LessonAction::Draft { stage, text } => {
+                progress.drafts.insert(stage, text);
+            }
+            LessonAction::Checked { stage, results } => {
+                progress.checks.insert(stage, results);
+            }
+            LessonAction::Approval(text) => progress.gate.approval = text,
+            LessonAction::Approve => {
+                let missing = next.approval_missing();
+                if missing.is_empty() {
+                    next.progress.gate.approved = true;
+                    next.progress.completed.insert(Stage::Make);
+                } else {
+                    next.submit_error = Some(format!("To approve, {}.", missing.join(", ")));
+                }
+            }
+            LessonAction::Guarded { refused } => progress.gate.refused = Some(refused),
+            LessonAction::Complete(stage) => {
+                progress.completed.insert(stage);
+                progress.stage = stage.next().or(Some(stage));
+            }
+        }
+        next.into()
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::fixture;
+
+    fn state() -> Rc<LessonState> {
+        Rc::new(LessonState::new(Rc::new(fixture::confidence_score()), LessonProgress::default()))
+    }
+
+    fn answer_all(mut state: Rc<LessonState>) -> Rc<LessonState> {
+        for question in state.lesson.predict.items.clone() {
+            let value = match &question.kind {
+                QuestionKind::Value { .. } | QuestionKind::FreeText { .. } => AnswerValue::Text("NULL".into()),
+                QuestionKind::Choice { .. } => AnswerValue::Choice(0),
+                _ => AnswerValue::Empty,
+            };
+            if value != AnswerValue::Empty {
+                state = state.reduce(LessonAction::Answer { question: question.id.clone(), value });
+            }
+            state = state.reduce(LessonAction::Confidence { question: question.id.clone(), level: 4 });
+        }
+        state
+    }
+
+    #[test]
+    fn submit_locks_ok() {
+        let state = answer_all(state()).reduce(LessonAction::Submit(Stage::Predict));
+        assert!(state.locked(Stage::Predict), "{:?}", state.submit_error);
+        let id = state.lesson.predict.items[0].id.clone();
+        let before = state.progress.answers.get(&id).cloned();
+        let state = state.reduce(LessonAction::Confidence { question: id.clone(), level: 1 });
+        assert_eq!(state.progress.answers.get(&id).cloned(), before, "a locked answer never changes");
+    }
+
+    #[test]
+    fn submit_incomplete_err() {
+        let state = state().reduce(LessonAction::Submit(Stage::Predict));
+        assert!(!state.locked(Stage::Predict));
+        assert!(state.submit_error.as_deref().is_some_and(|e| e.contains("pick a confidence for question 1")), "{:?}", state.submit_error);
+    }
+
+    #[test]
+    fn schema_edit_starts_from_before_ok() {
+        let id = state().lesson.predict.items[0].id.clone();
+        let state = state().reduce(LessonAction::EditSchema { question: id.clone(), edit: SchemaEdit::AddColumn { table: 0 } });
+        let AnswerValue::Schema(schema) = &state.progress.answers[&id].value else { panic!("schema answer") };
+        assert!(schema.tables[0].column("amount").is_some() && schema.tables[0].column("new_column").is_some());
+    }
+
+    #[test]
+    fn approve_without_checks_err() {
+        let state = state().reduce(LessonAction::Approval("upgrade() adds; downgrade() drops; tested on a branch".into())).reduce(LessonAction::Approve);
+        assert!(!state.progress.gate.approved);
+        assert!(state.submit_error.as_deref().is_some_and(|e| e.contains("pass every check")));
+    }
+}

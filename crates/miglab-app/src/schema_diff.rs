@@ -1,0 +1,147 @@
+//! The visual schema diff: what a run added, removed and changed, table by table, with row counts.
+
+use miglab_core::schema::{Column, Index, Schema, Table};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+    Same,
+}
+
+impl Change {
+    pub fn class(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+            Change::Same => "same",
+        }
+    }
+
+    /// The word a screen reader hears, since colour alone must not carry the meaning.
+    pub fn label(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+            Change::Same => "",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemDiff {
+    pub name: String,
+    pub change: Change,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableDiff {
+    pub name: String,
+    pub change: Change,
+    pub rows_before: Option<u64>,
+    pub rows_after: Option<u64>,
+    pub columns: Vec<ItemDiff>,
+    pub indexes: Vec<ItemDiff>,
+}
+
+pub fn diff(before: &Schema, after: &Schema) -> Vec<TableDiff> {
+    let mut names: Vec<&str> = before.tables.iter().chain(&after.tables).map(|t| t.name.as_str()).collect();
+    names.dedup();
+    let mut seen = Vec::new();
+    names.retain(|n| if seen.contains(n) { false } else { seen.push(*n); true });
+    names
+        .into_iter()
+        .map(|name| {
+            let (b, a) = (before.table(name), after.table(name));
+            let columns = items(b.map(|t| &t.columns[..]), a.map(|t| &t.columns[..]), |c: &Column| &c.name, describe_column);
+            let indexes = items(b.map(|t| &t.indexes[..]), a.map(|t| &t.indexes[..]), |i: &Index| &i.name, |i| i.definition.clone());
+            let change = match (b, a) {
+                (None, _) => Change::Added,
+                (_, None) => Change::Removed,
+                _ if columns.iter().chain(&indexes).any(|d| d.change != Change::Same) => Change::Changed,
+                _ => Change::Same,
+            };
+            TableDiff { name: name.to_owned(), change, rows_before: b.and_then(|t: &Table| t.row_count), rows_after: a.and_then(|t| t.row_count), columns, indexes }
+        })
+        .collect()
+}
+
+/// A column as one line: `numeric(4,3) not null default 0.000`.
+pub fn describe_column(column: &Column) -> String {
+    let mut out = column.data_type.clone();
+    out.push_str(if column.not_null { " not null" } else { " null" });
+    if let Some(default) = &column.default {
+        out.push_str(" default ");
+        out.push_str(default);
+    }
+    out
+}
+
+fn items<T>(before: Option<&[T]>, after: Option<&[T]>, name: impl Fn(&T) -> &String, show: impl Fn(&T) -> String) -> Vec<ItemDiff> {
+    let (before, after) = (before.unwrap_or_default(), after.unwrap_or_default());
+    let find = |list: &[T], n: &str| list.iter().find(|x| name(x) == n).map(&show);
+    let mut out: Vec<ItemDiff> = before
+        .iter()
+        .map(|b| {
+            let (was, now) = (Some(show(b)), find(after, name(b)));
+            let change = match &now {
+                None => Change::Removed,
+                Some(now) if Some(now) != was.as_ref() => Change::Changed,
+                Some(_) => Change::Same,
+            };
+            ItemDiff { name: name(b).clone(), change, before: was, after: now }
+        })
+        .collect();
+    out.extend(after.iter().filter(|a| find(before, name(a)).is_none()).map(|a| ItemDiff { name: name(a).clone(), change: Change::Added, before: None, after: Some(show(a)) }));
+    out
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn schema(columns: &[(&str, &str)], indexes: &[&str], rows: u64) -> Schema {
+        let columns = columns.iter().map(|(n, t)| Column { name: (*n).into(), data_type: (*t).into(), not_null: false, default: None }).collect();
+        let indexes = indexes.iter().map(|n| Index { name: (*n).into(), definition: format!("CREATE INDEX {n}"), unique: false, columns: vec![] }).collect();
+        Schema { tables: vec![Table { name: "expenses".into(), schema: "public".into(), columns, indexes, constraints: vec![], row_count: Some(rows) }], ..Default::default() }
+    }
+
+    fn check(before: &Schema, after: &Schema, expect: &str) {
+        let got: Vec<String> = diff(before, after)
+            .iter()
+            .flat_map(|t| {
+                let head = format!("{} {:?} {:?}->{:?}", t.name, t.change, t.rows_before, t.rows_after);
+                std::iter::once(head).chain(t.columns.iter().chain(&t.indexes).map(|d| format!("  {} {:?}", d.name, d.change)))
+            })
+            .collect();
+        assert_eq!(got.join("\n"), expect);
+    }
+
+    #[test]
+    fn added_column_and_index_ok() {
+        check(
+            &schema(&[("id", "integer")], &[], 3),
+            &schema(&[("id", "integer"), ("run_id", "uuid")], &["ix_run"], 3),
+            "expenses Changed Some(3)->Some(3)\n  id Same\n  run_id Added\n  ix_run Added",
+        );
+    }
+
+    #[test]
+    fn changed_and_removed_ok() {
+        check(
+            &schema(&[("id", "integer"), ("notes", "text")], &[], 3),
+            &schema(&[("id", "bigint")], &[], 3),
+            "expenses Changed Some(3)->Some(3)\n  id Changed\n  notes Removed",
+        );
+    }
+
+    #[test]
+    fn table_removed_err() {
+        check(&schema(&[("id", "integer")], &[], 1), &Schema::default(), "expenses Removed Some(1)->None\n  id Removed");
+    }
+}
