@@ -67,14 +67,18 @@ impl Calibration {
             score: mean(&credits).unwrap_or(0.0),
             cbm: mean(&marks).unwrap_or(0.0),
             brier: mean(&gaps).unwrap_or(0.0),
-            overconfidence: mean(&stated).unwrap_or(0.0) - mean(&credits).unwrap_or(0.0),
+            overconfidence: round(mean(&stated).unwrap_or(0.0) - mean(&credits).unwrap_or(0.0)),
         }
     }
 }
 
-/// The mean, rounded to four places so charts and exported reports show clean figures.
 fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| (values.iter().sum::<f64>() / values.len() as f64 * 10_000.0).round() / 10_000.0)
+    (!values.is_empty()).then(|| round(values.iter().sum::<f64>() / values.len() as f64))
+}
+
+/// Four places, so charts and exported reports show clean figures.
+fn round(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]
