@@ -1,6 +1,7 @@
 //! A hand-written confidence_score lesson for the reducers' tests, independent of the lesson files.
 
 use crate::lesson_view::*;
+use miglab_core::grade::{AnswerKey, ChoiceKey, SchemaKey, ValueKey};
 use miglab_core::migration::Direction;
 use miglab_core::schema::{Column, Schema, Table};
 
@@ -19,7 +20,8 @@ pub fn expenses() -> Schema {
 }
 
 pub fn confidence_score() -> LessonView {
-    let question = |id: &str, prompt: &str, kind| Question { id: id.into(), prompt: prompt.into(), kind, ai_free: true };
+    let question = |id: &str, prompt: &str, kind, key| Question { id: id.into(), prompt: prompt.into(), kind, key, ai_free: true };
+    let choice = |options: &[&str]| QuestionKind::Choice { options: options.iter().map(|o| (o.to_lowercase(), (*o).to_owned())).collect(), multiple: false };
     LessonView {
         id: "confidence_score".into(),
         title: "Add confidence_score safely".into(),
@@ -38,9 +40,9 @@ pub fn confidence_score() -> LessonView {
         predict: StageText {
             narrative: "Write down what you expect before anything runs.".into(),
             items: vec![
-                question("after-upgrade", "What does `expenses` look like after `upgrade()`?", QuestionKind::Schema { after: Direction::Upgrade, start: expenses() }),
-                question("existing-row", "What does an existing row hold in `confidence_score`?", QuestionKind::Value { key: "NULL".into() }),
-                question("rewrite", "Does the upgrade rewrite the table?", QuestionKind::Choice { options: vec!["No".into(), "Yes".into()], correct: 0 }),
+                question("after-upgrade", "What does `expenses` look like after `upgrade()`?", QuestionKind::Schema { after: Direction::Upgrade, start: expenses() }, AnswerKey::Schema(SchemaKey::default())),
+                question("existing-row", "What does an existing row hold in `confidence_score`?", QuestionKind::Value, AnswerKey::Value(ValueKey::default())),
+                question("rewrite", "Does the upgrade rewrite the table?", choice(&["No", "Yes"]), AnswerKey::Choice(ChoiceKey { correct: vec!["no".into()], ..Default::default() })),
             ],
         },
         make: Make { approval_terms: vec!["reconciler_run_id".into()], ..Default::default() },

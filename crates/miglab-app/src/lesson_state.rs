@@ -3,7 +3,8 @@
 //! Everything here is saved progress; what the engine did lives in `run_state.rs`.
 
 use crate::lesson_view::{LessonView, Question, QuestionKind, Stage};
-use crate::progress::{Answer, AnswerValue, CheckResult, LessonProgress, Verdict};
+use crate::progress::{Answer, CheckResult, LessonProgress};
+use miglab_core::grade::{Confidence, Graded, Response};
 use crate::schema_edit::{self, SchemaEdit};
 use std::rc::Rc;
 use yew::Reducible;
@@ -18,12 +19,12 @@ pub struct LessonState {
 
 pub enum LessonAction {
     Go(Stage),
-    Answer { question: String, value: AnswerValue },
-    Confidence { question: String, level: u8 },
+    Answer { question: String, response: Response },
+    Confidence { question: String, level: Confidence },
     EditSchema { question: String, edit: SchemaEdit },
     /// Lock the predictions of one stage; grading follows once the engine has run.
     Submit(Stage),
-    Graded(Vec<Verdict>),
+    Graded(Vec<(String, Graded)>),
     Explain { prompt: usize, text: String },
     Draft { stage: Stage, text: String },
     Checked { stage: Stage, results: Vec<CheckResult> },
@@ -57,20 +58,22 @@ impl LessonState {
         }
     }
 
-    /// The answer as the editor shows it: a schema question starts from the schema before.
+    /// The answer as the editor shows it: a schema question starts from the schema before,
+    /// an ordering from the order the lesson first shows.
     pub fn answer(&self, question: &Question) -> Answer {
         let mut answer = self.progress.answers.get(&question.id).cloned().unwrap_or_default();
-        if let (AnswerValue::Empty, QuestionKind::Schema { start, .. }) = (&answer.value, &question.kind) {
-            answer.value = AnswerValue::Schema(start.clone());
-        }
-        if let (AnswerValue::Empty, QuestionKind::Order { items }) = (&answer.value, &question.kind) {
-            answer.value = AnswerValue::Order(shuffled(items.len()));
+        if answer.response.is_none() {
+            answer.response = match &question.kind {
+                QuestionKind::Schema { start, .. } => Some(Response::Schema { schema: start.clone() }),
+                QuestionKind::Order { items } => Some(Response::Ordering { order: items.iter().map(|(id, _)| id.clone()).collect() }),
+                _ => None,
+            };
         }
         answer
     }
 
-    pub fn verdict(&self, question: &str) -> Option<&Verdict> {
-        self.progress.verdicts.iter().find(|v| v.question == question)
+    pub fn verdict(&self, question: &str) -> Option<&Graded> {
+        self.progress.verdicts.get(question)
     }
 
     /// What the gate's written approval still lacks.
@@ -91,10 +94,8 @@ impl LessonState {
             .iter()
             .enumerate()
             .filter_map(|(i, q)| {
-                let answer = self.progress.answers.get(&q.id);
-                let has_value = answer.is_some_and(|a| a.value != AnswerValue::Empty) || matches!(q.kind, QuestionKind::Schema { .. } | QuestionKind::Order { .. });
-                let has_confidence = answer.is_some_and(|a| a.confidence > 0);
-                match (has_value, has_confidence) {
+                let answer = self.answer(q);
+                match (answer.response.is_some(), answer.confidence.is_some()) {
                     (true, true) => None,
                     (false, _) => Some(format!("answer question {}", i + 1)),
                     (true, false) => Some(format!("pick a confidence for question {}", i + 1)),
@@ -102,15 +103,6 @@ impl LessonState {
             })
             .collect()
     }
-}
-
-/// A fixed, non-identity order so an ordering question never starts out already solved.
-fn shuffled(n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).rev().collect();
-    if n > 2 {
-        order.rotate_left(1);
-    }
-    order
 }
 
 impl Reducible for LessonState {
@@ -124,18 +116,17 @@ impl Reducible for LessonState {
         let editable = |id: &str| question_stage(id).is_some_and(|s| !self.locked(s));
         match action {
             LessonAction::Go(stage) => progress.stage = Some(stage),
-            LessonAction::Answer { question, value } if editable(&question) => {
-                let confidence = progress.answers.get(&question).map_or(0, |a| a.confidence);
-                progress.answers.insert(question, Answer { value, confidence });
+            LessonAction::Answer { question, response } if editable(&question) => {
+                progress.answers.entry(question).or_default().response = Some(response);
             }
             LessonAction::Confidence { question, level } if editable(&question) => {
                 let start = self.lesson.questions().find(|q| q.id == question).map(|q| self.answer(q)).unwrap_or_default();
-                progress.answers.entry(question).or_insert(start).confidence = level.clamp(1, 5);
+                progress.answers.entry(question).or_insert(start).confidence = Some(level);
             }
             LessonAction::EditSchema { question, edit } if editable(&question) => {
                 let start = self.lesson.questions().find(|q| q.id == question).map(|q| self.answer(q)).unwrap_or_default();
                 let answer = progress.answers.entry(question).or_insert(start);
-                if let AnswerValue::Schema(schema) = &mut answer.value {
+                if let Some(Response::Schema { schema }) = &mut answer.response {
                     schema_edit::apply(schema, edit);
                 }
             }
@@ -145,18 +136,14 @@ impl Reducible for LessonState {
                 if missing.is_empty() {
                     // Fix the starting values of untouched editors, so what was locked is what gets graded.
                     for question in self.questions(stage) {
-                        progress.answers.entry(question.id.clone()).or_insert_with(|| self.answer(question));
+                        progress.answers.insert(question.id.clone(), self.answer(question));
                     }
                     progress.locked.insert(stage);
                 } else {
                     next.submit_error = Some(format!("Before you submit, {}.", missing.join(", ")));
                 }
             }
-            LessonAction::Graded(verdicts) => {
-                let progress = &mut next.progress;
-                progress.verdicts.retain(|old| !verdicts.iter().any(|v| v.question == old.question));
-                progress.verdicts.extend(verdicts);
-            }
+            LessonAction::Graded(verdicts) => progress.verdicts.extend(verdicts),
             LessonAction::Explain { prompt, text } => {
                 progress.explanations.insert(prompt, text);
             }
@@ -197,15 +184,15 @@ mod test {
 
     fn answer_all(mut state: Rc<LessonState>) -> Rc<LessonState> {
         for question in state.lesson.predict.items.clone() {
-            let value = match &question.kind {
-                QuestionKind::Value { .. } | QuestionKind::FreeText { .. } => AnswerValue::Text("NULL".into()),
-                QuestionKind::Choice { .. } => AnswerValue::Choice(0),
-                _ => AnswerValue::Empty,
+            let response = match &question.kind {
+                QuestionKind::Value => Some(Response::Value { value: None }),
+                QuestionKind::Choice { .. } => Some(Response::Choice { selected: vec!["no".into()] }),
+                _ => None,
             };
-            if value != AnswerValue::Empty {
-                state = state.reduce(LessonAction::Answer { question: question.id.clone(), value });
+            if let Some(response) = response {
+                state = state.reduce(LessonAction::Answer { question: question.id.clone(), response });
             }
-            state = state.reduce(LessonAction::Confidence { question: question.id.clone(), level: 4 });
+            state = state.reduce(LessonAction::Confidence { question: question.id.clone(), level: Confidence::MAX });
         }
         state
     }
@@ -216,7 +203,7 @@ mod test {
         assert!(state.locked(Stage::Predict), "{:?}", state.submit_error);
         let id = state.lesson.predict.items[0].id.clone();
         let before = state.progress.answers.get(&id).cloned();
-        let state = state.reduce(LessonAction::Confidence { question: id.clone(), level: 1 });
+        let state = state.reduce(LessonAction::Confidence { question: id.clone(), level: Confidence::MIN });
         assert_eq!(state.progress.answers.get(&id).cloned(), before, "a locked answer never changes");
     }
 
@@ -231,7 +218,7 @@ mod test {
     fn schema_edit_starts_from_before_ok() {
         let id = state().lesson.predict.items[0].id.clone();
         let state = state().reduce(LessonAction::EditSchema { question: id.clone(), edit: SchemaEdit::AddColumn { table: 0 } });
-        let AnswerValue::Schema(schema) = &state.progress.answers[&id].value else { panic!("schema answer") };
+        let Some(Response::Schema { schema }) = &state.progress.answers[&id].response else { panic!("schema answer") };
         assert!(schema.tables[0].column("amount").is_some() && schema.tables[0].column("new_column").is_some());
     }
 

@@ -3,6 +3,7 @@
 //! `adapt.rs` builds it from the core's lesson; nothing else in the app reads lesson files,
 //! so a change in the lesson format touches one file.
 
+use miglab_core::grade::AnswerKey;
 use miglab_core::migration::Direction;
 use miglab_core::schema::Schema;
 use serde::{Deserialize, Serialize};
@@ -100,6 +101,8 @@ pub struct Question {
     pub id: String,
     pub prompt: String,
     pub kind: QuestionKind,
+    /// The core grader's key; the screen never shows it before the answer is locked.
+    pub key: AnswerKey,
     /// The lesson asks for this answer without AI help.
     pub ai_free: bool,
 }
@@ -109,13 +112,14 @@ pub enum QuestionKind {
     /// The schema after `upgrade()` or `downgrade()`, graded against what the engine introspects.
     /// The editor starts from `start`, the schema before.
     Schema { after: Direction, start: Schema },
-    /// A value an existing row holds, typed as text (`NULL` for null).
-    Value { key: String },
-    Choice { options: Vec<String>, correct: usize },
-    /// Put `items` in order; `items` is the right order, the screen shuffles it.
-    Order { items: Vec<String> },
-    /// Not scored: the model answer is shown once predictions are locked.
-    FreeText { model_answer: String },
+    /// A value an existing row holds, typed as psql prints it (`NULL` for null).
+    Value,
+    /// Options as `(id, text)`.
+    Choice { options: Vec<(String, String)>, multiple: bool },
+    /// Items as `(id, text)`, in the order the screen first shows them.
+    Order { items: Vec<(String, String)> },
+    /// Self-assessed against a model answer shown once the answer is locked.
+    FreeText,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

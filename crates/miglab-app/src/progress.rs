@@ -4,7 +4,7 @@
 //! and each lesson is recovered on its own so one damaged lesson does not cost the others.
 
 use crate::lesson_view::Stage;
-use miglab_core::schema::Schema;
+use miglab_core::grade::{self, Confidence, Graded, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,7 +34,8 @@ pub struct LessonProgress {
     pub answers: BTreeMap<String, Answer>,
     /// Sections whose predictions were submitted and can no longer change.
     pub locked: BTreeSet<Stage>,
-    pub verdicts: Vec<Verdict>,
+    /// Grading results by question id.
+    pub verdicts: BTreeMap<String, Graded>,
     /// Self-explanations, by prompt index.
     pub explanations: BTreeMap<usize, String>,
     /// Editor text the student wrote for Modify and Make.
@@ -43,35 +44,20 @@ pub struct LessonProgress {
     pub gate: Gate,
 }
 
+/// An answer as the student builds it: either half may still be missing until submit.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Answer {
-    pub value: AnswerValue,
-    /// 1 (a guess) to 5 (certain); 0 until the student picks one.
     #[serde(default)]
-    pub confidence: u8,
+    pub response: Option<Response>,
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum AnswerValue {
-    #[default]
-    Empty,
-    Schema(Schema),
-    Text(String),
-    Choice(usize),
-    Order(Vec<usize>),
-}
-
-/// The result of grading one answer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Verdict {
-    pub question: String,
-    /// 0.0 to 1.0, partial credit included.
-    pub score: f32,
-    pub correct: bool,
-    /// One sentence saying why.
-    pub explanation: String,
-    pub confidence: u8,
+impl Answer {
+    /// The complete answer the grader takes, once both halves are there.
+    pub fn submitted(&self) -> Option<grade::Answer> {
+        Some(grade::Answer { response: self.response.clone()?, confidence: self.confidence? })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -174,7 +160,7 @@ mod test {
     fn round_trip_ok() {
         let mut progress = Progress::default();
         let mut lesson = LessonProgress { stage: Some(Stage::Run), ..Default::default() };
-        lesson.answers.insert("q1".into(), Answer { value: AnswerValue::Text("NULL".into()), confidence: 4 });
+        lesson.answers.insert("q1".into(), Answer { response: Some(Response::Value { value: None }), confidence: Confidence::new(4) });
         lesson.locked.insert(Stage::Predict);
         progress.lessons.insert("confidence_score".into(), lesson);
         assert_eq!(load(Some(&progress.to_json())).progress, progress);
@@ -198,6 +184,11 @@ mod test {
     #[test]
     fn newer_version_err() {
         check(Some(r#"{"version":99,"lessons":{}}"#), &[], Some("newer"), true);
+    }
+
+    #[test]
+    fn bad_confidence_err() {
+        check(Some(r#"{"version":1,"lessons":{"a":{"answers":{"q":{"confidence":9}}}}}"#), &[], Some("`a`"), true);
     }
 
     #[test]
