@@ -1,1 +1,42 @@
 //! The lesson format: versioned TOML lesson folders parsed into a checked lesson model.
+//!
+//! Loading is pure and two-phase, so the browser can fetch files between the phases:
+//! [`parse_course`] reads `lessons/course.toml`; [`parse_manifest`] reads one `lesson.toml` and lists
+//! the files it references; [`load`] takes those files' text and returns the checked [`Lesson`].
+//! Every mistake is a [`FileDiagnostic`] naming the file, line and field, never a panic,
+//! so one broken lesson is shown as unavailable while the rest of the course still works.
+
+mod command;
+mod course;
+mod file_diagnostic;
+mod load;
+mod manifest;
+mod plan;
+mod translate;
+mod model;
+mod question;
+mod scaffold;
+mod spans;
+mod validate;
+
+pub use command::{RunCommand, Target};
+pub use course::{parse_course, Course};
+pub use file_diagnostic::FileDiagnostic;
+pub use load::{load, Lesson, LessonMigration, MigrationSource};
+pub use manifest::parse_manifest;
+pub use plan::{Application, Plan};
+pub use model::{
+    Approval, Checks, Database, Investigate, LessonManifest, Make, MigrationRef, Modify, Predict, Prompt, Refuse, Run,
+};
+pub use question::{Choice, Evidence, Experiment, ExpectedError, Item, Outcome, Question, ValueCheck};
+pub use scaffold::scaffold;
+pub use validate::check_catalog;
+
+/// The only lesson format version this build reads; `format = 1` in every lesson and course file.
+pub const FORMAT: u32 = 1;
+
+/// The name of the manifest inside each lesson folder.
+pub const MANIFEST: &str = "lesson.toml";
+
+/// The name of the course file at the root of the lessons folder.
+pub const COURSE: &str = "course.toml";

@@ -22,6 +22,7 @@ pub struct Table {
     #[serde(default = "public")]
     pub schema: String,
     pub name: String,
+    #[serde(default)]
     pub columns: Vec<Column>,
     #[serde(default)]
     pub indexes: Vec<Index>,
@@ -37,6 +38,7 @@ pub struct Column {
     pub name: String,
     /// The type as Postgres's `format_type` prints it, e.g. `numeric(4,3)` or `timestamp with time zone`.
     pub data_type: String,
+    #[serde(default)]
     pub not_null: bool,
     /// The default expression as `pg_get_expr` prints it, e.g. `0.000` or `now()`.
     #[serde(default)]
@@ -47,8 +49,11 @@ pub struct Column {
 pub struct Index {
     pub name: String,
     /// The definition as `pg_get_indexdef` prints it.
+    #[serde(default)]
     pub definition: String,
+    #[serde(default)]
     pub unique: bool,
+    #[serde(default)]
     pub columns: Vec<String>,
 }
 

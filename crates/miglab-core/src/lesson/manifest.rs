@@ -1,0 +1,34 @@
+//! Phase one of loading: parse a `lesson.toml` and check everything that needs no other file.
+
+use super::file_diagnostic::FileDiagnostic;
+use super::model::LessonManifest;
+use super::spans::Located;
+use super::validate::check_manifest;
+
+/// Parses one lesson manifest. `path` is where it lives relative to the lessons folder,
+/// e.g. `confidence_score/lesson.toml`; its folder must equal the lesson id.
+/// Returns the manifest whenever it deserialized, even with diagnostics, so the caller can
+/// still list its files; the lesson is usable only if no diagnostic is an error.
+pub fn parse_manifest(path: &str, text: &str) -> (Option<LessonManifest>, Vec<FileDiagnostic>) {
+    let (manifest, located, mut diagnostics) = Located::parse::<LessonManifest>(path, text);
+    let Some(manifest) = manifest else { return (None, diagnostics) };
+    let folder = path.rsplit_once('/').map(|(dir, _)| dir.rsplit('/').next().unwrap_or(dir));
+    diagnostics.extend(check_manifest(&located, &manifest, folder));
+    (Some(manifest), diagnostics)
+}
+
+impl LessonManifest {
+    /// Every file the lesson references, relative to its folder, without repeats:
+    /// the seed, the migration chain, the Modify and Make solutions and the migration to refuse.
+    pub fn files(&self) -> Vec<String> {
+        let refuse = self.make.refuse.iter().map(|r| &r.migration);
+        let references = self.migrations.iter().chain([&self.modify.solution, &self.make.solution]).chain(refuse);
+        let mut files = vec![self.database.seed.clone()];
+        for file in references.flat_map(|r| r.files()) {
+            if !files.iter().any(|f| f == file) {
+                files.push(file.to_owned());
+            }
+        }
+        files
+    }
+}
