@@ -83,13 +83,14 @@ fn describe(error: &ParserError) -> (String, Option<LineCol>) {
         ParserError::TokenizerError(text) | ParserError::ParserError(text) => text.as_str(),
         ParserError::RecursionLimitExceeded => "the statement is nested too deeply",
     };
+    let text = text.replace("found: EOF", "found the end of the statement");
     let Some((message, position)) = text.rsplit_once(" at Line: ") else { return (text.trim_end_matches('.').to_owned(), None) };
     let mut numbers = position.split(", Column: ").map(|n| n.trim().parse::<u32>().ok());
     let at = match (numbers.next().flatten(), numbers.next().flatten()) {
         (Some(line), Some(column)) => Some(LineCol { line, column }),
         _ => None,
     };
-    (message.trim_end_matches('.').replace("found: EOF", "found the end of the statement"), at)
+    (message.trim_end_matches('.').to_owned(), at)
 }
 
 #[cfg(test)]
