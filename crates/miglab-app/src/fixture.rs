@@ -1,51 +1,89 @@
-//! A hand-written confidence_score lesson for the reducers' tests, independent of the lesson files.
+//! A small confidence_score lesson for the app's tests, parsed by the core like any lesson file.
 
-use crate::lesson_view::*;
-use miglab_core::grade::{AnswerKey, ChoiceKey, SchemaKey, ValueKey};
-use miglab_core::migration::Direction;
-use miglab_core::schema::{Column, Schema, Table};
+use crate::lesson_view::LessonView;
+use miglab_core::lesson::{self, Lesson, LessonMigration, MigrationRef, MigrationSource};
+use miglab_core::migration::{Migration, Revision, Step};
 
-pub fn expenses() -> Schema {
-    let column = |name: &str, data_type: &str, not_null: bool| Column { name: name.into(), data_type: data_type.into(), not_null, default: None };
-    Schema {
-        tables: vec![Table {
-            schema: "public".into(),
-            name: "expenses".into(),
-            columns: vec![column("id", "integer", true), column("amount", "numeric(10,2)", true), column("description", "text", false)],
-            row_count: Some(3),
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
+const MANIFEST: &str = r#"
+format = 1
+id = "confidence_score"
+title = "Add confidence_score safely"
+summary = "Read a one-column migration before it runs."
+minutes = 25
+story = "story.md"
+migrations = [{ file = "versions/ab12cd34_add_confidence_score.py" }]
+
+[database]
+seed = "seed.sql"
+revision = "9f0e1d2c"
+
+[predict]
+[[predict.questions]]
+id = "after-upgrade"
+prompt = "What does `expenses` look like after `upgrade()`?"
+after = ["upgrade head"]
+key = { kind = "schema" }
+
+[[predict.questions]]
+id = "existing-row"
+prompt = "What does an existing row hold in `confidence_score`?"
+query = "SELECT confidence_score FROM expenses WHERE id = 1"
+after = ["upgrade head"]
+key = { kind = "value" }
+
+[[predict.questions]]
+id = "rewrite"
+prompt = "Does the upgrade rewrite the table?"
+options = [{ id = "no", text = "No" }, { id = "yes", text = "Yes" }]
+key = { kind = "choice", correct = ["no"] }
+
+[run]
+branch = "migration-confidence-score"
+commands = ["upgrade head", "downgrade -1"]
+expect = { rows_unchanged = true }
+
+[investigate]
+explain = [{ id = "why-null", prompt = "Why did existing rows survive?", model_answer = "The column is nullable." }]
+
+[modify]
+brief = "Make it NOT NULL with default 0.000."
+solution = { file = "versions/cd56ef78_not_null.py" }
+checks = { round_trip = true }
+
+[make]
+brief = "Add reconciler_run_id."
+solution = { file = "versions/ef90ab12_reconciler_run_id.py" }
+checks = { round_trip = true, downgrade_order = true }
+approval = { template = "I read this; upgrade() does X; downgrade() does Y; tested on a branch", must_mention = ["reconciler_run_id"] }
+"#;
+
+/// Built by hand rather than through `lesson::load`, so these tests do not depend on the translator.
+pub fn confidence_score() -> LessonView {
+    let (manifest, diagnostics) = lesson::parse_manifest("confidence_score/lesson.toml", MANIFEST);
+    let manifest = manifest.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let migration = |reference: &MigrationRef, revision: &str, parent: &str, up: &str, down: &str| {
+        let step = |sql: &str| Step { sql: sql.into(), autocommit: false, span: None };
+        let file = reference.file.clone().unwrap_or_default();
+        LessonMigration {
+            reference: reference.clone(),
+            source: MigrationSource::Alembic { file, text: String::new() },
+            migration: Migration {
+                revision: Revision { revision: revision.into(), down_revision: vec![parent.into()], message: revision.into(), ..Default::default() },
+                upgrade: vec![step(up)],
+                downgrade: vec![step(down)],
+            },
+        }
+    };
+    let chain = vec![migration(&manifest.migrations[0], "ab12cd34", "9f0e1d2c", "ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)", "ALTER TABLE expenses DROP COLUMN confidence_score")];
+    let modify = migration(&manifest.modify.solution, "cd56ef78", "ab12cd34", "ALTER TABLE expenses ALTER COLUMN confidence_score SET NOT NULL", "ALTER TABLE expenses ALTER COLUMN confidence_score DROP NOT NULL");
+    let make = migration(&manifest.make.solution, "ef90ab12", "ab12cd34", "ALTER TABLE expenses ADD COLUMN reconciler_run_id UUID", "ALTER TABLE expenses DROP COLUMN reconciler_run_id");
+    let lesson = Lesson { manifest, seed: "CREATE TABLE expenses (id serial PRIMARY KEY);".into(), chain, modify, make, refuse: None };
+    LessonView::new(lesson)
 }
 
-pub fn confidence_score() -> LessonView {
-    let question = |id: &str, prompt: &str, kind, key| Question { id: id.into(), prompt: prompt.into(), kind, key, ai_free: true };
-    let choice = |options: &[&str]| QuestionKind::Choice { options: options.iter().map(|o| (o.to_lowercase(), (*o).to_owned())).collect(), multiple: false };
-    LessonView {
-        id: "confidence_score".into(),
-        title: "Add confidence_score safely".into(),
-        summary: "Read a one-column migration before it runs.".into(),
-        minutes: 25,
-        intro: "The boss wants a `confidence_score` on every expense.".into(),
-        seed_sql: "CREATE TABLE expenses (id serial PRIMARY KEY, amount numeric(10,2) NOT NULL, description text);".into(),
-        chain: vec![MigrationFile {
-            path: "versions/ab12cd34_add_confidence_score.py".into(),
-            source: "def upgrade():\n    op.add_column(\"expenses\", sa.Column(\"confidence_score\", sa.Numeric(4, 3), nullable=True))\n".into(),
-            language: "python".into(),
-            revision: "ab12cd34".into(),
-            down_revision: Some("9f0e1d2c".into()),
-            message: "add confidence_score to expenses".into(),
-        }],
-        predict: StageText {
-            narrative: "Write down what you expect before anything runs.".into(),
-            items: vec![
-                question("after-upgrade", "What does `expenses` look like after `upgrade()`?", QuestionKind::Schema { after: Direction::Upgrade, start: expenses() }, AnswerKey::Schema(SchemaKey::default())),
-                question("existing-row", "What does an existing row hold in `confidence_score`?", QuestionKind::Value, AnswerKey::Value(ValueKey::default())),
-                question("rewrite", "Does the upgrade rewrite the table?", choice(&["No", "Yes"]), AnswerKey::Choice(ChoiceKey { correct: vec!["no".into()], ..Default::default() })),
-            ],
-        },
-        make: Make { approval_terms: vec!["reconciler_run_id".into()], ..Default::default() },
-        ..Default::default()
-    }
+pub fn expenses() -> miglab_core::schema::Schema {
+    use miglab_core::schema::{Column, Schema, Table};
+    let column = |name: &str, data_type: &str, not_null: bool| Column { name: name.into(), data_type: data_type.into(), not_null, default: None };
+    let columns = vec![column("id", "integer", true), column("amount", "numeric(10,2)", true), column("description", "text", false)];
+    Schema { tables: vec![Table { schema: "public".into(), name: "expenses".into(), columns, row_count: Some(3), ..Default::default() }], ..Default::default() }
 }

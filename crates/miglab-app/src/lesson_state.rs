@@ -4,7 +4,8 @@
 
 use crate::lesson_view::{LessonView, Question, QuestionKind, Stage};
 use crate::progress::{Answer, CheckResult, LessonProgress};
-use miglab_core::grade::{Confidence, Graded, Response};
+use miglab_core::grade::{Confidence, Graded, Response, SelfAssessment};
+use miglab_core::schema::Schema;
 use crate::schema_edit::{self, SchemaEdit};
 use std::rc::Rc;
 use yew::Reducible;
@@ -13,15 +14,21 @@ use yew::Reducible;
 pub struct LessonState {
     pub lesson: Rc<LessonView>,
     pub progress: LessonProgress,
+    /// The schema at the branch point, where every schema prediction starts; `None` until the engine has it.
+    pub start: Option<Schema>,
     /// Why the last submit was refused, shown next to the submit button.
     pub submit_error: Option<String>,
 }
 
 pub enum LessonAction {
+    /// The engine has the lesson's database ready at the branch point.
+    Started(Schema),
     Go(Stage),
     Answer { question: String, response: Response },
     Confidence { question: String, level: Confidence },
     EditSchema { question: String, edit: SchemaEdit },
+    /// Rating free text against the model answer, which is shown only once the answer is locked.
+    SelfAssess { question: String, assessment: SelfAssessment },
     /// Lock the predictions of one stage; grading follows once the engine has run.
     Submit(Stage),
     Graded(Vec<(String, Graded)>),
@@ -37,7 +44,7 @@ pub enum LessonAction {
 
 impl LessonState {
     pub fn new(lesson: Rc<LessonView>, progress: LessonProgress) -> LessonState {
-        LessonState { lesson, progress, submit_error: None }
+        LessonState { lesson, progress, start: None, submit_error: None }
     }
 
     pub fn stage(&self) -> Stage {
@@ -51,9 +58,9 @@ impl LessonState {
     /// The questions a stage asks before anything is revealed.
     pub fn questions(&self, stage: Stage) -> &[Question] {
         match stage {
-            Stage::Predict => &self.lesson.predict.items,
-            Stage::Investigate => &self.lesson.investigate.questions,
-            Stage::Modify => &self.lesson.modify.questions,
+            Stage::Predict => &self.lesson.predict,
+            Stage::Investigate => &self.lesson.investigate,
+            Stage::Modify => &self.lesson.modify,
             Stage::Run | Stage::Make => &[],
         }
     }
@@ -64,7 +71,7 @@ impl LessonState {
         let mut answer = self.progress.answers.get(&question.id).cloned().unwrap_or_default();
         if answer.response.is_none() {
             answer.response = match &question.kind {
-                QuestionKind::Schema { start, .. } => Some(Response::Schema { schema: start.clone() }),
+                QuestionKind::Schema => self.start.clone().map(|schema| Response::Schema { schema }),
                 QuestionKind::Order { items } => Some(Response::Ordering { order: items.iter().map(|(id, _)| id.clone()).collect() }),
                 _ => None,
             };
@@ -79,7 +86,7 @@ impl LessonState {
     /// What the gate's written approval still lacks.
     pub fn approval_missing(&self) -> Vec<String> {
         let text = self.progress.gate.approval.to_lowercase();
-        let mut missing: Vec<String> = self.lesson.make.approval_terms.iter().filter(|t| !text.contains(&t.to_lowercase())).map(|t| format!("mention `{t}`")).collect();
+        let mut missing: Vec<String> = self.lesson.lesson.manifest.make.approval.must_mention.iter().filter(|t| !text.contains(&t.to_lowercase())).map(|t| format!("mention `{t}`")).collect();
         let says = [("upgrade", "say what upgrade() does"), ("downgrade", "say what downgrade() does"), ("branch", "say that you tested on a branch")];
         missing.extend(says.iter().filter(|(word, _)| !text.contains(word)).map(|(_, ask)| (*ask).to_owned()));
         let checks = self.progress.checks.get(&Stage::Make);
@@ -115,6 +122,7 @@ impl Reducible for LessonState {
         let question_stage = |id: &str| Stage::ALL.into_iter().find(|s| self.questions(*s).iter().any(|q| q.id == id));
         let editable = |id: &str| question_stage(id).is_some_and(|s| !self.locked(s));
         match action {
+            LessonAction::Started(schema) => next.start = Some(schema),
             LessonAction::Go(stage) => progress.stage = Some(stage),
             LessonAction::Answer { question, response } if editable(&question) => {
                 progress.answers.entry(question).or_default().response = Some(response);
@@ -130,7 +138,12 @@ impl Reducible for LessonState {
                     schema_edit::apply(schema, edit);
                 }
             }
-            LessonAction::Answer { .. } | LessonAction::Confidence { .. } | LessonAction::EditSchema { .. } => {}
+            LessonAction::SelfAssess { question, assessment } if !editable(&question) => {
+                if let Some(Response::FreeText { self_assessment, .. }) = progress.answers.get_mut(&question).and_then(|a| a.response.as_mut()) {
+                    *self_assessment = Some(assessment);
+                }
+            }
+            LessonAction::Answer { .. } | LessonAction::Confidence { .. } | LessonAction::EditSchema { .. } | LessonAction::SelfAssess { .. } => {}
             LessonAction::Submit(stage) => {
                 let missing = self.unanswered(stage);
                 if missing.is_empty() {
@@ -179,11 +192,12 @@ mod test {
     use crate::fixture;
 
     fn state() -> Rc<LessonState> {
-        Rc::new(LessonState::new(Rc::new(fixture::confidence_score()), LessonProgress::default()))
+        let state = Rc::new(LessonState::new(Rc::new(fixture::confidence_score()), LessonProgress::default()));
+        state.reduce(LessonAction::Started(fixture::expenses()))
     }
 
     fn answer_all(mut state: Rc<LessonState>) -> Rc<LessonState> {
-        for question in state.lesson.predict.items.clone() {
+        for question in state.lesson.predict.clone() {
             let response = match &question.kind {
                 QuestionKind::Value => Some(Response::Value { value: None }),
                 QuestionKind::Choice { .. } => Some(Response::Choice { selected: vec!["no".into()] }),
@@ -201,7 +215,7 @@ mod test {
     fn submit_locks_ok() {
         let state = answer_all(state()).reduce(LessonAction::Submit(Stage::Predict));
         assert!(state.locked(Stage::Predict), "{:?}", state.submit_error);
-        let id = state.lesson.predict.items[0].id.clone();
+        let id = state.lesson.predict[0].id.clone();
         let before = state.progress.answers.get(&id).cloned();
         let state = state.reduce(LessonAction::Confidence { question: id.clone(), level: Confidence::MIN });
         assert_eq!(state.progress.answers.get(&id).cloned(), before, "a locked answer never changes");
@@ -216,7 +230,7 @@ mod test {
 
     #[test]
     fn schema_edit_starts_from_before_ok() {
-        let id = state().lesson.predict.items[0].id.clone();
+        let id = state().lesson.predict[0].id.clone();
         let state = state().reduce(LessonAction::EditSchema { question: id.clone(), edit: SchemaEdit::AddColumn { table: 0 } });
         let Some(Response::Schema { schema }) = &state.progress.answers[&id].response else { panic!("schema answer") };
         assert!(schema.tables[0].column("amount").is_some() && schema.tables[0].column("new_column").is_some());

@@ -1,11 +1,7 @@
-//! The lesson as the screens see it: plain data the components render, independent of the file format.
-//!
-//! `adapt.rs` builds it from the core's lesson; nothing else in the app reads lesson files,
-//! so a change in the lesson format touches one file.
+//! The lesson as the screens see it: the core's checked lesson plus its questions in the shape the inputs need.
 
 use miglab_core::grade::AnswerKey;
-use miglab_core::migration::Direction;
-use miglab_core::schema::Schema;
+use miglab_core::lesson::{self, Lesson, RunCommand};
 use serde::{Deserialize, Serialize};
 
 /// The five PRIMM stages in course order.
@@ -37,63 +33,28 @@ impl Stage {
     }
 }
 
-/// One course entry: either a loaded lesson or the reason it could not load.
+/// One course entry: a loaded lesson, or why it could not load.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CourseEntry {
-    Ready(LessonView),
-    Unavailable { id: String, title: String, message: String },
+    Ready(std::rc::Rc<LessonView>),
+    Unavailable { id: String, message: String },
 }
 
 impl CourseEntry {
     pub fn id(&self) -> &str {
         match self {
-            CourseEntry::Ready(lesson) => &lesson.id,
+            CourseEntry::Ready(lesson) => lesson.id(),
             CourseEntry::Unavailable { id, .. } => id,
         }
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LessonView {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub minutes: u32,
-    pub prerequisites: Vec<String>,
-    /// Markdown shown above every stage.
-    pub intro: String,
-    /// SQL that builds the "production" database the story runs against.
-    pub seed_sql: String,
-    /// The migration chain the lesson reads, oldest first; the last one is the one being studied.
-    pub chain: Vec<MigrationFile>,
-    pub predict: StageText<Question>,
-    pub investigate: Investigate,
-    pub modify: Practice,
-    pub make: Make,
-}
-
 #[derive(Clone, Debug, PartialEq)]
-pub struct StageText<T> {
-    pub narrative: String,
-    pub items: Vec<T>,
-}
-
-impl<T> Default for StageText<T> {
-    fn default() -> StageText<T> {
-        StageText { narrative: String::new(), items: Vec::new() }
-    }
-}
-
-/// A migration file as the student reads it, with the DDL underneath from the core translator.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MigrationFile {
-    pub path: String,
-    pub source: String,
-    /// `python` or `sql`, for highlighting.
-    pub language: String,
-    pub revision: String,
-    pub down_revision: Option<String>,
-    pub message: String,
+pub struct LessonView {
+    pub lesson: Lesson,
+    pub predict: Vec<Question>,
+    pub investigate: Vec<Question>,
+    pub modify: Vec<Question>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -103,15 +64,16 @@ pub struct Question {
     pub kind: QuestionKind,
     /// The core grader's key; the screen never shows it before the answer is locked.
     pub key: AnswerKey,
+    /// Commands that lead to the state the question asks about, e.g. `upgrade head`.
+    pub after: Vec<RunCommand>,
     /// The lesson asks for this answer without AI help.
     pub ai_free: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum QuestionKind {
-    /// The schema after `upgrade()` or `downgrade()`, graded against what the engine introspects.
-    /// The editor starts from `start`, the schema before.
-    Schema { after: Direction, start: Schema },
+    /// A predicted schema, edited as table cards starting from the schema before the run.
+    Schema,
     /// A value an existing row holds, typed as psql prints it (`NULL` for null).
     Value,
     /// Options as `(id, text)`.
@@ -122,54 +84,45 @@ pub enum QuestionKind {
     FreeText,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Investigate {
-    pub narrative: String,
-    /// Self-explanation prompts, answered in the student's own words before anything else.
-    pub prompts: Vec<String>,
-    pub questions: Vec<Question>,
-    pub experiments: Vec<Experiment>,
+impl Question {
+    fn from_lesson(q: &lesson::Question) -> Question {
+        let pairs = |items: Vec<(&String, &String)>| items.into_iter().map(|(a, b)| (a.clone(), b.clone())).collect::<Vec<_>>();
+        let kind = match &q.key {
+            AnswerKey::Schema(_) => QuestionKind::Schema,
+            AnswerKey::Value(_) => QuestionKind::Value,
+            AnswerKey::Choice(key) => QuestionKind::Choice { options: pairs(q.options.iter().map(|o| (&o.id, &o.text)).collect()), multiple: key.multiple },
+            AnswerKey::Ordering(_) => QuestionKind::Order { items: first_order(pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect())) },
+            AnswerKey::FreeText(_) => QuestionKind::FreeText,
+        };
+        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free }
+    }
 }
 
-/// A "try it" experiment: SQL run on a branch and its stated real outcome.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Experiment {
-    pub id: String,
-    pub title: String,
-    pub sql: String,
-    /// `None` when the statement should succeed.
-    pub expect_sqlstate: Option<String>,
-    pub explanation: String,
-}
-
-/// A Modify or Make exercise: the student edits a migration and the checks run on a branch.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Practice {
-    pub narrative: String,
-    pub questions: Vec<Question>,
-    pub starter: String,
-    pub language: String,
-    pub checks: Vec<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Make {
-    pub practice: Practice,
-    pub brief: String,
-    /// The words the written approval must contain, e.g. the objects created and dropped.
-    pub approval_terms: Vec<String>,
-    pub approval_template: String,
-    /// A destructive migration the student must refuse or guard.
-    pub refuse: Option<MigrationFile>,
+/// Lessons list ordering items in the right order; show them reversed and rotated so the start is never already solved.
+fn first_order<T>(mut items: Vec<T>) -> Vec<T> {
+    items.reverse();
+    if items.len() > 2 {
+        items.rotate_left(1);
+    }
+    items
 }
 
 impl LessonView {
-    /// The migration under study.
-    pub fn migration(&self) -> Option<&MigrationFile> {
-        self.chain.last()
+    pub fn new(lesson: Lesson) -> LessonView {
+        let convert = |qs: &[lesson::Question]| qs.iter().map(Question::from_lesson).collect();
+        let m = &lesson.manifest;
+        LessonView { predict: convert(&m.predict.questions), investigate: convert(&m.investigate.questions), modify: convert(&m.modify.questions), lesson }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.lesson.manifest.id
+    }
+
+    pub fn title(&self) -> &str {
+        &self.lesson.manifest.title
     }
 
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
-        self.predict.items.iter().chain(&self.investigate.questions).chain(&self.modify.questions)
+        self.predict.iter().chain(&self.investigate).chain(&self.modify)
     }
 }

@@ -1,0 +1,78 @@
+//! Grading results: one question's verdict with its explanations, and a lesson's summary with calibration.
+
+use crate::calibration_chart::CalibrationChart;
+use miglab_core::grade::{Calibration, Graded, Verdict};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct VerdictProps {
+    pub graded: Graded,
+}
+
+pub fn verdict_word(graded: &Graded) -> &'static str {
+    match graded {
+        g if g.pending => "Not graded yet",
+        g if g.correct => "Right",
+        g if g.credit > 0.0 => "Partly right",
+        _ => "Wrong",
+    }
+}
+
+#[function_component]
+pub fn VerdictView(props: &VerdictProps) -> Html {
+    let g = &props.graded;
+    let class = match g {
+        g if g.pending => "pending",
+        g if g.correct => "right",
+        g if g.credit > 0.0 => "partly",
+        _ => "wrong",
+    };
+    html! {
+        <div class={classes!("verdict", class)} role="status">
+            <p class="verdict-line">
+                <strong>{ verdict_word(g) }</strong>
+                { format!(" — {:.0}% credit at confidence {}, certainty-based mark {:+.1}", g.credit * 100.0, g.confidence.get(), g.cbm) }
+            </p>
+            <ul class="explanations">
+                { for g.elements.iter().filter(|e| e.verdict != Verdict::Correct).filter_map(|e| e.explanation.as_ref()).map(|why| html! { <li>{ crate::markdown::render_inline(why) }</li> }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub verdicts: Vec<(String, Graded)>,
+    pub course: Calibration,
+    /// The downgrade-order verdict: `(passed, sentence)`.
+    #[prop_or_default]
+    pub downgrade: Option<(bool, String)>,
+}
+
+#[function_component]
+pub fn GradeSummary(props: &SummaryProps) -> Html {
+    let lesson = Calibration::of(props.verdicts.iter().map(|(_, g)| g));
+    html! {
+        <section class="grade-summary" aria-labelledby="grade-heading">
+            <h3 id="grade-heading">{ "How your predictions did" }</h3>
+            <table class="verdicts">
+                <thead><tr><th scope="col">{ "Question" }</th><th scope="col">{ "Verdict" }</th><th scope="col">{ "Why" }</th></tr></thead>
+                <tbody>
+                { for props.verdicts.iter().map(|(id, g)| html! {
+                    <tr>
+                        <td><a href={format!("#q-{id}")}>{ id }</a></td>
+                        <td>{ verdict_word(g) }</td>
+                        <td>{ g.explanations().next().map(crate::markdown::render_inline).unwrap_or_else(|| html! { "As predicted." }) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if let Some((passed, sentence)) = &props.downgrade {
+                <p class={classes!("downgrade-verdict", if *passed { "right" } else { "wrong" })}>
+                    <strong>{ if *passed { "Downgrade order: right. " } else { "Downgrade order: wrong. " } }</strong>{ crate::markdown::render_inline(sentence) }
+                </p>
+            }
+            <CalibrationChart title="Confidence against correctness" lesson={Some(lesson)} course={props.course.clone()} />
+        </section>
+    }
+}

@@ -1,0 +1,139 @@
+//! Lesson Markdown rendered as Yew nodes: raw HTML in a lesson is shown as text and never executes.
+//!
+//! Nodes are built directly from pulldown-cmark events, so nothing is ever parsed as HTML,
+//! and link targets other than http(s), relative paths and anchors are dropped.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use yew::prelude::*;
+use yew::virtual_dom::VTag;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub source: AttrValue,
+    #[prop_or_default]
+    pub class: Classes,
+}
+
+#[function_component]
+pub fn Markdown(props: &Props) -> Html {
+    let rendered = use_memo(props.source.clone(), |source| render(source));
+    html! { <div class={classes!("prose", props.class.clone())}>{ (*rendered).clone() }</div> }
+}
+
+/// Renders block Markdown to nodes.
+pub fn render(source: &str) -> Html {
+    render_with(source, false)
+}
+
+/// Renders one line of Markdown inside a heading or label, without paragraph blocks.
+pub fn render_inline(source: &str) -> Html {
+    render_with(source, true)
+}
+
+fn render_with(source: &str, inline: bool) -> Html {
+    let mut stack: Vec<(Option<VTag>, Vec<Html>)> = vec![(None, Vec::new())];
+    let push = |stack: &mut Vec<(Option<VTag>, Vec<Html>)>, node: Html| {
+        if let Some((_, children)) = stack.last_mut() {
+            children.push(node);
+        }
+    };
+    for event in Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Paragraph) if inline => stack.push((Some(VTag::new("span")), Vec::new())),
+            Event::Start(tag) => stack.push((Some(open(tag)), Vec::new())),
+            Event::End(TagEnd::Image) => {
+                // An image becomes its alt text: lessons load nothing from elsewhere.
+                if let Some((_, children)) = stack.pop() {
+                    children.into_iter().for_each(|c| push(&mut stack, c));
+                }
+            }
+            Event::End(_) => {
+                if stack.len() > 1 {
+                    if let Some((Some(mut tag), children)) = stack.pop() {
+                        tag.add_children(children);
+                        push(&mut stack, tag.into());
+                    }
+                }
+            }
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) | Event::InlineMath(text) | Event::DisplayMath(text) => push(&mut stack, html! { { text.to_string() } }),
+            Event::Code(code) => push(&mut stack, html! { <code>{ code.to_string() }</code> }),
+            Event::SoftBreak => push(&mut stack, html! { { " " } }),
+            Event::HardBreak => push(&mut stack, html! { <br /> }),
+            Event::Rule => push(&mut stack, html! { <hr /> }),
+            Event::FootnoteReference(name) => push(&mut stack, html! { { format!("[{name}]") } }),
+            Event::TaskListMarker(done) => push(&mut stack, html! { { if done { "[x] " } else { "[ ] " } } }),
+        }
+    }
+    // Unbalanced input cannot happen with pulldown-cmark, but close anything left open rather than lose it.
+    while stack.len() > 1 {
+        if let Some((Some(mut tag), children)) = stack.pop() {
+            tag.add_children(children);
+            push(&mut stack, tag.into());
+        }
+    }
+    stack.pop().map(|(_, children)| children.into_iter().collect::<Html>()).unwrap_or_default()
+}
+
+fn open(tag: Tag) -> VTag {
+    let name = match &tag {
+        Tag::Paragraph => "p",
+        Tag::Heading { level, .. } => match level {
+            // Lesson headings sit under the page's own h1 and the stage's h2.
+            HeadingLevel::H1 | HeadingLevel::H2 => "h3",
+            HeadingLevel::H3 => "h4",
+            _ => "h5",
+        },
+        Tag::BlockQuote(_) => "blockquote",
+        Tag::CodeBlock(_) => "pre",
+        Tag::List(Some(_)) => "ol",
+        Tag::List(None) => "ul",
+        Tag::Item => "li",
+        Tag::Emphasis => "em",
+        Tag::Strong => "strong",
+        Tag::Strikethrough => "s",
+        Tag::Link { .. } => "a",
+        Tag::Table(_) => "table",
+        Tag::TableHead | Tag::TableRow => "tr",
+        Tag::TableCell => "td",
+        _ => "span",
+    };
+    let mut vtag = VTag::new(name);
+    match tag {
+        Tag::Link { dest_url, .. } if safe_url(&dest_url) => {
+            vtag.add_attribute("href", dest_url.to_string());
+            if dest_url.starts_with("http") {
+                vtag.add_attribute("rel", "noopener noreferrer");
+                vtag.add_attribute("target", "_blank");
+            }
+        }
+        Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if !lang.is_empty() => vtag.add_attribute("data-lang", lang.to_string()),
+        Tag::List(Some(start)) if start != 1 => vtag.add_attribute("start", start.to_string()),
+        _ => {}
+    }
+    vtag
+}
+
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with('#') || (!lower.contains(':') && !lower.starts_with("//"))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn safe_url_ok() {
+        assert!(safe_url("https://www.postgresql.org/docs/"));
+        assert!(safe_url("#run"));
+        assert!(safe_url("../expand_contract"));
+    }
+
+    #[test]
+    fn script_url_err() {
+        assert!(!safe_url("javascript:alert(1)"));
+        assert!(!safe_url(" JavaScript:alert(1)"));
+        assert!(!safe_url("data:text/html,<script>"));
+        assert!(!safe_url("//evil.example"));
+    }
+}

@@ -1,0 +1,147 @@
+//! One question with its answer input and confidence; after locking, its verdict and explanation.
+
+use crate::confidence::ConfidencePicker;
+use crate::grade_view::VerdictView;
+use crate::lesson_view::{Question, QuestionKind};
+use crate::progress::Answer;
+use crate::schema_edit::SchemaEdit;
+use crate::schema_editor::SchemaEditor;
+use miglab_core::grade::{AnswerKey, Confidence, Graded, Response, SelfAssessment};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub number: usize,
+    pub question: Question,
+    pub answer: Answer,
+    pub locked: bool,
+    #[prop_or_default]
+    pub verdict: Option<Graded>,
+    pub on_answer: Callback<Response>,
+    pub on_confidence: Callback<Confidence>,
+    pub on_edit: Callback<SchemaEdit>,
+    /// Free text is rated against the model answer after locking.
+    pub on_self_assess: Callback<SelfAssessment>,
+}
+
+#[function_component]
+pub fn QuestionView(props: &Props) -> Html {
+    let q = &props.question;
+    let id = format!("q-{}", q.id);
+    let locked = props.locked;
+    let input = match (&q.kind, &props.answer.response) {
+        (QuestionKind::Schema { .. }, Some(Response::Schema { schema })) => html! {
+            <SchemaEditor id={id.clone()} schema={schema.clone()} {locked} on_edit={props.on_edit.clone()} />
+        },
+        (QuestionKind::Value, response) => {
+            let value = match response {
+                Some(Response::Value { value: Some(v) }) => v.clone(),
+                Some(Response::Value { value: None }) => "NULL".to_owned(),
+                _ => String::new(),
+            };
+            let on_input = props.on_answer.reform(|e: InputEvent| {
+                let text = e.target_unchecked_into::<HtmlInputElement>().value();
+                // psql prints NULL as nothing; students write NULL, which means the same.
+                let value = (!text.trim().eq_ignore_ascii_case("null")).then(|| text.trim().to_owned());
+                Response::Value { value }
+            });
+            html! {
+                <p><label for={format!("{id}-value")}>{ "Value (write NULL for null): " }</label>
+                <input id={format!("{id}-value")} class="value-input" {value} disabled={locked} oninput={on_input} autocomplete="off" /></p>
+            }
+        }
+        (QuestionKind::Choice { options, multiple }, response) => {
+            let selected = match response {
+                Some(Response::Choice { selected }) => selected.clone(),
+                _ => Vec::new(),
+            };
+            html! {
+                <fieldset class="choices" disabled={locked}>
+                    <legend class="visually-hidden">{ &q.prompt }</legend>
+                    { for options.iter().map(|(option, text)| {
+                        let checked = selected.contains(option);
+                        let (option, multiple, selected) = (option.clone(), *multiple, selected.clone());
+                        let onchange = props.on_answer.reform(move |e: Event| {
+                            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                            let mut next = if multiple { selected.clone() } else { Vec::new() };
+                            next.retain(|o| o != &option);
+                            if on { next.push(option.clone()); }
+                            Response::Choice { selected: next }
+                        });
+                        html! {
+                            <label class="choice">
+                                <input type={if multiple { "checkbox" } else { "radio" }} name={format!("{id}-choice")} {checked} {onchange} />
+                                { " " }{ text }
+                            </label>
+                        }
+                    }) }
+                </fieldset>
+            }
+        }
+        (QuestionKind::Order { items }, Some(Response::Ordering { order })) => {
+            let text_of = |item: &str| items.iter().find(|(i, _)| i == item).map_or(item.to_owned(), |(_, t)| t.clone());
+            let last = order.len().saturating_sub(1);
+            html! {
+                <ol class="ordering">
+                    { for order.iter().enumerate().map(|(at, item)| {
+                        let mv = |to: usize| {
+                            let order = order.clone();
+                            props.on_answer.reform(move |_: MouseEvent| {
+                                let mut order = order.clone();
+                                order.swap(at, to);
+                                Response::Ordering { order }
+                            })
+                        };
+                        let label = text_of(item);
+                        html! {
+                            <li>
+                                <span class="order-text">{ label.clone() }</span>
+                                <button type="button" class="icon" aria-label={format!("Move up: {label}")} disabled={locked || at == 0} onclick={mv(at.saturating_sub(1))}>{ "↑" }</button>
+                                <button type="button" class="icon" aria-label={format!("Move down: {label}")} disabled={locked || at == last} onclick={mv((at + 1).min(last))}>{ "↓" }</button>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
+        }
+        (QuestionKind::FreeText, response) => {
+            let (text, assessment) = match response {
+                Some(Response::FreeText { text, self_assessment }) => (text.clone(), *self_assessment),
+                _ => (String::new(), None),
+            };
+            let on_input = props.on_answer.reform(|e: InputEvent| Response::FreeText { text: e.target_unchecked_into::<HtmlTextAreaElement>().value(), self_assessment: None });
+            let model = match &q.key {
+                AnswerKey::FreeText(key) => key.model_answer.clone(),
+                _ => String::new(),
+            };
+            html! {
+                <>
+                    <textarea aria-label={format!("Your answer to question {}", props.number)} value={text.clone()} disabled={locked} oninput={on_input} rows="3" />
+                    if locked {
+                        <div class="model-answer"><strong>{ "Model answer: " }</strong>{ model }</div>
+                        <fieldset class="self-assess"><legend>{ "How does yours compare?" }</legend>
+                        { for [(SelfAssessment::Matches, "It matches"), (SelfAssessment::Partly, "Partly"), (SelfAssessment::Misses, "It misses")].into_iter().map(|(a, word)| {
+                            let onchange = props.on_self_assess.reform(move |_: Event| a);
+                            html! { <label><input type="radio" name={format!("{id}-self")} checked={assessment == Some(a)} {onchange} />{ " " }{ word }</label> }
+                        }) }
+                        </fieldset>
+                    }
+                </>
+            }
+        }
+        _ => html! {},
+    };
+    html! {
+        <article class={classes!("question", locked.then_some("locked"))} id={id.clone()} aria-labelledby={format!("{id}-prompt")}>
+            <h3 id={format!("{id}-prompt")}>
+                <span class="number">{ format!("{}.", props.number) }</span>{ " " }
+                { crate::markdown::render_inline(&q.prompt) }
+                if q.ai_free { <span class="badge" title="Answer this without AI help">{ "AI-free" }</span> }
+            </h3>
+            { input }
+            <ConfidencePicker name={format!("{id}-confidence")} value={props.answer.confidence} disabled={locked} on_change={props.on_confidence.clone()} />
+            if let Some(verdict) = &props.verdict { <VerdictView graded={verdict.clone()} /> }
+        </article>
+    }
+}

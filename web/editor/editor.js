@@ -1,0 +1,71 @@
+// The CodeMirror seam: mounts an editor for Python or SQL and reports edits back to Rust.
+// No product logic lives here; Rust decides what to show and what an edit means.
+import { EditorView, basicSetup } from 'codemirror';
+import { EditorState, StateEffect, StateField, Compartment } from '@codemirror/state';
+import { Decoration, keymap } from '@codemirror/view';
+import { python } from '@codemirror/lang-python';
+import { sql, PostgreSQL } from '@codemirror/lang-sql';
+
+// Marks the statement Postgres failed on, so the student sees where in their own source it was.
+const markEffect = StateEffect.define();
+const markField = StateField.define({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    marks = marks.map(tr.changes);
+    for (const effect of tr.effects) {
+      if (effect.is(markEffect)) marks = effect.value;
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+const failing = Decoration.line({ class: 'cm-failing-line', attributes: { 'aria-invalid': 'true' } });
+
+function language(name) {
+  return name === 'sql' ? sql({ dialect: PostgreSQL }) : python();
+}
+
+export function mountEditor(parent, doc, lang, readOnly, label, onChange) {
+  const editable = new Compartment();
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        basicSetup,
+        language(lang),
+        markField,
+        editable.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+        // Escape leaves the editor so keyboard users are never trapped in it.
+        keymap.of([{ key: 'Escape', run: (v) => { v.contentDOM.blur(); return true; } }]),
+        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged && onChange) onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+  return view;
+}
+
+export function setDoc(view, doc) {
+  if (view.state.doc.toString() === doc) return;
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: doc } });
+}
+
+// Marks 1-based lines `from..=to`; 0 clears every mark.
+export function markLines(view, from, to) {
+  const lines = view.state.doc.lines;
+  const ranges = [];
+  if (from > 0) {
+    for (let n = Math.min(from, lines); n <= Math.min(Math.max(to, from), lines); n++) {
+      ranges.push(failing.range(view.state.doc.line(n).from));
+    }
+  }
+  view.dispatch({ effects: markEffect.of(Decoration.set(ranges)) });
+  if (ranges.length) view.dispatch({ effects: EditorView.scrollIntoView(view.state.doc.line(Math.min(from, lines)).from, { y: 'center' }) });
+}
+
+export function destroyEditor(view) {
+  view.destroy();
+}
