@@ -2,6 +2,7 @@
 //!
 //! Each subcommand lives in its own `cmd_*.rs` file; this file only parses arguments and dispatches.
 
+mod check;
 mod cmd_check;
 mod cmd_lint;
 mod cmd_new;

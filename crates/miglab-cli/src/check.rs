@@ -1,0 +1,3 @@
+//! `miglab check`'s machinery: load a lessons folder, run every lesson against the engine, report.
+
+pub mod load_dir;

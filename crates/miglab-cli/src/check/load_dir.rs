@@ -1,0 +1,96 @@
+//! Reading a lessons folder from disk through the core's two-phase loader, exactly as the browser does over HTTP.
+
+use miglab_core::diagnostic::Diagnostic;
+use miglab_core::lesson::{self, FileDiagnostic, Lesson, LessonManifest};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One lesson folder: the lesson when it loaded, and every diagnostic found on the way.
+pub struct LessonResult {
+    pub id: String,
+    pub lesson: Option<Lesson>,
+    pub diagnostics: Vec<FileDiagnostic>,
+}
+
+impl LessonResult {
+    pub fn failed(&self) -> bool {
+        self.lesson.is_none() || self.diagnostics.iter().any(FileDiagnostic::is_error)
+    }
+}
+
+pub struct Loaded {
+    pub lessons: Vec<LessonResult>,
+    /// Course-level diagnostics: course.toml itself, missing lessons, prerequisites.
+    pub catalog: Vec<FileDiagnostic>,
+}
+
+/// Loads the course and every lesson folder it lists, plus folders it forgot (reported as warnings).
+pub fn load_dir(dir: &Path) -> Loaded {
+    let mut catalog = Vec::new();
+    let course_text = read(dir, lesson::COURSE);
+    let course = match &course_text {
+        Some(text) => {
+            let (course, diagnostics) = lesson::parse_course(text);
+            catalog.extend(diagnostics);
+            course
+        }
+        None => {
+            let diagnostic = Diagnostic::error("lesson-missing-file", format!("There is no {} in {}.", lesson::COURSE, dir.display()))
+                .with_help("Create it with `format = 1`, a `title` and the ordered `lessons` list.");
+            catalog.push(FileDiagnostic::new(lesson::COURSE, None, diagnostic));
+            None
+        }
+    };
+    let mut ids: Vec<String> = course.as_ref().map(|c| c.lessons.clone()).unwrap_or_default();
+    for folder in folders_with_manifest(dir) {
+        if !ids.contains(&folder) {
+            ids.push(folder);
+        }
+    }
+    let mut manifests = BTreeMap::new();
+    let lessons = ids
+        .into_iter()
+        .filter(|id| dir.join(id).join(lesson::MANIFEST).is_file())
+        .map(|id| {
+            let (result, manifest) = load_lesson(dir, &id);
+            if let Some(manifest) = manifest {
+                manifests.insert(id, manifest);
+            }
+            result
+        })
+        .collect();
+    if let (Some(course), Some(text)) = (&course, &course_text) {
+        catalog.extend(lesson::check_catalog(course, text, &manifests));
+    }
+    Loaded { lessons, catalog }
+}
+
+fn load_lesson(dir: &Path, id: &str) -> (LessonResult, Option<LessonManifest>) {
+    let path = format!("{id}/{}", lesson::MANIFEST);
+    let text = read(dir, &path).unwrap_or_default();
+    let (manifest, mut diagnostics) = lesson::parse_manifest(&path, &text);
+    let Some(manifest) = manifest else {
+        return (LessonResult { id: id.to_owned(), lesson: None, diagnostics }, None);
+    };
+    let files: BTreeMap<String, String> = manifest.files().into_iter().filter_map(|file| Some((file.clone(), read(dir, &format!("{id}/{file}"))?))).collect();
+    let parsed_ok = !diagnostics.iter().any(FileDiagnostic::is_error);
+    let (lesson, found) = lesson::load(&manifest, &files);
+    diagnostics.extend(found);
+    let lesson = lesson.filter(|_| parsed_ok);
+    (LessonResult { id: id.to_owned(), lesson, diagnostics }, Some(manifest))
+}
+
+fn read(dir: &Path, relative: &str) -> Option<String> {
+    std::fs::read_to_string(dir.join(relative)).ok()
+}
+
+fn folders_with_manifest(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut folders: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().join(lesson::MANIFEST).is_file())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    folders.sort();
+    folders
+}
