@@ -1,0 +1,271 @@
+//! The lesson's work on the engine: seed and branch, run migrations the way Alembic does, count what a drop would lose.
+//!
+//! Everything goes through [`Backend`], the few engine calls the app needs, so these flows are tested natively
+//! against a fake, and `engine_link.rs` is the one place that adapts the PGlite bridge.
+
+use crate::run_state::{Failure, RunRecord};
+use miglab_core::alembic::version_table;
+use miglab_core::diagnostic::LineIndex;
+use miglab_core::lesson::{Lesson, LessonMigration, MigrationSource, RunCommand};
+use miglab_core::migration::{Direction, Step};
+use miglab_core::schema::Schema;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + 'a>>;
+
+/// Rows as text, `None` for NULL, the way psql shows them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+pub trait Backend {
+    fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;
+    fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows>;
+    fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
+    fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
+    fn introspect(&self) -> Fut<'_, Schema>;
+}
+
+/// The branch taken right after boot, so every lesson starts from an empty database.
+pub const PRISTINE: &str = "miglab-pristine";
+
+/// Seeds the lesson's "production" database and makes its visible branch; returns the schema at the branch point.
+pub async fn start(engine: &dyn Backend, lesson: &Lesson) -> Result<(String, Schema), Failure> {
+    engine.reset(PRISTINE).await?;
+    engine.exec(&lesson.seed).await.map_err(|f| retitle(f, "The lesson's starting database could not be built"))?;
+    if let Some(revision) = &lesson.manifest.database.revision {
+        let has_table = engine.query("SELECT 1 FROM pg_tables WHERE tablename = 'alembic_version'").await?.rows.len() == 1;
+        if !has_table {
+            engine.exec(&version_table::create_table()).await?;
+            engine.exec(&version_table::insert(revision)).await?;
+        }
+    }
+    let branch = lesson.manifest.run.branch.clone();
+    engine.branch(&branch).await?;
+    Ok((branch, engine.introspect().await?))
+}
+
+/// Runs `commands` from the current revision in one transaction per command, as `alembic upgrade` does on Postgres,
+/// stepping out of it for autocommit blocks; a failure rolls the transaction back and names the statement.
+pub async fn run(engine: &dyn Backend, lesson: &Lesson, commands: &[RunCommand]) -> RunRecord {
+    let before = engine.introspect().await.unwrap_or_default();
+    let command = commands.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    let mut record = RunRecord { command, log: Vec::new(), failure: None, before: before.clone(), after: before.clone() };
+    // The plan counts from the starting database (`None`), which sits at the lesson's `database.revision`.
+    let current = before.alembic_version.as_ref().and_then(|v| v.first().cloned()).filter(|rev| Some(rev) != lesson.manifest.database.revision.as_ref());
+    let plan = match lesson.plan_from(current.as_deref(), commands) {
+        Ok(plan) => plan,
+        Err(message) => {
+            record.failure = Some(Failure::plain("Nothing ran", format!("Alembic cannot run this: {message}.")));
+            return record;
+        }
+    };
+    record.log.push("INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.".into());
+    record.log.push("INFO  [alembic.runtime.migration] Will assume transactional DDL.".into());
+    if plan.applications.is_empty() {
+        record.log.push("INFO  [alembic.runtime.migration] Nothing to do: already at the target revision.".into());
+    }
+    let applied: Vec<(&LessonMigration, Direction)> = plan.applications.iter().map(|a| (a.migration, a.direction)).collect();
+    if let Err(failure) = apply(engine, &applied, &mut record.log).await {
+        record.log.push(format!("ERROR [alembic.util.messaging] {}", failure.message));
+        record.failure = Some(failure);
+    }
+    record.after = engine.introspect().await.unwrap_or(before);
+    record
+}
+
+/// Applies migrations inside one transaction; autocommit steps commit what came before and run on their own.
+pub async fn apply(engine: &dyn Backend, applied: &[(&LessonMigration, Direction)], log: &mut Vec<String>) -> Result<(), Failure> {
+    engine.exec("BEGIN").await?;
+    for (migration, direction) in applied {
+        let rev = migration.id();
+        let parent = migration.parent();
+        let (verb, from, to) = match direction {
+            Direction::Upgrade => ("upgrade", parent.unwrap_or(""), rev),
+            Direction::Downgrade => ("downgrade", rev, parent.unwrap_or("")),
+        };
+        log.push(format!("INFO  [alembic.runtime.migration] Running {verb} {from} -> {to}, {}", migration.migration.revision.message));
+        for step in migration.migration.steps(*direction) {
+            let result = if step.autocommit {
+                // Alembic's autocommit_block: end the transaction, run alone, start a new one.
+                log.push("INFO  [alembic.runtime.migration] Committing the transaction for an autocommit block.".into());
+                match engine.exec("COMMIT").await {
+                    Ok(()) => {
+                        let ran = engine.exec(&step.sql).await;
+                        let _ = engine.exec("BEGIN").await;
+                        ran
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                engine.exec(&step.sql).await
+            };
+            if let Err(failure) = result {
+                let _ = engine.exec("ROLLBACK").await;
+                return Err(locate(failure, migration, *direction, step, verb));
+            }
+        }
+        let bookkeeping = match (direction, parent) {
+            (Direction::Upgrade, Some(parent)) => version_table::update(parent, rev),
+            (Direction::Upgrade, None) => version_table::insert(rev),
+            (Direction::Downgrade, Some(parent)) => version_table::update(rev, parent),
+            (Direction::Downgrade, None) => version_table::delete(rev),
+        };
+        if let Err(failure) = engine.exec(&bookkeeping).await {
+            let _ = engine.exec("ROLLBACK").await;
+            return Err(retitle(failure, "Alembic could not record the revision"));
+        }
+    }
+    engine.exec("COMMIT").await
+}
+
+/// Names the failing statement and finds its lines in the file the student reads.
+fn locate(mut failure: Failure, migration: &LessonMigration, direction: Direction, step: &Step, verb: &str) -> Failure {
+    failure.title = format!("{verb} {} failed; the whole transaction was rolled back", migration.id());
+    failure.statement = Some(step.sql.clone());
+    let text = match &migration.source {
+        MigrationSource::Alembic { text, .. } => text.as_str(),
+        MigrationSource::Sql { up, down, .. } => if direction == Direction::Upgrade { up } else { down },
+    };
+    failure.lines = step.span.map(|span| {
+        let index = LineIndex::new(text);
+        (index.line_col(span.start).line, index.line_col(span.end.saturating_sub(1).max(span.start)).line)
+    });
+    failure
+}
+
+fn retitle(mut failure: Failure, title: &str) -> Failure {
+    failure.title = title.to_owned();
+    failure
+}
+
+/// What dropping `table.column` would lose: the non-null count and up to five values.
+pub async fn at_stake(engine: &dyn Backend, table: &str, column: Option<&str>) -> Result<(u64, Vec<String>), Failure> {
+    let (t, c) = (ident(table), column.map(ident));
+    let count_sql = match &c {
+        Some(c) => format!("SELECT count({c})::text FROM {t}"),
+        None => format!("SELECT count(*)::text FROM {t}"),
+    };
+    let sample_sql = match &c {
+        Some(c) => format!("SELECT {c}::text FROM {t} WHERE {c} IS NOT NULL LIMIT 5"),
+        None => format!("SELECT row_to_json({t})::text FROM {t} LIMIT 5"),
+    };
+    let count = engine.query(&count_sql).await?;
+    let count = count.rows.first().and_then(|r| r.first().cloned().flatten()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    let sample = engine.query(&sample_sql).await?.rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect();
+    Ok((count, sample))
+}
+
+/// A real backup of `table` as CSV with a header row, read from the engine.
+pub async fn backup_csv(engine: &dyn Backend, table: &str) -> Result<String, Failure> {
+    let rows = engine.query(&format!("SELECT * FROM {}", ident(table))).await?;
+    Ok(csv(&rows))
+}
+
+pub fn csv(rows: &Rows) -> String {
+    let field = |v: &str| if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_owned() };
+    let mut out = rows.columns.iter().map(|c| field(c)).collect::<Vec<_>>().join(",") + "\n";
+    for row in &rows.rows {
+        // An empty unquoted field is NULL, as Postgres's COPY … CSV reads it back.
+        let line: Vec<String> = row.iter().map(|v| v.as_deref().map_or(String::new(), |v| if v.is_empty() { "\"\"".into() } else { field(v) })).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// A double-quoted identifier, so names from lesson files can never break out of the statement.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+pub mod test {
+    use super::*;
+    use crate::fixture;
+    use std::cell::RefCell;
+
+    /// Records every statement; fails the one containing `fail_on`.
+    #[derive(Default)]
+    pub struct Fake {
+        pub log: RefCell<Vec<String>>,
+        pub fail_on: Option<&'static str>,
+        pub rows: Rows,
+    }
+
+    impl Backend for Fake {
+        fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
+            self.log.borrow_mut().push(sql.to_owned());
+            let fail = self.fail_on.is_some_and(|f| sql.contains(f));
+            Box::pin(async move { if fail { Err(Failure { sqlstate: Some("42704".into()), message: "index does not exist".into(), ..Default::default() }) } else { Ok(()) } })
+        }
+        fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
+            self.log.borrow_mut().push(sql.to_owned());
+            Box::pin(async move { Ok(self.rows.clone()) })
+        }
+        fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()> {
+            self.log.borrow_mut().push(format!("branch {name}"));
+            Box::pin(async { Ok(()) })
+        }
+        fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()> {
+            self.log.borrow_mut().push(format!("reset {name}"));
+            Box::pin(async { Ok(()) })
+        }
+        fn introspect(&self) -> Fut<'_, Schema> {
+            Box::pin(async { Ok(Schema { alembic_version: Some(vec!["9f0e1d2c".into()]), ..Default::default() }) })
+        }
+    }
+
+    /// Polls a future that never waits, as every fake call is ready at once.
+    pub fn block_on<F: Future>(future: F) -> F::Output {
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+
+    fn upgrade_head() -> Vec<RunCommand> {
+        vec!["upgrade head".to_owned().try_into().expect("command")]
+    }
+
+    #[test]
+    fn run_upgrade_ok() {
+        let fake = Fake::default();
+        let record = block_on(run(&fake, &fixture::confidence_score().lesson, &upgrade_head()));
+        assert!(record.failure.is_none(), "{:?}", record.failure);
+        assert_eq!(record.log[2], "INFO  [alembic.runtime.migration] Running upgrade 9f0e1d2c -> ab12cd34, ab12cd34");
+        assert_eq!(
+            fake.log.borrow().join("\n"),
+            "BEGIN\nALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)\nUPDATE alembic_version SET version_num='ab12cd34' WHERE alembic_version.version_num = '9f0e1d2c'\nCOMMIT"
+        );
+    }
+
+    #[test]
+    fn run_failure_rolls_back_err() {
+        let fake = Fake { fail_on: Some("ADD COLUMN"), ..Default::default() };
+        let record = block_on(run(&fake, &fixture::confidence_score().lesson, &upgrade_head()));
+        let failure = record.failure.expect("failure");
+        assert_eq!(failure.sqlstate.as_deref(), Some("42704"));
+        assert!(failure.statement.is_some_and(|s| s.contains("ADD COLUMN")));
+        assert_eq!(fake.log.borrow().last().map(String::as_str), Some("ROLLBACK"));
+        assert!(record.log.last().is_some_and(|l| l.starts_with("ERROR")));
+    }
+
+    #[test]
+    fn csv_ok() {
+        let rows = Rows { columns: vec!["id".into(), "note".into()], rows: vec![vec![Some("1".into()), Some("a, \"b\"".into())], vec![Some("2".into()), None]] };
+        assert_eq!(csv(&rows), "id,note\n1,\"a, \"\"b\"\"\"\n2,\n");
+    }
+
+    #[test]
+    fn ident_quote_err() {
+        assert_eq!(ident("a\"; DROP TABLE x; --"), "\"a\"\"; DROP TABLE x; --\"");
+    }
+}

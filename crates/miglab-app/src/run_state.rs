@@ -1,0 +1,135 @@
+//! What the engine did on the lesson's branch: the branch point, each run's log and schemas, and failures.
+//!
+//! Not saved: after a reload the engine starts again from the lesson's seed, and the screen says so.
+
+use miglab_core::schema::Schema;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// A failure as the student sees it: Postgres's own words, and where in their source it happened.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Failure {
+    /// What was being done, e.g. "upgrade ab12cd34 failed".
+    pub title: String,
+    pub sqlstate: Option<String>,
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+    /// The statement Postgres rejected.
+    pub statement: Option<String>,
+    /// 1-based lines of that statement in the file the student reads.
+    pub lines: Option<(u32, u32)>,
+}
+
+impl Failure {
+    pub fn plain(title: &str, message: impl Into<String>) -> Failure {
+        Failure { title: title.to_owned(), message: message.into(), ..Default::default() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecord {
+    /// The command as typed, e.g. `upgrade head`.
+    pub command: String,
+    /// Alembic-style log lines.
+    pub log: Vec<String>,
+    pub failure: Option<Failure>,
+    pub before: Schema,
+    pub after: Schema,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunState {
+    /// The visible branch the lesson runs on, once made.
+    pub branch: Option<String>,
+    /// What is running now, for the busy indicator.
+    pub busy: Option<String>,
+    /// The schema at the branch point.
+    pub base: Option<Schema>,
+    pub current: Option<Schema>,
+    /// `alembic_version` now, as `alembic current` prints it.
+    pub revision: Option<String>,
+    pub records: Vec<RunRecord>,
+    /// A failure outside a migration run: the engine, a backup, a query.
+    pub failure: Option<Failure>,
+    /// Output of `alembic current`/`history` or `\d`, shown in the terminal panel.
+    pub terminal: Option<(String, String)>,
+}
+
+pub enum RunAction {
+    Busy(String),
+    Branched { branch: String, schema: Schema },
+    Ran(RunRecord),
+    Reset(Schema),
+    Failed(Failure),
+    Terminal { command: String, output: String },
+}
+
+impl RunState {
+    pub fn last(&self) -> Option<&RunRecord> {
+        self.records.last()
+    }
+}
+
+impl Reducible for RunState {
+    type Action = RunAction;
+
+    fn reduce(self: Rc<Self>, action: RunAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            RunAction::Busy(what) => next.busy = Some(what),
+            RunAction::Branched { branch, schema } => {
+                next = RunState { branch: Some(branch), revision: schema.alembic_version.as_ref().and_then(|v| v.first().cloned()), base: Some(schema.clone()), current: Some(schema), ..Default::default() };
+            }
+            RunAction::Ran(record) => {
+                next.busy = None;
+                next.failure = None;
+                next.revision = record.after.alembic_version.as_ref().and_then(|v| v.first().cloned());
+                next.current = Some(record.after.clone());
+                next.records.push(record);
+            }
+            RunAction::Reset(schema) => {
+                next.busy = None;
+                next.failure = None;
+                next.revision = schema.alembic_version.as_ref().and_then(|v| v.first().cloned());
+                next.current = Some(schema);
+                next.records.clear();
+                next.terminal = None;
+            }
+            RunAction::Failed(failure) => {
+                next.busy = None;
+                next.failure = Some(failure);
+            }
+            RunAction::Terminal { command, output } => {
+                next.busy = None;
+                next.terminal = Some((command, output));
+            }
+        }
+        next.into()
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn at(revision: &str) -> Schema {
+        Schema { alembic_version: Some(vec![revision.into()]), ..Default::default() }
+    }
+
+    #[test]
+    fn run_then_reset_ok() {
+        let state = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
+        let record = RunRecord { command: "upgrade head".into(), log: vec![], failure: None, before: at("9f0e1d2c"), after: at("ab12cd34") };
+        let state = state.reduce(RunAction::Busy("upgrade head".into())).reduce(RunAction::Ran(record));
+        assert_eq!((state.revision.as_deref(), state.busy.is_none(), state.records.len()), (Some("ab12cd34"), true, 1));
+        let state = state.reduce(RunAction::Reset(at("9f0e1d2c")));
+        assert_eq!((state.revision.as_deref(), state.records.len(), state.branch.as_deref()), (Some("9f0e1d2c"), 0, Some("b")));
+    }
+
+    #[test]
+    fn failure_clears_busy_err() {
+        let state = Rc::new(RunState::default()).reduce(RunAction::Busy("x".into())).reduce(RunAction::Failed(Failure::plain("x failed", "boom")));
+        assert!(state.busy.is_none() && state.failure.is_some());
+    }
+}
