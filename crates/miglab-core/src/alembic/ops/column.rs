@@ -1,0 +1,131 @@
+//! `add_column`, `drop_column` and `alter_column`.
+
+use super::super::column::column;
+use super::super::constraint::Constraint;
+use super::super::cx::{Cx, Signature};
+use super::super::default::server_default;
+use super::super::ident::{literal, quote};
+use super::super::python::Call;
+use super::super::types::sql_type;
+use super::table::{column_comment, column_index};
+use super::{bind, Receiver, TableRef};
+use crate::diagnostic::Span;
+
+/// `ALTER TABLE … ADD COLUMN …`, then the constraints, index and comment the column declares.
+pub(crate) fn add_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: &["schema", "if_not_exists"],
+        ignored: &["insert_before", "insert_after"],
+        ..Signature::new("op.add_column", &["table_name", "column"])
+    };
+    let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
+    let column = column(cx, args.required(cx, "column", "op.add_column")?)?;
+    if let Some(enum_type) = column.ty.enum_type.as_ref().filter(|e| e.create) {
+        cx.warning(
+            "enum-type-not-created",
+            column.span,
+            format!(
+                "Alembic's `add_column` does not create the enum type {}: the ALTER fails with `type \"{}\" does not exist` unless an earlier step created it.",
+                enum_type.name, enum_type.name
+            ),
+            "Create the type first with `sa.Enum(..., name=…).create(op.get_bind())`.",
+        );
+    }
+    let exists = if args.flag(cx, "if_not_exists")? { "IF NOT EXISTS " } else { "" };
+    let primary_key: Vec<String> = if column.primary_key { vec![column.name.clone()] } else { Vec::new() };
+    let mut out = vec![format!("ALTER TABLE {} ADD COLUMN {exists}{}", table.sql(), column.spec(&primary_key))];
+    out.extend(column.derived_constraints().iter().map(|c| add_constraint(&table, c)));
+    if column.index {
+        out.push(column_index(&table, &column));
+    }
+    out.extend(column_comment(&table, &column));
+    Some(out)
+}
+
+pub(crate) fn add_constraint(table: &TableRef, constraint: &Constraint) -> String {
+    format!("ALTER TABLE {} ADD {}", table.sql(), constraint.sql())
+}
+
+pub(crate) fn drop_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: &["schema", "if_exists"],
+        ignored: &["mssql_drop_check", "mssql_drop_default", "mssql_drop_foreign_key"],
+        ..Signature::new("op.drop_column", &["table_name", "column_name"])
+    };
+    let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
+    let name = cx.name(args.required(cx, "column_name", "op.drop_column")?)?;
+    let exists = if args.flag(cx, "if_exists")? { "IF EXISTS " } else { "" };
+    Some(vec![format!("ALTER TABLE {} DROP COLUMN {exists}{}", table.sql(), quote(&name))])
+}
+
+const ALTER_PARAMS: &[&str] = &["table_name", "column_name", "nullable", "comment", "server_default", "new_column_name", "type_"];
+const ALTER_IGNORED: &[&str] = &[
+    "existing_type",
+    "existing_server_default",
+    "existing_nullable",
+    "existing_comment",
+    "autoincrement",
+    "existing_autoincrement",
+];
+
+/// On PostgreSQL Alembic emits, in this order: the type change (with `USING`), nullability,
+/// the default, the comment, and the rename last.
+pub(crate) fn alter_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: &["schema", "postgresql_using"],
+        ignored: ALTER_IGNORED,
+        ..Signature::new("op.alter_column", ALTER_PARAMS)
+    };
+    let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
+    let name = cx.name(args.required(cx, "column_name", "op.alter_column")?)?;
+    let alter = format!("ALTER TABLE {} ALTER COLUMN {}", table.sql(), quote(&name));
+    let mut out = Vec::new();
+    let using = args.opt_string(cx, "postgresql_using")?;
+    match args.given("type_") {
+        Some(ty) => {
+            let ty = sql_type(cx, ty)?;
+            let using = using.map(|u| format!(" USING {u}")).unwrap_or_default();
+            out.push(format!("{alter} TYPE {}{using}", ty.sql));
+        }
+        None if using.is_some() => {
+            return cx.error(
+                "missing-argument",
+                span,
+                "`postgresql_using` only applies to a type change: Alembic raises \"postgresql_using must be used with the type_ parameter\".",
+                "Add `type_=` with the new type, or remove `postgresql_using`.",
+            )
+        }
+        None => {}
+    }
+    if let Some(nullable) = args.given("nullable") {
+        out.push(format!("{alter} {}", if cx.bool(nullable)? { "DROP NOT NULL" } else { "SET NOT NULL" }));
+    }
+    // `server_default=None` is meaningful here (DROP DEFAULT), so look at `get`, not `given`.
+    if let Some(default) = args.get("server_default") {
+        match default.is_none() {
+            true => out.push(format!("{alter} DROP DEFAULT")),
+            false => out.push(format!("{alter} SET DEFAULT {}", server_default(cx, default)?)),
+        }
+    }
+    if let Some(comment) = args.get("comment") {
+        let comment = match comment.is_none() {
+            true => "NULL".to_owned(),
+            false => literal(&cx.string(comment, "the comment as a string")?),
+        };
+        out.push(format!("COMMENT ON COLUMN {}.{} IS {comment}", table.sql(), quote(&name)));
+    }
+    if let Some(new_name) = args.given("new_column_name") {
+        let new_name = cx.name(new_name)?;
+        out.push(format!("ALTER TABLE {} RENAME {} TO {}", table.sql(), quote(&name), quote(&new_name)));
+    }
+    if out.is_empty() {
+        cx.warning(
+            "alter-column-does-nothing",
+            span,
+            "This `op.alter_column` changes nothing, so Alembic emits no SQL for it.",
+            "Pass `nullable=`, `server_default=`, `type_=`, `comment=` or `new_column_name=`.",
+        );
+    }
+    Some(out)
+}
+

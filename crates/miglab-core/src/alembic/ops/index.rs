@@ -1,0 +1,114 @@
+//! `create_index` and `drop_index`, with PostgreSQL's `CONCURRENTLY`, `USING`, `WHERE` and `IF [NOT] EXISTS`.
+
+use super::super::cx::{Args, Cx, Signature};
+use super::super::ident::quote;
+use super::super::python::{Call, Kind, Value};
+use super::{bind, Receiver, TableRef};
+use crate::diagnostic::Span;
+
+const INDEX_KW: &[&str] = &["schema", "unique", "if_not_exists", "postgresql_where", "postgresql_using", "postgresql_concurrently", "postgresql_include"];
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON table [USING m] (cols) [INCLUDE (…)] [WHERE …]`.
+pub(crate) fn create_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+    let sig = Signature { kwonly: INDEX_KW, ignored: &["info"], ..Signature::new("op.create_index", &["index_name", "table_name", "columns"]) };
+    let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
+    let Some(name) = cx.optional_name(args.get("index_name"))? else {
+        return cx.error(
+            "missing-argument",
+            span,
+            "`op.create_index` needs an index name: PostgreSQL would invent one, and Alembic could never drop it by name.",
+            "Name the index, e.g. `op.f(\"ix_table_column\")`.",
+        );
+    };
+    let columns = args.required(cx, "columns", "op.create_index")?;
+    let columns: Vec<&Value> = match &columns.kind {
+        Kind::Seq(items) => items.iter().collect(),
+        _ => vec![columns],
+    };
+    Some(vec![render(cx, &args, &name, &table, &columns)?])
+}
+
+/// An `sa.Index("name", "col", ...)` given inside `op.create_table(...)`.
+pub(crate) fn table_index(cx: &Cx, call: &Call, span: Span, table: &TableRef) -> Option<String> {
+    let sig = Signature { varargs: true, kwonly: INDEX_KW, ignored: &["info"], ..Signature::new("sa.Index", &["name"]) };
+    let args = Args::bind(cx, call, span, &sig)?;
+    let Some(name) = cx.optional_name(args.get("name"))? else {
+        return cx.error("missing-argument", span, "`sa.Index` needs a name.", "Name the index.");
+    };
+    render(cx, &args, &name, table, &args.rest)
+}
+
+fn render(cx: &Cx, args: &Args, name: &str, table: &TableRef, columns: &[&Value]) -> Option<String> {
+    let mut sql = String::from("CREATE ");
+    if args.flag(cx, "unique")? {
+        sql.push_str("UNIQUE ");
+    }
+    sql.push_str("INDEX ");
+    if args.flag(cx, "postgresql_concurrently")? {
+        sql.push_str("CONCURRENTLY ");
+    }
+    if args.flag(cx, "if_not_exists")? {
+        sql.push_str("IF NOT EXISTS ");
+    }
+    sql.push_str(&format!("{} ON {} ", quote(name), table.sql()));
+    if let Some(using) = args.opt_string(cx, "postgresql_using")? {
+        sql.push_str(&format!("USING {} ", using.to_lowercase()));
+    }
+    let mut rendered = Vec::new();
+    for column in columns {
+        rendered.push(index_column(cx, column)?);
+    }
+    if rendered.is_empty() {
+        return cx.error("missing-argument", args.span, "An index needs at least one column.", "List the indexed columns.");
+    }
+    sql.push_str(&format!("({})", rendered.join(", ")));
+    if let Some(include) = args.given("postgresql_include") {
+        let names = cx.names(include)?;
+        sql.push_str(&format!(" INCLUDE ({})", names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")));
+    }
+    if let Some(condition) = args.given("postgresql_where") {
+        sql.push_str(&format!(" WHERE {}", super::super::constraint::condition(cx, condition)?));
+    }
+    Some(sql)
+}
+
+/// A column name, or an expression written as `sa.text("lower(email)")`.
+fn index_column(cx: &Cx, value: &Value) -> Option<String> {
+    if let Kind::Str(name) = &value.kind {
+        return Some(quote(name));
+    }
+    match value.as_call() {
+        Some(call) if call.func.last_name() == Some("text") && call.args.len() == 1 => {
+            call.args.first().and_then(|arg| cx.string(arg, "a SQL expression string"))
+        }
+        _ => cx.unsupported(value, "a column name or `sa.text(\"expression\")`"),
+    }
+}
+
+/// `DROP INDEX [CONCURRENTLY] [IF EXISTS] [schema.]name`; PostgreSQL needs no table name.
+pub(crate) fn drop_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: &["schema", "if_exists", "postgresql_concurrently"],
+        ignored: &["info"],
+        ..Signature::new("op.drop_index", &["index_name", "table_name"])
+    };
+    // The table is optional here, so bind directly instead of through the batch-aware helper.
+    let (args, schema) = match receiver.batch {
+        Some(table) => (Args::bind(cx, call, span, &Signature { params: &["index_name"], kwonly: &["if_exists", "postgresql_concurrently"], ..sig })?, table.schema.clone()),
+        None => {
+            let args = Args::bind(cx, call, span, &sig)?;
+            let schema = args.opt_string(cx, "schema")?;
+            (args, schema)
+        }
+    };
+    let name = cx.name(args.required(cx, "index_name", "op.drop_index")?)?;
+    let mut sql = String::from("DROP INDEX ");
+    if args.flag(cx, "postgresql_concurrently")? {
+        sql.push_str("CONCURRENTLY ");
+    }
+    if args.flag(cx, "if_exists")? {
+        sql.push_str("IF EXISTS ");
+    }
+    sql.push_str(&super::super::ident::table(&name, schema.as_deref()));
+    Some(vec![sql])
+}

@@ -1,0 +1,202 @@
+//! The Python front end: ruff's parser turns the file into an AST, which becomes a small tree of [`Value`]s.
+//!
+//! The translator only ever sees `Value`s, so it never depends on ruff's AST shape.
+//! Expressions a migration has no business using (lambdas, comprehensions, f-strings…) become
+//! [`Kind::Other`] with a description, and the translator reports them where they matter.
+
+use crate::diagnostic::Span;
+use ruff_python_ast::{self as ast, Expr, Number, UnaryOp};
+use ruff_text_size::{Ranged, TextRange};
+
+/// How a `*args` argument is described; binding rejects it by this value.
+pub(crate) const STARRED: &str = "a starred argument (`*args`)";
+
+/// Deeper expressions than this are not migrations; stopping here keeps recursion bounded on hostile input.
+const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Value {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Kind {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    None,
+    /// A list or a tuple: Alembic accepts either wherever it takes a sequence.
+    Seq(Vec<Value>),
+    Name(String),
+    Attr(Box<Value>, String),
+    Call(Box<Call>),
+    /// Anything else, described for a learner ("an f-string").
+    Other(&'static str),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Call {
+    pub func: Value,
+    pub args: Vec<Value>,
+    pub kwargs: Vec<Kwarg>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Kwarg {
+    /// `None` for `**mapping`.
+    pub name: Option<String>,
+    pub value: Value,
+}
+
+impl Value {
+    /// The dotted path of a name or attribute chain (`sa.Column`), if it is one.
+    pub fn path(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Name(name) => Some(name.clone()),
+            Kind::Attr(value, attr) => Some(format!("{}.{attr}", value.path()?)),
+            _ => None,
+        }
+    }
+
+    /// The last segment of a dotted path: `sa.types.Integer` → `Integer`.
+    pub fn last_name(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Name(name) => Some(name),
+            Kind::Attr(_, attr) => Some(attr),
+            _ => None,
+        }
+    }
+
+    pub fn as_call(&self) -> Option<&Call> {
+        match &self.kind {
+            Kind::Call(call) => Some(call),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.kind == Kind::None
+    }
+
+    /// What this value is, for a message: "the string 'x'", "a call to sa.Foo()".
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            Kind::Str(text) => format!("the string {text:?}"),
+            Kind::Int(n) => format!("the number {n}"),
+            Kind::Float(n) => format!("the number {n}"),
+            Kind::Bool(b) => format!("`{}`", if *b { "True" } else { "False" }),
+            Kind::None => "`None`".to_owned(),
+            Kind::Seq(_) => "a list".to_owned(),
+            Kind::Name(_) | Kind::Attr(..) => format!("`{}`", self.path().unwrap_or_default()),
+            Kind::Call(call) => match call.func.path() {
+                Some(path) => format!("a call to `{path}()`"),
+                None => "a call".to_owned(),
+            },
+            Kind::Other(what) => (*what).to_owned(),
+        }
+    }
+}
+
+pub(crate) fn span(range: TextRange) -> Span {
+    Span::new(range.start().to_usize(), range.end().to_usize())
+}
+
+/// Converts one expression; anything beyond [`MAX_DEPTH`] becomes `Other`.
+pub(crate) fn value(expr: &Expr) -> Value {
+    convert(expr, 0)
+}
+
+fn convert(expr: &Expr, depth: usize) -> Value {
+    let span = span(expr.range());
+    let kind = if depth > MAX_DEPTH { Kind::Other("a deeply nested expression") } else { kind(expr, depth + 1) };
+    Value { kind, span }
+}
+
+fn kind(expr: &Expr, depth: usize) -> Kind {
+    match expr {
+        Expr::StringLiteral(s) => Kind::Str(s.value.to_str().to_owned()),
+        Expr::NumberLiteral(n) => number(&n.value, false),
+        Expr::UnaryOp(ast::ExprUnaryOp { op: UnaryOp::USub, operand, .. }) => match operand.as_ref() {
+            Expr::NumberLiteral(n) => number(&n.value, true),
+            _ => Kind::Other("an arithmetic expression"),
+        },
+        Expr::BooleanLiteral(b) => Kind::Bool(b.value),
+        Expr::NoneLiteral(_) => Kind::None,
+        Expr::List(list) => Kind::Seq(list.elts.iter().map(|e| convert(e, depth)).collect()),
+        Expr::Tuple(tuple) => Kind::Seq(tuple.elts.iter().map(|e| convert(e, depth)).collect()),
+        Expr::Name(name) => Kind::Name(name.id.as_str().to_owned()),
+        Expr::Attribute(attr) => Kind::Attr(Box::new(convert(&attr.value, depth)), attr.attr.as_str().to_owned()),
+        Expr::Call(call) => Kind::Call(Box::new(Call {
+            func: convert(&call.func, depth),
+            args: call.arguments.args.iter().map(|e| convert(e, depth)).collect(),
+            kwargs: call
+                .arguments
+                .keywords
+                .iter()
+                .map(|k| Kwarg { name: k.arg.as_ref().map(|a| a.as_str().to_owned()), value: convert(&k.value, depth) })
+                .collect(),
+        })),
+        Expr::Starred(_) => Kind::Other(STARRED),
+        Expr::FString(_) | Expr::TString(_) => Kind::Other("an f-string"),
+        Expr::BytesLiteral(_) => Kind::Other("a bytes literal"),
+        Expr::Dict(_) => Kind::Other("a dictionary"),
+        Expr::Compare(_) => Kind::Other("a comparison"),
+        Expr::BinOp(_) | Expr::UnaryOp(_) => Kind::Other("an arithmetic expression"),
+        Expr::BoolOp(_) => Kind::Other("a boolean expression"),
+        Expr::Subscript(_) => Kind::Other("a subscript"),
+        Expr::Lambda(_) => Kind::Other("a lambda"),
+        Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => Kind::Other("a comprehension"),
+        _ => Kind::Other("a Python expression miglab does not evaluate"),
+    }
+}
+
+fn number(n: &Number, negative: bool) -> Kind {
+    match n {
+        Number::Int(int) => match int.as_i64() {
+            Some(v) if negative => v.checked_neg().map_or(Kind::Other("a very large number"), Kind::Int),
+            Some(v) => Kind::Int(v),
+            None => Kind::Other("a very large number"),
+        },
+        Number::Float(f) if negative => Kind::Float(-f),
+        Number::Float(f) => Kind::Float(*f),
+        Number::Complex { .. } => Kind::Other("a complex number"),
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn check(source: &str) -> String {
+        let parsed = ruff_python_parser::parse_expression(source).expect("valid expression");
+        format!("{:?}", value(parsed.expr()).kind)
+    }
+
+    #[test]
+    fn call_ok() {
+        insta::assert_snapshot!(
+            check("sa.Numeric(4, -3, asdecimal=False)"),
+            @r#"Call(Call { func: Value { kind: Attr(Value { kind: Name("sa"), span: Span { start: 0, end: 2 } }, "Numeric"), span: Span { start: 0, end: 10 } }, args: [Value { kind: Int(4), span: Span { start: 11, end: 12 } }, Value { kind: Int(-3), span: Span { start: 14, end: 16 } }], kwargs: [Kwarg { name: Some("asdecimal"), value: Value { kind: Bool(false), span: Span { start: 28, end: 33 } } }] })"#
+        );
+    }
+
+    #[test]
+    fn other_err() {
+        insta::assert_snapshot!(check("f'{x}'"), @r#"Other("an f-string")"#);
+    }
+
+    #[test]
+    fn deep_nesting_ok() {
+        let source = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        assert!(check(&source).contains("deeply nested"));
+    }
+}

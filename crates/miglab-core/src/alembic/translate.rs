@@ -1,0 +1,200 @@
+//! Walks the body of `upgrade()` or `downgrade()` and turns each statement into steps.
+//!
+//! Only `op.…` calls, `with op.batch_alter_table(...)`, `with op.get_context().autocommit_block()`,
+//! enum `.create()`/`.drop()` and `pass` are understood; any other Python is reported, never guessed at.
+
+use super::cx::Cx;
+use super::ops::{self, Receiver, TableRef};
+use super::python::{self, Call, Kind, Value};
+use super::types::sql_type;
+use crate::migration::Step;
+use ruff_python_ast::{Stmt, StmtWith};
+use ruff_text_size::Ranged;
+
+#[derive(Clone, Copy, Default)]
+struct Block<'a> {
+    /// The `as` alias and table of the enclosing `batch_alter_table`.
+    batch: Option<(&'a str, &'a TableRef)>,
+    autocommit: bool,
+}
+
+pub(crate) fn function_body(cx: &Cx, body: &[Stmt]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    statements(cx, body, Block::default(), &mut steps);
+    steps
+}
+
+fn statements(cx: &Cx, body: &[Stmt], block: Block, steps: &mut Vec<Step>) {
+    for stmt in body {
+        match stmt {
+            // Imports change no schema; `pass` is an empty body.
+            Stmt::Pass(_) | Stmt::Import(_) | Stmt::ImportFrom(_) => {}
+            Stmt::Expr(expr) => {
+                let value = python::value(&expr.value);
+                if let Kind::Str(_) = value.kind {
+                    continue; // a docstring or a string used as a comment
+                }
+                expression(cx, &value, block, steps);
+            }
+            Stmt::With(with) => with_block(cx, with, block, steps),
+            other => {
+                cx.error::<()>(
+                    "unsupported-statement",
+                    python::span(other.range()),
+                    format!("miglab translates `op.…` calls but does not run Python, so it cannot follow {}.", describe(other)),
+                    "Express the change with `op.…` operations, or write the SQL with `op.execute()`.",
+                );
+            }
+        }
+    }
+}
+
+fn expression(cx: &Cx, value: &Value, block: Block, steps: &mut Vec<Step>) {
+    let Some(call) = value.as_call() else {
+        cx.error::<()>(
+            "unsupported-statement",
+            value.span,
+            format!("miglab expected an `op.…` call here but found {}.", value.describe()),
+            "Remove the expression, or make it an `op.…` call.",
+        );
+        return;
+    };
+    let sql = match &call.func.kind {
+        Kind::Attr(receiver, name) => match (&receiver.kind, block.batch) {
+            (Kind::Name(r), _) if r == "op" => ops::operation(cx, name, call, value.span, Receiver { batch: None }),
+            (Kind::Name(r), Some((alias, table))) if r == alias => ops::operation(cx, name, call, value.span, Receiver { batch: Some(table) }),
+            (Kind::Call(inner), _) if matches!(name.as_str(), "create" | "drop") && is_enum(inner) => {
+                enum_ddl(cx, receiver, name, call, value)
+            }
+            _ => not_an_operation(cx, value),
+        },
+        _ => not_an_operation(cx, value),
+    };
+    let Some(sql) = sql else { return };
+    for sql in sql {
+        let autocommit = block.autocommit || is_concurrent(&sql);
+        steps.push(Step { sql, autocommit, span: Some(value.span) });
+    }
+}
+
+fn not_an_operation(cx: &Cx, value: &Value) -> Option<Vec<String>> {
+    cx.error(
+        "unsupported-statement",
+        value.span,
+        format!("miglab only translates `op.…` operations, and {} is not one it knows.", value.describe()),
+        "Use an `op.…` operation, or write the SQL with `op.execute()`.",
+    )
+}
+
+/// Alembic's own statements are only concurrent when they say so at the start.
+fn is_concurrent(sql: &str) -> bool {
+    ["CREATE INDEX CONCURRENTLY", "CREATE UNIQUE INDEX CONCURRENTLY", "DROP INDEX CONCURRENTLY"].iter().any(|p| sql.starts_with(p))
+}
+
+fn is_enum(call: &Call) -> bool {
+    matches!(call.func.last_name(), Some("Enum" | "ENUM"))
+}
+
+/// `sa.Enum(..., name="x").create(op.get_bind())` and `.drop(op.get_bind())`.
+fn enum_ddl(cx: &Cx, enum_value: &Value, method: &str, call: &Call, whole: &Value) -> Option<Vec<String>> {
+    let bind_ok = call.args.len() == 1 && call.args.first().and_then(|a| a.as_call()).and_then(|c| c.func.path()).as_deref() == Some("op.get_bind");
+    if !bind_ok {
+        return cx.unsupported(whole, &format!("`.{method}(op.get_bind())`"));
+    }
+    if let Some(kwarg) = call.kwargs.first() {
+        return cx.error(
+            "unsupported-argument",
+            kwarg.value.span,
+            format!("miglab cannot translate `.{method}()` with extra arguments such as `checkfirst`: in `--sql` mode Alembic cannot look at the database."),
+            format!("Call `.{method}(op.get_bind())` without extra arguments."),
+        );
+    }
+    let ty = sql_type(cx, enum_value)?;
+    let Some(enum_type) = ty.enum_type else {
+        return cx.unsupported(enum_value, "a native enum with `name=`");
+    };
+    Some(vec![if method == "create" { enum_type.create_sql() } else { enum_type.drop_sql() }])
+}
+
+fn with_block(cx: &Cx, with: &StmtWith, block: Block, steps: &mut Vec<Step>) {
+    let [item] = with.items.as_slice() else {
+        cx.error::<()>(
+            "unsupported-statement",
+            python::span(with.range),
+            "miglab understands a `with` statement with one context manager only.",
+            "Nest the `with` blocks instead.",
+        );
+        return;
+    };
+    let context = python::value(&item.context_expr);
+    if is_autocommit_block(&context) {
+        statements(cx, &with.body, Block { autocommit: true, ..block }, steps);
+        return;
+    }
+    if let Some(call) = context.as_call().filter(|c| c.func.path().as_deref() == Some("op.batch_alter_table")) {
+        let Some(table) = batch_table(cx, call, &context) else { return };
+        let alias = match item.optional_vars.as_deref() {
+            Some(ruff_python_ast::Expr::Name(name)) => name.id.as_str().to_owned(),
+            _ => {
+                cx.error::<()>(
+                    "unsupported-statement",
+                    context.span,
+                    "A `batch_alter_table` block needs a name for its operations, as in `as batch_op`.",
+                    "Write `with op.batch_alter_table(\"table\") as batch_op:`.",
+                );
+                return;
+            }
+        };
+        statements(cx, &with.body, Block { batch: Some((&alias, &table)), ..block }, steps);
+        return;
+    }
+    cx.error::<()>(
+        "unsupported-statement",
+        context.span,
+        format!("miglab understands `with op.batch_alter_table(...)` and `with op.get_context().autocommit_block()`, not {}.", context.describe()),
+        "Use one of those blocks, or move the operations out of the `with`.",
+    );
+}
+
+fn is_autocommit_block(value: &Value) -> bool {
+    let Some(call) = value.as_call() else { return false };
+    let Kind::Attr(receiver, name) = &call.func.kind else { return false };
+    name == "autocommit_block" && receiver.as_call().and_then(|c| c.func.path()).as_deref() == Some("op.get_context")
+}
+
+/// `op.batch_alter_table("t", schema=None, ...)`. On PostgreSQL a batch is plain ALTERs,
+/// unless `recreate="always"` asks for the copy-and-move that miglab does not model.
+fn batch_table(cx: &Cx, call: &Call, value: &Value) -> Option<TableRef> {
+    let sig = super::cx::Signature {
+        kwonly: &["schema", "recreate"],
+        ignored: &["partial_reordering", "copy_from", "table_args", "table_kwargs", "reflect_args", "reflect_kwargs", "naming_convention"],
+        ..super::cx::Signature::new("op.batch_alter_table", &["table_name"])
+    };
+    let args = super::cx::Args::bind(cx, call, value.span, &sig)?;
+    if let Some(recreate) = args.given("recreate") {
+        if recreate.as_str() == Some("always") {
+            return cx.error(
+                "unsupported-argument",
+                recreate.span,
+                "`recreate=\"always\"` makes Alembic copy the table into a new one, which miglab does not translate.",
+                "Remove `recreate`: on PostgreSQL a batch is a series of ALTER TABLE statements.",
+            );
+        }
+    }
+    let name = cx.name(args.required(cx, "table_name", "op.batch_alter_table")?)?;
+    let schema = args.opt_string(cx, "schema")?;
+    Some(TableRef { name, schema })
+}
+
+fn describe(stmt: &Stmt) -> &'static str {
+    match stmt {
+        Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::AugAssign(_) => "an assignment",
+        Stmt::If(_) => "an `if` statement",
+        Stmt::For(_) | Stmt::While(_) => "a loop",
+        Stmt::Try(_) => "a `try` block",
+        Stmt::FunctionDef(_) | Stmt::ClassDef(_) => "a nested definition",
+        Stmt::Return(_) => "a `return`",
+        Stmt::Raise(_) => "a `raise`",
+        _ => "this statement",
+    }
+}

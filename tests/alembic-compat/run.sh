@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Compares `miglab sql` with real `alembic upgrade --sql` / `downgrade --sql` on every case in cases/.
+# Usage: tests/alembic-compat/run.sh [case.py ...]   (from the repository root)
+# The venv lives under target/ and is never committed: python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install 'alembic>=1.13,<2' 'sqlalchemy>=2.0,<2.1'
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/tests/alembic-compat"
+alembic="$root/target/alembic-venv/bin/alembic"
+[ -x "$alembic" ] || { echo "no venv: see the header of $0" >&2; exit 2; }
+# MIGLAB overrides the binary under test (any program taking `sql`'s arguments).
+if [ -z "${MIGLAB:-}" ]; then
+    (cd "$root" && cargo build -q --bin miglab)
+    MIGLAB="$root/target/debug/miglab sql"
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=("$here"/cases/*.py)
+failed=0
+# Alembic's offline output carries BEGIN/COMMIT, comments, blank lines and SQLAlchemy's line breaks;
+# keep only the statements, with whitespace collapsed, one per line.
+normalize() {
+    python3 "$here/normalize.py"
+}
+for case in "${cases[@]}"; do
+    name=$(basename "$case" .py)
+    rev=$(sed -n 's/^revision = "\(.*\)"/\1/p' "$case")
+    rm -rf "$work/env" && mkdir -p "$work/env/versions"
+    cp "$here/env.py" "$here/script.py.mako" "$work/env/"
+    cp "$case" "$work/env/versions/"
+    printf '[alembic]\nscript_location = %s\n' "$work/env" > "$work/env/alembic.ini"
+    for direction in upgrade downgrade; do
+        if [ $direction = upgrade ]; then
+            (cd "$work/env" && "$alembic" upgrade "$rev" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; failed=1; continue; }
+            $MIGLAB --version-table "$case" > "$work/miglab.sql" || true
+        else
+            (cd "$work/env" && "$alembic" downgrade "$rev:base" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; failed=1; continue; }
+            $MIGLAB --downgrade --version-table "$case" > "$work/miglab.sql" || true
+        fi
+        normalize < "$work/alembic.sql" > "$work/a.txt"
+        normalize < "$work/miglab.sql" > "$work/m.txt"
+        if diff -u --label "alembic $direction $name" --label "miglab $direction $name" "$work/a.txt" "$work/m.txt"; then
+            echo "ok   $direction $name"
+        else
+            echo "FAIL $direction $name"
+            failed=1
+        fi
+    done
+done
+exit $failed
