@@ -16,6 +16,7 @@ mod lab;
 mod lesson_state;
 mod lesson_view;
 mod markdown;
+mod practice;
 mod progress;
 mod question_view;
 mod run_state;

@@ -1,0 +1,56 @@
+//! Fetches `lessons/course.toml` and every lesson's files, and loads them with the core's two-phase lesson loader.
+//!
+//! A lesson that fails to fetch or load becomes `CourseEntry::Unavailable` with the checker's message;
+//! the other lessons still load.
+
+use crate::lesson_view::{CourseEntry, LessonView};
+use gloo::net::http::Request;
+use miglab_core::lesson::{self, Course, FileDiagnostic};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Where the lessons folder is served, relative to the page.
+const ROOT: &str = "lessons";
+
+async fn fetch(path: &str) -> Result<String, String> {
+    let response = Request::get(&format!("{ROOT}/{path}")).send().await.map_err(|e| format!("`{path}` could not be fetched: {e}"))?;
+    if !response.ok() {
+        return Err(format!("`{path}` could not be fetched: HTTP {}", response.status()));
+    }
+    response.text().await.map_err(|e| format!("`{path}` could not be read: {e}"))
+}
+
+fn rendered(diagnostics: &[FileDiagnostic]) -> String {
+    diagnostics.iter().filter(|d| d.is_error()).map(FileDiagnostic::render).collect::<Vec<_>>().join("\n")
+}
+
+/// The course and its lessons in course order, or why the course itself could not load.
+pub async fn load_course() -> Result<(Course, Vec<CourseEntry>), String> {
+    let text = fetch(lesson::COURSE).await?;
+    let (course, diagnostics) = lesson::parse_course(&text);
+    let course = course.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).ok_or_else(|| rendered(&diagnostics))?;
+    let mut entries = Vec::new();
+    for id in &course.lessons {
+        entries.push(match load_lesson(id).await {
+            Ok(lesson) => CourseEntry::Ready(Rc::new(lesson)),
+            Err(message) => CourseEntry::Unavailable { id: id.clone(), message },
+        });
+    }
+    Ok((course, entries))
+}
+
+async fn load_lesson(id: &str) -> Result<LessonView, String> {
+    let path = format!("{id}/{}", lesson::MANIFEST);
+    let text = fetch(&path).await?;
+    let (manifest, diagnostics) = lesson::parse_manifest(&path, &text);
+    let manifest = manifest.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).ok_or_else(|| rendered(&diagnostics))?;
+    let mut files = BTreeMap::new();
+    for file in manifest.files() {
+        // A missing file is reported by `load` with the field that names it.
+        if let Ok(text) = fetch(&format!("{id}/{file}")).await {
+            files.insert(file, text);
+        }
+    }
+    let (loaded, diagnostics) = lesson::load(&manifest, &files);
+    loaded.map(LessonView::new).ok_or_else(|| rendered(&diagnostics))
+}

@@ -1,0 +1,200 @@
+//! Modify and Make: the student's migration parsed, and the lesson's checks judged from what the engine did.
+//!
+//! The engine work is in `lab::practice`; this file only decides pass or fail, so it is tested natively.
+
+use crate::drop_guard::Threat;
+use crate::progress::CheckResult;
+use crate::run_state::RunRecord;
+use miglab_core::analysis::{self, Change};
+use miglab_core::diagnostic::Diagnostic;
+use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Response, SchemaKey, SchemaScope, ValueKey};
+use miglab_core::lesson::{Checks, LessonMigration, MigrationRef, MigrationSource};
+use miglab_core::migration::Step;
+use miglab_core::schema::Schema;
+
+/// The student's file as a lesson migration, or the diagnostics that stop it from running.
+pub fn parse(text: &str, file: &str, reference: &MigrationRef) -> Result<LessonMigration, Vec<Diagnostic>> {
+    let parsed = miglab_core::alembic::parse(text);
+    if parsed.has_errors() {
+        return Err(parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect());
+    }
+    Ok(LessonMigration { reference: reference.clone(), source: MigrationSource::Alembic { file: file.to_owned(), text: text.to_owned() }, migration: parsed.migration })
+}
+
+/// A new revision file for the student to fill in, revising `parent` with the lesson's own revision id,
+/// so questions that name that id still apply to the student's file.
+pub fn starter(revision: &str, parent: Option<&str>, message: &str) -> String {
+    let parent_literal = parent.map_or_else(|| "None".to_owned(), |p| format!("\"{p}\""));
+    format!(
+        "\"\"\"{message}\n\nRevision ID: {revision}\nRevises: {}\n\"\"\"\n\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = \"{revision}\"\ndown_revision = {parent_literal}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n",
+        parent.unwrap_or("")
+    )
+}
+
+/// Steps that destroy data, for the drop guard.
+pub fn threats(steps: &[Step]) -> Vec<Threat> {
+    analysis::analyze(steps)
+        .facts
+        .into_iter()
+        .filter_map(|fact| match fact.change {
+            Change::DropColumn { table, column, .. } => Some(Threat {
+                code: "drop-column-loses-data".into(),
+                message: format!("`{}` drops column `{column}` of `{}`; its values are gone, and a downgrade brings the column back empty.", fact.sql, table.name),
+                table: table.name,
+                column: Some(column),
+            }),
+            Change::DropTable { table, .. } => Some(Threat {
+                code: "drop-table-loses-data".into(),
+                message: format!("`{}` drops table `{}` with every row in it.", fact.sql, table.name),
+                table: table.name,
+                column: None,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the engine did with the student's migration: upgrade, downgrade, upgrade again, and the value checks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PracticeRun {
+    pub before: Schema,
+    pub runs: Vec<RunRecord>,
+    /// `(query, value or error)` for each value check, read after the first upgrade.
+    pub values: Vec<(String, Result<Option<String>, String>)>,
+}
+
+pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    let result = |name: &str, passed: bool, detail: String| CheckResult { name: name.to_owned(), passed, detail };
+    let upgrade = run.runs.first();
+    let failed = |r: Option<&RunRecord>| r.and_then(|r| r.failure.as_ref()).map(|f| format!("{} {}", f.sqlstate.clone().unwrap_or_default(), f.message).trim().to_owned());
+    match failed(upgrade) {
+        None if upgrade.is_some() => out.push(result("upgrade() runs", true, "It ran on the branch without an error.".into())),
+        None => out.push(result("upgrade() runs", false, "It did not run.".into())),
+        Some(error) => out.push(result("upgrade() runs", false, format!("Postgres stopped it: {error}."))),
+    }
+    let after = upgrade.filter(|r| r.failure.is_none()).map(|r| &r.after);
+    for table in &checks.tables {
+        let name = format!("`{}` looks as the brief asks", table.name);
+        let Some(after) = after else {
+            out.push(result(&name, false, "The upgrade did not finish, so there is nothing to compare.".into()));
+            continue;
+        };
+        let expected = Schema { tables: vec![table.clone()], ..Default::default() };
+        let key = AnswerKey::Schema(SchemaKey { expected: Some(expected.clone()), scope: SchemaScope { tables: vec![table.name.clone()], ..Default::default() }, why: Default::default() });
+        let answer = Answer { response: Response::Schema { schema: after.clone() }, confidence: Confidence::MAX };
+        // The grader compares a prediction with the truth; here the engine's result plays the prediction.
+        let graded = grade::grade(&key, &answer, Some(&expected));
+        let detail = if graded.correct { "Columns and indexes match the brief.".to_owned() } else { graded.explanations().next().unwrap_or("It differs from the brief.").to_owned() };
+        out.push(result(&name, graded.correct, detail));
+    }
+    for (i, check) in checks.values.iter().enumerate() {
+        let got = run.values.get(i).map(|(_, v)| v.clone());
+        let expected = check.expected.clone();
+        let (passed, detail) = match got {
+            Some(Ok(value)) => {
+                let key = AnswerKey::Value(ValueKey { expected: expected.clone(), ..Default::default() });
+                let graded = grade::grade(&key, &Answer { response: Response::Value { value: value.clone() }, confidence: Confidence::MAX }, None);
+                (graded.correct, format!("`{}` gave {}, expected {}.", check.query, value.as_deref().unwrap_or("NULL"), expected.as_deref().unwrap_or("NULL")))
+            }
+            Some(Err(error)) => (false, format!("`{}` failed: {error}", check.query)),
+            None => (false, format!("`{}` did not run.", check.query)),
+        };
+        out.push(result("a value check", passed, detail));
+    }
+    if checks.round_trip || checks.downgrade_order {
+        let (down, again) = (run.runs.get(1), run.runs.get(2));
+        let down_error = failed(down);
+        if checks.downgrade_order {
+            let (passed, detail) = match (&down_error, down) {
+                (None, Some(_)) => (true, "downgrade() ran in an order Postgres accepts.".to_owned()),
+                (Some(error), _) if error.starts_with("42704") => (false, format!("Postgres stopped the downgrade: {error}. Dropping a column drops its indexes too, so drop the index first.")),
+                (Some(error), _) => (false, format!("Postgres stopped the downgrade: {error}.")),
+                (None, None) => (false, "The downgrade did not run.".to_owned()),
+            };
+            out.push(result("downgrade() order", passed, detail));
+        }
+        if checks.round_trip {
+            let back = down.filter(|r| r.failure.is_none()).map(|r| &r.after);
+            let again_after = again.filter(|r| r.failure.is_none()).map(|r| &r.after);
+            let (passed, detail) = match (back, again_after) {
+                (None, _) => (false, "The round trip stopped at the downgrade."),
+                (Some(back), _) if !same_tables(back, &run.before) => (false, "After downgrade() the schema or the row counts are not what they were before upgrade()."),
+                (Some(_), None) => (false, "Upgrading again failed."),
+                (Some(_), Some(again)) if after.is_some_and(|a| same_tables(a, again)) => (true, "upgrade → downgrade → upgrade leaves the same schema and the same row counts."),
+                _ => (false, "Upgrading again did not give the same schema."),
+            };
+            out.push(result("round trip", passed, detail.to_owned()));
+        }
+    }
+    if !checks.allow_destructive {
+        let passed = threats.is_empty();
+        let detail = if passed { "Nothing in upgrade() destroys data.".to_owned() } else { threats.iter().map(|t| t.message.clone()).collect::<Vec<_>>().join(" ") };
+        out.push(result("no data loss", passed, detail));
+    }
+    out
+}
+
+/// Same tables, columns, indexes and row counts; the alembic version is allowed to differ.
+fn same_tables(a: &Schema, b: &Schema) -> bool {
+    a.tables == b.tables
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::fixture;
+
+    fn record(after: Schema, failure: Option<&str>) -> RunRecord {
+        let failure = failure.map(|state| crate::run_state::Failure { sqlstate: Some(state.into()), message: "index does not exist".into(), ..Default::default() });
+        RunRecord { command: String::new(), log: vec![], failure, before: Schema::default(), after }
+    }
+
+    fn with_column(name: &str) -> Schema {
+        let mut schema = fixture::expenses();
+        schema.tables[0].columns.push(miglab_core::schema::Column { name: name.into(), data_type: "uuid".into(), not_null: false, default: None });
+        schema
+    }
+
+    fn check(run: &PracticeRun) -> String {
+        let checks = Checks { tables: with_column("reconciler_run_id").tables, round_trip: true, downgrade_order: true, ..Default::default() };
+        judge(&checks, run, &[]).iter().map(|c| format!("{} {}: {}", if c.passed { "pass" } else { "FAIL" }, c.name, c.detail)).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn reference_passes_ok() {
+        let after = with_column("reconciler_run_id");
+        let run = PracticeRun { before: fixture::expenses(), runs: vec![record(after.clone(), None), record(fixture::expenses(), None), record(after, None)], values: vec![] };
+        assert!(!check(&run).contains("FAIL"), "{}", check(&run));
+    }
+
+    #[test]
+    fn wrong_downgrade_order_err() {
+        let after = with_column("reconciler_run_id");
+        let run = PracticeRun { before: fixture::expenses(), runs: vec![record(after.clone(), None), record(after, Some("42704"))], values: vec![] };
+        let out = check(&run);
+        assert!(out.contains("FAIL downgrade() order: Postgres stopped the downgrade: 42704 index does not exist. Dropping a column drops its indexes too"), "{out}");
+        assert!(out.contains("FAIL round trip"), "{out}");
+    }
+
+    #[test]
+    fn wrong_column_err() {
+        let run = PracticeRun { before: fixture::expenses(), runs: vec![record(with_column("run_id"), None)], values: vec![] };
+        assert!(check(&run).contains("FAIL `expenses` looks as the brief asks"), "{}", check(&run));
+    }
+
+    #[test]
+    fn threats_ok() {
+        let steps = [Step { sql: "ALTER TABLE expenses DROP COLUMN legacy_notes".into(), autocommit: false, span: None }];
+        let found = threats(&steps);
+        assert_eq!((found[0].table.as_str(), found[0].column.as_deref()), ("expenses", Some("legacy_notes")));
+    }
+
+    #[test]
+    fn starter_parses_ok() {
+        let text = starter("e41c7b9a2f05", Some("3f7a9c2e8d41"), "add reconciler_run_id");
+        let reference = MigrationRef { file: Some("make.py".into()), ..Default::default() };
+        let migration = parse(&text, "make.py", &reference).expect("starter parses");
+        assert_eq!(migration.parent(), Some("3f7a9c2e8d41"));
+    }
+}
