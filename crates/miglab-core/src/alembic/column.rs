@@ -23,6 +23,8 @@ pub(crate) struct Column {
     pub comment: Option<String>,
     /// Inline `sa.ForeignKey(...)` arguments, which SQLAlchemy turns into table-level constraints.
     pub foreign_keys: Vec<Constraint>,
+    /// Set when a table-level `ForeignKeyConstraint` covers this column, which also rules out `SERIAL`.
+    pub in_foreign_key: bool,
     /// Column-level `sa.CheckConstraint(...)` arguments, rendered at table level too.
     pub checks: Vec<Constraint>,
     pub span: Span,
@@ -76,6 +78,7 @@ pub(crate) fn column(cx: &Cx, value: &Value) -> Option<Column> {
         server_default,
         comment: args.opt_string(cx, "comment")?,
         foreign_keys: Vec::new(),
+        in_foreign_key: false,
         checks: Vec::new(),
         span: value.span,
     };
@@ -134,7 +137,9 @@ impl Column {
         match self.autoincrement {
             Autoincrement::Yes => integer && primary_key.contains(&self.name),
             Autoincrement::No => false,
-            Autoincrement::Auto => single && integer && self.foreign_keys.is_empty() && self.server_default.is_none(),
+            Autoincrement::Auto => {
+                single && integer && self.foreign_keys.is_empty() && !self.in_foreign_key && self.server_default.is_none()
+            }
         }
     }
 

@@ -35,6 +35,12 @@ pub(crate) fn create_table(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
             None => return cx.unsupported(item, "a `sa.Column(...)` or a constraint"),
         }
     }
+    for column in &mut columns {
+        column.in_foreign_key = constraints.iter().any(|c| match &c.kind {
+            ConstraintKind::ForeignKey(fk) => fk.columns.contains(&column.name),
+            _ => false,
+        });
+    }
     if columns.is_empty() {
         return cx.error(
             "missing-argument",
