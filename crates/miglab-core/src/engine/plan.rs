@@ -102,25 +102,13 @@ pub fn running_line(migration: &Migration, direction: Direction) -> String {
 }
 
 /// The `alembic_version` statements that record one migration.
-/// A merge revision collapses its parents' rows into one; undoing it restores them.
+/// Online, Alembic creates the table once at the start of the run (see [`StepKind::CreateVersionTable`]),
+/// not after the first revision as `--sql` output prints it.
 fn version_sql(migration: &Migration, direction: Direction) -> Vec<String> {
-    let rev = migration.revision.revision.as_str();
-    let downs = &migration.revision.down_revision;
-    let Some((first, others)) = downs.split_first() else {
-        return vec![match direction {
-            Direction::Upgrade => version_table::insert(rev),
-            Direction::Downgrade => version_table::delete(rev),
-        }];
-    };
+    let create = version_table::create_table();
     match direction {
-        Direction::Upgrade => others
-            .iter()
-            .map(|other| version_table::delete(other))
-            .chain([version_table::update(first, rev)])
-            .collect(),
-        Direction::Downgrade => std::iter::once(version_table::update(rev, first))
-            .chain(others.iter().map(|other| version_table::insert(other)))
-            .collect(),
+        Direction::Upgrade => version_table::after_upgrade(&migration.revision).into_iter().filter(|sql| *sql != create).collect(),
+        Direction::Downgrade => version_table::after_downgrade(&migration.revision),
     }
 }
 
