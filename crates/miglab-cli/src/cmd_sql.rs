@@ -1,11 +1,84 @@
-//! `miglab sql`.
+//! `miglab sql`: prints the DDL an Alembic revision file (or a plain SQL migration) runs, one `;`-terminated statement per step.
 
+use miglab_core::alembic::{self, version_table, Parsed};
+use miglab_core::migration::Direction;
+use miglab_core::sqlfile;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// An Alembic revision file (.py) or a plain SQL migration (.up.sql / V1__x.sql).
+    file: PathBuf,
+    /// Print what `downgrade()` (or the down/undo SQL file) runs instead of the upgrade.
+    #[arg(long)]
+    downgrade: bool,
+    /// Include the `alembic_version` bookkeeping, as `alembic upgrade --sql` prints it for this revision.
+    #[arg(long)]
+    version_table: bool,
+}
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("miglab sql: not built yet");
-    ExitCode::from(2)
+pub fn run(args: Args) -> ExitCode {
+    let source = match crate::read_source(&args.file) {
+        Ok(source) => source,
+        Err(code) => return code,
+    };
+    let shown = args.file.display().to_string();
+    let is_sql = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
+    let parsed = match is_sql {
+        true => match sql_pair(&args.file, &source) {
+            Ok(parsed) => parsed,
+            Err(code) => return code,
+        },
+        false => alembic::parse(&source),
+    };
+    for diagnostic in &parsed.diagnostics {
+        eprintln!("{}", diagnostic.render(&shown));
+    }
+    if parsed.has_errors() {
+        return ExitCode::from(1);
+    }
+    let direction = if args.downgrade { Direction::Downgrade } else { Direction::Upgrade };
+    let mut statements: Vec<String> = parsed.migration.steps(direction).iter().map(|s| s.sql.clone()).collect();
+    if args.version_table && !is_sql {
+        let revision = &parsed.migration.revision;
+        match direction {
+            Direction::Upgrade => {
+                let mut bookkeeping = version_table::after_upgrade(revision);
+                // A first revision creates the table before anything else runs, as Alembic does.
+                if revision.down_revision.is_empty() && !bookkeeping.is_empty() {
+                    statements.insert(0, bookkeeping.remove(0));
+                }
+                statements.extend(bookkeeping);
+            }
+            Direction::Downgrade => statements.extend(version_table::after_downgrade(revision)),
+        }
+    }
+    for statement in statements {
+        println!("{statement};\n");
+    }
+    ExitCode::SUCCESS
+}
+
+/// Reads the other half of a SQL pair from beside `path`, when it exists.
+/// Given a down file, the pair is read from its up file so `--downgrade` still means "the down SQL".
+fn sql_pair(path: &Path, source: &str) -> Result<Parsed, ExitCode> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let sibling = |other: String| path.with_file_name(other);
+    if let Some(stem) = name.strip_suffix(".down.sql") {
+        let up = sibling(format!("{stem}.up.sql"));
+        let up_source = crate::read_source(&up)?;
+        return Ok(sqlfile::parse_pair(&format!("{stem}.up.sql"), &up_source, Some(&name), Some(source)));
+    }
+    let down_name = match (name.strip_suffix(".up.sql"), name.strip_prefix('V')) {
+        (Some(stem), _) => Some(format!("{stem}.down.sql")),
+        (None, Some(rest)) => Some(format!("U{rest}")),
+        _ => None,
+    };
+    let down = down_name.filter(|d| sibling(d.clone()).is_file());
+    let down_source = match &down {
+        Some(d) => Some(crate::read_source(&sibling(d.clone()))?),
+        None => None,
+    };
+    Ok(sqlfile::parse_pair(&name, source, down.as_deref(), down_source.as_deref()))
 }

@@ -3,6 +3,9 @@
 //! Every function returns one statement without the trailing `;`.
 //! Revision ids come from files instructors and learners write, so they are always quoted as SQL string literals.
 
+use super::ident::literal;
+use crate::migration::Revision;
+
 /// The table Alembic creates on first upgrade.
 pub fn create_table() -> String {
     "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
@@ -29,10 +32,34 @@ pub fn delete(rev: &str) -> String {
     format!("DELETE FROM alembic_version WHERE alembic_version.version_num = {}", literal(rev))
 }
 
-/// A PostgreSQL string literal: single quotes doubled, as SQLAlchemy renders literal binds.
-pub(crate) fn literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
+/// The bookkeeping `alembic upgrade --sql` prints after a revision's own statements:
+/// a first revision creates the table and inserts itself; a later one moves the head from its parent;
+/// a merge deletes all parents but the first, then moves the head from the first.
+pub fn after_upgrade(revision: &Revision) -> Vec<String> {
+    let rev = revision.revision.as_str();
+    match revision.down_revision.split_first() {
+        None => vec![create_table(), insert(rev)],
+        Some((first, others)) => {
+            let mut out: Vec<String> = others.iter().map(|other| delete(other)).collect();
+            out.push(update(first, rev));
+            out
+        }
+    }
 }
+
+/// The bookkeeping `alembic downgrade --sql` prints after a revision's downgrade statements.
+pub fn after_downgrade(revision: &Revision) -> Vec<String> {
+    let rev = revision.revision.as_str();
+    match revision.down_revision.split_first() {
+        None => vec![delete(rev)],
+        Some((first, others)) => {
+            let mut out = vec![update(rev, first)];
+            out.extend(others.iter().map(|other| insert(other)));
+            out
+        }
+    }
+}
+
 
 #[cfg(test)]
 mod test {
@@ -52,7 +79,23 @@ mod test {
     }
 
     #[test]
+    fn merge_ok() {
+        let revision = Revision { revision: "m".into(), down_revision: vec!["a".into(), "b".into()], ..Revision::default() };
+        insta::assert_snapshot!([after_upgrade(&revision), after_downgrade(&revision)].concat().join(";\n"), @r#"
+            DELETE FROM alembic_version WHERE alembic_version.version_num = 'b';
+            UPDATE alembic_version SET version_num='m' WHERE alembic_version.version_num = 'a';
+            UPDATE alembic_version SET version_num='a' WHERE alembic_version.version_num = 'm';
+            INSERT INTO alembic_version (version_num) VALUES ('b') RETURNING alembic_version.version_num
+            "#);
+    }
+
+    #[test]
     fn quotes_revision_ok() {
-        insta::assert_snapshot!(insert("it's"), @"INSERT INTO alembic_version (version_num) VALUES ('it''s') RETURNING alembic_version.version_num");
+        insta::assert_snapshot!(insert("it's"), @r#"
+            DELETE FROM alembic_version WHERE alembic_version.version_num = 'b';
+            UPDATE alembic_version SET version_num='m' WHERE alembic_version.version_num = 'a';
+            UPDATE alembic_version SET version_num='a' WHERE alembic_version.version_num = 'm';
+            INSERT INTO alembic_version (version_num) VALUES ('b') RETURNING alembic_version.version_num
+            "#);
     }
 }
