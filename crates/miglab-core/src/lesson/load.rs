@@ -91,11 +91,36 @@ pub fn load(manifest: &LessonManifest, files: &BTreeMap<String, String>) -> (Opt
     let (Some(chain), Some(modify), Some(make), Some(refuse)) = (chain.into_iter().collect::<Option<Vec<_>>>(), modify, make, refuse.map_or(Some(None), |r| r.map(Some))) else {
         return (None, diagnostics);
     };
-    let lesson = Lesson { manifest: manifest.clone(), seed, chain, modify, make, refuse };
+    let mut lesson = Lesson { manifest: manifest.clone(), seed, chain, modify, make, refuse };
+    link_sql_revisions(&mut lesson);
     diagnostics.extend(check_revisions(&lesson));
     diagnostics.extend(check_commands(&lesson, &manifest_file));
     let ok = !diagnostics.iter().any(FileDiagnostic::is_error);
     (ok.then_some(lesson), diagnostics)
+}
+
+/// SQL pairs carry a version but no `down_revision`; their place in the lesson says what they revise.
+fn link_sql_revisions(lesson: &mut Lesson) {
+    let is_sql = |m: &LessonMigration| matches!(m.source, MigrationSource::Sql { .. }) && m.migration.revision.down_revision.is_empty();
+    let mut parent = lesson.manifest.database.revision.clone();
+    for migration in &mut lesson.chain {
+        if is_sql(migration) {
+            migration.migration.revision.down_revision = parent.iter().cloned().collect();
+        }
+        parent = Some(migration.id().to_owned());
+    }
+    let base = lesson.manifest.database.revision.clone();
+    let start_of = |lesson: &Lesson, start: &[super::RunCommand]| lesson.plan(start).ok().and_then(|plan| plan.end).or_else(|| base.clone());
+    let modify_parent = start_of(lesson, &lesson.manifest.modify.start);
+    let make_parent = start_of(lesson, &lesson.manifest.make.start);
+    if is_sql(&lesson.modify) {
+        lesson.modify.migration.revision.down_revision = modify_parent.into_iter().collect();
+    }
+    for migration in [Some(&mut lesson.make), lesson.refuse.as_mut()].into_iter().flatten() {
+        if is_sql(migration) {
+            migration.migration.revision.down_revision = make_parent.iter().cloned().collect();
+        }
+    }
 }
 
 /// The chain is linear from the seed's revision, ids are unique, and each solution revises where its phase starts.

@@ -30,11 +30,12 @@ pub fn translate(dir: &str, reference: &MigrationRef, files: &BTreeMap<String, S
 }
 
 fn alembic(text: &str) -> (Migration, Vec<Diagnostic>) {
-    let _ = text;
-    (Migration::default(), Vec::new())
+    let parsed = crate::alembic::parse(text);
+    (parsed.migration, parsed.diagnostics)
 }
 
 fn sql_pair(up_name: &str, up: &str, down_name: &str, down: &str) -> (Migration, Vec<Diagnostic>) {
-    let _ = (up_name, up, down_name, down);
-    (Migration::default(), Vec::new())
+    let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_owned();
+    let parsed = crate::sqlfile::parse_pair(&file_name(up_name), up, Some(&file_name(down_name)), Some(down));
+    (parsed.migration, parsed.diagnostics)
 }
