@@ -91,11 +91,6 @@ mod test {
 
     #[test]
     fn quotes_revision_ok() {
-        insta::assert_snapshot!(insert("it's"), @r#"
-            DELETE FROM alembic_version WHERE alembic_version.version_num = 'b';
-            UPDATE alembic_version SET version_num='m' WHERE alembic_version.version_num = 'a';
-            UPDATE alembic_version SET version_num='a' WHERE alembic_version.version_num = 'm';
-            INSERT INTO alembic_version (version_num) VALUES ('b') RETURNING alembic_version.version_num
-            "#);
+        insta::assert_snapshot!(insert("it's"), @"INSERT INTO alembic_version (version_num) VALUES ('it''s') RETURNING alembic_version.version_num");
     }
 }
