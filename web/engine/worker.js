@@ -1,0 +1,108 @@
+// The engine host: runs PGlite and answers the engine protocol, one message at a time.
+//
+// The same file serves three places: a module Web Worker in the browser (the page never freezes),
+// the Node host behind the CLI (node-host.mjs), and the bridge's Node tests (imported in-thread).
+// It holds no product logic: branch points, run plans and error positions are decided in Rust.
+//
+// Requests are `{ id, op, ... }`; answers are `{ id, ok: true, value }` or `{ id, ok: false, error }`.
+// PGlite is imported by the URL the boot message gives, because import maps do not apply in workers.
+
+let db = null;
+let PGlite = null;
+/// Every type's parser replaced by identity: values arrive as the text Postgres prints, as psql shows them.
+let rawParsers = null;
+
+async function open(msg) {
+  if (db) {
+    await db.close().catch(() => {});
+    db = null;
+  }
+  PGlite ??= (await import(msg.pglite_url)).PGlite;
+  let data = msg.data ?? null;
+  if (!data && msg.data_dir_url) data = await readBlob(msg.data_dir_url);
+  const options = data ? { loadDataDir: data } : {};
+  db = await PGlite.create(options);
+  rawParsers ??= Object.fromEntries(Object.keys(db.parsers ?? {}).map((oid) => [oid, (text) => text]));
+  return null;
+}
+
+/// Reads the prebuilt data directory: fetch in a browser, the file system under Node (whose fetch has no file: URLs).
+async function readBlob(url) {
+  if (typeof process !== 'undefined' && process.versions?.node && !/^https?:/.test(url)) {
+    const { readFile } = await import('node:fs/promises');
+    const path = url.startsWith('file:') ? new URL(url) : url;
+    return new Blob([await readFile(path)]);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot fetch the prebuilt database ${url}: HTTP ${response.status}`);
+  return await response.blob();
+}
+
+/// One statement returns its rows; a script (PGlite's extended protocol refuses several commands) returns the last result.
+async function query(sql) {
+  const options = { rowMode: 'array', parsers: rawParsers };
+  let result;
+  try {
+    result = await db.query(sql, [], options);
+  } catch (error) {
+    if (error?.code !== '42601' || !/multiple commands/.test(error.message)) throw error;
+    const results = await db.exec(sql, options);
+    result = results[results.length - 1] ?? { fields: [], rows: [] };
+  }
+  const columns = result.fields.map((f) => f.name);
+  const rows = result.rows.map((row) => (Array.isArray(row) ? row : columns.map((c) => row[c])));
+  return { columns, rows };
+}
+
+async function handle(msg) {
+  switch (msg.op) {
+    case 'boot':
+      return await open(msg);
+    case 'exec':
+      await db.exec(msg.sql);
+      return null;
+    case 'query':
+      return await query(msg.sql);
+    case 'dump':
+      return await db.dumpDataDir(msg.compression ?? 'none');
+    case 'close':
+      await db?.close();
+      db = null;
+      return null;
+    default:
+      throw new Error(`unknown engine op ${msg.op}`);
+  }
+}
+
+/// A Postgres error keeps every field the learner needs; anything else is the engine's own failure.
+function shape(error) {
+  if (error && typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code)) {
+    return {
+      kind: 'postgres',
+      sqlstate: error.code,
+      message: error.message,
+      detail: error.detail ?? null,
+      hint: error.hint ?? null,
+      position: error.position ? Number(error.position) : null,
+    };
+  }
+  return { kind: db ? 'protocol' : 'boot', message: String(error?.message ?? error) };
+}
+
+/// Answers one request; never throws.
+export async function answer(msg) {
+  if (msg.op !== 'boot' && !db) return { id: msg.id, ok: false, error: { kind: 'boot', message: 'the database is not booted' } };
+  try {
+    return { id: msg.id, ok: true, value: await handle(msg) };
+  } catch (error) {
+    return { id: msg.id, ok: false, error: shape(error) };
+  }
+}
+
+// In a worker, answer messages in arrival order; PGlite runs one statement at a time anyway.
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+  let queue = Promise.resolve();
+  self.onmessage = (event) => {
+    queue = queue.then(async () => self.postMessage(await answer(event.data)));
+  };
+}
