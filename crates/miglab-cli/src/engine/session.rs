@@ -1,0 +1,153 @@
+//! The engine logic shared by both backends: branch transaction, statement guards, runs and introspection.
+
+use super::{Engine, EngineError, PgError, QueryResult, RunReport};
+use miglab_core::engine::branch::{Branches, Reset, OPEN, STATEMENT_SAVEPOINT};
+use miglab_core::engine::introspect;
+use miglab_core::engine::plan::RunPlan;
+use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
+use miglab_core::schema::Schema;
+
+/// What a backend must do; everything else is [`Session`]'s.
+pub trait Backend {
+    /// The backend's handle to a saved copy of the database.
+    type Dump;
+    fn exec(&mut self, sql: &str) -> Result<(), EngineError>;
+    fn query(&mut self, sql: &str) -> Result<QueryResult, EngineError>;
+    /// Saves the whole database; called with no transaction open.
+    fn dump(&mut self, name: &str) -> Result<Self::Dump, EngineError>;
+    /// Replaces the database with `dump`; any open transaction is lost.
+    fn reload(&mut self, dump: &Self::Dump) -> Result<(), EngineError>;
+}
+
+pub struct Session<B: Backend> {
+    backend: B,
+    branches: Branches<B::Dump>,
+}
+
+impl<B: Backend> Session<B> {
+    pub fn new(backend: B) -> Session<B> {
+        Session { backend, branches: Branches::default() }
+    }
+
+    fn open_branch_transaction(&mut self) -> Result<(), EngineError> {
+        OPEN.iter().try_for_each(|sql| self.backend.exec(sql))
+    }
+
+    /// Runs `sql` so that a failure leaves the branch transaction usable, the way psql's autocommit would leave the database.
+    /// A statement that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`, `VACUUM`) commits the branch and runs alone.
+    fn guarded<T>(&mut self, sql: &str, call: impl Fn(&mut B, &str) -> Result<T, EngineError>) -> Result<T, EngineError> {
+        let located = |error: EngineError| match error {
+            EngineError::Postgres(pg) => EngineError::Postgres(pg.located_in(sql)),
+            other => other,
+        };
+        if !self.branches.in_transaction() {
+            return call(&mut self.backend, sql).map_err(located);
+        }
+        self.backend.exec(&format!("SAVEPOINT {STATEMENT_SAVEPOINT}"))?;
+        match call(&mut self.backend, sql) {
+            Ok(value) => {
+                if let Err(error) = self.backend.exec(&format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}")) {
+                    // The learner's COMMIT or ROLLBACK ended the branch transaction: start a new one.
+                    if !is_sqlstate(&error, "25P01") && !is_sqlstate(&error, "3B001") {
+                        return Err(error);
+                    }
+                    self.branches.committed();
+                    self.backend.exec("BEGIN")?;
+                }
+                Ok(value)
+            }
+            Err(error) => {
+                self.backend.exec(&format!("ROLLBACK TO SAVEPOINT {STATEMENT_SAVEPOINT}; RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}"))?;
+                if !is_sqlstate(&error, "25001") {
+                    return Err(located(error));
+                }
+                self.backend.exec("COMMIT")?;
+                self.branches.committed();
+                let outcome = call(&mut self.backend, sql).map_err(located);
+                self.backend.exec("BEGIN")?;
+                outcome
+            }
+        }
+    }
+}
+
+fn is_sqlstate(error: &EngineError, sqlstate: &str) -> bool {
+    error.postgres().is_some_and(|pg| pg.sqlstate == sqlstate)
+}
+
+impl<B: Backend> Engine for Session<B> {
+    fn exec(&mut self, sql: &str) -> Result<(), EngineError> {
+        self.guarded(sql, |backend, sql| backend.exec(sql))
+    }
+
+    fn query(&mut self, sql: &str) -> Result<QueryResult, EngineError> {
+        self.guarded(sql, |backend, sql| backend.query(sql))
+    }
+
+    fn introspect(&mut self) -> Result<Schema, EngineError> {
+        let result = self.backend.query(introspect::SQL)?;
+        let json = result.rows.first().and_then(|row| row.first()).and_then(|value| value.as_str()).unwrap_or_default();
+        introspect::parse(json).map_err(|error| EngineError::Protocol(error.to_string()))
+    }
+
+    fn run(&mut self, plan: &RunPlan) -> Result<RunReport, EngineError> {
+        let exists = self.backend.query("SELECT to_regclass('alembic_version') IS NOT NULL")?;
+        let config = RunnerConfig {
+            version_table_exists: exists.rows.first().and_then(|r| r.first()).is_some_and(|v| v == "t" || v == true),
+            in_branch_transaction: self.branches.in_transaction(),
+        };
+        let mut runner = Runner::new(plan, config);
+        let mut action = runner.start();
+        loop {
+            match action {
+                Action::Exec(sql) => {
+                    let outcome = match self.backend.exec(&sql) {
+                        Ok(()) => Ok(()),
+                        Err(EngineError::Postgres(error)) => Err(error),
+                        Err(other) => return Err(other),
+                    };
+                    action = runner.next(outcome);
+                }
+                Action::Done(report) => {
+                    if report.committed {
+                        self.branches.committed();
+                    }
+                    return Ok(report);
+                }
+            }
+        }
+    }
+
+    fn branch(&mut self, name: &str) -> Result<(), EngineError> {
+        if let Some(sql) = self.branches.before_branch() {
+            self.backend.exec(sql)?;
+        }
+        let dump = self.backend.dump(name)?;
+        self.branches.branched(name, dump);
+        self.open_branch_transaction()
+    }
+
+    fn reset(&mut self, name: &str) -> Result<(), EngineError> {
+        match self.branches.reset(name) {
+            None => Err(EngineError::UnknownBranch(name.to_owned())),
+            Some(Reset::Rollback(sql)) => self.backend.exec(sql),
+            Some(Reset::Reload(dump)) => {
+                self.backend.reload(dump)?;
+                self.branches.reloaded(name);
+                self.open_branch_transaction()
+            }
+        }
+    }
+}
+
+/// Turns a Postgres error's parts into the shared value; used by both backends.
+pub fn pg_error(sqlstate: &str, message: &str, detail: Option<&str>, hint: Option<&str>, position: Option<u32>) -> EngineError {
+    EngineError::Postgres(PgError {
+        sqlstate: sqlstate.to_owned(),
+        message: message.to_owned(),
+        detail: detail.map(str::to_owned),
+        hint: hint.map(str::to_owned),
+        position,
+        at: None,
+    })
+}
