@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares `miglab sql` with real `alembic upgrade --sql` / `downgrade --sql` on every case in cases/.
 # Usage: tests/alembic-compat/run.sh [case.py ...]   (from the repository root)
+# By default the cases are every ok fixture, crates/miglab-core/fixtures/alembic/ok/*.py, so each one is checked against real Alembic.
 # The venv lives under target/ and is never committed: python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install 'alembic>=1.13,<2' 'sqlalchemy>=2.0,<2.1'
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +16,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=("$here"/cases/*.py)
+[ ${#cases[@]} -gt 0 ] || cases=("$root"/crates/miglab-core/fixtures/alembic/ok/*.py)
 failed=0
 # Alembic's offline output carries BEGIN/COMMIT, comments, blank lines and SQLAlchemy's line breaks;
 # keep only the statements, with whitespace collapsed, one per line.
@@ -24,18 +25,19 @@ normalize() {
 }
 for case in "${cases[@]}"; do
     name=$(basename "$case" .py)
-    rev=$(sed -n 's/^revision = "\(.*\)"/\1/p' "$case")
+    rev=$(sed -n 's/^revision[^=]*= "\(.*\)"/\1/p' "$case")
     rm -rf "$work/env" && mkdir -p "$work/env/versions"
     cp "$here/env.py" "$here/script.py.mako" "$work/env/"
-    cp "$case" "$work/env/versions/"
+    # Each case runs alone, from an empty history: its parent is cut off so Alembic treats it as a root.
+    sed -e 's/^down_revision\(.*\)= .*/down_revision\1= None/' "$case" > "$work/env/versions/$name.py"
     printf '[alembic]\nscript_location = %s\n' "$work/env" > "$work/env/alembic.ini"
     for direction in upgrade downgrade; do
         if [ $direction = upgrade ]; then
             (cd "$work/env" && "$alembic" upgrade "$rev" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; failed=1; continue; }
-            $MIGLAB --version-table "$case" > "$work/miglab.sql" || true
+            $MIGLAB --version-table "$work/env/versions/$name.py" > "$work/miglab.sql" || true
         else
             (cd "$work/env" && "$alembic" downgrade "$rev:base" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; failed=1; continue; }
-            $MIGLAB --downgrade --version-table "$case" > "$work/miglab.sql" || true
+            $MIGLAB --downgrade --version-table "$work/env/versions/$name.py" > "$work/miglab.sql" || true
         fi
         normalize < "$work/alembic.sql" > "$work/a.txt"
         normalize < "$work/miglab.sql" > "$work/m.txt"

@@ -106,10 +106,12 @@ fn primary_key(columns: &[Column], constraints: &[Constraint]) -> (Vec<String>, 
     (names, Some(pk))
 }
 
-/// `index=True` becomes `ix_<table>_<column>`, Alembic's default naming convention for indexes.
+/// `index=True` becomes `ix_<column_0_label>`, SQLAlchemy's default naming convention for indexes,
+/// where the label is `<table>_<column>`, prefixed with `<schema>_` for a schema-qualified table.
 pub(crate) fn column_index(table: &TableRef, column: &Column) -> String {
     let unique = if column.unique { "UNIQUE " } else { "" };
-    let name = quote(&format!("ix_{}_{}", table.name, column.name));
+    let schema = table.schema.as_ref().map(|s| format!("{s}_")).unwrap_or_default();
+    let name = quote(&format!("ix_{schema}{}_{}", table.name, column.name));
     format!("CREATE {unique}INDEX {name} ON {} ({})", table.sql(), quote(&column.name))
 }
 
