@@ -4,6 +4,7 @@
 //! they send the SQL it hands them and feed the answers back, so Alembic's transaction rules,
 //! branch restore points and error positions are decided once, here, and tested natively.
 
+pub mod backup;
 pub mod branch;
 pub mod introspect;
 pub mod plan;
