@@ -1,13 +1,136 @@
-//! The application shell: routes between the catalog, a lesson and the SQL console.
+//! The application shell: loads the course and saved progress, routes between the catalog and a lesson.
 
+use crate::catalog::Catalog;
+use crate::engine_link::{use_lab, Lab};
+use crate::lesson_page::LessonPage;
+use crate::lesson_view::CourseEntry;
+use crate::progress::{LessonProgress, Progress};
+use crate::route::{self, Route};
+use miglab_core::lesson::Course;
 use yew::prelude::*;
+
+enum CourseState {
+    Loading,
+    Ready(Course, Vec<CourseEntry>),
+    Failed(String),
+}
+
+fn current_route() -> Route {
+    route::parse(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default())
+}
 
 #[function_component]
 pub fn App() -> Html {
+    let route = use_state(current_route);
+    let course = use_state(|| CourseState::Loading);
+    let loaded = use_memo((), |_| crate::storage::load());
+    let progress = use_state(|| loaded.progress.clone());
+    let notice = use_state(|| loaded.notice.clone());
+    let lab = use_lab();
+
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "hashchange", move |_| {
+                    route.set(current_route());
+                    if let Some(w) = web_sys::window() {
+                        w.scroll_to_with_x_and_y(0.0, 0.0);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let course = course.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                course.set(match crate::course_loader::load_course().await {
+                    Ok((c, entries)) => CourseState::Ready(c, entries),
+                    Err(message) => CourseState::Failed(message),
+                });
+            });
+        });
+    }
+    let on_progress = {
+        let (progress, notice) = (progress.clone(), notice.clone());
+        Callback::from(move |(id, lesson): (String, LessonProgress)| {
+            if progress.lessons.get(&id) == Some(&lesson) {
+                return;
+            }
+            let mut next: Progress = (*progress).clone();
+            next.lessons.insert(id, lesson);
+            if let Some(problem) = crate::storage::save(&next) {
+                notice.set(Some(problem));
+            }
+            progress.set(next);
+        })
+    };
+    let on_export = {
+        let (course, progress, notice) = (course.clone(), progress.clone(), notice.clone());
+        Callback::from(move |format: &'static str| {
+            let CourseState::Ready(_, entries) = &*course else { return };
+            let result = match format {
+                "json" => crate::download::download("miglab-report.json", "application/json", &crate::report::json(entries, &progress)),
+                _ => crate::download::download("miglab-report.md", "text/markdown", &crate::report::markdown(entries, &progress)),
+            };
+            if let Err(e) = result {
+                notice.set(Some(format!("The report could not be exported: {e}.")));
+            }
+        })
+    };
+    let dismiss = {
+        let notice = notice.clone();
+        Callback::from(move |_: MouseEvent| notice.set(None))
+    };
+
+    let body = match (&*course, &*route) {
+        (CourseState::Loading, _) => html! { <p class="loading" role="status">{ "Loading the course…" }</p> },
+        (CourseState::Failed(message), _) => html! {
+            <div class="failure" role="alert"><p><strong>{ "The course could not load." }</strong></p><pre class="diagnostic">{ message }</pre></div>
+        },
+        (CourseState::Ready(c, entries), Route::Catalog) => html! {
+            <Catalog course={c.clone()} entries={entries.clone()} progress={(*progress).clone()} {on_export} />
+        },
+        (CourseState::Ready(_, entries), Route::Lesson(id)) => match entries.iter().find(|e| e.id() == id) {
+            Some(CourseEntry::Ready(lesson)) => {
+                let other_graded = progress.lessons.iter().filter(|(k, _)| *k != id).flat_map(|(_, l)| l.verdicts.values().cloned()).collect::<Vec<_>>();
+                html! { <LessonPage key={id.clone()} lesson={lesson.clone()} progress={progress.lesson(id)} lab={lab.clone()} {other_graded} {on_progress} /> }
+            }
+            Some(CourseEntry::Unavailable { message, .. }) => html! {
+                <div class="failure" role="alert"><p><strong>{ format!("The lesson `{id}` is unavailable.") }</strong></p><pre class="diagnostic">{ message }</pre><p><a href="#/">{ "Back to the course" }</a></p></div>
+            },
+            None => html! { <p class="notice">{ format!("There is no lesson `{id}`. ") }<a href="#/">{ "Back to the course" }</a></p> },
+        },
+    };
     html! {
-        <main>
-            <h1>{ "miglab" }</h1>
-            <crate::console::SqlConsole />
-        </main>
+        <>
+            <a class="skip-link" href="#main">{ "Skip to content" }</a>
+            <header class="topbar">
+                <a class="brand" href="#/">{ "miglab" }</a>
+                <span class={classes!("engine-status", status_class(&lab))} role="status">{ status_text(&lab) }</span>
+            </header>
+            if let Some(text) = &*notice {
+                <div class="notice banner" role="alert"><p>{ text.clone() }</p><button type="button" onclick={dismiss}>{ "Dismiss" }</button></div>
+            }
+            <main id="main" tabindex="-1">{ body }</main>
+        </>
+    }
+}
+
+fn status_class(lab: &Lab) -> &'static str {
+    match lab {
+        Lab::Booting => "booting",
+        Lab::Ready(_) => "ready",
+        Lab::Failed(_) => "failed",
+    }
+}
+
+fn status_text(lab: &Lab) -> String {
+    match lab {
+        Lab::Booting => "Postgres is starting…".into(),
+        Lab::Ready(_) => "Postgres 18 ready".into(),
+        Lab::Failed(why) => format!("Postgres is unavailable: {why}"),
     }
 }

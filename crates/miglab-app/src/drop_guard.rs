@@ -2,6 +2,7 @@
 //!
 //! Refusing is an answer in its own right, recorded and graded like any other.
 
+use miglab_core::grade::{Confidence, Element, Graded, Verdict};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -67,10 +68,6 @@ pub enum GuardAction {
 }
 
 impl GuardState {
-    pub fn armed(&self) -> bool {
-        !self.threats.is_empty() && self.decision.is_none()
-    }
-
     /// The preconditions not yet met, as sentences for the student; empty means the run may go on.
     pub fn missing(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -110,6 +107,26 @@ impl Reducible for GuardState {
     }
 }
 
+/// Grades the drop-guard answer: refusing is the lesson's answer, and a refusal must name all three preconditions.
+pub fn grade_refusal(refused: bool, statement: &str, confidence: Confidence) -> Graded {
+    let text = statement.to_lowercase();
+    let decision = if refused {
+        Element::correct("decision", Some("refuse".into()))
+    } else {
+        Element::miss("decision", Verdict::Wrong, Some("refuse".into()), Some("proceed".into()), "You let a migration that destroys data run; the lesson asks you to refuse it until its preconditions are met.".into())
+    };
+    let named = [("branch", "branch", "a branch to fail back to"), ("backup", "backup", "a backup you can read"), ("approval", "approv", "an explicit written approval")];
+    let mut elements = vec![decision];
+    elements.extend(named.iter().map(|(element, stem, what)| {
+        if text.contains(stem) {
+            Element::correct(*element, None)
+        } else {
+            Element::miss(*element, Verdict::Missing, Some((*what).into()), None, format!("Your statement does not ask for {what}."))
+        }
+    }));
+    Graded::by_elements(elements, confidence)
+}
+
 #[cfg(test)]
 mod test {
     use super::*;
@@ -131,7 +148,6 @@ mod test {
             .reduce(GuardAction::Approval("I approve dropping Expenses.legacy_notes".into()))
             .reduce(GuardAction::Proceed);
         assert_eq!(state.decision, Some(Decision::Proceeded));
-        assert!(!state.armed());
     }
 
     #[test]
@@ -145,6 +161,18 @@ mod test {
     fn proceed_without_backup_err() {
         let state = armed().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::Approval("expenses legacy_notes".into())).reduce(GuardAction::Proceed);
         assert_eq!(state.error.as_deref(), Some("Take a backup of the affected table."));
+    }
+
+    #[test]
+    fn grade_refusal_ok() {
+        let graded = grade_refusal(true, "Refused: I need a branch, a backup of legacy_notes and my written approval.", Confidence::MAX);
+        assert!(graded.correct);
+    }
+
+    #[test]
+    fn grade_refusal_missing_backup_err() {
+        let graded = grade_refusal(true, "No. Make a branch first and get approval.", Confidence::MAX);
+        assert_eq!(graded.explanations().collect::<Vec<_>>(), ["Your statement does not ask for a backup you can read."]);
     }
 
     #[test]

@@ -51,30 +51,63 @@ pub async fn start(engine: &dyn Backend, lesson: &Lesson) -> Result<(String, Sch
 /// Runs `commands` from the current revision in one transaction per command, as `alembic upgrade` does on Postgres,
 /// stepping out of it for autocommit blocks; a failure rolls the transaction back and names the statement.
 pub async fn run(engine: &dyn Backend, lesson: &Lesson, commands: &[RunCommand]) -> RunRecord {
-    let before = engine.introspect().await.unwrap_or_default();
     let command = commands.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-    let mut record = RunRecord { command, log: Vec::new(), failure: None, before: before.clone(), after: before.clone() };
+    let before = engine.introspect().await.unwrap_or_default();
     // The plan counts from the starting database (`None`), which sits at the lesson's `database.revision`.
     let current = before.alembic_version.as_ref().and_then(|v| v.first().cloned()).filter(|rev| Some(rev) != lesson.manifest.database.revision.as_ref());
-    let plan = match lesson.plan_from(current.as_deref(), commands) {
-        Ok(plan) => plan,
-        Err(message) => {
-            record.failure = Some(Failure::plain("Nothing ran", format!("Alembic cannot run this: {message}.")));
-            return record;
+    match lesson.plan_from(current.as_deref(), commands) {
+        Ok(plan) => {
+            let applied: Vec<(&LessonMigration, Direction)> = plan.applications.iter().map(|a| (a.migration, a.direction)).collect();
+            run_applied(engine, command, before, &applied).await
         }
+        Err(message) => {
+            let failure = Some(Failure::plain("Nothing ran", format!("Alembic cannot run this: {message}.")));
+            RunRecord { command, log: Vec::new(), failure, before: before.clone(), after: before }
+        }
+    }
+}
+
+/// Runs one migration in one direction, as `alembic upgrade <rev>` or `downgrade -1` would from its parent.
+pub async fn run_one(engine: &dyn Backend, migration: &LessonMigration, direction: Direction) -> RunRecord {
+    let command = match direction {
+        Direction::Upgrade => format!("upgrade {}", migration.id()),
+        Direction::Downgrade => "downgrade -1".to_owned(),
     };
+    let before = engine.introspect().await.unwrap_or_default();
+    run_applied(engine, command, before, &[(migration, direction)]).await
+}
+
+async fn run_applied(engine: &dyn Backend, command: String, before: miglab_core::schema::Schema, applied: &[(&LessonMigration, Direction)]) -> RunRecord {
+    let mut record = RunRecord { command, log: Vec::new(), failure: None, before: before.clone(), after: before.clone() };
     record.log.push("INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.".into());
     record.log.push("INFO  [alembic.runtime.migration] Will assume transactional DDL.".into());
-    if plan.applications.is_empty() {
+    if applied.is_empty() {
         record.log.push("INFO  [alembic.runtime.migration] Nothing to do: already at the target revision.".into());
     }
-    let applied: Vec<(&LessonMigration, Direction)> = plan.applications.iter().map(|a| (a.migration, a.direction)).collect();
-    if let Err(failure) = apply(engine, &applied, &mut record.log).await {
+    if let Err(failure) = apply(engine, applied, &mut record.log).await {
         record.log.push(format!("ERROR [alembic.util.messaging] {}", failure.message));
         record.failure = Some(failure);
     }
     record.after = engine.introspect().await.unwrap_or(before);
     record
+}
+
+/// Runs a script statement by statement; the rows of the last statement come back, and the first error stops it.
+pub async fn script(engine: &dyn Backend, sql: &str) -> Result<Rows, Failure> {
+    let (steps, diagnostics) = miglab_core::analysis::steps_from_sql(sql);
+    if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
+        return Err(Failure::plain("The SQL does not parse", d.message.clone()));
+    }
+    let Some((last, rest)) = steps.split_last() else { return Ok(Rows::default()) };
+    for step in rest {
+        engine.exec(&step.sql).await.map_err(|f| Failure { statement: Some(step.sql.clone()), title: "The statement failed".into(), ..f })?;
+    }
+    engine.query(&last.sql).await.map_err(|f| Failure { statement: Some(last.sql.clone()), title: "The statement failed".into(), ..f })
+}
+
+/// The first column of the first row, as psql prints it (`None` for NULL or no row).
+pub async fn value(engine: &dyn Backend, sql: &str) -> Result<Option<String>, Failure> {
+    Ok(engine.query(sql).await?.rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
 }
 
 /// Applies migrations inside one transaction; autocommit steps commit what came before and run on their own.

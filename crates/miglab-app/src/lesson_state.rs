@@ -10,6 +10,9 @@ use crate::schema_edit::{self, SchemaEdit};
 use std::rc::Rc;
 use yew::Reducible;
 
+/// The verdict id of the drop-guard answer.
+pub const REFUSAL: &str = "drop-guard";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonState {
     pub lesson: Rc<LessonView>,
@@ -39,6 +42,8 @@ pub enum LessonAction {
     Approve,
     /// The drop-guard answer: true when the student refused.
     Guarded { refused: bool },
+    Refusal(String),
+    RefusalConfidence(Confidence),
     Complete(Stage),
 }
 
@@ -171,16 +176,27 @@ impl Reducible for LessonState {
                 let missing = next.approval_missing();
                 if missing.is_empty() {
                     next.progress.gate.approved = true;
-                    next.progress.completed.insert(Stage::Make);
                 } else {
                     next.submit_error = Some(format!("To approve, {}.", missing.join(", ")));
                 }
             }
-            LessonAction::Guarded { refused } => progress.gate.refused = Some(refused),
+            LessonAction::Guarded { refused } => {
+                progress.gate.refused = Some(refused);
+                let graded = crate::drop_guard::grade_refusal(refused, &progress.gate.refusal, progress.gate.refusal_confidence.unwrap_or_default());
+                progress.verdicts.insert(REFUSAL.to_owned(), graded);
+            }
+            LessonAction::Refusal(text) if progress.gate.refused.is_none() => progress.gate.refusal = text,
+            LessonAction::RefusalConfidence(level) if progress.gate.refused.is_none() => progress.gate.refusal_confidence = Some(level),
+            LessonAction::Refusal(_) | LessonAction::RefusalConfidence(_) => {}
             LessonAction::Complete(stage) => {
                 progress.completed.insert(stage);
                 progress.stage = stage.next().or(Some(stage));
             }
+        }
+        // The gate passes with a written approval and, where the lesson has one, an answer to the destructive migration.
+        let gate = &next.progress.gate;
+        if gate.approved && (next.lesson.lesson.refuse.is_none() || gate.refused.is_some()) {
+            next.progress.completed.insert(Stage::Make);
         }
         next.into()
     }

@@ -4,21 +4,9 @@
 //! and link targets other than http(s), relative paths and anchors are dropped.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use yew::prelude::*;
+use yew::Html;
+use yew::html;
 use yew::virtual_dom::VTag;
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub source: AttrValue,
-    #[prop_or_default]
-    pub class: Classes,
-}
-
-#[function_component]
-pub fn Markdown(props: &Props) -> Html {
-    let rendered = use_memo(props.source.clone(), |source| render(source));
-    html! { <div class={classes!("prose", props.class.clone())}>{ (*rendered).clone() }</div> }
-}
 
 /// Renders block Markdown to nodes.
 pub fn render(source: &str) -> Html {

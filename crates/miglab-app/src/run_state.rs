@@ -54,6 +54,10 @@ pub struct RunState {
     pub failure: Option<Failure>,
     /// Output of `alembic current`/`history` or `\d`, shown in the terminal panel.
     pub terminal: Option<(String, String)>,
+    /// Commands that succeeded since the branch point, in order.
+    pub path: Vec<String>,
+    /// The schema after each prefix of `path`, so a question about the state "after `upgrade head`" is graded against it.
+    pub snapshots: Vec<(Vec<String>, Schema)>,
 }
 
 pub enum RunAction {
@@ -68,6 +72,19 @@ pub enum RunAction {
 impl RunState {
     pub fn last(&self) -> Option<&RunRecord> {
         self.records.last()
+    }
+
+    /// The schema after exactly `commands` from the branch point, if they were run.
+    pub fn snapshot(&self, commands: &[String]) -> Option<&Schema> {
+        if commands.is_empty() {
+            return self.base.as_ref();
+        }
+        self.snapshots.iter().find(|(path, _)| path == commands).map(|(_, schema)| schema)
+    }
+
+    /// True once the lesson's run commands have all been run in order since the branch point.
+    pub fn ran_all(&self, commands: &[String]) -> bool {
+        self.path.len() >= commands.len() && self.path[..commands.len()] == *commands
     }
 }
 
@@ -86,6 +103,10 @@ impl Reducible for RunState {
                 next.failure = None;
                 next.revision = record.after.alembic_version.as_ref().and_then(|v| v.first().cloned());
                 next.current = Some(record.after.clone());
+                if record.failure.is_none() {
+                    next.path.push(record.command.clone());
+                    next.snapshots.push((next.path.clone(), record.after.clone()));
+                }
                 next.records.push(record);
             }
             RunAction::Reset(schema) => {
@@ -95,6 +116,8 @@ impl Reducible for RunState {
                 next.current = Some(schema);
                 next.records.clear();
                 next.terminal = None;
+                next.path.clear();
+                next.snapshots.clear();
             }
             RunAction::Failed(failure) => {
                 next.busy = None;
@@ -123,6 +146,7 @@ mod test {
         let record = RunRecord { command: "upgrade head".into(), log: vec![], failure: None, before: at("9f0e1d2c"), after: at("ab12cd34") };
         let state = state.reduce(RunAction::Busy("upgrade head".into())).reduce(RunAction::Ran(record));
         assert_eq!((state.revision.as_deref(), state.busy.is_none(), state.records.len()), (Some("ab12cd34"), true, 1));
+        assert!(state.snapshot(&["upgrade head".to_owned()]).is_some() && state.ran_all(&["upgrade head".to_owned()]));
         let state = state.reduce(RunAction::Reset(at("9f0e1d2c")));
         assert_eq!((state.revision.as_deref(), state.records.len(), state.branch.as_deref()), (Some("9f0e1d2c"), 0, Some("b")));
     }

@@ -18,25 +18,17 @@ pub enum SchemaEdit {
     /// Comma-separated column names, as typed.
     SetIndexColumns { table: usize, index: usize, columns: String },
     SetIndexUnique { table: usize, index: usize, unique: bool },
-    RemoveTable { table: usize },
 }
 
 /// Applies `edit`; an edit addressing something that is not there does nothing, because a stale click must not panic.
 pub fn apply(schema: &mut Schema, edit: SchemaEdit) {
     use SchemaEdit::*;
     let table_of = |e: &SchemaEdit| match *e {
-        AddColumn { table } | AddIndex { table } | RemoveTable { table } => table,
+        AddColumn { table } | AddIndex { table } => table,
         RemoveColumn { table, .. } | RenameColumn { table, .. } | SetType { table, .. } | SetNotNull { table, .. } | SetDefault { table, .. } => table,
         RemoveIndex { table, .. } | RenameIndex { table, .. } | SetIndexColumns { table, .. } | SetIndexUnique { table, .. } => table,
     };
-    let at = table_of(&edit);
-    if let RemoveTable { .. } = edit {
-        if at < schema.tables.len() {
-            schema.tables.remove(at);
-        }
-        return;
-    }
-    let Some(table) = schema.tables.get_mut(at) else { return };
+    let Some(table) = schema.tables.get_mut(table_of(&edit)) else { return };
     let table_name = table.name.clone();
     match edit {
         AddColumn { .. } => table.columns.push(Column { name: fresh_name("new_column", table.columns.iter().map(|c| &c.name)), data_type: "text".into(), ..Default::default() }),
@@ -63,7 +55,6 @@ pub fn apply(schema: &mut Schema, edit: SchemaEdit) {
             with(&mut table.indexes, index, |i| i.columns = columns.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect())
         }
         SetIndexUnique { index, unique, .. } => with(&mut table.indexes, index, |i| i.unique = unique),
-        RemoveTable { .. } => {}
     }
     for index in &mut table.indexes {
         index.definition = index_definition(&table_name, index);

@@ -1,0 +1,265 @@
+//! The lesson screen's effects: every engine call a button can start, as callbacks that dispatch results to the reducers.
+//!
+//! Views only wire these callbacks; the work itself is in `lab.rs` and the judging in `practice.rs`.
+
+use crate::describe::describe;
+use crate::drop_guard::{Backup, GuardAction, GuardState, Threat};
+use crate::engine_link::Lab;
+use crate::lab::{self, Backend};
+use crate::lesson_state::{LessonAction, LessonState};
+use crate::lesson_view::{LessonView, Stage};
+use crate::practice::{self, PracticeRun};
+use crate::run_state::{Failure, RunAction, RunState};
+use miglab_core::lesson::{LessonMigration, RunCommand};
+use miglab_core::migration::Direction;
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+/// The outcome of a "try it" experiment, shown beside its stated expectation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExperimentOutcome {
+    pub id: String,
+    pub result: Result<lab::Rows, Failure>,
+    /// The experiment's value checks after the script: `(query, expected, what the engine said)`.
+    pub values: Vec<(String, Option<String>, Result<Option<String>, String>)>,
+}
+
+#[derive(Clone, PartialEq)]
+pub struct LessonActions {
+    /// Runs one Alembic command (`upgrade head`, `downgrade -1`) on the branch.
+    pub run: Callback<String>,
+    pub reset: Callback<()>,
+    /// `\d table`.
+    pub describe: Callback<String>,
+    /// `current` or `history`.
+    pub alembic: Callback<&'static str>,
+    pub experiment: Callback<usize>,
+    /// Runs the student's Modify or Make migration and its checks.
+    pub practice: Callback<Stage>,
+    pub guard_arm: Callback<()>,
+    pub guard_branch: Callback<()>,
+    pub guard_backup: Callback<()>,
+}
+
+type Dispatch<T> = UseReducerDispatcher<T>;
+
+fn with_engine(lab: &Lab, run: &Dispatch<RunState>, what: &str, job: impl FnOnce(Rc<dyn Backend>) + 'static) {
+    match lab.backend() {
+        Some(backend) => {
+            run.dispatch(RunAction::Busy(what.to_owned()));
+            job(backend);
+        }
+        None => run.dispatch(RunAction::Failed(Failure::plain("The engine is not ready", "Postgres is still starting or failed to start; see the status at the top of the page."))),
+    }
+}
+
+#[hook]
+pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHandle<LessonState>, run: UseReducerHandle<RunState>, guard: UseReducerHandle<GuardState>, experiments: UseStateHandle<Vec<ExperimentOutcome>>) -> LessonActions {
+    let (state_d, run_d, guard_d) = (state.dispatcher(), run.dispatcher(), guard.dispatcher());
+    let branch = run.branch.clone().unwrap_or_else(|| lesson.lesson.manifest.run.branch.clone());
+
+    let run_cb = {
+        let (lab, lesson, run_d) = (lab.clone(), lesson.clone(), run_d.clone());
+        Callback::from(move |command: String| {
+            let (lesson, run_d2) = (lesson.clone(), run_d.clone());
+            with_engine(&lab, &run_d, &command.clone(), move |engine| {
+                spawn_local(async move {
+                    let commands: Vec<RunCommand> = match command.parse() {
+                        Ok(c) => vec![c],
+                        Err(e) => return run_d2.dispatch(RunAction::Failed(Failure::plain("Not an Alembic command", format!("{e}")))),
+                    };
+                    let mut record = lab::run(&*engine, &lesson.lesson, &commands).await;
+                    record.command = command;
+                    run_d2.dispatch(RunAction::Ran(record));
+                })
+            });
+        })
+    };
+    let reset = {
+        let (lab, run_d, branch) = (lab.clone(), run_d.clone(), branch.clone());
+        Callback::from(move |_| {
+            let (run_d2, branch) = (run_d.clone(), branch.clone());
+            with_engine(&lab, &run_d, "reset", move |engine| {
+                spawn_local(async move {
+                    let result = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                    run_d2.dispatch(match result {
+                        Ok(schema) => RunAction::Reset(schema),
+                        Err(f) => RunAction::Failed(f),
+                    });
+                })
+            });
+        })
+    };
+    let describe_cb = {
+        let run = run.clone();
+        Callback::from(move |table: String| {
+            let output = run.current.as_ref().and_then(|s| s.table(&table)).map_or_else(|| format!("Did not find any relation named \"{table}\".\n"), describe);
+            run.dispatch(RunAction::Terminal { command: format!("\\d {table}"), output });
+        })
+    };
+    let alembic = {
+        let (run, lesson) = (run.clone(), lesson.clone());
+        Callback::from(move |what: &'static str| {
+            let chain = &lesson.lesson.chain;
+            let output = match what {
+                "current" => crate::alembic_cli::current(chain, run.revision.as_deref()),
+                _ => crate::alembic_cli::history(chain, run.revision.as_deref()),
+            };
+            run.dispatch(RunAction::Terminal { command: format!("alembic {what}"), output });
+        })
+    };
+    let experiment = {
+        let (lab, lesson, run_d, experiments, branch) = (lab.clone(), lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
+        Callback::from(move |index: usize| {
+            let Some(exp) = lesson.lesson.manifest.investigate.experiments.get(index).cloned() else { return };
+            let (lesson, run_d2, experiments, branch) = (lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
+            with_engine(&lab, &run_d, &exp.title.clone(), move |engine| {
+                spawn_local(async move {
+                    // Each experiment starts from the branch point plus its own `after` commands, and leaves the branch as it found it.
+                    let setup = async {
+                        engine.reset(&branch).await?;
+                        let record = lab::run(&*engine, &lesson.lesson, &exp.after).await;
+                        record.failure.map_or(Ok(()), Err)
+                    }
+                    .await;
+                    let result = match setup {
+                        Ok(()) => lab::script(&*engine, &exp.sql).await,
+                        Err(f) => Err(f),
+                    };
+                    let mut values = Vec::new();
+                    for check in &exp.expect.values {
+                        values.push((check.query.clone(), check.expected.clone(), lab::value(&*engine, &check.query).await.map_err(|f| f.message)));
+                    }
+                    let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                    let mut all = (*experiments).clone();
+                    all.retain(|o| o.id != exp.id);
+                    all.push(ExperimentOutcome { id: exp.id.clone(), result, values });
+                    experiments.set(all);
+                    run_d2.dispatch(match back {
+                        Ok(schema) => RunAction::Reset(schema),
+                        Err(f) => RunAction::Failed(f),
+                    });
+                })
+            });
+        })
+    };
+    let practice_cb = {
+        let (lab, lesson, run_d, state_d, state, branch, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), state.clone(), branch.clone(), guard_d.clone());
+        Callback::from(move |stage: Stage| {
+            let m = &lesson.lesson.manifest;
+            let (solution, start, checks) = match stage {
+                Stage::Modify => (&lesson.lesson.modify, m.modify.start.clone(), m.modify.checks.clone()),
+                _ => (&lesson.lesson.make, m.make.start.clone(), m.make.checks.clone()),
+            };
+            let text = state.progress.drafts.get(&stage).cloned().unwrap_or_default();
+            let file = solution.file().to_owned();
+            let student = match practice::parse(&text, &file, &solution.reference) {
+                Ok(student) => student,
+                Err(diagnostics) => {
+                    let results = diagnostics
+                        .iter()
+                        .map(|d| crate::progress::CheckResult { name: "the file translates".into(), passed: false, detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
+                        .collect();
+                    state_d.dispatch(LessonAction::Checked { stage, results });
+                    return;
+                }
+            };
+            let threats = practice::threats(&student.migration.upgrade);
+            if !checks.allow_destructive && !threats.is_empty() {
+                guard_d.dispatch(GuardAction::Armed(threats.clone()));
+            }
+            let (lesson, run_d2, state_d, branch) = (lesson.clone(), run_d.clone(), state_d.clone(), branch.clone());
+            with_engine(&lab, &run_d, "your migration", move |engine| {
+                spawn_local(async move {
+                    let outcome = practice_run(&*engine, &lesson, &branch, &start, &student, &checks.values).await;
+                    let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                    match outcome {
+                        Ok(run) => state_d.dispatch(LessonAction::Checked { stage, results: practice::judge(&checks, &run, &threats) }),
+                        Err(f) => run_d2.dispatch(RunAction::Failed(f)),
+                    }
+                    run_d2.dispatch(match back {
+                        Ok(schema) => RunAction::Reset(schema),
+                        Err(f) => RunAction::Failed(f),
+                    });
+                })
+            });
+        })
+    };
+    let guard_arm = {
+        let (lab, lesson, run_d, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), guard_d.clone());
+        Callback::from(move |_| {
+            let Some(refuse) = lesson.lesson.refuse.clone() else { return };
+            let threats = practice::threats(&refuse.migration.upgrade);
+            guard_d.dispatch(GuardAction::Armed(threats.clone()));
+            let (run_d2, guard_d) = (run_d.clone(), guard_d.clone());
+            with_engine(&lab, &run_d, "counting what would be lost", move |engine| {
+                spawn_local(async move {
+                    let Some(threat) = threats.first() else { return run_d2.dispatch(RunAction::Failed(Failure::plain("Nothing to guard", "This migration has no destructive step."))) };
+                    match lab::at_stake(&*engine, &threat.table, threat.column.as_deref()).await {
+                        Ok((non_null, sample)) => guard_d.dispatch(GuardAction::Counted { non_null, sample }),
+                        Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
+                    }
+                    run_d2.dispatch(RunAction::Failed(Failure::plain("The drop guard stopped the run", "A destructive step is waiting for your decision below.")));
+                })
+            });
+        })
+    };
+    let guard_branch = {
+        let (lab, guard_d, guard) = (lab.clone(), guard_d.clone(), guard.clone());
+        Callback::from(move |_| {
+            let Some(backend) = lab.backend() else { return guard_d.dispatch(GuardAction::Failed("The engine is not ready.".into())) };
+            let name = format!("before-{}", guard.threats.first().map(Threat::target).unwrap_or_default().replace('.', "-"));
+            let guard_d = guard_d.clone();
+            spawn_local(async move {
+                match backend.branch(&name).await {
+                    Ok(()) => guard_d.dispatch(GuardAction::Branched(name)),
+                    Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
+                }
+            });
+        })
+    };
+    let guard_backup = {
+        let (lab, guard_d, guard) = (lab.clone(), guard_d.clone(), guard.clone());
+        Callback::from(move |_| {
+            let Some(backend) = lab.backend() else { return guard_d.dispatch(GuardAction::Failed("The engine is not ready.".into())) };
+            let Some(table) = guard.threats.first().map(|t| t.table.clone()) else { return };
+            let guard_d = guard_d.clone();
+            spawn_local(async move {
+                match lab::backup_csv(&*backend, &table).await {
+                    Ok(csv) => {
+                        let file_name = format!("{table}-backup.csv");
+                        let _ = crate::download::download(&file_name, "text/csv", &csv);
+                        guard_d.dispatch(GuardAction::BackedUp(Backup { file_name, bytes: csv.len(), content: csv.into() }));
+                    }
+                    Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
+                }
+            });
+        })
+    };
+    LessonActions { run: run_cb, reset, describe: describe_cb, alembic, experiment, practice: practice_cb, guard_arm, guard_branch, guard_backup }
+}
+
+/// From the branch point: the phase's start commands, then the student's upgrade, downgrade and upgrade again.
+async fn practice_run(engine: &dyn Backend, lesson: &LessonView, branch: &str, start: &[RunCommand], student: &LessonMigration, values: &[miglab_core::lesson::ValueCheck]) -> Result<PracticeRun, Failure> {
+    engine.reset(branch).await?;
+    let setup = lab::run(engine, &lesson.lesson, start).await;
+    if let Some(f) = setup.failure {
+        return Err(f);
+    }
+    let mut run = PracticeRun { before: setup.after, ..Default::default() };
+    for direction in [Direction::Upgrade, Direction::Downgrade, Direction::Upgrade] {
+        let record = lab::run_one(engine, student, direction).await;
+        let failed = record.failure.is_some();
+        run.runs.push(record);
+        if run.runs.len() == 1 && !failed {
+            for check in values {
+                run.values.push((check.query.clone(), lab::value(engine, &check.query).await.map_err(|f| f.message)));
+            }
+        }
+        if failed {
+            break;
+        }
+    }
+    Ok(run)
+}

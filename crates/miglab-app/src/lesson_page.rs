@@ -1,0 +1,174 @@
+//! The lesson screen: story, PRIMM stepper and the open stage, wired to the lesson, run and guard reducers.
+
+use crate::actions::{use_lesson_actions, ExperimentOutcome};
+use crate::drop_guard::GuardState;
+use crate::engine_link::Lab;
+use crate::grade_view::GradeSummary;
+use crate::grading;
+use crate::investigate_view::InvestigateView;
+use crate::lab;
+use crate::lesson_state::{LessonAction, LessonState};
+use crate::lesson_view::{LessonView, Stage};
+use crate::migration_view::MigrationView;
+use crate::practice_view::PracticeView;
+use crate::progress::LessonProgress;
+use crate::questions_view::QuestionsView;
+use crate::run_state::{Failure, RunAction, RunState};
+use crate::run_view::RunView;
+use crate::stepper::Stepper;
+use miglab_core::grade::{Calibration, Graded};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lesson: Rc<LessonView>,
+    pub progress: LessonProgress,
+    pub lab: Lab,
+    /// Every graded answer in the course except this lesson's, for the course calibration chart.
+    pub other_graded: Vec<Graded>,
+    pub on_progress: Callback<(String, LessonProgress)>,
+}
+
+#[function_component]
+pub fn LessonPage(props: &Props) -> Html {
+    let state = use_reducer({
+        let (lesson, progress) = (props.lesson.clone(), props.progress.clone());
+        move || LessonState::new(lesson, progress)
+    });
+    let run = use_reducer(RunState::default);
+    let guard = use_reducer(GuardState::default);
+    let experiments = use_state(Vec::<ExperimentOutcome>::new);
+    let actions = use_lesson_actions(props.lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), experiments.clone());
+
+    // Save as the student works: every change of progress goes up to the app, which writes it to storage.
+    {
+        let (on_progress, id) = (props.on_progress.clone(), props.lesson.id().to_owned());
+        use_effect_with(state.progress.clone(), move |progress| on_progress.emit((id, progress.clone())));
+    }
+    // Build the lesson's database and branch once the engine is ready.
+    {
+        let (lesson, run_d, state_d) = (props.lesson.clone(), run.dispatcher(), state.dispatcher());
+        use_effect_with(props.lab.clone(), move |lab| {
+            if let Some(engine) = lab.backend() {
+                run_d.dispatch(RunAction::Busy("building the lesson's database".into()));
+                wasm_bindgen_futures::spawn_local(async move {
+                    match lab::start(&*engine, &lesson.lesson).await {
+                        Ok((branch, schema)) => {
+                            state_d.dispatch(LessonAction::Started(schema.clone()));
+                            run_d.dispatch(RunAction::Branched { branch, schema });
+                        }
+                        Err(f) => run_d.dispatch(RunAction::Failed(f)),
+                    }
+                });
+            }
+        });
+    }
+    // Grade the locked predictions once the lesson's run commands have all run: against the engine, never before.
+    {
+        let state = state.clone();
+        let commands: Vec<String> = props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
+        let ready = state.locked(Stage::Predict) && run.ran_all(&commands) && state.lesson.predict.iter().any(|q| state.verdict(&q.id).is_none());
+        let run = run.clone();
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                let graded = grading::grade_all(&state.lesson.predict, &state.progress.answers, |after| run.snapshot(after));
+                state.dispatch(LessonAction::Graded(graded));
+            }
+        });
+    }
+    // Investigate and Modify questions have no run of their own: they are graded as soon as they are locked.
+    {
+        let state = state.clone();
+        let locked = (state.locked(Stage::Investigate), state.locked(Stage::Modify));
+        use_effect_with(locked, move |_| {
+            for stage in [Stage::Investigate, Stage::Modify] {
+                let questions = state.questions(stage);
+                if state.locked(stage) && questions.iter().any(|q| state.verdict(&q.id).is_none()) {
+                    state.dispatch(LessonAction::Graded(grading::grade_all(questions, &state.progress.answers, |_| None)));
+                }
+            }
+        });
+    }
+
+    let lesson = &props.lesson;
+    let m = &lesson.lesson.manifest;
+    let stage = state.stage();
+    let go = state.dispatcher().to_callback().reform(LessonAction::Go);
+    let busy = run.busy.is_some();
+    let failing_lines = run.last().and_then(|r| r.failure.as_ref()).and_then(|f| f.lines);
+    let lesson_verdicts: Vec<(String, Graded)> = lesson.questions().filter_map(|q| state.verdict(&q.id).map(|g| (q.id.clone(), g.clone()))).collect();
+    let course = Calibration::of(props.other_graded.iter().chain(state.progress.verdicts.values()));
+    let complete = |s: Stage, label: &'static str| {
+        let onclick = state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Complete(s));
+        html! { <button type="button" class="primary next" {onclick}>{ label }</button> }
+    };
+    let body = match stage {
+        Stage::Predict => html! {
+            <>
+                { crate::markdown::render(&m.predict.intro) }
+                <QuestionsView stage={Stage::Predict} state={state.clone()} />
+                if state.locked(Stage::Predict) { { complete(Stage::Predict, "Go to Run") } }
+            </>
+        },
+        Stage::Run if !state.locked(Stage::Predict) => html! {
+            <p class="notice">{ "Lock your predictions first: running the migration would give the answers away. " }
+                <button type="button" onclick={go.reform(|_: MouseEvent| Stage::Predict)}>{ "Back to Predict" }</button></p>
+        },
+        Stage::Run => html! {
+            <>
+                <RunView run={run.clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
+                if !lesson_verdicts.is_empty() {
+                    <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} downgrade={downgrade_verdict(&state, &run)} />
+                    { complete(Stage::Run, "Go to Investigate") }
+                }
+            </>
+        },
+        Stage::Investigate => html! {
+            <>
+                <InvestigateView state={state.clone()} actions={actions.clone()} outcomes={(*experiments).clone()} {busy} />
+                if let Some(f) = &run.failure { <crate::failure_view::FailureView failure={f.clone()} /> }
+                if state.locked(Stage::Investigate) || lesson.investigate.is_empty() { { complete(Stage::Investigate, "Go to Modify") } }
+            </>
+        },
+        Stage::Modify | Stage::Make => html! {
+            <>
+                <PracticeView {stage} state={state.clone()} guard={guard.clone()} actions={actions.clone()} {busy} />
+                if let Some(f) = &run.failure { <crate::failure_view::FailureView failure={f.clone()} /> }
+                if stage == Stage::Make && state.progress.completed.contains(&Stage::Make) {
+                    <p class="mastered" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>
+                    <GradeSummary verdicts={lesson_verdicts.clone()} course={course.clone()} />
+                }
+            </>
+        },
+    };
+    html! {
+        <article class="lesson" aria-labelledby="lesson-title">
+            <p class="crumbs"><a href="#/">{ "← Course" }</a></p>
+            <h1 id="lesson-title">{ &m.title }</h1>
+            <p class="summary">{ &m.summary }<span class="muted">{ format!(" · about {} minutes", m.minutes) }</span></p>
+            <Stepper current={stage} completed={state.progress.completed.clone()} on_go={go.clone()} />
+            <details class="story" open={stage == Stage::Predict}>
+                <summary>{ "The story" }</summary>
+                { crate::markdown::render(&m.story) }
+            </details>
+            if matches!(stage, Stage::Predict | Stage::Run | Stage::Investigate) {
+                { for lesson.lesson.chain.iter().map(|migration| html! { <MigrationView migration={migration.clone()} mark={failing_lines} /> }) }
+            }
+            <section class="stage" aria-labelledby="stage-heading">
+                <h2 id="stage-heading">{ stage.label() }</h2>
+                { body }
+            </section>
+        </article>
+    }
+}
+
+/// The downgrade-order verdict of the Run stage, from what the engine did when the downgrade ran.
+fn downgrade_verdict(_state: &LessonState, run: &RunState) -> Option<(bool, String)> {
+    let down = run.records.iter().find(|r| r.command.starts_with("downgrade"))?;
+    Some(match &down.failure {
+        None => (true, "`downgrade()` undid `upgrade()` in reverse order, and Postgres accepted every step.".to_owned()),
+        Some(Failure { sqlstate: Some(state), message, .. }) if state == "42704" => (false, format!("Postgres stopped the downgrade: {message} (42704). A dropped column takes its indexes with it, so drop the index first.")),
+        Some(f) => (false, format!("Postgres stopped the downgrade: {}.", f.message)),
+    })
+}

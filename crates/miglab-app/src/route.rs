@@ -1,0 +1,33 @@
+//! Hash routes: `#/` is the catalog and `#/lesson/<id>` a lesson, so the page works from any static host.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Catalog,
+    Lesson(String),
+}
+
+pub fn parse(hash: &str) -> Route {
+    let path = hash.trim_start_matches('#').trim_start_matches('/');
+    match path.strip_prefix("lesson/") {
+        Some(id) if !id.is_empty() => Route::Lesson(id.trim_end_matches('/').to_owned()),
+        _ => Route::Catalog,
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn parse_ok() {
+        assert_eq!(parse("#/lesson/confidence_score"), Route::Lesson("confidence_score".into()));
+        assert_eq!(parse("#/"), Route::Catalog);
+        assert_eq!(parse(""), Route::Catalog);
+    }
+
+    #[test]
+    fn parse_unknown_err() {
+        assert_eq!(parse("#/lesson/"), Route::Catalog);
+        assert_eq!(parse("#/nowhere"), Route::Catalog);
+    }
+}

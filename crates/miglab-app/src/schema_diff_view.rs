@@ -1,0 +1,59 @@
+//! The visual schema diff: tables as cards, each column and index marked added, removed or changed, with row counts.
+
+use crate::schema_diff::{diff, ItemDiff, TableDiff};
+use miglab_core::schema::Schema;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub before: Schema,
+    pub after: Schema,
+    pub caption: AttrValue,
+}
+
+fn item(d: &ItemDiff) -> Html {
+    let shown = match (&d.before, &d.after) {
+        (Some(b), Some(a)) if b != a => format!("{b} → {a}"),
+        (_, Some(a)) => a.clone(),
+        (Some(b), None) => b.clone(),
+        (None, None) => String::new(),
+    };
+    html! {
+        <li class={classes!("diff-item", d.change.class())}>
+            if !d.change.label().is_empty() { <span class="tag">{ d.change.label() }</span> }
+            <code class="name">{ &d.name }</code>{ " " }<span class="what">{ shown }</span>
+        </li>
+    }
+}
+
+fn rows(t: &TableDiff) -> String {
+    match (t.rows_before, t.rows_after) {
+        (Some(b), Some(a)) if a == b => format!("{a} rows (unchanged)"),
+        (Some(b), Some(a)) => format!("{b} → {a} rows"),
+        (None, Some(a)) => format!("{a} rows"),
+        (Some(b), None) => format!("had {b} rows"),
+        (None, None) => String::new(),
+    }
+}
+
+#[function_component]
+pub fn SchemaDiffView(props: &Props) -> Html {
+    let tables = diff(&props.before, &props.after);
+    html! {
+        <section class="schema-diff" aria-label={props.caption.clone()}>
+            <h4>{ &props.caption }</h4>
+            <div class="cards">
+            { for tables.iter().map(|t| html! {
+                <article class={classes!("table-card", t.change.class())}>
+                    <h5><code>{ &t.name }</code>{ " " }if !t.change.label().is_empty() { <span class="tag">{ t.change.label() }</span> }<span class="rows">{ rows(t) }</span></h5>
+                    <ul class="diff-columns" aria-label={format!("Columns of {}", t.name)}>{ for t.columns.iter().map(item) }</ul>
+                    if !t.indexes.is_empty() {
+                        <p class="sub">{ "Indexes" }</p>
+                        <ul class="diff-indexes" aria-label={format!("Indexes of {}", t.name)}>{ for t.indexes.iter().map(item) }</ul>
+                    }
+                </article>
+            }) }
+            </div>
+        </section>
+    }
+}
