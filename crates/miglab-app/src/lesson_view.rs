@@ -91,18 +91,17 @@ impl Question {
             AnswerKey::Schema(_) => QuestionKind::Schema,
             AnswerKey::Value(_) => QuestionKind::Value,
             AnswerKey::Choice(key) => QuestionKind::Choice { options: pairs(q.options.iter().map(|o| (&o.id, &o.text)).collect()), multiple: key.multiple },
-            AnswerKey::Ordering(_) => QuestionKind::Order { items: first_order(pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect())) },
+            AnswerKey::Ordering(key) => QuestionKind::Order { items: first_order(pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect()), &key.order) },
             AnswerKey::FreeText(_) => QuestionKind::FreeText,
         };
         Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free }
     }
 }
 
-/// Lessons list ordering items in the right order; show them reversed and rotated so the start is never already solved.
-fn first_order<T>(mut items: Vec<T>) -> Vec<T> {
-    items.reverse();
-    if items.len() > 2 {
-        items.rotate_left(1);
+/// Items in the lesson's order, unless that is already the answer: then reversed, so the start is never solved.
+fn first_order(mut items: Vec<(String, String)>, answer: &[String]) -> Vec<(String, String)> {
+    if items.len() > 1 && items.iter().map(|(id, _)| id).eq(answer.iter()) {
+        items.reverse();
     }
     items
 }

@@ -96,7 +96,7 @@ pub fn QuestionView(props: &Props) -> Html {
                         let label = text_of(item);
                         html! {
                             <li>
-                                <span class="order-text">{ label.clone() }</span>
+                                <span class="order-text">{ crate::markdown::render_inline(&label) }</span>
                                 <button type="button" class="icon" aria-label={format!("Move up: {label}")} disabled={locked || at == 0} onclick={mv(at.saturating_sub(1))}>{ "↑" }</button>
                                 <button type="button" class="icon" aria-label={format!("Move down: {label}")} disabled={locked || at == last} onclick={mv((at + 1).min(last))}>{ "↓" }</button>
                             </li>
