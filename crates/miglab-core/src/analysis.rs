@@ -62,6 +62,12 @@ impl Analysis {
             Some(stripped) => (stripped, true),
             None => (sql.to_owned(), false),
         };
+        // sqlparser does not parse `DO` blocks; they are valid PostgreSQL, so they are unknown, not errors.
+        if text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("do")) {
+            let change = Change::Unknown { reason: "miglab does not model DO blocks (procedural code)".to_owned() };
+            self.facts.push(Fact { step, span, sql: text, change, inverse: None });
+            return;
+        }
         let statements = match parse::parse(&text, source, offset) {
             Ok(statements) => statements,
             Err(diagnostic) => {

@@ -124,7 +124,8 @@ pub enum Change {
     CreateEnum { name: Name, labels: Vec<String> },
     AddEnumValue { name: Name, label: String },
     DropType { name: Name, if_exists: bool },
-    Insert { table: Name },
+    /// `rows` is the number of rows a plain `VALUES` list inserts; `None` for a query or an upsert.
+    Insert { table: Name, rows: Option<u64> },
     /// `filtered` is false for an UPDATE or DELETE without WHERE: it touches every row.
     Update { table: Name, columns: Vec<String>, filtered: bool },
     Delete { table: Name, filtered: bool },
@@ -188,7 +189,7 @@ impl Change {
             | Change::AddConstraint { table, .. }
             | Change::DropConstraint { table, .. }
             | Change::RenameConstraint { table, .. }
-            | Change::Insert { table }
+            | Change::Insert { table, .. }
             | Change::Update { table, .. }
             | Change::Delete { table, .. }
             | Change::Truncate { table } => Some(table),

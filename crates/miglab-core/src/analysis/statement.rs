@@ -11,7 +11,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer};
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption, CreateIndex, DropBehavior, Expr, FromTable, Ident, IndexColumn,
-    ObjectName, ObjectType, OrderBySort, ReferentialAction, RenameTableNameKind, Statement, TableConstraint, TableFactor, TableObject, UserDefinedTypeRepresentation,
+    ObjectName, ObjectType, OrderBySort, ReferentialAction, RenameTableNameKind, SetExpr, Statement, TableConstraint, TableFactor, TableObject, UserDefinedTypeRepresentation,
 };
 
 /// The changes one statement makes, in the order Postgres applies them.
@@ -50,7 +50,13 @@ pub fn changes(statement: &Statement) -> Vec<Change> {
             _ => vec![unknown("this ALTER TYPE")],
         },
         Statement::Insert(insert) => match &insert.table {
-            TableObject::TableName(table) => vec![Change::Insert { table: name(table) }],
+            TableObject::TableName(table) => {
+                let rows = match insert.source.as_deref().map(|q| q.body.as_ref()) {
+                    Some(SetExpr::Values(values)) if insert.on.is_none() => u64::try_from(values.rows.len()).ok(),
+                    _ => None,
+                };
+                vec![Change::Insert { table: name(table), rows }]
+            }
             _ => vec![unknown("INSERT into a table function")],
         },
         Statement::Update(update) => match &update.table.relation {
