@@ -1,0 +1,88 @@
+// The one JS module the Rust bridge imports: it starts the engine host and carries messages to it.
+//
+// In a browser the host is web/engine/worker.js in a module Web Worker, so a long statement never freezes the page.
+// PGlite has no cancel, so a call past its time limit terminates the worker; Rust then boots a new one.
+// Under Node (the bridge's tests) there are no Web Workers: the same host module runs in this thread.
+// Calls are sent one at a time, so each call's time limit starts when the engine starts on it.
+
+const inBrowser = typeof window !== 'undefined' && typeof Worker !== 'undefined';
+
+/// Browser URLs are made absolute against the page, since a worker resolves them against its own script.
+export function absolute(url) {
+  return inBrowser ? new URL(url, document.baseURI).href : url;
+}
+
+export class Host {
+  constructor(workerUrl) {
+    this.workerUrl = absolute(workerUrl);
+    this.worker = null;
+    this.local = null;
+    this.current = null;
+    this.queue = Promise.resolve();
+    this.nextId = 1;
+  }
+
+  /// Starts (or restarts) the host; a restarted host has no database until it is booted.
+  async start() {
+    this.stop();
+    if (!inBrowser) {
+      this.local = await import(this.workerUrl);
+      return;
+    }
+    this.worker = new Worker(this.workerUrl, { type: 'module' });
+    this.worker.onmessage = (event) => {
+      const call = this.current;
+      if (!call || event.data.id !== call.id) return;
+      this.current = null;
+      clearTimeout(call.timer);
+      event.data.ok ? call.resolve(event.data.value) : call.reject(event.data.error);
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.fail({ kind: 'died', message: event.message || 'the engine worker crashed' });
+    };
+  }
+
+  /// Terminates the worker and rejects the call in flight with `error`.
+  fail(error) {
+    this.stop();
+    const call = this.current;
+    this.current = null;
+    if (call) {
+      clearTimeout(call.timer);
+      call.reject(error);
+    }
+  }
+
+  stop() {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  /// Sends one request; rejects with `{ kind: 'timeout', ms }` when it runs longer than `timeoutMs`.
+  call(request, timeoutMs) {
+    const run = () => this.send(request, timeoutMs);
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  send(request, timeoutMs) {
+    const id = this.nextId++;
+    const message = { ...request, id };
+    if (this.local) {
+      return this.local.answer(message).then((reply) => (reply.ok ? reply.value : Promise.reject(reply.error)));
+    }
+    if (!this.worker) return Promise.reject({ kind: 'died', message: 'the engine is not running' });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
+      this.current = { id, resolve, reject, timer };
+      this.worker.postMessage(message);
+    });
+  }
+}
+
+/// Milliseconds since page load (or process start), for the figures the app shows and the bench reads.
+export function now() {
+  return performance.now();
+}

@@ -1,0 +1,276 @@
+//! The engine handle the app holds: async calls to PGlite in the worker, with branch points and runaway-statement recovery.
+
+use crate::config::EngineConfig;
+use crate::error::EngineError;
+use crate::gate::{self, Gate};
+use crate::host::{self, Host};
+use miglab_core::engine::branch::{Branches, Reset, OPEN, STATEMENT_SAVEPOINT};
+use miglab_core::engine::plan::RunPlan;
+use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
+use miglab_core::engine::{backup, introspect, QueryResult, RunReport};
+use miglab_core::schema::Schema;
+use serde_json::json;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// Booting, especially initdb without a prebuilt image, takes far longer than any statement may.
+const BOOT_TIMEOUT_MS: u32 = 60_000;
+
+/// What the engine is doing, for the app's status line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineStatus {
+    Ready,
+    /// The worker was stopped or died; the database is being rebuilt at the last branch point.
+    Restarting,
+    /// The rebuild failed; every call now fails with the reason.
+    Failed,
+}
+
+/// A handle to the one database of the page; clones share it.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Rc<Inner>,
+}
+
+impl PartialEq for Engine {
+    /// Two handles are equal when they share one database, so Yew contexts re-render only on a new engine.
+    fn eq(&self, other: &Engine) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+struct Inner {
+    host: Host,
+    config: EngineConfig,
+    gate: Rc<Gate>,
+    /// Dumps are Blobs kept on this side of the worker, so they survive terminating it.
+    branches: RefCell<Branches<JsValue>>,
+    on_status: RefCell<Option<Rc<dyn Fn(EngineStatus)>>>,
+    /// Milliseconds the last boot took, for the status line and the bench.
+    boot_ms: std::cell::Cell<f64>,
+}
+
+impl Engine {
+    /// Starts the worker and boots PGlite from the prebuilt data directory.
+    pub async fn boot(config: EngineConfig) -> Result<Engine, EngineError> {
+        let started = host::now();
+        let host = Host::new(&config.worker_url);
+        host.restart().await?;
+        let inner = Inner {
+            host,
+            config,
+            gate: Rc::default(),
+            branches: RefCell::default(),
+            on_status: RefCell::default(),
+            boot_ms: Default::default(),
+        };
+        inner.boot_from(None).await.map_err(|e| EngineError::Boot(e.to_string()))?;
+        inner.boot_ms.set(host::now() - started);
+        Ok(Engine { inner: Rc::new(inner) })
+    }
+
+    /// How long booting took, in milliseconds.
+    pub fn boot_ms(&self) -> f64 {
+        self.inner.boot_ms.get()
+    }
+
+    /// Called on every status change after boot (restarting after a runaway statement, ready again, failed).
+    pub fn on_status(&self, listener: impl Fn(EngineStatus) + 'static) {
+        *self.inner.on_status.borrow_mut() = Some(Rc::new(listener));
+    }
+
+    /// Runs a script of one or more statements on the current branch.
+    pub async fn exec(&self, sql: &str) -> Result<(), EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        self.inner.guarded(sql, "exec").await.map(drop)
+    }
+
+    /// Runs a statement (or a script) and returns the rows of the last one, every value as Postgres prints it.
+    pub async fn query(&self, sql: &str) -> Result<QueryResult, EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        let value = self.inner.guarded(sql, "query").await?;
+        rows(value)
+    }
+
+    /// Makes a restore point `name` of the current database.
+    pub async fn branch(&self, name: &str) -> Result<(), EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        let inner = &self.inner;
+        let before = inner.branches.borrow().before_branch();
+        if let Some(sql) = before {
+            inner.raw("exec", sql).await?;
+        }
+        let dump = inner.call(json!({ "op": "dump" }), None).await?;
+        inner.branches.borrow_mut().branched(name, dump);
+        inner.open_branch().await
+    }
+
+    /// Returns to the restore point `name`: a rollback while the branch transaction is intact, a reload otherwise.
+    pub async fn reset(&self, name: &str) -> Result<(), EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        let inner = &self.inner;
+        let way = match inner.branches.borrow().reset(name) {
+            None => return Err(EngineError::UnknownBranch(name.to_owned())),
+            Some(Reset::Rollback(sql)) => Ok(sql),
+            Some(Reset::Reload(dump)) => Err(dump.clone()),
+        };
+        match way {
+            Ok(sql) => inner.raw("exec", sql).await.map(drop),
+            Err(dump) => {
+                inner.boot_from(Some(&dump)).await?;
+                inner.branches.borrow_mut().reloaded(name);
+                inner.open_branch().await
+            }
+        }
+    }
+
+    /// Reads every table, index, constraint and enum, and the `alembic_version` rows.
+    pub async fn introspect(&self) -> Result<Schema, EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        let result = rows(self.inner.raw("query", introspect::SQL).await?)?;
+        let json = result.rows.first().and_then(|r| r.first()).and_then(|v| v.as_str()).unwrap_or_default();
+        introspect::parse(json).map_err(|e| EngineError::Protocol(e.to_string()))
+    }
+
+    /// Runs migrations the way Alembic does; a failing step is in the report, not an `Err`.
+    pub async fn run(&self, plan: &RunPlan) -> Result<RunReport, EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        let inner = &self.inner;
+        let exists = rows(inner.raw("query", "SELECT to_regclass('alembic_version') IS NOT NULL").await?)?;
+        let config = RunnerConfig {
+            version_table_exists: exists.rows.first().and_then(|r| r.first()).is_some_and(|v| v == "t"),
+            in_branch_transaction: inner.branches.borrow().in_transaction(),
+        };
+        let mut runner = Runner::new(plan, config);
+        let mut action = runner.start();
+        loop {
+            match action {
+                Action::Exec(sql) => {
+                    let outcome = match inner.raw("exec", &sql).await {
+                        Ok(_) => Ok(()),
+                        Err(EngineError::Postgres(error)) => Err(error),
+                        Err(other) => return Err(other),
+                    };
+                    action = runner.next(outcome);
+                }
+                Action::Done(report) => {
+                    if report.committed {
+                        inner.branches.borrow_mut().committed();
+                    }
+                    return Ok(report);
+                }
+            }
+        }
+    }
+
+    /// A backup of `table`'s rows as a SQL script that restores them, for the drop guard.
+    pub async fn dump_table(&self, table: &str) -> Result<String, EngineError> {
+        let result = self.query(&backup::sql(table)).await?;
+        let script = result.rows.first().and_then(|r| r.first()).and_then(|v| v.as_str());
+        script.map(str::to_owned).ok_or_else(|| EngineError::Protocol("the backup query returned no script".to_owned()))
+    }
+}
+
+fn rows(value: JsValue) -> Result<QueryResult, EngineError> {
+    let json = js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()).unwrap_or_default();
+    serde_json::from_str(&json).map_err(|e| EngineError::Protocol(format!("unreadable rows: {e}")))
+}
+
+impl Inner {
+    fn status(&self, status: EngineStatus) {
+        let listener = self.on_status.borrow().clone();
+        if let Some(listener) = listener {
+            listener(status);
+        }
+    }
+
+    /// One request to the worker; a lost worker is rebuilt at the last branch point before the error is returned.
+    async fn call(&self, request: serde_json::Value, data: Option<&JsValue>) -> Result<JsValue, EngineError> {
+        let outcome = self.host.send(&request, data, self.config.statement_timeout_ms).await;
+        if let Err(error) = &outcome {
+            if error.lost_worker() {
+                self.recover().await;
+            }
+        }
+        outcome
+    }
+
+    async fn raw(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
+        self.call(json!({ "op": op, "sql": sql }), None).await
+    }
+
+    /// Boots a database in the worker: from a branch dump, or from the prebuilt image.
+    async fn boot_from(&self, dump: Option<&JsValue>) -> Result<(), EngineError> {
+        let request = json!({
+            "op": "boot",
+            "pglite_url": host::absolute(&self.config.pglite_url),
+            "data_dir_url": self.config.data_dir_url.as_deref().map(host::absolute),
+        });
+        self.host.send(&request, dump, BOOT_TIMEOUT_MS).await.map(drop)
+    }
+
+    async fn open_branch(&self) -> Result<(), EngineError> {
+        for sql in OPEN {
+            self.raw("exec", sql).await?;
+        }
+        Ok(())
+    }
+
+    /// Starts a new worker and boots it at the current branch point (or the boot image when there is none).
+    async fn recover(&self) {
+        self.status(EngineStatus::Restarting);
+        let point = self.branches.borrow().recovery().map(|(name, dump)| (name.to_owned(), dump.clone()));
+        let outcome = async {
+            self.host.restart().await?;
+            self.boot_from(point.as_ref().map(|(_, dump)| dump)).await?;
+            if let Some((name, _)) = &point {
+                self.branches.borrow_mut().reloaded(name);
+                for sql in OPEN {
+                    self.host.send(&json!({ "op": "exec", "sql": sql }), None, BOOT_TIMEOUT_MS).await?;
+                }
+            }
+            Ok::<(), EngineError>(())
+        }
+        .await;
+        self.status(if outcome.is_ok() { EngineStatus::Ready } else { EngineStatus::Failed });
+    }
+
+    /// Runs the learner's SQL so a failure leaves the branch transaction usable;
+    /// a statement that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) commits the branch and runs alone.
+    async fn guarded(&self, sql: &str, op: &str) -> Result<JsValue, EngineError> {
+        let located = |error: EngineError| match error {
+            EngineError::Postgres(pg) => EngineError::Postgres(pg.located_in(sql)),
+            other => other,
+        };
+        if !self.branches.borrow().in_transaction() {
+            return self.raw(op, sql).await.map_err(located);
+        }
+        self.raw("exec", &format!("SAVEPOINT {STATEMENT_SAVEPOINT}")).await?;
+        match self.raw(op, sql).await {
+            Ok(value) => {
+                if let Err(error) = self.raw("exec", &format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}")).await {
+                    // The learner's COMMIT or ROLLBACK ended the branch transaction: open a new one.
+                    if !error.is_sqlstate("25P01") && !error.is_sqlstate("3B001") {
+                        return Err(error);
+                    }
+                    self.branches.borrow_mut().committed();
+                    self.raw("exec", "BEGIN").await?;
+                }
+                Ok(value)
+            }
+            Err(error) if error.lost_worker() => Err(error),
+            Err(error) => {
+                self.raw("exec", &format!("ROLLBACK TO SAVEPOINT {STATEMENT_SAVEPOINT}; RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}")).await?;
+                if !error.is_sqlstate("25001") {
+                    return Err(located(error));
+                }
+                self.raw("exec", "COMMIT").await?;
+                self.branches.borrow_mut().committed();
+                let outcome = self.raw(op, sql).await.map_err(located);
+                self.raw("exec", "BEGIN").await?;
+                outcome
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The bridge against real PGlite 0.5.16 in Node, where `bridge.js` runs the engine host in-thread.
+//! Run with `cargo test -p miglab-pglite --target wasm32-unknown-unknown` (`cargo xtask test` does).
+#![cfg(target_arch = "wasm32")]
+
+use miglab_core::engine::plan::RunPlan;
+use miglab_core::migration::{Direction, Migration, Revision, Step};
+use miglab_pglite::{Engine, EngineConfig, EngineError};
+use serde_json::json;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// The one helper every test boots through: the repository's `web/`, with the prebuilt image when it was built.
+async fn engine() -> Engine {
+    let web = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web");
+    let config = EngineConfig {
+        worker_url: format!("{web}/engine/worker.js"),
+        pglite_url: format!("{web}/node_modules/@electric-sql/pglite/dist/index.js"),
+        data_dir_url: Some(format!("{web}/engine/dist/pgdata.tar.gz")),
+        statement_timeout_ms: 5000,
+    };
+    Engine::boot(config).await.expect("PGlite boots")
+}
+
+fn confidence_score() -> Migration {
+    let step = |sql: &str, autocommit| Step { sql: sql.to_owned(), autocommit, span: None };
+    Migration {
+        revision: Revision { revision: "ab12cd34".into(), down_revision: vec!["9f0e1d2c".into()], message: "add confidence_score to expenses".into(), ..Revision::default() },
+        upgrade: vec![step("ALTER TABLE expenses ADD COLUMN confidence_score numeric(4,3)", false), step("CREATE INDEX CONCURRENTLY ix_expenses_score ON expenses (confidence_score)", true)],
+        downgrade: vec![step("DROP INDEX ix_expenses_score", false), step("ALTER TABLE expenses DROP COLUMN confidence_score", false)],
+    }
+}
+
+const SEED: &str = "CREATE TABLE expenses (id int PRIMARY KEY, amount numeric(10,2) NOT NULL);
+INSERT INTO expenses SELECT g, g FROM generate_series(1, 1000) g;
+CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+INSERT INTO alembic_version VALUES ('9f0e1d2c')";
+
+#[wasm_bindgen_test]
+async fn query_returns_text_rows_ok() {
+    let engine = engine().await;
+    let result = engine.query("SELECT 1 AS one, 'x' AS x, NULL AS n, 12345678901234::int8 AS big").await.expect("query");
+    assert_eq!(result.columns, ["one", "x", "n", "big"]);
+    assert_eq!(result.rows, [[json!("1"), json!("x"), json!(null), json!("12345678901234")]]);
+}
+
+#[wasm_bindgen_test]
+async fn postgres_error_keeps_fields_err() {
+    let engine = engine().await;
+    let error = engine.exec("SELECT 1;\nSELECT nope FROM missing").await.expect_err("missing table");
+    let pg = error.postgres().expect("a Postgres error");
+    assert_eq!((pg.sqlstate.as_str(), pg.position, pg.at.map(|at| at.to_string())), ("42P01", Some(28), Some("2:18".to_owned())));
+    assert!(error.to_string().starts_with("ERROR 42P01: relation \"missing\" does not exist"));
+}
+
+#[wasm_bindgen_test]
+async fn upgrade_reset_cycle_ok() {
+    let engine = engine().await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    let up = RunPlan::new(&[confidence_score()], Direction::Upgrade);
+    let report = engine.run(&up).await.expect("run");
+    assert!(report.succeeded(), "{report:?}");
+    assert_eq!(report.log.last().map(String::as_str), Some("Running upgrade 9f0e1d2c -> ab12cd34, add confidence_score to expenses"));
+    let schema = engine.introspect().await.expect("introspect");
+    assert_eq!(schema.alembic_version, Some(vec!["ab12cd34".to_owned()]));
+    assert!(schema.table("expenses").is_some_and(|t| t.index("ix_expenses_score").is_some() && t.row_count == Some(1000)));
+    let down = engine.run(&RunPlan::new(&[confidence_score()], Direction::Downgrade)).await.expect("downgrade");
+    assert!(down.succeeded(), "{down:?}");
+    engine.reset("start").await.expect("reset reloads the dump after CREATE INDEX CONCURRENTLY committed");
+    let schema = engine.introspect().await.expect("introspect");
+    assert_eq!(schema.alembic_version, Some(vec!["9f0e1d2c".to_owned()]));
+    assert!(schema.table("expenses").is_some_and(|t| t.column("confidence_score").is_none()));
+}
+
+#[wasm_bindgen_test]
+async fn reset_rolls_back_transactional_work_ok() {
+    let engine = engine().await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    engine.exec("DELETE FROM expenses").await.expect("delete");
+    let backup = engine.dump_table("expenses").await.expect("backup");
+    assert!(backup.starts_with("-- backup of \"expenses\": 0 rows"), "{backup}");
+    engine.reset("start").await.expect("reset");
+    let count = engine.query("SELECT count(*) FROM expenses").await.expect("count");
+    assert_eq!(count.rows, [[json!("1000")]]);
+    assert!(matches!(engine.reset("nope").await, Err(EngineError::UnknownBranch(_))));
+}
+
+#[wasm_bindgen_test]
+async fn failed_migration_reports_step_err() {
+    let engine = engine().await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    let mut broken = confidence_score();
+    broken.upgrade[0].sql = "ALTER TABLE expenses ADD COLUMN confidence_score nope".to_owned();
+    let report = engine.run(&RunPlan::new(&[broken], Direction::Upgrade)).await.expect("run");
+    let failure = report.failure.expect("fails");
+    assert_eq!((failure.step, failure.error.sqlstate.as_str()), (1, "42704"));
+    assert_eq!(engine.introspect().await.expect("introspect").alembic_version, Some(vec!["9f0e1d2c".to_owned()]));
+    engine.exec("SELECT 1").await.expect("the branch transaction is still usable");
+}
