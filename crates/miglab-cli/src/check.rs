@@ -1,3 +1,9 @@
 //! `miglab check`'s machinery: load a lessons folder, run every lesson against the engine, report.
 
+pub mod compare;
+pub mod gate;
+pub mod guard;
+pub mod lab;
+pub mod lesson_run;
 pub mod load_dir;
+pub mod safety;

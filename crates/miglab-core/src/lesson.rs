@@ -30,7 +30,8 @@ pub use model::{
 };
 pub use question::{Choice, Evidence, Experiment, ExpectedError, Item, Outcome, Question, ValueCheck};
 pub use scaffold::scaffold;
-pub use validate::check_catalog;
+pub use spans::Located;
+pub use validate::{check_catalog, questions};
 
 /// The only lesson format version this build reads; `format = 1` in every lesson and course file.
 pub const FORMAT: u32 = 1;

@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "expenses_legacy_notes_archive",
-        sa.Column("expense_id", sa.Integer(), nullable=False),
+        sa.Column("expense_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("legacy_notes", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("expense_id"),
     )

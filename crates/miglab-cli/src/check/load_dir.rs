@@ -8,6 +8,8 @@ use std::path::Path;
 /// One lesson folder: the lesson when it loaded, and every diagnostic found on the way.
 pub struct LessonResult {
     pub id: String,
+    /// The lesson.toml text, for positions in later diagnostics.
+    pub text: String,
     pub lesson: Option<Lesson>,
     pub diagnostics: Vec<FileDiagnostic>,
 }
@@ -70,14 +72,14 @@ fn load_lesson(dir: &Path, id: &str) -> (LessonResult, Option<LessonManifest>) {
     let text = read(dir, &path).unwrap_or_default();
     let (manifest, mut diagnostics) = lesson::parse_manifest(&path, &text);
     let Some(manifest) = manifest else {
-        return (LessonResult { id: id.to_owned(), lesson: None, diagnostics }, None);
+        return (LessonResult { id: id.to_owned(), text, lesson: None, diagnostics }, None);
     };
     let files: BTreeMap<String, String> = manifest.files().into_iter().filter_map(|file| Some((file.clone(), read(dir, &format!("{id}/{file}"))?))).collect();
     let parsed_ok = !diagnostics.iter().any(FileDiagnostic::is_error);
     let (lesson, found) = lesson::load(&manifest, &files);
     diagnostics.extend(found);
     let lesson = lesson.filter(|_| parsed_ok);
-    (LessonResult { id: id.to_owned(), lesson, diagnostics }, Some(manifest))
+    (LessonResult { id: id.to_owned(), text, lesson, diagnostics }, Some(manifest))
 }
 
 fn read(dir: &Path, relative: &str) -> Option<String> {

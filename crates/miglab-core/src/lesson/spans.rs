@@ -17,9 +17,14 @@ pub struct Located<'a> {
 }
 
 impl<'a> Located<'a> {
+    /// Keeps the positions of an already-checked file, for diagnostics found later (by the engine checks).
+    pub fn new(file: &'a str, text: &'a str) -> Located<'a> {
+        Located { file, text, root: DeTable::parse(text).ok() }
+    }
+
     /// Deserializes `text` as `T`; on failure the diagnostic names the line and the field.
     pub fn parse<T: DeserializeOwned>(file: &'a str, text: &'a str) -> (Option<T>, Located<'a>, Vec<FileDiagnostic>) {
-        let located = Located { file, text, root: DeTable::parse(text).ok() };
+        let located = Located::new(file, text);
         match toml::from_str::<T>(text) {
             Ok(value) => (Some(value), located, Vec::new()),
             Err(error) => {

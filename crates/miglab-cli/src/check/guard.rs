@@ -1,0 +1,67 @@
+//! Per-revision checks: the static simulation agrees with the engine, expected findings are reported,
+//! and the drop guard fires on every revision that loses data.
+
+use super::lab::{Broken, Lab};
+use super::safety;
+use miglab_core::diagnostic::Diagnostic;
+use miglab_core::lesson::{Application, FileDiagnostic, LessonMigration};
+use miglab_core::migration::Direction;
+use miglab_core::schema::Schema;
+use miglab_core::simulate;
+
+/// Upgrades `migration` from the lab's current state and checks it; the lab is left upgraded.
+pub fn check_revision(lab: &mut Lab, lesson_id: &str, migration: &LessonMigration, skipped: &mut Vec<String>) -> Result<Vec<FileDiagnostic>, Broken> {
+    let file = format!("{lesson_id}/{}", migration.file());
+    let error = |code: &str, message: String, help: &str| FileDiagnostic::new(&file, None, Diagnostic::error(code, message).with_help(help));
+    let mut out = Vec::new();
+    let before = lab.schema()?;
+    let failed = lab.apply(&[Application { migration, direction: Direction::Upgrade }])?;
+    let after = lab.schema()?;
+    let mut simulation = simulate::apply(&before, &migration.migration.upgrade);
+    match (&simulation.failure, &failed) {
+        _ if !simulation.unknowns.is_empty() => skipped.push(format!("static simulation of `{file}` ({} statements it does not model)", simulation.unknowns.len())),
+        (None, None) => {
+            for table in &mut simulation.schema.tables {
+                table.row_count = None;
+            }
+            let differences = simulate::differences(&simulation.schema, &after);
+            if !differences.is_empty() {
+                out.push(error("lesson-simulation-disagrees", format!("The static simulation disagrees with the engine: {}.", differences.join("; ")), "Report this to the core's simulate module, or simplify the migration."));
+            }
+        }
+        (Some(predicted), Some(real)) if predicted.sqlstate == real.sqlstate => {}
+        (predicted, real) => {
+            let shown = |s: Option<String>| s.unwrap_or_else(|| "success".to_owned());
+            let message = format!("The static simulation predicts {}, but the engine gives {}.", shown(predicted.as_ref().map(|f| format!("ERROR {}", f.sqlstate))), shown(real.as_ref().map(|e| format!("ERROR {}", e.sqlstate))));
+            out.push(error("lesson-simulation-disagrees", message, "Report this to the core's simulate module, or simplify the migration."));
+        }
+    }
+    let lost = lost_data(&before, &after);
+    let expected = &migration.reference.findings;
+    match safety::findings(&migration.migration) {
+        None if !lost.is_empty() || !expected.is_empty() => skipped.push(format!("drop guard on `{file}` (rules not available)")),
+        None => {}
+        Some((codes, destructive)) => {
+            if !lost.is_empty() && !destructive {
+                out.push(error("lesson-drop-guard-silent", format!("The upgrade loses {} on the engine, but the rules report nothing destructive, so the drop guard would not stop it.", lost.join(", ")), "Fix the safety rules, or report the gap."));
+            }
+            for code in expected.iter().filter(|code| !codes.contains(code)) {
+                out.push(error("lesson-missing-finding", format!("The lesson expects the finding `{code}`, but the rules report {codes:?}."), "Change `findings` to the codes the rules report."));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Tables and columns present before and gone after, where rows existed: what a drop loses.
+fn lost_data(before: &Schema, after: &Schema) -> Vec<String> {
+    let mut lost = Vec::new();
+    for table in before.tables.iter().filter(|t| t.row_count.unwrap_or(0) > 0) {
+        let Some(now) = after.table(&table.name) else {
+            lost.push(format!("table `{}`", table.name));
+            continue;
+        };
+        lost.extend(table.columns.iter().filter(|c| now.column(&c.name).is_none()).map(|c| format!("column `{}.{}`", table.name, c.name)));
+    }
+    lost
+}

@@ -1,0 +1,99 @@
+//! The engine as `miglab check` uses it: one seeded database per lesson, reset to the seed before every check.
+
+use crate::engine::{self, Engine, EngineError, PgError};
+use miglab_core::engine::plan::RunPlan;
+use miglab_core::lesson::Application;
+use miglab_core::migration::Migration;
+use miglab_core::schema::Schema;
+use miglab_core::sqlfile::split_statements;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The restore point every check starts from.
+const SEEDED: &str = "seeded";
+
+/// An engine failure that is not Postgres refusing a statement: the lesson cannot be checked further.
+pub type Broken = String;
+
+pub struct Lab {
+    engine: Box<dyn Engine>,
+}
+
+impl Lab {
+    /// Opens a fresh database, runs the seed and makes it the restore point.
+    pub fn seeded(database_url: Option<&str>, seed: &str) -> Result<Result<Lab, PgError>, Broken> {
+        let mut engine = engine::open(database_url).map_err(|e| e.to_string())?;
+        if let Some(error) = postgres(engine.exec(seed))? {
+            return Ok(Err(error));
+        }
+        engine.branch(SEEDED).map_err(|e| e.to_string())?;
+        Ok(Ok(Lab { engine }))
+    }
+
+    /// Back to the seeded database.
+    pub fn restart(&mut self) -> Result<(), Broken> {
+        self.engine.reset(SEEDED).map_err(|e| e.to_string())
+    }
+
+    /// Runs migrations the Alembic way, one run per stretch of the same direction; stops at the first failure.
+    pub fn apply(&mut self, applications: &[Application<'_>]) -> Result<Option<PgError>, Broken> {
+        for group in applications.chunk_by(|a, b| a.direction == b.direction) {
+            let migrations: Vec<Migration> = group.iter().map(|a| a.migration.migration.clone()).collect();
+            let plan = RunPlan::new(&migrations, group[0].direction);
+            let report = self.engine.run(&plan).map_err(|e| e.to_string())?;
+            if let Some(failure) = report.failure {
+                return Ok(Some(failure.error));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Runs a script; `Some` is the error Postgres raised.
+    pub fn exec(&mut self, sql: &str) -> Result<Option<PgError>, Broken> {
+        postgres(self.engine.exec(sql))
+    }
+
+    /// The first column of the first row of the script's last statement, as text; `None` is NULL.
+    /// Earlier statements of the script run first, so a query can set up what it reads.
+    pub fn value(&mut self, sql: &str) -> Result<Result<Option<String>, PgError>, Broken> {
+        let (steps, _) = split_statements(sql);
+        let Some((last, setup)) = steps.split_last() else { return Ok(Ok(None)) };
+        for step in setup {
+            if let Some(error) = self.exec(&step.sql)? {
+                return Ok(Err(error));
+            }
+        }
+        match self.engine.query(&last.sql) {
+            Ok(result) => Ok(Ok(result.rows.first().and_then(|row| row.first()).and_then(text))),
+            Err(EngineError::Postgres(error)) => Ok(Err(error)),
+            Err(other) => Err(other.to_string()),
+        }
+    }
+
+    pub fn schema(&mut self) -> Result<Schema, Broken> {
+        self.engine.introspect().map_err(|e| e.to_string())
+    }
+
+    /// Every table's row count, by name.
+    pub fn row_counts(&mut self) -> Result<BTreeMap<String, Option<u64>>, Broken> {
+        Ok(self.schema()?.tables.into_iter().map(|t| (t.name, t.row_count)).collect())
+    }
+}
+
+fn postgres(result: Result<(), EngineError>) -> Result<Option<PgError>, Broken> {
+    match result {
+        Ok(()) => Ok(None),
+        Err(EngineError::Postgres(error)) => Ok(Some(error)),
+        Err(other) => Err(other.to_string()),
+    }
+}
+
+/// A JSON cell as psql would print it.
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(if *b { "t" } else { "f" }.to_owned()),
+        other => Some(other.to_string()),
+    }
+}

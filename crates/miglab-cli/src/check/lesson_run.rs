@@ -1,0 +1,307 @@
+//! The engine checks of one lesson: every key, experiment, run and gate is replayed on a real Postgres.
+
+use super::compare;
+use super::lab::{Broken, Lab};
+use super::safety;
+use crate::engine::PgError;
+use miglab_core::diagnostic::Diagnostic;
+use miglab_core::grade::{AnswerKey, SchemaScope, ValueKey};
+use miglab_core::lesson::{Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome, Question, RunCommand};
+use miglab_core::schema::Schema;
+use std::collections::BTreeMap;
+
+/// What the engine checks found, plus the checks they had to skip.
+#[derive(Default)]
+pub struct Findings {
+    pub diagnostics: Vec<FileDiagnostic>,
+    pub skipped: Vec<String>,
+}
+
+struct Ctx<'a> {
+    lesson: &'a Lesson,
+    at: Located<'a>,
+    lab: Lab,
+    out: Findings,
+    seeded_counts: BTreeMap<String, Option<u64>>,
+}
+
+/// Runs every engine check of `lesson`; `text` is its lesson.toml, for positions.
+pub fn check_lesson(lesson: &Lesson, manifest_file: &str, text: &str, database_url: Option<&str>) -> Findings {
+    let at = Located::new(manifest_file, text);
+    let lab = match Lab::seeded(database_url, &lesson.seed) {
+        Err(broken) => return broken_findings(&at, &broken),
+        Ok(Err(error)) => {
+            let mut out = Findings::default();
+            out.diagnostics.push(at.error("database.seed", "lesson-seed-fails", format!("The seed fails on the engine: {error}."), "Fix the seed SQL; it must run on an empty database."));
+            return out;
+        }
+        Ok(Ok(lab)) => lab,
+    };
+    let mut ctx = Ctx { lesson, at, lab, out: Findings::default(), seeded_counts: BTreeMap::new() };
+    if let Err(broken) = ctx.all() {
+        let mut out = broken_findings(&ctx.at, &broken);
+        out.diagnostics.splice(0..0, ctx.out.diagnostics);
+        return out;
+    }
+    ctx.out
+}
+
+fn broken_findings(at: &Located<'_>, broken: &str) -> Findings {
+    let mut out = Findings::default();
+    let diagnostic = Diagnostic::error("lesson-engine-failed", format!("The engine stopped while checking this lesson: {broken}.")).with_help("Run `miglab check` again; if it repeats, check the engine setup in the README.");
+    out.diagnostics.push(FileDiagnostic::new(at.file, None, diagnostic));
+    out
+}
+
+impl Ctx<'_> {
+    fn all(&mut self) -> Result<(), Broken> {
+        self.seeded_counts = self.lab.row_counts()?;
+        self.stamp()?;
+        self.run()?;
+        let manifest = &self.lesson.manifest;
+        for (field, question) in miglab_core::lesson::questions(manifest) {
+            self.question(&field, question)?;
+        }
+        for (i, experiment) in manifest.investigate.experiments.iter().enumerate() {
+            let field = format!("investigate.experiments[{i}]");
+            if self.goto(&experiment.after, &format!("{field}.after"))? {
+                let error = self.lab.exec(&experiment.sql)?;
+                self.outcome(&format!("{field}.expect"), &experiment.expect, error)?;
+            }
+        }
+        self.gate("modify", &manifest.modify.start, &self.lesson.modify, &manifest.modify.checks)?;
+        self.gate("make", &manifest.make.start, &self.lesson.make, &manifest.make.checks)?;
+        self.refuse()?;
+        self.simulation_and_guard()?;
+        Ok(())
+    }
+
+    fn fail(&mut self, field: &str, code: &str, message: String, help: &str) {
+        self.out.diagnostics.push(self.at.error(field, code, message, help));
+    }
+
+    /// Restores the seed and runs `commands`; false (with a diagnostic) when they fail.
+    fn goto(&mut self, commands: &[RunCommand], field: &str) -> Result<bool, Broken> {
+        self.lab.restart()?;
+        let plan = match self.lesson.plan(commands) {
+            Ok(plan) => plan,
+            Err(error) => {
+                self.fail(field, "lesson-bad-command", format!("The commands cannot run: {error}."), "Use commands this lesson's revisions can satisfy.");
+                return Ok(false);
+            }
+        };
+        match self.lab.apply(&plan.applications)? {
+            None => Ok(true),
+            Some(error) => {
+                self.fail(field, "lesson-state-fails", format!("Reaching this state fails on the engine: {error}."), "Fix the migration, or start the question from a state that exists.");
+                Ok(false)
+            }
+        }
+    }
+
+    /// The seed's `alembic_version` names the revision `database.revision` says it is at.
+    fn stamp(&mut self) -> Result<(), Broken> {
+        let schema = self.lab.schema()?;
+        let expected = self.lesson.manifest.database.revision.clone();
+        let stamped = schema.alembic_version.clone().unwrap_or_default();
+        if stamped != expected.iter().cloned().collect::<Vec<_>>() {
+            self.fail("database.revision", "lesson-stamp-mismatch", format!("The seed stamps `alembic_version` with {stamped:?}, but `database.revision` says {expected:?}."), "Make the seed's `INSERT INTO alembic_version` and `database.revision` name the same revision.");
+        }
+        Ok(())
+    }
+
+    fn run(&mut self) -> Result<(), Broken> {
+        let run = &self.lesson.manifest.run;
+        self.lab.restart()?;
+        let plan = match self.lesson.plan(&run.commands) {
+            Ok(plan) => plan,
+            Err(_) => return Ok(()), // reported by the loader
+        };
+        let error = self.lab.apply(&plan.applications)?;
+        self.outcome("run.expect", &run.expect, error)
+    }
+
+    fn question(&mut self, field: &str, question: &Question) -> Result<(), Broken> {
+        if !self.goto(&question.after, &format!("{field}.after"))? {
+            return Ok(());
+        }
+        match &question.key {
+            AnswerKey::Schema(key) => {
+                let schema = self.lab.schema()?;
+                let expected = key.expected.as_ref().map(|s| s.tables.as_slice()).unwrap_or_default();
+                let differences = compare::tables(expected, &schema, &key.scope);
+                self.differences(&format!("{field}.key.expected"), &question.id, &differences);
+            }
+            AnswerKey::Value(key) => {
+                if let Some(query) = &question.query {
+                    self.value_key(&format!("{field}.key"), query, key)?;
+                }
+            }
+            AnswerKey::Ordering(key) => self.ordering(field, question, &key.order)?,
+            AnswerKey::Choice(_) | AnswerKey::FreeText(_) => {}
+        }
+        if let Some(evidence) = &question.evidence {
+            self.lab.restart()?;
+            if self.goto(&question.after, &format!("{field}.after"))? {
+                self.evidence(&format!("{field}.evidence"), evidence)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn differences(&mut self, field: &str, what: &str, differences: &[String]) {
+        if !differences.is_empty() {
+            let message = format!("`{what}` does not match the engine: {}.", differences.join("; "));
+            self.fail(field, "lesson-wrong-key", message, "Change the key to what the engine shows, or fix the migration.");
+        }
+    }
+
+    fn value_key(&mut self, field: &str, query: &str, key: &ValueKey) -> Result<(), Broken> {
+        match self.lab.value(query)? {
+            Err(error) => self.fail(field, "lesson-query-fails", format!("The query fails on the engine: {error}."), "Fix the query; it must return one value."),
+            Ok(got) if !compare::value(key, got.as_deref()) => {
+                let message = format!("The key says {}, but the engine returns {}.", compare::shown(key.expected.as_deref()), compare::shown(got.as_deref()));
+                self.fail(field, "lesson-wrong-key", message, "Change `expected` to the engine's value, or fix the migration.");
+            }
+            Ok(_) => {}
+        }
+        Ok(())
+    }
+
+    fn evidence(&mut self, field: &str, evidence: &Evidence) -> Result<(), Broken> {
+        let key = ValueKey { expected: evidence.expected.clone(), ..ValueKey::default() };
+        self.value_key(field, &evidence.query, &key)
+    }
+
+    /// Items with SQL run in the key's order must all succeed.
+    fn ordering(&mut self, field: &str, question: &Question, order: &[String]) -> Result<(), Broken> {
+        if question.items.iter().any(|item| item.sql.is_none()) {
+            return Ok(());
+        }
+        for id in order {
+            let Some(sql) = question.items.iter().find(|item| &item.id == id).and_then(|item| item.sql.as_deref()) else { continue };
+            if let Some(error) = self.lab.exec(sql)? {
+                let message = format!("In the key's order, item `{id}` fails on the engine: {error}.");
+                self.fail(&format!("{field}.key.order"), "lesson-wrong-key", message, "Put the items in the order Postgres accepts.");
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Compares an expected outcome with what just happened.
+    fn outcome(&mut self, field: &str, expect: &Outcome, error: Option<PgError>) -> Result<(), Broken> {
+        match (&expect.error, error) {
+            (Some(expected), None) => {
+                let message = format!("The lesson expects ERROR {}: {}, but the engine succeeded.", expected.sqlstate, expected.message);
+                self.fail(&format!("{field}.error"), "lesson-wrong-outcome", message, "Remove `error`, or change the SQL so that it fails.");
+            }
+            (Some(expected), Some(got)) => {
+                if expected.sqlstate != got.sqlstate || expected.message != got.message {
+                    let message = format!("The lesson expects ERROR {}: {}, but the engine says ERROR {}: {}.", expected.sqlstate, expected.message, got.sqlstate, got.message);
+                    self.fail(&format!("{field}.error"), "lesson-wrong-outcome", message, "Copy the SQLSTATE and message from the engine.");
+                }
+            }
+            (None, Some(got)) => {
+                self.fail(field, "lesson-wrong-outcome", format!("The lesson expects success, but the engine says {got}."), "Fix the SQL or the migration, or expect this error.");
+            }
+            (None, None) => self.state(field, &expect.tables, &expect.values, expect.rows_unchanged)?,
+        }
+        Ok(())
+    }
+
+    /// Tables, values and row counts of the current state.
+    fn state(&mut self, field: &str, tables: &[miglab_core::schema::Table], values: &[Evidence], rows_unchanged: bool) -> Result<(), Broken> {
+        let schema = self.lab.schema()?;
+        let scope = SchemaScope { indexes: tables.iter().any(|t| !t.indexes.is_empty()), ..SchemaScope::default() };
+        let differences = compare::tables(tables, &schema, &scope);
+        self.differences(&format!("{field}.tables"), "tables", &differences);
+        for (i, value) in values.iter().enumerate() {
+            self.evidence(&format!("{field}.values[{i}]"), value)?;
+        }
+        if rows_unchanged {
+            let changed = changed_counts(&self.seeded_counts, &schema);
+            if !changed.is_empty() {
+                self.fail(&format!("{field}.rows_unchanged"), "lesson-wrong-outcome", format!("Row counts changed on the engine: {}.", changed.join(", ")), "Set `rows_unchanged = false`, or fix the migration so no rows are lost.");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `expenses: 40 → 39` for every table present before and after whose count changed.
+pub fn changed_counts(before: &BTreeMap<String, Option<u64>>, after: &Schema) -> Vec<String> {
+    after
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let old = before.get(&t.name).copied().flatten()?;
+            let new = t.row_count?;
+            (old != new).then(|| format!("`{}`: {old} → {new}", t.name))
+        })
+        .collect()
+}
+
+impl Ctx<'_> {
+    /// Modify and Make: the reference solution passes the checks, and doing nothing fails them.
+    fn gate(&mut self, phase: &str, start: &[RunCommand], solution: &LessonMigration, checks: &Checks) -> Result<(), Broken> {
+        let start_field = format!("{phase}.start");
+        if !self.goto(start, &start_field)? {
+            return Ok(());
+        }
+        let failures = super::gate::evaluate(&mut self.lab, Some(solution), checks, &mut self.out.skipped)?;
+        if !failures.is_empty() {
+            let message = format!("The reference solution `{}` fails its own checks: {}.", solution.file(), failures.join("; "));
+            self.fail(&format!("{phase}.checks"), "lesson-solution-fails", message, "Fix the solution or the checks until they agree.");
+        }
+        self.goto(start, &start_field)?;
+        let untouched = super::gate::evaluate(&mut self.lab, None, checks, &mut Vec::new())?;
+        if untouched.is_empty() {
+            let message = "The untouched starting state passes every check, so a student who writes nothing would pass.".to_owned();
+            self.fail(&format!("{phase}.checks"), "lesson-checks-too-weak", message, "Add `tables` or `values` that only the finished migration satisfies.");
+        }
+        Ok(())
+    }
+
+    /// The migration to refuse really is destructive, and its evidence matches the engine.
+    fn refuse(&mut self) -> Result<(), Broken> {
+        let (Some(refuse), Some(migration)) = (&self.lesson.manifest.make.refuse, &self.lesson.refuse) else { return Ok(()) };
+        if self.goto(&self.lesson.manifest.make.start, "make.start")? {
+            for (i, evidence) in refuse.evidence.iter().enumerate() {
+                self.evidence(&format!("make.refuse.evidence[{i}]"), evidence)?;
+            }
+        }
+        match safety::findings(&migration.migration) {
+            None => self.out.skipped.push("the refusal's destructive finding (safety rules not available)".to_owned()),
+            Some((_, false)) => {
+                let message = format!("The migration to refuse, `{}`, has no destructive finding, so the drop guard would not stop it.", migration.file());
+                self.fail("make.refuse.migration", "lesson-refuse-not-destructive", message, "Refuse a migration that loses data, or make the rules recognise it.");
+            }
+            Some((_, true)) => {}
+        }
+        Ok(())
+    }
+}
+
+impl Ctx<'_> {
+    /// Every revision, upgraded from where it starts: simulation, expected findings, drop guard.
+    fn simulation_and_guard(&mut self) -> Result<(), Broken> {
+        let lesson = self.lesson;
+        let id = lesson.manifest.id.as_str();
+        self.lab.restart()?;
+        for migration in &lesson.chain {
+            let found = super::guard::check_revision(&mut self.lab, id, migration, &mut self.out.skipped)?;
+            self.out.diagnostics.extend(found);
+        }
+        let make_start = &lesson.manifest.make.start;
+        let solutions = [(&lesson.manifest.modify.start, &lesson.modify, "modify.start"), (make_start, &lesson.make, "make.start")];
+        let refuse = lesson.refuse.iter().map(|r| (make_start, r, "make.start"));
+        for (start, migration, field) in solutions.into_iter().chain(refuse) {
+            if self.goto(start, field)? {
+                let found = super::guard::check_revision(&mut self.lab, id, migration, &mut self.out.skipped)?;
+                self.out.diagnostics.extend(found);
+            }
+        }
+        Ok(())
+    }
+}
