@@ -79,3 +79,84 @@ fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {
     }
 }
 
+
+/// Renders a translation the way tests snapshot it: both directions, autocommit steps marked, then diagnostics.
+#[cfg(test)]
+pub(crate) fn render_for_test(parsed: &Parsed, file: &str) -> String {
+    use crate::migration::Step;
+    let steps = |steps: &[Step]| -> String {
+        steps.iter().map(|s| format!("{}{};\n", if s.autocommit { "-- autocommit\n" } else { "" }, s.sql)).collect()
+    };
+    let mut out = format!("-- upgrade\n{}-- downgrade\n{}", steps(&parsed.migration.upgrade), steps(&parsed.migration.downgrade));
+    for diagnostic in &parsed.diagnostics {
+        out.push_str(&format!("-- {:?} {}: {}\n", diagnostic.severity, diagnostic.code, diagnostic.render(file)));
+    }
+    out
+}
+
+/// The upgrade of a revision file whose `upgrade()` body is `body` (unindented; the helper indents it).
+#[cfg(test)]
+pub(crate) fn check(body: &str) -> String {
+    let indented: String = body.lines().map(|l| format!("    {l}\n")).collect();
+    let source = format!(
+        "from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n\nrevision = \"r1\"\ndown_revision = None\n\n\ndef upgrade():\n{indented}\n\ndef downgrade():\n    pass\n"
+    );
+    let parsed = parse(&source);
+    let mut out: String = parsed.migration.upgrade.iter().map(|s| format!("{}{};\n", if s.autocommit { "-- autocommit\n" } else { "" }, s.sql)).collect();
+    for diagnostic in &parsed.diagnostics {
+        out.push_str(&format!("{} {}\n", diagnostic.code, diagnostic.render("r1.py")));
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use std::path::Path;
+
+    fn fixtures(verdict: &str) -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/alembic").join(verdict);
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .expect("fixture folder exists")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "py"))
+            .map(|p| {
+                let name = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).expect("fixture is readable"))
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn fixtures_ok() {
+        let files = fixtures("ok");
+        assert!(!files.is_empty());
+        for (name, source) in files {
+            let parsed = parse(&source);
+            assert!(!parsed.has_errors(), "{name} has errors: {:#?}", parsed.diagnostics);
+            assert!(!parsed.migration.revision.revision.is_empty(), "{name} has no revision id");
+            let header = format!("{:#?}\n", parsed.migration.revision);
+            insta::with_settings!({ snapshot_path => "alembic/snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(format!("ok__{name}"), header + &render_for_test(&parsed, &format!("{name}.py")));
+            });
+        }
+    }
+
+    #[test]
+    fn fixtures_err() {
+        let files = fixtures("err");
+        assert!(!files.is_empty());
+        for (name, source) in files {
+            let parsed = parse(&source);
+            let errors: Vec<&Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
+            assert!(!errors.is_empty(), "{name} produced no error");
+            assert!(errors.iter().all(|d| d.at.is_some() && d.help.is_some()), "{name}: every error needs a position and a help");
+            insta::with_settings!({ snapshot_path => "alembic/snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(format!("err__{name}"), render_for_test(&parsed, &format!("{name}.py")));
+            });
+        }
+    }
+}

@@ -35,13 +35,15 @@ impl<'s> Cx<'s> {
         self.diagnostics.borrow_mut().push(diagnostic);
     }
 
-    /// The standard error for a value miglab cannot evaluate where it appears.
+    /// The standard error for a value of the wrong kind, or one miglab cannot evaluate, where it appears.
     pub fn unsupported<T>(&self, value: &Value, wanted: &str) -> Option<T> {
+        let literal = matches!(value.kind, Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) | Kind::None | Kind::Seq(_));
+        let why = if literal { "" } else { ", which miglab cannot evaluate without running Python" };
         self.error(
             "unsupported-expression",
             value.span,
-            format!("miglab expected {wanted} here but found {}, which it cannot evaluate without running Python.", value.describe()),
-            format!("Write {wanted} literally."),
+            format!("miglab expected {wanted} here but found {}{why}.", value.describe()),
+            format!("Write {wanted} here."),
         )
     }
 

@@ -204,7 +204,17 @@ fn enum_type(cx: &Cx, value: &Value, call: &super::python::Call) -> Option<SqlTy
     let args = Args::bind(cx, call, value.span, &sig)?;
     let mut values = Vec::new();
     for item in &args.rest {
-        values.push(cx.string(item, "an enum value string (miglab cannot read a Python enum class)")?);
+        match item.as_str() {
+            Some(text) => values.push(text.to_owned()),
+            None => {
+                return cx.error(
+                    "unsupported-expression",
+                    item.span,
+                    format!("miglab reads enum values written as strings, and cannot look inside {}.", item.describe()),
+                    "List the values as strings, e.g. `sa.Enum(\"sad\", \"happy\", name=\"mood\")`.",
+                )
+            }
+        }
     }
     let kwarg = |name: &str| call.kwargs.iter().find(|k| k.name.as_deref() == Some(name)).map(|k| &k.value);
     let native = match kwarg("native_enum") {
@@ -247,4 +257,85 @@ fn enum_type(cx: &Cx, value: &Value, call: &super::python::Call) -> Option<SqlTy
     };
     let name = super::ident::table(&name, schema.as_deref());
     Some(SqlType { sql: name.clone(), family: Family::Other, enum_type: Some(EnumType { name, values, create }) })
+}
+
+#[cfg(test)]
+mod test {
+    use super::super::check;
+
+    #[test]
+    fn every_type_ok() {
+        let types = [
+            "sa.Integer()", "sa.INTEGER()", "sa.BigInteger", "sa.SmallInteger()", "sa.String()", "sa.String(50)", "sa.String(length=20, collation=\"C\")",
+            "sa.Unicode(10)", "sa.VARCHAR(length=10)", "sa.CHAR(2)", "sa.Text()", "sa.UnicodeText()", "sa.Boolean()", "sa.Numeric()",
+            "sa.Numeric(4, 3)", "sa.NUMERIC(precision=10, scale=2)", "sa.Numeric(10)", "sa.DECIMAL(8, 2)", "sa.Float()", "sa.Float(precision=53)",
+            "sa.REAL()", "sa.Double()", "postgresql.DOUBLE_PRECISION()", "sa.DateTime()", "sa.DateTime(timezone=True)",
+            "postgresql.TIMESTAMP(timezone=True, precision=6)", "sa.Date()", "sa.Time()", "sa.Time(timezone=True)", "sa.Interval()",
+            "postgresql.INTERVAL(fields=\"DAY TO SECOND\", precision=2)", "sa.JSON()", "postgresql.JSONB(astext_type=sa.Text())",
+            "sa.Uuid()", "sa.UUID()", "postgresql.UUID(as_uuid=True)", "sa.LargeBinary()", "postgresql.BYTEA()",
+            "sa.ARRAY(sa.Integer())", "postgresql.ARRAY(sa.String(20), dimensions=2)", "postgresql.INET()", "postgresql.CITEXT()",
+            "sa.Enum(\"a\", \"b\", native_enum=False)", "sa.Enum(\"a\", name=\"Mood\", schema=\"app\")",
+        ];
+        let body: String = types.iter().enumerate().map(|(i, t)| format!("op.add_column(\"t\", sa.Column(\"c{i}\", {t}))\n")).collect();
+        insta::assert_snapshot!(check(&body), @r#"
+            ALTER TABLE t ADD COLUMN c0 INTEGER;
+            ALTER TABLE t ADD COLUMN c1 INTEGER;
+            ALTER TABLE t ADD COLUMN c2 BIGINT;
+            ALTER TABLE t ADD COLUMN c3 SMALLINT;
+            ALTER TABLE t ADD COLUMN c4 VARCHAR;
+            ALTER TABLE t ADD COLUMN c5 VARCHAR(50);
+            ALTER TABLE t ADD COLUMN c6 VARCHAR(20) COLLATE "C";
+            ALTER TABLE t ADD COLUMN c7 VARCHAR(10);
+            ALTER TABLE t ADD COLUMN c8 VARCHAR(10);
+            ALTER TABLE t ADD COLUMN c9 CHAR(2);
+            ALTER TABLE t ADD COLUMN c10 TEXT;
+            ALTER TABLE t ADD COLUMN c11 TEXT;
+            ALTER TABLE t ADD COLUMN c12 BOOLEAN;
+            ALTER TABLE t ADD COLUMN c13 NUMERIC;
+            ALTER TABLE t ADD COLUMN c14 NUMERIC(4, 3);
+            ALTER TABLE t ADD COLUMN c15 NUMERIC(10, 2);
+            ALTER TABLE t ADD COLUMN c16 NUMERIC(10);
+            ALTER TABLE t ADD COLUMN c17 DECIMAL(8, 2);
+            ALTER TABLE t ADD COLUMN c18 FLOAT;
+            ALTER TABLE t ADD COLUMN c19 FLOAT(53);
+            ALTER TABLE t ADD COLUMN c20 REAL;
+            ALTER TABLE t ADD COLUMN c21 DOUBLE PRECISION;
+            ALTER TABLE t ADD COLUMN c22 DOUBLE PRECISION;
+            ALTER TABLE t ADD COLUMN c23 TIMESTAMP WITHOUT TIME ZONE;
+            ALTER TABLE t ADD COLUMN c24 TIMESTAMP WITH TIME ZONE;
+            ALTER TABLE t ADD COLUMN c25 TIMESTAMP(6) WITH TIME ZONE;
+            ALTER TABLE t ADD COLUMN c26 DATE;
+            ALTER TABLE t ADD COLUMN c27 TIME WITHOUT TIME ZONE;
+            ALTER TABLE t ADD COLUMN c28 TIME WITH TIME ZONE;
+            ALTER TABLE t ADD COLUMN c29 INTERVAL;
+            ALTER TABLE t ADD COLUMN c30 INTERVAL DAY TO SECOND (2);
+            ALTER TABLE t ADD COLUMN c31 JSON;
+            ALTER TABLE t ADD COLUMN c32 JSONB;
+            ALTER TABLE t ADD COLUMN c33 UUID;
+            ALTER TABLE t ADD COLUMN c34 UUID;
+            ALTER TABLE t ADD COLUMN c35 UUID;
+            ALTER TABLE t ADD COLUMN c36 BYTEA;
+            ALTER TABLE t ADD COLUMN c37 BYTEA;
+            ALTER TABLE t ADD COLUMN c38 INTEGER[];
+            ALTER TABLE t ADD COLUMN c39 VARCHAR(20)[][];
+            ALTER TABLE t ADD COLUMN c40 INET;
+            ALTER TABLE t ADD COLUMN c41 CITEXT;
+            ALTER TABLE t ADD COLUMN c42 VARCHAR(1);
+            ALTER TABLE t ADD COLUMN c43 app."Mood";
+            enum-type-not-created r1.py:53:24: Alembic's `add_column` does not create the enum type app."Mood": unless an earlier step created it, PostgreSQL rejects the ALTER because the type does not exist.
+              help: Create the type first with `sa.Enum(..., name=…).create(op.get_bind())`.
+            "#);
+    }
+
+    #[test]
+    fn types_err() {
+        insta::assert_snapshot!(check("op.add_column(\"t\", sa.Column(\"a\", sa.PickleType()))\nop.add_column(\"t\", sa.Column(\"b\", sa.String(\"x\")))\nop.add_column(\"t\", sa.Column(\"c\", 42))"), @r#"
+            unsupported-type r1.py:10:39: miglab does not know how SQLAlchemy renders the type `PickleType` on PostgreSQL.
+              help: Use one of the supported types (Integer, String, Numeric, DateTime, UUID, Enum, ARRAY…) or write the DDL with `op.execute()`.
+            unsupported-expression r1.py:11:49: miglab expected a whole number here but found the string "x".
+              help: Write a whole number here.
+            unsupported-expression r1.py:12:39: miglab expected a SQLAlchemy type such as `sa.Integer()` here but found the number 42.
+              help: Write a SQLAlchemy type such as `sa.Integer()` here.
+            "#);
+    }
 }

@@ -25,8 +25,8 @@ pub(crate) fn add_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -
             "enum-type-not-created",
             column.span,
             format!(
-                "Alembic's `add_column` does not create the enum type {}: the ALTER fails with `type \"{}\" does not exist` unless an earlier step created it.",
-                enum_type.name, enum_type.name
+                "Alembic's `add_column` does not create the enum type {}: unless an earlier step created it, PostgreSQL rejects the ALTER because the type does not exist.",
+                enum_type.name
             ),
             "Create the type first with `sa.Enum(..., name=…).create(op.get_bind())`.",
         );
@@ -129,3 +129,92 @@ pub(crate) fn alter_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
     Some(out)
 }
 
+
+#[cfg(test)]
+mod test {
+    use super::super::super::check;
+
+    #[test]
+    fn add_column_ok() {
+        insta::assert_snapshot!(check(r#"
+op.add_column("expenses", sa.Column("confidence_score", sa.Numeric(4, 3), nullable=True))
+op.add_column("expenses", sa.Column("reconciler_run_id", postgresql.UUID(as_uuid=True), nullable=True))
+op.add_column("users", sa.Column("email", sa.String(255), nullable=False, unique=True, server_default=""))
+op.add_column("users", sa.Column("region", sa.String(8), index=True, comment="ISO region"))
+op.add_column("users", sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id", ondelete="SET NULL")))
+op.add_column("users", sa.Column("joined", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False))
+op.add_column("users", sa.Column("nick", sa.Text()), schema="app", if_not_exists=True)"#), @r#"
+    ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3);
+    ALTER TABLE expenses ADD COLUMN reconciler_run_id UUID;
+    ALTER TABLE users ADD COLUMN email VARCHAR(255) DEFAULT '' NOT NULL;
+    ALTER TABLE users ADD UNIQUE (email);
+    ALTER TABLE users ADD COLUMN region VARCHAR(8);
+    CREATE INDEX ix_users_region ON users (region);
+    COMMENT ON COLUMN users.region IS 'ISO region';
+    ALTER TABLE users ADD COLUMN team_id INTEGER;
+    ALTER TABLE users ADD FOREIGN KEY(team_id) REFERENCES teams (id) ON DELETE SET NULL;
+    ALTER TABLE users ADD COLUMN joined TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL;
+    ALTER TABLE app.users ADD COLUMN IF NOT EXISTS nick TEXT;
+    "#);
+    }
+
+    #[test]
+    fn add_enum_column_err() {
+        insta::assert_snapshot!(check(r#"op.add_column("orders", sa.Column("state", sa.Enum("new", "paid", name="order_state")))"#), @r#"
+            ALTER TABLE orders ADD COLUMN state order_state;
+            enum-type-not-created r1.py:10:29: Alembic's `add_column` does not create the enum type order_state: unless an earlier step created it, PostgreSQL rejects the ALTER because the type does not exist.
+              help: Create the type first with `sa.Enum(..., name=…).create(op.get_bind())`.
+            "#);
+    }
+
+    #[test]
+    fn drop_column_ok() {
+        insta::assert_snapshot!(check(r#"
+op.drop_column("expenses", "legacy_notes")
+op.drop_column("expenses", "old", if_exists=True, schema="app")"#), @r#"
+    ALTER TABLE expenses DROP COLUMN legacy_notes;
+    ALTER TABLE app.expenses DROP COLUMN IF EXISTS "old";
+    "#);
+    }
+
+    #[test]
+    fn alter_column_ok() {
+        insta::assert_snapshot!(check(r#"
+op.alter_column("expenses", "amount", existing_type=sa.NUMERIC(10, 2), nullable=False)
+op.alter_column("expenses", "status", server_default="pending")
+op.alter_column("expenses", "status", server_default=None)
+op.alter_column("expenses", "note", new_column_name="memo")
+op.alter_column("expenses", "amount", type_=sa.String(32), existing_type=sa.Numeric(10, 2), postgresql_using="amount::text")
+op.alter_column("expenses", "memo", comment="free text")
+op.alter_column("expenses", "memo", comment=None, existing_comment="free text")
+op.alter_column("expenses", "n", nullable=True, server_default=sa.text("0"), type_=sa.BigInteger(), new_column_name="m", comment="x")"#), @r#"
+    ALTER TABLE expenses ALTER COLUMN amount SET NOT NULL;
+    ALTER TABLE expenses ALTER COLUMN status SET DEFAULT 'pending';
+    ALTER TABLE expenses ALTER COLUMN status DROP DEFAULT;
+    ALTER TABLE expenses RENAME note TO memo;
+    ALTER TABLE expenses ALTER COLUMN amount TYPE VARCHAR(32) USING amount::text;
+    COMMENT ON COLUMN expenses.memo IS 'free text';
+    COMMENT ON COLUMN expenses.memo IS NULL;
+    ALTER TABLE expenses ALTER COLUMN n TYPE BIGINT;
+    ALTER TABLE expenses ALTER COLUMN n DROP NOT NULL;
+    ALTER TABLE expenses ALTER COLUMN n SET DEFAULT 0;
+    COMMENT ON COLUMN expenses.n IS 'x';
+    ALTER TABLE expenses RENAME n TO m;
+    "#);
+    }
+
+    #[test]
+    fn alter_column_err() {
+        insta::assert_snapshot!(check(r#"
+op.alter_column("t", "a", postgresql_using="a::int")
+op.alter_column("t", "a")
+op.alter_column("t", "a", nullable="yes")"#), @r#"
+    missing-argument r1.py:11:5: `postgresql_using` only applies to a type change: Alembic raises "postgresql_using must be used with the type_ parameter".
+      help: Add `type_=` with the new type, or remove `postgresql_using`.
+    alter-column-does-nothing r1.py:12:5: This `op.alter_column` changes nothing, so Alembic emits no SQL for it.
+      help: Pass `nullable=`, `server_default=`, `type_=`, `comment=` or `new_column_name=`.
+    unsupported-expression r1.py:13:40: miglab expected `True` or `False` here but found the string "yes".
+      help: Write `True` or `False` here.
+    "#);
+    }
+}

@@ -68,3 +68,58 @@ pub(crate) fn drop_constraint(cx: &Cx, call: &Call, span: Span, receiver: Receiv
     let exists = if args.flag(cx, "if_exists")? { "IF EXISTS " } else { "" };
     Some(vec![format!("ALTER TABLE {} DROP CONSTRAINT {exists}{}", table.sql(), quote(&name))])
 }
+
+#[cfg(test)]
+mod test {
+    use super::super::super::check;
+
+    #[test]
+    fn create_constraints_ok() {
+        insta::assert_snapshot!(check(r#"
+op.create_unique_constraint("uq_users_email", "users", ["email"])
+op.create_unique_constraint(None, "users", ["a", "b"], deferrable=True, initially="DEFERRED")
+op.create_foreign_key("fk_posts_user", "posts", "users", ["user_id"], ["id"], ondelete="CASCADE", onupdate="SET NULL")
+op.create_foreign_key(op.f("fk_posts_editor"), "posts", "users", ["editor_id"], ["id"], postgresql_not_valid=True)
+op.create_check_constraint("ck_price_positive", "items", "price > 0")
+op.create_check_constraint("ck_qty", "items", sa.text("qty >= 0"), postgresql_not_valid=True)
+op.create_primary_key("pk_items", "items", ["id"])"#), @r#"
+    ALTER TABLE users ADD CONSTRAINT uq_users_email UNIQUE (email);
+    ALTER TABLE users ADD UNIQUE (a, b) DEFERRABLE INITIALLY DEFERRED;
+    ALTER TABLE posts ADD CONSTRAINT fk_posts_user FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE SET NULL;
+    ALTER TABLE posts ADD CONSTRAINT fk_posts_editor FOREIGN KEY(editor_id) REFERENCES users (id) NOT VALID;
+    ALTER TABLE items ADD CONSTRAINT ck_price_positive CHECK (price > 0);
+    ALTER TABLE items ADD CONSTRAINT ck_qty CHECK (qty >= 0) NOT VALID;
+    ALTER TABLE items ADD CONSTRAINT pk_items PRIMARY KEY (id);
+    "#);
+    }
+
+    #[test]
+    fn drop_constraint_ok() {
+        insta::assert_snapshot!(check(r#"
+op.drop_constraint("fk_posts_user", "posts", type_="foreignkey")
+op.drop_constraint("uq_users_email", "users", type_="unique", if_exists=True)
+op.drop_constraint("ck", "items", schema="app")"#), @r#"
+    ALTER TABLE posts DROP CONSTRAINT fk_posts_user;
+    ALTER TABLE users DROP CONSTRAINT IF EXISTS uq_users_email;
+    ALTER TABLE app.items DROP CONSTRAINT ck;
+    "#);
+    }
+
+    #[test]
+    fn constraints_err() {
+        insta::assert_snapshot!(check(r#"
+op.create_foreign_key("fk", "a", "b", ["b_id"], ["id"], ondelete="DELETE")
+op.drop_constraint("uq", "t", type_="uniq")
+op.create_check_constraint("ck", "t", sa.column("x") > 0)
+op.create_unique_constraint("uq", "t")"#), @r#"
+    invalid-argument r1.py:11:70: "DELETE" is not a valid choice here; PostgreSQL accepts CASCADE, RESTRICT, NO ACTION, SET NULL, SET DEFAULT.
+      help: Use one of CASCADE, RESTRICT, NO ACTION, SET NULL, SET DEFAULT.
+    invalid-argument r1.py:12:41: "uniq" is not a constraint type Alembic knows; it expects "foreignkey", "primary", "unique" or "check".
+      help: Use one of "foreignkey", "primary", "unique" or "check".
+    unsupported-expression r1.py:13:43: miglab expected a SQL condition as a string or `sa.text("…")` here but found a comparison, which miglab cannot evaluate without running Python.
+      help: Write a SQL condition as a string or `sa.text("…")` here.
+    missing-argument r1.py:14:5: `op.create_unique_constraint` needs the `columns` argument.
+      help: Pass `columns`.
+    "#);
+    }
+}

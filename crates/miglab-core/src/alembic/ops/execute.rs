@@ -26,3 +26,41 @@ pub(crate) fn execute(cx: &Cx, call: &Call, span: Span, _receiver: Receiver) -> 
     }
     Some(vec![sql.to_owned()])
 }
+
+#[cfg(test)]
+mod test {
+    use super::super::super::check;
+
+    #[test]
+    fn execute_ok() {
+        insta::assert_snapshot!(check(r#"
+op.execute("UPDATE users SET first_name = split_part(name, ' ', 1);")
+op.execute(sa.text("UPDATE users SET last_name = '' WHERE last_name IS NULL"))
+op.execute(
+    """
+    UPDATE users
+    SET active = true
+    """
+)"#), @r#"
+    UPDATE users SET first_name = split_part(name, ' ', 1);
+    UPDATE users SET last_name = '' WHERE last_name IS NULL;
+    UPDATE users
+            SET active = true;
+    "#);
+    }
+
+    #[test]
+    fn execute_err() {
+        insta::assert_snapshot!(check(r#"
+op.execute(f"DROP TABLE {name}")
+op.execute("   ")
+op.execute(sa.select(1))"#), @r#"
+    unsupported-expression r1.py:11:16: miglab expected SQL as a string or `sa.text("…")` here but found an f-string, which miglab cannot evaluate without running Python.
+      help: Write SQL as a string or `sa.text("…")` here.
+    empty-sql r1.py:12:16: This `op.execute` runs no SQL.
+      help: Write the SQL statement to run, or remove the call.
+    unsupported-expression r1.py:13:16: miglab expected SQL as a string or `sa.text("…")` here but found a call to `sa.select()`, which miglab cannot evaluate without running Python.
+      help: Write SQL as a string or `sa.text("…")` here.
+    "#);
+    }
+}

@@ -112,3 +112,60 @@ pub(crate) fn drop_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -
     sql.push_str(&super::super::ident::table(&name, schema.as_deref()));
     Some(vec![sql])
 }
+
+#[cfg(test)]
+mod test {
+    use super::super::super::check;
+
+    #[test]
+    fn create_index_ok() {
+        insta::assert_snapshot!(check(r#"
+op.create_index(op.f("ix_expenses_reconciler_run_id"), "expenses", ["reconciler_run_id"], unique=False)
+op.create_index("ix_users_email", "users", ["email"], unique=True)
+op.create_index("ix_users_name", "users", ["last_name", "first_name"])
+op.create_index("ix_users_active", "users", ["email"], postgresql_where=sa.text("active"))
+op.create_index("ix_users_tags", "users", ["tags"], postgresql_using="gin")
+op.create_index("ix_users_lower", "users", [sa.text("lower(email)")], if_not_exists=True)
+with op.get_context().autocommit_block():
+    op.create_index("ix_expenses_user_id", "expenses", ["user_id"], postgresql_concurrently=True)"#), @r#"
+        CREATE INDEX ix_expenses_reconciler_run_id ON expenses (reconciler_run_id);
+        CREATE UNIQUE INDEX ix_users_email ON users (email);
+        CREATE INDEX ix_users_name ON users (last_name, first_name);
+        CREATE INDEX ix_users_active ON users (email) WHERE active;
+        CREATE INDEX ix_users_tags ON users USING gin (tags);
+        CREATE INDEX IF NOT EXISTS ix_users_lower ON users (lower(email));
+        -- autocommit
+        CREATE INDEX CONCURRENTLY ix_expenses_user_id ON expenses (user_id);
+        "#);
+    }
+
+    #[test]
+    fn drop_index_ok() {
+        insta::assert_snapshot!(check(r#"
+op.drop_index(op.f("ix_expenses_reconciler_run_id"), table_name="expenses")
+op.drop_index("ix_users_email", "users", if_exists=True)
+op.drop_index("ix_app", schema="app")
+op.drop_index("ix_x", table_name="x", postgresql_concurrently=True)"#), @r#"
+    DROP INDEX ix_expenses_reconciler_run_id;
+    DROP INDEX IF EXISTS ix_users_email;
+    DROP INDEX app.ix_app;
+    -- autocommit
+    DROP INDEX CONCURRENTLY ix_x;
+    "#);
+    }
+
+    #[test]
+    fn create_index_err() {
+        insta::assert_snapshot!(check(r#"
+op.create_index(None, "users", ["email"])
+op.create_index("ix", "users", [])
+op.create_index("ix", "users", ["a"], postgresql_ops={"a": "text_pattern_ops"})"#), @r#"
+    missing-argument r1.py:11:5: `op.create_index` needs an index name: PostgreSQL would invent one, and Alembic could never drop it by name.
+      help: Name the index, e.g. `op.f("ix_table_column")`.
+    missing-argument r1.py:12:5: An index needs at least one column.
+      help: List the indexed columns.
+    unsupported-argument r1.py:13:58: miglab does not support the `postgresql_ops` argument of `op.create_index`, so it cannot say what SQL Alembic would emit.
+      help: Remove `postgresql_ops`, or write the statement yourself with `op.execute()`.
+    "#);
+    }
+}

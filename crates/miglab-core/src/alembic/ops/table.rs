@@ -146,3 +146,105 @@ pub(crate) fn table_comment(cx: &Cx, name: &str, call: &Call, span: Span, receiv
     };
     Some(vec![format!("COMMENT ON TABLE {} IS {comment}", table.sql())])
 }
+
+#[cfg(test)]
+mod test {
+    use super::super::super::check;
+
+    #[test]
+    fn create_table_ok() {
+        insta::assert_snapshot!(check(r#"
+op.create_table(
+    "posts",
+    sa.Column("id", sa.Integer(), nullable=False),
+    sa.Column("user_id", sa.Integer(), nullable=False),
+    sa.Column("title", sa.String(length=200), nullable=False),
+    sa.Column("state", sa.Enum("draft", "live", name="post_state"), server_default="draft"),
+    sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+    sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+    sa.PrimaryKeyConstraint("id"),
+    sa.UniqueConstraint("user_id", "title", name="uq_posts_user_title"),
+    sa.CheckConstraint("length(title) > 0", name="ck_posts_title"),
+    comment="blog posts",
+)
+op.create_index(op.f("ix_posts_user_id"), "posts", ["user_id"], unique=False)"#), @r#"
+    CREATE TYPE post_state AS ENUM ('draft', 'live');
+    CREATE TABLE posts (
+        id SERIAL NOT NULL,
+        user_id INTEGER NOT NULL,
+        title VARCHAR(200) NOT NULL,
+        state post_state DEFAULT 'draft',
+        created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
+        PRIMARY KEY (id),
+        FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE,
+        CONSTRAINT uq_posts_user_title UNIQUE (user_id, title),
+        CONSTRAINT ck_posts_title CHECK (length(title) > 0)
+    );
+    COMMENT ON TABLE posts IS 'blog posts';
+    CREATE INDEX ix_posts_user_id ON posts (user_id);
+    "#);
+    }
+
+    #[test]
+    fn serial_ok() {
+        insta::assert_snapshot!(check(r#"
+op.create_table("a", sa.Column("id", sa.BigInteger(), primary_key=True))
+op.create_table("b", sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False))
+op.create_table("c", sa.Column("id", sa.Integer(), sa.ForeignKey("a.id"), primary_key=True))
+op.create_table("d", sa.Column("a", sa.Integer(), primary_key=True), sa.Column("b", sa.Integer(), primary_key=True))
+op.create_table("e", sa.Column("id", sa.String(10), primary_key=True), sa.Column("n", sa.Integer(), unique=True, index=True))"#), @r#"
+    CREATE TABLE a (
+        id BIGSERIAL NOT NULL,
+        PRIMARY KEY (id)
+    );
+    CREATE TABLE b (
+        id INTEGER NOT NULL,
+        PRIMARY KEY (id)
+    );
+    CREATE TABLE c (
+        id INTEGER NOT NULL,
+        PRIMARY KEY (id),
+        FOREIGN KEY(id) REFERENCES a (id)
+    );
+    CREATE TABLE d (
+        a INTEGER NOT NULL,
+        b INTEGER NOT NULL,
+        PRIMARY KEY (a, b)
+    );
+    CREATE TABLE e (
+        id VARCHAR(10) NOT NULL,
+        n INTEGER,
+        PRIMARY KEY (id)
+    );
+    CREATE UNIQUE INDEX ix_e_n ON e (n);
+    "#);
+    }
+
+    #[test]
+    fn drop_and_rename_table_ok() {
+        insta::assert_snapshot!(check(r#"
+op.drop_table("posts")
+op.drop_table("old", if_exists=True, schema="archive")
+op.rename_table("orders", "purchases")
+op.create_table_comment("purchases", "what people bought")
+op.drop_table_comment("purchases")"#), @r#"
+    DROP TABLE posts;
+    DROP TABLE IF EXISTS archive."old";
+    ALTER TABLE orders RENAME TO purchases;
+    COMMENT ON TABLE purchases IS 'what people bought';
+    COMMENT ON TABLE purchases IS NULL;
+    "#);
+    }
+
+    #[test]
+    fn create_table_err() {
+        insta::assert_snapshot!(check(r#"
+op.create_table("empty")
+op.create_table("t", sa.Column("id", sa.Integer()), "not a column")"#), @r#"
+    missing-argument r1.py:11:5: `op.create_table` needs at least one `sa.Column(...)`.
+      help: Add the table's columns.
+    unsupported-expression r1.py:12:57: miglab expected a `sa.Column(...)` or a constraint here but found the string "not a column".
+      help: Write a `sa.Column(...)` or a constraint here.
+    "#);
+    }
+}
