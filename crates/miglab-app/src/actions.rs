@@ -226,11 +226,11 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
             let Some(table) = guard.threats.first().map(|t| t.table.clone()) else { return };
             let guard_d = guard_d.clone();
             spawn_local(async move {
-                match lab::backup_csv(&*backend, &table).await {
-                    Ok(csv) => {
-                        let file_name = format!("{table}-backup.csv");
-                        let _ = crate::download::download(&file_name, "text/csv", &csv);
-                        guard_d.dispatch(GuardAction::BackedUp(Backup { file_name, bytes: csv.len(), content: csv.into() }));
+                match backend.dump_table(&table).await {
+                    Ok(script) => {
+                        let file_name = format!("{table}-backup.sql");
+                        let _ = crate::download::download(&file_name, "application/sql", &script);
+                        guard_d.dispatch(GuardAction::BackedUp(Backup { file_name, bytes: script.len(), content: script.into() }));
                     }
                     Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
                 }

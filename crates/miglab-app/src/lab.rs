@@ -2,12 +2,15 @@
 //!
 //! Everything goes through [`Backend`], the few engine calls the app needs, so these flows are tested natively
 //! against a fake, and `engine_link.rs` is the one place that adapts the PGlite bridge.
+//! Alembic's transaction rules are the core's (`engine::plan`, `engine::runner`); this file only chooses what to run.
 
 use crate::run_state::{Failure, RunRecord};
 use miglab_core::alembic::version_table;
 use miglab_core::diagnostic::LineIndex;
+use miglab_core::engine::plan::RunPlan;
+use miglab_core::engine::RunReport;
 use miglab_core::lesson::{Lesson, LessonMigration, MigrationSource, RunCommand};
-use miglab_core::migration::{Direction, Step};
+use miglab_core::migration::{Direction, Migration};
 use miglab_core::schema::Schema;
 use std::future::Future;
 use std::pin::Pin;
@@ -27,6 +30,10 @@ pub trait Backend {
     fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
     fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
     fn introspect(&self) -> Fut<'_, Schema>;
+    /// Runs a plan the way Alembic does; a failing step is in the report, not an `Err`.
+    fn run<'a>(&'a self, plan: &'a RunPlan) -> Fut<'a, RunReport>;
+    /// A backup of `table` as a SQL script that restores its rows.
+    fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String>;
 }
 
 /// The branch taken right after boot, so every lesson starts from an empty database.
@@ -77,19 +84,45 @@ pub async fn run_one(engine: &dyn Backend, migration: &LessonMigration, directio
     run_applied(engine, command, before, &[(migration, direction)]).await
 }
 
-async fn run_applied(engine: &dyn Backend, command: String, before: miglab_core::schema::Schema, applied: &[(&LessonMigration, Direction)]) -> RunRecord {
+async fn run_applied(engine: &dyn Backend, command: String, before: Schema, applied: &[(&LessonMigration, Direction)]) -> RunRecord {
     let mut record = RunRecord { command, log: Vec::new(), failure: None, before: before.clone(), after: before.clone() };
-    record.log.push("INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.".into());
-    record.log.push("INFO  [alembic.runtime.migration] Will assume transactional DDL.".into());
-    if applied.is_empty() {
-        record.log.push("INFO  [alembic.runtime.migration] Nothing to do: already at the target revision.".into());
-    }
-    if let Err(failure) = apply(engine, applied, &mut record.log).await {
-        record.log.push(format!("ERROR [alembic.util.messaging] {}", failure.message));
-        record.failure = Some(failure);
+    // One command runs in one direction; a plan of mixed directions would be two Alembic commands.
+    let direction = applied.first().map_or(Direction::Upgrade, |(_, d)| *d);
+    let migrations: Vec<Migration> = applied.iter().map(|(m, _)| m.migration.clone()).collect();
+    let plan = RunPlan::new(&migrations, direction);
+    match engine.run(&plan).await {
+        Ok(report) => {
+            record.log = report.log.iter().map(|line| format!("INFO  [alembic.runtime.migration] {line}")).collect();
+            if let Some(failed) = report.failure {
+                let step = plan.steps.get(failed.step);
+                let migration = step.and_then(|s| s.migration).and_then(|i| applied.get(i)).map(|(m, _)| *m);
+                let failure = Failure {
+                    title: format!("{} {} failed; Alembic rolled the transaction back", if direction == Direction::Upgrade { "upgrade" } else { "downgrade" }, migration.map_or("", |m| m.id())),
+                    sqlstate: Some(failed.error.sqlstate.clone()),
+                    message: failed.error.message.clone(),
+                    detail: failed.error.detail.clone(),
+                    hint: failed.error.hint.clone(),
+                    statement: step.map(|s| s.sql.clone()),
+                    lines: step.zip(migration).and_then(|(s, m)| lines(m, direction, s.span?)),
+                };
+                record.log.push(format!("ERROR [alembic.util.messaging] ({}) {}", failed.error.sqlstate, failed.error.message));
+                record.failure = Some(failure);
+            }
+        }
+        Err(failure) => record.failure = Some(failure),
     }
     record.after = engine.introspect().await.unwrap_or(before);
     record
+}
+
+/// The 1-based lines a step's span covers in the file the student reads.
+fn lines(migration: &LessonMigration, direction: Direction, span: miglab_core::diagnostic::Span) -> Option<(u32, u32)> {
+    let text = match &migration.source {
+        MigrationSource::Alembic { text, .. } => text.as_str(),
+        MigrationSource::Sql { up, down, .. } => if direction == Direction::Upgrade { up } else { down },
+    };
+    let index = LineIndex::new(text);
+    Some((index.line_col(span.start).line, index.line_col(span.end.saturating_sub(1).max(span.start)).line))
 }
 
 /// Runs a script statement by statement; the rows of the last statement come back, and the first error stops it.
@@ -108,66 +141,6 @@ pub async fn script(engine: &dyn Backend, sql: &str) -> Result<Rows, Failure> {
 /// The first column of the first row, as psql prints it (`None` for NULL or no row).
 pub async fn value(engine: &dyn Backend, sql: &str) -> Result<Option<String>, Failure> {
     Ok(engine.query(sql).await?.rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
-}
-
-/// Applies migrations inside one transaction; autocommit steps commit what came before and run on their own.
-pub async fn apply(engine: &dyn Backend, applied: &[(&LessonMigration, Direction)], log: &mut Vec<String>) -> Result<(), Failure> {
-    engine.exec("BEGIN").await?;
-    for (migration, direction) in applied {
-        let rev = migration.id();
-        let parent = migration.parent();
-        let (verb, from, to) = match direction {
-            Direction::Upgrade => ("upgrade", parent.unwrap_or(""), rev),
-            Direction::Downgrade => ("downgrade", rev, parent.unwrap_or("")),
-        };
-        log.push(format!("INFO  [alembic.runtime.migration] Running {verb} {from} -> {to}, {}", migration.migration.revision.message));
-        for step in migration.migration.steps(*direction) {
-            let result = if step.autocommit {
-                // Alembic's autocommit_block: end the transaction, run alone, start a new one.
-                log.push("INFO  [alembic.runtime.migration] Committing the transaction for an autocommit block.".into());
-                match engine.exec("COMMIT").await {
-                    Ok(()) => {
-                        let ran = engine.exec(&step.sql).await;
-                        let _ = engine.exec("BEGIN").await;
-                        ran
-                    }
-                    Err(e) => Err(e),
-                }
-            } else {
-                engine.exec(&step.sql).await
-            };
-            if let Err(failure) = result {
-                let _ = engine.exec("ROLLBACK").await;
-                return Err(locate(failure, migration, *direction, step, verb));
-            }
-        }
-        let bookkeeping = match (direction, parent) {
-            (Direction::Upgrade, Some(parent)) => version_table::update(parent, rev),
-            (Direction::Upgrade, None) => version_table::insert(rev),
-            (Direction::Downgrade, Some(parent)) => version_table::update(rev, parent),
-            (Direction::Downgrade, None) => version_table::delete(rev),
-        };
-        if let Err(failure) = engine.exec(&bookkeeping).await {
-            let _ = engine.exec("ROLLBACK").await;
-            return Err(retitle(failure, "Alembic could not record the revision"));
-        }
-    }
-    engine.exec("COMMIT").await
-}
-
-/// Names the failing statement and finds its lines in the file the student reads.
-fn locate(mut failure: Failure, migration: &LessonMigration, direction: Direction, step: &Step, verb: &str) -> Failure {
-    failure.title = format!("{verb} {} failed; the whole transaction was rolled back", migration.id());
-    failure.statement = Some(step.sql.clone());
-    let text = match &migration.source {
-        MigrationSource::Alembic { text, .. } => text.as_str(),
-        MigrationSource::Sql { up, down, .. } => if direction == Direction::Upgrade { up } else { down },
-    };
-    failure.lines = step.span.map(|span| {
-        let index = LineIndex::new(text);
-        (index.line_col(span.start).line, index.line_col(span.end.saturating_sub(1).max(span.start)).line)
-    });
-    failure
 }
 
 fn retitle(mut failure: Failure, title: &str) -> Failure {
@@ -190,24 +163,6 @@ pub async fn at_stake(engine: &dyn Backend, table: &str, column: Option<&str>) -
     let count = count.rows.first().and_then(|r| r.first().cloned().flatten()).and_then(|n| n.parse().ok()).unwrap_or(0);
     let sample = engine.query(&sample_sql).await?.rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect();
     Ok((count, sample))
-}
-
-/// A real backup of `table` as CSV with a header row, read from the engine.
-pub async fn backup_csv(engine: &dyn Backend, table: &str) -> Result<String, Failure> {
-    let rows = engine.query(&format!("SELECT * FROM {}", ident(table))).await?;
-    Ok(csv(&rows))
-}
-
-pub fn csv(rows: &Rows) -> String {
-    let field = |v: &str| if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_owned() };
-    let mut out = rows.columns.iter().map(|c| field(c)).collect::<Vec<_>>().join(",") + "\n";
-    for row in &rows.rows {
-        // An empty unquoted field is NULL, as Postgres's COPY … CSV reads it back.
-        let line: Vec<String> = row.iter().map(|v| v.as_deref().map_or(String::new(), |v| if v.is_empty() { "\"\"".into() } else { field(v) })).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
 }
 
 /// A double-quoted identifier, so names from lesson files can never break out of the statement.
@@ -250,6 +205,25 @@ pub mod test {
         fn introspect(&self) -> Fut<'_, Schema> {
             Box::pin(async { Ok(Schema { alembic_version: Some(vec!["9f0e1d2c".into()]), ..Default::default() }) })
         }
+        fn run<'a>(&'a self, plan: &'a RunPlan) -> Fut<'a, RunReport> {
+            use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
+            Box::pin(async move {
+                let mut runner = Runner::new(plan, RunnerConfig { version_table_exists: true, in_branch_transaction: false });
+                let mut action = runner.start();
+                loop {
+                    match action {
+                        Action::Exec(sql) => {
+                            let outcome = self.exec(&sql).await.map_err(|f| miglab_core::engine::PgError { sqlstate: f.sqlstate.unwrap_or_default(), message: f.message, ..Default::default() });
+                            action = runner.next(outcome);
+                        }
+                        Action::Done(report) => return Ok(report),
+                    }
+                }
+            })
+        }
+        fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String> {
+            Box::pin(async move { Ok(format!("-- backup of {table}")) })
+        }
     }
 
     /// Polls a future that never waits, as every fake call is ready at once.
@@ -278,6 +252,7 @@ pub mod test {
             fake.log.borrow().join("\n"),
             "BEGIN\nALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)\nUPDATE alembic_version SET version_num='ab12cd34' WHERE alembic_version.version_num = '9f0e1d2c'\nCOMMIT"
         );
+        assert_eq!(record.command, "upgrade head");
     }
 
     #[test]
@@ -289,12 +264,6 @@ pub mod test {
         assert!(failure.statement.is_some_and(|s| s.contains("ADD COLUMN")));
         assert_eq!(fake.log.borrow().last().map(String::as_str), Some("ROLLBACK"));
         assert!(record.log.last().is_some_and(|l| l.starts_with("ERROR")));
-    }
-
-    #[test]
-    fn csv_ok() {
-        let rows = Rows { columns: vec!["id".into(), "note".into()], rows: vec![vec![Some("1".into()), Some("a, \"b\"".into())], vec![Some("2".into()), None]] };
-        assert_eq!(csv(&rows), "id,note\n1,\"a, \"\"b\"\"\"\n2,\n");
     }
 
     #[test]
