@@ -1,7 +1,7 @@
 //! The application shell: loads the course and saved progress, routes between the catalog and a lesson.
 
 use crate::catalog::Catalog;
-use crate::engine_link::{use_lab, Lab};
+use crate::engine_link::use_lab;
 use crate::lesson_page::LessonPage;
 use crate::lesson_view::CourseEntry;
 use crate::progress::{LessonProgress, Progress};
@@ -19,8 +19,14 @@ fn current_route() -> Route {
     route::parse(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default())
 }
 
+/// The page: the engine provider around the screens, so Postgres boots once and every screen shares it.
 #[function_component]
 pub fn App() -> Html {
+    html! { <crate::engine_boot::EngineProvider><Shell /></crate::engine_boot::EngineProvider> }
+}
+
+#[function_component]
+fn Shell() -> Html {
     let route = use_state(current_route);
     let course = use_state(|| CourseState::Loading);
     let loaded = use_memo((), |_| crate::storage::load());
@@ -109,28 +115,12 @@ pub fn App() -> Html {
             <a class="skip-link" href="#main">{ "Skip to content" }</a>
             <header class="topbar">
                 <a class="brand" href="#/">{ "miglab" }</a>
-                <span class={classes!("engine-status", status_class(&lab))} role="status">{ status_text(&lab) }</span>
+                <crate::engine_boot::EngineBadge />
             </header>
             if let Some(text) = &*notice {
                 <div class="notice banner" role="alert"><p>{ text.clone() }</p><button type="button" onclick={dismiss}>{ "Dismiss" }</button></div>
             }
             <main id="main" tabindex="-1">{ body }</main>
         </>
-    }
-}
-
-fn status_class(lab: &Lab) -> &'static str {
-    match lab {
-        Lab::Booting => "booting",
-        Lab::Ready(_) => "ready",
-        Lab::Failed(_) => "failed",
-    }
-}
-
-fn status_text(lab: &Lab) -> String {
-    match lab {
-        Lab::Booting => "Postgres is starting…".into(),
-        Lab::Ready(_) => "Postgres 18 ready".into(),
-        Lab::Failed(why) => format!("Postgres is unavailable: {why}"),
     }
 }

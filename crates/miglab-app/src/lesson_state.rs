@@ -76,7 +76,15 @@ impl LessonState {
         let mut answer = self.progress.answers.get(&question.id).cloned().unwrap_or_default();
         if answer.response.is_none() {
             answer.response = match &question.kind {
-                QuestionKind::Schema => self.start.clone().map(|schema| Response::Schema { schema }),
+                QuestionKind::Schema => self.start.clone().map(|mut schema| {
+                    // Only the tables the question grades, so the editor shows what matters.
+                    if let miglab_core::grade::AnswerKey::Schema(key) = &question.key {
+                        if !key.scope.tables.is_empty() {
+                            schema.tables.retain(|t| key.scope.tables.contains(&t.name));
+                        }
+                    }
+                    Response::Schema { schema }
+                }),
                 QuestionKind::Order { items } => Some(Response::Ordering { order: items.iter().map(|(id, _)| id.clone()).collect() }),
                 _ => None,
             };
