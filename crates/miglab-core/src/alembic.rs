@@ -39,6 +39,15 @@ impl Parsed {
 /// Parses an Alembic revision file and translates `upgrade()` and `downgrade()`.
 pub fn parse(source: &str) -> Parsed {
     let cx = Cx::new(source);
+    if let Some(at) = python::too_deep(source) {
+        cx.error::<()>(
+            "python-too-deep",
+            Span::new(at, at),
+            format!("This file nests brackets or operators more than {} deep, which no migration needs.", python::MAX_NESTING),
+            "Flatten the expression.",
+        );
+        return Parsed { migration: Migration::default(), diagnostics: cx.into_diagnostics() };
+    }
     let module = match parse_module(source) {
         Ok(parsed) => parsed.into_syntax(),
         Err(error) => {
@@ -157,6 +166,77 @@ mod test {
             insta::with_settings!({ snapshot_path => "alembic/snapshots", prepend_module_to_snapshot => false }, {
                 insta::assert_snapshot!(format!("err__{name}"), render_for_test(&parsed, &format!("{name}.py")));
             });
+        }
+    }
+}
+
+/// Property tests: the front end and the translator never panic, whatever the file says.
+#[cfg(test)]
+mod fuzz {
+    use super::parse;
+    use proptest::prelude::*;
+
+    const OK_FIXTURES: &[&str] = &[
+        include_str!("../fixtures/alembic/ok/a01_expenses_columns.py"),
+        include_str!("../fixtures/alembic/ok/a03_create_table.py"),
+        include_str!("../fixtures/alembic/ok/a07_batch_enum_rename.py"),
+        include_str!("../fixtures/alembic/ok/a08_options.py"),
+    ];
+
+    /// Fragments of migration code, so random sequences reach deep into the translator.
+    const TOKENS: &[&str] = &[
+        "op.add_column(", "op.create_table(", "op.alter_column(", "op.create_index(", "op.execute(", "op.drop_constraint(",
+        "op.create_foreign_key(", "sa.Column(", "sa.Enum(", "sa.ForeignKey(", "sa.Numeric(", "sa.ARRAY(", "sa.text(", "sa.func.now(",
+        "op.f(", "postgresql.UUID(", "sa.PrimaryKeyConstraint(", "sa.Index(", ".create(op.get_bind())", "\"t\"", "\"users.id\"", "None",
+        "True", "-1", "3", "[", "]", "(", ")", ",", "=", "nullable", "server_default", "type_", "primary_key", "name", "*", "**",
+        "\n    ", "with op.batch_alter_table(\"t\") as batch_op:\n        ", "batch_op.", "with op.get_context().autocommit_block():\n        ",
+    ];
+
+    fn upgrade_of(body: &str) -> String {
+        format!("revision = \"r\"\ndown_revision = None\n\ndef upgrade():\n    {body}\n\ndef downgrade():\n    pass\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_text_ok(source in "\\PC*") {
+            let _ = parse(&source);
+        }
+
+        #[test]
+        fn token_soup_ok(tokens in prop::collection::vec(prop::sample::select(TOKENS), 0..40)) {
+            let _ = parse(&upgrade_of(&tokens.concat()));
+        }
+
+        #[test]
+        fn mutated_fixture_ok(which in 0..OK_FIXTURES.len(), at in any::<prop::sample::Index>(), len in 0usize..40, insert in "\\PC{0,8}") {
+            let source = OK_FIXTURES[which];
+            let mut start = at.index(source.len().max(1)).min(source.len());
+            while !source.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + len).min(source.len());
+            while !source.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mutated = format!("{}{insert}{}", &source[..start], &source[end..]);
+            let _ = parse(&mutated);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_ok() {
+        for depth in [100, 1_000, 5_000] {
+            let parens = upgrade_of(&format!("op.execute({}\"x\"{})", "(".repeat(depth), ")".repeat(depth)));
+            let calls = upgrade_of(&format!("{}1{}", "sa.Column(".repeat(depth), ")".repeat(depth)));
+            let unary = upgrade_of(&format!("op.execute({}1)", "not -".repeat(depth)));
+            let lambdas = upgrade_of(&format!("op.execute({}1)", "lambda: ".repeat(depth)));
+            let power = upgrade_of(&format!("op.execute(1{})", "**2".repeat(depth)));
+            let ternary = upgrade_of(&format!("op.execute(1{})", " if 1 else 1".repeat(depth)));
+            for source in [parens, calls, unary, lambdas, power, ternary] {
+                let _ = parse(&source);
+            }
         }
     }
 }

@@ -91,3 +91,94 @@ fn expected_down(up_name: &str) -> String {
         None => format!("U{}", name.strip_prefix('V').unwrap_or(name)),
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use std::path::Path;
+
+    /// Every up file in a fixture folder with its down/undo partner (found by naming convention or listed).
+    fn pairs(verdict: &str) -> Vec<(String, String, Option<(String, String)>)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sqlfile").join(verdict);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("fixture folder exists")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("fixture is readable");
+        let ups: Vec<&String> = names.iter().filter(|n| n.ends_with(".up.sql") || n.starts_with('V')).collect();
+        ups.iter()
+            .map(|up| {
+                let down = names.iter().find(|n| {
+                    let (Some(u), Some(d)) = (file_name(up), file_name(n)) else { return false };
+                    d.direction == Role::Down && (d.version == u.version || d.description == u.description)
+                });
+                (up.to_string(), read(up), down.map(|d| (d.clone(), read(d))))
+            })
+            .collect()
+    }
+
+    fn render(parsed: &Parsed) -> String {
+        crate::alembic::render_for_test(parsed, "file.sql")
+    }
+
+    #[test]
+    fn fixtures_ok() {
+        for (up, up_sql, down) in pairs("ok") {
+            let parsed = parse_pair(&up, &up_sql, down.as_ref().map(|d| d.0.as_str()), down.as_ref().map(|d| d.1.as_str()));
+            assert!(!parsed.has_errors(), "{up}: {:#?}", parsed.diagnostics);
+            assert!(!parsed.migration.downgrade.is_empty(), "{up} has no down file");
+            let header = format!("{:#?}\n", parsed.migration.revision);
+            insta::with_settings!({ snapshot_path => "sqlfile/snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(format!("ok__{up}"), header + &render(&parsed));
+            });
+        }
+    }
+
+    #[test]
+    fn fixtures_err() {
+        for (up, up_sql, down) in pairs("err") {
+            let parsed = parse_pair(&up, &up_sql, down.as_ref().map(|d| d.0.as_str()), down.as_ref().map(|d| d.1.as_str()));
+            assert!(parsed.has_errors(), "{up} produced no error");
+            insta::with_settings!({ snapshot_path => "sqlfile/snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(format!("err__{up}"), render(&parsed));
+            });
+        }
+    }
+
+    #[test]
+    fn unknown_name_ok() {
+        let parsed = parse_pair("add_x.sql", "SELECT 1; SELEC 2", None, None);
+        insta::assert_snapshot!(render(&parsed), @r#"
+            -- upgrade
+            SELECT 1;
+            SELEC 2;
+            -- downgrade
+            -- Warning sql-file-name: file.sql: `add_x.sql` does not follow golang-migrate or Flyway naming, so miglab cannot tell its version.
+              help: Name it like `000001_add_x.up.sql` or `V1__add_x.sql`.
+            -- Warning sql-not-parsed: file.sql:1:11: miglab could not parse this statement (sql parser error: Expected: an SQL statement, found: SELEC at Line: 1, Column: 1); PostgreSQL may still accept it.
+              help: Check the statement's syntax; running it shows PostgreSQL's verdict.
+            "#);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_sql_ok(sql in "\\PC*", name in "\\PC{0,20}") {
+            let _ = split_statements(&sql);
+            let _ = parse_pair(&name, &sql, Some(&name), Some(&sql));
+        }
+
+        #[test]
+        fn sql_soup_ok(tokens in proptest::collection::vec(proptest::sample::select(&[
+            "ALTER", "TABLE", "t", "ADD", "COLUMN", "CREATE", "INDEX", "CONCURRENTLY", "BEGIN", "ATOMIC", "END", ";", "'", "\"", "$$",
+            "$tag$", "--", "/*", "*/", "(", ")", " ", "\n", "é", "E'\\\\'", "VACUUM", "REFRESH",
+        ][..]), 0..60)) {
+            let sql = tokens.concat();
+            let _ = split_statements(&sql);
+            let _ = parse_pair("000001_x.up.sql", &sql, Some("000001_x.down.sql"), Some(&sql));
+        }
+    }
+}

@@ -106,6 +106,74 @@ impl Value {
     }
 }
 
+/// CPython itself refuses more than 200 nested brackets; a migration never comes close.
+/// Checking before parsing keeps ruff's recursive descent parser, and the drop of its AST,
+/// within the small stack a browser gives WebAssembly.
+pub(crate) const MAX_NESTING: usize = 100;
+
+/// The byte offset where bracket nesting first exceeds [`MAX_NESTING`], or where one logical line
+/// holds more operators than that (`not not …`, `- - …`, `2**2**…`, `a if b else c if …` recurse in the parser),
+/// skipping strings and comments. Keyword-argument `=` and `:` are not counted: they never nest.
+pub(crate) fn too_deep(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut operators = 0usize;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'#' => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\'' | b'"' => {
+                i = skip_string(bytes, i);
+                continue;
+            }
+            b'\n' if depth == 0 => operators = 0,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'-' | b'+' | b'~' | b'*' | b'<' | b'>' | b'!' | b'%' | b'/' | b'&' | b'|' | b'^' | b'@' => operators += 1,
+            _ if b.is_ascii_alphabetic() || b == b'_' => {
+                let end = bytes.get(i..).unwrap_or_default().iter().position(|c| !(c.is_ascii_alphanumeric() || *c == b'_')).map_or(bytes.len(), |n| i + n);
+                if let Some(b"not" | b"lambda" | b"await" | b"if" | b"else" | b"and" | b"or" | b"is" | b"in" | b"yield") = bytes.get(i..end) {
+                    operators += 1;
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        if depth > MAX_NESTING || operators > MAX_NESTING {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index just past a string literal starting at `start` (single, double or triple quoted).
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let Some(&quote) = bytes.get(start) else { return start + 1 };
+    let triple = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
+    let mut i = start + if triple { 3 } else { 1 };
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b == quote && (!triple || (bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote))) {
+            return i + if triple { 3 } else { 1 };
+        }
+        if b == b'\n' && !triple {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
 pub(crate) fn span(range: TextRange) -> Span {
     Span::new(range.start().to_usize(), range.end().to_usize())
 }
