@@ -91,8 +91,7 @@ pub fn EngineProvider(props: &EngineProviderProps) -> Html {
 /// Records when the engine became ready (ms since navigation start) on `<html data-engine-ready-ms>`, for the bench.
 fn mark_ready(boot_ms: f64) {
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
-    let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-    let _ = root.set_attribute("data-engine-ready-ms", &format!("{now:.1}"));
+    let _ = root.set_attribute("data-engine-ready-ms", &format!("{:.1}", miglab_pglite::now_ms()));
     let _ = root.set_attribute("data-engine-boot-ms", &format!("{boot_ms:.1}"));
 }
 

@@ -10,7 +10,7 @@ use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
 use miglab_core::engine::{backup, introspect, QueryResult, RunReport};
 use miglab_core::schema::Schema;
 use serde_json::json;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
@@ -48,7 +48,9 @@ struct Inner {
     branches: RefCell<Branches<JsValue>>,
     on_status: RefCell<Option<Rc<dyn Fn(EngineStatus)>>>,
     /// Milliseconds the last boot took, for the status line and the bench.
-    boot_ms: std::cell::Cell<f64>,
+    boot_ms: Cell<f64>,
+    /// True while the database is still the boot image, so a branch needs no dump: `null` stands for the image.
+    pristine: Cell<bool>,
 }
 
 impl Engine {
@@ -63,7 +65,8 @@ impl Engine {
             gate: Rc::default(),
             branches: RefCell::default(),
             on_status: RefCell::default(),
-            boot_ms: Default::default(),
+            boot_ms: Cell::default(),
+            pristine: Cell::new(true),
         };
         inner.boot_from(None).await.map_err(|e| EngineError::Boot(e.to_string()))?;
         inner.boot_ms.set(host::now() - started);
@@ -101,7 +104,10 @@ impl Engine {
         if let Some(sql) = before {
             inner.raw("exec", sql).await?;
         }
-        let dump = inner.call(json!({ "op": "dump" }), None).await?;
+        let dump = match inner.pristine.get() {
+            true => JsValue::NULL,
+            false => inner.call(json!({ "op": "dump" }), None).await?,
+        };
         inner.branches.borrow_mut().branched(name, dump);
         inner.open_branch().await
     }
@@ -196,12 +202,16 @@ impl Inner {
         outcome
     }
 
+    /// Sends SQL; any SQL may change the database, so it is no longer the boot image.
     async fn raw(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
+        self.pristine.set(false);
         self.call(json!({ "op": op, "sql": sql }), None).await
     }
 
-    /// Boots a database in the worker: from a branch dump, or from the prebuilt image.
+    /// Boots a database in the worker: from a branch dump, or from the prebuilt image (`None` or a `null` dump).
     async fn boot_from(&self, dump: Option<&JsValue>) -> Result<(), EngineError> {
+        let dump = dump.filter(|d| !d.is_null());
+        self.pristine.set(dump.is_none());
         let request = json!({
             "op": "boot",
             "pglite_url": host::absolute(&self.config.pglite_url),

@@ -14,3 +14,8 @@ pub use config::EngineConfig;
 pub use engine::{Engine, EngineStatus};
 pub use error::EngineError;
 pub use miglab_core::engine::{PgError, QueryResult, RunFailure, RunReport};
+
+/// Milliseconds since the page started loading (`performance.now()`), for timings the app shows and the bench reads.
+pub fn now_ms() -> f64 {
+    host::now()
+}

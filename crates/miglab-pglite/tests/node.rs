@@ -98,3 +98,13 @@ async fn failed_migration_reports_step_err() {
     assert_eq!(engine.introspect().await.expect("introspect").alembic_version, Some(vec!["9f0e1d2c".to_owned()]));
     engine.exec("SELECT 1").await.expect("the branch transaction is still usable");
 }
+
+#[wasm_bindgen_test]
+async fn pristine_branch_reloads_boot_image_ok() {
+    let engine = engine().await;
+    engine.branch("pristine").await.expect("a branch of the boot image needs no dump");
+    engine.exec("CREATE TABLE t (a int)").await.expect("create");
+    engine.exec("CREATE INDEX CONCURRENTLY ix_t ON t (a)").await.expect("commits the branch and runs alone");
+    engine.reset("pristine").await.expect("reloads the boot image");
+    assert_eq!(engine.introspect().await.expect("introspect").tables, []);
+}
