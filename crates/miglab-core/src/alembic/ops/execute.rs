@@ -6,7 +6,8 @@ use super::Receiver;
 use crate::diagnostic::Span;
 
 /// Alembic prints the SQL verbatim, minus surrounding whitespace, and appends `;`.
-/// miglab keeps one statement per step, so a trailing `;` the author wrote is dropped here.
+/// miglab keeps one statement per step: the text is split like a SQL file, so
+/// `op.execute("UPDATE a …; UPDATE b …;")` becomes two steps and a trailing `;` is dropped.
 pub(crate) fn execute(cx: &Cx, call: &Call, span: Span, _receiver: Receiver) -> Option<Vec<String>> {
     let sig = Signature { ignored: &["execution_options"], ..Signature::new("op.execute", &["sqltext"]) };
     let args = Args::bind(cx, call, span, &sig)?;
@@ -19,12 +20,16 @@ pub(crate) fn execute(cx: &Cx, call: &Call, span: Span, _receiver: Receiver) -> 
         }
         _ => return cx.unsupported(value, "SQL as a string or `sa.text(\"…\")`"),
     };
-    let sql = sql.trim();
-    let sql = sql.strip_suffix(';').unwrap_or(sql).trim_end();
-    if sql.is_empty() {
+    let (steps, problems) = crate::sqlfile::split_statements(&sql);
+    if !problems.is_empty() {
+        // An unterminated string or comment: pass the text through whole and let PostgreSQL report it,
+        // as running the migration would.
+        return Some(vec![sql.trim().to_owned()]);
+    }
+    if steps.is_empty() {
         return cx.error("empty-sql", value.span, "This `op.execute` runs no SQL.", "Write the SQL statement to run, or remove the call.");
     }
-    Some(vec![sql.to_owned()])
+    Some(steps.into_iter().map(|step| step.sql).collect())
 }
 
 #[cfg(test)]
@@ -36,6 +41,7 @@ mod test {
         insta::assert_snapshot!(check(r#"
 op.execute("UPDATE users SET first_name = split_part(name, ' ', 1);")
 op.execute(sa.text("UPDATE users SET last_name = '' WHERE last_name IS NULL"))
+op.execute("UPDATE a SET x = ';'; -- first\nUPDATE b SET y = 1;")
 op.execute(
     """
     UPDATE users
@@ -44,6 +50,8 @@ op.execute(
 )"#), @r#"
     UPDATE users SET first_name = split_part(name, ' ', 1);
     UPDATE users SET last_name = '' WHERE last_name IS NULL;
+    UPDATE a SET x = ';';
+    UPDATE b SET y = 1;
     UPDATE users
             SET active = true;
     "#);
