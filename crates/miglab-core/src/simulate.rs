@@ -7,7 +7,7 @@
 //! Where it cannot know (an UPDATE's values, a DO block), it says so in `unknowns`; where Postgres
 //! would refuse a statement, it stops there and reports the error with its SQLSTATE.
 
-mod apply;
+pub(crate) mod apply;
 mod default_expr;
 pub mod format_type;
 mod naming;

@@ -7,6 +7,7 @@ use crate::analysis::{Change, ColumnSpec, ConstraintSpec, IndexSpec, Name};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::schema::{Column, Constraint, ConstraintKind, EnumType, Index, Schema, Table};
 
+/// The schema as it stands between statements; rules read it to judge each statement in context.
 pub struct State {
     schema: Schema,
     pub unknowns: Vec<Diagnostic>,
@@ -46,6 +47,10 @@ fn missing_relation(name: &Name) -> PgError {
 impl State {
     pub fn new(schema: Schema) -> State {
         State { schema, unknowns: Vec::new(), all_null: Vec::new() }
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
 
     /// Tables sorted by `(schema, name)`, as the schema model promises.
