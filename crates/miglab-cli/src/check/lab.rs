@@ -1,7 +1,8 @@
 //! The engine as `miglab check` uses it: one seeded database per lesson, reset to the seed before every check.
 
 use crate::engine::{self, Engine, EngineError, PgError};
-use miglab_core::engine::plan::RunPlan;
+use miglab_core::engine::plan::{PlanStep, RunPlan, StepKind};
+use miglab_core::migration::Direction;
 use miglab_core::lesson::Application;
 use miglab_core::migration::Migration;
 use miglab_core::schema::Schema;
@@ -46,6 +47,17 @@ impl Lab {
             }
         }
         Ok(None)
+    }
+
+    /// Runs a script's statements as one migration transaction, never autocommitting; `Some` is the error.
+    pub fn exec_in_transaction(&mut self, sql: &str) -> Result<Option<PgError>, Broken> {
+        let (statements, _) = split_statements(sql);
+        let steps = statements
+            .into_iter()
+            .map(|step| PlanStep { sql: step.sql, kind: StepKind::Migration, autocommit: false, log: Vec::new(), migration: None, span: None })
+            .collect();
+        let report = self.engine.run(&RunPlan { direction: Direction::Upgrade, steps }).map_err(|e| e.to_string())?;
+        Ok(report.failure.map(|failure| failure.error))
     }
 
     /// Runs a script; `Some` is the error Postgres raised.

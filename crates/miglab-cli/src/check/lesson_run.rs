@@ -65,7 +65,7 @@ impl Ctx<'_> {
         for (i, experiment) in manifest.investigate.experiments.iter().enumerate() {
             let field = format!("investigate.experiments[{i}]");
             if self.goto(&experiment.after, &format!("{field}.after"))? {
-                let error = self.lab.exec(&experiment.sql)?;
+                let error = if experiment.in_transaction { self.lab.exec_in_transaction(&experiment.sql)? } else { self.lab.exec(&experiment.sql)? };
                 self.outcome(&format!("{field}.expect"), &experiment.expect, error)?;
             }
         }
@@ -213,7 +213,7 @@ impl Ctx<'_> {
     /// Tables, values and row counts of the current state.
     fn state(&mut self, field: &str, tables: &[miglab_core::schema::Table], values: &[Evidence], rows_unchanged: bool) -> Result<(), Broken> {
         let schema = self.lab.schema()?;
-        let scope = SchemaScope { indexes: tables.iter().any(|t| !t.indexes.is_empty()), ..SchemaScope::default() };
+        let scope = SchemaScope { columns: false, indexes: tables.iter().any(|t| !t.indexes.is_empty()), ..SchemaScope::default() };
         let differences = compare::tables(tables, &schema, &scope);
         self.differences(&format!("{field}.tables"), "tables", &differences);
         for (i, value) in values.iter().enumerate() {

@@ -29,6 +29,9 @@ impl FileDiagnostic {
         if let Some(field) = &self.field {
             shown.message = format!("field `{field}`: {}", shown.message);
         }
+        if !shown.is_error() {
+            shown.message = format!("warning: {}", shown.message);
+        }
         shown.render(&self.file)
     }
 }

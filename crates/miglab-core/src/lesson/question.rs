@@ -80,8 +80,13 @@ pub struct Experiment {
     /// The state the experiment starts from, as in [`Question::after`].
     #[serde(default)]
     pub after: Vec<RunCommand>,
-    /// One or more statements, run in one transaction unless one needs to run outside it.
+    /// One or more statements, run as a student types them at a psql prompt: each on its own,
+    /// so `CREATE INDEX CONCURRENTLY` succeeds.
     pub sql: String,
+    /// Run the statements as one transaction instead, the way Alembic runs a migration by default;
+    /// a statement that cannot run in a transaction then fails with 25001.
+    #[serde(default)]
+    pub in_transaction: bool,
     pub expect: Outcome,
 }
 
