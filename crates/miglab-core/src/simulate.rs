@@ -10,7 +10,7 @@
 pub(crate) mod apply;
 mod default_expr;
 pub mod format_type;
-mod naming;
+pub(crate) mod naming;
 
 pub use default_expr::render_default;
 
