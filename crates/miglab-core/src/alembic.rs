@@ -9,6 +9,7 @@ mod column;
 mod constraint;
 mod cx;
 mod default;
+mod generated;
 mod ident;
 mod ops;
 mod python;

@@ -27,6 +27,10 @@ pub(crate) struct Column {
     pub in_foreign_key: bool,
     /// Column-level `sa.CheckConstraint(...)` arguments, rendered at table level too.
     pub checks: Vec<Constraint>,
+    /// ` GENERATED … AS IDENTITY …` from `sa.Identity(...)`.
+    pub identity: Option<String>,
+    /// ` GENERATED ALWAYS AS (…) STORED` from `sa.Computed(...)`.
+    pub computed: Option<String>,
     pub span: Span,
 }
 
@@ -80,6 +84,8 @@ pub(crate) fn column(cx: &Cx, value: &Value) -> Option<Column> {
         foreign_keys: Vec::new(),
         in_foreign_key: false,
         checks: Vec::new(),
+        identity: None,
+        computed: None,
         span: value.span,
     };
     for extra in &args.rest {
@@ -100,12 +106,14 @@ fn column_item(cx: &Cx, column: &mut Column, value: &Value) -> Option<()> {
             Some(check) => column.checks.push(check),
             None => return cx.unsupported(value, "`sa.CheckConstraint(...)`"),
         },
-        Some(other @ ("Identity" | "Computed" | "Sequence")) => {
+        Some("Identity") => column.identity = Some(super::generated::identity(cx, call, value.span)?),
+        Some("Computed") => column.computed = Some(super::generated::computed(cx, call, value.span)?),
+        Some("Sequence") => {
             return cx.error(
                 "unsupported-column-option",
                 value.span,
-                format!("miglab does not support `{other}` columns yet."),
-                "Use `autoincrement=True` on an integer primary key, or write the DDL with `op.execute()`.",
+                "miglab does not support `sa.Sequence` columns.",
+                "Use `sa.Identity()`, or `autoincrement=True` on an integer primary key.",
             )
         }
         _ => return cx.unsupported(value, "`sa.ForeignKey(...)`"),
@@ -132,6 +140,9 @@ impl Column {
     /// Mirrors `PrimaryKeyConstraint._autoincrement_column`: a single integer (or numeric) key column,
     /// without a foreign key or server default unless `autoincrement=True` insists.
     pub fn is_serial(&self, primary_key: &[String]) -> bool {
+        if self.identity.is_some() {
+            return false;
+        }
         let integer = matches!(self.ty.family, Family::Integer | Family::BigInteger | Family::SmallInteger | Family::Numeric);
         let single = primary_key.len() == 1 && primary_key.first() == Some(&self.name);
         match self.autoincrement {
@@ -146,7 +157,8 @@ impl Column {
     /// `name TYPE DEFAULT x NOT NULL`, or `name SERIAL NOT NULL` for the autoincrement column.
     pub fn spec(&self, primary_key: &[String]) -> String {
         let mut out = quote(&self.name);
-        let not_null = !self.nullable.unwrap_or(!primary_key.contains(&self.name));
+        // `sa.Identity()` makes the column NOT NULL implicitly; PostgreSQL needs no keyword for that.
+        let nullable = self.nullable.unwrap_or(self.identity.is_none() && !primary_key.contains(&self.name));
         if self.is_serial(primary_key) {
             out.push_str(match self.ty.family {
                 Family::BigInteger => " BIGSERIAL",
@@ -161,8 +173,12 @@ impl Column {
                 out.push_str(default);
             }
         }
-        if not_null {
-            out.push_str(" NOT NULL");
+        out.push_str(self.computed.as_deref().unwrap_or_default());
+        out.push_str(self.identity.as_deref().unwrap_or_default());
+        match (nullable, self.identity.is_some()) {
+            (false, false) => out.push_str(" NOT NULL"),
+            (true, true) => out.push_str(" NULL"),
+            _ => {}
         }
         out
     }

@@ -37,7 +37,7 @@ impl<'s> Cx<'s> {
 
     /// The standard error for a value of the wrong kind, or one miglab cannot evaluate, where it appears.
     pub fn unsupported<T>(&self, value: &Value, wanted: &str) -> Option<T> {
-        let literal = matches!(value.kind, Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) | Kind::None | Kind::Seq(_));
+        let literal = matches!(value.kind, Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) | Kind::None | Kind::Seq(_) | Kind::Dict(_));
         let why = if literal { "" } else { ", which miglab cannot evaluate without running Python" };
         self.error(
             "unsupported-expression",

@@ -29,6 +29,8 @@ pub(crate) enum Kind {
     None,
     /// A list or a tuple: Alembic accepts either wherever it takes a sequence.
     Seq(Vec<Value>),
+    /// A dictionary literal; `**mapping` entries make it `Other` instead.
+    Dict(Vec<(Value, Value)>),
     Name(String),
     Attr(Box<Value>, String),
     Call(Box<Call>),
@@ -96,6 +98,7 @@ impl Value {
             Kind::Bool(b) => format!("`{}`", if *b { "True" } else { "False" }),
             Kind::None => "`None`".to_owned(),
             Kind::Seq(_) => "a list".to_owned(),
+            Kind::Dict(_) => "a dictionary".to_owned(),
             Kind::Name(_) | Kind::Attr(..) => format!("`{}`", self.path().unwrap_or_default()),
             Kind::Call(call) => match call.func.path() {
                 Some(path) => format!("a call to `{path}()`"),
@@ -216,7 +219,14 @@ fn kind(expr: &Expr, depth: usize) -> Kind {
         Expr::Starred(_) => Kind::Other(STARRED),
         Expr::FString(_) | Expr::TString(_) => Kind::Other("an f-string"),
         Expr::BytesLiteral(_) => Kind::Other("a bytes literal"),
-        Expr::Dict(_) => Kind::Other("a dictionary"),
+        Expr::Dict(dict) => {
+            let mut items = Vec::new();
+            for item in &dict.items {
+                let Some(key) = &item.key else { return Kind::Other("a dictionary with `**` entries") };
+                items.push((convert(key, depth), convert(&item.value, depth)));
+            }
+            Kind::Dict(items)
+        }
         Expr::Compare(_) => Kind::Other("a comparison"),
         Expr::BinOp(_) | Expr::UnaryOp(_) => Kind::Other("an arithmetic expression"),
         Expr::BoolOp(_) => Kind::Other("a boolean expression"),

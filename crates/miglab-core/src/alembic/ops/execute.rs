@@ -20,6 +20,7 @@ pub(crate) fn execute(cx: &Cx, call: &Call, span: Span, _receiver: Receiver) -> 
         }
         _ => return cx.unsupported(value, "SQL as a string or `sa.text(\"…\")`"),
     };
+    let sql = bind_parameters(cx, &sql, value.span)?;
     let (steps, problems) = crate::sqlfile::split_statements(&sql);
     if !problems.is_empty() {
         // An unterminated string or comment: pass the text through whole and let PostgreSQL report it,
@@ -32,6 +33,36 @@ pub(crate) fn execute(cx: &Cx, call: &Call, span: Span, _receiver: Receiver) -> 
     Some(steps.into_iter().map(|step| step.sql).collect())
 }
 
+/// Alembic wraps the SQL in `sa.text()`, which reads `:name` (after neither `:`, a word character nor `\\`)
+/// as a bind parameter. Nothing binds it, so running the migration fails, and `--sql` prints `NULL` in its place.
+/// `\\:name` escapes the colon and renders as `:name`.
+fn bind_parameters(cx: &Cx, sql: &str, span: Span) -> Option<String> {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = String::with_capacity(sql.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let run = chars.iter().skip(i + 1).take_while(|c| word(**c)).count();
+        let after = chars.get(i + 1 + run).copied();
+        let is_param = c == ':' && run > 0 && after != Some(':');
+        let before = i.checked_sub(1).and_then(|b| chars.get(b)).copied();
+        if is_param && before == Some('\\') {
+            out.pop();
+        } else if is_param && !before.is_some_and(|b| b == ':' || word(b)) {
+            let name: String = chars.iter().skip(i + 1).take(run).collect();
+            return cx.error(
+                "sqlalchemy-bind-parameter",
+                span,
+                format!("SQLAlchemy reads `:{name}` in this SQL as a bind parameter that nothing fills in, so Alembic fails with \"A value is required for bind parameter '{name}'\"."),
+                format!("Escape the colon as `\\\\:{name}` if it is meant literally."),
+            );
+        }
+        out.push(c);
+        i += 1;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod test {
     use super::super::super::check;
@@ -42,6 +73,7 @@ mod test {
 op.execute("UPDATE users SET first_name = split_part(name, ' ', 1);")
 op.execute(sa.text("UPDATE users SET last_name = '' WHERE last_name IS NULL"))
 op.execute("UPDATE a SET x = ';'; -- first\nUPDATE b SET y = 1;")
+op.execute("UPDATE t SET at = '12:30', k = x::text, c = '\\:literal'")
 op.execute(
     """
     UPDATE users
@@ -52,6 +84,7 @@ op.execute(
     UPDATE users SET last_name = '' WHERE last_name IS NULL;
     UPDATE a SET x = ';';
     UPDATE b SET y = 1;
+    UPDATE t SET at = '12:30', k = x::text, c = ':literal';
     UPDATE users
             SET active = true;
     "#);
@@ -62,13 +95,16 @@ op.execute(
         insta::assert_snapshot!(check(r#"
 op.execute(f"DROP TABLE {name}")
 op.execute("   ")
-op.execute(sa.select(1))"#), @r#"
+op.execute(sa.select(1))
+op.execute("UPDATE t SET note = ':x'")"#), @r#"
     unsupported-expression r1.py:11:16: miglab expected SQL as a string or `sa.text("…")` here but found an f-string, which miglab cannot evaluate without running Python.
       help: Write SQL as a string or `sa.text("…")` here.
     empty-sql r1.py:12:16: This `op.execute` runs no SQL.
       help: Write the SQL statement to run, or remove the call.
     unsupported-expression r1.py:13:16: miglab expected SQL as a string or `sa.text("…")` here but found a call to `sa.select()`, which miglab cannot evaluate without running Python.
       help: Write SQL as a string or `sa.text("…")` here.
+    sqlalchemy-bind-parameter r1.py:14:16: SQLAlchemy reads `:x` in this SQL as a bind parameter that nothing fills in, so Alembic fails with "A value is required for bind parameter 'x'".
+      help: Escape the colon as `\\:x` if it is meant literally.
     "#);
     }
 }

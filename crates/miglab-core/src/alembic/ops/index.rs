@@ -6,7 +6,16 @@ use super::super::python::{Call, Kind, Value};
 use super::{bind, Receiver, TableRef};
 use crate::diagnostic::Span;
 
-const INDEX_KW: &[&str] = &["schema", "unique", "if_not_exists", "postgresql_where", "postgresql_using", "postgresql_concurrently", "postgresql_include"];
+const INDEX_KW: &[&str] = &[
+    "schema",
+    "unique",
+    "if_not_exists",
+    "postgresql_where",
+    "postgresql_using",
+    "postgresql_concurrently",
+    "postgresql_include",
+    "postgresql_ops",
+];
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON table [USING m] (cols) [INCLUDE (…)] [WHERE …]`.
 pub(crate) fn create_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
@@ -54,9 +63,18 @@ fn render(cx: &Cx, args: &Args, name: &str, table: &TableRef, columns: &[&Value]
     if let Some(using) = args.opt_string(cx, "postgresql_using")? {
         sql.push_str(&format!("USING {} ", using.to_lowercase()));
     }
+    let ops = match args.given("postgresql_ops") {
+        Some(ops) => operator_classes(cx, ops)?,
+        None => Vec::new(),
+    };
     let mut rendered = Vec::new();
     for column in columns {
-        rendered.push(index_column(cx, column)?);
+        let mut sql = index_column(cx, column)?;
+        // SQLAlchemy looks operator classes up by column name.
+        if let Some((_, class)) = column.as_str().and_then(|name| ops.iter().find(|(c, _)| c == name)) {
+            sql.push_str(&format!(" {class}"));
+        }
+        rendered.push(sql);
     }
     if rendered.is_empty() {
         return cx.error("missing-argument", args.span, "An index needs at least one column.", "List the indexed columns.");
@@ -70,6 +88,20 @@ fn render(cx: &Cx, args: &Args, name: &str, table: &TableRef, columns: &[&Value]
         sql.push_str(&format!(" WHERE {}", super::super::constraint::condition(cx, condition)?));
     }
     Some(sql)
+}
+
+/// `postgresql_ops={"email": "text_pattern_ops"}`: operator classes by column name.
+fn operator_classes(cx: &Cx, value: &Value) -> Option<Vec<(String, String)>> {
+    let Kind::Dict(items) = &value.kind else {
+        return cx.unsupported(value, "a dictionary of column names to operator classes, like `{\"email\": \"text_pattern_ops\"}`");
+    };
+    let mut out = Vec::new();
+    for (column, class) in items {
+        let column = cx.string(column, "a column name")?;
+        let class = cx.string(class, "an operator class name")?;
+        out.push((column, class));
+    }
+    Some(out)
 }
 
 /// A column name, or an expression written as `sa.text("lower(email)")`.
@@ -89,7 +121,8 @@ fn index_column(cx: &Cx, value: &Value) -> Option<String> {
 pub(crate) fn drop_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
     let sig = Signature {
         kwonly: &["schema", "if_exists", "postgresql_concurrently"],
-        ignored: &["info"],
+        // Autogenerate repeats the index's options in `drop_index`; DROP INDEX needs none of them.
+        ignored: &["info", "unique", "postgresql_where", "postgresql_using", "postgresql_include", "postgresql_ops"],
         ..Signature::new("op.drop_index", &["index_name", "table_name"])
     };
     // The table is optional here, so bind directly instead of through the batch-aware helper.
@@ -126,6 +159,7 @@ op.create_index("ix_users_name", "users", ["last_name", "first_name"])
 op.create_index("ix_users_active", "users", ["email"], postgresql_where=sa.text("active"))
 op.create_index("ix_users_tags", "users", ["tags"], postgresql_using="gin")
 op.create_index("ix_users_lower", "users", [sa.text("lower(email)")], if_not_exists=True)
+op.create_index("ix_users_prefix", "users", ["email", "name"], postgresql_ops={"email": "text_pattern_ops"})
 with op.get_context().autocommit_block():
     op.create_index("ix_expenses_user_id", "expenses", ["user_id"], postgresql_concurrently=True)"#), @r#"
         CREATE INDEX ix_expenses_reconciler_run_id ON expenses (reconciler_run_id);
@@ -134,6 +168,7 @@ with op.get_context().autocommit_block():
         CREATE INDEX ix_users_active ON users (email) WHERE active;
         CREATE INDEX ix_users_tags ON users USING gin (tags);
         CREATE INDEX IF NOT EXISTS ix_users_lower ON users (lower(email));
+        CREATE INDEX ix_users_prefix ON users (email text_pattern_ops, name);
         -- autocommit
         CREATE INDEX CONCURRENTLY ix_expenses_user_id ON expenses (user_id);
         "#);
@@ -159,13 +194,13 @@ op.drop_index("ix_x", table_name="x", postgresql_concurrently=True)"#), @r#"
         insta::assert_snapshot!(check(r#"
 op.create_index(None, "users", ["email"])
 op.create_index("ix", "users", [])
-op.create_index("ix", "users", ["a"], postgresql_ops={"a": "text_pattern_ops"})"#), @r#"
+op.create_index("ix", "users", ["a"], postgresql_ops=ops)"#), @r#"
     missing-argument r1.py:11:5: `op.create_index` needs an index name: PostgreSQL would invent one, and Alembic could never drop it by name.
       help: Name the index, e.g. `op.f("ix_table_column")`.
     missing-argument r1.py:12:5: An index needs at least one column.
       help: List the indexed columns.
-    unsupported-argument r1.py:13:58: miglab does not support the `postgresql_ops` argument of `op.create_index`, so it cannot say what SQL Alembic would emit.
-      help: Remove `postgresql_ops`, or write the statement yourself with `op.execute()`.
+    unsupported-expression r1.py:13:58: miglab expected a dictionary of column names to operator classes, like `{"email": "text_pattern_ops"}` here but found `ops`, which miglab cannot evaluate without running Python.
+      help: Write a dictionary of column names to operator classes, like `{"email": "text_pattern_ops"}` here.
     "#);
     }
 }
