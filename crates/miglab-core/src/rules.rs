@@ -17,6 +17,8 @@ mod ban_truncate;
 mod changing_column_type;
 mod delete_without_where;
 mod finding;
+#[cfg(test)]
+mod fixtures;
 mod require_concurrent_index_creation;
 mod require_concurrent_index_deletion;
 mod unique_over_existing_rows;
