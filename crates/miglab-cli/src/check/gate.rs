@@ -18,7 +18,7 @@ pub fn evaluate(lab: &mut Lab, migration: Option<&LessonMigration>, checks: &Che
         }
     }
     let schema = lab.schema()?;
-    let scope = SchemaScope { columns: false, indexes: checks.tables.iter().any(|t| !t.indexes.is_empty()), ..SchemaScope::default() };
+    let scope = SchemaScope { columns: false, indexes: checks.tables.iter().any(|t| !t.indexes.is_empty()), constraints: checks.tables.iter().any(|t| !t.constraints.is_empty()), ..SchemaScope::default() };
     failures.extend(compare::tables(&checks.tables, &schema, &scope));
     for value in &checks.values {
         let key = ValueKey { expected: value.expected.clone(), ..ValueKey::default() };

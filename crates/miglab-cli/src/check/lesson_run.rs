@@ -213,7 +213,7 @@ impl Ctx<'_> {
     /// Tables, values and row counts of the current state.
     fn state(&mut self, field: &str, tables: &[miglab_core::schema::Table], values: &[Evidence], rows_unchanged: bool) -> Result<(), Broken> {
         let schema = self.lab.schema()?;
-        let scope = SchemaScope { columns: false, indexes: tables.iter().any(|t| !t.indexes.is_empty()), ..SchemaScope::default() };
+        let scope = SchemaScope { columns: false, indexes: tables.iter().any(|t| !t.indexes.is_empty()), constraints: tables.iter().any(|t| !t.constraints.is_empty()), ..SchemaScope::default() };
         let differences = compare::tables(tables, &schema, &scope);
         self.differences(&format!("{field}.tables"), "tables", &differences);
         for (i, value) in values.iter().enumerate() {
