@@ -5,6 +5,8 @@
 
 mod fact;
 pub mod parse;
+#[cfg(test)]
+mod proptests;
 mod statement;
 
 pub use fact::{Change, ColumnSpec, ConstraintSpec, Fact, IndexSpec, Name};

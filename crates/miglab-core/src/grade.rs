@@ -10,6 +10,8 @@ mod choice;
 mod free_text;
 pub mod graded;
 mod ordering;
+#[cfg(test)]
+mod proptests;
 mod schema_prediction;
 mod value;
 

@@ -147,6 +147,10 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
 fn out_of_order_diagnostic(out_of_order: &OutOfOrder, failure: Option<&Failure>) -> Diagnostic {
     let OutOfOrder { late, before } = out_of_order;
     let consequence = match failure {
+        Some(failure) if failure.step == late.step && before.sql.contains(" DROP COLUMN ") => format!(
+            "`DROP COLUMN` silently drops every index and constraint on the column, so this later statement fails with `{}` ({}) and the whole downgrade rolls back",
+            failure.error, failure.sqlstate
+        ),
         Some(failure) if failure.step == late.step => format!(
             "`{}` already removed what this statement needs, so Postgres fails with `{}` ({}) and the whole downgrade rolls back",
             before.sql, failure.error, failure.sqlstate
