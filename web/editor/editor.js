@@ -1,7 +1,7 @@
 // The CodeMirror seam: mounts an editor for Python or SQL and reports edits back to Rust.
 // No product logic lives here; Rust decides what to show and what an edit means.
 import { EditorView, basicSetup } from 'codemirror';
-import { EditorState, StateEffect, StateField, Compartment } from '@codemirror/state';
+import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, keymap } from '@codemirror/view';
 import { python } from '@codemirror/lang-python';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
@@ -26,7 +26,6 @@ function language(name) {
 }
 
 export function mountEditor(parent, doc, lang, readOnly, label, onChange) {
-  const editable = new Compartment();
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -35,10 +34,11 @@ export function mountEditor(parent, doc, lang, readOnly, label, onChange) {
         basicSetup,
         language(lang),
         markField,
-        editable.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
+        // Read-only text stays focusable, so keyboard users can move through it and scroll it.
+        EditorState.readOnly.of(readOnly),
         // Escape leaves the editor so keyboard users are never trapped in it.
         keymap.of([{ key: 'Escape', run: (v) => { v.contentDOM.blur(); return true; } }]),
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0', ...(readOnly ? { 'aria-readonly': 'true' } : {}) }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && onChange) onChange(update.state.doc.toString());
         }),

@@ -40,9 +40,21 @@ pub fn VerdictView(props: &VerdictProps) -> Html {
     }
 }
 
+/// Scrolls to a question without changing the hash, which holds the route.
+fn scroll_to(id: &str) -> Callback<MouseEvent> {
+    let target = format!("q-{id}");
+    Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&target)) {
+            element.scroll_into_view();
+        }
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SummaryProps {
-    pub verdicts: Vec<(String, Graded)>,
+    /// `(question id, prompt, result)` in lesson order.
+    pub verdicts: Vec<(String, String, Graded)>,
     pub course: Calibration,
     /// The downgrade-order verdict: `(passed, sentence)`.
     #[prop_or_default]
@@ -51,18 +63,21 @@ pub struct SummaryProps {
 
 #[function_component]
 pub fn GradeSummary(props: &SummaryProps) -> Html {
-    let lesson = Calibration::of(props.verdicts.iter().map(|(_, g)| g));
+    let lesson = Calibration::of(props.verdicts.iter().map(|(_, _, g)| g));
     html! {
         <section class="grade-summary" aria-labelledby="grade-heading">
             <h3 id="grade-heading">{ "How your predictions did" }</h3>
             <table class="verdicts">
                 <thead><tr><th scope="col">{ "Question" }</th><th scope="col">{ "Verdict" }</th><th scope="col">{ "Why" }</th></tr></thead>
                 <tbody>
-                { for props.verdicts.iter().map(|(id, g)| html! {
+                { for props.verdicts.iter().map(|(id, prompt, g)| html! {
                     <tr>
-                        <td><a href={format!("#q-{id}")}>{ id }</a></td>
-                        <td>{ verdict_word(g) }</td>
-                        <td>{ g.explanations().next().map(crate::markdown::render_inline).unwrap_or_else(|| html! { "As predicted." }) }</td>
+                        <td><a href={format!("#q-{id}")} onclick={scroll_to(id)}>{ crate::markdown::render_inline(prompt) }</a></td>
+                        <td>{ verdict_word(g) }<br /><span class="muted">{ format!("confidence {}", g.confidence.get()) }</span></td>
+                        <td>
+                            if g.explanations().next().is_none() { { "As predicted." } }
+                            { for g.explanations().map(|why| html! { <p class="why">{ crate::markdown::render_inline(why) }</p> }) }
+                        </td>
                     </tr>
                 }) }
                 </tbody>

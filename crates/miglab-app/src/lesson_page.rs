@@ -97,7 +97,7 @@ pub fn LessonPage(props: &Props) -> Html {
     let go = state.dispatcher().to_callback().reform(LessonAction::Go);
     let busy = run.busy.is_some();
     let failing_lines = run.last().and_then(|r| r.failure.as_ref()).and_then(|f| f.lines);
-    let lesson_verdicts: Vec<(String, Graded)> = lesson.questions().filter_map(|q| state.verdict(&q.id).map(|g| (q.id.clone(), g.clone()))).collect();
+    let lesson_verdicts: Vec<(String, String, Graded)> = lesson.questions().filter_map(|q| state.verdict(&q.id).map(|g| (q.id.clone(), q.prompt.clone(), g.clone()))).collect();
     let course = Calibration::of(props.other_graded.iter().chain(state.progress.verdicts.values()));
     let complete = |s: Stage, label: &'static str| {
         let onclick = state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Complete(s));
@@ -119,7 +119,7 @@ pub fn LessonPage(props: &Props) -> Html {
             <>
                 <RunView run={run.clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
                 if !lesson_verdicts.is_empty() {
-                    <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} downgrade={downgrade_verdict(&state, &run)} />
+                    <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} downgrade={downgrade_verdict(&state, &run)} />
                     { complete(Stage::Run, "Go to Investigate") }
                 }
             </>
@@ -137,7 +137,7 @@ pub fn LessonPage(props: &Props) -> Html {
                 if let Some(f) = &run.failure { <crate::failure_view::FailureView failure={f.clone()} /> }
                 if stage == Stage::Make && state.progress.completed.contains(&Stage::Make) {
                     <p class="mastered" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>
-                    <GradeSummary verdicts={lesson_verdicts.clone()} course={course.clone()} />
+                    <GradeSummary verdicts={with_refusal(lesson_verdicts.clone(), &state)} course={course.clone()} />
                 }
             </>
         },
@@ -148,6 +148,12 @@ pub fn LessonPage(props: &Props) -> Html {
             <h1 id="lesson-title">{ &m.title }</h1>
             <p class="summary">{ &m.summary }<span class="muted">{ format!(" · about {} minutes", m.minutes) }</span></p>
             <Stepper current={stage} completed={state.progress.completed.clone()} on_go={go.clone()} />
+            if let Lab::Failed(reason) = &props.lab {
+                <div class="failure" role="alert">
+                    <p><strong>{ "Postgres could not start, so nothing can run yet." }</strong>{ " Your answers are saved as you type; reload the page to try again." }</p>
+                    <p class="muted">{ reason.clone() }</p>
+                </div>
+            }
             <details class="story" open={stage == Stage::Predict}>
                 <summary>{ "The story" }</summary>
                 { crate::markdown::render(&m.story) }
@@ -161,6 +167,14 @@ pub fn LessonPage(props: &Props) -> Html {
             </section>
         </article>
     }
+}
+
+/// The lesson's verdicts plus the drop-guard answer, which is graded like a question.
+fn with_refusal(mut verdicts: Vec<(String, String, Graded)>, state: &LessonState) -> Vec<(String, String, Graded)> {
+    if let Some(g) = state.verdict(crate::lesson_state::REFUSAL) {
+        verdicts.push((crate::lesson_state::REFUSAL.to_owned(), "Refuse the destructive migration, naming what you need".to_owned(), g.clone()));
+    }
+    verdicts
 }
 
 /// The downgrade-order verdict of the Run stage, from what the engine did when the downgrade ran.

@@ -48,7 +48,7 @@ pub fn PracticeView(props: &Props) -> Html {
             if questions_locked {
                 <h3>{ "Your migration" }</h3>
                 <p class="muted">{ format!("It revises {} and runs on the branch from there. Escape leaves the editor.", parent.as_deref().unwrap_or("the starting database")) }</p>
-                <CodeEditor value={text} language="python" label={format!("Your {} migration", stage.label())} {on_change} />
+                <CodeEditor key={stage.label()} value={text} language="python" label={format!("Your {} migration", stage.label())} {on_change} />
                 <div class="toolbar">
                     <button type="button" class="primary" disabled={props.busy} onclick={run_checks}>{ "Run upgrade, downgrade, upgrade and check" }</button>
                 </div>

@@ -44,7 +44,7 @@ pub fn QuestionsView(props: &Props) -> Html {
             }) }
             if waiting_for_engine { <p class="notice" role="status">{ "The schema editor fills in once Postgres has built the lesson's database." }</p> }
             if locked {
-                <p class="locked-note" role="status">{ "Your answers are locked. They are graded against what Postgres does when you run the migration." }</p>
+                <p class="locked-note" role="status">{ if stage == Stage::Predict { "Your answers are locked. They are graded against what Postgres does when you run the migration." } else { "Your answers are locked." } }</p>
             } else {
                 <div class="submit-row">
                     <button type="button" class="primary" onclick={submit}>{ "Lock my answers" }</button>

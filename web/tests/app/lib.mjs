@@ -1,0 +1,84 @@
+// Shared helpers for the app's browser tests: a fresh headless Chromium, logs forwarded, a screenshot per stage, axe-core.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const web = path.resolve(here, '..', '..');
+export const BASE = process.env.MIGLAB_URL ?? 'http://127.0.0.1:8080/';
+const ARTIFACTS = path.join(web, 'artifacts', 'app');
+const AXE = fs.readFileSync(path.join(web, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/// Opens the app in a fresh profile; `name` prefixes this test's screenshots.
+export async function open(name, { width = 1280, height = 800 } = {}) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'miglab-app-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width, height },
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('console', (m) => {
+    console.log(`[${name}] console.${m.type()}: ${m.text()}`);
+    // Lessons still being written are fetched and reported as unavailable by design; that 404 is not a failure.
+    if (m.type() === 'error' && !m.text().includes('404')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => {
+    console.log(`[${name}] pageerror: ${e.message}`);
+    errors.push(e.message);
+  });
+  let n = 0;
+  const app = {
+    page,
+    errors,
+    async shot(stage) {
+      n += 1;
+      const file = path.join(ARTIFACTS, `${name}-${String(n).padStart(2, '0')}-${stage}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    /// Fails on any serious or critical axe-core violation on the page as it is now.
+    async axe(stage) {
+      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+      const violations = await page.evaluate(async () => {
+        const result = await window.axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      assert.deepEqual(violations, [], `axe on ${stage}`);
+    },
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  return app;
+}
+
+/// Waits until Postgres is ready and the lesson's database is built (the schema editor or the Run branch shows it).
+export async function waitForEngine(page) {
+  await page.locator('[data-testid="engine-status"][data-state="ready"]').waitFor({ timeout: 60_000 });
+}
+
+/// Replaces a CodeMirror editor's text, as a paste would: no auto-indent or auto-closed brackets on the way.
+export async function setEditor(page, label, text) {
+  const editor = page.getByRole('textbox', { name: label });
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/// Picks confidence `level` (1–5) for question `number` (1-based) in the open stage.
+export async function confidence(page, questionId, level) {
+  await page.locator(`#q-${questionId} .confidence-level`).nth(level - 1).click();
+}
+
+export { assert };

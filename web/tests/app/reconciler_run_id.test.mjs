@@ -1,0 +1,195 @@
+// reconciler_run_id as a student takes it: predictions (one wrong, one right), a reload mid-lesson, the run on a branch,
+// the downgrade-order error when the column goes before its index, the drop-guard refusal, and the mastery gate.
+import { test } from 'node:test';
+import { open, waitForEngine, setEditor, confidence, assert, BASE } from './lib.mjs';
+
+const MAKE_WRONG_ORDER = `"""add reconciler_run_id to expenses
+
+Revision ID: e41c7b9a2f05
+Revises: 3f7a9c2e8d41
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "e41c7b9a2f05"
+down_revision = "3f7a9c2e8d41"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("expenses", sa.Column("reconciler_run_id", sa.Uuid(), nullable=True))
+    op.create_index("ix_expenses_reconciler_run_id", "expenses", ["reconciler_run_id"])
+
+
+def downgrade() -> None:
+    op.drop_column("expenses", "reconciler_run_id")
+    op.drop_index("ix_expenses_reconciler_run_id", table_name="expenses")
+`;
+
+const MAKE_RIGHT = MAKE_WRONG_ORDER.replace(
+  `    op.drop_column("expenses", "reconciler_run_id")
+    op.drop_index("ix_expenses_reconciler_run_id", table_name="expenses")`,
+  `    op.drop_index("ix_expenses_reconciler_run_id", table_name="expenses")
+    op.drop_column("expenses", "reconciler_run_id")`,
+);
+
+const MODIFY = `"""index only matched expenses
+
+Revision ID: 8b1d4e6f0a27
+Revises: 3f7a9c2e8d41
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "8b1d4e6f0a27"
+down_revision = "3f7a9c2e8d41"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.drop_index("ix_expenses_matched_receipt_id", table_name="expenses")
+    op.create_index("ix_expenses_matched_receipt_id", "expenses", ["matched_receipt_id"], postgresql_where=sa.text("matched_receipt_id IS NOT NULL"))
+
+
+def downgrade() -> None:
+    op.drop_index("ix_expenses_matched_receipt_id", table_name="expenses")
+    op.create_index("ix_expenses_matched_receipt_id", "expenses", ["matched_receipt_id"])
+`;
+
+test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000 }, async () => {
+  const app = await open('reconciler_run_id');
+  const { page } = app;
+  try {
+    await page.goto(BASE);
+    await page.getByRole('link', { name: /reconciler_run_id/ }).first().waitFor();
+    await app.shot('catalog');
+    await app.axe('catalog');
+
+    await page.getByRole('link', { name: /reconciler_run_id/ }).first().click();
+    await waitForEngine(page);
+    await page.getByLabel('Name of column id in expenses').waitFor({ timeout: 30_000 });
+    await app.shot('predict-start');
+    await app.axe('predict');
+
+    // A wrong schema prediction: the new column NOT NULL, and no index.
+    const card = page.getByRole('region', { name: 'Table expenses' });
+    await card.getByRole('button', { name: '+ Column' }).click();
+    await page.getByLabel('Name of column new_column in expenses').fill('matched_receipt_id');
+    await page.getByLabel('Name of column new_column in expenses').press('Tab');
+    await page.getByLabel('Type of column matched_receipt_id in expenses').fill('uuid');
+    await page.getByLabel('Type of column matched_receipt_id in expenses').press('Tab');
+    await page.getByLabel('NOT NULL of column matched_receipt_id in expenses').check();
+    await confidence(page, 'schema-after-upgrade', 4);
+    // A right value prediction.
+    await page.getByLabel('Value (write NULL for null):').fill('NULL');
+    await confidence(page, 'existing-row-value', 5);
+    // The right downgrade order: index first.
+    const order = page.locator('#q-downgrade-order .ordering li');
+    if ((await order.first().textContent()).includes('column')) {
+      await page.getByRole('button', { name: /Move down: Drop the column/ }).click();
+    }
+    await confidence(page, 'downgrade-order', 3);
+
+    // Submitting before every confidence is picked is refused, in place.
+    await app.shot('predict-answered');
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await page.getByText('Your answers are locked').waitFor();
+    assert.equal(await page.getByLabel('Type of column matched_receipt_id in expenses').isDisabled(), true);
+    await app.shot('predict-locked');
+
+    // A reload in the middle of the lesson loses nothing.
+    await page.reload();
+    await waitForEngine(page);
+    await page.getByText('Your answers are locked').waitFor();
+    assert.equal(await page.getByLabel('Type of column matched_receipt_id in expenses').inputValue(), 'uuid');
+    assert.equal(await page.getByLabel('Value (write NULL for null):').inputValue(), 'NULL');
+
+    // Run on the branch: upgrade, downgrade, upgrade.
+    await page.getByRole('button', { name: 'Go to Run' }).click();
+    await page.getByText('migration-matched-receipt-id').first().waitFor();
+    for (const command of ['alembic upgrade head', 'alembic downgrade -1', 'alembic upgrade head']) {
+      const button = page.getByRole('button', { name: command }).first();
+      await button.waitFor();
+      await page.waitForFunction(() => !document.querySelector('.busy'));
+      await button.click();
+      await page.waitForFunction((c) => document.querySelector('.log')?.textContent.split('$ alembic').length > 1 && !document.querySelector('.busy'), command);
+    }
+    await page.getByText('How your predictions did').waitFor({ timeout: 30_000 });
+    const log = await page.locator('.log').textContent();
+    assert.match(log, /Running upgrade 9f0e1d2c4b7a -> 3f7a9c2e8d41, add matched_receipt_id to expenses/);
+    assert.match(log, /Running downgrade 3f7a9c2e8d41 -> 9f0e1d2c4b7a/);
+    const verdicts = await page.locator('.verdicts tbody tr').allTextContents();
+    assert.ok(verdicts.some((v) => v.startsWith('What does expenses look like') && /Wrong|Partly/.test(v)), verdicts.join('\n'));
+    assert.ok(verdicts.some((v) => v.startsWith("What does expense 7") && v.includes('Right')), verdicts.join('\n'));
+    await app.shot('run-graded');
+    await app.axe('run');
+
+    await page.getByRole('button', { name: /\\d expenses/ }).click();
+    await page.getByText('Table "public.expenses"').waitFor();
+    await page.getByRole('button', { name: 'alembic history' }).click();
+    await page.getByText('(head) (current)').waitFor();
+    await app.shot('run-describe-history');
+
+    // Investigate: explain, answer, and watch the wrong downgrade order fail with 42704.
+    await page.getByRole('button', { name: 'Go to Investigate' }).click();
+    await page.getByLabel(/why does downgrade\(\) drop the index before the column/i).fill('Because the column drop takes the index with it, so the index must go first.');
+    await page.getByLabel(/Why is the column nullable/i).fill('Existing rows have no match yet, so they must be allowed to hold NULL.');
+    await page.getByRole('radio', { name: /It drops the index too/ }).check();
+    await confidence(page, 'drop-column-with-index', 4);
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    const experiment = page.getByRole('article', { name: 'Run the downgrade in the wrong order' });
+    await experiment.getByRole('button', { name: 'Run it on the branch' }).click();
+    await experiment.getByText('SQLSTATE: 42704').waitFor({ timeout: 30_000 });
+    await app.shot('investigate-42704');
+    await app.axe('investigate');
+
+    // Modify: a partial index, checked on the branch.
+    await page.getByRole('button', { name: 'Go to Modify' }).click();
+    await page.getByLabel('Value (write NULL for null):').fill('0');
+    await confidence(page, 'partial-definition', 4);
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await setEditor(page, 'Your Modify migration', MODIFY);
+    await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+    await page.locator('.checks li').first().waitFor({ timeout: 30_000 });
+    const modifyChecks = await page.locator('.checks li').allTextContents();
+    assert.ok(modifyChecks.every((c) => c.includes('pass')), modifyChecks.join('\n'));
+    await app.shot('modify-checks');
+    await page.getByRole('button', { name: 'Done: go to Make' }).click();
+
+    // Make: the column dropped before its index fails the downgrade with 42704; the right order passes.
+    await setEditor(page, 'Your Make migration', MAKE_WRONG_ORDER);
+    await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+    await page.getByText(/fail: downgrade\(\) order/).waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('.checks').textContent(), /42704/);
+    await app.shot('make-downgrade-order-error');
+    await setEditor(page, 'Your Make migration', MAKE_RIGHT);
+    await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('.checks li')].every((li) => li.classList.contains('pass')), null, { timeout: 30_000 });
+    await page.getByLabel('Your written approval').fill('Yes, I read this. I confirm upgrade() adds reconciler_run_id and creates ix_expenses_reconciler_run_id, downgrade() drops ix_expenses_reconciler_run_id and then reconciler_run_id, and I tested both on branch migration-matched-receipt-id.');
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByText('Approved.').waitFor();
+
+    // The drop guard: it stops the run, counts what would be lost; the student refuses.
+    await page.getByLabel('What do you need before it may run?').fill('I refuse: first a branch to fail back to, a backup of expenses.legacy_notes I can read, and my explicit written approval naming the column.');
+    await confidence(page, 'refusal', 5).catch(() => page.locator('.refuse .confidence-level').nth(4).click());
+    await page.getByRole('button', { name: 'Run its upgrade on the branch' }).click();
+    await page.getByText('non-null values').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('.at-stake').textContent(), /16 non-null values/);
+    await app.shot('guard-stopped');
+    await app.axe('guard');
+    await page.getByRole('button', { name: 'Refuse this migration' }).click();
+    await page.getByText('You refused the migration').waitFor();
+    await page.getByText('Mastery gate passed').waitFor();
+    await app.shot('make-gate-passed');
+    await app.axe('make');
+
+    await page.getByRole('link', { name: 'Back to the course' }).click();
+    await page.getByText('mastered').first().waitFor();
+    await app.shot('catalog-after');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
