@@ -31,7 +31,7 @@ pub use model::{
 pub use question::{Choice, Evidence, Experiment, ExpectedError, Item, Outcome, Question, ValueCheck};
 pub use scaffold::scaffold;
 pub use spans::Located;
-pub use validate::{check_catalog, questions};
+pub use validate::{check_catalog, is_valid_id, questions};
 
 /// The only lesson format version this build reads; `format = 1` in every lesson and course file.
 pub const FORMAT: u32 = 1;

@@ -21,10 +21,12 @@ pub fn check_format(located: &Located<'_>, format: u32) -> Option<FileDiagnostic
 }
 
 /// Ids are folder names and progress keys: lowercase letters, digits, `_` and `-`, starting with a letter.
+pub fn is_valid_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase()) && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 pub fn check_id(located: &Located<'_>, field: &str, id: &str) -> Option<FileDiagnostic> {
-    let valid = id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-    (!valid).then(|| {
+    (!is_valid_id(id)).then(|| {
         located.error(
             field,
             "lesson-bad-id",
