@@ -3,7 +3,7 @@
 //! Views only wire these callbacks; the work itself is in `lab.rs` and the judging in `practice.rs`.
 
 use crate::describe::describe;
-use crate::drop_guard::{Backup, GuardAction, GuardState, Threat};
+use crate::drop_guard::{Backup, Decision, GuardAction, GuardState, Threat};
 use crate::engine_link::Lab;
 use crate::lab::{self, Backend};
 use crate::lesson_state::{LessonAction, LessonState};
@@ -35,8 +35,10 @@ pub struct LessonActions {
     /// `current` or `history`.
     pub alembic: Callback<&'static str>,
     pub experiment: Callback<usize>,
-    /// Runs the student's Modify or Make migration and its checks.
-    pub practice: Callback<Stage>,
+    /// Runs the student's Modify or Make migration (the editor's text) and its checks.
+    pub practice: Callback<(Stage, String)>,
+    /// After the drop guard let it through: runs the lesson's destructive migration on the branch.
+    pub guard_proceed: Callback<()>,
     pub guard_arm: Callback<()>,
     pub guard_branch: Callback<()>,
     pub guard_backup: Callback<()>,
@@ -145,14 +147,15 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let practice_cb = {
-        let (lab, lesson, run_d, state_d, state, branch, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), state.clone(), branch.clone(), guard_d.clone());
-        Callback::from(move |stage: Stage| {
+        let (lab, lesson, run_d, state_d, branch, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), branch.clone(), guard_d.clone());
+        let guard = guard.clone();
+        Callback::from(move |(stage, text): (Stage, String)| {
             let m = &lesson.lesson.manifest;
             let (solution, start, checks) = match stage {
                 Stage::Modify => (&lesson.lesson.modify, m.modify.start.clone(), m.modify.checks.clone()),
                 _ => (&lesson.lesson.make, m.make.start.clone(), m.make.checks.clone()),
             };
-            let text = state.progress.drafts.get(&stage).cloned().unwrap_or_default();
+            state_d.dispatch(LessonAction::Draft { stage, text: text.clone() });
             let file = solution.file().to_owned();
             let student = match practice::parse(&text, &file, &solution.reference) {
                 Ok(student) => student,
@@ -165,9 +168,22 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                     return;
                 }
             };
+            // The drop guard: a destructive step stops the run until the student proceeds with all three preconditions.
             let threats = practice::threats(&student.migration.upgrade);
-            if !checks.allow_destructive && !threats.is_empty() {
-                guard_d.dispatch(GuardAction::Armed(threats.clone()));
+            let cleared = guard.threats == threats && guard.decision == Some(Decision::Proceeded);
+            if !checks.allow_destructive && !threats.is_empty() && !cleared {
+                if guard.threats != threats {
+                    guard_d.dispatch(GuardAction::Armed(threats.clone()));
+                    count_at_stake(&lab, &threats, &guard_d);
+                }
+                let detail = if guard.decision == Some(Decision::Refused) && guard.threats == threats {
+                    "You refused this migration: change upgrade() so it keeps the data, then run it again."
+                } else {
+                    "The drop guard stopped the run before anything ran: decide below."
+                };
+                let stopped = crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: detail.into() };
+                state_d.dispatch(LessonAction::Checked { stage, results: vec![stopped] });
+                return;
             }
             let (lesson, run_d2, state_d, branch) = (lesson.clone(), run_d.clone(), state_d.clone(), branch.clone());
             with_engine(&lab, &run_d, "your migration", move |engine| {
@@ -187,20 +203,23 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let guard_arm = {
-        let (lab, lesson, run_d, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), guard_d.clone());
+        let (lab, lesson, guard_d) = (lab.clone(), lesson.clone(), guard_d.clone());
         Callback::from(move |_| {
             let Some(refuse) = lesson.lesson.refuse.clone() else { return };
             let threats = practice::threats(&refuse.migration.upgrade);
             guard_d.dispatch(GuardAction::Armed(threats.clone()));
-            let (run_d2, guard_d) = (run_d.clone(), guard_d.clone());
-            with_engine(&lab, &run_d, "counting what would be lost", move |engine| {
+            count_at_stake(&lab, &threats, &guard_d);
+        })
+    };
+    let guard_proceed = {
+        let (lab, lesson, run_d) = (lab.clone(), lesson.clone(), run_d.clone());
+        Callback::from(move |_| {
+            let Some(refuse) = lesson.lesson.refuse.clone() else { return };
+            let run_d2 = run_d.clone();
+            with_engine(&lab, &run_d, "the destructive migration", move |engine| {
                 spawn_local(async move {
-                    let Some(threat) = threats.first() else { return run_d2.dispatch(RunAction::Failed(Failure::plain("Nothing to guard", "This migration has no destructive step."))) };
-                    match lab::at_stake(&*engine, &threat.table, threat.column.as_deref()).await {
-                        Ok((non_null, sample)) => guard_d.dispatch(GuardAction::Counted { non_null, sample }),
-                        Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
-                    }
-                    run_d2.dispatch(RunAction::Failed(Failure::plain("The drop guard stopped the run", "A destructive step is waiting for your decision below.")));
+                    let record = lab::run_one(&*engine, &refuse, Direction::Upgrade).await;
+                    run_d2.dispatch(RunAction::Ran(record));
                 })
             });
         })
@@ -237,7 +256,19 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
             });
         })
     };
-    LessonActions { run: run_cb, reset, describe: describe_cb, alembic, experiment, practice: practice_cb, guard_arm, guard_branch, guard_backup }
+    LessonActions { run: run_cb, reset, describe: describe_cb, alembic, experiment, practice: practice_cb, guard_proceed, guard_arm, guard_branch, guard_backup }
+}
+
+/// Counts what the first threat would destroy, for the guard to show before anyone decides.
+fn count_at_stake(lab: &Lab, threats: &[Threat], guard_d: &Dispatch<GuardState>) {
+    let (Some(engine), Some(threat)) = (lab.backend(), threats.first().cloned()) else { return };
+    let guard_d = guard_d.clone();
+    spawn_local(async move {
+        match lab::at_stake(&*engine, &threat.table, threat.column.as_deref()).await {
+            Ok((non_null, sample)) => guard_d.dispatch(GuardAction::Counted { non_null, sample }),
+            Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
+        }
+    });
 }
 
 /// From the branch point: the phase's start commands, then the student's upgrade, downgrade and upgrade again.

@@ -133,7 +133,7 @@ pub fn LessonPage(props: &Props) -> Html {
         },
         Stage::Modify | Stage::Make => html! {
             <>
-                <PracticeView {stage} state={state.clone()} guard={guard.clone()} actions={actions.clone()} {busy} />
+                <PracticeView {stage} state={state.clone()} guard={guard.clone()} run={run.clone()} actions={actions.clone()} {busy} />
                 if let Some(f) = &run.failure { <crate::failure_view::FailureView failure={f.clone()} /> }
                 if stage == Stage::Make && state.progress.completed.contains(&Stage::Make) {
                     <p class="mastered" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>

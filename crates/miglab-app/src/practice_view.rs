@@ -3,7 +3,9 @@
 use crate::actions::LessonActions;
 use crate::code_editor::CodeEditor;
 use crate::confidence::ConfidencePicker;
-use crate::drop_guard::GuardState;
+use crate::drop_guard::{Decision, GuardState};
+use crate::run_state::RunState;
+use crate::schema_diff_view::SchemaDiffView;
 use crate::grade_view::VerdictView;
 use crate::guard_view::GuardView;
 use crate::lesson_state::{LessonAction, LessonState, REFUSAL};
@@ -19,6 +21,7 @@ pub struct Props {
     pub stage: Stage,
     pub state: UseReducerHandle<LessonState>,
     pub guard: UseReducerHandle<GuardState>,
+    pub run: UseReducerHandle<RunState>,
     pub actions: LessonActions,
     pub busy: bool,
 }
@@ -39,7 +42,10 @@ pub fn PracticeView(props: &Props) -> Html {
     let on_change = d.reform(move |text| LessonAction::Draft { stage, text });
     let checks = state.progress.checks.get(&stage).cloned().unwrap_or_default();
     let passed = !checks.is_empty() && checks.iter().all(|c| c.passed);
-    let run_checks = props.actions.practice.reform(move |_: MouseEvent| stage);
+    let run_checks = props.actions.practice.reform({
+        let text = text.clone();
+        move |_: MouseEvent| (stage, text.clone())
+    });
     let questions_locked = state.questions(stage).is_empty() || state.locked(stage);
     html! {
         <section class="practice">
@@ -62,6 +68,10 @@ pub fn PracticeView(props: &Props) -> Html {
                     </ul>
                     if passed && stage == Stage::Modify { <p class="right" role="status">{ "Every check passes." }</p> }
                 }
+                // The student's own destructive migration meets the same guard as the lesson's.
+                if lesson.refuse.is_none() || stage == Stage::Modify {
+                    <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={d.reform(|refused| LessonAction::Guarded { refused })} />
+                }
                 if stage == Stage::Modify && passed {
                     <button type="button" onclick={d.reform(|_: MouseEvent| LessonAction::Complete(Stage::Modify))}>{ "Done: go to Make" }</button>
                 }
@@ -79,6 +89,15 @@ fn gate(props: &Props, passed: bool) -> Html {
     let d = state.dispatcher().to_callback();
     let on_approval = d.reform(|e: InputEvent| LessonAction::Approval(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
     let approve = d.reform(|_: MouseEvent| LessonAction::Approve);
+    let on_decided = {
+        let (d, proceed) = (d.clone(), props.actions.guard_proceed.clone());
+        Callback::from(move |refused: bool| {
+            d.emit(LessonAction::Guarded { refused });
+            if !refused {
+                proceed.emit(());
+            }
+        })
+    };
     let refuse_blocked = match (gate.refusal.trim().is_empty(), gate.refusal_confidence) {
         (true, _) => Some(AttrValue::from("Write what you need before it may run, then pick a confidence, to refuse.")),
         (false, None) => Some(AttrValue::from("Pick a confidence for your refusal to refuse.")),
@@ -109,7 +128,13 @@ fn gate(props: &Props, passed: bool) -> Html {
                     if gate.refused.is_none() && props.guard.threats.is_empty() {
                         <button type="button" disabled={props.busy} onclick={props.actions.guard_arm.reform(|_: MouseEvent| ())}>{ "Run its upgrade on the branch" }</button>
                     }
-                    <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={d.reform(|refused| LessonAction::Guarded { refused })} {refuse_blocked} />
+                    <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={on_decided} {refuse_blocked} />
+                    if props.guard.decision == Some(Decision::Proceeded) {
+                        if let Some(last) = props.run.last() {
+                            if let Some(f) = &last.failure { <crate::failure_view::FailureView failure={f.clone()} /> }
+                            <SchemaDiffView before={last.before.clone()} after={last.after.clone()} caption="What the destructive migration did on the branch" />
+                        }
+                    }
                     if let Some(verdict) = state.verdict(REFUSAL) {
                         <VerdictView graded={verdict.clone()} />
                         <details><summary>{ "The model refusal" }</summary>{ crate::markdown::render(&refuse.model_answer) }</details>
