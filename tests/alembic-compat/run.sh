@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compares `miglab sql` with real `alembic upgrade --sql` / `downgrade --sql` on every case in cases/.
 # Usage: tests/alembic-compat/run.sh [case.py ...]   (from the repository root)
-# By default the cases are every ok fixture, crates/miglab-core/fixtures/alembic/ok/*.py, so each one is checked against real Alembic.
+# By default the cases are every ok fixture (crates/miglab-core/fixtures/alembic/ok/*.py) and every lesson migration (lessons/**/*.py),
+# so each one is checked against real Alembic.
 # The venv lives under target/ and is never committed: python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install 'alembic>=1.13,<2' 'sqlalchemy>=2.0,<2.1'
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +17,9 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=("$root"/crates/miglab-core/fixtures/alembic/ok/*.py)
+if [ ${#cases[@]} -eq 0 ]; then
+    mapfile -t cases < <(find "$root/crates/miglab-core/fixtures/alembic/ok" "$root/lessons" -name '*.py' 2>/dev/null | sort)
+fi
 failed=0
 # Alembic's offline output carries BEGIN/COMMIT, comments, blank lines and SQLAlchemy's line breaks;
 # keep only the statements, with whitespace collapsed, one per line.
@@ -25,7 +28,7 @@ normalize() {
 }
 for case in "${cases[@]}"; do
     name=$(basename "$case" .py)
-    rev=$(sed -n 's/^revision[^=]*= "\(.*\)"/\1/p' "$case")
+    rev=$(sed -n "s/^revision[^=]*= [\"']\([^\"']*\)[\"'].*/\1/p" "$case")
     rm -rf "$work/env" && mkdir -p "$work/env/versions"
     cp "$here/env.py" "$here/script.py.mako" "$work/env/"
     # Each case runs alone, from an empty history: its parent is cut off so Alembic treats it as a root.
