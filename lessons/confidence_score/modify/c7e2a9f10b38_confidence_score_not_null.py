@@ -29,10 +29,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Undo in reverse: Alembic set NOT NULL, then the default, so drop the default first.
+    # The backfilled 0.000 values stay; nothing can tell them from real scores.
+    op.alter_column(
+        "expenses",
+        "confidence_score",
+        existing_type=sa.Numeric(4, 3),
+        server_default=None,
+    )
     op.alter_column(
         "expenses",
         "confidence_score",
         existing_type=sa.Numeric(4, 3),
         nullable=True,
-        server_default=None,
     )

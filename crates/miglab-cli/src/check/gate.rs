@@ -11,7 +11,8 @@ use miglab_core::migration::Direction;
 /// safety rules or downgrade analysis are added to `skipped` while those are unavailable.
 pub fn evaluate(lab: &mut Lab, migration: Option<&LessonMigration>, checks: &Checks, skipped: &mut Vec<String>) -> Result<Vec<String>, Broken> {
     let mut failures = Vec::new();
-    let before = lab.row_counts()?;
+    let start = lab.schema()?;
+    let before = start.tables.iter().map(|t| (t.name.clone(), t.row_count)).collect();
     if let Some(migration) = migration {
         if let Some(error) = lab.apply(&[Application { migration, direction: Direction::Upgrade }])? {
             return Ok(vec![format!("the upgrade fails: {error}")]);
@@ -35,12 +36,12 @@ pub fn evaluate(lab: &mut Lab, migration: Option<&LessonMigration>, checks: &Che
         failures.extend(round_trip(lab, migration, &before)?);
     }
     if checks.downgrade_order {
-        match safety::downgrade_problems(&migration.migration) {
+        match safety::downgrade_problems(&migration.migration, &start) {
             None => skipped.push(format!("downgrade order of `{}` (downgrade analysis not available)", migration.file())),
             Some(problems) => failures.extend(problems),
         }
     }
-    match safety::findings(&migration.migration) {
+    match safety::findings(&migration.migration, &start) {
         None if !checks.forbid.is_empty() || !checks.allow_destructive => skipped.push(format!("safety findings of `{}` (rules not available)", migration.file())),
         None => {}
         Some((codes, destructive)) => {

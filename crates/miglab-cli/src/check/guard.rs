@@ -3,6 +3,7 @@
 
 use super::lab::{Broken, Lab};
 use super::safety;
+use miglab_core::analysis::{analyze, Change};
 use miglab_core::diagnostic::Diagnostic;
 use miglab_core::lesson::{Application, FileDiagnostic, LessonMigration};
 use miglab_core::migration::Direction;
@@ -36,9 +37,9 @@ pub fn check_revision(lab: &mut Lab, lesson_id: &str, migration: &LessonMigratio
             out.push(error("lesson-simulation-disagrees", message, "Report this to the core's simulate module, or simplify the migration."));
         }
     }
-    let lost = lost_data(&before, &after);
+    let lost = lost_data(&before, &after, &renamed(&migration.migration.upgrade));
     let expected = &migration.reference.findings;
-    match safety::findings(&migration.migration) {
+    match safety::findings(&migration.migration, &before) {
         None if !lost.is_empty() || !expected.is_empty() => skipped.push(format!("drop guard on `{file}` (rules not available)")),
         None => {}
         Some((codes, destructive)) => {
@@ -54,14 +55,30 @@ pub fn check_revision(lab: &mut Lab, lesson_id: &str, migration: &LessonMigratio
 }
 
 /// Tables and columns present before and gone after, where rows existed: what a drop loses.
-fn lost_data(before: &Schema, after: &Schema) -> Vec<String> {
+/// A renamed table or column has only changed its name, so it is not lost.
+fn lost_data(before: &Schema, after: &Schema, renamed: &[(String, Option<String>)]) -> Vec<String> {
+    let moved = |table: &str, column: Option<&str>| renamed.iter().any(|(t, c)| t == table && c.as_deref() == column);
     let mut lost = Vec::new();
-    for table in before.tables.iter().filter(|t| t.row_count.unwrap_or(0) > 0) {
+    for table in before.tables.iter().filter(|t| t.row_count.unwrap_or(0) > 0 && !moved(&t.name, None)) {
         let Some(now) = after.table(&table.name) else {
             lost.push(format!("table `{}`", table.name));
             continue;
         };
-        lost.extend(table.columns.iter().filter(|c| now.column(&c.name).is_none()).map(|c| format!("column `{}.{}`", table.name, c.name)));
+        let gone = table.columns.iter().filter(|c| now.column(&c.name).is_none() && !moved(&table.name, Some(&c.name)));
+        lost.extend(gone.map(|c| format!("column `{}.{}`", table.name, c.name)));
     }
     lost
+}
+
+/// `(table, None)` for each renamed table and `(table, Some(column))` for each renamed column.
+fn renamed(steps: &[miglab_core::migration::Step]) -> Vec<(String, Option<String>)> {
+    analyze(steps)
+        .facts
+        .into_iter()
+        .filter_map(|fact| match fact.change {
+            Change::RenameTable { table, .. } => Some((table.name, None)),
+            Change::RenameColumn { table, column, .. } => Some((table.name, Some(column))),
+            _ => None,
+        })
+        .collect()
 }

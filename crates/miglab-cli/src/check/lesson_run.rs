@@ -266,12 +266,14 @@ impl Ctx<'_> {
     /// The migration to refuse really is destructive, and its evidence matches the engine.
     fn refuse(&mut self) -> Result<(), Broken> {
         let (Some(refuse), Some(migration)) = (&self.lesson.manifest.make.refuse, &self.lesson.refuse) else { return Ok(()) };
-        if self.goto(&self.lesson.manifest.make.start, "make.start")? {
-            for (i, evidence) in refuse.evidence.iter().enumerate() {
-                self.evidence(&format!("make.refuse.evidence[{i}]"), evidence)?;
-            }
+        if !self.goto(&self.lesson.manifest.make.start, "make.start")? {
+            return Ok(());
         }
-        match safety::findings(&migration.migration) {
+        let before = self.lab.schema()?;
+        for (i, evidence) in refuse.evidence.iter().enumerate() {
+            self.evidence(&format!("make.refuse.evidence[{i}]"), evidence)?;
+        }
+        match safety::findings(&migration.migration, &before) {
             None => self.out.skipped.push("the refusal's destructive finding (safety rules not available)".to_owned()),
             Some((_, false)) => {
                 let message = format!("The migration to refuse, `{}`, has no destructive finding, so the drop guard would not stop it.", migration.file());
