@@ -92,6 +92,7 @@ fn Shell() -> Html {
     };
 
     let body = match (&*course, &*route) {
+        (_, Route::Console) => html! { <crate::console::ConsolePage /> },
         (CourseState::Loading, _) => html! { <p class="loading" role="status">{ "Loading the course…" }</p> },
         (CourseState::Failed(message), _) => html! {
             <div class="failure" role="alert"><p><strong>{ "The course could not load." }</strong></p><pre class="diagnostic">{ message }</pre></div>

@@ -137,3 +137,15 @@ fn view_error(error: &EngineError) -> Html {
         </div>
     }
 }
+
+/// `#/console`: the console on its own, on the page's database outside any lesson.
+#[function_component]
+pub fn ConsolePage() -> Html {
+    html! {
+        <section class="console-page" aria-labelledby="console-heading">
+            <h2 id="console-heading">{ "SQL console" }</h2>
+            <p>{ "A real PostgreSQL 18 running in this tab. Nothing here touches a lesson; reload the page to start over." }</p>
+            <SqlConsole />
+        </section>
+    }
+}

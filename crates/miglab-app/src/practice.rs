@@ -80,11 +80,13 @@ pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<Chec
             out.push(result(&name, false, "The upgrade did not finish, so there is nothing to compare.".into()));
             continue;
         };
-        let expected = Schema { tables: vec![table.clone()], ..Default::default() };
-        let key = AnswerKey::Schema(SchemaKey { expected: Some(expected.clone()), scope: SchemaScope { tables: vec![table.name.clone()], ..Default::default() }, why: Default::default() });
-        let answer = Answer { response: Response::Schema { schema: after.clone() }, confidence: Confidence::MAX };
-        // The grader compares a prediction with the truth; here the engine's result plays the prediction.
-        let graded = grade::grade(&key, &answer, Some(&expected));
+        // The brief plays the prediction and the engine the truth, so each sentence says what the migration really did.
+        // Only what the brief lists is compared, as `miglab check` does.
+        let brief = Schema { tables: vec![table.clone()], ..Default::default() };
+        let scope = SchemaScope { columns: !table.columns.is_empty(), indexes: !table.indexes.is_empty(), tables: vec![table.name.clone()], ..Default::default() };
+        let key = AnswerKey::Schema(SchemaKey { expected: None, scope, why: Default::default() });
+        let answer = Answer { response: Response::Schema { schema: brief }, confidence: Confidence::MAX };
+        let graded = grade::grade(&key, &answer, Some(after));
         let detail = if graded.correct { "Columns and indexes match the brief.".to_owned() } else { graded.explanations().next().unwrap_or("It differs from the brief.").to_owned() };
         out.push(result(&name, graded.correct, detail));
     }

@@ -1,13 +1,18 @@
-//! Hash routes: `#/` is the catalog and `#/lesson/<id>` a lesson, so the page works from any static host.
+//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson and `#/console` a scratch SQL console, so the page works from any static host.
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Catalog,
     Lesson(String),
+    /// A SQL console on the page's database, outside any lesson.
+    Console,
 }
 
 pub fn parse(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
+    if path.trim_end_matches('/') == "console" {
+        return Route::Console;
+    }
     match path.strip_prefix("lesson/") {
         Some(id) if !id.is_empty() => Route::Lesson(id.trim_end_matches('/').to_owned()),
         _ => Route::Catalog,
@@ -22,6 +27,7 @@ mod test {
     fn parse_ok() {
         assert_eq!(parse("#/lesson/confidence_score"), Route::Lesson("confidence_score".into()));
         assert_eq!(parse("#/"), Route::Catalog);
+        assert_eq!(parse("#/console"), Route::Console);
         assert_eq!(parse(""), Route::Catalog);
     }
 

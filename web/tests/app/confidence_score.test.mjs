@@ -1,0 +1,205 @@
+// confidence_score as a student takes it: a right and a wrong prediction, a reload mid-run, the 23502 experiment,
+// a broken and a failing Modify migration before the right one, and a destructive Make draft the drop guard stops.
+import { test } from 'node:test';
+import { open, waitForEngine, setEditor, confidence, assert, BASE } from './lib.mjs';
+
+const HEADER = (message, revision) => `"""${message}
+
+Revision ID: ${revision}
+Revises: ab12cd34e5f6
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "${revision}"
+down_revision = "ab12cd34e5f6"
+branch_labels = None
+depends_on = None
+`;
+
+const MODIFY_BROKEN = `${HEADER('make confidence_score NOT NULL', 'c7e2a9f10b38')}
+
+def upgrade() -> None:
+    op.alter_column("expenses", "confidence_score", nullable=False,
+`;
+
+const MODIFY_NO_BACKFILL = `${HEADER('make confidence_score NOT NULL', 'c7e2a9f10b38')}
+
+def upgrade() -> None:
+    op.alter_column("expenses", "confidence_score", existing_type=sa.Numeric(4, 3), nullable=False, server_default=sa.text("0.000"))
+
+
+def downgrade() -> None:
+    op.alter_column("expenses", "confidence_score", existing_type=sa.Numeric(4, 3), nullable=True, server_default=None)
+`;
+
+const MODIFY_RIGHT = MODIFY_NO_BACKFILL.replace(
+  'def upgrade() -> None:\n',
+  'def upgrade() -> None:\n    op.execute("UPDATE expenses SET confidence_score = 0.000 WHERE confidence_score IS NULL")\n',
+);
+
+const MAKE_DESTRUCTIVE = `${HEADER('add review_note to expenses', '5d8b3e60a1c2')}
+
+def upgrade() -> None:
+    op.add_column("expenses", sa.Column("review_note", sa.Text(), nullable=True))
+    op.drop_column("expenses", "legacy_notes")
+
+
+def downgrade() -> None:
+    op.add_column("expenses", sa.Column("legacy_notes", sa.Text(), nullable=True))
+    op.drop_column("expenses", "review_note")
+`;
+
+const MAKE_RIGHT = `${HEADER('add review_note to expenses', '5d8b3e60a1c2')}
+
+def upgrade() -> None:
+    op.add_column("expenses", sa.Column("review_note", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("expenses", "review_note")
+`;
+
+const runChecks = async (page) => {
+  await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+  await page.waitForFunction(() => document.querySelector('.checks li') && !document.querySelector('.busy'), null, { timeout: 30_000 });
+  await page.waitForTimeout(300);
+};
+
+test('confidence_score from prediction to the mastery gate', { timeout: 300_000 }, async () => {
+  const app = await open('confidence_score');
+  const { page } = app;
+  try {
+    await page.goto(BASE);
+    await page.getByRole('link', { name: /Add confidence_score/ }).first().click();
+    await waitForEngine(page);
+    await page.getByLabel('Name of column id in expenses').first().waitFor({ timeout: 30_000 });
+
+    // Right: after upgrade() there is a nullable numeric(4,3) confidence_score with no default.
+    const up = page.locator('#q-columns-after-upgrade');
+    await up.getByRole('button', { name: '+ Column' }).click();
+    await up.getByLabel('Name of column new_column in expenses').fill('confidence_score');
+    await up.getByLabel('Name of column new_column in expenses').press('Tab');
+    await up.getByLabel('Type of column confidence_score in expenses').fill('numeric(4,3)');
+    await up.getByLabel('Type of column confidence_score in expenses').press('Tab');
+    await confidence(page, 'columns-after-upgrade', 4);
+    // Wrong: the student thinks the column survives the downgrade.
+    const down = page.locator('#q-columns-after-downgrade');
+    await down.getByRole('button', { name: '+ Column' }).click();
+    await down.getByLabel('Name of column new_column in expenses').fill('confidence_score');
+    await down.getByLabel('Name of column new_column in expenses').press('Tab');
+    await confidence(page, 'columns-after-downgrade', 2);
+    // Wrong value, right count.
+    await page.locator('#q-existing-row-value input.value-input').fill('0.000');
+    await confidence(page, 'existing-row-value', 5);
+    await page.locator('#q-row-count input.value-input').fill('40');
+    await confidence(page, 'row-count', 5);
+    await app.shot('predict-answered');
+
+    // The 390-px phone layout, checked with axe too.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await app.shot('predict-phone');
+    await app.axe('predict at 390 px');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await page.getByText('Your answers are locked').waitFor();
+    await page.getByRole('button', { name: 'Go to Run' }).click();
+    await page.getByRole('button', { name: 'alembic upgrade head' }).click();
+    await page.locator('.log').waitFor({ timeout: 30_000 });
+    await app.shot('run-upgrade');
+
+    // Reload in the middle of the run: predictions and stage survive; the branch starts again from the seed.
+    await page.reload();
+    await waitForEngine(page);
+    await page.getByRole('heading', { name: 'Run', level: 2 }).waitFor();
+    await page.getByText('migration-confidence-score').first().waitFor({ timeout: 30_000 });
+    for (const command of ['alembic upgrade head', 'alembic downgrade -1']) {
+      await page.waitForFunction(() => !document.querySelector('.busy'));
+      await page.getByRole('button', { name: command }).click();
+      await page.waitForFunction((c) => document.querySelector('.log')?.textContent.includes(`$ ${c}`) && !document.querySelector('.busy'), command);
+    }
+    await page.getByText('How your predictions did').waitFor({ timeout: 30_000 });
+    const verdicts = await page.locator('.verdicts tbody tr').allTextContents();
+    assert.ok(verdicts.some((v) => v.startsWith('Which columns will') && v.includes('Right')), verdicts.join('\n'));
+    assert.ok(verdicts.some((v) => v.startsWith('After upgrade() and then downgrade()') && !v.includes('Right')), verdicts.join('\n'));
+    assert.ok(verdicts.some((v) => v.startsWith('Expense 1 already exists') && v.includes('Wrong')), verdicts.join('\n'));
+    await app.shot('run-graded');
+    await app.axe('run graded');
+
+    // Investigate: explain, a free-text question, and the 23502 experiment.
+    await page.getByRole('button', { name: 'Go to Investigate' }).click();
+    for (const [i, text] of ['The column is nullable so no row needs a value.', 'It undoes the single add_column step.', 'The upgrade would fail with 23502 on the existing rows.'].entries()) {
+      await page.locator('.explain textarea').nth(i).fill(text);
+    }
+    await page.getByLabel('Your answer to question 1').fill('Restore from the branch taken before the migration ran.');
+    await confidence(page, 'rollback-without-downgrade', 3);
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await page.getByText('Model answer:').waitFor();
+    await page.getByRole('radio', { name: 'It matches' }).check();
+    const experiment = page.getByRole('article', { name: 'Add a NOT NULL column with no default' });
+    await experiment.getByRole('button', { name: 'Run it on the branch' }).click();
+    await experiment.getByText('SQLSTATE: 23502').waitFor({ timeout: 30_000 });
+    await app.shot('investigate-23502');
+    await page.getByRole('button', { name: 'Go to Modify' }).click();
+
+    // Modify: predictions, then a broken file, a migration Postgres rejects, and the right one.
+    await page.getByRole('radio', { name: /No: a default applies only/ }).check();
+    await confidence(page, 'default-fills-nulls', 4);
+    await page.getByRole('radio', { name: /SET NOT NULL.*ACCESS EXCLUSIVE/ }).check();
+    await confidence(page, 'locks', 3);
+    await page.getByLabel('Your answer to question 3').fill('Drop NOT NULL and the default; the backfill cannot be undone.');
+    await confidence(page, 'real-rollback', 4);
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+
+    await setEditor(page, 'Your Modify migration', MODIFY_BROKEN);
+    await runChecks(page);
+    assert.match(await page.locator('.checks').textContent(), /fail: the file translates — line \d+:\d+/);
+    assert.match(await page.getByRole('textbox', { name: 'Your Modify migration' }).textContent(), /nullable=False,/, 'the broken text stays in the editor');
+    await app.shot('modify-broken-file');
+
+    await setEditor(page, 'Your Modify migration', MODIFY_NO_BACKFILL);
+    await runChecks(page);
+    assert.match(await page.locator('.checks').textContent(), /fail: upgrade\(\) runs — Postgres stopped it: 23502/);
+    await app.shot('modify-23502');
+
+    await setEditor(page, 'Your Modify migration', MODIFY_RIGHT);
+    await runChecks(page);
+    const modifyChecks = await page.locator('.checks li').allTextContents();
+    assert.ok(modifyChecks.every((c) => c.includes('pass')), modifyChecks.join('\n'));
+    await app.shot('modify-pass');
+    await page.getByRole('button', { name: 'Done: go to Make' }).click();
+
+    // Make: a draft that also drops legacy_notes is stopped by the drop guard; the student refuses it, then fixes it.
+    await setEditor(page, 'Your Make migration', MAKE_DESTRUCTIVE);
+    await runChecks(page);
+    assert.match(await page.locator('.checks').textContent(), /fail: drop guard/);
+    await page.getByText('non-null values').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('.at-stake').textContent(), /\d+ non-null values/);
+    await page.getByRole('button', { name: 'Proceed anyway' }).click();
+    await page.getByText(/Create a branch you can fail back to/).waitFor();
+    await app.shot('make-guard');
+    await app.axe('drop guard');
+    await page.getByRole('button', { name: 'Refuse this migration' }).click();
+    await page.getByText('You refused the migration').waitFor();
+
+    await setEditor(page, 'Your Make migration', MAKE_RIGHT);
+    await runChecks(page);
+    await page.waitForFunction(() => [...document.querySelectorAll('.checks li')].every((li) => li.classList.contains('pass')));
+    await page.getByLabel('Your written approval').fill('I read this migration. upgrade() adds review_note as nullable text; downgrade() drops review_note. I tested both on branch migration-confidence-score.');
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByText('Mastery gate passed').waitFor();
+    await app.shot('make-gate-passed');
+    await app.axe('make');
+
+    await page.getByRole('link', { name: 'Back to the course' }).click();
+    await page.getByText('mastered').first().waitFor();
+    await app.shot('catalog-after');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await app.shot('catalog-phone');
+    await app.axe('catalog at 390 px');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
