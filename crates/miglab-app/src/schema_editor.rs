@@ -47,9 +47,9 @@ pub fn SchemaEditor(props: &Props) -> Html {
                                     <tr>
                                         <td><input aria-label={label("Name")} placeholder="name" value={column.name.clone()} disabled={locked} onchange={text(on_edit, move |name| SchemaEdit::RenameColumn { table: t, column: c, name })} /></td>
                                         <td><input aria-label={label("Type")} placeholder="type" list={format!("{}-types", props.id)} value={column.data_type.clone()} disabled={locked} onchange={text(on_edit, move |data_type| SchemaEdit::SetType { table: t, column: c, data_type })} /></td>
-                                        <td class="center"><input type="checkbox" aria-label={label("NOT NULL")} checked={column.not_null} disabled={locked} onchange={flag(on_edit, move |not_null| SchemaEdit::SetNotNull { table: t, column: c, not_null })} /></td>
+                                        <td class="center"><label class="nn"><input type="checkbox" aria-label={label("NOT NULL")} checked={column.not_null} disabled={locked} onchange={flag(on_edit, move |not_null| SchemaEdit::SetNotNull { table: t, column: c, not_null })} /><span class="nn-text" aria-hidden="true">{ " NOT NULL" }</span></label></td>
                                         <td><input aria-label={label("Default")} placeholder="none" value={column.default.clone().unwrap_or_default()} disabled={locked} onchange={text(on_edit, move |default| SchemaEdit::SetDefault { table: t, column: c, default })} /></td>
-                                        <td><button type="button" class="icon" aria-label={format!("Remove column {}", column.name)} disabled={locked} onclick={remove}>{ "✕" }</button></td>
+                                        <td class="remove"><button type="button" class="icon" aria-label={format!("Remove column {}", column.name)} disabled={locked} onclick={remove}>{ "✕" }</button></td>
                                     </tr>
                                 }
                             }) }
