@@ -28,7 +28,7 @@ pub use plan::{Application, Plan};
 pub use model::{
     Approval, Checks, Database, Investigate, LessonManifest, Make, MigrationRef, Modify, Predict, Prompt, Refuse, Run,
 };
-pub use question::{Choice, Evidence, Experiment, ExpectedError, Item, Outcome, Question, ValueCheck};
+pub use question::{setup_and_query, Choice, Evidence, ExpectedError, Experiment, Item, Outcome, Question, ValueCheck};
 pub use scaffold::scaffold;
 pub use spans::Located;
 pub use validate::{check_catalog, is_valid_id, questions};

@@ -1,12 +1,10 @@
 //! The engine as `miglab check` uses it: one seeded database per lesson, reset to the seed before every check.
 
 use crate::engine::{self, Engine, EngineError, PgError};
-use miglab_core::engine::plan::{PlanStep, RunPlan, StepKind};
-use miglab_core::migration::Direction;
-use miglab_core::lesson::Application;
+use miglab_core::engine::plan::RunPlan;
+use miglab_core::lesson::{setup_and_query, Application, Experiment};
 use miglab_core::migration::Migration;
 use miglab_core::schema::Schema;
-use miglab_core::sqlfile::split_statements;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -49,14 +47,9 @@ impl Lab {
         Ok(None)
     }
 
-    /// Runs a script's statements as one migration transaction, never autocommitting; `Some` is the error.
-    pub fn exec_in_transaction(&mut self, sql: &str) -> Result<Option<PgError>, Broken> {
-        let (statements, _) = split_statements(sql);
-        let steps = statements
-            .into_iter()
-            .map(|step| PlanStep { sql: step.sql, kind: StepKind::Migration, autocommit: false, log: Vec::new(), migration: None, span: None })
-            .collect();
-        let report = self.engine.run(&RunPlan { direction: Direction::Upgrade, steps }).map_err(|e| e.to_string())?;
+    /// Runs an experiment as one migration transaction, never autocommitting; `Some` is the error.
+    pub fn exec_in_transaction(&mut self, experiment: &Experiment) -> Result<Option<PgError>, Broken> {
+        let report = self.engine.run(&experiment.transaction_plan()).map_err(|e| e.to_string())?;
         Ok(report.failure.map(|failure| failure.error))
     }
 
@@ -68,14 +61,13 @@ impl Lab {
     /// The first column of the first row of the script's last statement, as text; `None` is NULL.
     /// Earlier statements of the script run first, so a query can set up what it reads.
     pub fn value(&mut self, sql: &str) -> Result<Result<Option<String>, PgError>, Broken> {
-        let (steps, _) = split_statements(sql);
-        let Some((last, setup)) = steps.split_last() else { return Ok(Ok(None)) };
-        for step in setup {
-            if let Some(error) = self.exec(&step.sql)? {
+        let (setup, last) = setup_and_query(sql);
+        for statement in &setup {
+            if let Some(error) = self.exec(statement)? {
                 return Ok(Err(error));
             }
         }
-        match self.engine.query(&last.sql) {
+        match self.engine.query(&last) {
             Ok(result) => Ok(Ok(result.rows.first().and_then(|row| row.first()).and_then(text))),
             Err(EngineError::Postgres(error)) => Ok(Err(error)),
             Err(other) => Err(other.to_string()),

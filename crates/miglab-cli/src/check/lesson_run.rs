@@ -65,7 +65,7 @@ impl Ctx<'_> {
         for (i, experiment) in manifest.investigate.experiments.iter().enumerate() {
             let field = format!("investigate.experiments[{i}]");
             if self.goto(&experiment.after, &format!("{field}.after"))? {
-                let error = if experiment.in_transaction { self.lab.exec_in_transaction(&experiment.sql)? } else { self.lab.exec(&experiment.sql)? };
+                let error = if experiment.in_transaction { self.lab.exec_in_transaction(experiment)? } else { self.lab.exec(&experiment.sql)? };
                 self.outcome(&format!("{field}.expect"), &experiment.expect, error)?;
             }
         }

@@ -4,7 +4,10 @@
 //! is exactly what the grader compares a student's answer with.
 
 use super::command::RunCommand;
+use crate::engine::plan::{PlanStep, RunPlan, StepKind};
 use crate::grade::AnswerKey;
+use crate::migration::Direction;
+use crate::sqlfile::split_statements;
 use crate::schema::Table;
 use serde::{Deserialize, Serialize};
 
@@ -116,4 +119,46 @@ pub struct ExpectedError {
     pub sqlstate: String,
     /// The primary message exactly as Postgres words it.
     pub message: String,
+}
+
+impl Experiment {
+    /// The plan for `in_transaction = true`: the statements as one migration transaction, no
+    /// `alembic_version` bookkeeping, nothing autocommitted, so the engine's runner gives the real 25001.
+    pub fn transaction_plan(&self) -> RunPlan {
+        let steps = split_statements(&self.sql)
+            .0
+            .into_iter()
+            .map(|step| PlanStep { sql: step.sql, kind: StepKind::Migration, autocommit: false, log: Vec::new(), migration: None, span: step.span })
+            .collect();
+        RunPlan { direction: Direction::Upgrade, steps }
+    }
+}
+
+/// Splits a value query into the statements that set up what it reads and the final query whose
+/// first value is the answer; every engine runs value queries this way.
+pub fn setup_and_query(sql: &str) -> (Vec<String>, String) {
+    let mut statements: Vec<String> = split_statements(sql).0.into_iter().map(|step| step.sql).collect();
+    let last = statements.pop().unwrap_or_default();
+    (statements, last)
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn setup_and_query_ok() {
+        let (setup, query) = setup_and_query("DELETE FROM users WHERE id = 8;\nSELECT count(*) FROM posts;");
+        assert_eq!(setup, vec!["DELETE FROM users WHERE id = 8".to_owned()]);
+        assert_eq!(query, "SELECT count(*) FROM posts");
+    }
+
+    #[test]
+    fn transaction_plan_ok() {
+        let experiment: Experiment = toml::from_str("id = \"x\"\ntitle = \"t\"\nprompt = \"p\"\nsql = \"CREATE INDEX CONCURRENTLY i ON t (c)\"\nin_transaction = true\n[expect]\n")
+            .expect("valid experiment");
+        let plan = experiment.transaction_plan();
+        assert_eq!(plan.steps.len(), 1);
+        assert!(!plan.steps[0].autocommit);
+    }
 }
