@@ -56,7 +56,7 @@ pub fn load_dir(dir: &Path) -> Loaded {
         .map(|id| {
             let (result, manifest) = load_lesson(dir, &id);
             if let Some(manifest) = manifest {
-                manifests.insert(id, manifest);
+                manifests.insert(id, (manifest, result.text.clone()));
             }
             result
         })

@@ -5,7 +5,6 @@ use super::file_diagnostic::FileDiagnostic;
 use super::model::{LessonManifest, MigrationRef};
 use super::question::Question;
 use super::spans::Located;
-use crate::diagnostic::Diagnostic;
 use crate::grade::AnswerKey;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -180,72 +179,67 @@ fn check_question(located: &Located<'_>, field: &str, question: &Question) -> Ve
     out
 }
 
-/// Cross-lesson checks: the course names existing lessons, ids are unique, prerequisites exist,
-/// come earlier in the path and form no cycle.
-pub fn check_catalog(course: &Course, course_text: &str, manifests: &BTreeMap<String, LessonManifest>) -> Vec<FileDiagnostic> {
-    let located = Located::parse::<toml::Table>(super::COURSE, course_text).1;
+/// Cross-lesson checks: the course names existing lessons, prerequisites exist,
+/// come earlier in the path and form no cycle. `lessons` maps each folder to its manifest and its text.
+pub fn check_catalog(course: &Course, course_text: &str, lessons: &BTreeMap<String, (LessonManifest, String)>) -> Vec<FileDiagnostic> {
+    let located = Located::new(super::COURSE, course_text);
     let mut out = Vec::new();
     for (i, id) in course.lessons.iter().enumerate() {
-        if !manifests.contains_key(id) {
-            out.push(located.error(&format!("lessons[{i}]"), "lesson-missing", format!("The course lists `{id}`, but no lesson loaded from `{id}/lesson.toml`."), format!("Create the lesson with `miglab new {id}` or remove it from the course.")));
+        if !lessons.contains_key(id) {
+            out.push(located.error(&format!("lessons[{i}]"), "lesson-missing", format!("The course lists `{id}`, but `{id}/lesson.toml` is missing or does not parse."), format!("Create it with `miglab new {id}`, fix the errors reported for it, or remove it from the course.")));
         }
     }
-    for (folder, manifest) in manifests {
+    for (folder, (manifest, text)) in lessons {
         let file = format!("{folder}/{}", super::MANIFEST);
+        let at = Located::new(&file, text);
         let position = course.lessons.iter().position(|id| id == folder);
         if position.is_none() {
-            out.push(FileDiagnostic::new(&file, None, Diagnostic::warning("lesson-not-in-course", format!("The lesson `{folder}` is not in the course path, so students never see it.")).with_help(format!("Add \"{folder}\" to `lessons` in course.toml."))));
+            let mut warning = at.error("id", "lesson-not-in-course", format!("The lesson `{folder}` is not in the course path, so students never see it."), format!("Add \"{folder}\" to `lessons` in course.toml."));
+            warning.diagnostic.severity = crate::diagnostic::Severity::Warning;
+            out.push(warning);
         }
         for (i, prerequisite) in manifest.prerequisites.iter().enumerate() {
-            let field = Some(format!("prerequisites[{i}]"));
+            let field = format!("prerequisites[{i}]");
             let before = course.lessons.iter().position(|id| id == prerequisite);
-            let diagnostic = if !manifests.contains_key(prerequisite) {
-                Diagnostic::error("lesson-unknown-prerequisite", format!("The prerequisite `{prerequisite}` is not a lesson.")).with_help("Name a lesson folder that exists.")
-            } else if let (Some(before), Some(position)) = (before, position) {
-                if before < position {
-                    continue;
-                }
-                Diagnostic::error("lesson-prerequisite-order", format!("The prerequisite `{prerequisite}` comes after `{folder}` in the course path, so the path cannot be followed in order.")).with_help("Move the prerequisite earlier in course.toml, or drop it.")
-            } else {
-                continue;
-            };
-            out.push(FileDiagnostic::new(&file, field, diagnostic));
+            if !lessons.contains_key(prerequisite) {
+                out.push(at.error(&field, "lesson-unknown-prerequisite", format!("The prerequisite `{prerequisite}` is not a lesson."), "Name a lesson folder that exists."));
+            } else if matches!((before, position), (Some(before), Some(position)) if before >= position) {
+                out.push(at.error(&field, "lesson-prerequisite-order", format!("The prerequisite `{prerequisite}` comes after `{folder}` in the course path, so the path cannot be followed in order."), "Move the prerequisite earlier in course.toml, or drop it."));
+            }
         }
     }
-    out.extend(check_acyclic(manifests));
+    out.extend(check_acyclic(lessons));
     out
 }
 
 /// Depth-first search over prerequisites; each cycle is reported once, at its first lesson.
-fn check_acyclic(manifests: &BTreeMap<String, LessonManifest>) -> Vec<FileDiagnostic> {
+fn check_acyclic(lessons: &BTreeMap<String, (LessonManifest, String)>) -> Vec<FileDiagnostic> {
     let mut out = Vec::new();
     let mut done = BTreeSet::new();
-    for start in manifests.keys() {
+    for (start, (_, text)) in lessons {
         let mut stack = vec![start.as_str()];
-        if let Some(cycle) = find_cycle(manifests, &mut stack, &mut done) {
-            out.push(FileDiagnostic::new(
-                &format!("{start}/{}", super::MANIFEST),
-                Some("prerequisites".to_owned()),
-                Diagnostic::error("lesson-prerequisite-cycle", format!("The prerequisites form a cycle: {}.", cycle.join(" → "))).with_help("Remove one prerequisite of the cycle."),
-            ));
+        if let Some(cycle) = find_cycle(lessons, &mut stack, &mut done) {
+            let file = format!("{start}/{}", super::MANIFEST);
+            let message = format!("The prerequisites form a cycle: {}.", cycle.join(" → "));
+            out.push(Located::new(&file, text).error("prerequisites", "lesson-prerequisite-cycle", message, "Remove one prerequisite of the cycle."));
         }
     }
     out
 }
 
-fn find_cycle<'a>(manifests: &'a BTreeMap<String, LessonManifest>, stack: &mut Vec<&'a str>, done: &mut BTreeSet<&'a str>) -> Option<Vec<String>> {
+fn find_cycle<'a>(lessons: &'a BTreeMap<String, (LessonManifest, String)>, stack: &mut Vec<&'a str>, done: &mut BTreeSet<&'a str>) -> Option<Vec<String>> {
     let current = *stack.last()?;
     if done.contains(current) {
         return None;
     }
-    for next in manifests.get(current).map(|m| m.prerequisites.as_slice()).unwrap_or_default() {
+    for next in lessons.get(current).map(|(m, _)| m.prerequisites.as_slice()).unwrap_or_default() {
         if let Some(at) = stack.iter().position(|id| id == next) {
             let mut cycle: Vec<String> = stack[at..].iter().map(|s| (*s).to_owned()).collect();
             cycle.push(next.clone());
             return Some(cycle);
         }
         stack.push(next);
-        let found = find_cycle(manifests, stack, done);
+        let found = find_cycle(lessons, stack, done);
         stack.pop();
         if found.is_some() {
             return found;
