@@ -68,6 +68,8 @@ pub struct Question {
     pub after: Vec<RunCommand>,
     /// The lesson asks for this answer without AI help.
     pub ai_free: bool,
+    /// A query that shows the answer on the engine, offered once the answer is locked.
+    pub evidence: Option<lesson::Evidence>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -94,7 +96,7 @@ impl Question {
             AnswerKey::Ordering(key) => QuestionKind::Order { items: first_order(pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect()), &key.order) },
             AnswerKey::FreeText(_) => QuestionKind::FreeText,
         };
-        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free }
+        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free, evidence: q.evidence.clone() }
     }
 }
 

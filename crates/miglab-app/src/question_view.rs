@@ -142,6 +142,11 @@ pub fn QuestionView(props: &Props) -> Html {
             { input }
             <ConfidencePicker name={format!("{id}-confidence")} value={props.answer.confidence} disabled={locked} on_change={props.on_confidence.clone()} />
             if let Some(verdict) = &props.verdict { <VerdictView graded={verdict.clone()} /> }
+            if let (true, Some(evidence)) = (locked, &q.evidence) {
+                <p class="evidence">{ "See it on the engine: after " }<code>{ q.after.iter().map(|c| format!("alembic {c}")).collect::<Vec<_>>().join(", ") }</code>{ ", run " }<code>{ &evidence.query }</code>
+                    { " in the SQL console on the Run stage" }
+                    { evidence.expected.as_ref().map(|e| format!(" (it gives {e})")).unwrap_or_default() }{ "." }</p>
+            }
         </article>
     }
 }
