@@ -1,6 +1,7 @@
 //! `miglab sql`: prints the DDL an Alembic revision file (or a plain SQL migration) runs, one `;`-terminated statement per step.
 
 use miglab_core::alembic::{self, version_table, Parsed};
+use miglab_core::diagnostic::Diagnostic;
 use miglab_core::migration::Direction;
 use miglab_core::sqlfile;
 use std::path::{Path, PathBuf};
@@ -23,17 +24,17 @@ pub fn run(args: Args) -> ExitCode {
         Ok(source) => source,
         Err(code) => return code,
     };
-    let shown = args.file.display().to_string();
     let is_sql = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
-    let parsed = match is_sql {
+    let (parsed, up, down) = match is_sql {
         true => match sql_pair(&args.file, &source) {
-            Ok(parsed) => parsed,
+            Ok(pair) => pair,
             Err(code) => return code,
         },
-        false => alembic::parse(&source),
+        false => (alembic::parse(&source), args.file.clone(), None),
     };
+    let shown = up.display().to_string();
     for diagnostic in &parsed.diagnostics {
-        eprintln!("{}", diagnostic.render(&shown));
+        eprintln!("{}", render(diagnostic, &shown, down.as_deref()));
     }
     if parsed.has_errors() {
         return ExitCode::from(1);
@@ -60,15 +61,28 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Reads the other half of a SQL pair from beside `path`, when it exists.
+/// `file:line:col: message`, naming the down file for diagnostics `parse_pair` marks as being about it.
+fn render(diagnostic: &Diagnostic, shown: &str, down: Option<&Path>) -> String {
+    if let Some(down) = down {
+        let name = down.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some(message) = diagnostic.message.strip_prefix(&format!("In {name}: ")) {
+            let about_down = Diagnostic { message: message.to_owned(), ..diagnostic.clone() };
+            return about_down.render(&down.display().to_string());
+        }
+    }
+    diagnostic.render(shown)
+}
+
+/// Reads the other half of a SQL pair from beside `path`, when it exists, and says where both halves are.
 /// Given a down file, the pair is read from its up file so `--downgrade` still means "the down SQL".
-fn sql_pair(path: &Path, source: &str) -> Result<Parsed, ExitCode> {
+fn sql_pair(path: &Path, source: &str) -> Result<(Parsed, PathBuf, Option<PathBuf>), ExitCode> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let sibling = |other: String| path.with_file_name(other);
     if let Some(stem) = name.strip_suffix(".down.sql") {
         let up = sibling(format!("{stem}.up.sql"));
         let up_source = crate::read_source(&up)?;
-        return Ok(sqlfile::parse_pair(&format!("{stem}.up.sql"), &up_source, Some(&name), Some(source)));
+        let parsed = sqlfile::parse_pair(&format!("{stem}.up.sql"), &up_source, Some(&name), Some(source));
+        return Ok((parsed, up, Some(path.to_path_buf())));
     }
     let down_name = match (name.strip_suffix(".up.sql"), name.strip_prefix('V')) {
         (Some(stem), _) => Some(format!("{stem}.down.sql")),
@@ -80,5 +94,6 @@ fn sql_pair(path: &Path, source: &str) -> Result<Parsed, ExitCode> {
         Some(d) => Some(crate::read_source(&sibling(d.clone()))?),
         None => None,
     };
-    Ok(sqlfile::parse_pair(&name, source, down.as_deref(), down_source.as_deref()))
+    let parsed = sqlfile::parse_pair(&name, source, down.as_deref(), down_source.as_deref());
+    Ok((parsed, path.to_path_buf(), down.map(sibling)))
 }

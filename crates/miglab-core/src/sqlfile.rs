@@ -9,7 +9,7 @@ mod split;
 pub use split::split_statements;
 
 use crate::alembic::Parsed;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, LineCol, LineIndex, Span};
 use crate::migration::{Migration, Revision};
 use name::{file_name, Role};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -68,15 +68,29 @@ fn statements(sql: &str) -> (Vec<crate::migration::Step>, Vec<Diagnostic>) {
     let dialect = PostgreSqlDialect {};
     for step in &steps {
         if let Err(error) = Parser::parse_sql(&dialect, &step.sql) {
-            let span = step.span.unwrap_or_default();
+            let start = step.span.unwrap_or_default().start;
+            let message = error.to_string();
+            let (reason, at) = error_position(&message);
+            let at = start + at.map_or(0, |at| LineIndex::new(&step.sql).offset(at));
             diagnostics.push(
-                Diagnostic::warning("sql-not-parsed", format!("miglab could not parse this statement ({error}); PostgreSQL may still accept it."))
+                Diagnostic::warning("sql-not-parsed", format!("miglab could not parse this statement ({reason}); PostgreSQL may still accept it."))
                     .with_help("Check the statement's syntax; running it shows PostgreSQL's verdict.")
-                    .with_span(Span::new(span.start, span.start), sql),
+                    .with_span(Span::new(at, at), sql),
             );
         }
     }
     (steps, diagnostics)
+}
+
+/// Splits sqlparser's "… at Line: 1, Column: 25" into the reason and a position within the statement.
+fn error_position(message: &str) -> (&str, Option<LineCol>) {
+    let message = message.strip_prefix("sql parser error: ").unwrap_or(message);
+    let Some((reason, position)) = message.rsplit_once(" at Line: ") else { return (message, None) };
+    let Some((line, column)) = position.split_once(", Column: ") else { return (message, None) };
+    match (line.trim().parse(), column.trim().parse()) {
+        (Ok(line), Ok(column)) => (reason, Some(LineCol { line, column })),
+        _ => (message, None),
+    }
 }
 
 fn stem(name: &str) -> &str {
@@ -157,7 +171,7 @@ mod test {
             -- downgrade
             -- Warning sql-file-name: file.sql: `add_x.sql` does not follow golang-migrate or Flyway naming, so miglab cannot tell its version.
               help: Name it like `000001_add_x.up.sql` or `V1__add_x.sql`.
-            -- Warning sql-not-parsed: file.sql:1:11: miglab could not parse this statement (sql parser error: Expected: an SQL statement, found: SELEC at Line: 1, Column: 1); PostgreSQL may still accept it.
+            -- Warning sql-not-parsed: file.sql:1:11: miglab could not parse this statement (Expected: an SQL statement, found: SELEC); PostgreSQL may still accept it.
               help: Check the statement's syntax; running it shows PostgreSQL's verdict.
             "#);
     }
