@@ -38,20 +38,12 @@ async function readBlob(url) {
   return await response.blob();
 }
 
-/// One statement returns its rows; a script (PGlite's extended protocol refuses several commands) returns the last result.
+/// Runs a statement or a script with the simple protocol (as psql does) and returns the last statement's rows.
+/// The extended protocol refuses several commands, and its parse error would abort the branch transaction.
 async function query(sql) {
-  const options = { rowMode: 'array', parsers: rawParsers };
-  let result;
-  try {
-    result = await db.query(sql, [], options);
-  } catch (error) {
-    if (error?.code !== '42601' || !/multiple commands/.test(error.message)) throw error;
-    const results = await db.exec(sql, options);
-    result = results[results.length - 1] ?? { fields: [], rows: [] };
-  }
-  const columns = result.fields.map((f) => f.name);
-  const rows = result.rows.map((row) => (Array.isArray(row) ? row : columns.map((c) => row[c])));
-  return { columns, rows };
+  const results = await db.exec(sql, { rowMode: 'array', parsers: rawParsers });
+  const last = results[results.length - 1] ?? { fields: [], rows: [] };
+  return { columns: last.fields.map((f) => f.name), rows: last.rows };
 }
 
 async function handle(msg) {

@@ -1,5 +1,40 @@
 //! Project automation: `cargo xtask serve`, `cargo xtask test`, `cargo xtask bench`.
+//!
+//! Each command first installs what is missing (the wasm32 target, Trunk, wasm-bindgen-cli, npm packages,
+//! Debian's chromium and binaryen), building tools from source with `cargo install` and never downloading a binary.
 
-fn main() {
-    println!("xtask");
+mod bench;
+mod serve;
+mod setup;
+mod sh;
+mod site;
+mod static_server;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <serve|test|bench>
+  serve   install what is missing, build the playground and serve it at http://127.0.0.1:8080, rebuilding on change
+  test    install what is missing and run every test: native, wasm in Node against PGlite, lessons, headless Chromium
+  bench   print medians of boot, branch + reset and the upgrade/downgrade cycle next to Alembic on PostgreSQL";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("serve") => serve::run(),
+        Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -19,7 +19,7 @@ impl Default for EngineConfig {
         EngineConfig {
             worker_url: "engine/worker.js".to_owned(),
             pglite_url: "pglite/index.js".to_owned(),
-            data_dir_url: Some("engine/pgdata.tar.gz".to_owned()),
+            data_dir_url: Some("engine/dist/pgdata.tar.gz".to_owned()),
             statement_timeout_ms: 5000,
         }
     }
