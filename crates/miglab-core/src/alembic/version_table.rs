@@ -34,32 +34,33 @@ pub fn delete(rev: &str) -> String {
 
 /// The bookkeeping `alembic upgrade --sql` prints after a revision's own statements:
 /// a first revision creates the table and inserts itself; a later one moves the head from its parent;
-/// a merge deletes all parents but the first, then moves the head from the first.
+/// a merge deletes all parents but the last, then moves the head from the last (Alembic's `merge_branch_idents`).
 pub fn after_upgrade(revision: &Revision) -> Vec<String> {
     let rev = revision.revision.as_str();
-    match revision.down_revision.split_first() {
+    match revision.down_revision.split_last() {
         None => vec![create_table(), insert(rev)],
-        Some((first, others)) => {
+        Some((last, others)) => {
             let mut out: Vec<String> = others.iter().map(|other| delete(other)).collect();
-            out.push(update(first, rev));
+            out.push(update(last, rev));
             out
         }
     }
 }
 
 /// The bookkeeping `alembic downgrade --sql` prints after a revision's downgrade statements.
+/// Undoing a merge inserts all parents but one and moves the head to that one; Alembic picks it from a
+/// Python set, so its choice varies between runs, and miglab picks the last parent, mirroring the upgrade.
 pub fn after_downgrade(revision: &Revision) -> Vec<String> {
     let rev = revision.revision.as_str();
-    match revision.down_revision.split_first() {
+    match revision.down_revision.split_last() {
         None => vec![delete(rev)],
-        Some((first, others)) => {
-            let mut out = vec![update(rev, first)];
-            out.extend(others.iter().map(|other| insert(other)));
+        Some((last, others)) => {
+            let mut out: Vec<String> = others.iter().map(|other| insert(other)).collect();
+            out.push(update(rev, last));
             out
         }
     }
 }
-
 
 #[cfg(test)]
 mod test {
@@ -82,10 +83,10 @@ mod test {
     fn merge_ok() {
         let revision = Revision { revision: "m".into(), down_revision: vec!["a".into(), "b".into()], ..Revision::default() };
         insta::assert_snapshot!([after_upgrade(&revision), after_downgrade(&revision)].concat().join(";\n"), @r#"
-            DELETE FROM alembic_version WHERE alembic_version.version_num = 'b';
-            UPDATE alembic_version SET version_num='m' WHERE alembic_version.version_num = 'a';
-            UPDATE alembic_version SET version_num='a' WHERE alembic_version.version_num = 'm';
-            INSERT INTO alembic_version (version_num) VALUES ('b') RETURNING alembic_version.version_num
+            DELETE FROM alembic_version WHERE alembic_version.version_num = 'a';
+            UPDATE alembic_version SET version_num='m' WHERE alembic_version.version_num = 'b';
+            INSERT INTO alembic_version (version_num) VALUES ('a') RETURNING alembic_version.version_num;
+            UPDATE alembic_version SET version_num='b' WHERE alembic_version.version_num = 'm'
             "#);
     }
 
