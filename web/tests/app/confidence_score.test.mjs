@@ -1,7 +1,7 @@
 // confidence_score as a student takes it: a right and a wrong prediction, a reload mid-run, the 23502 experiment,
 // a broken and a failing Modify migration before the right one, and a destructive Make draft the drop guard stops.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, confidence, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, confidence, finishAtCatalog, assert, BASE } from './lib.mjs';
 
 const HEADER = (message, revision) => `"""${message}
 
@@ -188,13 +188,7 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await page.waitForFunction(() => [...document.querySelectorAll('.checks li')].every((li) => li.classList.contains('pass')));
     await page.getByLabel('Your written approval').fill('I read this migration. upgrade() adds review_note as nullable text; downgrade() drops review_note. I tested both on branch migration-confidence-score.');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    await page.getByText('Mastery gate passed').waitFor();
-    await app.shot('make-gate-passed');
-    await app.axe('make');
-
-    await page.getByRole('link', { name: 'Back to the course' }).click();
-    await page.getByText('mastered').first().waitFor();
-    await app.shot('catalog-after');
+    await finishAtCatalog(app);
     await page.setViewportSize({ width: 390, height: 844 });
     await app.shot('catalog-phone');
     await app.axe('catalog at 390 px');

@@ -81,4 +81,20 @@ export async function confidence(page, questionId, level) {
   await page.locator(`#q-${questionId} .confidence-level`).nth(level - 1).click();
 }
 
+/// After the gate: back to the catalog, which shows the lesson mastered; no page error on the way.
+export async function finishAtCatalog(app) {
+  const { page } = app;
+  await page.getByText('Mastery gate passed').waitFor();
+  await app.shot('make-gate-passed');
+  await app.axe('make');
+  await page.getByRole('link', { name: 'Back to the course' }).click();
+  await page.getByText('mastered').first().waitFor();
+  await app.shot('catalog-after');
+}
+
+/// A file of the lesson, as the student would copy a known-good answer.
+export function lessonFile(relative) {
+  return fs.readFileSync(path.join(web, '..', 'lessons', relative), 'utf8');
+}
+
 export { assert };
