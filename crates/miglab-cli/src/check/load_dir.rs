@@ -74,11 +74,10 @@ fn load_lesson(dir: &Path, id: &str) -> (LessonResult, Option<LessonManifest>) {
     let Some(manifest) = manifest else {
         return (LessonResult { id: id.to_owned(), text, lesson: None, diagnostics }, None);
     };
-    let files: BTreeMap<String, String> = manifest.files().into_iter().filter_map(|file| Some((file.clone(), read(dir, &format!("{id}/{file}"))?))).collect();
-    let parsed_ok = !diagnostics.iter().any(FileDiagnostic::is_error);
+    let mut files: BTreeMap<String, String> = manifest.files().into_iter().filter_map(|file| Some((file.clone(), read(dir, &format!("{id}/{file}"))?))).collect();
+    files.insert(lesson::MANIFEST.to_owned(), text.clone());
     let (lesson, found) = lesson::load(&manifest, &files);
     diagnostics.extend(found);
-    let lesson = lesson.filter(|_| parsed_ok);
     (LessonResult { id: id.to_owned(), text, lesson, diagnostics }, Some(manifest))
 }
 
