@@ -174,7 +174,7 @@ UPDATE alembic_version SET version_num='ab12cd34' WHERE alembic_version.version_
     fn empty_migration_logs_on_version_step_ok() {
         let plan = RunPlan::new(&[migration("m1", &["a", "b"], "merge", &[])], Direction::Upgrade);
         assert_eq!(plan.steps[1].log, ["Running upgrade a, b -> m1, merge"]);
-        assert_eq!(plan.steps[1].sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = 'b'");
-        assert_eq!(plan.steps[2].sql, "UPDATE alembic_version SET version_num='m1' WHERE alembic_version.version_num = 'a'");
+        assert_eq!(plan.steps[1].sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a'");
+        assert_eq!(plan.steps[2].sql, "UPDATE alembic_version SET version_num='m1' WHERE alembic_version.version_num = 'b'");
     }
 }
