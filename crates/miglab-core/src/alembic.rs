@@ -39,7 +39,7 @@ impl Parsed {
 
 /// Parses an Alembic revision file and translates `upgrade()` and `downgrade()`.
 pub fn parse(source: &str) -> Parsed {
-    let cx = Cx::new(source);
+    let mut cx = Cx::new(source);
     if let Some(at) = python::too_deep(source) {
         cx.error::<()>(
             "python-too-deep",
@@ -63,6 +63,7 @@ pub fn parse(source: &str) -> Parsed {
         }
     };
     let body = &module.body;
+    cx.constants = python::constants(body);
     let revision = revision::revision(&cx, body);
     let upgrade = function(&cx, body, "upgrade");
     let downgrade = function(&cx, body, "downgrade");

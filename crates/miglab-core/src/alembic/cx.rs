@@ -3,7 +3,7 @@
 //! Every helper returns `None` after recording an error, so callers bail out with `?`
 //! and an unsupported construct can never turn into silently wrong SQL.
 
-use super::python::{Call, Kind, Value, STARRED};
+use super::python::{Call, Constants, Kind, Value, STARRED};
 use crate::diagnostic::{Diagnostic, Span};
 use std::cell::RefCell;
 
@@ -11,12 +11,19 @@ use std::cell::RefCell;
 /// as in `cx.name(args.required(cx, "column_name", what)?)`.
 pub(crate) struct Cx<'s> {
     pub source: &'s str,
+    /// Module-level literal constants, substituted wherever the translator reads an expression.
+    pub constants: Constants,
     diagnostics: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'s> Cx<'s> {
     pub fn new(source: &'s str) -> Cx<'s> {
-        Cx { source, diagnostics: RefCell::new(Vec::new()) }
+        Cx { source, constants: Constants::new(), diagnostics: RefCell::new(Vec::new()) }
+    }
+
+    /// Converts an expression of the migration, resolving module-level constants.
+    pub fn value(&self, expr: &ruff_python_ast::Expr) -> Value {
+        super::python::value_in(expr, &self.constants)
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {

@@ -181,18 +181,64 @@ pub(crate) fn span(range: TextRange) -> Span {
     Span::new(range.start().to_usize(), range.end().to_usize())
 }
 
+/// Module-level names bound once to a literal (`TABLE = "expenses"`), substituted where they are used.
+pub(crate) type Constants = Vec<(String, Kind)>;
+
 /// Converts one expression; anything beyond [`MAX_DEPTH`] becomes `Other`.
 pub(crate) fn value(expr: &Expr) -> Value {
-    convert(expr, 0)
+    convert(expr, 0, &Vec::new())
 }
 
-fn convert(expr: &Expr, depth: usize) -> Value {
+/// Like [`value`], with module-level constants replaced by their literal values.
+pub(crate) fn value_in(expr: &Expr, constants: &Constants) -> Value {
+    convert(expr, 0, constants)
+}
+
+/// Collects `NAME = <literal>` statements at module level; a name bound twice is not a constant.
+pub(crate) fn constants(module: &[ast::Stmt]) -> Constants {
+    let mut found: Constants = Vec::new();
+    let mut rebound: Vec<String> = Vec::new();
+    for stmt in module {
+        let (target, value) = match stmt {
+            ast::Stmt::Assign(assign) if assign.targets.len() == 1 => (assign.targets.first(), Some(assign.value.as_ref())),
+            ast::Stmt::AnnAssign(assign) => (Some(assign.target.as_ref()), assign.value.as_deref()),
+            _ => continue,
+        };
+        let (Some(Expr::Name(name)), Some(value)) = (target, value) else { continue };
+        let name = name.id.as_str().to_owned();
+        let value = self::value(value);
+        if found.iter().any(|(n, _)| *n == name) {
+            rebound.push(name);
+        } else if is_literal(&value) {
+            found.push((name, value.kind));
+        }
+    }
+    found.retain(|(name, _)| !rebound.contains(name));
+    found
+}
+
+fn is_literal(value: &Value) -> bool {
+    match &value.kind {
+        Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) | Kind::None => true,
+        Kind::Seq(items) => items.iter().all(is_literal),
+        _ => false,
+    }
+}
+
+fn convert(expr: &Expr, depth: usize, constants: &Constants) -> Value {
     let span = span(expr.range());
-    let kind = if depth > MAX_DEPTH { Kind::Other("a deeply nested expression") } else { kind(expr, depth + 1) };
+    let kind = match expr {
+        _ if depth > MAX_DEPTH => Kind::Other("a deeply nested expression"),
+        Expr::Name(name) => match constants.iter().find(|(n, _)| n == name.id.as_str()) {
+            Some((_, kind)) => kind.clone(),
+            None => Kind::Name(name.id.as_str().to_owned()),
+        },
+        _ => kind(expr, depth + 1, constants),
+    };
     Value { kind, span }
 }
 
-fn kind(expr: &Expr, depth: usize) -> Kind {
+fn kind(expr: &Expr, depth: usize, constants: &Constants) -> Kind {
     match expr {
         Expr::StringLiteral(s) => Kind::Str(s.value.to_str().to_owned()),
         Expr::NumberLiteral(n) => number(&n.value, false),
@@ -202,18 +248,18 @@ fn kind(expr: &Expr, depth: usize) -> Kind {
         },
         Expr::BooleanLiteral(b) => Kind::Bool(b.value),
         Expr::NoneLiteral(_) => Kind::None,
-        Expr::List(list) => Kind::Seq(list.elts.iter().map(|e| convert(e, depth)).collect()),
-        Expr::Tuple(tuple) => Kind::Seq(tuple.elts.iter().map(|e| convert(e, depth)).collect()),
+        Expr::List(list) => Kind::Seq(list.elts.iter().map(|e| convert(e, depth, constants)).collect()),
+        Expr::Tuple(tuple) => Kind::Seq(tuple.elts.iter().map(|e| convert(e, depth, constants)).collect()),
         Expr::Name(name) => Kind::Name(name.id.as_str().to_owned()),
-        Expr::Attribute(attr) => Kind::Attr(Box::new(convert(&attr.value, depth)), attr.attr.as_str().to_owned()),
+        Expr::Attribute(attr) => Kind::Attr(Box::new(convert(&attr.value, depth, constants)), attr.attr.as_str().to_owned()),
         Expr::Call(call) => Kind::Call(Box::new(Call {
-            func: convert(&call.func, depth),
-            args: call.arguments.args.iter().map(|e| convert(e, depth)).collect(),
+            func: convert(&call.func, depth, constants),
+            args: call.arguments.args.iter().map(|e| convert(e, depth, constants)).collect(),
             kwargs: call
                 .arguments
                 .keywords
                 .iter()
-                .map(|k| Kwarg { name: k.arg.as_ref().map(|a| a.as_str().to_owned()), value: convert(&k.value, depth) })
+                .map(|k| Kwarg { name: k.arg.as_ref().map(|a| a.as_str().to_owned()), value: convert(&k.value, depth, constants) })
                 .collect(),
         })),
         Expr::Starred(_) => Kind::Other(STARRED),
@@ -223,7 +269,7 @@ fn kind(expr: &Expr, depth: usize) -> Kind {
             let mut items = Vec::new();
             for item in &dict.items {
                 let Some(key) = &item.key else { return Kind::Other("a dictionary with `**` entries") };
-                items.push((convert(key, depth), convert(&item.value, depth)));
+                items.push((convert(key, depth, constants), convert(&item.value, depth, constants)));
             }
             Kind::Dict(items)
         }

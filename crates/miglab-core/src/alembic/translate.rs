@@ -30,7 +30,7 @@ fn statements(cx: &Cx, body: &[Stmt], block: Block, steps: &mut Vec<Step>) {
             // Imports change no schema; `pass` is an empty body.
             Stmt::Pass(_) | Stmt::Import(_) | Stmt::ImportFrom(_) => {}
             Stmt::Expr(expr) => {
-                let value = python::value(&expr.value);
+                let value = cx.value(&expr.value);
                 if let Kind::Str(_) = value.kind {
                     continue; // a docstring or a string used as a comment
                 }
@@ -126,7 +126,7 @@ fn with_block(cx: &Cx, with: &StmtWith, block: Block, steps: &mut Vec<Step>) {
         );
         return;
     };
-    let context = python::value(&item.context_expr);
+    let context = cx.value(&item.context_expr);
     if is_autocommit_block(&context) {
         statements(cx, &with.body, Block { autocommit: true, ..block }, steps);
         return;
@@ -196,5 +196,96 @@ fn describe(stmt: &Stmt) -> &'static str {
         Stmt::Return(_) => "a `return`",
         Stmt::Raise(_) => "a `raise`",
         _ => "this statement",
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::super::{check, parse, render_for_test};
+
+    #[test]
+    fn batch_and_autocommit_ok() {
+        insta::assert_snapshot!(check(r#"
+with op.batch_alter_table("orders", schema=None) as batch_op:
+    batch_op.add_column(sa.Column("note", sa.Text(), nullable=True))
+    batch_op.alter_column("total", existing_type=sa.INTEGER(), nullable=False)
+    batch_op.create_index(batch_op.f("ix_orders_note"), ["note"], unique=False)
+    batch_op.drop_constraint("uq_old", type_="unique")
+with op.get_context().autocommit_block():
+    op.execute("ALTER TYPE mood ADD VALUE 'meh'")
+sa.Enum("a", "b", name="kind").create(op.get_bind())
+postgresql.ENUM(name="old_kind").drop(op.get_bind())"#), @r#"
+    ALTER TABLE orders ADD COLUMN note TEXT;
+    ALTER TABLE orders ALTER COLUMN total SET NOT NULL;
+    CREATE INDEX ix_orders_note ON orders (note);
+    ALTER TABLE orders DROP CONSTRAINT uq_old;
+    -- autocommit
+    ALTER TYPE mood ADD VALUE 'meh';
+    CREATE TYPE kind AS ENUM ('a', 'b');
+    DROP TYPE old_kind;
+    "#);
+    }
+
+    #[test]
+    fn module_constants_ok() {
+        let source = r#"
+from alembic import op
+import sqlalchemy as sa
+
+revision = "c1"
+down_revision = None
+TABLE = "expenses"
+COLUMNS = ["a", "b"]
+TWICE = "x"
+TWICE = "y"
+
+
+def upgrade():
+    op.create_index("ix_expenses_a_b", TABLE, COLUMNS)
+    op.drop_column(TWICE, "z")
+
+
+def downgrade():
+    op.drop_index("ix_expenses_a_b", table_name=TABLE)
+"#;
+        insta::assert_snapshot!(render_for_test(&parse(source), "c1.py"), @r#"
+            -- upgrade
+            CREATE INDEX ix_expenses_a_b ON expenses (a, b);
+            -- downgrade
+            DROP INDEX ix_expenses_a_b;
+            -- Error unsupported-expression: c1.py:15:20: miglab expected a name string (or `op.f("…")`) here but found `TWICE`, which miglab cannot evaluate without running Python.
+              help: Write a name string (or `op.f("…")`) here.
+            "#);
+    }
+
+    #[test]
+    fn python_statements_err() {
+        insta::assert_snapshot!(check(r#"
+"""A docstring is fine."""
+import sqlalchemy  # so are imports
+bind = op.get_bind()
+bind.execute(sa.text("SELECT 1"))
+try:
+    op.drop_table("t")
+except Exception:
+    pass
+with open("x") as f:
+    pass
+with op.batch_alter_table("t"):
+    pass
+print("hello")"#), @r#"
+    unsupported-statement r1.py:13:5: miglab translates `op.…` calls but does not run Python, so it cannot follow an assignment.
+      help: Express the change with `op.…` operations, or write the SQL with `op.execute()`.
+    unsupported-statement r1.py:14:5: miglab only translates `op.…` operations, and a call to `bind.execute()` is not one it knows.
+      help: Use an `op.…` operation, or write the SQL with `op.execute()`.
+    unsupported-statement r1.py:15:5: miglab translates `op.…` calls but does not run Python, so it cannot follow a `try` block.
+      help: Express the change with `op.…` operations, or write the SQL with `op.execute()`.
+    unsupported-statement r1.py:19:10: miglab understands `with op.batch_alter_table(...)` and `with op.get_context().autocommit_block()`, not a call to `open()`.
+      help: Use one of those blocks, or move the operations out of the `with`.
+    unsupported-statement r1.py:21:10: A `batch_alter_table` block needs a name for its operations, as in `as batch_op`.
+      help: Write `with op.batch_alter_table("table") as batch_op:`.
+    unsupported-statement r1.py:23:5: miglab only translates `op.…` operations, and a call to `print()` is not one it knows.
+      help: Use an `op.…` operation, or write the SQL with `op.execute()`.
+    "#);
     }
 }
