@@ -74,6 +74,7 @@ pub fn EngineProvider(props: &EngineProviderProps) -> Html {
                             })
                         });
                         mark_ready(engine.boot_ms());
+                        install_bench_hook(&engine);
                         state.set(EngineState::Ready(engine));
                     }
                     Err(error) => state.set(EngineState::Failed(error.to_string())),
@@ -118,5 +119,77 @@ pub fn EngineBadge() -> Html {
     html! {
         <span class={classes!("engine-status", state.name())} role="status" aria-live="polite" title={title}
               data-testid="engine-status" data-state={state.name()}>{ label }</span>
+    }
+}
+
+/// `?bench`: exposes `window.miglabBench(runs)` for `cargo xtask bench`, which times the engine in a real page.
+/// It resolves to JSON with one list of milliseconds per figure; nothing is installed without `?bench`.
+fn install_bench_hook(engine: &Engine) {
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let Some(window) = web_sys::window() else { return };
+    if !window.location().search().unwrap_or_default().contains("bench") {
+        return;
+    }
+    let engine = engine.clone();
+    let hook = Closure::<dyn Fn(u32) -> js_sys::Promise>::new(move |runs: u32| {
+        let engine = engine.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            bench::run(&engine, runs.max(1)).await.map(|json| JsValue::from_str(&json)).map_err(|e| JsValue::from_str(&e.to_string()))
+        })
+    });
+    let _ = js_sys::Reflect::set(&window, &"miglabBench".into(), hook.as_ref().unchecked_ref());
+    hook.forget();
+}
+
+mod bench {
+    //! The figures `cargo xtask bench` reads: branch, both kinds of reset, and the confidence_score cycle.
+
+    use miglab_core::engine::plan::RunPlan;
+    use miglab_core::migration::{Direction, Migration, Revision, Step};
+    use miglab_pglite::{now_ms, Engine, EngineError};
+
+    const SEED: &str = "CREATE TABLE expenses (id serial PRIMARY KEY, amount numeric(10,2) NOT NULL, note text);
+INSERT INTO expenses (amount, note) SELECT g, 'expense ' || g FROM generate_series(1, 1000) g;
+CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
+
+    fn confidence_score() -> Migration {
+        let step = |sql: &str| Step { sql: sql.to_owned(), autocommit: false, span: None };
+        Migration {
+            revision: Revision { revision: "ab12cd34e5f6".into(), down_revision: vec!["9f0e1d2c4b7a".into()], message: "add confidence_score to expenses".into(), ..Revision::default() },
+            upgrade: vec![step("ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)")],
+            downgrade: vec![step("ALTER TABLE expenses DROP COLUMN confidence_score")],
+        }
+    }
+
+    async fn timed<F: std::future::Future<Output = Result<(), EngineError>>>(work: F) -> Result<f64, EngineError> {
+        let started = now_ms();
+        work.await?;
+        Ok(now_ms() - started)
+    }
+
+    pub async fn run(engine: &Engine, runs: u32) -> Result<String, EngineError> {
+        engine.reset(super::PRISTINE).await?;
+        engine.exec(SEED).await?;
+        let (up, down) = (RunPlan::new(&[confidence_score()], Direction::Upgrade), RunPlan::new(&[confidence_score()], Direction::Downgrade));
+        let (mut branch, mut rollback, mut reload, mut cycle) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..runs {
+            branch.push(timed(engine.branch("bench")).await?);
+            engine.exec("UPDATE expenses SET amount = amount + 1").await?;
+            rollback.push(timed(engine.reset("bench")).await?);
+            engine.exec("CREATE INDEX CONCURRENTLY ix_bench ON expenses (amount)").await?;
+            reload.push(timed(engine.reset("bench")).await?);
+            cycle.push(
+                timed(async {
+                    engine.run(&up).await?;
+                    engine.introspect().await?;
+                    engine.run(&down).await?;
+                    engine.introspect().await?;
+                    Ok(())
+                })
+                .await?,
+            );
+        }
+        Ok(serde_json::json!({ "branch": branch, "reset_rollback": rollback, "reset_reload": reload, "cycle": cycle }).to_string())
     }
 }

@@ -31,7 +31,7 @@ pub fn VerdictView(props: &VerdictProps) -> Html {
         <div class={classes!("verdict", class)} role="status">
             <p class="verdict-line">
                 <strong>{ verdict_word(g) }</strong>
-                { format!(" — {:.0}% credit at confidence {}, certainty-based mark {:+.1}", g.credit * 100.0, g.confidence.get(), g.cbm) }
+                if !g.pending { { format!(" — {:.0}% credit at confidence {}, certainty-based mark {:+.1}", g.credit * 100.0, g.confidence.get(), g.cbm) } }
             </p>
             <ul class="explanations">
                 { for g.elements.iter().filter(|e| e.verdict != Verdict::Correct).filter_map(|e| e.explanation.as_ref()).map(|why| html! { <li>{ crate::markdown::render_inline(why) }</li> }) }

@@ -68,10 +68,11 @@ pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<Chec
     let result = |name: &str, passed: bool, detail: String| CheckResult { name: name.to_owned(), passed, detail };
     let upgrade = run.runs.first();
     let failed = |r: Option<&RunRecord>| r.and_then(|r| r.failure.as_ref()).map(|f| format!("{} {}", f.sqlstate.clone().unwrap_or_default(), f.message).trim().to_owned());
+    let said_by = |r: Option<&RunRecord>| if r.and_then(|r| r.failure.as_ref()).is_some_and(|f| f.sqlstate.is_some()) { "Postgres stopped it" } else { "It did not finish" };
     match failed(upgrade) {
         None if upgrade.is_some() => out.push(result("upgrade() runs", true, "It ran on the branch without an error.".into())),
         None => out.push(result("upgrade() runs", false, "It did not run.".into())),
-        Some(error) => out.push(result("upgrade() runs", false, format!("Postgres stopped it: {error}."))),
+        Some(error) => out.push(result("upgrade() runs", false, format!("{}: {}.", said_by(upgrade), error.trim_end_matches('.')))),
     }
     let after = upgrade.filter(|r| r.failure.is_none()).map(|r| &r.after);
     for table in &checks.tables {

@@ -1,0 +1,92 @@
+// Bad input the page must survive: corrupted saved progress, a lesson file that does not load, and a runaway statement.
+import { test } from 'node:test';
+import { open, waitForEngine, setEditor, confidence, assert, BASE } from './lib.mjs';
+
+test('corrupted saved progress is set aside with a message, never dropped', { timeout: 120_000 }, async () => {
+  const app = await open('bad-progress');
+  const { page } = app;
+  try {
+    await page.goto(BASE);
+    await page.evaluate(() => localStorage.setItem('miglab.progress', '{"version":1,"lessons":{"confidence_score":{"stage":"ru'));
+    await page.reload();
+    await page.getByText('Your saved progress could not be read').waitFor();
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('miglab.progress.set-aside.')).map((k) => localStorage.getItem(k)));
+    assert.deepEqual(kept, ['{"version":1,"lessons":{"confidence_score":{"stage":"ru']);
+    await app.shot('notice');
+    await app.axe('notice');
+    // The page keeps working: a lesson opens.
+    await page.getByRole('link', { name: /Add confidence_score/ }).first().click();
+    await waitForEngine(page);
+    await page.getByRole('heading', { name: 'Predict', level: 2 }).waitFor();
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a lesson that fails to load shows the checker message; the others still work', { timeout: 120_000 }, async () => {
+  const app = await open('bad-lesson');
+  const { page } = app;
+  try {
+    await page.route('**/lessons/reconciler_run_id/lesson.toml', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'format = 1\nid = "reconciler_run_id"\ntitle = 42\n' }));
+    await page.goto(BASE);
+    const card = page.locator('.lesson-card.unavailable', { hasText: 'reconciler_run_id' });
+    await card.waitFor();
+    assert.match(await card.locator('pre').textContent(), /reconciler_run_id\/lesson\.toml:\d+:\d+/);
+    await app.shot('catalog');
+    await page.getByRole('link', { name: /Add confidence_score/ }).first().click();
+    await page.getByRole('heading', { name: 'Predict', level: 2 }).waitFor();
+  } finally {
+    await app.close();
+  }
+});
+
+const RUNAWAY = `"""make confidence_score NOT NULL
+
+Revision ID: c7e2a9f10b38
+Revises: ab12cd34e5f6
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "c7e2a9f10b38"
+down_revision = "ab12cd34e5f6"
+
+
+def upgrade() -> None:
+    op.execute("SELECT pg_sleep(30)")
+
+
+def downgrade() -> None:
+    pass
+`;
+
+test('a runaway statement in the student\'s migration is stopped in place; the text stays and the page keeps working', { timeout: 120_000 }, async () => {
+  const app = await open('runaway');
+  const { page } = app;
+  try {
+    await page.goto(`${BASE}?timeout=1500#/lesson/confidence_score`);
+    await waitForEngine(page);
+    await page.getByRole('button', { name: /Modify/ }).click();
+    await page.getByRole('radio', { name: /No: a default applies only/ }).check();
+    await confidence(page, 'default-fills-nulls', 3);
+    await page.getByRole('radio', { name: /SET NOT NULL.*ACCESS EXCLUSIVE/ }).check();
+    await confidence(page, 'locks', 3);
+    await page.getByLabel('Your answer to question 3').fill('Drop NOT NULL and the default.');
+    await confidence(page, 'real-rollback', 3);
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await setEditor(page, 'Your Modify migration', RUNAWAY);
+    await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+    await page.locator('.checks li.fail').first().waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('.checks').textContent(), /still running after 1500 ms/);
+    assert.match(await page.getByRole('textbox', { name: 'Your Modify migration' }).textContent(), /pg_sleep\(30\)/);
+    await app.shot('runaway-stopped');
+    // The engine came back at the branch point: the next run works.
+    await setEditor(page, 'Your Modify migration', RUNAWAY.replace('op.execute("SELECT pg_sleep(30)")', 'op.execute("SELECT 1")'));
+    await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+    await page.getByText('pass: upgrade() runs').waitFor({ timeout: 60_000 });
+    await app.shot('runaway-recovered');
+  } finally {
+    await app.close();
+  }
+});
