@@ -155,6 +155,10 @@ impl Reducible for LessonState {
                 if let Some(Response::FreeText { self_assessment, .. }) = progress.answers.get_mut(&question).and_then(|a| a.response.as_mut()) {
                     *self_assessment = Some(assessment);
                 }
+                // Free text is graded by the student's own rating, so the verdict follows it at once.
+                if let Some(q) = self.lesson.questions().find(|q| q.id == question) {
+                    progress.verdicts.extend(crate::grading::grade_all(std::slice::from_ref(q), &progress.answers, |_| None));
+                }
             }
             LessonAction::Answer { .. } | LessonAction::Confidence { .. } | LessonAction::EditSchema { .. } | LessonAction::SelfAssess { .. } => {}
             LessonAction::Submit(stage) => {

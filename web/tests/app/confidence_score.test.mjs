@@ -137,6 +137,7 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await page.getByRole('button', { name: 'Lock my answers' }).click();
     await page.getByText('Model answer:').waitFor();
     await page.getByRole('radio', { name: 'It matches' }).check();
+    await page.locator('#q-rollback-without-downgrade .verdict.right').waitFor();
     const experiment = page.getByRole('article', { name: 'Add a NOT NULL column with no default' });
     await experiment.getByRole('button', { name: 'Run it on the branch' }).click();
     await experiment.getByText('SQLSTATE: 23502').waitFor({ timeout: 30_000 });
