@@ -6,7 +6,10 @@ mod column;
 mod constraint;
 mod execute;
 mod index;
+mod insert;
 mod table;
+
+pub(crate) use insert::{bulk_insert, shape as table_shape, TableShape};
 
 use super::cx::{Args, Cx, Signature};
 use super::ident;

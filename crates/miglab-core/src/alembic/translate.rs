@@ -1,14 +1,15 @@
 //! Walks the body of `upgrade()` or `downgrade()` and turns each statement into steps.
 //!
 //! Only `op.…` calls, `with op.batch_alter_table(...)`, `with op.get_context().autocommit_block()`,
-//! enum `.create()`/`.drop()` and `pass` are understood; any other Python is reported, never guessed at.
+//! enum `.create()`/`.drop()`, tables bound for `op.bulk_insert` and `pass` are understood;
+//! any other Python is reported, never guessed at.
 
 use super::cx::Cx;
-use super::ops::{self, Receiver, TableRef};
+use super::ops::{self, Receiver, TableRef, TableShape};
 use super::python::{self, Call, Kind, Value};
 use super::types::sql_type;
 use crate::migration::Step;
-use ruff_python_ast::{Stmt, StmtWith};
+use ruff_python_ast::{Expr, Stmt, StmtAssign, StmtWith};
 use ruff_text_size::Ranged;
 
 #[derive(Clone, Copy, Default)]
@@ -18,13 +19,20 @@ struct Block<'a> {
     autocommit: bool,
 }
 
-pub(crate) fn function_body(cx: &Cx, body: &[Stmt]) -> Vec<Step> {
-    let mut steps = Vec::new();
-    statements(cx, body, Block::default(), &mut steps);
-    steps
+/// What a function body has produced so far, and the tables it bound to local names for `bulk_insert`.
+#[derive(Default)]
+struct Walk {
+    steps: Vec<Step>,
+    tables: Vec<(String, TableShape)>,
 }
 
-fn statements(cx: &Cx, body: &[Stmt], block: Block, steps: &mut Vec<Step>) {
+pub(crate) fn function_body(cx: &Cx, body: &[Stmt]) -> Vec<Step> {
+    let mut walk = Walk::default();
+    statements(cx, body, Block::default(), &mut walk);
+    walk.steps
+}
+
+fn statements(cx: &Cx, body: &[Stmt], block: Block, walk: &mut Walk) {
     for stmt in body {
         match stmt {
             // Imports change no schema; `pass` is an empty body.
@@ -34,9 +42,10 @@ fn statements(cx: &Cx, body: &[Stmt], block: Block, steps: &mut Vec<Step>) {
                 if let Kind::Str(_) = value.kind {
                     continue; // a docstring or a string used as a comment
                 }
-                expression(cx, &value, block, steps);
+                expression(cx, &value, block, walk);
             }
-            Stmt::With(with) => with_block(cx, with, block, steps),
+            Stmt::With(with) => with_block(cx, with, block, walk),
+            Stmt::Assign(assign) if is_table_binding(assign) => table_binding(cx, assign, block, walk),
             other => {
                 cx.error::<()>(
                     "unsupported-statement",
@@ -49,7 +58,28 @@ fn statements(cx: &Cx, body: &[Stmt], block: Block, steps: &mut Vec<Step>) {
     }
 }
 
-fn expression(cx: &Cx, value: &Value, block: Block, steps: &mut Vec<Step>) {
+/// `name = sa.table(...)` or `name = op.create_table(...)`, the two assignments `bulk_insert` needs.
+fn is_table_binding(assign: &StmtAssign) -> bool {
+    let [Expr::Name(_)] = assign.targets.as_slice() else { return false };
+    let Expr::Call(call) = assign.value.as_ref() else { return false };
+    let value = python::value(&call.func);
+    value.path().as_deref() == Some("op.create_table") || matches!(value.last_name(), Some("table" | "Table"))
+}
+
+fn table_binding(cx: &Cx, assign: &StmtAssign, block: Block, walk: &mut Walk) {
+    let [Expr::Name(name)] = assign.targets.as_slice() else { return };
+    let value = cx.value(&assign.value);
+    if let Some(shape) = ops::table_shape(cx, &value) {
+        walk.tables.retain(|(n, _)| n != name.id.as_str());
+        walk.tables.push((name.id.as_str().to_owned(), shape));
+    }
+    // `op.create_table` also creates the table; `sa.table` only describes one.
+    if value.as_call().and_then(|c| c.func.path()).as_deref() == Some("op.create_table") {
+        expression(cx, &value, block, walk);
+    }
+}
+
+fn expression(cx: &Cx, value: &Value, block: Block, walk: &mut Walk) {
     let Some(call) = value.as_call() else {
         cx.error::<()>(
             "unsupported-statement",
@@ -61,6 +91,7 @@ fn expression(cx: &Cx, value: &Value, block: Block, steps: &mut Vec<Step>) {
     };
     let sql = match &call.func.kind {
         Kind::Attr(receiver, name) => match (&receiver.kind, block.batch) {
+            (Kind::Name(r), _) if r == "op" && name == "bulk_insert" => ops::bulk_insert(cx, call, value.span, &walk.tables),
             (Kind::Name(r), _) if r == "op" => ops::operation(cx, name, call, value.span, Receiver { batch: None }),
             (Kind::Name(r), Some((alias, table))) if r == alias => ops::operation(cx, name, call, value.span, Receiver { batch: Some(table) }),
             (Kind::Call(inner), _) if matches!(name.as_str(), "create" | "drop") && is_enum(inner) => {
@@ -73,7 +104,7 @@ fn expression(cx: &Cx, value: &Value, block: Block, steps: &mut Vec<Step>) {
     let Some(sql) = sql else { return };
     for sql in sql {
         let autocommit = block.autocommit || is_concurrent(&sql);
-        steps.push(Step { sql, autocommit, span: Some(value.span) });
+        walk.steps.push(Step { sql, autocommit, span: Some(value.span) });
     }
 }
 
@@ -116,7 +147,7 @@ fn enum_ddl(cx: &Cx, enum_value: &Value, method: &str, call: &Call, whole: &Valu
     Some(vec![if method == "create" { enum_type.create_sql() } else { enum_type.drop_sql() }])
 }
 
-fn with_block(cx: &Cx, with: &StmtWith, block: Block, steps: &mut Vec<Step>) {
+fn with_block(cx: &Cx, with: &StmtWith, block: Block, walk: &mut Walk) {
     let [item] = with.items.as_slice() else {
         cx.error::<()>(
             "unsupported-statement",
@@ -128,7 +159,7 @@ fn with_block(cx: &Cx, with: &StmtWith, block: Block, steps: &mut Vec<Step>) {
     };
     let context = cx.value(&item.context_expr);
     if is_autocommit_block(&context) {
-        statements(cx, &with.body, Block { autocommit: true, ..block }, steps);
+        statements(cx, &with.body, Block { autocommit: true, ..block }, walk);
         return;
     }
     if let Some(call) = context.as_call().filter(|c| c.func.path().as_deref() == Some("op.batch_alter_table")) {
@@ -145,7 +176,7 @@ fn with_block(cx: &Cx, with: &StmtWith, block: Block, steps: &mut Vec<Step>) {
                 return;
             }
         };
-        statements(cx, &with.body, Block { batch: Some((&alias, &table)), ..block }, steps);
+        statements(cx, &with.body, Block { batch: Some((&alias, &table)), ..block }, walk);
         return;
     }
     cx.error::<()>(
