@@ -233,6 +233,16 @@ mod test {
     }
 
     #[test]
+    fn shared_dataset_ok() {
+        let edit = |files: &mut BTreeMap<String, String>| {
+            let seed = files.remove("seed.sql").unwrap_or_default();
+            files.insert("../datasets/tasks.sql".to_owned(), seed);
+            replace(MANIFEST, r#"seed = "seed.sql""#, r#"seed = "../datasets/tasks.sql""#)(files);
+        };
+        insta::assert_snapshot!(check(edit), @"loaded: true");
+    }
+
+    #[test]
     fn unknown_field_err() {
         insta::assert_snapshot!(check(replace(MANIFEST, "ai_free = true\nafter", "ai_fre = true\nafter")));
     }

@@ -35,15 +35,19 @@ pub fn check_id(located: &Located<'_>, field: &str, id: &str) -> Option<FileDiag
     })
 }
 
-/// A referenced file must stay inside the lesson folder.
+/// Datasets shared by several lessons live in this folder beside the lesson folders.
+pub const DATASETS: &str = "../datasets/";
+
+/// A referenced file must stay inside the lesson folder, or be a shared dataset in `../datasets/`.
 fn check_path(located: &Located<'_>, field: &str, path: &str) -> Option<FileDiagnostic> {
-    let escapes = path.is_empty() || path.starts_with('/') || path.contains('\\') || path.split('/').any(|part| part == ".." || part.is_empty());
+    let inside = path.strip_prefix(DATASETS).unwrap_or(path);
+    let escapes = inside.is_empty() || inside.starts_with('/') || inside.contains('\\') || inside.split('/').any(|part| part == ".." || part.is_empty());
     escapes.then(|| {
         located.error(
             field,
             "lesson-bad-path",
-            format!("`{path}` is not a path inside the lesson folder."),
-            "Write a relative path with `/` separators and no `..`, e.g. `migrations/ab12cd34_add_column.py`.",
+            format!("`{path}` is not a path inside the lesson folder or `../datasets/`."),
+            "Write a relative path with `/` separators and no other `..`, e.g. `migrations/ab12cd34_add_column.py`.",
         )
     })
 }
