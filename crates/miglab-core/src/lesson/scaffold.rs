@@ -12,14 +12,38 @@ pub fn scaffold(id: &str) -> BTreeMap<String, String> {
     let fill = |template: &str| {
         template.replace("{id}", id).replace("{base}", &base).replace("{upgrade}", &upgrade).replace("{modify}", &modify).replace("{make}", &make)
     };
-    let files = [
-        ("lesson.toml", LESSON),
-        ("seed.sql", SEED),
-        ("migrations/{upgrade}_add_created_by.py", UPGRADE),
-        ("modify/{modify}_add_priority.py", MODIFY),
-        ("make/{make}_add_due_on.py", MAKE),
+    let migrations = [
+        (
+            format!("migrations/{upgrade}_add_created_by.py"),
+            revision_file(
+                &upgrade,
+                &base,
+                "2026-04-06",
+                "add created_by to tasks",
+                "    op.add_column(\"tasks\", sa.Column(\"created_by\", sa.Uuid(), nullable=True))\n    op.create_index(\"ix_tasks_created_by\", \"tasks\", [\"created_by\"])",
+                "    op.drop_index(\"ix_tasks_created_by\", table_name=\"tasks\")\n    op.drop_column(\"tasks\", \"created_by\")",
+            ),
+        ),
+        (
+            format!("modify/{modify}_add_priority.py"),
+            revision_file(
+                &modify,
+                &upgrade,
+                "2026-04-07",
+                "add priority to tasks",
+                "    op.add_column(\"tasks\", sa.Column(\"priority\", sa.Integer(), nullable=False, server_default=\"0\"))",
+                "    op.drop_column(\"tasks\", \"priority\")",
+            ),
+        ),
+        (
+            format!("make/{make}_add_due_on.py"),
+            revision_file(&make, &upgrade, "2026-04-08", "add due_on to tasks", "    op.add_column(\"tasks\", sa.Column(\"due_on\", sa.Date(), nullable=True))", "    op.drop_column(\"tasks\", \"due_on\")"),
+        ),
     ];
-    files.iter().map(|(path, text)| (format!("{id}/{}", fill(path)), fill(text))).collect()
+    let mut files: BTreeMap<String, String> = migrations.into_iter().map(|(path, text)| (format!("{id}/{path}"), text)).collect();
+    files.insert(format!("{id}/lesson.toml"), fill(LESSON));
+    files.insert(format!("{id}/seed.sql"), fill(SEED));
+    files
 }
 
 /// Four 12-digit hex revision ids, the shape `alembic revision` generates, from an FNV-1a hash of the id.
@@ -54,39 +78,14 @@ CREATE TABLE alembic_version (
 INSERT INTO alembic_version (version_num) VALUES ('{base}');
 "#;
 
-const UPGRADE: &str = r#""""add created_by to tasks
+/// An Alembic revision file as `alembic revision` writes it, around the given function bodies.
+fn revision_file(revision: &str, down_revision: &str, date: &str, message: &str, upgrade: &str, downgrade: &str) -> String {
+    format!(
+        r#""""{message}
 
-Revision ID: {upgrade}
-Revises: {base}
-Create Date: 2026-04-06 09:00:00.000000
-
-"""
-from alembic import op
-import sqlalchemy as sa
-
-
-# revision identifiers, used by Alembic.
-revision = "{upgrade}"
-down_revision = "{base}"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.add_column("tasks", sa.Column("created_by", sa.Uuid(), nullable=True))
-    op.create_index("ix_tasks_created_by", "tasks", ["created_by"])
-
-
-def downgrade() -> None:
-    op.drop_index("ix_tasks_created_by", table_name="tasks")
-    op.drop_column("tasks", "created_by")
-"#;
-
-const MODIFY: &str = r#""""add priority to tasks
-
-Revision ID: {modify}
-Revises: {upgrade}
-Create Date: 2026-04-07 09:00:00.000000
+Revision ID: {revision}
+Revises: {down_revision}
+Create Date: {date} 09:00:00.000000
 
 """
 from alembic import op
@@ -94,45 +93,21 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "{modify}"
-down_revision = "{upgrade}"
+revision = "{revision}"
+down_revision = "{down_revision}"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("tasks", sa.Column("priority", sa.Integer(), nullable=False, server_default="0"))
+{upgrade}
 
 
 def downgrade() -> None:
-    op.drop_column("tasks", "priority")
-"#;
-
-const MAKE: &str = r#""""add due_on to tasks
-
-Revision ID: {make}
-Revises: {upgrade}
-Create Date: 2026-04-08 09:00:00.000000
-
-"""
-from alembic import op
-import sqlalchemy as sa
-
-
-# revision identifiers, used by Alembic.
-revision = "{make}"
-down_revision = "{upgrade}"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.add_column("tasks", sa.Column("due_on", sa.Date(), nullable=True))
-
-
-def downgrade() -> None:
-    op.drop_column("tasks", "due_on")
-"#;
+{downgrade}
+"#
+    )
+}
 
 const LESSON: &str = r#"# A new lesson. `miglab check` verifies every key below on the engine; docs/lesson-format.md explains each field.
 format = 1
