@@ -1,7 +1,214 @@
-//! `cargo xtask bench`: written next.
+//! `cargo xtask bench`: medians of the engine figures in headless Chromium, next to Alembic on a PostgreSQL server,
+//! printed and written to `docs/benchmarks.md`. Figures, never assertions: a slow machine is not a failing test.
 
-use crate::sh::Result;
+use crate::sh::{self, cmd, root, Result};
+use crate::{setup, site, static_server};
+use std::path::Path;
+use std::time::Instant;
 
-pub fn run(_args: &[String]) -> Result<bool> {
-    Err("bench is not built yet".to_owned())
+const RUNS: usize = 10;
+
+pub fn run(args: &[String]) -> Result<bool> {
+    let runs = args.first().and_then(|a| a.parse().ok()).unwrap_or(RUNS).max(10);
+    site::prepare()?;
+    setup::apt("chromium", "/usr/bin/chromium")?;
+    setup::apt("binaryen", "wasm-opt")?;
+    let built = site::build(true)?;
+    let sizes = optimise_wasm(&built.dist)?;
+    let page = page_figures(&built.dist, runs)?;
+    let alembic = alembic_figures(runs)?;
+
+    let cycle = median(&page.cycle);
+    let alembic_cycle = median(&alembic.cycle);
+    let rows = [
+        ("page load to engine ready, cold cache", median(&page.cold), "—"),
+        ("page load to engine ready, warm cache", median(&page.warm), "≤ 1000"),
+        ("branch (commit + dumpDataDir)", median(&page.branch), "—"),
+        ("reset after a transactional change (ROLLBACK TO SAVEPOINT)", median(&page.reset_rollback), "≤ 5"),
+        ("reset after CREATE INDEX CONCURRENTLY (reload the dump)", median(&page.reset_reload), "≤ 300"),
+        ("confidence_score cycle: upgrade + introspect + downgrade + introspect", cycle, "≤ 15"),
+        ("Alembic: `alembic upgrade head` on PostgreSQL", median(&alembic.upgrade), "—"),
+        ("Alembic: `alembic downgrade -1` on PostgreSQL", median(&alembic.downgrade), "—"),
+        ("Alembic: the same cycle (upgrade head + downgrade -1)", alembic_cycle, "—"),
+    ];
+    let ratio = alembic_cycle / cycle.max(0.001);
+    let mut table = String::from("| Figure (median of runs) | ms | Target |\n|---|---:|---|\n");
+    for (name, ms, target) in rows {
+        table.push_str(&format!("| {name} | {ms:.2} | {target} |\n"));
+    }
+    table.push_str(&format!("| **cycle speed-up over Alembic + server** | **{ratio:.0}×** | ≥ 30× |\n"));
+    let wasm = format!(
+        "| App wasm | bytes |\n|---|---:|\n| raw, as Trunk built it (release) | {} |\n| after `wasm-opt -Oz` | {} |\n| after `wasm-opt`, gzip -9 | {} |\n| after `wasm-opt`, brotli q11 (target ≤ 600 KB) | {} |\n",
+        sizes.raw, sizes.optimised, sizes.gzip, sizes.brotli
+    );
+    println!("\n{table}\n{wasm}");
+    println!("{runs} runs each; PostgreSQL {}", alembic.server);
+    write_report(runs, &table, &wasm, &alembic.server)?;
+    Ok(true)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+struct Sizes {
+    raw: u64,
+    optimised: u64,
+    gzip: u64,
+    brotli: u64,
+}
+
+/// `wasm-opt -Oz` (Debian's binaryen) on the app's wasm in place, then its compressed sizes (Node's zlib).
+fn optimise_wasm(dist: &Path) -> Result<Sizes> {
+    let wasm = site::app_wasm(dist).ok_or("the release build has no miglab-app wasm")?;
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default();
+    let raw = size(&wasm);
+    let path = wasm.to_string_lossy().into_owned();
+    sh::run(&mut cmd("wasm-opt", &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", &path, "-o", &path]))?;
+    let script = "const z=require('zlib'),b=require('fs').readFileSync(process.argv[1]);\
+        console.log(z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)";
+    let out = sh::output(&mut cmd("node", &["-e", script, &path]))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut numbers = text.split_whitespace().map(|n| n.parse().unwrap_or_default());
+    Ok(Sizes { raw, optimised: size(&wasm), gzip: numbers.next().unwrap_or_default(), brotli: numbers.next().unwrap_or_default() })
+}
+
+#[derive(Default)]
+struct Page {
+    cold: Vec<f64>,
+    warm: Vec<f64>,
+    branch: Vec<f64>,
+    reset_rollback: Vec<f64>,
+    reset_reload: Vec<f64>,
+    cycle: Vec<f64>,
+}
+
+fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
+    let url = static_server::start(dist).map_err(|e| format!("cannot serve the site: {e}"))?;
+    let out = sh::output(cmd("node", &["bench/page.mjs", &url, &runs.to_string()]).current_dir(root().join("web")))?;
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    let json = String::from_utf8_lossy(&out.stdout);
+    let line = json.lines().last().unwrap_or_default();
+    if !out.status.success() || !line.starts_with('{') {
+        return Err(format!("the page bench failed: {json}"));
+    }
+    let list = |key: &str| numbers(line, key);
+    Ok(Page {
+        cold: list("cold"),
+        warm: list("warm"),
+        branch: list("branch"),
+        reset_rollback: list("reset_rollback"),
+        reset_reload: list("reset_reload"),
+        cycle: list("cycle"),
+    })
+}
+
+/// The numbers of `"key":[…]` in a flat JSON object, which is all the page prints.
+fn numbers(json: &str, key: &str) -> Vec<f64> {
+    let Some(start) = json.find(&format!("\"{key}\":[")) else { return Vec::new() };
+    let rest = &json[start + key.len() + 4..];
+    let end = rest.find(']').unwrap_or(rest.len());
+    rest[..end].split(',').filter_map(|n| n.trim().parse().ok()).collect()
+}
+
+struct Alembic {
+    upgrade: Vec<f64>,
+    downgrade: Vec<f64>,
+    cycle: Vec<f64>,
+    server: String,
+}
+
+/// Alembic itself, in a venv under target/, against Debian's PostgreSQL on 127.0.0.1.
+fn alembic_figures(runs: usize) -> Result<Alembic> {
+    setup::apt("postgresql", "/usr/bin/pg_ctlcluster")?;
+    let url = start_postgres()?;
+    let venv = root().join("target/bench/venv");
+    let alembic = venv.join("bin/alembic");
+    if !alembic.is_file() {
+        sh::run(&mut cmd("python3", &["-m", "venv", &venv.to_string_lossy()]))?;
+        let pip = venv.join("bin/pip");
+        sh::run(&mut cmd(&pip.to_string_lossy(), &["install", "--quiet", "alembic>=1.13,<2", "psycopg2-binary>=2.9,<3"]))?;
+    }
+    let project = root().join("xtask/bench/alembic");
+    let ini = project.join("alembic.ini").to_string_lossy().into_owned();
+    let alembic = alembic.to_string_lossy().into_owned();
+    let step = |args: &[&str]| -> Result<f64> {
+        let mut all = vec!["-c", ini.as_str()];
+        all.extend(args);
+        let mut command = cmd(&alembic, &all);
+        command.env("MIGLAB_BENCH_URL", &url);
+        let started = Instant::now();
+        let out = sh::output(&mut command)?;
+        if !out.status.success() {
+            return Err(format!("alembic {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    step(&["downgrade", "base"])?;
+    step(&["upgrade", "9f0e1d2c4b7a"])?;
+    let (mut upgrade, mut downgrade, mut cycle) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let up = step(&["upgrade", "head"])?;
+        let down = step(&["downgrade", "-1"])?;
+        upgrade.push(up);
+        downgrade.push(down);
+        cycle.push(up + down);
+    }
+    let version = sh::output(&mut cmd("psql", &[&url.replace("postgresql+psycopg2", "postgresql"), "-Atc", "SHOW server_version"]))?;
+    let server = String::from_utf8_lossy(&version.stdout).trim().to_owned();
+    Ok(Alembic { upgrade, downgrade, cycle, server })
+}
+
+/// Starts Debian's cluster (listening on localhost) and makes a password login and a scratch database for the bench.
+fn start_postgres() -> Result<String> {
+    let clusters = sh::output(&mut cmd("pg_lsclusters", &["-h"]))?;
+    let text = String::from_utf8_lossy(&clusters.stdout).into_owned();
+    let Some(cluster) = text.lines().next().map(|l| l.split_whitespace().collect::<Vec<_>>()) else {
+        return Err("Debian's postgresql has no cluster; run `pg_createcluster --start <version> main`".to_owned());
+    };
+    let (version, name, port) = (cluster[0], cluster[1], cluster[2]);
+    if cluster.get(3) != Some(&"online") {
+        sh::run(&mut cmd("pg_ctlcluster", &[version, name, "start"]))?;
+    }
+    let psql = |sql: &str| sh::run(&mut cmd("runuser", &["-u", "postgres", "--", "psql", "-p", port, "-qAtc", sql]));
+    psql("ALTER USER postgres PASSWORD 'miglab-bench'")?;
+    psql("DROP DATABASE IF EXISTS miglab_bench WITH (FORCE)")?;
+    psql("CREATE DATABASE miglab_bench")?;
+    Ok(format!("postgresql+psycopg2://postgres:miglab-bench@127.0.0.1:{port}/miglab_bench"))
+}
+
+fn write_report(runs: usize, table: &str, wasm: &str, server: &str) -> Result<()> {
+    let text = format!(
+        "# Benchmarks\n\n\
+         Written by `cargo xtask bench`; medians of {runs} runs each, on this repository's CI machine kind (2 cores).\n\
+         Browser figures come from headless Debian Chromium on the release build after `wasm-opt -Oz`.\n\
+         Alembic figures time the real `alembic` command (a venv under `target/bench/`) against PostgreSQL {server} on 127.0.0.1, Python start-up included, as a learner following a tutorial pays it.\n\n\
+         {table}\n{wasm}"
+    );
+    std::fs::write(root().join("docs/benchmarks.md"), text).map_err(|e| format!("cannot write docs/benchmarks.md: {e}"))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn numbers_ok() {
+        let json = r#"{"cold":[1.5,2],"warm":[],"cycle":[9.25]}"#;
+        assert_eq!(numbers(json, "cold"), [1.5, 2.0]);
+        assert_eq!(numbers(json, "cycle"), [9.25]);
+        assert!(numbers(json, "warm").is_empty() && numbers(json, "nope").is_empty());
+    }
+
+    #[test]
+    fn median_ok() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
 }
