@@ -62,8 +62,15 @@ impl Ctx<'_> {
         for (field, question) in miglab_core::lesson::questions(manifest) {
             self.question(&field, question)?;
         }
+        let version = self.lab.value("SHOW server_version_num")?.ok().flatten().and_then(|v| v.parse::<u32>().ok()).map(|v| v / 10000);
         for (i, experiment) in manifest.investigate.experiments.iter().enumerate() {
             let field = format!("investigate.experiments[{i}]");
+            if let (Some(since), Some(version)) = (experiment.since, version) {
+                if version < since {
+                    self.out.skipped.push(format!("experiment `{}` (needs PostgreSQL {since}, the server is {version})", experiment.id));
+                    continue;
+                }
+            }
             if self.goto(&experiment.after, &format!("{field}.after"))? {
                 let error = if experiment.in_transaction { self.lab.exec_in_transaction(experiment)? } else { self.lab.exec(&experiment.sql)? };
                 self.outcome(&format!("{field}.expect"), &experiment.expect, error)?;

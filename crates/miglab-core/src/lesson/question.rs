@@ -90,6 +90,10 @@ pub struct Experiment {
     /// a statement that cannot run in a transaction then fails with 25001.
     #[serde(default)]
     pub in_transaction: bool,
+    /// The PostgreSQL major version the experiment needs, e.g. `18` for `NOT NULL … NOT VALID`;
+    /// `miglab check --database-url` skips it, with a note, on an older server.
+    #[serde(default)]
+    pub since: Option<u32>,
     pub expect: Outcome,
 }
 
