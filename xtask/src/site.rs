@@ -15,7 +15,7 @@ pub fn build(release: bool) -> Result<Built> {
     let dist_arg = dist.to_string_lossy().into_owned();
     let mut args = vec!["build", "--offline", "--dist", &dist_arg];
     if release {
-        args.push("--release");
+        args.push("--release=true");
     }
     args.push(INDEX);
     sh::run(&mut trunk(&args))?;
