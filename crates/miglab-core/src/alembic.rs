@@ -82,9 +82,9 @@ fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {
             let message = format!("This file has no `def {name}():`, so Alembic cannot run it in that direction.");
             let help = format!("Add `def {name}() -> None:` with the operations to run.");
             match name {
-                "upgrade" => cx.error::<()>("missing-upgrade", Span::new(end, end), message, help),
-                _ => Some(cx.warning("missing-downgrade", Span::new(end, end), message, help)),
-            };
+                "upgrade" => cx.error::<()>("missing-upgrade", Span::new(end, end), message, help).unwrap_or_default(),
+                _ => cx.warning("missing-downgrade", Span::new(end, end), message, help),
+            }
             Vec::new()
         }
     }

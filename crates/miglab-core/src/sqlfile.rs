@@ -111,8 +111,11 @@ mod test {
     use super::*;
     use std::path::Path;
 
+    /// A file name and its text.
+    type File = (String, String);
+
     /// Every up file in a fixture folder with its down/undo partner (found by naming convention or listed).
-    fn pairs(verdict: &str) -> Vec<(String, String, Option<(String, String)>)> {
+    fn pairs(verdict: &str) -> Vec<(String, String, Option<File>)> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sqlfile").join(verdict);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .expect("fixture folder exists")
