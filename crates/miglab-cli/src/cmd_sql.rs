@@ -2,7 +2,7 @@
 
 use miglab_core::alembic::{self, version_table, Parsed};
 use miglab_core::diagnostic::Diagnostic;
-use miglab_core::migration::Direction;
+use miglab_core::migration::{Direction, Migration};
 use miglab_core::sqlfile;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,9 +40,16 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(1);
     }
     let direction = if args.downgrade { Direction::Downgrade } else { Direction::Upgrade };
-    let mut statements: Vec<String> = parsed.migration.steps(direction).iter().map(|s| s.sql.clone()).collect();
-    if args.version_table && !is_sql {
-        let revision = &parsed.migration.revision;
+    // golang-migrate and Flyway keep their own history tables, so the Alembic bookkeeping is for .py only.
+    print!("{}", script(&parsed.migration, direction, args.version_table && !is_sql));
+    ExitCode::SUCCESS
+}
+
+/// The statements to print, each ending in `;` and followed by a blank line, as `alembic … --sql` spaces them.
+fn script(migration: &Migration, direction: Direction, version_table: bool) -> String {
+    let mut statements: Vec<String> = migration.steps(direction).iter().map(|s| s.sql.clone()).collect();
+    if version_table {
+        let revision = &migration.revision;
         match direction {
             Direction::Upgrade => {
                 let mut bookkeeping = version_table::after_upgrade(revision);
@@ -55,10 +62,7 @@ pub fn run(args: Args) -> ExitCode {
             Direction::Downgrade => statements.extend(version_table::after_downgrade(revision)),
         }
     }
-    for statement in statements {
-        println!("{statement};\n");
-    }
-    ExitCode::SUCCESS
+    statements.iter().map(|s| format!("{s};\n\n")).collect()
 }
 
 /// `file:line:col: message`, naming the down file for diagnostics `parse_pair` marks as being about it.
@@ -96,4 +100,46 @@ fn sql_pair(path: &Path, source: &str) -> Result<(Parsed, PathBuf, Option<PathBu
     };
     let parsed = sqlfile::parse_pair(&name, source, down.as_deref(), down_source.as_deref());
     Ok((parsed, path.to_path_buf(), down.map(sibling)))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn fixture(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../miglab-core/fixtures").join(path)
+    }
+
+    #[test]
+    fn version_table_ok() {
+        let source = std::fs::read_to_string(fixture("alembic/ok/a01_expenses_columns.py")).expect("fixture");
+        let migration = alembic::parse(&source).migration;
+        let upgrade = script(&migration, Direction::Upgrade, true);
+        assert!(upgrade.starts_with("CREATE TABLE alembic_version"));
+        assert!(upgrade.ends_with("INSERT INTO alembic_version (version_num) VALUES ('a01') RETURNING alembic_version.version_num;\n\n"));
+        let downgrade = script(&migration, Direction::Downgrade, true);
+        assert!(downgrade.ends_with("DELETE FROM alembic_version WHERE alembic_version.version_num = 'a01';\n\n"));
+    }
+
+    #[test]
+    fn sql_pair_from_down_file_ok() {
+        let down = fixture("sqlfile/err/000003_broken.down.sql");
+        let source = std::fs::read_to_string(&down).expect("fixture");
+        let (parsed, up, found) = sql_pair(&down, &source).ok().expect("pair reads");
+        assert!(up.ends_with("000003_broken.up.sql"));
+        assert_eq!(found.as_deref(), Some(down.as_path()));
+        let shown = up.display().to_string();
+        let rendered: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, found.as_deref())).collect();
+        assert!(rendered.iter().all(|r| r.contains("000003_broken.up.sql:1:48")), "{rendered:?}");
+    }
+
+    #[test]
+    fn down_diagnostics_name_the_down_file_ok() {
+        let up = fixture("sqlfile/ok/000001_add_confidence_score.up.sql");
+        let source = std::fs::read_to_string(&up).expect("fixture");
+        let (parsed, up, down) = sql_pair(&up, &source).ok().expect("pair reads");
+        let shown = up.display().to_string();
+        let rendered: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
+        assert!(rendered.iter().any(|r| r.contains("000001_add_confidence_score.down.sql:1:25: miglab could not parse")), "{rendered:?}");
+    }
 }
