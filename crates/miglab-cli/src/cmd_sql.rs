@@ -125,7 +125,7 @@ mod test {
     fn sql_pair_from_down_file_ok() {
         let down = fixture("sqlfile/err/000003_broken.down.sql");
         let source = std::fs::read_to_string(&down).expect("fixture");
-        let (parsed, up, found) = sql_pair(&down, &source).ok().expect("pair reads");
+        let (parsed, up, found) = sql_pair(&down, &source).expect("pair reads");
         assert!(up.ends_with("000003_broken.up.sql"));
         assert_eq!(found.as_deref(), Some(down.as_path()));
         let shown = up.display().to_string();
@@ -137,7 +137,7 @@ mod test {
     fn down_diagnostics_name_the_down_file_ok() {
         let up = fixture("sqlfile/ok/000001_add_confidence_score.up.sql");
         let source = std::fs::read_to_string(&up).expect("fixture");
-        let (parsed, up, down) = sql_pair(&up, &source).ok().expect("pair reads");
+        let (parsed, up, down) = sql_pair(&up, &source).expect("pair reads");
         let shown = up.display().to_string();
         let rendered: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
         assert!(rendered.iter().any(|r| r.contains("000001_add_confidence_score.down.sql:1:25: miglab could not parse")), "{rendered:?}");
