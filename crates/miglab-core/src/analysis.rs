@@ -10,7 +10,7 @@ mod proptests;
 mod statement;
 
 pub use fact::{Change, ColumnSpec, ConstraintSpec, Fact, IndexSpec, Name};
-pub use statement::{expression_columns, inverse};
+pub use statement::{expression_columns, ident as ident_name, inverse};
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::migration::Step;

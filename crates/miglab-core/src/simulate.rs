@@ -9,6 +9,7 @@
 
 pub(crate) mod apply;
 mod default_expr;
+mod deparse;
 pub mod format_type;
 pub(crate) mod naming;
 

@@ -1,6 +1,7 @@
 //! Applying one fact to the schema model, with Postgres's implicit behaviour and its refusals.
 
 use super::default_expr::render_default;
+use super::deparse::deparse;
 use super::naming::choose;
 use super::{Failure, Fact};
 use crate::analysis::{Change, ColumnSpec, ConstraintSpec, IndexSpec, Name};
@@ -402,7 +403,7 @@ impl State {
         let definition = match spec.kind {
             ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({columns})"),
             ConstraintKind::Unique => format!("UNIQUE ({columns})"),
-            ConstraintKind::Check => format!("CHECK (({}))", spec.check.as_deref().unwrap_or_default()),
+            ConstraintKind::Check => format!("CHECK ({})", deparse(spec.check.as_deref().unwrap_or_default(), target)),
             ConstraintKind::Exclusion => format!("EXCLUDE ({columns})"),
             ConstraintKind::ForeignKey => return self.add_foreign_key(table, spec, name),
         };
@@ -493,12 +494,14 @@ impl State {
                 return Err(refuse("42703", format!("column \"{column}\" does not exist"), "Check the column names in the index."));
             }
         }
-        let mut definition = format!("CREATE {}INDEX {name} ON {schema}.{relation} USING {} ({})", if spec.unique { "UNIQUE " } else { "" }, spec.method, spec.keys.join(", "));
+        let owner = self.table(&spec.table)?;
+        let keys: Vec<String> = spec.keys.iter().map(|key| index_key(key, owner)).collect();
+        let mut definition = format!("CREATE {}INDEX {name} ON {schema}.{relation} USING {} ({})", if spec.unique { "UNIQUE " } else { "" }, spec.method, keys.join(", "));
         if !spec.include.is_empty() {
             definition.push_str(&format!(" INCLUDE ({})", spec.include.join(", ")));
         }
         if let Some(predicate) = &spec.predicate {
-            definition.push_str(&format!(" WHERE ({predicate})"));
+            definition.push_str(&format!(" WHERE {}", deparse(predicate, owner)));
         }
         let index = Index { name, definition, unique: spec.unique, columns: spec.columns.clone() };
         self.table(&spec.table)?.indexes.push(index);
@@ -550,6 +553,18 @@ impl State {
         }
         self.schema.enums.remove(position);
         Ok(())
+    }
+}
+
+/// An index key as `pg_get_indexdef` prints it: a plain column as is, an expression through
+/// ruleutils' casts, wrapped in parentheses unless it is a function call.
+fn index_key(key: &str, table: &Table) -> String {
+    if key.ends_with(" DESC") || key.contains(" NULLS ") || table.column(key).is_some() {
+        return key.to_owned();
+    }
+    match key.strip_prefix('(').and_then(|k| k.strip_suffix(')')) {
+        Some(inner) => format!("({})", deparse(inner, table)),
+        None => deparse(key, table),
     }
 }
 
