@@ -15,7 +15,7 @@ pub fn tables(expected: &[Table], actual: &Schema, scope: &SchemaScope) -> Vec<S
         if scope.columns || !table.columns.is_empty() {
             out.extend(columns(table, real, scope.defaults));
         }
-        if scope.indexes && !(table.indexes.is_empty() && !scope_lists(scope, &table.name)) {
+        if scope.indexes && (!table.indexes.is_empty() || scope_lists(scope, &table.name)) {
             out.extend(indexes(table, real));
         }
         if scope.constraints {

@@ -62,7 +62,7 @@ impl<'a> Located<'a> {
             span = entry.span();
             let mut value = entry.get_ref();
             for index in indexes {
-                let item = value.as_array()?.iter().nth(index)?;
+                let item = value.as_array()?.get(index)?;
                 span = item.span();
                 value = item.get_ref();
             }
