@@ -314,3 +314,41 @@ impl Ctx<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use miglab_core::lesson::{load, parse_manifest, scaffold, MANIFEST};
+
+    /// Scaffolds lesson `t`, applies `edit` to its lesson.toml, and runs the engine checks on PGlite.
+    fn check(edit: impl Fn(String) -> String) -> String {
+        let mut files: BTreeMap<String, String> = scaffold("t").into_iter().map(|(k, v)| (k.trim_start_matches("t/").to_owned(), v)).collect();
+        let text = edit(files.remove(MANIFEST).unwrap_or_default());
+        let (manifest, diagnostics) = parse_manifest("t/lesson.toml", &text);
+        assert_eq!(diagnostics, Vec::new());
+        let (lesson, diagnostics) = load(&manifest.expect("manifest parses"), &files);
+        assert_eq!(diagnostics, Vec::new());
+        let findings = check_lesson(&lesson.expect("lesson loads"), "t/lesson.toml", &text, None);
+        findings.diagnostics.iter().map(FileDiagnostic::render).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn engine_checks_ok_and_err() {
+        // One test, so PGlite boots twice rather than once per case.
+        assert_eq!(check(|text| text), "");
+        let wrong = check(|text| {
+            text.replace(r#"expected = "5" }"#, r#"expected = "6" }"#)
+                .replace("sqlstate = \"23502\"", "sqlstate = \"23503\"")
+                .replace("why = \"A nullable column", "expected = \"00000000-0000-0000-0000-000000000000\"\nwhy = \"A nullable column")
+        });
+        let lines: Vec<&str> = wrong.lines().filter(|line| !line.starts_with("  help")).collect();
+        assert_eq!(
+            lines,
+            [
+                "t/lesson.toml:56:1: field `predict.questions[1].key`: The key says `00000000-0000-0000-0000-000000000000`, but the engine returns NULL.",
+                "t/lesson.toml:85:1: field `investigate.experiments[0].expect.error`: The lesson expects ERROR 23503: column \"created_by\" of relation \"tasks\" contains null values, but the engine says ERROR 23502: column \"created_by\" of relation \"tasks\" contains null values.",
+                "t/lesson.toml:93:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
+            ]
+        );
+    }
+}
