@@ -30,7 +30,22 @@ fn exercise(up: &str, down: &str) {
     let _ = downgrade::ordering_key(&migration);
 }
 
+/// Type spellings at the edges: scale above precision, zero lengths, huge modifiers.
+const TYPES: &[&str] = &[
+    "numeric(2,5)", "numeric(5,-2)", "numeric(18446744073709551615,3)", "numeric", "numeric(4,3)", "varchar(0)", "varchar(99999999999999999999)", "varchar", "char", "text",
+    "smallint", "integer", "bigint", "real", "double precision", "boolean", "date", "timestamptz", "uuid", "jsonb", "mood", "text[]", "bit(3)", "interval",
+];
+
 proptest! {
+    #[test]
+    fn type_changes_never_panic_ok(from in prop::sample::select(TYPES), to in prop::sample::select(TYPES), default in prop::sample::select(WORDS)) {
+        let setup = format!("CREATE TABLE expenses (id SERIAL PRIMARY KEY, x {from} DEFAULT {default});\nINSERT INTO expenses (x) VALUES (NULL)");
+        let schema = simulate::apply(&Schema::default(), &steps_from_sql(&setup).0).schema;
+        let (steps, _) = steps_from_sql(&format!("ALTER TABLE expenses ALTER COLUMN x TYPE {to};\nALTER TABLE expenses ADD COLUMN y {to} NOT NULL DEFAULT {default}"));
+        let _ = simulate::apply(&schema, &steps);
+        let _ = check(&steps, &RuleContext { schema: Some(&schema) });
+    }
+
     #[test]
     fn arbitrary_text_never_panics_ok(up in ".{0,200}", down in ".{0,80}") {
         exercise(&up, &down);

@@ -73,7 +73,7 @@ pub fn index_name(index: &IndexSpec) -> String {
 }
 
 /// The downgrade facts that undo the upgrade fact at `up`, explicitly first.
-pub fn inverse_of<'a>(up: &Fact, downgrade: &'a [Fact]) -> Option<(usize, bool)> {
+pub fn inverse_of(up: &Fact, downgrade: &[Fact]) -> Option<(usize, bool)> {
     downgrade
         .iter()
         .position(|d| undoes(&up.change, &d.change))

@@ -92,7 +92,7 @@ fn max_text_length(kind: &Kind) -> Option<u64> {
         Kind::Int(2) => Some(6),
         Kind::Int(4) => Some(11),
         Kind::Int(_) => Some(20),
-        Kind::Numeric(Some((p, s))) => Some(1 + p.saturating_sub(*s).max(1) + if *s > 0 { 1 + s } else { 0 }),
+        Kind::Numeric(Some((p, s))) => Some(p.saturating_sub(*s).max(1).saturating_add(if *s > 0 { s.saturating_add(2) } else { 1 })),
         Kind::Varchar(Some(n)) | Kind::Char(n) => Some(*n),
         Kind::Bool => Some(5),
         Kind::Date => Some(13),
@@ -115,15 +115,15 @@ fn loss(from: &Kind, to: &Kind) -> Option<String> {
         (Kind::Numeric(Some((p1, s1))), Kind::Numeric(Some((p2, s2)))) => {
             if s2 < s1 {
                 Some(format!("rounds every existing value to {s2} decimal places, and the lost digits cannot be brought back"))
-            } else if p2 - s2 < p1 - s1 {
-                Some(format!("fails with 22003 (numeric field overflow) on any existing value with more than {} digits before the point", p2 - s2))
+            } else if p2.saturating_sub(*s2) < p1.saturating_sub(*s1) {
+                Some(format!("fails with 22003 (numeric field overflow) on any existing value with more than {} digits before the point", p2.saturating_sub(*s2)))
             } else {
                 None
             }
         }
-        (Kind::Numeric(None), Kind::Numeric(Some((p, s)))) => Some(format!("rounds existing values to {s} decimal places and fails with 22003 on values with more than {} digits before the point", p - s)),
+        (Kind::Numeric(None), Kind::Numeric(Some((p, s)))) => Some(format!("rounds existing values to {s} decimal places and fails with 22003 on values with more than {} digits before the point", p.saturating_sub(*s))),
         (Kind::Int(_), Kind::Numeric(Some((p, s)))) => {
-            let digits = p - s;
+            let digits = p.saturating_sub(*s);
             (digits < 19).then(|| format!("fails with 22003 (numeric field overflow) on any existing value with more than {digits} digits"))
         }
         (Kind::Numeric(_) | Kind::Float, Kind::Int(_)) => Some("rounds away the fractional part of every existing value, and fails with 22003 on values too large for the new type".to_owned()),
