@@ -20,7 +20,10 @@ pub fn check_revision(lab: &mut Lab, lesson_id: &str, migration: &LessonMigratio
     let after = lab.schema()?;
     let mut simulation = simulate::apply(&before, &migration.migration.upgrade);
     match (&simulation.failure, &failed) {
-        _ if !simulation.unknowns.is_empty() => skipped.push(format!("static simulation of `{file}` ({} statements it does not model)", simulation.unknowns.len())),
+        _ if !simulation.unknowns.is_empty() => {
+            let count = simulation.unknowns.len();
+            skipped.push(format!("static simulation of `{file}` ({count} statement{} it does not model)", if count == 1 { "" } else { "s" }));
+        }
         (None, None) => {
             for table in &mut simulation.schema.tables {
                 table.row_count = None;
