@@ -124,7 +124,7 @@ mod test {
             .collect();
         names.sort();
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("fixture is readable");
-        let ups: Vec<&String> = names.iter().filter(|n| n.ends_with(".up.sql") || n.starts_with('V')).collect();
+        let ups: Vec<&String> = names.iter().filter(|n| file_name(n).is_some_and(|f| f.direction == Role::Up)).collect();
         ups.iter()
             .map(|up| {
                 let down = names.iter().find(|n| {
