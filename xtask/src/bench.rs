@@ -12,7 +12,6 @@ pub fn run(args: &[String]) -> Result<bool> {
     let runs = args.first().and_then(|a| a.parse().ok()).unwrap_or(RUNS).max(10);
     site::prepare()?;
     setup::apt("chromium", "/usr/bin/chromium")?;
-    setup::apt("binaryen", "wasm-opt")?;
     let built = site::build(true)?;
     let sizes = optimise_wasm(&built.dist)?;
     let page = page_figures(&built.dist, runs)?;
@@ -64,13 +63,16 @@ struct Sizes {
     brotli: u64,
 }
 
-/// `wasm-opt -Oz` (Debian's binaryen) on the app's wasm in place, then its compressed sizes (Node's zlib).
+/// `wasm-opt -Oz` on the app's wasm in place, then its compressed sizes (Node's zlib).
+/// wasm-opt is npm's `binaryen` (pinned in web/package.json, binaryen compiled to wasm): Debian's binaryen 108
+/// cannot parse what rustc 1.95 emits (reference-types `table.fill`), and Trunk would download its own.
 fn optimise_wasm(dist: &Path) -> Result<Sizes> {
     let wasm = site::app_wasm(dist).ok_or("the release build has no miglab-app wasm")?;
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default();
     let raw = size(&wasm);
     let path = wasm.to_string_lossy().into_owned();
-    sh::run(&mut cmd("wasm-opt", &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", &path, "-o", &path]))?;
+    let wasm_opt = root().join("web/node_modules/.bin/wasm-opt").to_string_lossy().into_owned();
+    sh::run(&mut cmd(&wasm_opt, &["-Oz", "--strip-debug", "--strip-producers", &path, "-o", &path]))?;
     let script = "const z=require('zlib'),b=require('fs').readFileSync(process.argv[1]);\
         console.log(z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)";
     let out = sh::output(&mut cmd("node", &["-e", script, &path]))?;
