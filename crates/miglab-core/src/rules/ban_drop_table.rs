@@ -6,7 +6,7 @@ use crate::analysis::{Change, Fact};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::DropTable { table, .. } = &fact.change else { return Vec::new() };
-    if cx.created.contains(&table.name) {
+    if !cx.live(&table.name) {
         return Vec::new();
     }
     let message = format!(

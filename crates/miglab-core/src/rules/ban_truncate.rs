@@ -6,7 +6,7 @@ use crate::analysis::{Change, Fact};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::Truncate { table } = &fact.change else { return Vec::new() };
-    if cx.rows(&table.name) == Some(0) {
+    if !cx.live(&table.name) {
         return Vec::new();
     }
     let message = format!("`TRUNCATE {0}` deletes every row of `{0}`{1} at once under an ACCESS EXCLUSIVE lock, and no downgrade can bring the rows back.", table.name, cx.rows_note(&table.name));

@@ -6,7 +6,7 @@ use crate::analysis::{Change, Fact};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::Delete { table, filtered: false } = &fact.change else { return Vec::new() };
-    if cx.rows(&table.name) == Some(0) {
+    if !cx.live(&table.name) {
         return Vec::new();
     }
     let message = format!("This DELETE has no WHERE clause, so Postgres deletes every row of `{}`{}; once committed, no downgrade can bring them back.", table.name, cx.rows_note(&table.name));

@@ -10,7 +10,7 @@ use crate::analysis::{Change, Fact};
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::Update { table, columns, filtered: false } = &fact.change else { return Vec::new() };
     let overwritten: Vec<&String> = columns.iter().filter(|c| !cx.was_added(&table.name, c)).collect();
-    if overwritten.is_empty() || cx.rows(&table.name) == Some(0) {
+    if overwritten.is_empty() || !cx.live(&table.name) {
         return Vec::new();
     }
     let names: Vec<String> = overwritten.iter().map(|c| format!("`{c}`")).collect();
