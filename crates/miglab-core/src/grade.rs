@@ -7,6 +7,8 @@
 pub mod answer;
 pub mod calibration;
 mod choice;
+#[cfg(test)]
+mod fixtures;
 mod free_text;
 pub mod graded;
 mod ordering;

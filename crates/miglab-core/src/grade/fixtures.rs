@@ -1,0 +1,45 @@
+//! The `fixtures/grade/{ok,err}` folders: each TOML file holds a `key` and an `answer` as a
+//! lesson and saved progress would; every `ok/` answer grades fully correct, every `err/` one does not.
+
+use super::{grade, Answer, AnswerKey};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    key: AnswerKey,
+    answer: Answer,
+}
+
+fn graded(verdict: &str) -> Vec<(String, super::Graded)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/grade").join(verdict);
+    let mut files: Vec<_> = std::fs::read_dir(root).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {verdict}");
+    files
+        .iter()
+        .map(|path| {
+            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let case: Case = toml::from_str(&text).unwrap_or_else(|e| panic!("{verdict}/{name}.toml: {e}"));
+            (name, grade(&case.key, &case.answer, None))
+        })
+        .collect()
+}
+
+#[test]
+fn fixtures_ok() {
+    for (name, graded) in graded("ok") {
+        assert!(graded.correct, "ok/{name}.toml should grade correct: {:?}", graded.explanations().collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn fixtures_err() {
+    for (name, graded) in graded("err") {
+        assert!(!graded.correct, "err/{name}.toml should not grade correct");
+        let report = format!("credit {:.2}, cbm {:.2}\n{}", graded.credit, graded.cbm, graded.explanations().collect::<Vec<_>>().join("\n"));
+        insta::assert_snapshot!(format!("fixture_{name}"), report);
+    }
+}
