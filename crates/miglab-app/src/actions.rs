@@ -162,7 +162,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 Err(diagnostics) => {
                     let results = diagnostics
                         .iter()
-                        .map(|d| crate::progress::CheckResult { name: "the file translates".into(), passed: false, detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
+                        .map(|d| crate::progress::CheckResult { name: "the file translates".into(), passed: false, lines: d.at.map(|a| (a.line, a.line)), detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
                         .collect();
                     state_d.dispatch(LessonAction::Checked { stage, results });
                     return;
@@ -181,7 +181,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 } else {
                     "The drop guard stopped the run before anything ran: decide below."
                 };
-                let stopped = crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: detail.into() };
+                let stopped = crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: detail.into(), lines: None };
                 state_d.dispatch(LessonAction::Checked { stage, results: vec![stopped] });
                 return;
             }

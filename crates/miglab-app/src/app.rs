@@ -113,7 +113,7 @@ fn Shell() -> Html {
     };
     html! {
         <>
-            <a class="skip-link" href="#main">{ "Skip to content" }</a>
+            <a class="skip-link" href="#main" onclick={skip_to_main()}>{ "Skip to content" }</a>
             <header class="topbar">
                 <a class="brand" href="#/">{ "miglab" }</a>
                 <crate::engine_boot::EngineBadge />
@@ -124,4 +124,15 @@ fn Shell() -> Html {
             <main id="main" tabindex="-1">{ body }</main>
         </>
     }
+}
+
+/// The hash holds the route, so the skip link moves focus itself instead of following `#main`.
+fn skip_to_main() -> Callback<MouseEvent> {
+    Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        let main = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"));
+        if let Some(main) = main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok()) {
+            let _ = main.focus();
+        }
+    })
 }

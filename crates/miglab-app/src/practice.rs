@@ -65,14 +65,15 @@ pub struct PracticeRun {
 
 pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<CheckResult> {
     let mut out = Vec::new();
-    let result = |name: &str, passed: bool, detail: String| CheckResult { name: name.to_owned(), passed, detail };
+    let result = |name: &str, passed: bool, detail: String| CheckResult { name: name.to_owned(), passed, detail, lines: None };
+    let at = |r: Option<&RunRecord>| r.and_then(|r| r.failure.as_ref()).and_then(|f| f.lines);
     let upgrade = run.runs.first();
     let failed = |r: Option<&RunRecord>| r.and_then(|r| r.failure.as_ref()).map(|f| format!("{} {}", f.sqlstate.clone().unwrap_or_default(), f.message).trim().to_owned());
     let said_by = |r: Option<&RunRecord>| if r.and_then(|r| r.failure.as_ref()).is_some_and(|f| f.sqlstate.is_some()) { "Postgres stopped it" } else { "It did not finish" };
     match failed(upgrade) {
         None if upgrade.is_some() => out.push(result("upgrade() runs", true, "It ran on the branch without an error.".into())),
         None => out.push(result("upgrade() runs", false, "It did not run.".into())),
-        Some(error) => out.push(result("upgrade() runs", false, format!("{}: {}.", said_by(upgrade), error.trim_end_matches('.')))),
+        Some(error) => out.push(CheckResult { lines: at(upgrade), ..result("upgrade() runs", false, format!("{}: {}.", said_by(upgrade), error.trim_end_matches('.'))) }),
     }
     let after = upgrade.filter(|r| r.failure.is_none()).map(|r| &r.after);
     for table in &checks.tables {
@@ -115,7 +116,7 @@ pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<Chec
                 (Some(error), _) => (false, format!("Postgres stopped the downgrade: {error}.")),
                 (None, None) => (false, "The downgrade did not run.".to_owned()),
             };
-            out.push(result("downgrade() order", passed, detail));
+            out.push(CheckResult { lines: at(down), ..result("downgrade() order", passed, detail) });
         }
         if checks.round_trip {
             let back = down.filter(|r| r.failure.is_none()).map(|r| &r.after);

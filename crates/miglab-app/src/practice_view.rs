@@ -54,7 +54,7 @@ pub fn PracticeView(props: &Props) -> Html {
             if questions_locked {
                 <h3>{ "Your migration" }</h3>
                 <p class="muted">{ format!("It revises {} and runs on the branch from there. Escape leaves the editor.", parent.as_deref().unwrap_or("the starting database")) }</p>
-                <CodeEditor key={stage.label()} value={text} language="python" label={format!("Your {} migration", stage.label())} {on_change} />
+                <CodeEditor key={stage.label()} value={text} language="python" label={format!("Your {} migration", stage.label())} {on_change} mark={checks.iter().find_map(|c| c.lines)} />
                 <div class="toolbar">
                     <button type="button" class="primary" disabled={props.busy} onclick={run_checks}>{ "Run upgrade, downgrade, upgrade and check" }</button>
                 </div>

@@ -65,6 +65,9 @@ pub struct CheckResult {
     pub name: String,
     pub passed: bool,
     pub detail: String,
+    /// Lines of the student's file Postgres failed on, marked in the editor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<(u32, u32)>,
 }
 
 /// The Make stage's mastery gate.

@@ -162,6 +162,9 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await setEditor(page, 'Your Modify migration', MODIFY_NO_BACKFILL);
     await runChecks(page);
     assert.match(await page.locator('.checks').textContent(), /fail: upgrade\(\) runs — Postgres stopped it: 23502/);
+    // The statement Postgres failed on is marked in the student's own file.
+    await page.locator('.practice .cm-failing-line').first().waitFor();
+    assert.match(await page.locator('.practice .cm-failing-line').first().textContent(), /alter_column/);
     await app.shot('modify-23502');
 
     await setEditor(page, 'Your Modify migration', MODIFY_RIGHT);

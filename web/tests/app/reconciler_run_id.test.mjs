@@ -1,6 +1,7 @@
 // reconciler_run_id as a student takes it: predictions (one wrong, one right), a reload mid-lesson, the run on a branch,
 // the downgrade-order error when the column goes before its index, the drop-guard refusal, and the mastery gate.
 import { test } from 'node:test';
+import fs from 'node:fs';
 import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lessonFile, assert, BASE } from './lib.mjs';
 
 // The student's Make file is the lesson's reference, and the same file with the downgrade's two drops swapped.
@@ -135,6 +136,15 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     await page.getByRole('button', { name: 'Refuse this migration' }).click();
     await page.getByText('You refused the migration').waitFor();
     await finishAtCatalog(app);
+
+    // The self-check report, as Markdown and JSON, holds predictions, scores, calibration and the gate.
+    for (const [button, check] of [
+      ['Export self-check report (Markdown)', (text) => assert.match(text, /Mastery gate: passed[\s\S]*Destructive migration: refused/)],
+      ['Export self-check report (JSON)', (text) => assert.equal(JSON.parse(text).lessons.find((l) => l.id === 'reconciler_run_id').gate.passed, true)],
+    ]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      check(fs.readFileSync(await download.path(), 'utf8'));
+    }
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();
