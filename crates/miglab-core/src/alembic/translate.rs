@@ -132,11 +132,15 @@ fn enum_ddl(cx: &Cx, enum_value: &Value, method: &str, call: &Call, whole: &Valu
     if !bind_ok {
         return cx.unsupported(whole, &format!("`.{method}(op.get_bind())`"));
     }
-    if let Some(kwarg) = call.kwargs.first() {
+    for kwarg in &call.kwargs {
+        // `checkfirst=False` is the default; `True` needs a database to look at, which `--sql` mode lacks.
+        if kwarg.name.as_deref() == Some("checkfirst") && kwarg.value.kind == Kind::Bool(false) {
+            continue;
+        }
         return cx.error(
             "unsupported-argument",
             kwarg.value.span,
-            format!("miglab cannot translate `.{method}()` with extra arguments such as `checkfirst`: in `--sql` mode Alembic cannot look at the database."),
+            format!("miglab cannot translate `.{method}()` with extra arguments such as `checkfirst=True`: in `--sql` mode Alembic cannot look at the database."),
             format!("Call `.{method}(op.get_bind())` without extra arguments."),
         );
     }
@@ -245,7 +249,7 @@ with op.batch_alter_table("orders", schema=None) as batch_op:
 with op.get_context().autocommit_block():
     op.execute("ALTER TYPE mood ADD VALUE 'meh'")
 sa.Enum("a", "b", name="kind").create(op.get_bind())
-postgresql.ENUM(name="old_kind").drop(op.get_bind())"#), @r#"
+postgresql.ENUM(name="old_kind").drop(op.get_bind(), checkfirst=False)"#), @r#"
     ALTER TABLE orders ADD COLUMN note TEXT;
     ALTER TABLE orders ALTER COLUMN total SET NOT NULL;
     CREATE INDEX ix_orders_note ON orders (note);
