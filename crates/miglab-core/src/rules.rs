@@ -24,7 +24,7 @@ mod require_concurrent_index_deletion;
 mod unique_over_existing_rows;
 mod update_without_where;
 
-pub use finding::{Affected, Category, Finding};
+pub use finding::{quote_ident, Affected, Category, Finding};
 
 use crate::analysis::{analyze, Change, Fact};
 use crate::migration::Step;

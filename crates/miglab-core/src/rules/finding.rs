@@ -52,6 +52,39 @@ impl Affected {
     }
 }
 
+impl Affected {
+    /// The query the drop guard runs to say what would be lost: the rows of the table, or the
+    /// non-null values of the column.
+    pub fn count_sql(&self) -> String {
+        match &self.column {
+            Some(column) => format!("SELECT count({}) FROM {}", quote_ident(column), quote_ident(&self.table)),
+            None => format!("SELECT count(*) FROM {}", quote_ident(&self.table)),
+        }
+    }
+
+    /// The query for a sample of what would be lost (the app adds its own LIMIT for a sample,
+    /// or runs it whole for a CSV backup): every column of the rows that hold a value.
+    pub fn values_sql(&self) -> String {
+        match &self.column {
+            Some(column) => format!("SELECT * FROM {} WHERE {} IS NOT NULL", quote_ident(&self.table), quote_ident(column)),
+            None => format!("SELECT * FROM {}", quote_ident(&self.table)),
+        }
+    }
+}
+
+/// An identifier as Postgres needs it written: bare when it is lower-case letters, digits and
+/// underscores not starting with a digit and not a keyword (`user` would call a function),
+/// otherwise double-quoted with inner quotes doubled.
+pub fn quote_ident(name: &str) -> String {
+    let keyword = sqlparser::keywords::ALL_KEYWORDS.contains(&name.to_ascii_uppercase().as_str());
+    let plain = !keyword && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_') && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
 impl std::fmt::Display for Affected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.table)?;
@@ -105,4 +138,20 @@ impl Finding {
 /// Builds a finding for `fact`; every rule goes through here so spans and steps are filled alike.
 pub fn finding(fact: &crate::analysis::Fact, code: &str, category: Category, message: String, help: &str, affected: Vec<Affected>) -> Finding {
     Finding { code: code.to_owned(), category, message, help: help.to_owned(), step: fact.step, span: fact.span, affected }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn affected_sql_ok() {
+        let column = Affected::column("expenses", "legacy_notes");
+        let odd = Affected::column("Weird \"Name\"", "user");
+        insta::assert_snapshot!([column.count_sql(), column.values_sql(), odd.count_sql()].join("\n"), @r#"
+            SELECT count(legacy_notes) FROM expenses
+            SELECT * FROM expenses WHERE legacy_notes IS NOT NULL
+            SELECT count("user") FROM "Weird ""Name"""
+            "#);
+    }
 }
