@@ -7,3 +7,4 @@ pub mod lab;
 pub mod lesson_run;
 pub mod load_dir;
 pub mod safety;
+pub mod static_sim;

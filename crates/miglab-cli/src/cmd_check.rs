@@ -39,7 +39,12 @@ pub fn run(args: Args) -> ExitCode {
                 result.diagnostics.extend(findings.diagnostics);
                 findings.skipped
             }
-            _ => Vec::new(),
+            (Some(lesson), true) => {
+                let mut skipped = Vec::new();
+                result.diagnostics.extend(crate::check::static_sim::check(lesson, &mut skipped));
+                skipped
+            }
+            (None, _) => Vec::new(),
         };
         failed += usize::from(report(&prefix, result, &skipped));
     }
