@@ -148,6 +148,13 @@ pub fn LessonPage(props: &Props) -> Html {
             <h1 id="lesson-title">{ &m.title }</h1>
             <p class="summary">{ &m.summary }<span class="muted">{ format!(" · about {} minutes", m.minutes) }</span></p>
             <Stepper current={stage} completed={state.progress.completed.clone()} on_go={go.clone()} />
+            if let (None, Some(f)) = (&run.branch, &run.failure) {
+                // The lesson's own database could not be built: nothing can run, and the student should know why.
+                <crate::failure_view::FailureView failure={f.clone()} />
+            }
+            if let (None, Some(what), Lab::Ready(_)) = (&run.branch, &run.busy, &props.lab) {
+                <p class="busy" role="status">{ format!("Postgres is {what}…") }</p>
+            }
             if let Lab::Failed(reason) = &props.lab {
                 <div class="failure" role="alert">
                     <p><strong>{ "Postgres could not start, so nothing can run yet." }</strong>{ " Your answers are saved as you type; reload the page to try again." }</p>

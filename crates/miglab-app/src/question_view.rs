@@ -72,7 +72,7 @@ pub fn QuestionView(props: &Props) -> Html {
                         html! {
                             <label class="choice">
                                 <input type={if multiple { "checkbox" } else { "radio" }} name={format!("{id}-choice")} {checked} {onchange} />
-                                { " " }{ text }
+                                { " " }{ crate::markdown::render_inline(text) }
                             </label>
                         }
                     }) }

@@ -15,7 +15,8 @@ test('every lesson opens on the engine', { timeout: 300_000 }, async () => {
       await page.goto(`${BASE}#/lesson/${id}`);
       await waitForEngine(page);
       await page.getByRole('heading', { name: 'Predict', level: 2 }).waitFor();
-      await page.waitForFunction(() => !document.querySelector('.busy'));
+      // The lesson's database is built once the busy line goes and nothing waits for it.
+      await page.waitForFunction(() => !document.querySelector('.busy') && !document.body.textContent.includes('fills in once Postgres'), null, { timeout: 30_000 });
       assert.equal(await page.locator('.lesson .failure').count(), 0, `${id}: ${await page.locator('.lesson .failure').allTextContents()}`);
       await app.shot(id);
       await app.axe(id);
