@@ -77,9 +77,11 @@ pub fn run(args: Args) -> ExitCode {
         }
         return ExitCode::from(2);
     }
-    // The analysis reports statements that do not parse; their spans point into the source.
-    let analysis = miglab_core::analysis::analyze(&steps);
-    diagnostics.extend(analysis.diagnostics.into_iter().map(|d| resolve(d, &source)));
+    // Statements that do not parse: a SQL file's errors point at the exact position, an
+    // Alembic file's at the operation that produced the statement.
+    let syntax = if is_python { miglab_core::analysis::analyze(&steps).diagnostics } else { miglab_core::analysis::analyze_sql(&source).diagnostics };
+    diagnostics.extend(syntax.into_iter().map(|d| resolve(d, &source)));
+    let broken = diagnostics.iter().any(Diagnostic::is_error);
     if let (Some(migration), false) = (&migration, args.downgrade) {
         diagnostics.extend(downgrade_diagnostics(migration, schema.as_ref(), &source));
     }
@@ -106,7 +108,9 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    if destructive {
+    if broken {
+        ExitCode::from(2)
+    } else if destructive {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
