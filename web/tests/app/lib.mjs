@@ -41,6 +41,15 @@ export async function open(name, { width = 1280, height = 800 } = {}) {
     async shot(stage) {
       n += 1;
       const file = path.join(ARTIFACTS, `${name}-${String(n).padStart(2, '0')}-${stage}.png`);
+      // CodeMirror measures lines only once they have been on screen; scroll through so a full-page shot shows them right.
+      await page.evaluate(async () => {
+        const y = window.scrollY;
+        for (let at = 0; at < document.body.scrollHeight; at += window.innerHeight) {
+          window.scrollTo(0, at);
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        }
+        window.scrollTo(0, y);
+      });
       await page.screenshot({ path: file, fullPage: true });
       return file;
     },
