@@ -27,10 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.alter_column(
-        "expenses",
-        "review_priority",
-        existing_type=sa.Integer(),
-        nullable=True,
-        server_default=None,
-    )
+    # Undo in reverse: the default was set after NOT NULL, so it goes first.
+    op.alter_column("expenses", "review_priority", existing_type=sa.Integer(), server_default=None)
+    op.alter_column("expenses", "review_priority", existing_type=sa.Integer(), nullable=True)
