@@ -20,6 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::migration::Step;
 use crate::schema::Schema;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Simulation {
@@ -73,42 +74,82 @@ pub fn apply_facts(before: &Schema, facts: &[Fact]) -> Simulation {
 /// indexes and constraints and any row count either side does not know.
 /// The lesson checker uses it to hold the simulation to the engine.
 pub fn differences(simulated: &Schema, actual: &Schema) -> Vec<String> {
+    compare(simulated, actual, ("the simulation", "the engine"))
+}
+
+/// The same comparison with the two sides named, e.g. `("after the round trip", "before")`;
+/// each difference is one sentence fragment such as "`expenses.amount` is `numeric(12,2)` in the
+/// simulation but `numeric(10,2)` in the engine".
+pub fn compare(left: &Schema, right: &Schema, (a, b): (&str, &str)) -> Vec<String> {
     let mut out = Vec::new();
-    let names = |s: &Schema| s.tables.iter().map(|t| t.name.clone()).collect::<std::collections::BTreeSet<_>>();
-    for name in names(simulated).union(&names(actual)) {
-        let (Some(sim), Some(act)) = (simulated.table(name), actual.table(name)) else {
-            out.push(format!("table `{name}`: only in the {}", if simulated.table(name).is_some() { "simulation" } else { "engine" }));
+    let names = |s: &Schema| s.tables.iter().map(|t| t.name.clone()).collect::<BTreeSet<_>>();
+    for name in names(left).union(&names(right)) {
+        let (Some(l), Some(r)) = (left.table(name), right.table(name)) else {
+            let side = if left.table(name).is_some() { a } else { b };
+            out.push(format!("table `{name}` exists only in {side}"));
             continue;
         };
-        if sim.columns != act.columns {
-            out.push(format!("table `{name}` columns: simulated {:?}, engine {:?}", sim.columns, act.columns));
+        compare_columns(name, l, r, (a, b), &mut out);
+        for (what, l_items, r_items) in [("index", named(&l.indexes, |i| (&i.name, &i.definition)), named(&r.indexes, |i| (&i.name, &i.definition))), ("constraint", named(&l.constraints, |c| (&c.name, &c.definition)), named(&r.constraints, |c| (&c.name, &c.definition)))] {
+            for (item, definition) in &l_items {
+                match r_items.get(item) {
+                    None => out.push(format!("{what} `{item}` on `{name}` exists only in {a}")),
+                    Some(other) if other != definition => out.push(format!("{what} `{item}` is `{definition}` in {a} but `{other}` in {b}")),
+                    Some(_) => {}
+                }
+            }
+            for item in r_items.keys().filter(|k| !l_items.contains_key(*k)) {
+                out.push(format!("{what} `{item}` on `{name}` exists only in {b}"));
+            }
         }
-        let sorted = |mut v: Vec<(String, String)>| {
-            v.sort();
-            v
-        };
-        let indexes = |t: &crate::schema::Table| sorted(t.indexes.iter().map(|i| (i.name.clone(), i.definition.clone())).collect());
-        if indexes(sim) != indexes(act) {
-            out.push(format!("table `{name}` indexes: simulated {:?}, engine {:?}", indexes(sim), indexes(act)));
-        }
-        let constraints = |t: &crate::schema::Table| sorted(t.constraints.iter().map(|c| (c.name.clone(), c.definition.clone())).collect());
-        if constraints(sim) != constraints(act) {
-            out.push(format!("table `{name}` constraints: simulated {:?}, engine {:?}", constraints(sim), constraints(act)));
-        }
-        if let (Some(a), Some(b)) = (sim.row_count, act.row_count) {
-            if a != b {
-                out.push(format!("table `{name}` rows: simulated {a}, engine {b}"));
+        if let (Some(x), Some(y)) = (l.row_count, r.row_count) {
+            if x != y {
+                out.push(format!("`{name}` holds {x} rows in {a} but {y} in {b}"));
             }
         }
     }
-    let enums = |s: &Schema| {
-        let mut v: Vec<(String, Vec<String>)> = s.enums.iter().map(|e| (e.name.clone(), e.labels.clone())).collect();
-        v.sort();
-        v
-    };
-    let (sim_enums, act_enums) = (enums(simulated), enums(actual));
-    if sim_enums != act_enums {
-        out.push(format!("enums: simulated {sim_enums:?}, engine {act_enums:?}"));
+    let enums = |s: &Schema| s.enums.iter().map(|e| (e.name.clone(), e.labels.join(", "))).collect::<BTreeMap<_, _>>();
+    let (l_enums, r_enums) = (enums(left), enums(right));
+    for name in l_enums.keys().chain(r_enums.keys()).collect::<BTreeSet<_>>() {
+        match (l_enums.get(name), r_enums.get(name)) {
+            (Some(x), Some(y)) if x != y => out.push(format!("type `{name}` has labels {x} in {a} but {y} in {b}")),
+            (Some(_), None) => out.push(format!("type `{name}` exists only in {a}")),
+            (None, Some(_)) => out.push(format!("type `{name}` exists only in {b}")),
+            _ => {}
+        }
     }
     out
+}
+
+fn named<T>(items: &[T], key: impl Fn(&T) -> (&String, &String)) -> BTreeMap<String, String> {
+    items.iter().map(|item| key(item)).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+fn compare_columns(table: &str, l: &crate::schema::Table, r: &crate::schema::Table, (a, b): (&str, &str), out: &mut Vec<String>) {
+    let show_default = |d: &Option<String>| d.as_ref().map_or_else(|| "no default".to_owned(), |d| format!("default `{d}`"));
+    let nullability = |not_null: bool| if not_null { "NOT NULL" } else { "nullable" };
+    for column in &l.columns {
+        let Some(other) = r.column(&column.name) else {
+            out.push(format!("column `{table}.{}` exists only in {a}", column.name));
+            continue;
+        };
+        let path = format!("`{table}.{}`", column.name);
+        if column.data_type != other.data_type {
+            out.push(format!("{path} is `{}` in {a} but `{}` in {b}", column.data_type, other.data_type));
+        }
+        if column.not_null != other.not_null {
+            out.push(format!("{path} is {} in {a} but {} in {b}", nullability(column.not_null), nullability(other.not_null)));
+        }
+        if column.default != other.default {
+            out.push(format!("{path} has {} in {a} but {} in {b}", show_default(&column.default), show_default(&other.default)));
+        }
+    }
+    for column in r.columns.iter().filter(|c| l.column(&c.name).is_none()) {
+        out.push(format!("column `{table}.{}` exists only in {b}", column.name));
+    }
+    let order = |t: &crate::schema::Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    let (lo, ro) = (order(l), order(r));
+    if lo != ro && lo.iter().collect::<BTreeSet<_>>() == ro.iter().collect::<BTreeSet<_>>() {
+        out.push(format!("`{table}` lists its columns as ({}) in {a} but ({}) in {b}", lo.join(", "), ro.join(", ")));
+    }
 }

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::grade::OrderingKey;
 use crate::migration::Migration;
 use crate::schema::Schema;
-use crate::simulate::{apply_facts, differences, Failure};
+use crate::simulate::{apply_facts, compare, Failure};
 use serde::{Deserialize, Serialize};
 
 /// Everything the downgrade check found; `exact` is true when there is nothing to report.
@@ -128,8 +128,8 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
         let downgraded = apply_facts(&upgraded.schema, &down);
         report.failure = downgraded.failure.clone();
         if let (Some(before), None) = (before, &downgraded.failure) {
-            for difference in differences(&downgraded.schema, before) {
-                report.diagnostics.push(Diagnostic::warning("downgrade-not-restored", format!("After upgrade and downgrade the schema differs from before: {difference}.")).with_help("Make downgrade() undo every upgrade step exactly."));
+            for difference in compare(&downgraded.schema, before, ("the schema after upgrade and downgrade", "the schema before the upgrade")) {
+                report.diagnostics.push(Diagnostic::warning("downgrade-not-restored", format!("The downgrade does not restore the schema: {difference}.")).with_help("Make downgrade() undo every upgrade step exactly."));
             }
         }
     }
@@ -238,6 +238,22 @@ mod test {
                 }
             }
         }
+    }
+
+    #[test]
+    fn not_restored_on_real_schema_err() {
+        let before = crate::simulate::apply(&Schema::default(), &steps_from_sql("CREATE TABLE expenses (id SERIAL PRIMARY KEY, amount NUMERIC(10, 2) NOT NULL)").0).schema;
+        let migration = migration(
+            "ALTER TABLE expenses ALTER COLUMN amount TYPE VARCHAR(20);\nALTER TABLE expenses ALTER COLUMN amount SET DEFAULT '0'",
+            "ALTER TABLE expenses ALTER COLUMN amount TYPE NUMERIC(12, 2) USING amount::numeric",
+        );
+        let report = check_from(&migration, Some(&before));
+        let shown: Vec<String> = report.diagnostics.iter().map(|d| format!("{}: {}", d.code, d.message)).collect();
+        insta::assert_snapshot!(shown.join("\n"), @r#"
+            downgrade-missing-inverse: Nothing in `downgrade()` undoes `ALTER TABLE expenses ALTER COLUMN amount SET DEFAULT '0'`, so after a downgrade that change is still in the database.
+            downgrade-not-restored: The downgrade does not restore the schema: `expenses.amount` is `numeric(12,2)` in the schema after upgrade and downgrade but `numeric(10,2)` in the schema before the upgrade.
+            downgrade-not-restored: The downgrade does not restore the schema: `expenses.amount` has default `'0'::character varying` in the schema after upgrade and downgrade but no default in the schema before the upgrade.
+            "#);
     }
 
     #[test]
