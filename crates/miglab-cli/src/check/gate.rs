@@ -44,9 +44,9 @@ pub fn evaluate(lab: &mut Lab, migration: Option<&LessonMigration>, checks: &Che
     match safety::findings(&migration.migration, &start) {
         None if !checks.forbid.is_empty() || !checks.allow_destructive => skipped.push(format!("safety findings of `{}` (rules not available)", migration.file())),
         None => {}
-        Some((codes, destructive)) => {
-            failures.extend(codes.iter().filter(|code| checks.forbid.contains(code)).map(|code| format!("the rules report `{code}`, which this check forbids")));
-            if destructive && !checks.allow_destructive {
+        Some(safety) => {
+            failures.extend(safety.codes.iter().filter(|code| checks.forbid.contains(code)).map(|code| format!("the rules report `{code}`, which this check forbids")));
+            if safety.destructive() && !checks.allow_destructive {
                 failures.push("the upgrade is destructive, and this check does not allow that".to_owned());
             }
         }

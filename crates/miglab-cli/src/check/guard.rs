@@ -45,30 +45,32 @@ pub fn check_revision(lab: &mut Lab, lesson_id: &str, migration: &LessonMigratio
     match safety::findings(&migration.migration, &before) {
         None if !lost.is_empty() || !expected.is_empty() => skipped.push(format!("drop guard on `{file}` (rules not available)")),
         None => {}
-        Some((codes, destructive)) => {
-            if !lost.is_empty() && !destructive {
-                out.push(error("lesson-drop-guard-silent", format!("The upgrade loses {} on the engine, but the rules report nothing destructive, so the drop guard would not stop it.", lost.join(", ")), "Fix the safety rules, or report the gap."));
+        Some(safety) => {
+            for (table, column) in lost.iter().filter(|(t, c)| !safety.covers(t, c.as_deref())) {
+                let what = column.as_ref().map_or_else(|| format!("table `{table}`"), |c| format!("column `{table}.{c}`"));
+                out.push(error("lesson-drop-guard-silent", format!("The upgrade loses {what} on the engine, but no destructive finding names it, so the drop guard would not stop it."), "Fix the safety rules, or report the gap."));
             }
-            for code in expected.iter().filter(|code| !codes.contains(code)) {
-                out.push(error("lesson-missing-finding", format!("The lesson expects the finding `{code}`, but the rules report {codes:?}."), "Change `findings` to the codes the rules report."));
+            for code in expected.iter().filter(|code| !safety.codes.contains(code)) {
+                out.push(error("lesson-missing-finding", format!("The lesson expects the finding `{code}`, but the rules report {:?}.", safety.codes), "Change `findings` to the codes the rules report."));
             }
         }
     }
     Ok(out)
 }
 
-/// Tables and columns present before and gone after, where rows existed: what a drop loses.
+/// Tables and columns present before and gone after, where rows existed: what a drop loses,
+/// as `(table, column)` with no column for a whole table.
 /// A renamed table or column has only changed its name, so it is not lost.
-fn lost_data(before: &Schema, after: &Schema, renamed: &[(String, Option<String>)]) -> Vec<String> {
+fn lost_data(before: &Schema, after: &Schema, renamed: &[(String, Option<String>)]) -> Vec<(String, Option<String>)> {
     let moved = |table: &str, column: Option<&str>| renamed.iter().any(|(t, c)| t == table && c.as_deref() == column);
     let mut lost = Vec::new();
     for table in before.tables.iter().filter(|t| t.row_count.unwrap_or(0) > 0 && !moved(&t.name, None)) {
         let Some(now) = after.table(&table.name) else {
-            lost.push(format!("table `{}`", table.name));
+            lost.push((table.name.clone(), None));
             continue;
         };
         let gone = table.columns.iter().filter(|c| now.column(&c.name).is_none() && !moved(&table.name, Some(&c.name)));
-        lost.extend(gone.map(|c| format!("column `{}.{}`", table.name, c.name)));
+        lost.extend(gone.map(|c| (table.name.clone(), Some(c.name.clone()))));
     }
     lost
 }

@@ -282,11 +282,11 @@ impl Ctx<'_> {
         }
         match safety::findings(&migration.migration, &before) {
             None => self.out.skipped.push("the refusal's destructive finding (safety rules not available)".to_owned()),
-            Some((_, false)) => {
+            Some(safety) if !safety.destructive() => {
                 let message = format!("The migration to refuse, `{}`, has no destructive finding, so the drop guard would not stop it.", migration.file());
                 self.fail("make.refuse.migration", "lesson-refuse-not-destructive", message, "Refuse a migration that loses data, or make the rules recognise it.");
             }
-            Some((_, true)) => {}
+            Some(_) => {}
         }
         Ok(())
     }

@@ -5,13 +5,36 @@ use miglab_core::migration::Migration;
 use miglab_core::rules::{self, RuleContext};
 use miglab_core::schema::Schema;
 
-/// The finding codes the rules report on a migration's upgrade from `before` (the engine's schema,
-/// with row counts), and whether any of them is destructive. `None` would mean "rules unavailable";
-/// the callers keep that case so a lesson checker built without rules still reports what it skipped.
-pub fn findings(migration: &Migration, before: &Schema) -> Option<(Vec<String>, bool)> {
+/// What the rules say about a migration's upgrade.
+pub struct Safety {
+    /// Every finding code, in step order.
+    pub codes: Vec<String>,
+    /// What the destructive findings name: `(table, column)`, with no column for a whole table.
+    pub destroys: Vec<(String, Option<String>)>,
+}
+
+impl Safety {
+    pub fn destructive(&self) -> bool {
+        !self.destroys.is_empty()
+    }
+
+    /// Whether a destructive finding covers this table or column.
+    pub fn covers(&self, table: &str, column: Option<&str>) -> bool {
+        self.destroys.iter().any(|(t, c)| t == table && (c.is_none() || c.as_deref() == column))
+    }
+}
+
+/// Runs the rules on a migration's upgrade from `before` (the engine's schema, with row counts).
+/// `None` would mean "rules unavailable"; the callers keep that case so a lesson checker built
+/// without rules still reports what it skipped.
+pub fn findings(migration: &Migration, before: &Schema) -> Option<Safety> {
     let found = rules::check(&migration.upgrade, &RuleContext { schema: Some(before) });
-    let destructive = found.iter().any(|f| f.is_destructive());
-    Some((found.into_iter().map(|f| f.code).collect(), destructive))
+    let destroys = found
+        .iter()
+        .filter(|f| f.is_destructive())
+        .flat_map(|f| f.affected.iter().map(|a| (a.table.clone(), a.column.clone())))
+        .collect();
+    Some(Safety { codes: found.into_iter().map(|f| f.code).collect(), destroys })
 }
 
 /// Sentences describing how the downgrade fails to undo the upgrade exactly, in reverse order.
