@@ -18,6 +18,8 @@ pub fn load() -> Loaded {
     if let Some(aside) = &loaded.set_aside {
         let key = format!("{KEY}.set-aside.{}", js_sys::Date::now() as u64);
         if storage.set_item(&key, aside).is_ok() {
+            // Only once it is kept elsewhere is the main key replaced, so it is set aside exactly once.
+            let _ = storage.set_item(KEY, &loaded.progress.to_json());
             if let Some(notice) = &mut loaded.notice {
                 notice.push_str(&format!(" The unreadable data is kept in localStorage under `{key}`."));
             }
