@@ -17,11 +17,13 @@ async function open(msg) {
     await db.close().catch(() => {});
     db = null;
   }
-  PGlite ??= (await import(msg.pglite_url)).PGlite;
-  let data = msg.data ?? null;
-  if (!data && msg.data_dir_url) data = await readBlob(msg.data_dir_url);
-  const options = data ? { loadDataDir: data } : {};
-  db = await PGlite.create(options);
+  // PGlite's module and the data directory download in parallel: on a cold page they are the two big fetches.
+  const [module, data] = await Promise.all([
+    PGlite ? null : import(msg.pglite_url),
+    msg.data ?? (msg.data_dir_url ? readBlob(msg.data_dir_url) : null),
+  ]);
+  PGlite ??= module.PGlite;
+  db = await PGlite.create(data ? { loadDataDir: data } : {});
   rawParsers ??= Object.fromEntries(Object.keys(db.parsers ?? {}).map((oid) => [oid, (text) => text]));
   return null;
 }

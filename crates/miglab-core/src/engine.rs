@@ -64,6 +64,13 @@ pub struct QueryResult {
     pub rows: Vec<Vec<serde_json::Value>>,
 }
 
+impl QueryResult {
+    /// The first column of the first row as text: the shape of every single-value query the engines send.
+    pub fn first_text(&self) -> Option<&str> {
+        self.rows.first()?.first()?.as_str()
+    }
+}
+
 /// What a migration run did: Alembic's log lines and, when a step failed, which one and why.
 /// A failing migration is a learner's result, not an engine failure, so it lives here and not in an `Err`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -134,9 +134,11 @@ impl Engine {
     /// Reads every table, index, constraint and enum, and the `alembic_version` rows.
     pub async fn introspect(&self) -> Result<Schema, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let result = rows(self.inner.raw("query", introspect::SQL).await?)?;
-        let json = result.rows.first().and_then(|r| r.first()).and_then(|v| v.as_str()).unwrap_or_default();
-        introspect::parse(json).map_err(|e| EngineError::Protocol(e.to_string()))
+        let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
+        let catalog = rows(self.inner.raw("query", introspect::SQL).await?)?;
+        let catalog = introspect::parse(catalog.first_text().unwrap_or_default()).map_err(protocol)?;
+        let counts = rows(self.inner.raw("query", &catalog.counts_sql()).await?)?;
+        catalog.finish(counts.first_text().unwrap_or_default()).map_err(protocol)
     }
 
     /// Runs migrations the way Alembic does; a failing step is in the report, not an `Err`.
@@ -145,7 +147,7 @@ impl Engine {
         let inner = &self.inner;
         let exists = rows(inner.raw("query", "SELECT to_regclass('alembic_version') IS NOT NULL").await?)?;
         let config = RunnerConfig {
-            version_table_exists: exists.rows.first().and_then(|r| r.first()).is_some_and(|v| v == "t"),
+            version_table_exists: exists.first_text() == Some("t"),
             in_branch_transaction: inner.branches.borrow().in_transaction(),
         };
         let mut runner = Runner::new(plan, config);
@@ -173,8 +175,7 @@ impl Engine {
     /// A backup of `table`'s rows as a SQL script that restores them, for the drop guard.
     pub async fn dump_table(&self, table: &str) -> Result<String, EngineError> {
         let result = self.query(&backup::sql(table)).await?;
-        let script = result.rows.first().and_then(|r| r.first()).and_then(|v| v.as_str());
-        script.map(str::to_owned).ok_or_else(|| EngineError::Protocol("the backup query returned no script".to_owned()))
+        result.first_text().map(str::to_owned).ok_or_else(|| EngineError::Protocol("the backup query returned no script".to_owned()))
     }
 }
 

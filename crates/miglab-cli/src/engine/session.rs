@@ -85,15 +85,16 @@ impl<B: Backend> Engine for Session<B> {
     }
 
     fn introspect(&mut self) -> Result<Schema, EngineError> {
-        let result = self.backend.query(introspect::SQL)?;
-        let json = result.rows.first().and_then(|row| row.first()).and_then(|value| value.as_str()).unwrap_or_default();
-        introspect::parse(json).map_err(|error| EngineError::Protocol(error.to_string()))
+        let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
+        let catalog = introspect::parse(self.backend.query(introspect::SQL)?.first_text().unwrap_or_default()).map_err(protocol)?;
+        let counts = self.backend.query(&catalog.counts_sql())?;
+        catalog.finish(counts.first_text().unwrap_or_default()).map_err(protocol)
     }
 
     fn run(&mut self, plan: &RunPlan) -> Result<RunReport, EngineError> {
         let exists = self.backend.query("SELECT to_regclass('alembic_version') IS NOT NULL")?;
         let config = RunnerConfig {
-            version_table_exists: exists.rows.first().and_then(|r| r.first()).is_some_and(|v| v == "t" || v == true),
+            version_table_exists: exists.first_text() == Some("t"),
             in_branch_transaction: self.branches.in_transaction(),
         };
         let mut runner = Runner::new(plan, config);

@@ -1,9 +1,14 @@
-//! Introspection: one query that describes the whole user schema as a JSON document, and its parser into [`Schema`].
+//! Introspection: two queries that describe the whole user schema, and their parsers into [`Schema`].
 //!
-//! The SQL is data, kept in `introspect.sql`, so every engine runs the very same text.
-//! Exact row counts come from `query_to_xml` running a generated `count(*)` per table,
-//! which keeps it one statement without plpgsql.
+//! [`SQL`] reads the catalog as one JSON document (it is data, kept in `introspect.sql`, so every engine runs the same text).
+//! [`Catalog::counts_sql`] is then generated from it: an exact `count(*)` per table and the `alembic_version` rows.
+//! A single statement could count through `query_to_xml`, but PGlite's libxml makes that about 40× slower than `count(*)`.
 //! PostgreSQL 18 stores `NOT NULL` as constraints of kind `n`; they are left out because `Column::not_null` says it.
+//!
+//! ```text
+//! let catalog = introspect::parse(&engine.query(introspect::SQL))?;
+//! let schema = catalog.finish(&engine.query(&catalog.counts_sql()))?;
+//! ```
 
 use crate::schema::{Column, Constraint, ConstraintKind, EnumType, Index, Schema, Table};
 use serde::Deserialize;
@@ -27,6 +32,19 @@ impl std::error::Error for ParseError {}
 struct Doc {
     tables: Vec<RawTable>,
     enums: Vec<EnumType>,
+    has_alembic_version: bool,
+}
+
+/// The catalog read by [`SQL`], waiting for its row counts and `alembic_version` rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Catalog {
+    schema: Schema,
+    has_alembic_version: bool,
+}
+
+#[derive(Deserialize)]
+struct Counts {
+    counts: Vec<u64>,
     alembic_version: Option<Vec<String>>,
 }
 
@@ -37,7 +55,6 @@ struct RawTable {
     columns: Vec<Column>,
     indexes: Vec<Index>,
     constraints: Vec<RawConstraint>,
-    row_count: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -47,18 +64,44 @@ struct RawConstraint {
     definition: String,
 }
 
-/// Reads the document [`SQL`] returns, sorted so two introspections of equal databases compare equal.
-pub fn parse(json: &str) -> Result<Schema, ParseError> {
+/// Reads the document [`SQL`] returns; tables and enums come sorted so equal databases compare equal.
+pub fn parse(json: &str) -> Result<Catalog, ParseError> {
     let doc: Doc = serde_json::from_str(json).map_err(|e| ParseError(e.to_string()))?;
     let mut tables: Vec<Table> = doc.tables.into_iter().map(table).collect();
     tables.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     let mut enums = doc.enums;
     enums.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
-    let alembic_version = doc.alembic_version.map(|mut rows| {
-        rows.sort();
-        rows
-    });
-    Ok(Schema { tables, enums, alembic_version })
+    Ok(Catalog { schema: Schema { tables, enums, alembic_version: None }, has_alembic_version: doc.has_alembic_version })
+}
+
+impl Catalog {
+    /// One row with one text column, `counts`: every table's exact row count, in order, and the `alembic_version` rows.
+    pub fn counts_sql(&self) -> String {
+        let counts: Vec<String> = self
+            .schema
+            .tables
+            .iter()
+            .map(|t| format!("(SELECT count(*) FROM {})", super::backup::quote_name(&format!("{}.{}", t.schema, t.name))))
+            .collect();
+        let versions = match self.has_alembic_version {
+            true => "(SELECT COALESCE(json_agg(version_num ORDER BY version_num), '[]') FROM public.alembic_version)",
+            false => "NULL",
+        };
+        format!("SELECT json_build_object('counts', json_build_array({}), 'alembic_version', {versions})::text AS counts", counts.join(", "))
+    }
+
+    /// The schema with the answer to [`Catalog::counts_sql`] filled in.
+    pub fn finish(mut self, json: &str) -> Result<Schema, ParseError> {
+        let counts: Counts = serde_json::from_str(json).map_err(|e| ParseError(e.to_string()))?;
+        if counts.counts.len() != self.schema.tables.len() {
+            return Err(ParseError(format!("{} counts for {} tables", counts.counts.len(), self.schema.tables.len())));
+        }
+        for (table, count) in self.schema.tables.iter_mut().zip(counts.counts) {
+            table.row_count = Some(count);
+        }
+        self.schema.alembic_version = counts.alembic_version;
+        Ok(self.schema)
+    }
 }
 
 fn table(raw: RawTable) -> Table {
@@ -70,7 +113,7 @@ fn table(raw: RawTable) -> Table {
         .filter_map(|c| Some(Constraint { kind: kind(&c.kind)?, name: c.name, definition: c.definition }))
         .collect();
     constraints.sort_by(|a, b| a.name.cmp(&b.name));
-    Table { schema: raw.schema, name: raw.name, columns: raw.columns, indexes, constraints, row_count: raw.row_count }
+    Table { schema: raw.schema, name: raw.name, columns: raw.columns, indexes, constraints, row_count: None }
 }
 
 /// `pg_constraint.contype` to the model's kind; `n` (NOT NULL) and `t` (trigger) are not listed.
@@ -90,11 +133,17 @@ mod test {
     use super::*;
 
     /// Trimmed from a real PGlite 0.5.16 answer.
-    const ANSWER: &str = r#"{"tables" : [{"schema" : "public", "name" : "expenses", "columns" : [{"name" : "id", "data_type" : "integer", "not_null" : true, "default" : "nextval('expenses_id_seq'::regclass)"}, {"name" : "amount", "data_type" : "numeric(10,2)", "not_null" : true, "default" : "0"}], "indexes" : [{"name" : "ix_lower", "definition" : "CREATE INDEX ix_lower ON public.expenses USING btree (lower(note))", "unique" : false, "columns" : ["lower(note)"]}, {"name" : "expenses_pkey", "definition" : "CREATE UNIQUE INDEX expenses_pkey ON public.expenses USING btree (id)", "unique" : true, "columns" : ["id"]}], "constraints" : [{"name" : "expenses_pkey", "kind" : "p", "definition" : "PRIMARY KEY (id)"}, {"name" : "expenses_amount_not_null", "kind" : "n", "definition" : "NOT NULL amount"}], "row_count" : 1000}, {"schema" : "public", "name" : "Weird Name", "columns" : [], "indexes" : [], "constraints" : [], "row_count" : 0}], "enums" : [{"schema" : "public", "name" : "mood", "labels" : ["sad", "ok"]}], "alembic_version" : ["abc"]}"#;
+    const ANSWER: &str = r#"{"tables" : [{"schema" : "public", "name" : "expenses", "columns" : [{"name" : "id", "data_type" : "integer", "not_null" : true, "default" : "nextval('expenses_id_seq'::regclass)"}, {"name" : "amount", "data_type" : "numeric(10,2)", "not_null" : true, "default" : "0"}], "indexes" : [{"name" : "ix_lower", "definition" : "CREATE INDEX ix_lower ON public.expenses USING btree (lower(note))", "unique" : false, "columns" : ["lower(note)"]}, {"name" : "expenses_pkey", "definition" : "CREATE UNIQUE INDEX expenses_pkey ON public.expenses USING btree (id)", "unique" : true, "columns" : ["id"]}], "constraints" : [{"name" : "expenses_pkey", "kind" : "p", "definition" : "PRIMARY KEY (id)"}, {"name" : "expenses_amount_not_null", "kind" : "n", "definition" : "NOT NULL amount"}]}, {"schema" : "public", "name" : "Weird Name", "columns" : [], "indexes" : [], "constraints" : []}], "enums" : [{"schema" : "public", "name" : "mood", "labels" : ["sad", "ok"]}], "has_alembic_version" : true}"#;
 
     #[test]
     fn parse_ok() {
-        let schema = parse(ANSWER).expect("parses");
+        let catalog = parse(ANSWER).expect("parses");
+        assert_eq!(
+            catalog.counts_sql(),
+            "SELECT json_build_object('counts', json_build_array((SELECT count(*) FROM \"public\".\"Weird Name\"), (SELECT count(*) FROM \"public\".\"expenses\")), \
+             'alembic_version', (SELECT COALESCE(json_agg(version_num ORDER BY version_num), '[]') FROM public.alembic_version))::text AS counts"
+        );
+        let schema = catalog.finish(r#"{"counts": [0, 1000], "alembic_version": ["abc"]}"#).expect("counts");
         assert_eq!(schema.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["Weird Name", "expenses"]);
         let expenses = schema.table("expenses").expect("expenses");
         assert_eq!(expenses.row_count, Some(1000));
@@ -107,12 +156,15 @@ mod test {
 
     #[test]
     fn no_version_table_ok() {
-        let schema = parse(r#"{"tables": [], "enums": [], "alembic_version": null}"#).expect("parses");
-        assert_eq!(schema, Schema::default());
+        let catalog = parse(r#"{"tables": [], "enums": [], "has_alembic_version": false}"#).expect("parses");
+        assert_eq!(catalog.counts_sql(), "SELECT json_build_object('counts', json_build_array(), 'alembic_version', NULL)::text AS counts");
+        assert_eq!(catalog.finish(r#"{"counts": [], "alembic_version": null}"#), Ok(Schema::default()));
     }
 
     #[test]
     fn garbage_err() {
         assert!(parse("{").is_err());
+        let catalog = parse(ANSWER).expect("parses");
+        assert!(catalog.finish(r#"{"counts": [1], "alembic_version": null}"#).is_err());
     }
 }

@@ -37,9 +37,7 @@ SELECT json_build_object(
         ) ORDER BY co.conname)
         FROM pg_constraint co
         WHERE co.conrelid = c.oid AND co.contype IN ('p', 'u', 'f', 'c', 'x')
-      ), '[]'),
-      'row_count', (xpath('/table/row/c/text()',
-        query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, false, '')))[1]::text::bigint
+      ), '[]')
     ) ORDER BY n.nspname, c.relname)
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -60,9 +58,5 @@ SELECT json_build_object(
       AND n.nspname NOT IN ('information_schema', 'pg_catalog')
       AND n.nspname NOT LIKE 'pg\_%'
   ), '[]'),
-  'alembic_version', CASE WHEN to_regclass('public.alembic_version') IS NULL THEN NULL ELSE COALESCE((
-    SELECT json_agg(v::text ORDER BY v::text)
-    FROM unnest(xpath('/table/row/v/text()',
-      query_to_xml('SELECT version_num AS v FROM public.alembic_version', false, false, ''))) AS v
-  ), '[]') END
+  'has_alembic_version', to_regclass('public.alembic_version') IS NOT NULL
 )::text AS schema
