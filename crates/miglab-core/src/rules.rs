@@ -42,8 +42,6 @@ pub struct RuleContext<'a> {
 pub struct Cx<'a> {
     /// The schema just before this statement (empty when no context was given).
     pub schema: &'a Schema,
-    /// Whether `schema` is real (a context was given) or only what this migration built.
-    pub known: bool,
     /// Tables this migration created before this statement: empty and invisible to other sessions.
     pub created: &'a [String],
     /// Columns `(table, column)` this migration added before this statement: they hold only
@@ -123,7 +121,7 @@ pub fn check(steps: &[Step], context: &RuleContext) -> Vec<Finding> {
     let mut added: Vec<(String, String)> = Vec::new();
     let mut findings = Vec::new();
     for fact in &analysis.facts {
-        let cx = Cx { schema: state.schema(), known: context.schema.is_some(), created: &created, added: &added, step: steps.get(fact.step) };
+        let cx = Cx { schema: state.schema(), created: &created, added: &added, step: steps.get(fact.step) };
         for rule in RULES {
             findings.extend(rule(fact, &cx));
         }
