@@ -24,7 +24,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Simulation {
-    /// The predicted schema; when a statement fails, the schema before the steps, because the
+    /// The predicted schema; when a statement fails, what was committed before it: the schema
+    /// before the steps, plus any autocommit steps and what they committed, because the
     /// migration's transaction rolls back.
     pub schema: Schema,
     /// What the simulation could not know or model, one diagnostic per statement.
@@ -50,20 +51,36 @@ pub struct Failure {
 /// Applies `steps` to `before`. Parse errors count as unknowns: the statement's effect is not known.
 pub fn apply(before: &Schema, steps: &[Step]) -> Simulation {
     let analysis = analyze(steps);
-    let mut simulation = apply_facts(before, &analysis.facts);
+    let autocommit = |fact: &Fact| steps.get(fact.step).is_some_and(|s| s.autocommit);
+    let mut simulation = run(before, &analysis.facts, autocommit);
     let mut unknowns = analysis.diagnostics;
     unknowns.append(&mut simulation.unknowns);
     simulation.unknowns = unknowns;
     simulation
 }
 
-/// Applies analysed facts to `before`, stopping at the first one Postgres would refuse.
+/// Applies analysed facts to `before` as one transaction, stopping at the first one Postgres would refuse.
 pub fn apply_facts(before: &Schema, facts: &[Fact]) -> Simulation {
+    run(before, facts, |_| false)
+}
+
+/// On a failure the schema goes back to what was committed: an autocommit step (Alembic's
+/// `autocommit_block()`) commits everything before it and itself, so only later work rolls back.
+fn run(before: &Schema, facts: &[Fact], autocommit: impl Fn(&Fact) -> bool) -> Simulation {
     let mut state = apply::State::new(before.clone());
+    let mut committed = before.clone();
     for fact in facts {
+        let outside_transaction = autocommit(fact);
+        if outside_transaction {
+            committed = state.schema().clone();
+        }
         if let Err(error) = state.apply(fact) {
             let failure = error.into_failure(fact);
-            return Simulation { schema: before.clone(), unknowns: state.unknowns, failure: Some(failure) };
+            committed.tables.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+            return Simulation { schema: committed, unknowns: state.unknowns, failure: Some(failure) };
+        }
+        if outside_transaction {
+            committed = state.schema().clone();
         }
     }
     let unknowns = std::mem::take(&mut state.unknowns);

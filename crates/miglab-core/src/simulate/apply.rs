@@ -665,6 +665,7 @@ fn replace_word(text: &str, word: &str, with: &str) -> String {
 #[cfg(test)]
 mod test {
     use crate::analysis::steps_from_sql;
+    use crate::migration::Step;
     use crate::schema::Schema;
     use crate::simulate::{apply, Simulation};
 
@@ -730,6 +731,23 @@ mod test {
         for (name, sql) in scenarios {
             insta::assert_snapshot!(*name, check(sql));
         }
+    }
+
+    /// `autocommit_block()` commits what came before and itself; the failing statement after it
+    /// rolls back only its own transaction.
+    #[test]
+    fn autocommit_survives_failure_err() {
+        let steps = [
+            Step { sql: "CREATE TABLE t (x int)".into(), autocommit: false, span: None },
+            Step { sql: "CREATE INDEX CONCURRENTLY ix_t_x ON t (x)".into(), autocommit: true, span: None },
+            Step { sql: "ALTER TABLE t DROP COLUMN nope".into(), autocommit: false, span: None },
+        ];
+        insta::assert_snapshot!(render(&apply(&Schema::default(), &steps)), @r#"
+            table t
+              x integer
+              index ix_t_x: CREATE INDEX ix_t_x ON public.t USING btree (x)
+            failure: 42703 column "nope" of relation "t" does not exist
+            "#);
     }
 
     #[test]
