@@ -25,7 +25,7 @@ pub(crate) struct Column {
     pub foreign_keys: Vec<Constraint>,
     /// Set when a table-level `ForeignKeyConstraint` covers this column, which also rules out `SERIAL`.
     pub in_foreign_key: bool,
-    /// Column-level `sa.CheckConstraint(...)` arguments, rendered at table level too.
+    /// Column-level `sa.CheckConstraint(...)` arguments, which SQLAlchemy renders inline after the column.
     pub checks: Vec<Constraint>,
     /// ` GENERATED … AS IDENTITY …` from `sa.Identity(...)`.
     pub identity: Option<String>,
@@ -180,12 +180,16 @@ impl Column {
             (true, true) => out.push_str(" NULL"),
             _ => {}
         }
+        for check in &self.checks {
+            out.push(' ');
+            out.push_str(&check.sql());
+        }
         out
     }
 
     /// Constraints SQLAlchemy derives from the column itself, in the order it creates them.
     pub fn derived_constraints(&self) -> Vec<Constraint> {
-        let mut out = self.checks.clone();
+        let mut out = Vec::new();
         if self.unique && !self.index {
             out.push(Constraint { name: None, kind: ConstraintKind::Unique(vec![self.name.clone()]), suffix: String::new() });
         }
