@@ -70,7 +70,8 @@ pub fn GuardView(props: &Props) -> Html {
                         if let Some(b) = &g.backup { <span>{ format!("{} ({} bytes, downloaded)", b.file_name, b.bytes) }</span> } else { <button type="button" onclick={props.on_backup.reform(|_: MouseEvent| ())}>{ "Back up and download" }</button> }
                     </li>
                     <li>
-                        <label for="guard-approval">{ format!("{} An approval naming {}", mark(g.missing().iter().all(|m| !m.starts_with("Type"))), g.threats.iter().map(|t| format!("`{}`", t.target())).collect::<Vec<_>>().join(", ")) }</label>
+                        <label for="guard-approval">{ format!("{} An approval naming ", mark(g.missing().iter().all(|m| !m.starts_with("Type")))) }
+                            { for g.threats.iter().map(|t| html! { <><code>{ t.target() }</code>{ " " }</> }) }</label>
                         <textarea id="guard-approval" rows="2" value={g.approval.clone()} oninput={on_approval} />
                     </li>
                 </ol>
