@@ -71,7 +71,8 @@ pub fn parse(source: &str) -> Parsed {
 }
 
 fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {
-    let found = body.iter().find_map(|stmt| match stmt {
+    // Python keeps the last definition of a name, so a second `def upgrade()` replaces the first.
+    let found = body.iter().rev().find_map(|stmt| match stmt {
         Stmt::FunctionDef(def) if def.name.as_str() == name => Some(def),
         _ => None,
     });
