@@ -91,13 +91,23 @@ fn run(before: &Schema, facts: &[Fact], autocommit: impl Fn(&Fact) -> bool) -> S
 /// indexes and constraints and any row count either side does not know.
 /// The lesson checker uses it to hold the simulation to the engine.
 pub fn differences(simulated: &Schema, actual: &Schema) -> Vec<String> {
-    compare(simulated, actual, ("the simulation", "the engine"))
+    compare(simulated, actual, &Comparison { left: "the simulation", right: "the engine", column_order: true, row_counts: true })
 }
 
-/// The same comparison with the two sides named, e.g. `("after the round trip", "before")`;
-/// each difference is one sentence fragment such as "`expenses.amount` is `numeric(12,2)` in the
+/// How to compare two schemas: what to call each side, and whether column order and known row
+/// counts count (a downgrade cannot put a re-added column back in its place, and data is the
+/// rules' business, so the round-trip check leaves both out).
+pub struct Comparison<'a> {
+    pub left: &'a str,
+    pub right: &'a str,
+    pub column_order: bool,
+    pub row_counts: bool,
+}
+
+/// Each difference is one sentence fragment such as "`expenses.amount` is `numeric(12,2)` in the
 /// simulation but `numeric(10,2)` in the engine".
-pub fn compare(left: &Schema, right: &Schema, (a, b): (&str, &str)) -> Vec<String> {
+pub fn compare(left: &Schema, right: &Schema, how: &Comparison) -> Vec<String> {
+    let (a, b) = (how.left, how.right);
     let mut out = Vec::new();
     let names = |s: &Schema| s.tables.iter().map(|t| t.name.clone()).collect::<BTreeSet<_>>();
     for name in names(left).union(&names(right)) {
@@ -106,7 +116,7 @@ pub fn compare(left: &Schema, right: &Schema, (a, b): (&str, &str)) -> Vec<Strin
             out.push(format!("table `{name}` exists only in {side}"));
             continue;
         };
-        compare_columns(name, l, r, (a, b), &mut out);
+        compare_columns(name, l, r, how, &mut out);
         for (what, l_items, r_items) in [("index", named(&l.indexes, |i| (&i.name, &i.definition)), named(&r.indexes, |i| (&i.name, &i.definition))), ("constraint", named(&l.constraints, |c| (&c.name, &c.definition)), named(&r.constraints, |c| (&c.name, &c.definition)))] {
             for (item, definition) in &l_items {
                 match r_items.get(item) {
@@ -119,7 +129,7 @@ pub fn compare(left: &Schema, right: &Schema, (a, b): (&str, &str)) -> Vec<Strin
                 out.push(format!("{what} `{item}` on `{name}` exists only in {b}"));
             }
         }
-        if let (Some(x), Some(y)) = (l.row_count, r.row_count) {
+        if let (Some(x), Some(y), true) = (l.row_count, r.row_count, how.row_counts) {
             if x != y {
                 out.push(format!("`{name}` holds {x} rows in {a} but {y} in {b}"));
             }
@@ -142,7 +152,8 @@ fn named<T>(items: &[T], key: impl Fn(&T) -> (&String, &String)) -> BTreeMap<Str
     items.iter().map(|item| key(item)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
-fn compare_columns(table: &str, l: &crate::schema::Table, r: &crate::schema::Table, (a, b): (&str, &str), out: &mut Vec<String>) {
+fn compare_columns(table: &str, l: &crate::schema::Table, r: &crate::schema::Table, how: &Comparison, out: &mut Vec<String>) {
+    let (a, b) = (how.left, how.right);
     let show_default = |d: &Option<String>| d.as_ref().map_or_else(|| "no default".to_owned(), |d| format!("default `{d}`"));
     let nullability = |not_null: bool| if not_null { "NOT NULL" } else { "nullable" };
     for column in &l.columns {
@@ -166,7 +177,7 @@ fn compare_columns(table: &str, l: &crate::schema::Table, r: &crate::schema::Tab
     }
     let order = |t: &crate::schema::Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
     let (lo, ro) = (order(l), order(r));
-    if lo != ro && lo.iter().collect::<BTreeSet<_>>() == ro.iter().collect::<BTreeSet<_>>() {
+    if how.column_order && lo != ro && lo.iter().collect::<BTreeSet<_>>() == ro.iter().collect::<BTreeSet<_>>() {
         out.push(format!("`{table}` lists its columns as ({}) in {a} but ({}) in {b}", lo.join(", "), ro.join(", ")));
     }
 }

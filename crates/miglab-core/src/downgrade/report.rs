@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::grade::OrderingKey;
 use crate::migration::Migration;
 use crate::schema::Schema;
-use crate::simulate::{apply_facts, compare, Failure};
+use crate::simulate::{apply_facts, compare, Comparison, Failure};
 use serde::{Deserialize, Serialize};
 
 /// Everything the downgrade check found; `exact` is true when there is nothing to report.
@@ -128,7 +128,7 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
         let downgraded = apply_facts(&upgraded.schema, &down);
         report.failure = downgraded.failure.clone();
         if let (Some(before), None) = (before, &downgraded.failure) {
-            for difference in compare(&downgraded.schema, before, ("the schema after upgrade and downgrade", "the schema before the upgrade")) {
+            for difference in compare(&downgraded.schema, before, &ROUND_TRIP) {
                 report.diagnostics.push(Diagnostic::warning("downgrade-not-restored", format!("The downgrade does not restore the schema: {difference}.")).with_help("Make downgrade() undo every upgrade step exactly."));
             }
         }
@@ -143,6 +143,8 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
     report.exact = report.diagnostics.is_empty();
     report
 }
+
+const ROUND_TRIP: Comparison<'static> = Comparison { left: "the schema after upgrade and downgrade", right: "the schema before the upgrade", column_order: false, row_counts: false };
 
 fn out_of_order_diagnostic(out_of_order: &OutOfOrder, failure: Option<&Failure>) -> Diagnostic {
     let OutOfOrder { late, before } = out_of_order;
