@@ -55,7 +55,16 @@ pub(crate) fn column(cx: &Cx, value: &Value) -> Option<Column> {
     let sig = Signature { varargs: true, kwonly: COLUMN_KW, ignored: COLUMN_IGNORED, ..Signature::new("sa.Column", COLUMN) };
     let args = Args::bind(cx, call, value.span, &sig)?;
     let name = cx.string(args.required(cx, "name", "sa.Column")?, "the column name as a string")?;
-    let ty = sql_type(cx, args.required(cx, "type_", "sa.Column")?)?;
+    let ty_value = args.required(cx, "type_", "sa.Column")?;
+    if ty_value.as_call().is_some_and(|c| c.func.last_name() == Some("ForeignKey")) {
+        return cx.error(
+            "missing-argument",
+            ty_value.span,
+            "This column has no type: SQLAlchemy would copy it from the referenced column, which miglab cannot see.",
+            "Write the type before the foreign key, e.g. `sa.Column(\"user_id\", sa.Integer(), sa.ForeignKey(\"users.id\"))`.",
+        );
+    }
+    let ty = sql_type(cx, ty_value)?;
     let primary_key = args.flag(cx, "primary_key")?;
     let nullable = match args.given("nullable") {
         Some(v) => Some(cx.bool(v)?),

@@ -5,7 +5,7 @@ use super::super::constraint::Constraint;
 use super::super::cx::{Cx, Signature};
 use super::super::default::server_default;
 use super::super::ident::{literal, quote};
-use super::super::python::Call;
+use super::super::python::{Call, Kind};
 use super::super::types::sql_type;
 use super::table::{column_comment, column_index};
 use super::{bind, Receiver, TableRef};
@@ -100,14 +100,16 @@ pub(crate) fn alter_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
     if let Some(nullable) = args.given("nullable") {
         out.push(format!("{alter} {}", if cx.bool(nullable)? { "DROP NOT NULL" } else { "SET NOT NULL" }));
     }
-    // `server_default=None` is meaningful here (DROP DEFAULT), so look at `get`, not `given`.
-    if let Some(default) = args.get("server_default") {
+    // `server_default=None` is meaningful here (DROP DEFAULT), so look at `get`, not `given`;
+    // `False` is Alembic's own "leave it alone" default for `server_default` and `comment`.
+    let unchanged = |name: &str| args.get(name).filter(|v| v.kind != Kind::Bool(false));
+    if let Some(default) = unchanged("server_default") {
         match default.is_none() {
             true => out.push(format!("{alter} DROP DEFAULT")),
             false => out.push(format!("{alter} SET DEFAULT {}", server_default(cx, default)?)),
         }
     }
-    if let Some(comment) = args.get("comment") {
+    if let Some(comment) = unchanged("comment") {
         let comment = match comment.is_none() {
             true => "NULL".to_owned(),
             false => literal(&cx.string(comment, "the comment as a string")?),
@@ -187,6 +189,7 @@ op.alter_column("expenses", "note", new_column_name="memo")
 op.alter_column("expenses", "amount", type_=sa.String(32), existing_type=sa.Numeric(10, 2), postgresql_using="amount::text")
 op.alter_column("expenses", "memo", comment="free text")
 op.alter_column("expenses", "memo", comment=None, existing_comment="free text")
+op.alter_column("expenses", "memo", server_default=False, comment=False, nullable=None)
 op.alter_column("expenses", "n", nullable=True, server_default=sa.text("0"), type_=sa.BigInteger(), new_column_name="m", comment="x")"#), @r#"
     ALTER TABLE expenses ALTER COLUMN amount SET NOT NULL;
     ALTER TABLE expenses ALTER COLUMN status SET DEFAULT 'pending';
@@ -200,6 +203,8 @@ op.alter_column("expenses", "n", nullable=True, server_default=sa.text("0"), typ
     ALTER TABLE expenses ALTER COLUMN n SET DEFAULT 0;
     COMMENT ON COLUMN expenses.n IS 'x';
     ALTER TABLE expenses RENAME n TO m;
+    alter-column-does-nothing r1.py:18:5: This `op.alter_column` changes nothing, so Alembic emits no SQL for it.
+      help: Pass `nullable=`, `server_default=`, `type_=`, `comment=` or `new_column_name=`.
     "#);
     }
 
@@ -208,13 +213,16 @@ op.alter_column("expenses", "n", nullable=True, server_default=sa.text("0"), typ
         insta::assert_snapshot!(check(r#"
 op.alter_column("t", "a", postgresql_using="a::int")
 op.alter_column("t", "a")
-op.alter_column("t", "a", nullable="yes")"#), @r#"
+op.alter_column("t", "a", nullable="yes")
+op.add_column("t", sa.Column("user_id", sa.ForeignKey("users.id")))"#), @r#"
     missing-argument r1.py:11:5: `postgresql_using` only applies to a type change: Alembic raises "postgresql_using must be used with the type_ parameter".
       help: Add `type_=` with the new type, or remove `postgresql_using`.
     alter-column-does-nothing r1.py:12:5: This `op.alter_column` changes nothing, so Alembic emits no SQL for it.
       help: Pass `nullable=`, `server_default=`, `type_=`, `comment=` or `new_column_name=`.
     unsupported-expression r1.py:13:40: miglab expected `True` or `False` here but found the string "yes".
       help: Write `True` or `False` here.
+    missing-argument r1.py:14:45: This column has no type: SQLAlchemy would copy it from the referenced column, which miglab cannot see.
+      help: Write the type before the foreign key, e.g. `sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"))`.
     "#);
     }
 }
