@@ -48,6 +48,12 @@ pub fn parse_pair(up_name: &str, up_sql: &str, down_name: Option<&str>, down_sql
         }
     }
     let (upgrade, up_diagnostics) = statements(up_sql);
+    if upgrade.is_empty() && up_diagnostics.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning("empty-sql", format!("`{up_name}` runs no statement: it is empty or only comments."))
+                .with_help("Write the migration's SQL, ending each statement with `;`."),
+        );
+    }
     diagnostics.extend(up_diagnostics);
     let (downgrade, down_diagnostics) = match down_sql {
         Some(sql) => statements(sql),
@@ -167,6 +173,13 @@ mod test {
     #[test]
     fn unknown_name_ok() {
         let parsed = parse_pair("add_x.sql", "SELECT 1; SELEC 2", None, None);
+        let empty = parse_pair("000002_nothing.up.sql", "-- to do\n", None, None);
+        insta::assert_snapshot!(render(&empty), @r#"
+            -- upgrade
+            -- downgrade
+            -- Warning empty-sql: file.sql: `000002_nothing.up.sql` runs no statement: it is empty or only comments.
+              help: Write the migration's SQL, ending each statement with `;`.
+            "#);
         insta::assert_snapshot!(render(&parsed), @r#"
             -- upgrade
             SELECT 1;
