@@ -135,11 +135,11 @@ mod test {
 
     #[test]
     fn down_diagnostics_name_the_down_file_ok() {
-        let up = fixture("sqlfile/ok/000001_add_confidence_score.up.sql");
+        let up = fixture("sqlfile/err/000005_broken_down.up.sql");
         let source = std::fs::read_to_string(&up).expect("fixture");
         let (parsed, up, down) = sql_pair(&up, &source).expect("pair reads");
         let shown = up.display().to_string();
         let rendered: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
-        assert!(rendered.iter().any(|r| r.contains("000001_add_confidence_score.down.sql:1:25: miglab could not parse")), "{rendered:?}");
+        assert!(rendered.iter().any(|r| r.contains("000005_broken_down.down.sql:2:15: This SQL cannot be read")), "{rendered:?}");
     }
 }

@@ -2,6 +2,9 @@
 //!
 //! A pair becomes the same [`Migration`] an Alembic file does: one step per statement,
 //! each with its span in the file it came from, `CONCURRENTLY` and `VACUUM` marked autocommit.
+//! Only lexical errors (an unterminated string, quoted name or comment) are reported here:
+//! grammar is `analysis`'s job, and sqlparser does not know all of PostgreSQL (it rejects
+//! `DROP INDEX CONCURRENTLY`, for one), so a second opinion here would only add false alarms.
 
 mod name;
 mod split;
@@ -9,11 +12,9 @@ mod split;
 pub use split::split_statements;
 
 use crate::alembic::Parsed;
-use crate::diagnostic::{Diagnostic, LineCol, LineIndex, Span};
+use crate::diagnostic::Diagnostic;
 use crate::migration::{Migration, Revision};
 use name::{file_name, Role};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 
 /// Reads an up file and its optional down (golang-migrate) or undo (Flyway) file.
 ///
@@ -47,7 +48,7 @@ pub fn parse_pair(up_name: &str, up_sql: &str, down_name: Option<&str>, down_sql
             ),
         }
     }
-    let (upgrade, up_diagnostics) = statements(up_sql);
+    let (upgrade, up_diagnostics) = split_statements(up_sql);
     if upgrade.is_empty() && up_diagnostics.is_empty() {
         diagnostics.push(
             Diagnostic::warning("empty-sql", format!("`{up_name}` runs no statement: it is empty or only comments."))
@@ -56,7 +57,7 @@ pub fn parse_pair(up_name: &str, up_sql: &str, down_name: Option<&str>, down_sql
     }
     diagnostics.extend(up_diagnostics);
     let (downgrade, down_diagnostics) = match down_sql {
-        Some(sql) => statements(sql),
+        Some(sql) => split_statements(sql),
         None => (Vec::new(), Vec::new()),
     };
     let down_label = down_name.unwrap_or("the down file");
@@ -65,38 +66,6 @@ pub fn parse_pair(up_name: &str, up_sql: &str, down_name: Option<&str>, down_sql
         d
     }));
     Parsed { migration: Migration { revision, upgrade, downgrade }, diagnostics }
-}
-
-/// Splits, then asks sqlparser about each statement. sqlparser does not know all of PostgreSQL,
-/// so a statement it cannot parse is a warning: the engine has the final word when the step runs.
-fn statements(sql: &str) -> (Vec<crate::migration::Step>, Vec<Diagnostic>) {
-    let (steps, mut diagnostics) = split_statements(sql);
-    let dialect = PostgreSqlDialect {};
-    for step in &steps {
-        if let Err(error) = Parser::parse_sql(&dialect, &step.sql) {
-            let start = step.span.unwrap_or_default().start;
-            let message = error.to_string();
-            let (reason, at) = error_position(&message);
-            let at = start + at.map_or(0, |at| LineIndex::new(&step.sql).offset(at));
-            diagnostics.push(
-                Diagnostic::warning("sql-not-parsed", format!("miglab could not parse this statement ({reason}); PostgreSQL may still accept it."))
-                    .with_help("Check the statement's syntax; running it shows PostgreSQL's verdict.")
-                    .with_span(Span::new(at, at), sql),
-            );
-        }
-    }
-    (steps, diagnostics)
-}
-
-/// Splits sqlparser's "… at Line: 1, Column: 25" into the reason and a position within the statement.
-fn error_position(message: &str) -> (&str, Option<LineCol>) {
-    let message = message.strip_prefix("sql parser error: ").unwrap_or(message);
-    let Some((reason, position)) = message.rsplit_once(" at Line: ") else { return (message, None) };
-    let Some((line, column)) = position.split_once(", Column: ") else { return (message, None) };
-    match (line.trim().parse(), column.trim().parse()) {
-        (Ok(line), Ok(column)) => (reason, Some(LineCol { line, column })),
-        _ => (message, None),
-    }
 }
 
 fn stem(name: &str) -> &str {
@@ -187,8 +156,6 @@ mod test {
             -- downgrade
             -- Warning sql-file-name: file.sql: `add_x.sql` does not follow golang-migrate or Flyway naming, so miglab cannot tell its version.
               help: Name it like `000001_add_x.up.sql` or `V1__add_x.sql`.
-            -- Warning sql-not-parsed: file.sql:1:11: miglab could not parse this statement (Expected: an SQL statement, found: SELEC); PostgreSQL may still accept it.
-              help: Check the statement's syntax; running it shows PostgreSQL's verdict.
             "#);
     }
 
