@@ -29,18 +29,43 @@ export class Host {
       this.local = await import(this.workerUrl);
       return;
     }
-    this.worker = new Worker(this.workerUrl, { type: 'module' });
-    this.worker.onmessage = (event) => {
+    this.attach(new Worker(this.workerUrl, { type: 'module' }));
+  }
+
+  attach(worker) {
+    this.worker = worker;
+    worker.onmessage = (event) => {
       const call = this.current;
       if (!call || event.data.id !== call.id) return;
       this.current = null;
       clearTimeout(call.timer);
       event.data.ok ? call.resolve(event.data.value) : call.reject(event.data.error);
     };
-    this.worker.onerror = (event) => {
+    worker.onerror = (event) => {
       event.preventDefault?.();
       this.fail({ kind: 'died', message: event.message || 'the engine worker crashed' });
     };
+  }
+
+  /// Adopts the worker `index.html` started while the app was still downloading, if it boots the database this
+  /// host would. Resolves to true once that boot is done; to false when there is none (Rust then sends `boot`).
+  async adopt(pgliteUrl, dataDirUrl) {
+    const pre = globalThis.miglabPreboot;
+    globalThis.miglabPreboot = null;
+    const same = pre?.workerUrl === this.workerUrl && pre.pgliteUrl === absolute(pgliteUrl) && pre.dataDirUrl === (dataDirUrl ? absolute(dataDirUrl) : null);
+    if (!inBrowser || !same) {
+      pre?.worker.terminate();
+      return false;
+    }
+    const booted = await pre.ready.then(() => true, () => false);
+    if (!booted) {
+      // Rust boots a fresh worker and reports that failure, if it happens again, with its own message.
+      pre.worker.terminate();
+      return false;
+    }
+    this.stop();
+    this.attach(pre.worker);
+    return true;
   }
 
   /// Terminates the worker and rejects the call in flight with `error`.

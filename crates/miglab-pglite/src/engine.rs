@@ -55,10 +55,10 @@ struct Inner {
 
 impl Engine {
     /// Starts the worker and boots PGlite from the prebuilt data directory.
+    /// Adopts the worker `index.html` started before the app loaded when it matches `config`, so the two downloads overlap.
     pub async fn boot(config: EngineConfig) -> Result<Engine, EngineError> {
         let started = host::now();
         let host = Host::new(&config.worker_url);
-        host.restart().await?;
         let inner = Inner {
             host,
             config,
@@ -68,7 +68,11 @@ impl Engine {
             boot_ms: Cell::default(),
             pristine: Cell::new(true),
         };
-        inner.boot_from(None).await.map_err(|e| EngineError::Boot(e.to_string()))?;
+        let boot = |e: EngineError| EngineError::Boot(e.to_string());
+        if !inner.host.adopt(&inner.config.pglite_url, inner.config.data_dir_url.as_deref()).await.map_err(boot)? {
+            inner.host.restart().await?;
+            inner.boot_from(None).await.map_err(boot)?;
+        }
         inner.boot_ms.set(host::now() - started);
         Ok(Engine { inner: Rc::new(inner) })
     }

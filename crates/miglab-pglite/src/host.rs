@@ -20,6 +20,9 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub(crate) fn stop(this: &Host);
 
+    #[wasm_bindgen(method, js_name = adopt)]
+    fn adopt_js(this: &Host, pglite_url: &str, data_dir_url: Option<String>) -> js_sys::Promise;
+
     #[wasm_bindgen(js_name = absolute)]
     pub(crate) fn absolute(url: &str) -> String;
 
@@ -31,6 +34,12 @@ extern "C" {
 impl Host {
     pub(crate) async fn restart(&self) -> Result<(), EngineError> {
         JsFuture::from(self.start()).await.map(drop).map_err(|e| EngineError::Boot(from_js(e).to_string()))
+    }
+
+    /// Takes over the worker `index.html` started early, once its boot is done; false when there is none to take.
+    pub(crate) async fn adopt(&self, pglite_url: &str, data_dir_url: Option<&str>) -> Result<bool, EngineError> {
+        let adopted = JsFuture::from(self.adopt_js(pglite_url, data_dir_url.map(str::to_owned))).await.map_err(from_js)?;
+        Ok(adopted.as_bool().unwrap_or(false))
     }
 
     /// Sends `request` (plus `data`, a dump Blob, when given) and returns the answer's value.
