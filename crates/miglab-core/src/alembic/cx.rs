@@ -74,12 +74,28 @@ impl<'s> Cx<'s> {
         self.string(value, "a name string (or `op.f(\"…\")`)")
     }
 
-    /// A name that may be `None` (an unnamed constraint).
+    /// An index or constraint name. SQLAlchemy refuses one longer than PostgreSQL's 63-character limit
+    /// (`IdentifierError`) rather than let PostgreSQL truncate it, so Alembic fails before running anything.
+    pub fn object_name(&self, value: &Value) -> Option<String> {
+        let name = self.name(value)?;
+        let length = name.chars().count();
+        if length > 63 {
+            return self.error(
+                "identifier-too-long",
+                value.span,
+                format!("The name `{name}` is {length} characters long, and SQLAlchemy refuses names over PostgreSQL's limit of 63, so Alembic fails with IdentifierError."),
+                "Shorten the name to 63 characters or fewer.",
+            );
+        }
+        Some(name)
+    }
+
+    /// An index or constraint name that may be `None` (an unnamed constraint).
     pub fn optional_name(&self, value: Option<&Value>) -> Option<Option<String>> {
         match value {
             None => Some(None),
             Some(v) if v.is_none() => Some(None),
-            Some(v) => self.name(v).map(Some),
+            Some(v) => self.object_name(v).map(Some),
         }
     }
 

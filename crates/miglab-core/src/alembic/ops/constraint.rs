@@ -53,7 +53,7 @@ pub(crate) fn create_constraint(cx: &Cx, op: &str, call: &Call, span: Span, rece
 pub(crate) fn drop_constraint(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
     let sig = Signature { kwonly: &["schema", "if_exists"], ..Signature::new("op.drop_constraint", &["constraint_name", "table_name", "type_"]) };
     let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
-    let name = cx.name(args.required(cx, "constraint_name", "op.drop_constraint")?)?;
+    let name = cx.object_name(args.required(cx, "constraint_name", "op.drop_constraint")?)?;
     if let Some(kind) = args.given("type_") {
         let kind = cx.string(kind, "a constraint type string")?;
         if !["foreignkey", "primary", "unique", "check"].contains(&kind.as_str()) {

@@ -134,7 +134,7 @@ pub(crate) fn drop_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -
             (args, schema)
         }
     };
-    let name = cx.name(args.required(cx, "index_name", "op.drop_index")?)?;
+    let name = cx.object_name(args.required(cx, "index_name", "op.drop_index")?)?;
     let mut sql = String::from("DROP INDEX ");
     if args.flag(cx, "postgresql_concurrently")? {
         sql.push_str("CONCURRENTLY ");
@@ -194,13 +194,16 @@ op.drop_index("ix_x", table_name="x", postgresql_concurrently=True)"#), @r#"
         insta::assert_snapshot!(check(r#"
 op.create_index(None, "users", ["email"])
 op.create_index("ix", "users", [])
-op.create_index("ix", "users", ["a"], postgresql_ops=ops)"#), @r#"
+op.create_index("ix", "users", ["a"], postgresql_ops=ops)
+op.create_index("ix_a_very_long_index_name_that_autogenerate_might_produce_for_many_columns", "users", ["a"])"#), @r#"
     missing-argument r1.py:11:5: `op.create_index` needs an index name: PostgreSQL would invent one, and Alembic could never drop it by name.
       help: Name the index, e.g. `op.f("ix_table_column")`.
     missing-argument r1.py:12:5: An index needs at least one column.
       help: List the indexed columns.
     unsupported-expression r1.py:13:58: miglab expected a dictionary of column names to operator classes, like `{"email": "text_pattern_ops"}` here but found `ops`, which miglab cannot evaluate without running Python.
       help: Write a dictionary of column names to operator classes, like `{"email": "text_pattern_ops"}` here.
+    identifier-too-long r1.py:14:21: The name `ix_a_very_long_index_name_that_autogenerate_might_produce_for_many_columns` is 74 characters long, and SQLAlchemy refuses names over PostgreSQL's limit of 63, so Alembic fails with IdentifierError.
+      help: Shorten the name to 63 characters or fewer.
     "#);
     }
 }
