@@ -237,7 +237,10 @@ mod fuzz {
             let lambdas = upgrade_of(&format!("op.execute({}1)", "lambda: ".repeat(depth)));
             let power = upgrade_of(&format!("op.execute(1{})", "**2".repeat(depth)));
             let ternary = upgrade_of(&format!("op.execute(1{})", " if 1 else 1".repeat(depth)));
-            for source in [parens, calls, unary, lambdas, power, ternary] {
+            // Just under each limit at once: brackets and prefix operators interleaved.
+            let mixed = upgrade_of(&format!("op.execute({}1{})", "-(not ".repeat(50), ")".repeat(50)));
+            let mixed_chain = upgrade_of(&format!("op.execute({}1{})", "(1 if 1 else lambda: 2**".repeat(24), ")".repeat(24)));
+            for source in [parens, calls, unary, lambdas, power, ternary, mixed, mixed_chain] {
                 let _ = parse(&source);
             }
         }

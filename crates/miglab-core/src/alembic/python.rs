@@ -114,13 +114,13 @@ impl Value {
 /// within the small stack a browser gives WebAssembly.
 pub(crate) const MAX_NESTING: usize = 100;
 
-/// The byte offset where bracket nesting first exceeds [`MAX_NESTING`], or where one logical line
-/// holds more operators than that (`not not …`, `- - …`, `2**2**…`, `a if b else c if …` recurse in the parser),
-/// skipping strings and comments. Keyword-argument `=` and `:` are not counted: they never nest.
+/// The byte offset where the source first nests deeper than [`MAX_NESTING`], skipping strings and comments:
+/// brackets; runs of prefix operators with no operand between them (`not not …`, `- - …`);
+/// or, within one logical line, right-recursive chains (`2**2**…`, `a if b else c if …`, `lambda: lambda: …`).
+/// Left-associative chains (`a + b + …`) and lists of negative numbers parse iteratively and are not counted.
 pub(crate) fn too_deep(source: &str) -> Option<usize> {
     let bytes = source.as_bytes();
-    let mut depth = 0usize;
-    let mut operators = 0usize;
+    let (mut depth, mut prefix_run, mut chain) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
@@ -132,23 +132,39 @@ pub(crate) fn too_deep(source: &str) -> Option<usize> {
             }
             b'\'' | b'"' => {
                 i = skip_string(bytes, i);
+                prefix_run = 0;
                 continue;
             }
-            b'\n' if depth == 0 => operators = 0,
+            b'\n' if depth == 0 => chain = 0,
             b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'-' | b'+' | b'~' | b'*' | b'<' | b'>' | b'!' | b'%' | b'/' | b'&' | b'|' | b'^' | b'@' => operators += 1,
-            _ if b.is_ascii_alphabetic() || b == b'_' => {
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                prefix_run = 0;
+            }
+            b'-' | b'+' | b'~' => prefix_run += 1,
+            b'*' if bytes.get(i + 1) == Some(&b'*') => {
+                chain += 1;
+                i += 1;
+            }
+            _ if b.is_ascii_alphanumeric() || b == b'_' => {
                 let end = bytes.get(i..).unwrap_or_default().iter().position(|c| !(c.is_ascii_alphanumeric() || *c == b'_')).map_or(bytes.len(), |n| i + n);
-                if let Some(b"not" | b"lambda" | b"await" | b"if" | b"else" | b"and" | b"or" | b"is" | b"in" | b"yield") = bytes.get(i..end) {
-                    operators += 1;
+                match bytes.get(i..end) {
+                    Some(b"not" | b"await") => prefix_run += 1,
+                    Some(b"if" | b"else" | b"lambda") => {
+                        chain += 1;
+                        prefix_run = 0;
+                    }
+                    _ => prefix_run = 0,
                 }
                 i = end;
+                if depth > MAX_NESTING || prefix_run > MAX_NESTING || chain > MAX_NESTING {
+                    return Some(i);
+                }
                 continue;
             }
             _ => {}
         }
-        if depth > MAX_NESTING || operators > MAX_NESTING {
+        if depth > MAX_NESTING || prefix_run > MAX_NESTING || chain > MAX_NESTING {
             return Some(i);
         }
         i += 1;
@@ -316,6 +332,16 @@ mod test {
     #[test]
     fn other_err() {
         insta::assert_snapshot!(check("f'{x}'"), @r#"Other("an f-string")"#);
+    }
+
+    #[test]
+    fn long_flat_lines_ok() {
+        let negatives = format!("op.bulk_insert(t, [{}])", (0..500).map(|n| format!("{{\"n\": -{n}}}")).collect::<Vec<_>>().join(", "));
+        let sums = format!("x = {}", vec!["a"; 500].join(" + "));
+        assert_eq!(too_deep(&negatives), None);
+        assert_eq!(too_deep(&sums), None);
+        assert!(too_deep(&format!("x = {}1", "not -".repeat(60))).is_some());
+        assert!(too_deep(&format!("x = 1{}", " if 1 else 1".repeat(60))).is_some());
     }
 
     #[test]
