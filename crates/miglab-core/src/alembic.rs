@@ -142,6 +142,13 @@ mod test {
         files
     }
 
+    /// Fixture snapshots live in `alembic/snapshots/`, named after the fixture and its verdict.
+    fn snapshot(name: &str, rendered: String) {
+        insta::with_settings!({ snapshot_path => "alembic/snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(name.to_owned(), rendered);
+        });
+    }
+
     #[test]
     fn fixtures_ok() {
         let files = fixtures("ok");
@@ -151,9 +158,7 @@ mod test {
             assert!(!parsed.has_errors(), "{name} has errors: {:#?}", parsed.diagnostics);
             assert!(!parsed.migration.revision.revision.is_empty(), "{name} has no revision id");
             let header = format!("{:#?}\n", parsed.migration.revision);
-            insta::with_settings!({ snapshot_path => "alembic/snapshots", prepend_module_to_snapshot => false }, {
-                insta::assert_snapshot!(format!("ok__{name}"), header + &render_for_test(&parsed, &format!("{name}.py")));
-            });
+            snapshot(&format!("ok__{name}"), header + &render_for_test(&parsed, &format!("{name}.py")));
         }
     }
 
@@ -166,9 +171,7 @@ mod test {
             let errors: Vec<&Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
             assert!(!errors.is_empty(), "{name} produced no error");
             assert!(errors.iter().all(|d| d.at.is_some() && d.help.is_some()), "{name}: every error needs a position and a help");
-            insta::with_settings!({ snapshot_path => "alembic/snapshots", prepend_module_to_snapshot => false }, {
-                insta::assert_snapshot!(format!("err__{name}"), render_for_test(&parsed, &format!("{name}.py")));
-            });
+            snapshot(&format!("err__{name}"), render_for_test(&parsed, &format!("{name}.py")));
         }
     }
 }
