@@ -147,7 +147,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let practice_cb = {
-        let (lab, lesson, run_d, state_d, branch, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), branch.clone(), guard_d.clone());
+        let (lab, lesson, run_d, state_d, state, branch, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), state.clone(), branch.clone(), guard_d.clone());
         let guard = guard.clone();
         Callback::from(move |(stage, text): (Stage, String)| {
             let m = &lesson.lesson.manifest;
@@ -169,14 +169,14 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 }
             };
             // The drop guard: a destructive step stops the run until the student proceeds with all three preconditions.
-            let threats = practice::threats(&student.migration.upgrade);
-            let cleared = guard.threats == threats && guard.decision == Some(Decision::Proceeded);
+            let threats = practice::threats(&student.migration.upgrade, state.start.as_ref());
+            let cleared = !guard.lesson && guard.threats == threats && guard.decision == Some(Decision::Proceeded);
             if !checks.allow_destructive && !threats.is_empty() && !cleared {
-                if guard.threats != threats {
-                    guard_d.dispatch(GuardAction::Armed(threats.clone()));
+                if guard.lesson || guard.threats != threats {
+                    guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: false });
                     count_at_stake(&lab, &threats, &guard_d);
                 }
-                let detail = if guard.decision == Some(Decision::Refused) && guard.threats == threats {
+                let detail = if !guard.lesson && guard.decision == Some(Decision::Refused) && guard.threats == threats {
                     "You refused this migration: change upgrade() so it keeps the data, then run it again."
                 } else {
                     "The drop guard stopped the run before anything ran: decide below."
@@ -203,11 +203,11 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let guard_arm = {
-        let (lab, lesson, guard_d) = (lab.clone(), lesson.clone(), guard_d.clone());
+        let (lab, lesson, guard_d, state) = (lab.clone(), lesson.clone(), guard_d.clone(), state.clone());
         Callback::from(move |_| {
             let Some(refuse) = lesson.lesson.refuse.clone() else { return };
-            let threats = practice::threats(&refuse.migration.upgrade);
-            guard_d.dispatch(GuardAction::Armed(threats.clone()));
+            let threats = practice::threats(&refuse.migration.upgrade, state.start.as_ref());
+            guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: true });
             count_at_stake(&lab, &threats, &guard_d);
         })
     };

@@ -47,6 +47,8 @@ pub enum Decision {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuardState {
     pub threats: Vec<Threat>,
+    /// True when the threats come from the lesson's destructive migration (graded), false for the student's own draft.
+    pub lesson: bool,
     /// Non-null values at stake and a few of them, once counted.
     pub at_stake: Option<(u64, Vec<String>)>,
     pub branch: Option<String>,
@@ -57,7 +59,7 @@ pub struct GuardState {
 }
 
 pub enum GuardAction {
-    Armed(Vec<Threat>),
+    Armed { threats: Vec<Threat>, lesson: bool },
     Counted { non_null: u64, sample: Vec<String> },
     Branched(String),
     BackedUp(Backup),
@@ -93,7 +95,7 @@ impl Reducible for GuardState {
         let mut next = (*self).clone();
         next.error = None;
         match action {
-            GuardAction::Armed(threats) => next = GuardState { threats, ..Default::default() },
+            GuardAction::Armed { threats, lesson } => next = GuardState { threats, lesson, ..Default::default() },
             GuardAction::Counted { non_null, sample } => next.at_stake = Some((non_null, sample)),
             GuardAction::Branched(name) => next.branch = Some(name),
             GuardAction::BackedUp(backup) => next.backup = Some(backup),
@@ -133,7 +135,7 @@ mod test {
 
     fn armed() -> Rc<GuardState> {
         let threat = Threat { code: "drop-column-loses-data".into(), message: String::new(), table: "expenses".into(), column: Some("legacy_notes".into()) };
-        Rc::new(GuardState::default()).reduce(GuardAction::Armed(vec![threat]))
+        Rc::new(GuardState::default()).reduce(GuardAction::Armed { threats: vec![threat], lesson: true })
     }
 
     fn backup() -> Backup {

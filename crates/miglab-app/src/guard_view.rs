@@ -43,10 +43,14 @@ pub fn GuardView(props: &Props) -> Html {
     let mark = |done: bool| if done { "✓" } else { "○" };
     html! {
         <section class="guard" aria-labelledby="guard-heading">
-            <h3 id="guard-heading">{ "Drop guard: this run is stopped" }</h3>
+            <h3 id="guard-heading">{ match g.decision {
+                None => "Drop guard: this run is stopped",
+                Some(Decision::Refused) => "Drop guard: refused",
+                Some(Decision::Proceeded) => "Drop guard: preconditions met",
+            } }</h3>
             { for g.threats.iter().map(|t| html! { <p class="threat"><span class="tag">{ &t.code }</span>{ " " }{ crate::markdown::render_inline(&t.message) }</p> }) }
             if let Some((count, sample)) = &g.at_stake {
-                <p class="at-stake"><strong>{ format!("{count} non-null values") }</strong>{ " would be lost. A sample: " }
+                <p class="at-stake"><strong>{ if g.threats.first().is_some_and(|t| t.column.is_none()) { format!("{count} rows") } else { format!("{count} non-null values") } }</strong>{ " would be lost. A sample: " }
                     { for sample.iter().map(|v| html! { <code class="sample">{ v }</code> }) }
                 </p>
             } else {

@@ -5,7 +5,7 @@
 use crate::drop_guard::Threat;
 use crate::progress::CheckResult;
 use crate::run_state::RunRecord;
-use miglab_core::analysis::{self, Change};
+use miglab_core::rules::{self, RuleContext};
 use miglab_core::diagnostic::Diagnostic;
 use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Response, SchemaKey, SchemaScope, ValueKey};
 use miglab_core::lesson::{Checks, LessonMigration, MigrationRef, MigrationSource};
@@ -31,25 +31,15 @@ pub fn starter(revision: &str, parent: Option<&str>, message: &str) -> String {
     )
 }
 
-/// Steps that destroy data, for the drop guard.
-pub fn threats(steps: &[Step]) -> Vec<Threat> {
-    analysis::analyze(steps)
-        .facts
+/// Steps that destroy data, for the drop guard: the core's destructive findings, each with the object it hits.
+/// `schema` is the database before the migration, so the rules know which tables hold rows.
+pub fn threats(steps: &[Step], schema: Option<&Schema>) -> Vec<Threat> {
+    rules::check(steps, &RuleContext { schema })
         .into_iter()
-        .filter_map(|fact| match fact.change {
-            Change::DropColumn { table, column, .. } => Some(Threat {
-                code: "drop-column-loses-data".into(),
-                message: format!("`{}` drops column `{column}` of `{}`; its values are gone, and a downgrade brings the column back empty.", fact.sql, table.name),
-                table: table.name,
-                column: Some(column),
-            }),
-            Change::DropTable { table, .. } => Some(Threat {
-                code: "drop-table-loses-data".into(),
-                message: format!("`{}` drops table `{}` with every row in it.", fact.sql, table.name),
-                table: table.name,
-                column: None,
-            }),
-            _ => None,
+        .filter(|f| f.is_destructive())
+        .flat_map(|f| {
+            let (code, message) = (f.code.clone(), f.message.clone());
+            f.affected.into_iter().map(move |a| Threat { code: code.clone(), message: message.clone(), table: a.table, column: a.column })
         })
         .collect()
 }
@@ -190,8 +180,21 @@ mod test {
     #[test]
     fn threats_ok() {
         let steps = [Step { sql: "ALTER TABLE expenses DROP COLUMN legacy_notes".into(), autocommit: false, span: None }];
-        let found = threats(&steps);
+        let found = threats(&steps, Some(&fixture::expenses()));
         assert_eq!((found[0].table.as_str(), found[0].column.as_deref()), ("expenses", Some("legacy_notes")));
+    }
+
+    #[test]
+    fn truncate_threat_ok() {
+        let steps = [Step { sql: "TRUNCATE expenses".into(), autocommit: false, span: None }];
+        let found = threats(&steps, Some(&fixture::expenses()));
+        assert_eq!((found[0].table.as_str(), found[0].column.as_deref()), ("expenses", None));
+    }
+
+    #[test]
+    fn add_column_no_threat_err() {
+        let steps = [Step { sql: "ALTER TABLE expenses ADD COLUMN review_note text".into(), autocommit: false, span: None }];
+        assert!(threats(&steps, Some(&fixture::expenses())).is_empty());
     }
 
     #[test]

@@ -68,9 +68,9 @@ pub fn PracticeView(props: &Props) -> Html {
                     </ul>
                     if passed && stage == Stage::Modify { <p class="right" role="status">{ "Every check passes." }</p> }
                 }
-                // The student's own destructive migration meets the same guard as the lesson's.
-                if lesson.refuse.is_none() || stage == Stage::Modify {
-                    <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={d.reform(|refused| LessonAction::Guarded { refused })} />
+                // The student's own destructive draft meets the same guard; that decision is theirs to act on, not graded.
+                if !props.guard.lesson {
+                    <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={Callback::noop()} />
                 }
                 if stage == Stage::Modify && passed {
                     <button type="button" onclick={d.reform(|_: MouseEvent| LessonAction::Complete(Stage::Modify))}>{ "Done: go to Make" }</button>
@@ -125,10 +125,12 @@ fn gate(props: &Props, passed: bool) -> Html {
                     <label for="refusal-text">{ "What do you need before it may run?" }</label>
                     <textarea id="refusal-text" rows="4" value={gate.refusal.clone()} disabled={gate.refused.is_some()} oninput={d.reform(|e: InputEvent| LessonAction::Refusal(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
                     <ConfidencePicker name="refusal-confidence" value={gate.refusal_confidence} disabled={gate.refused.is_some()} on_change={d.reform(LessonAction::RefusalConfidence)} />
-                    if gate.refused.is_none() && props.guard.threats.is_empty() {
+                    if gate.refused.is_none() && !(props.guard.lesson && !props.guard.threats.is_empty()) {
                         <button type="button" disabled={props.busy} onclick={props.actions.guard_arm.reform(|_: MouseEvent| ())}>{ "Run its upgrade on the branch" }</button>
                     }
-                    <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={on_decided} {refuse_blocked} />
+                    if props.guard.lesson {
+                        <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={on_decided} {refuse_blocked} />
+                    }
                     if props.guard.decision == Some(Decision::Proceeded) {
                         if let Some(last) = props.run.last() {
                             if let Some(f) = &last.failure { <crate::failure_view::FailureView failure={f.clone()} /> }

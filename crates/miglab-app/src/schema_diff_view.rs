@@ -1,6 +1,6 @@
 //! The visual schema diff: tables as cards, each column and index marked added, removed or changed, with row counts.
 
-use crate::schema_diff::{diff, ItemDiff, TableDiff};
+use crate::schema_diff::{diff, Change, ItemDiff, TableDiff};
 use miglab_core::schema::Schema;
 use yew::prelude::*;
 
@@ -38,7 +38,7 @@ fn rows(t: &TableDiff) -> String {
 
 #[function_component]
 pub fn SchemaDiffView(props: &Props) -> Html {
-    let tables = diff(&props.before, &props.after);
+    let (tables, same): (Vec<TableDiff>, Vec<TableDiff>) = diff(&props.before, &props.after).into_iter().partition(|t| t.change != Change::Same);
     html! {
         <section class="schema-diff" aria-label={props.caption.clone()}>
             <h4>{ &props.caption }</h4>
@@ -54,6 +54,10 @@ pub fn SchemaDiffView(props: &Props) -> Html {
                 </article>
             }) }
             </div>
+            if tables.is_empty() { <p>{ "No table changed." }</p> }
+            if !same.is_empty() {
+                <p class="muted unchanged">{ "Unchanged: " }{ same.iter().map(|t| format!("{} ({})", t.name, rows(t))).collect::<Vec<_>>().join(", ") }</p>
+            }
         </section>
     }
 }

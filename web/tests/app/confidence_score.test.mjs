@@ -192,6 +192,16 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await page.waitForFunction(() => [...document.querySelectorAll('.checks li')].every((li) => li.classList.contains('pass')));
     await page.getByLabel('Your written approval').fill('I read this migration. upgrade() adds review_note as nullable text; downgrade() drops review_note. I tested both on branch migration-confidence-score.');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByText('Approved.').waitFor();
+
+    // The lesson's own destructive shortcut, a TRUNCATE: the guard counts the rows at stake, and the student refuses.
+    await page.getByLabel('What do you need before it may run?').fill('I refuse: I need a branch, a backup of expenses I have checked, and my written approval first.');
+    await page.locator('.refuse .confidence-level').nth(4).click();
+    await page.getByRole('button', { name: 'Run its upgrade on the branch' }).click();
+    await page.locator('.refuse .at-stake').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('.refuse .at-stake').textContent(), /40 rows would be lost/);
+    await page.locator('.refuse').getByRole('button', { name: 'Refuse this migration' }).click();
+    await page.locator('.refuse .verdict.right').waitFor();
     await finishAtCatalog(app);
     await page.setViewportSize({ width: 390, height: 844 });
     await app.shot('catalog-phone');
