@@ -21,9 +21,11 @@ use yew::prelude::*;
 pub struct ExperimentOutcome {
     pub id: String,
     pub result: Result<lab::Rows, Failure>,
-    /// The experiment's value checks after the script: `(query, expected, what the engine said)`.
-    pub values: Vec<(String, Option<String>, Result<Option<String>, String>)>,
+    pub values: Vec<ValueSeen>,
 }
+
+/// One of an experiment's value checks after its script: `(query, expected, what the engine said)`.
+pub type ValueSeen = (String, Option<String>, Result<Option<String>, String>);
 
 #[derive(Clone, PartialEq)]
 pub struct LessonActions {
@@ -69,7 +71,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 spawn_local(async move {
                     let commands: Vec<RunCommand> = match command.parse() {
                         Ok(c) => vec![c],
-                        Err(e) => return run_d2.dispatch(RunAction::Failed(Failure::plain("Not an Alembic command", format!("{e}")))),
+                        Err(e) => return run_d2.dispatch(RunAction::Failed(Failure::plain("Not an Alembic command", e.to_string()))),
                     };
                     let mut record = lab::run(&*engine, &lesson.lesson, &commands).await;
                     record.command = command;

@@ -125,7 +125,7 @@ fn gate(props: &Props, passed: bool) -> Html {
                     <label for="refusal-text">{ "What do you need before it may run?" }</label>
                     <textarea id="refusal-text" rows="4" value={gate.refusal.clone()} disabled={gate.refused.is_some()} oninput={d.reform(|e: InputEvent| LessonAction::Refusal(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
                     <ConfidencePicker name="refusal-confidence" value={gate.refusal_confidence} disabled={gate.refused.is_some()} on_change={d.reform(LessonAction::RefusalConfidence)} />
-                    if gate.refused.is_none() && !(props.guard.lesson && !props.guard.threats.is_empty()) {
+                    if gate.refused.is_none() && (!props.guard.lesson || props.guard.threats.is_empty()) {
                         <button type="button" disabled={props.busy} onclick={props.actions.guard_arm.reform(|_: MouseEvent| ())}>{ "Run its upgrade on the branch" }</button>
                     }
                     if props.guard.lesson {

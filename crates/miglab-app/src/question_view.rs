@@ -31,7 +31,7 @@ pub fn QuestionView(props: &Props) -> Html {
     let id = format!("q-{}", q.id);
     let locked = props.locked;
     let input = match (&q.kind, &props.answer.response) {
-        (QuestionKind::Schema { .. }, Some(Response::Schema { schema })) => html! {
+        (QuestionKind::Schema, Some(Response::Schema { schema })) => html! {
             <SchemaEditor id={id.clone()} schema={schema.clone()} {locked} on_edit={props.on_edit.clone()} />
         },
         (QuestionKind::Value, response) => {

@@ -5,7 +5,7 @@ use crate::progress::Progress;
 use miglab_core::grade::{Calibration, Graded};
 use serde_json::json;
 
-fn graded<'a>(progress: &'a Progress) -> impl Iterator<Item = &'a Graded> {
+fn graded(progress: &Progress) -> impl Iterator<Item = &Graded> {
     progress.lessons.values().flat_map(|l| l.verdicts.values())
 }
 
