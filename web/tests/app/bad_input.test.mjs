@@ -1,6 +1,6 @@
 // Bad input the page must survive: corrupted saved progress, a lesson file that does not load, and a runaway statement.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, confidence, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, lockConfidenceScoreModify, assert, BASE } from './lib.mjs';
 
 test('corrupted saved progress is set aside with a message, never dropped', { timeout: 120_000 }, async () => {
   const app = await open('bad-progress');
@@ -68,13 +68,7 @@ test('a runaway statement in the student\'s migration is stopped in place; the t
     await page.goto(`${BASE}?timeout=1500#/lesson/confidence_score`);
     await waitForEngine(page);
     await page.getByRole('button', { name: /Modify/ }).click();
-    await page.getByRole('radio', { name: /No: a default applies only/ }).check();
-    await confidence(page, 'default-fills-nulls', 3);
-    await page.getByRole('radio', { name: /SET NOT NULL.*ACCESS EXCLUSIVE/ }).check();
-    await confidence(page, 'locks', 3);
-    await page.getByLabel('Your answer to question 3').fill('Drop NOT NULL and the default.');
-    await confidence(page, 'real-rollback', 3);
-    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await lockConfidenceScoreModify(page);
     await setEditor(page, 'Your Modify migration', RUNAWAY);
     await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
     await page.locator('.checks li.fail').first().waitFor({ timeout: 60_000 });

@@ -1,7 +1,7 @@
 // confidence_score as a student takes it: a right and a wrong prediction, a reload mid-run, the 23502 experiment,
 // a broken and a failing Modify migration before the right one, and a destructive Make draft the drop guard stops.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, confidence, finishAtCatalog, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lockConfidenceScoreModify, assert, BASE } from './lib.mjs';
 
 const HEADER = (message, revision) => `"""${message}
 
@@ -145,13 +145,7 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await page.getByRole('button', { name: 'Go to Modify' }).click();
 
     // Modify: predictions, then a broken file, a migration Postgres rejects, and the right one.
-    await page.getByRole('radio', { name: /No: a default applies only/ }).check();
-    await confidence(page, 'default-fills-nulls', 4);
-    await page.getByRole('radio', { name: /SET NOT NULL.*ACCESS EXCLUSIVE/ }).check();
-    await confidence(page, 'locks', 3);
-    await page.getByLabel('Your answer to question 3').fill('Drop NOT NULL and the default; the backfill cannot be undone.');
-    await confidence(page, 'real-rollback', 4);
-    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await lockConfidenceScoreModify(page);
 
     await setEditor(page, 'Your Modify migration', MODIFY_BROKEN);
     await runChecks(page);

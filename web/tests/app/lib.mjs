@@ -90,6 +90,17 @@ export async function confidence(page, questionId, level) {
   await page.locator(`#q-${questionId} .confidence-level`).nth(level - 1).click();
 }
 
+/// confidence_score's Modify predictions, answered right and locked, so its editor opens.
+export async function lockConfidenceScoreModify(page) {
+  await page.getByRole('radio', { name: /No: a default applies only/ }).check();
+  await confidence(page, 'default-fills-nulls', 4);
+  await page.getByRole('radio', { name: /SET NOT NULL.*ACCESS EXCLUSIVE/ }).check();
+  await confidence(page, 'locks', 3);
+  await page.getByLabel('Your answer to question 3').fill('Drop NOT NULL and the default; the backfill cannot be undone.');
+  await confidence(page, 'real-rollback', 4);
+  await page.getByRole('button', { name: 'Lock my answers' }).click();
+}
+
 /// After the gate: back to the catalog, which shows the lesson mastered; no page error on the way.
 export async function finishAtCatalog(app) {
   const { page } = app;
