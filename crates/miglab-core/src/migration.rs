@@ -24,8 +24,8 @@ pub struct Revision {
 pub struct Step {
     /// One complete statement without the trailing `;`.
     pub sql: String,
-    /// True inside `op.get_context().autocommit_block()` or for `CREATE INDEX CONCURRENTLY`:
-    /// the step must run outside any transaction.
+    /// True when the step runs outside any transaction: inside `op.get_context().autocommit_block()`,
+    /// or a `CONCURRENTLY` statement in a plain SQL file (which runs it on its own, as psql would).
     pub autocommit: bool,
     /// The span of the operation in the migration's source file, so an engine error can mark it.
     pub span: Option<Span>,

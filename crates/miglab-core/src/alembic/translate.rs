@@ -103,8 +103,17 @@ fn expression(cx: &Cx, value: &Value, block: Block, walk: &mut Walk) {
     };
     let Some(sql) = sql else { return };
     for sql in sql {
-        let autocommit = block.autocommit || is_concurrent(&sql);
-        walk.steps.push(Step { sql, autocommit, span: Some(value.span) });
+        // Alembic runs every operation outside `autocommit_block()` inside the migration's transaction,
+        // concurrent index operations included, so the step stays transactional and Postgres refuses it (25001).
+        if is_concurrent(&sql) && !block.autocommit {
+            cx.warning(
+                "concurrently-outside-autocommit-block",
+                value.span,
+                "Alembic runs this operation inside the migration's transaction, and Postgres refuses `CONCURRENTLY` there with 25001 (active_sql_transaction), so the whole migration rolls back.",
+                "Move the operation into `with op.get_context().autocommit_block():`.",
+            );
+        }
+        walk.steps.push(Step { sql, autocommit: block.autocommit, span: Some(value.span) });
     }
 }
 

@@ -184,8 +184,9 @@ op.drop_index("ix_x", table_name="x", postgresql_concurrently=True)"#), @r#"
     DROP INDEX ix_expenses_reconciler_run_id;
     DROP INDEX IF EXISTS ix_users_email;
     DROP INDEX app.ix_app;
-    -- autocommit
     DROP INDEX CONCURRENTLY ix_x;
+    concurrently-outside-autocommit-block r1.py:14:5: Alembic runs this operation inside the migration's transaction, and Postgres refuses `CONCURRENTLY` there with 25001 (active_sql_transaction), so the whole migration rolls back.
+      help: Move the operation into `with op.get_context().autocommit_block():`.
     "#);
     }
 
