@@ -7,6 +7,8 @@ test('corrupted saved progress is set aside with a message, never dropped', { ti
   const { page } = app;
   try {
     await page.goto(BASE);
+    // Only once the app has read storage, or it would find (and set aside) the damage before the reload.
+    await page.locator('.course-path li').first().waitFor();
     await page.evaluate(() => localStorage.setItem('miglab.progress', '{"version":1,"lessons":{"confidence_score":{"stage":"ru'));
     await page.reload();
     await page.getByText('Your saved progress could not be read').waitFor();

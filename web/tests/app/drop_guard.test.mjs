@@ -8,6 +8,7 @@ test('proceeding past the drop guard needs a branch, a real backup and a named a
   const { page } = app;
   try {
     await page.goto(BASE);
+    await page.locator('.course-path li').first().waitFor();
     await page.evaluate(() => localStorage.setItem('miglab.progress', JSON.stringify({ version: 1, lessons: { reconciler_run_id: { stage: 'make' } } })));
     await page.goto(`${BASE}#/lesson/reconciler_run_id`);
     await page.reload();
