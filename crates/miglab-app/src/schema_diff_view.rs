@@ -40,8 +40,8 @@ fn rows(t: &TableDiff) -> String {
 pub fn SchemaDiffView(props: &Props) -> Html {
     let (tables, same): (Vec<TableDiff>, Vec<TableDiff>) = diff(&props.before, &props.after).into_iter().partition(|t| t.change != Change::Same);
     html! {
-        <section class="schema-diff" aria-label={props.caption.clone()}>
-            <h4>{ &props.caption }</h4>
+        <section class="schema-diff" aria-label={props.caption.replace('`', "")}>
+            <h4>{ crate::markdown::render_inline(&props.caption) }</h4>
             <div class="cards">
             { for tables.iter().map(|t| html! {
                 <article class={classes!("table-card", t.change.class())}>
@@ -56,7 +56,7 @@ pub fn SchemaDiffView(props: &Props) -> Html {
             </div>
             if tables.is_empty() { <p>{ "No table changed." }</p> }
             if !same.is_empty() {
-                <p class="muted unchanged">{ "Unchanged: " }{ same.iter().map(|t| format!("{} ({})", t.name, rows(t))).collect::<Vec<_>>().join(", ") }</p>
+                <p class="muted unchanged">{ "Unchanged: " }{ same.iter().map(|t| format!("{} ({} rows)", t.name, t.rows_after.map_or("?".to_owned(), |n| n.to_string()))).collect::<Vec<_>>().join(", ") }</p>
             }
         </section>
     }

@@ -126,6 +126,10 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     assert.ok(verdicts.some((v) => v.startsWith('Expense 1 already exists') && v.includes('Wrong')), verdicts.join('\n'));
     await app.shot('run-graded');
     await app.axe('run graded');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await app.shot('run-graded-phone');
+    await app.axe('run graded at 390 px');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Investigate: explain, a free-text question, and the 23502 experiment.
     await page.getByRole('button', { name: 'Go to Investigate' }).click();
