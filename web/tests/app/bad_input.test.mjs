@@ -86,3 +86,25 @@ test('a runaway statement in the student\'s migration is stopped in place; the t
     await app.close();
   }
 });
+
+test('raw HTML in a lesson\'s Markdown is shown as text and never runs', { timeout: 120_000 }, async () => {
+  const app = await open('markdown-html');
+  const { page } = app;
+  try {
+    const evil = '<script>window.__ran = 1</script>\n\nSee <img src="x" onerror="window.__ran = 2"> and [link](javascript:window.__ran=3).';
+    await page.route('**/lessons/confidence_score/lesson.toml', async (route) => {
+      const body = (await (await route.fetch()).text()).replace('story = """\n', `story = """\n${evil}\n\n`);
+      await route.fulfill({ status: 200, contentType: 'text/plain', body });
+    });
+    await page.goto(`${BASE}#/lesson/confidence_score`);
+    await page.locator('.story').getByText('<script>window.__ran = 1</script>', { exact: false }).waitFor();
+    const link = page.locator('.story a', { hasText: 'link' });
+    assert.equal(await link.getAttribute('href'), null, 'a javascript: link loses its target');
+    await link.click();
+    assert.equal(await page.evaluate(() => window.__ran), undefined);
+    assert.equal(await page.locator('.story script, .story img').count(), 0);
+    await app.shot('story-as-text');
+  } finally {
+    await app.close();
+  }
+});
