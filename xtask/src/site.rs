@@ -8,9 +8,8 @@ pub struct Built {
     pub dist: PathBuf,
 }
 
-/// Installs what is missing and builds the site into `target/site` (`target/site-release` for `release`).
+/// Builds the site into `target/site` (`target/site-release` for `release`); call [`prepare`] first.
 pub fn build(release: bool) -> Result<Built> {
-    prepare()?;
     let dist = root().join("target").join(if release { "site-release" } else { "site" });
     let dist_arg = dist.to_string_lossy().into_owned();
     let mut args = vec!["build", "--offline", "--dist", &dist_arg];
