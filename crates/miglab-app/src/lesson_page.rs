@@ -91,6 +91,22 @@ pub fn LessonPage(props: &Props) -> Html {
         });
     }
 
+    // A new stage takes the focus to its heading, so keyboard and screen-reader users land where the content changed.
+    let stage_heading = use_node_ref();
+    let first_render = use_mut_ref(|| true);
+    {
+        let (heading, first_render) = (stage_heading.clone(), first_render.clone());
+        use_effect_with(state.stage(), move |_| {
+            if std::mem::replace(&mut *first_render.borrow_mut(), false) {
+                return;
+            }
+            if let Some(heading) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = heading.focus();
+                heading.scroll_into_view();
+            }
+        });
+    }
+
     let lesson = &props.lesson;
     let m = &lesson.lesson.manifest;
     let stage = state.stage();
@@ -169,7 +185,7 @@ pub fn LessonPage(props: &Props) -> Html {
                 { for lesson.lesson.chain.iter().map(|migration| html! { <MigrationView migration={migration.clone()} mark={failing_lines} /> }) }
             }
             <section class="stage" aria-labelledby="stage-heading">
-                <h2 id="stage-heading">{ stage.label() }</h2>
+                <h2 id="stage-heading" tabindex="-1" ref={stage_heading}>{ stage.label() }</h2>
                 { body }
             </section>
         </article>

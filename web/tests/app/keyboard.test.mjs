@@ -42,6 +42,7 @@ test('a lesson answered and locked with the keyboard only', { timeout: 120_000 }
     await page.getByRole('button', { name: /Run/ }).first().focus();
     await page.keyboard.press('Enter');
     await page.getByText('Lock your predictions first').waitFor();
+    assert.match(await focused(page), /^h2#stage-heading Run/, 'focus follows the stage');
     await app.shot('run-before-lock');
     assert.deepEqual(app.errors, []);
   } finally {
