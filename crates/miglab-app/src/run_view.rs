@@ -52,6 +52,9 @@ pub fn RunView(props: &Props) -> Html {
                 <button type="button" disabled={run.branch.is_none()} onclick={props.actions.alembic.reform(|_: MouseEvent| "history")}>{ "alembic history" }</button>
             </div>
             if let Some(what) = &run.busy { <p class="busy" role="status">{ format!("Running {what}…") }</p> }
+            if run.records.is_empty() && run.branch.is_some() && run.busy.is_none() {
+                <p class="muted">{ "The branch holds the lesson's starting database. Runs are not kept across a reload: the branch starts again from here, while your answers stay saved." }</p>
+            }
             if let Some(failure) = &run.failure { <FailureView failure={failure.clone()} /> }
             if !run.records.is_empty() {
                 <h4>{ "Log" }</h4>
