@@ -1,6 +1,6 @@
 //! Applying one fact to the schema model, with Postgres's implicit behaviour and its refusals.
 
-use super::default_expr::render_default;
+use super::default_expr::{render_default, strip_modifiers};
 use super::deparse::deparse;
 use super::naming::choose;
 use super::{Failure, Fact};
@@ -101,8 +101,13 @@ impl State {
             Change::AddColumn { table, column, if_not_exists } => self.add_column(fact, table, column, *if_not_exists),
             Change::DropColumn { table, column, if_exists, cascade } => self.drop_column(fact, table, column, *if_exists, *cascade),
             Change::RenameColumn { table, column, to } => self.rename_column(table, column, to),
-            Change::AlterType { table, column, data_type, .. } => {
-                self.column(table, column)?.data_type = data_type.clone();
+            Change::AlterType { table, column, data_type, using } => {
+                let target = self.column(table, column)?;
+                if using.is_none() && !assignment_cast(&target.data_type, data_type) {
+                    let bare = strip_modifiers(data_type);
+                    return Err(refuse("42804", format!("column \"{column}\" cannot be cast automatically to type {bare}"), "Add a USING clause that converts each value, e.g. `USING column::type`."));
+                }
+                target.data_type = data_type.clone();
                 Ok(())
             }
             Change::SetNotNull { table, column } => self.set_not_null(table, column),
@@ -568,6 +573,25 @@ fn index_key(key: &str, table: &Table) -> String {
     }
 }
 
+/// Whether Postgres converts `from` to `to` by itself in `ALTER COLUMN … TYPE` (an implicit or
+/// assignment cast); otherwise it needs USING and fails with 42804. Any type converts to a
+/// string type, numbers convert among themselves, and dates and timestamps among themselves.
+fn assignment_cast(from: &str, to: &str) -> bool {
+    let family = |t: &str| {
+        let bare = strip_modifiers(t);
+        match bare.as_str() {
+            "text" | "character varying" | "character" | "name" => "string",
+            "smallint" | "integer" | "bigint" | "numeric" | "real" | "double precision" => "number",
+            "date" | "timestamp without time zone" | "timestamp with time zone" => "datetime",
+            "json" | "jsonb" => "json",
+            _ if bare.ends_with("[]") => "array",
+            _ => "other",
+        }
+    };
+    let (from_family, to_family) = (family(from), family(to));
+    strip_modifiers(from) == strip_modifiers(to) || to_family == "string" || (from_family == to_family && from_family != "other" && from_family != "array")
+}
+
 fn kind_name(kind: ConstraintKind) -> &'static str {
     match kind {
         ConstraintKind::PrimaryKey => "primary key",
@@ -723,6 +747,7 @@ mod test {
         let scenarios = [
             ("not_null_fails", include_str!("scenarios/not_null_fails.sql")),
             ("drop_index_after_column", include_str!("scenarios/drop_index_after_column.sql")),
+            ("type_change_needs_using", include_str!("scenarios/type_change_needs_using.sql")),
         ];
         check_scenarios(&scenarios);
     }

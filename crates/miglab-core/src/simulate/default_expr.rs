@@ -116,14 +116,15 @@ fn quoted(value: &str, type_name: &str) -> String {
     format!("'{}'::{type_name}", value.replace('\'', "''"))
 }
 
-/// `format_type` without a type modifier: `character varying(20)[]` → `character varying[]`.
-fn strip_modifiers(type_name: &str) -> String {
+/// `format_type` without a type modifier, as Postgres names a type in casts and errors:
+/// `character varying(20)[]` → `character varying[]`, `numeric(12,2)` → `numeric`.
+pub(super) fn strip_modifiers(type_name: &str) -> String {
     let mut out = String::new();
-    let mut depth = 0;
+    let mut depth = 0u32;
     for c in type_name.chars() {
         match c {
             '(' => depth += 1,
-            ')' => depth -= 1,
+            ')' => depth = depth.saturating_sub(1),
             _ if depth == 0 => out.push(c),
             _ => {}
         }
