@@ -49,7 +49,7 @@ pub fn Catalog(props: &Props) -> Html {
                             <span class="path-number" aria-hidden="true">{ i + 1 }</span>
                             <div>
                                 <h2><a href={format!("#/lesson/{}", l.id())}>{ l.title() }</a></h2>
-                                <p>{ &l.lesson.manifest.summary }</p>
+                                <p>{ crate::markdown::render_inline(&l.lesson.manifest.summary) }</p>
                                 <p class="meta">
                                     <span>{ format!("about {} min", l.lesson.manifest.minutes) }</span>
                                     <span><progress max="5" value={done.to_string()} aria-label={format!("{} stages of 5 done", done)}></progress>{ format!(" {done}/5 stages") }</span>

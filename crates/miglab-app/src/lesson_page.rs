@@ -152,7 +152,7 @@ pub fn LessonPage(props: &Props) -> Html {
                 <PracticeView {stage} state={state.clone()} guard={guard.clone()} run={run.clone()} actions={actions.clone()} {busy} />
                 if let Some(f) = &run.failure { <crate::failure_view::FailureView failure={f.clone()} /> }
                 if stage == Stage::Make && state.progress.completed.contains(&Stage::Make) {
-                    <p class="mastered" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>
+                    <p class="gate-passed" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>
                     <GradeSummary verdicts={with_refusal(lesson_verdicts.clone(), &state)} course={course.clone()} />
                 }
             </>
@@ -162,7 +162,7 @@ pub fn LessonPage(props: &Props) -> Html {
         <article class="lesson" aria-labelledby="lesson-title">
             <p class="crumbs"><a href="#/">{ "← Course" }</a></p>
             <h1 id="lesson-title">{ &m.title }</h1>
-            <p class="summary">{ &m.summary }<span class="muted">{ format!(" · about {} minutes", m.minutes) }</span></p>
+            <p class="summary">{ crate::markdown::render_inline(&m.summary) }<span class="muted">{ format!(" · about {} minutes", m.minutes) }</span></p>
             <Stepper current={stage} completed={state.progress.completed.clone()} on_go={go.clone()} />
             if let (None, Some(f)) = (&run.branch, &run.failure) {
                 // The lesson's own database could not be built: nothing can run, and the student should know why.
