@@ -15,6 +15,10 @@ const AXE = fs.readFileSync(path.join(web, 'node_modules', 'axe-core', 'axe.min.
 /// Opens the app in a fresh profile; `name` prefixes this test's screenshots.
 export async function open(name, { width = 1280, height = 800 } = {}) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // This run's screenshots replace the last run's, so stage numbers never mix.
+  for (const old of fs.readdirSync(ARTIFACTS).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))) {
+    fs.rmSync(path.join(ARTIFACTS, old));
+  }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'miglab-app-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
