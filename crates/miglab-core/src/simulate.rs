@@ -149,7 +149,7 @@ pub fn compare(left: &Schema, right: &Schema, how: &Comparison) -> Vec<String> {
 }
 
 fn named<T>(items: &[T], key: impl Fn(&T) -> (&String, &String)) -> BTreeMap<String, String> {
-    items.iter().map(|item| key(item)).map(|(k, v)| (k.clone(), v.clone())).collect()
+    items.iter().map(key).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 fn compare_columns(table: &str, l: &crate::schema::Table, r: &crate::schema::Table, how: &Comparison, out: &mut Vec<String>) {
