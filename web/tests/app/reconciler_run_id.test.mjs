@@ -23,7 +23,13 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     await page.getByRole('link', { name: /reconciler_run_id/ }).first().click();
     await waitForEngine(page);
     await page.getByLabel('Name of column id in expenses').waitFor({ timeout: 30_000 });
+    // The DDL underneath, from the core's translator.
+    await page.getByRole('button', { name: 'Show the DDL underneath' }).first().click();
+    const ddl = await page.getByRole('textbox', { name: /DDL of migration 3f7a9c2e8d41/ }).textContent();
+    assert.match(ddl, /CREATE INDEX ix_expenses_matched_receipt_id ON expenses \(matched_receipt_id\)/);
+    assert.match(ddl, /DROP INDEX ix_expenses_matched_receipt_id/);
     await app.shot('predict-start');
+    await page.getByRole('button', { name: 'Hide the DDL underneath' }).first().click();
     await app.axe('predict');
 
     // A wrong schema prediction: the new column NOT NULL, and no index.
@@ -83,6 +89,8 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     await page.getByText('Table "public.expenses"').waitFor();
     await page.getByRole('button', { name: 'alembic history' }).click();
     await page.getByText('(head) (current)').waitFor();
+    await page.getByRole('button', { name: 'alembic current' }).click();
+    await page.locator('.terminal pre').getByText('3f7a9c2e8d41 (head)').waitFor();
     await app.shot('run-describe-history');
 
     // Investigate: explain, answer, and watch the wrong downgrade order fail with 42704.
