@@ -161,7 +161,13 @@ fn out_of_order_diagnostic(out_of_order: &OutOfOrder, failure: Option<&Failure>)
         None => "it happens to work here, but undoing changes in any order other than the reverse one breaks as soon as one depends on another".to_owned(),
     };
     let message = format!("`{}` runs after `{}`, but `upgrade()` made its change later, so `downgrade()` must undo it first: {consequence}.", late.sql, before.sql);
-    let mut diagnostic = Diagnostic::error("downgrade-out-of-order", message).with_help(format!("Move `{}` before `{}`.", late.sql, before.sql));
+    let help = format!("Move `{}` before `{}`.", late.sql, before.sql);
+    // An order that Postgres runs without complaint is a habit to fix, not a broken downgrade.
+    let mut diagnostic = match failure {
+        Some(_) => Diagnostic::error("downgrade-out-of-order", message),
+        None => Diagnostic::warning("downgrade-out-of-order", message),
+    }
+    .with_help(help);
     diagnostic.span = late.span;
     diagnostic
 }
@@ -219,6 +225,16 @@ mod test {
         }
         out.push_str(&format!("expected order: {}", report.expected_order.join(" | ")));
         out
+    }
+
+    #[test]
+    fn independent_order_is_a_warning_ok() {
+        let report = check(&migration(
+            "ALTER TABLE expenses ALTER COLUMN confidence_score SET NOT NULL;\nALTER TABLE expenses ALTER COLUMN confidence_score SET DEFAULT 0.000;",
+            "ALTER TABLE expenses ALTER COLUMN confidence_score DROP NOT NULL;\nALTER TABLE expenses ALTER COLUMN confidence_score DROP DEFAULT;",
+        ));
+        let codes: Vec<_> = report.diagnostics.iter().map(|d| (d.code.as_str(), d.is_error())).collect();
+        assert_eq!(codes, [("downgrade-out-of-order", false)]);
     }
 
     /// Every `fixtures/downgrade/{ok,err}/NAME.up.sql` with its `NAME.down.sql`: the folder is the verdict.
