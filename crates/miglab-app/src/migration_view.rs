@@ -45,7 +45,7 @@ pub fn MigrationView(props: &Props) -> Html {
             <CodeEditor value={text} language={language} label={format!("Migration file {}", m.id())} read_only=true mark={props.mark} />
             if *show_ddl {
                 <div id={region} class="ddl">
-                    <p class="muted">{ "What Postgres runs, as miglab translates the file (the same SQL `alembic upgrade --sql` prints):" }</p>
+                    <p class="muted">{ "What Postgres runs, as miglab translates the file (the same SQL " }<code>{ "alembic upgrade --sql" }</code>{ " prints):" }</p>
                     <CodeEditor value={underneath} language="sql" label={format!("DDL of migration {}", m.id())} read_only=true />
                 </div>
             }
