@@ -139,9 +139,12 @@ impl Engine {
     pub async fn introspect(&self) -> Result<Schema, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
         let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
-        let catalog = rows(self.inner.raw("query", introspect::SQL).await?)?;
+        if rows(self.inner.call_sql("query", introspect::IS_PREPARED).await?)?.first_text() != Some("1") {
+            self.inner.call_sql("exec", introspect::PREPARE).await?;
+        }
+        let catalog = rows(self.inner.call_sql("query", introspect::EXECUTE).await?)?;
         let catalog = introspect::parse(catalog.first_text().unwrap_or_default()).map_err(protocol)?;
-        let counts = rows(self.inner.raw("query", &catalog.counts_sql()).await?)?;
+        let counts = rows(self.inner.call_sql("query", &catalog.counts_sql()).await?)?;
         catalog.finish(counts.first_text().unwrap_or_default()).map_err(protocol)
     }
 
@@ -210,6 +213,11 @@ impl Inner {
     /// Sends SQL; any SQL may change the database, so it is no longer the boot image.
     async fn raw(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
         self.pristine.set(false);
+        self.call_sql(op, sql).await
+    }
+
+    /// Sends SQL that only reads (or only prepares), so a database still at the boot image stays branchable for free.
+    async fn call_sql(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
         self.call(json!({ "op": op, "sql": sql }), None).await
     }
 

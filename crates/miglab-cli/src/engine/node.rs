@@ -237,6 +237,16 @@ mod test {
     }
 
     #[test]
+    fn introspect_after_deallocate_ok() {
+        let mut engine = engine();
+        engine.branch("start").expect("branch");
+        engine.exec("CREATE TABLE t (a int)").expect("create");
+        assert!(engine.introspect().expect("prepares").table("t").is_some());
+        engine.exec("DEALLOCATE ALL").expect("a learner may drop every prepared statement");
+        assert_eq!(engine.introspect().expect("prepares again").table("t").and_then(|t| t.row_count), Some(0));
+    }
+
+    #[test]
     fn failed_migration_rolls_back_err() {
         let mut engine = engine();
         engine.exec("CREATE TABLE expenses (id int)").expect("seed");

@@ -86,7 +86,10 @@ impl<B: Backend> Engine for Session<B> {
 
     fn introspect(&mut self) -> Result<Schema, EngineError> {
         let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
-        let catalog = introspect::parse(self.backend.query(introspect::SQL)?.first_text().unwrap_or_default()).map_err(protocol)?;
+        if self.backend.query(introspect::IS_PREPARED)?.first_text() != Some("1") {
+            self.backend.exec(introspect::PREPARE)?;
+        }
+        let catalog = introspect::parse(self.backend.query(introspect::EXECUTE)?.first_text().unwrap_or_default()).map_err(protocol)?;
         let counts = self.backend.query(&catalog.counts_sql())?;
         catalog.finish(counts.first_text().unwrap_or_default()).map_err(protocol)
     }

@@ -6,7 +6,7 @@
 //! PostgreSQL 18 stores `NOT NULL` as constraints of kind `n`; they are left out because `Column::not_null` says it.
 //!
 //! ```text
-//! let catalog = introspect::parse(&engine.query(introspect::SQL))?;
+//! let catalog = introspect::parse(&engine.query(introspect::SQL))?; // or PREPARE once, then EXECUTE
 //! let schema = catalog.finish(&engine.query(&catalog.counts_sql()))?;
 //! ```
 
@@ -15,6 +15,14 @@ use serde::Deserialize;
 
 /// Returns one row with one text column, `schema`, holding the JSON document [`parse`] reads.
 pub const SQL: &str = include_str!("introspect.sql");
+
+/// [`SQL`] as a prepared statement: in PGlite, planning this query costs about twice as much as running it,
+/// so engines prepare it once per session ([`IS_PREPARED`] says whether to) and run [`EXECUTE`].
+/// Prepared statements survive `ROLLBACK TO SAVEPOINT`, and the plan reads the catalog afresh on every run.
+pub const PREPARE: &str = concat!("PREPARE miglab_introspect AS ", include_str!("introspect.sql"));
+/// `1` when [`PREPARE`] has run in this session (a learner's `DEALLOCATE ALL` undoes it), else `0`.
+pub const IS_PREPARED: &str = "SELECT count(*) FROM pg_prepared_statements WHERE name = 'miglab_introspect'";
+pub const EXECUTE: &str = "EXECUTE miglab_introspect";
 
 /// Why an introspection answer could not be read; this means the engine answered something unexpected.
 #[derive(Debug, Clone, PartialEq, Eq)]
