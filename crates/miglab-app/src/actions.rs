@@ -128,7 +128,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                     }
                     .await;
                     let result = match setup {
-                        Ok(()) => lab::script(&*engine, &exp.sql).await,
+                        Ok(()) => lab::experiment(&*engine, &exp).await,
                         Err(f) => Err(f),
                     };
                     let mut values = Vec::new();

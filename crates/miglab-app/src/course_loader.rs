@@ -5,7 +5,7 @@
 
 use crate::lesson_view::{CourseEntry, LessonView};
 use gloo::net::http::Request;
-use miglab_core::lesson::{self, Course, FileDiagnostic};
+use miglab_core::lesson::{self, Course, FileDiagnostic, LessonManifest};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -51,6 +51,41 @@ async fn load_lesson(id: &str) -> Result<LessonView, String> {
             files.insert(file, text);
         }
     }
-    let (loaded, diagnostics) = lesson::load(&manifest, &files);
-    loaded.map(LessonView::new).ok_or_else(|| rendered(&diagnostics))
+    assemble(&manifest, text, files)
+}
+
+/// The second phase of the core's loader on what was fetched. `lesson.toml` itself goes into the files map,
+/// as `miglab check` passes it, so a mistake in the manifest gets its file:line:col in the catalog's message.
+fn assemble(manifest: &LessonManifest, text: String, mut files: BTreeMap<String, String>) -> Result<LessonView, String> {
+    files.insert(lesson::MANIFEST.to_owned(), text);
+    let (loaded, diagnostics) = lesson::load(manifest, &files);
+    loaded.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).map(LessonView::new).ok_or_else(|| rendered(&diagnostics))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    /// The scaffolded lesson `t` with `edit` applied to its lesson.toml, through both loader phases.
+    fn load_scaffold(edit: impl Fn(String) -> String) -> Result<LessonView, String> {
+        let mut files: BTreeMap<String, String> = lesson::scaffold("t").into_iter().map(|(k, v)| (k.trim_start_matches("t/").to_owned(), v)).collect();
+        let text = edit(files.remove(lesson::MANIFEST).expect("scaffold has a manifest"));
+        let (manifest, diagnostics) = lesson::parse_manifest("t/lesson.toml", &text);
+        assert!(!diagnostics.iter().any(FileDiagnostic::is_error), "{diagnostics:?}");
+        assemble(&manifest.expect("manifest"), text, files)
+    }
+
+    #[test]
+    fn scaffold_loads_ok() {
+        assert!(load_scaffold(|text| text).is_ok());
+    }
+
+    #[test]
+    fn manifest_error_has_line_err() {
+        // Only the second phase finds this one: the seed file the manifest names was not fetched.
+        let message = load_scaffold(|text| text.replace(r#"seed = "seed.sql""#, r#"seed = "sead.sql""#)).expect_err("a missing seed does not load");
+        let line = 1 + lesson::scaffold("t")["t/lesson.toml"].lines().position(|l| l.starts_with("seed = ")).expect("seed line");
+        assert!(message.starts_with(&format!("t/lesson.toml:{line}:")), "{message}");
+        assert!(message.contains("field `database.seed`") && message.contains("`sead.sql`"), "{message}");
+    }
 }

@@ -9,7 +9,7 @@ use miglab_core::alembic::version_table;
 use miglab_core::diagnostic::LineIndex;
 use miglab_core::engine::plan::RunPlan;
 use miglab_core::engine::RunReport;
-use miglab_core::lesson::{Lesson, LessonMigration, MigrationSource, RunCommand};
+use miglab_core::lesson::{setup_and_query, Experiment, Lesson, LessonMigration, MigrationSource, RunCommand};
 use miglab_core::migration::{Direction, Migration};
 use miglab_core::schema::Schema;
 use std::future::Future;
@@ -138,9 +138,44 @@ pub async fn script(engine: &dyn Backend, sql: &str) -> Result<Rows, Failure> {
     engine.query(&last.sql).await.map_err(|f| Failure { statement: Some(last.sql.clone()), title: "The statement failed".into(), ..f })
 }
 
-/// The first column of the first row, as psql prints it (`None` for NULL or no row).
+/// The first column of the first row of the query's last statement, as psql prints it (`None` for NULL or no row).
+/// Earlier statements run first, so a value question or evidence query can set up what it reads, as `miglab check` does.
 pub async fn value(engine: &dyn Backend, sql: &str) -> Result<Option<String>, Failure> {
-    Ok(engine.query(sql).await?.rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
+    let (setup, last) = setup_and_query(sql);
+    for statement in &setup {
+        engine.exec(statement).await.map_err(|f| Failure { statement: Some(statement.clone()), ..f })?;
+    }
+    let rows = engine.query(&last).await.map_err(|f| Failure { statement: Some(last.clone()), ..f })?;
+    Ok(rows.rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
+}
+
+/// A "try it" experiment's SQL on the current state.
+/// `in_transaction = true` runs it as one migration transaction on the engine's Alembic runner
+/// (`Experiment::transaction_plan`), so `CREATE INDEX CONCURRENTLY` fails with 25001 as it does in a migration
+/// without `autocommit_block()`; otherwise it runs statement by statement, like a psql prompt.
+pub async fn experiment(engine: &dyn Backend, experiment: &Experiment) -> Result<Rows, Failure> {
+    if !experiment.in_transaction {
+        return script(engine, &experiment.sql).await;
+    }
+    let plan = experiment.transaction_plan();
+    let report = engine.run(&plan).await?;
+    match report.failure {
+        None => Ok(Rows::default()),
+        Some(failed) => {
+            let step = plan.steps.get(failed.step);
+            let span = step.and_then(|s| s.span);
+            let index = LineIndex::new(&experiment.sql);
+            Err(Failure {
+                title: "The statement failed inside the migration's transaction; it was rolled back".into(),
+                sqlstate: Some(failed.error.sqlstate.clone()),
+                message: failed.error.message.clone(),
+                detail: failed.error.detail.clone(),
+                hint: failed.error.hint.clone(),
+                statement: step.map(|s| s.sql.clone()),
+                lines: span.map(|span| (index.line_col(span.start).line, index.line_col(span.end.saturating_sub(1).max(span.start)).line)),
+            })
+        }
+    }
 }
 
 fn retitle(mut failure: Failure, title: &str) -> Failure {
@@ -176,19 +211,35 @@ pub mod test {
     use crate::fixture;
     use std::cell::RefCell;
 
-    /// Records every statement; fails the one containing `fail_on`.
+    /// Records every statement; fails the one containing `fail_on`, and, as Postgres does,
+    /// a `CONCURRENTLY` statement sent inside a transaction block.
     #[derive(Default)]
     pub struct Fake {
         pub log: RefCell<Vec<String>>,
         pub fail_on: Option<&'static str>,
         pub rows: Rows,
+        pub in_transaction: std::cell::Cell<bool>,
     }
 
     impl Backend for Fake {
         fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
             self.log.borrow_mut().push(sql.to_owned());
-            let fail = self.fail_on.is_some_and(|f| sql.contains(f));
-            Box::pin(async move { if fail { Err(Failure { sqlstate: Some("42704".into()), message: "index does not exist".into(), ..Default::default() }) } else { Ok(()) } })
+            match sql {
+                "BEGIN" => self.in_transaction.set(true),
+                "COMMIT" | "ROLLBACK" => self.in_transaction.set(false),
+                _ => {}
+            }
+            let error = if self.in_transaction.get() && sql.contains("CONCURRENTLY") {
+                Some(("25001", "CREATE INDEX CONCURRENTLY cannot run inside a transaction block"))
+            } else {
+                self.fail_on.is_some_and(|f| sql.contains(f)).then_some(("42704", "index does not exist"))
+            };
+            Box::pin(async move {
+                match error {
+                    Some((sqlstate, message)) => Err(Failure { sqlstate: Some(sqlstate.into()), message: message.into(), ..Default::default() }),
+                    None => Ok(()),
+                }
+            })
         }
         fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
             self.log.borrow_mut().push(sql.to_owned());
@@ -264,6 +315,52 @@ pub mod test {
         assert!(failure.statement.is_some_and(|s| s.contains("ADD COLUMN")));
         assert_eq!(fake.log.borrow().last().map(String::as_str), Some("ROLLBACK"));
         assert!(record.log.last().is_some_and(|l| l.starts_with("ERROR")));
+    }
+
+    /// The index_concurrently lesson's experiments, as the course ships them.
+    fn concurrently_experiments() -> Vec<Experiment> {
+        let text = include_str!("../../../lessons/index_concurrently/lesson.toml");
+        let (manifest, diagnostics) = miglab_core::lesson::parse_manifest("index_concurrently/lesson.toml", text);
+        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+        manifest.expect("manifest").investigate.experiments
+    }
+
+    #[test]
+    fn experiment_in_transaction_25001_err() {
+        let experiments = concurrently_experiments();
+        let exp = experiments.iter().find(|e| e.id == "concurrently-in-transaction").expect("experiment");
+        assert!(exp.in_transaction);
+        let fake = Fake::default();
+        let failure = block_on(experiment(&fake, exp)).expect_err("CONCURRENTLY inside Alembic's transaction fails");
+        assert_eq!(failure.sqlstate.as_deref(), Some("25001"));
+        assert_eq!(failure.statement.as_deref(), Some(exp.sql.as_str()));
+        assert_eq!(failure.lines, Some((1, 1)));
+        assert_eq!(fake.log.borrow().join("\n"), format!("BEGIN\n{}\nROLLBACK", exp.sql));
+    }
+
+    #[test]
+    fn experiment_psql_prompt_ok() {
+        let mut exp = concurrently_experiments().into_iter().find(|e| e.id == "concurrently-in-transaction").expect("experiment");
+        exp.in_transaction = false;
+        let fake = Fake::default();
+        assert!(block_on(experiment(&fake, &exp)).is_ok(), "outside a transaction block CONCURRENTLY runs");
+        assert_eq!(*fake.log.borrow(), vec![exp.sql.clone()]);
+    }
+
+    #[test]
+    fn value_setup_then_query_ok() {
+        let fake = Fake { rows: Rows { columns: vec!["count".into()], rows: vec![vec![Some("0".into())]] }, ..Default::default() };
+        let sql = "INSERT INTO users (id) VALUES (9);\nDELETE FROM users WHERE id = 9;\nSELECT count(*) FROM posts WHERE user_id = 9;\n";
+        assert_eq!(block_on(value(&fake, sql)).expect("value"), Some("0".to_owned()));
+        assert_eq!(*fake.log.borrow(), vec!["INSERT INTO users (id) VALUES (9)", "DELETE FROM users WHERE id = 9", "SELECT count(*) FROM posts WHERE user_id = 9"]);
+    }
+
+    #[test]
+    fn value_setup_fails_err() {
+        let fake = Fake { fail_on: Some("DELETE"), ..Default::default() };
+        let failure = block_on(value(&fake, "DELETE FROM users WHERE id = 9; SELECT 1")).expect_err("the setup fails");
+        assert_eq!(failure.statement.as_deref(), Some("DELETE FROM users WHERE id = 9"));
+        assert_eq!(fake.log.borrow().len(), 1, "the query does not run after a failed setup");
     }
 
     #[test]
