@@ -53,6 +53,7 @@ pub fn InvestigateView(props: &Props) -> Html {
                             <h4>{ &exp.title }</h4>
                             { crate::markdown::render(&exp.prompt) }
                             if !exp.after.is_empty() { <p class="muted">{ format!("Starts from the branch point after: {}", exp.after.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) }</p> }
+                            if exp.in_transaction { <p class="muted">{ "Runs inside one migration transaction, the way Alembic runs a migration without autocommit_block()." }</p> }
                             <CodeEditor value={exp.sql.clone()} language="sql" label={format!("SQL of experiment {}", exp.title)} read_only=true />
                             <button type="button" disabled={props.busy} {onclick}>{ "Run it on the branch" }</button>
                             if let Some(outcome) = outcome { { experiment_result(exp, outcome) } }

@@ -163,8 +163,7 @@ pub async fn experiment(engine: &dyn Backend, experiment: &Experiment) -> Result
         None => Ok(Rows::default()),
         Some(failed) => {
             let step = plan.steps.get(failed.step);
-            let span = step.and_then(|s| s.span);
-            let index = LineIndex::new(&experiment.sql);
+            // No `lines`: those mark the migration file above, and this SQL is the experiment's own.
             Err(Failure {
                 title: "The statement failed inside the migration's transaction; it was rolled back".into(),
                 sqlstate: Some(failed.error.sqlstate.clone()),
@@ -172,7 +171,7 @@ pub async fn experiment(engine: &dyn Backend, experiment: &Experiment) -> Result
                 detail: failed.error.detail.clone(),
                 hint: failed.error.hint.clone(),
                 statement: step.map(|s| s.sql.clone()),
-                lines: span.map(|span| (index.line_col(span.start).line, index.line_col(span.end.saturating_sub(1).max(span.start)).line)),
+                lines: None,
             })
         }
     }
@@ -334,7 +333,7 @@ pub mod test {
         let failure = block_on(experiment(&fake, exp)).expect_err("CONCURRENTLY inside Alembic's transaction fails");
         assert_eq!(failure.sqlstate.as_deref(), Some("25001"));
         assert_eq!(failure.statement.as_deref(), Some(exp.sql.as_str()));
-        assert_eq!(failure.lines, Some((1, 1)));
+        assert_eq!(failure.lines, None, "the lines would mark the migration file, not the experiment");
         assert_eq!(fake.log.borrow().join("\n"), format!("BEGIN\n{}\nROLLBACK", exp.sql));
     }
 
