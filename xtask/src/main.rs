@@ -9,7 +9,7 @@ mod setup;
 mod sh;
 mod site;
 mod static_server;
-mod test;
+mod run_tests;
 
 use std::process::ExitCode;
 
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
         Some("serve") => serve::run(),
-        Some("test") => test::run(&args[1..]),
+        Some("test") => run_tests::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");

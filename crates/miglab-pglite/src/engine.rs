@@ -40,13 +40,16 @@ impl PartialEq for Engine {
     }
 }
 
+/// Who hears about restarts; one per engine (the app's `EngineProvider`).
+type StatusListener = Rc<dyn Fn(EngineStatus)>;
+
 struct Inner {
     host: Host,
     config: EngineConfig,
     gate: Rc<Gate>,
     /// Dumps are Blobs kept on this side of the worker, so they survive terminating it.
     branches: RefCell<Branches<JsValue>>,
-    on_status: RefCell<Option<Rc<dyn Fn(EngineStatus)>>>,
+    on_status: RefCell<Option<StatusListener>>,
     /// Milliseconds the last boot took, for the status line and the bench.
     boot_ms: Cell<f64>,
     /// True while the database is still the boot image, so a branch needs no dump: `null` stands for the image.
