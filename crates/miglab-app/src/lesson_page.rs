@@ -46,6 +46,26 @@ pub fn LessonPage(props: &Props) -> Html {
         let (on_progress, id) = (props.on_progress.clone(), props.lesson.id().to_owned());
         use_effect_with(state.progress.clone(), move |progress| on_progress.emit((id, progress.clone())));
     }
+    // The Run stage's results go into the saved progress as they change, so the next visit can show what this one ran;
+    // `restored` is what the previous visit left, shown until this visit runs something itself.
+    let restored = use_state({
+        let last = props.progress.last_run.clone();
+        move || last
+    });
+    {
+        let (state_d, restored) = (state.dispatcher(), restored.clone());
+        let first = use_mut_ref(|| true);
+        use_effect_with(run.last_run(), move |last| {
+            // The first call is the empty run state of a fresh page, which must not erase the saved results.
+            if std::mem::replace(&mut *first.borrow_mut(), false) {
+                return;
+            }
+            if last.is_some() {
+                restored.set(None);
+            }
+            state_d.dispatch(LessonAction::LastRun(last.clone()));
+        });
+    }
     // Build the lesson's database and branch once the engine is ready.
     {
         let (lesson, run_d, state_d) = (props.lesson.clone(), run.dispatcher(), state.dispatcher());
@@ -133,7 +153,7 @@ pub fn LessonPage(props: &Props) -> Html {
         },
         Stage::Run => html! {
             <>
-                <RunView run={run.clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
+                <RunView run={run.clone()} restored={(*restored).clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
                 if !lesson_verdicts.is_empty() {
                     <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} downgrade={downgrade_verdict(&state, &run)} />
                     { complete(Stage::Run, "Go to Investigate") }

@@ -45,6 +45,8 @@ pub enum LessonAction {
     Refusal(String),
     RefusalConfidence(Confidence),
     Complete(Stage),
+    /// The Run stage's results changed; `None` once a reset cleared them.
+    LastRun(Option<crate::progress::LastRun>),
 }
 
 impl LessonState {
@@ -204,6 +206,7 @@ impl Reducible for LessonState {
                 progress.completed.insert(stage);
                 progress.stage = stage.next().or(Some(stage));
             }
+            LessonAction::LastRun(last) => progress.last_run = last,
         }
         // The gate passes with a written approval and, where the lesson has one, an answer to the destructive migration.
         let gate = &next.progress.gate;

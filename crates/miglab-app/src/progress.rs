@@ -42,6 +42,22 @@ pub struct LessonProgress {
     pub drafts: BTreeMap<Stage, String>,
     pub checks: BTreeMap<Stage, Vec<CheckResult>>,
     pub gate: Gate,
+    /// The Run stage's last results, so a reload can show what ran before it: the engine itself restarts from the seed.
+    /// A copy of what the engine said, not the student's work: unreadable, it is dropped alone and never costs the lesson.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub last_run: Option<LastRun>,
+}
+
+/// What the Run stage showed last: the whole Alembic log since the branch point, and the last command's schema diff.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LastRun {
+    /// Each command as `$ alembic upgrade head` followed by its log lines, in order.
+    pub log: Vec<String>,
+    /// The last command, e.g. `upgrade head`.
+    pub command: String,
+    pub before: miglab_core::schema::Schema,
+    pub after: miglab_core::schema::Schema,
 }
 
 /// An answer as the student builds it: either half may still be missing until submit.
@@ -131,6 +147,11 @@ pub fn load(raw: Option<&str>) -> Loaded {
     Loaded { progress, notice, set_aside }
 }
 
+/// `None` for anything that does not read as a [`LastRun`].
+fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<LastRun>, D::Error> {
+    Ok(Value::deserialize(deserializer).ok().and_then(|value| serde_json::from_value(value).ok()))
+}
+
 impl Progress {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
@@ -170,6 +191,25 @@ mod test {
         lesson.locked.insert(Stage::Predict);
         progress.lessons.insert("confidence_score".into(), lesson);
         assert_eq!(load(Some(&progress.to_json())).progress, progress);
+    }
+
+    #[test]
+    fn last_run_round_trip_ok() {
+        let mut progress = Progress::default();
+        let before = miglab_core::schema::Schema { alembic_version: Some(vec!["9f0e1d2c".into()]), ..Default::default() };
+        let after = miglab_core::schema::Schema { alembic_version: Some(vec!["ab12cd34".into()]), ..Default::default() };
+        let last_run = LastRun { log: vec!["$ alembic upgrade head".into(), "INFO  [alembic.runtime.migration] Running upgrade".into()], command: "upgrade head".into(), before, after };
+        progress.lessons.insert("confidence_score".into(), LessonProgress { last_run: Some(last_run), ..Default::default() });
+        assert_eq!(load(Some(&progress.to_json())).progress, progress);
+        assert!(!Progress::default().to_json().contains("last_run"));
+    }
+
+    #[test]
+    fn damaged_last_run_keeps_lesson_err() {
+        let raw = r#"{"version":1,"lessons":{"a":{"stage":"run","locked":["predict"],"last_run":{"before":42}}}}"#;
+        check(Some(raw), &["a"], None, false);
+        let lesson = load(Some(raw)).progress.lesson("a");
+        assert_eq!((lesson.last_run, lesson.stage), (None, Some(Stage::Run)));
     }
 
     #[test]

@@ -82,6 +82,17 @@ impl RunState {
         self.snapshots.iter().find(|(path, _)| path == commands).map(|(_, schema)| schema)
     }
 
+    /// What a reload would lose, to save with the progress: the log of every run since the branch point and the last diff.
+    pub fn last_run(&self) -> Option<crate::progress::LastRun> {
+        let last = self.records.last()?;
+        Some(crate::progress::LastRun {
+            log: self.records.iter().flat_map(|r| std::iter::once(format!("$ alembic {}", r.command)).chain(r.log.iter().cloned())).collect(),
+            command: last.command.clone(),
+            before: last.before.clone(),
+            after: last.after.clone(),
+        })
+    }
+
     /// True once the lesson's run commands have all been run in order since the branch point.
     pub fn ran_all(&self, commands: &[String]) -> bool {
         self.path.len() >= commands.len() && self.path[..commands.len()] == *commands
@@ -149,6 +160,19 @@ mod test {
         assert!(state.snapshot(&["upgrade head".to_owned()]).is_some() && state.ran_all(&["upgrade head".to_owned()]));
         let state = state.reduce(RunAction::Reset(at("9f0e1d2c")));
         assert_eq!((state.revision.as_deref(), state.records.len(), state.branch.as_deref()), (Some("9f0e1d2c"), 0, Some("b")));
+    }
+
+    #[test]
+    fn last_run_ok() {
+        let state = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
+        assert_eq!(state.last_run(), None);
+        let up = RunRecord { command: "upgrade head".into(), log: vec!["up".into()], failure: None, before: at("9f0e1d2c"), after: at("ab12cd34") };
+        let down = RunRecord { command: "downgrade -1".into(), log: vec!["down".into()], failure: None, before: at("ab12cd34"), after: at("9f0e1d2c") };
+        let state = state.reduce(RunAction::Ran(up)).reduce(RunAction::Ran(down));
+        let last = state.last_run().expect("runs to keep");
+        assert_eq!(last.log, ["$ alembic upgrade head", "up", "$ alembic downgrade -1", "down"]);
+        assert_eq!((last.command.as_str(), &last.before, &last.after), ("downgrade -1", &at("ab12cd34"), &at("9f0e1d2c")));
+        assert_eq!(state.reduce(RunAction::Reset(at("9f0e1d2c"))).last_run(), None, "a reset leaves nothing to keep");
     }
 
     #[test]

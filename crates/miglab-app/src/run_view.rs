@@ -2,6 +2,7 @@
 
 use crate::actions::LessonActions;
 use crate::failure_view::FailureView;
+use crate::progress::LastRun;
 use crate::run_state::RunState;
 use crate::schema_diff_view::SchemaDiffView;
 use web_sys::HtmlSelectElement;
@@ -10,6 +11,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub run: UseReducerHandle<RunState>,
+    /// What the Run stage showed on the previous visit, saved with the progress; the engine no longer holds it.
+    #[prop_or_default]
+    pub restored: Option<LastRun>,
     pub actions: LessonActions,
     /// The lesson's run commands, offered as buttons in order.
     pub commands: Vec<String>,
@@ -52,8 +56,20 @@ pub fn RunView(props: &Props) -> Html {
                 <button type="button" disabled={run.branch.is_none()} onclick={props.actions.alembic.reform(|_: MouseEvent| "history")}>{ "alembic history" }</button>
             </div>
             if let Some(what) = &run.busy { <p class="busy" role="status">{ format!("Running {what}…") }</p> }
-            if run.records.is_empty() && run.branch.is_some() && run.busy.is_none() {
+            if run.records.is_empty() && run.branch.is_some() && run.busy.is_none() && props.restored.is_none() {
                 <p class="muted">{ "The branch holds the lesson's starting database. Runs are not kept across a reload: the branch starts again from here, while your answers stay saved." }</p>
+            }
+            if let (true, Some(previous)) = (run.records.is_empty(), &props.restored) {
+                <section class="previous-run" aria-labelledby="previous-run-heading">
+                    <h4 id="previous-run-heading">{ "From your last visit" }</h4>
+                    <p class="notice" role="status">
+                        { "This is what you ran before the page was reloaded or you left the lesson. The branch has since been rebuilt from the lesson's starting database, so " }
+                        <strong>{ "these runs are no longer on it" }</strong>
+                        { format!(" (alembic_version is back at {}). Run the commands again to continue; your answers are saved.", run.revision.clone().unwrap_or_else(|| "(none)".into())) }
+                    </p>
+                    <pre class="previous-log" role="region" aria-label="Alembic log from your last visit" tabindex="0">{ previous.log.join("\n") }</pre>
+                    <SchemaDiffView before={previous.before.clone()} after={previous.after.clone()} caption={format!("Last visit: schema after `alembic {}`, against before it", previous.command)} />
+                </section>
             }
             if let Some(failure) = &run.failure { <FailureView failure={failure.clone()} /> }
             if !run.records.is_empty() {

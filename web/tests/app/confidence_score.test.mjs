@@ -114,12 +114,20 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await waitForEngine(page);
     await page.getByRole('heading', { name: 'Run', level: 2 }).waitFor();
     await page.getByText('migration-confidence-score').first().waitFor({ timeout: 30_000 });
+    // What the run showed before the reload is still there, and says plainly that the branch no longer holds it.
+    const previous = page.getByRole('region', { name: 'From your last visit' });
+    await previous.getByText('these runs are no longer on it').waitFor({ timeout: 30_000 });
+    assert.match(await previous.getByRole('region', { name: 'Alembic log from your last visit' }).textContent(), /^\$ alembic upgrade head\n(INFO .*\n)*INFO .*Running upgrade 9f0e1d2c4b7a -> ab12cd34e5f6, add confidence_score to expenses$/);
+    await previous.getByText('confidence_score').first().waitFor();
+    await app.shot('run-after-reload');
+    await app.axe('run after reload');
     for (const command of ['alembic upgrade head', 'alembic downgrade -1']) {
       await page.waitForFunction(() => !document.querySelector('.busy'));
       await page.getByRole('button', { name: command }).click();
       await page.waitForFunction((c) => document.querySelector('.log')?.textContent.includes(`$ ${c}`) && !document.querySelector('.busy'), command);
     }
     await page.getByText('How your predictions did').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.previous-run').count(), 0, 'a new run replaces what the last visit ran');
     const verdicts = await page.locator('.verdicts tbody tr').allTextContents();
     assert.ok(verdicts.some((v) => v.startsWith('Which columns will') && v.includes('Right')), verdicts.join('\n'));
     assert.ok(verdicts.some((v) => v.startsWith('After upgrade() and then downgrade()') && !v.includes('Right')), verdicts.join('\n'));
