@@ -27,6 +27,18 @@ pub struct ExperimentOutcome {
 /// One of an experiment's value checks after its script: `(query, expected, what the engine said)`.
 pub type ValueSeen = (String, Option<String>, Result<Option<String>, String>);
 
+/// What each locked question's engine query gave, by question id.
+pub type EngineValues = std::collections::BTreeMap<String, Result<Option<String>, String>>;
+
+/// Shared with every question view through a context, so the stages need not pass it down.
+#[derive(Clone, PartialEq)]
+pub struct EngineCheck {
+    pub values: Rc<EngineValues>,
+    /// Runs the question's query (by question id) on the state it asks about.
+    pub run: Callback<String>,
+    pub busy: bool,
+}
+
 #[derive(Clone, PartialEq)]
 pub struct LessonActions {
     /// Runs one Alembic command (`upgrade head`, `downgrade -1`) on the branch.
@@ -44,6 +56,8 @@ pub struct LessonActions {
     pub guard_arm: Callback<()>,
     pub guard_branch: Callback<()>,
     pub guard_backup: Callback<()>,
+    /// A locked question's evidence or value query, on the engine.
+    pub question_value: Callback<String>,
 }
 
 type Dispatch<T> = UseReducerDispatcher<T>;
@@ -59,7 +73,7 @@ fn with_engine(lab: &Lab, run: &Dispatch<RunState>, what: &str, job: impl FnOnce
 }
 
 #[hook]
-pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHandle<LessonState>, run: UseReducerHandle<RunState>, guard: UseReducerHandle<GuardState>, experiments: UseStateHandle<Vec<ExperimentOutcome>>) -> LessonActions {
+pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHandle<LessonState>, run: UseReducerHandle<RunState>, guard: UseReducerHandle<GuardState>, experiments: UseStateHandle<Vec<ExperimentOutcome>>, values: UseStateHandle<EngineValues>) -> LessonActions {
     let (state_d, run_d, guard_d) = (state.dispatcher(), run.dispatcher(), guard.dispatcher());
     let branch = run.branch.clone().unwrap_or_else(|| lesson.lesson.manifest.run.branch.clone());
 
@@ -140,6 +154,28 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                     all.retain(|o| o.id != exp.id);
                     all.push(ExperimentOutcome { id: exp.id.clone(), result, values });
                     experiments.set(all);
+                    run_d2.dispatch(match back {
+                        Ok(schema) => RunAction::Reset(schema),
+                        Err(f) => RunAction::Failed(f),
+                    });
+                })
+            });
+        })
+    };
+    let question_value = {
+        let (lab, lesson, run_d, branch) = (lab.clone(), lesson.clone(), run_d.clone(), branch.clone());
+        Callback::from(move |id: String| {
+            let Some(question) = lesson.questions().find(|q| q.id == id).cloned() else { return };
+            let Some(query) = question.engine_query().map(|(query, _)| query.to_owned()) else { return };
+            let (lesson, run_d2, values, branch) = (lesson.clone(), run_d.clone(), values.clone(), branch.clone());
+            with_engine(&lab, &run_d, &format!("the query of question {id}"), move |engine| {
+                spawn_local(async move {
+                    // Like an experiment: from the branch point plus the question's `after` commands, then back to the branch point.
+                    let got = lab::question_value(&*engine, &lesson.lesson, &branch, &question.after, &query).await;
+                    let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                    let mut all = (*values).clone();
+                    all.insert(id, got.map_err(|f| format!("{}{}", f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(), f.message)));
+                    values.set(all);
                     run_d2.dispatch(match back {
                         Ok(schema) => RunAction::Reset(schema),
                         Err(f) => RunAction::Failed(f),
@@ -258,7 +294,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
             });
         })
     };
-    LessonActions { run: run_cb, reset, describe: describe_cb, alembic, experiment, practice: practice_cb, guard_proceed, guard_arm, guard_branch, guard_backup }
+    LessonActions { run: run_cb, reset, describe: describe_cb, alembic, experiment, practice: practice_cb, guard_proceed, guard_arm, guard_branch, guard_backup, question_value }
 }
 
 /// Counts what the first threat would destroy, for the guard to show before anyone decides.

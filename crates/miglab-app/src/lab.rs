@@ -149,6 +149,16 @@ pub async fn value(engine: &dyn Backend, sql: &str) -> Result<Option<String>, Fa
     Ok(rows.rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
 }
 
+/// A question's query on the state it asks about: from the branch point, the question's `after` commands, then the
+/// query through [`value`] (setup statements first), as `miglab check` verifies the key. The caller resets the branch.
+pub async fn question_value(engine: &dyn Backend, lesson: &Lesson, branch: &str, after: &[RunCommand], query: &str) -> Result<Option<String>, Failure> {
+    engine.reset(branch).await?;
+    if let Some(failure) = run(engine, lesson, after).await.failure {
+        return Err(failure);
+    }
+    value(engine, query).await
+}
+
 /// A "try it" experiment's SQL on the current state.
 /// `in_transaction = true` runs it as one migration transaction on the engine's Alembic runner
 /// (`Experiment::transaction_plan`), so `CREATE INDEX CONCURRENTLY` fails with 25001 as it does in a migration
@@ -360,6 +370,17 @@ pub mod test {
         let failure = block_on(value(&fake, "DELETE FROM users WHERE id = 9; SELECT 1")).expect_err("the setup fails");
         assert_eq!(failure.statement.as_deref(), Some("DELETE FROM users WHERE id = 9"));
         assert_eq!(fake.log.borrow().len(), 1, "the query does not run after a failed setup");
+    }
+
+    #[test]
+    fn question_value_after_upgrade_ok() {
+        let fake = Fake { rows: Rows { columns: vec!["count".into()], rows: vec![vec![Some("40".into())]] }, ..Default::default() };
+        let got = block_on(question_value(&fake, &fixture::confidence_score().lesson, "b", &upgrade_head(), "UPDATE expenses SET memo = memo; SELECT count(*) FROM expenses"));
+        assert_eq!(got.expect("value"), Some("40".to_owned()));
+        let log = fake.log.borrow();
+        assert_eq!(log.first().map(String::as_str), Some("reset b"));
+        let at = |sql: &str| log.iter().position(|s| s.starts_with(sql)).unwrap_or_else(|| panic!("{sql} not sent: {log:?}"));
+        assert!(at("ALTER TABLE expenses ADD COLUMN") < at("UPDATE expenses SET memo") && at("UPDATE expenses SET memo") < at("SELECT count(*)"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The lesson screen: story, PRIMM stepper and the open stage, wired to the lesson, run and guard reducers.
 
-use crate::actions::{use_lesson_actions, ExperimentOutcome};
+use crate::actions::{use_lesson_actions, EngineCheck, EngineValues, ExperimentOutcome};
 use crate::drop_guard::GuardState;
 use crate::engine_link::Lab;
 use crate::grade_view::GradeSummary;
@@ -39,7 +39,8 @@ pub fn LessonPage(props: &Props) -> Html {
     let run = use_reducer(RunState::default);
     let guard = use_reducer(GuardState::default);
     let experiments = use_state(Vec::<ExperimentOutcome>::new);
-    let actions = use_lesson_actions(props.lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), experiments.clone());
+    let engine_values = use_state(EngineValues::new);
+    let actions = use_lesson_actions(props.lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), experiments.clone(), engine_values.clone());
 
     // Save as the student works: every change of progress goes up to the app, which writes it to storage.
     {
@@ -178,7 +179,9 @@ pub fn LessonPage(props: &Props) -> Html {
             </>
         },
     };
+    let engine_check = EngineCheck { values: Rc::new((*engine_values).clone()), run: actions.question_value.clone(), busy: busy || props.lab.backend().is_none() };
     html! {
+        <ContextProvider<EngineCheck> context={engine_check}>
         <article class="lesson" aria-labelledby="lesson-title">
             <p class="crumbs"><a href="#/">{ "← Course" }</a></p>
             <h1 id="lesson-title">{ &m.title }</h1>
@@ -209,6 +212,7 @@ pub fn LessonPage(props: &Props) -> Html {
                 { body }
             </section>
         </article>
+        </ContextProvider<EngineCheck>>
     }
 }
 

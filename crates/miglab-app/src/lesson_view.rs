@@ -70,6 +70,8 @@ pub struct Question {
     pub ai_free: bool,
     /// A query that shows the answer on the engine, offered once the answer is locked.
     pub evidence: Option<lesson::Evidence>,
+    /// A value question's own query (its answer is the query's first value); it may start with setup statements.
+    pub query: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -96,7 +98,16 @@ impl Question {
             AnswerKey::Ordering(key) => QuestionKind::Order { items: first_order(pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect()), &key.order) },
             AnswerKey::FreeText(_) => QuestionKind::FreeText,
         };
-        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free, evidence: q.evidence.clone() }
+        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free, evidence: q.evidence.clone(), query: q.query.clone() }
+    }
+
+    /// The query that shows this answer on the engine, and the value it should give: the evidence, or a value question's own query.
+    pub fn engine_query(&self) -> Option<(&str, Option<&str>)> {
+        match (&self.evidence, &self.query, &self.key) {
+            (Some(evidence), _, _) => Some((evidence.query.as_str(), evidence.expected.as_deref())),
+            (None, Some(query), AnswerKey::Value(key)) => Some((query.as_str(), key.expected.as_deref())),
+            _ => None,
+        }
     }
 }
 

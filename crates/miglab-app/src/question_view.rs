@@ -1,5 +1,6 @@
 //! One question with its answer input and confidence; after locking, its verdict and explanation.
 
+use crate::actions::EngineCheck;
 use crate::confidence::ConfidencePicker;
 use crate::grade_view::VerdictView;
 use crate::lesson_view::{Question, QuestionKind};
@@ -25,8 +26,35 @@ pub struct Props {
     pub on_self_assess: Callback<SelfAssessment>,
 }
 
+/// After locking: the query that shows the answer on the engine, a button that runs it there, and what Postgres said.
+fn engine_evidence(q: &Question, query: &str, expected: Option<&str>, check: Option<&EngineCheck>) -> Html {
+    let after = if q.after.is_empty() { "the starting database".to_owned() } else { q.after.iter().map(|c| format!("alembic {c}")).collect::<Vec<_>>().join(", ") };
+    let expected_text = expected.unwrap_or("NULL");
+    let seen = check.and_then(|c| c.values.get(&q.id));
+    html! {
+        <div class="evidence">
+            <p>{ "See it on the engine: from " }<code>{ after }</code>{ ", run" }</p>
+            <pre class="statement">{ query }</pre>
+            <p>{ format!("The lesson's key says it gives {expected_text}.") }</p>
+            if let Some(check) = check {
+                <button type="button" disabled={check.busy} onclick={check.run.reform({ let id = q.id.clone(); move |_: MouseEvent| id.clone() })}>{ "Run it on the engine" }</button>
+            }
+            { match seen {
+                Some(Ok(value)) => {
+                    let shown = value.clone().unwrap_or_else(|| "NULL".into());
+                    let agrees = value.as_deref().map(str::trim) == expected.map(str::trim);
+                    html! { <p class={classes!("engine-value", if agrees { "right" } else { "wrong" })} role="status">{ format!("Postgres gives {shown}{}", if agrees { ", as the key says." } else { ", not what the key says." }) }</p> }
+                }
+                Some(Err(error)) => html! { <p class="engine-value wrong" role="status">{ format!("The query failed: {error}") }</p> },
+                None => html! {},
+            } }
+        </div>
+    }
+}
+
 #[function_component]
 pub fn QuestionView(props: &Props) -> Html {
+    let check = use_context::<EngineCheck>();
     let q = &props.question;
     let id = format!("q-{}", q.id);
     let locked = props.locked;
@@ -142,10 +170,8 @@ pub fn QuestionView(props: &Props) -> Html {
             { input }
             <ConfidencePicker name={format!("{id}-confidence")} value={props.answer.confidence} disabled={locked} on_change={props.on_confidence.clone()} />
             if let Some(verdict) = &props.verdict { <VerdictView graded={verdict.clone()} /> }
-            if let (true, Some(evidence)) = (locked, &q.evidence) {
-                <p class="evidence">{ "See it on the engine: after " }<code>{ q.after.iter().map(|c| format!("alembic {c}")).collect::<Vec<_>>().join(", ") }</code>{ ", run " }<code>{ &evidence.query }</code>
-                    { " in the SQL console on the Run stage" }
-                    { evidence.expected.as_ref().map(|e| format!(" (it gives {e})")).unwrap_or_default() }{ "." }</p>
+            if let (true, Some((query, expected))) = (locked, q.engine_query()) {
+                { engine_evidence(q, query, expected, check.as_ref()) }
             }
         </article>
     }
