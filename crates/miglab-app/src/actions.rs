@@ -30,6 +30,12 @@ pub type ValueSeen = (String, Option<String>, Result<Option<String>, String>);
 /// What each locked question's engine query gave, by question id.
 pub type EngineValues = std::collections::BTreeMap<String, Result<Option<String>, String>>;
 
+/// What the engine showed outside the reducers: experiment outcomes and question values, for this visit only.
+pub struct Seen {
+    pub experiments: UseStateHandle<Vec<ExperimentOutcome>>,
+    pub values: UseStateHandle<EngineValues>,
+}
+
 /// Shared with every question view through a context, so the stages need not pass it down.
 #[derive(Clone, PartialEq)]
 pub struct EngineCheck {
@@ -73,7 +79,8 @@ fn with_engine(lab: &Lab, run: &Dispatch<RunState>, what: &str, job: impl FnOnce
 }
 
 #[hook]
-pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHandle<LessonState>, run: UseReducerHandle<RunState>, guard: UseReducerHandle<GuardState>, experiments: UseStateHandle<Vec<ExperimentOutcome>>, values: UseStateHandle<EngineValues>) -> LessonActions {
+pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHandle<LessonState>, run: UseReducerHandle<RunState>, guard: UseReducerHandle<GuardState>, seen: Seen) -> LessonActions {
+    let Seen { experiments, values } = seen;
     let (state_d, run_d, guard_d) = (state.dispatcher(), run.dispatcher(), guard.dispatcher());
     let branch = run.branch.clone().unwrap_or_else(|| lesson.lesson.manifest.run.branch.clone());
 

@@ -379,7 +379,7 @@ pub mod test {
         assert_eq!(got.expect("value"), Some("40".to_owned()));
         let log = fake.log.borrow();
         assert_eq!(log.first().map(String::as_str), Some("reset b"));
-        let at = |sql: &str| log.iter().position(|s| s.starts_with(sql)).unwrap_or_else(|| panic!("{sql} not sent: {log:?}"));
+        let at = |sql: &str| log.iter().position(|s| s.starts_with(sql)).expect("the statement was sent");
         assert!(at("ALTER TABLE expenses ADD COLUMN") < at("UPDATE expenses SET memo") && at("UPDATE expenses SET memo") < at("SELECT count(*)"));
     }
 

@@ -1,6 +1,6 @@
 //! The lesson screen: story, PRIMM stepper and the open stage, wired to the lesson, run and guard reducers.
 
-use crate::actions::{use_lesson_actions, EngineCheck, EngineValues, ExperimentOutcome};
+use crate::actions::{use_lesson_actions, EngineCheck, EngineValues, ExperimentOutcome, Seen};
 use crate::drop_guard::GuardState;
 use crate::engine_link::Lab;
 use crate::grade_view::GradeSummary;
@@ -40,7 +40,7 @@ pub fn LessonPage(props: &Props) -> Html {
     let guard = use_reducer(GuardState::default);
     let experiments = use_state(Vec::<ExperimentOutcome>::new);
     let engine_values = use_state(EngineValues::new);
-    let actions = use_lesson_actions(props.lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), experiments.clone(), engine_values.clone());
+    let actions = use_lesson_actions(props.lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), Seen { experiments: experiments.clone(), values: engine_values.clone() });
 
     // Save as the student works: every change of progress goes up to the app, which writes it to storage.
     {
