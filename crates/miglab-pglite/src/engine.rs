@@ -294,6 +294,11 @@ impl Inner {
                 self.raw("exec", "COMMIT").await?;
                 self.branches.borrow_mut().committed();
                 let outcome = self.raw(op, sql).await.map_err(located);
+                if outcome.is_err() {
+                    // A script that opened its own transaction leaves it aborted after the failure;
+                    // end it so the branch's new transaction can begin and the learner sees the real error.
+                    self.raw("exec", "ROLLBACK").await?;
+                }
                 self.raw("exec", "BEGIN").await?;
                 outcome
             }

@@ -237,6 +237,16 @@ mod test {
     }
 
     #[test]
+    fn own_transaction_with_concurrently_err() {
+        let mut engine = engine();
+        engine.exec("CREATE TABLE t (a int)").expect("create");
+        engine.branch("start").expect("branch");
+        let error = engine.exec("BEGIN;\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a)").expect_err("cannot run in a transaction block");
+        assert_eq!(error.postgres().map(|pg| pg.sqlstate.as_str()), Some("25001"));
+        engine.query("SELECT count(*) FROM t").expect("the branch is usable again");
+    }
+
+    #[test]
     fn introspect_after_deallocate_ok() {
         let mut engine = engine();
         engine.branch("start").expect("branch");

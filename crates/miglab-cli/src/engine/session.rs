@@ -64,6 +64,11 @@ impl<B: Backend> Session<B> {
                 self.backend.exec("COMMIT")?;
                 self.branches.committed();
                 let outcome = call(&mut self.backend, sql).map_err(located);
+                if outcome.is_err() {
+                    // A script that opened its own transaction leaves it aborted after the failure;
+                    // end it so the branch's new transaction can begin and the learner sees the real error.
+                    self.backend.exec("ROLLBACK")?;
+                }
                 self.backend.exec("BEGIN")?;
                 outcome
             }
