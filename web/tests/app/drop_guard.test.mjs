@@ -10,8 +10,9 @@ test('proceeding past the drop guard needs a branch, a real backup and a named a
     await page.goto(BASE);
     await page.locator('.course-path li').first().waitFor();
     await page.evaluate(() => localStorage.setItem('miglab.progress', JSON.stringify({ version: 1, lessons: { reconciler_run_id: { stage: 'make' } } })));
+    // A full load, not a hash change: the running page would save its own progress over the one set here.
+    await page.goto('about:blank');
     await page.goto(`${BASE}#/lesson/reconciler_run_id`);
-    await page.reload();
     await waitForEngine(page);
     await page.getByLabel('What do you need before it may run?').fill('A branch, a backup and my approval.');
     await page.locator('.refuse .confidence-level').nth(2).click();

@@ -11,8 +11,9 @@ test('CONCURRENTLY inside a migration transaction fails with 25001', { timeout: 
     await page.locator('.course-path li').first().waitFor();
     const explanations = { 0: 'It takes a weaker lock so writes continue.', 1: 'It commits between its phases, so it cannot sit in a transaction.' };
     await page.evaluate((explanations) => localStorage.setItem('miglab.progress', JSON.stringify({ version: 1, lessons: { index_concurrently: { stage: 'investigate', explanations } } })), explanations);
+    // A full load, not a hash change: the running page would save its own progress over the one set here.
+    await page.goto('about:blank');
     await page.goto(`${BASE}#/lesson/index_concurrently`);
-    await page.reload();
     await waitForEngine(page);
     await page.waitForFunction(() => !document.querySelector('.busy'), null, { timeout: 30_000 });
 

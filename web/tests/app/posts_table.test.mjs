@@ -10,8 +10,9 @@ test('a locked value question runs its setup and query on the engine', { timeout
     await page.goto(BASE);
     await page.locator('.course-path li').first().waitFor();
     await page.evaluate(() => localStorage.setItem('miglab.progress', JSON.stringify({ version: 1, lessons: { posts_table: { stage: 'modify' } } })));
+    // A full load, not a hash change: the running page would save its own progress over the one set here.
+    await page.goto('about:blank');
     await page.goto(`${BASE}#/lesson/posts_table`);
-    await page.reload();
     await waitForEngine(page);
     await page.waitForFunction(() => !document.querySelector('.busy'), null, { timeout: 30_000 });
 
