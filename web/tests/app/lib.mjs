@@ -68,7 +68,8 @@ export async function open(name, { width = 1280, height = 800 } = {}) {
       assert.deepEqual(violations, [], `axe on ${stage}`);
     },
     async close() {
-      await context.close();
+      // Chromium has been seen to hang on close after a timed-out test; give it ten seconds, then move on.
+      await Promise.race([context.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
