@@ -132,6 +132,7 @@ impl Engine {
             Ok(sql) => inner.raw("exec", sql).await.map(drop),
             Err(dump) => {
                 inner.boot_from(Some(&dump)).await?;
+                inner.warm_introspection().await;
                 inner.branches.borrow_mut().reloaded(name);
                 inner.open_branch().await
             }
@@ -234,6 +235,24 @@ impl Inner {
             "data_dir_url": self.config.data_dir_url.as_deref().map(host::absolute),
         });
         self.host.send(&request, dump, BOOT_TIMEOUT_MS).await.map(drop)
+    }
+
+    /// Prepares and runs the introspection once on a database just reloaded from a dump, discarding the answer.
+    /// A fresh PGlite backend has empty catalog caches, and planning the catalog query plus filling those caches
+    /// (`pg_get_indexdef`, `pg_get_constraintdef` and `format_type` touch many catalogs) is most of the first
+    /// introspection's cost; a reload already makes the learner wait, so that cost is paid there, not after their next run.
+    /// It runs before the branch transaction opens, so even a failure here cannot abort it; the next
+    /// `introspect` reads the catalog afresh either way.
+    async fn warm_introspection(&self) {
+        let warm = async {
+            self.call_sql("exec", introspect::PREPARE).await?;
+            let catalog = rows(self.call_sql("query", introspect::EXECUTE).await?)?;
+            if let Ok(catalog) = introspect::parse(catalog.first_text().unwrap_or_default()) {
+                self.call_sql("exec", &catalog.counts_sql()).await?;
+            }
+            Ok::<(), EngineError>(())
+        };
+        let _ = warm.await;
     }
 
     async fn open_branch(&self) -> Result<(), EngineError> {
