@@ -51,9 +51,16 @@ pub fn analyze_sql(source: &str) -> Analysis {
 
 /// A SQL script as steps, one per statement, each with its span in `source`.
 /// No step is marked autocommit: a script runs as one implicit transaction, as golang-migrate and psql `-1` run it.
+/// The splitting is `sqlfile::split_statements`, so analysis and the SQL front end always agree on
+/// where statements start and end (strings, dollar quotes, `BEGIN ATOMIC` bodies).
 pub fn steps_from_sql(source: &str) -> (Vec<Step>, Vec<Diagnostic>) {
-    let (pieces, diagnostics) = parse::split(source);
-    let steps = pieces.into_iter().map(|p| Step { sql: p.sql, autocommit: false, span: Some(p.span) }).collect();
+    let (mut steps, diagnostics) = crate::sqlfile::split_statements(source);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return parse::unreadable(source);
+    }
+    for step in &mut steps {
+        step.autocommit = false;
+    }
     (steps, diagnostics)
 }
 

@@ -4,59 +4,23 @@
 //! body never ends a statement, and every statement keeps its byte span in the source.
 
 use crate::diagnostic::{Diagnostic, LineCol, LineIndex, Span};
+use crate::migration::Step;
 use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Location, Token, Tokenizer};
+use sqlparser::tokenizer::{Location, Tokenizer};
 
-/// One statement's text (without the trailing `;`) and its byte span in the source.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Piece {
-    pub sql: String,
-    pub span: Span,
-}
-
-/// Splits `source` at top-level semicolons; empty statements are dropped.
-/// A tokenizer error (an unterminated string, say) is a diagnostic, and the text is kept whole.
-pub fn split(source: &str) -> (Vec<Piece>, Vec<Diagnostic>) {
-    let index = LineIndex::new(source);
-    let tokens = match Tokenizer::new(&PostgreSqlDialect {}, source).tokenize_with_location() {
-        Ok(tokens) => tokens,
-        Err(error) => {
-            let at = index.offset(location(error.location));
-            let diagnostic = Diagnostic::error("sql-syntax", format!("The SQL cannot be read: {}.", error.message)).with_help("Close the string, comment or dollar quote.").with_span(Span::new(at, at), source);
-            let whole = Piece { sql: source.trim().to_owned(), span: Span::new(0, source.len()) };
-            return (if whole.sql.is_empty() { Vec::new() } else { vec![whole] }, vec![diagnostic]);
-        }
+/// A script the tokenizer cannot read (an unterminated string, say): the whole text as one step,
+/// so nothing the learner wrote is dropped, and a diagnostic at the place reading stopped.
+pub fn unreadable(source: &str) -> (Vec<Step>, Vec<Diagnostic>) {
+    let Err(error) = Tokenizer::new(&PostgreSqlDialect {}, source).tokenize_with_location() else {
+        return (Vec::new(), Vec::new());
     };
-    let mut pieces = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut end = 0;
-    for token in &tokens {
-        match &token.token {
-            Token::SemiColon => {
-                if let Some(begin) = start.take() {
-                    push(&mut pieces, source, begin, end);
-                }
-            }
-            Token::Whitespace(_) | Token::EOF => {}
-            _ => {
-                let from = index.offset(location(token.span.start));
-                start.get_or_insert(from);
-                end = index.offset(location(token.span.end)).max(from);
-            }
-        }
-    }
-    if let Some(begin) = start {
-        push(&mut pieces, source, begin, end);
-    }
-    (pieces, Vec::new())
-}
-
-fn push(pieces: &mut Vec<Piece>, source: &str, start: usize, end: usize) {
-    if let Some(sql) = source.get(start..end) {
-        pieces.push(Piece { sql: sql.to_owned(), span: Span::new(start, end) });
-    }
+    let at = LineIndex::new(source).offset(location(error.location));
+    let diagnostic = Diagnostic::error("sql-syntax", format!("The SQL cannot be read: {}.", error.message)).with_help("Close the string, comment or dollar quote.").with_span(Span::new(at, at), source);
+    let whole = source.trim();
+    let steps = if whole.is_empty() { Vec::new() } else { vec![Step { sql: whole.to_owned(), autocommit: false, span: Some(Span::new(0, source.len())) }] };
+    (steps, vec![diagnostic])
 }
 
 fn location(location: Location) -> LineCol {
@@ -99,9 +63,9 @@ mod test {
 
     #[test]
     fn split_ok() {
-        let (pieces, diagnostics) = split("CREATE TABLE a (x text DEFAULT ';');\n-- a comment; here\nDO $$ BEGIN PERFORM 1; END $$;\n\nSELECT 1");
+        let (pieces, diagnostics) = crate::analysis::steps_from_sql("CREATE TABLE a (x text DEFAULT ';');\n-- a comment; here\nDO $$ BEGIN PERFORM 1; END $$;\n\nSELECT 1");
         assert!(diagnostics.is_empty());
-        let shown: Vec<String> = pieces.iter().map(|p| format!("{}..{} {}", p.span.start, p.span.end, p.sql)).collect();
+        let shown: Vec<String> = pieces.iter().map(|p| p.span.unwrap_or_default()).zip(&pieces).map(|(span, p)| format!("{}..{} {}", span.start, span.end, p.sql)).collect();
         insta::assert_snapshot!(shown.join("\n"), @r"
         0..35 CREATE TABLE a (x text DEFAULT ';')
         56..85 DO $$ BEGIN PERFORM 1; END $$
@@ -111,7 +75,7 @@ mod test {
 
     #[test]
     fn split_unterminated_err() {
-        let (_, diagnostics) = split("SELECT 1;\nSELECT 'oops");
+        let (_, diagnostics) = crate::analysis::steps_from_sql("SELECT 1;\nSELECT 'oops");
         insta::assert_snapshot!(diagnostics.iter().map(|d| d.render("up.sql")).collect::<String>(), @r"
         up.sql:2:8: The SQL cannot be read: Unterminated string literal.
           help: Close the string, comment or dollar quote.
