@@ -3,6 +3,7 @@
 //! Each command first installs what is missing (the wasm32 target, Trunk, wasm-bindgen-cli, npm packages,
 //! Debian's chromium and binaryen), building tools from source with `cargo install` and never downloading a binary.
 
+mod analyzer;
 mod bench;
 mod serve;
 mod setup;
@@ -13,10 +14,11 @@ mod run_tests;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <serve|test|bench>
+const USAGE: &str = "usage: cargo xtask <serve|test|bench|analyzer>
   serve   install what is missing, build the playground and serve it at http://127.0.0.1:8080, rebuilding on change
   test    install what is missing and run every test: native, wasm in Node against PGlite, lessons, headless Chromium
-  bench   print medians of boot, branch + reset and the upgrade/downgrade cycle next to Alembic on PostgreSQL";
+  bench   print medians of boot, branch + reset and the upgrade/downgrade cycle next to Alembic on PostgreSQL
+  analyzer  build the analyzer wasm module into web/analyzer/dist (Trunk runs this before every build)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(),
         Some("test") => run_tests::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("analyzer") => analyzer::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -201,49 +201,54 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 _ => (&lesson.lesson.make, m.make.start.clone(), m.make.checks.clone()),
             };
             state_d.dispatch(LessonAction::Draft { stage, text: text.clone() });
-            let file = solution.file().to_owned();
-            let student = match practice::parse(&text, &file, &solution.reference) {
-                Ok(student) => student,
-                Err(diagnostics) => {
-                    let results = diagnostics
-                        .iter()
-                        .map(|d| crate::progress::CheckResult { name: "the file translates".into(), passed: false, lines: d.at.map(|a| (a.line, a.line)), detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
-                        .collect();
-                    state_d.dispatch(LessonAction::Checked { stage, results });
-                    return;
-                }
-            };
-            // The drop guard: a destructive step stops the run until the student proceeds with all three preconditions.
-            let threats = practice::threats(&student.migration.upgrade, state.start.as_ref());
-            let cleared = !guard.lesson && guard.threats == threats && guard.decision == Some(Decision::Proceeded);
-            if !checks.allow_destructive && !threats.is_empty() && !cleared {
-                if guard.lesson || guard.threats != threats {
-                    guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: false });
-                    count_at_stake(&lab, &threats, &guard_d);
-                }
-                let detail = if !guard.lesson && guard.decision == Some(Decision::Refused) && guard.threats == threats {
-                    "You refused this migration: change upgrade() so it keeps the data, then run it again."
-                } else {
-                    "The drop guard stopped the run before anything ran: decide below."
-                };
-                let stopped = crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: detail.into(), lines: None };
-                state_d.dispatch(LessonAction::Checked { stage, results: vec![stopped] });
-                return;
-            }
-            let (lesson, run_d2, state_d, branch) = (lesson.clone(), run_d.clone(), state_d.clone(), branch.clone());
-            with_engine(&lab, &run_d, "your migration", move |engine| {
-                spawn_local(async move {
-                    let outcome = practice_run(&*engine, &lesson, &branch, &start, &student, &checks.values).await;
-                    let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
-                    match outcome {
-                        Ok(run) => state_d.dispatch(LessonAction::Checked { stage, results: practice::judge(&checks, &run, &threats) }),
-                        Err(f) => run_d2.dispatch(RunAction::Failed(f)),
+            let (file, reference, before) = (solution.file().to_owned(), solution.reference.clone(), state.start.clone());
+            let (lab, lesson, run_d, state_d, branch, guard_d, guard) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), branch.clone(), guard_d.clone(), guard.clone());
+            // Translating the file and reading its threats happen in the analyzer module, so the check is a task.
+            spawn_local(async move {
+                let checked = |results| state_d.dispatch(LessonAction::Checked { stage, results });
+                let student = match practice::parse(&text, &file, &reference).await {
+                    Ok(student) => student,
+                    Err(diagnostics) => {
+                        let results = diagnostics
+                            .iter()
+                            .map(|d| crate::progress::CheckResult { name: "the file translates".into(), passed: false, lines: d.at.map(|a| (a.line, a.line)), detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
+                            .collect();
+                        return checked(results);
                     }
-                    run_d2.dispatch(match back {
-                        Ok(schema) => RunAction::Reset(schema),
-                        Err(f) => RunAction::Failed(f),
-                    });
-                })
+                };
+                // The drop guard: a destructive step stops the run until the student proceeds with all three preconditions.
+                let threats = match practice::threats(&student.migration.upgrade, before.as_ref()).await {
+                    Ok(threats) => threats,
+                    Err(message) => return checked(vec![crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: message, lines: None }]),
+                };
+                let cleared = !guard.lesson && guard.threats == threats && guard.decision == Some(Decision::Proceeded);
+                if !checks.allow_destructive && !threats.is_empty() && !cleared {
+                    if guard.lesson || guard.threats != threats {
+                        guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: false });
+                        count_at_stake(&lab, &threats, &guard_d);
+                    }
+                    let detail = if !guard.lesson && guard.decision == Some(Decision::Refused) && guard.threats == threats {
+                        "You refused this migration: change upgrade() so it keeps the data, then run it again."
+                    } else {
+                        "The drop guard stopped the run before anything ran: decide below."
+                    };
+                    return checked(vec![crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: detail.into(), lines: None }]);
+                }
+                let run_d2 = run_d.clone();
+                with_engine(&lab, &run_d, "your migration", move |engine| {
+                    spawn_local(async move {
+                        let outcome = practice_run(&*engine, &lesson, &branch, &start, &student, &checks.values).await;
+                        let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                        match outcome {
+                            Ok(run) => state_d.dispatch(LessonAction::Checked { stage, results: practice::judge(&checks, &run, &threats).await }),
+                            Err(f) => run_d2.dispatch(RunAction::Failed(f)),
+                        }
+                        run_d2.dispatch(match back {
+                            Ok(schema) => RunAction::Reset(schema),
+                            Err(f) => RunAction::Failed(f),
+                        });
+                    })
+                });
             });
         })
     };
@@ -251,9 +256,16 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         let (lab, lesson, guard_d, state) = (lab.clone(), lesson.clone(), guard_d.clone(), state.clone());
         Callback::from(move |_| {
             let Some(refuse) = lesson.lesson.refuse.clone() else { return };
-            let threats = practice::threats(&refuse.migration.upgrade, state.start.as_ref());
-            guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: true });
-            count_at_stake(&lab, &threats, &guard_d);
+            let (lab, guard_d, before) = (lab.clone(), guard_d.clone(), state.start.clone());
+            spawn_local(async move {
+                match practice::threats(&refuse.migration.upgrade, before.as_ref()).await {
+                    Ok(threats) => {
+                        guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: true });
+                        count_at_stake(&lab, &threats, &guard_d);
+                    }
+                    Err(message) => guard_d.dispatch(GuardAction::Failed(message)),
+                }
+            });
         })
     };
     let guard_proceed = {

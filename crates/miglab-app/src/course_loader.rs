@@ -1,8 +1,10 @@
-//! Fetches `lessons/course.toml` and every lesson's files, and loads them with the core's two-phase lesson loader.
+//! Fetches `lessons/course.toml` and every lesson's files, and loads them with the core's two-phase lesson loader,
+//! which runs in the analyzer module (`analyzer_link`).
 //!
 //! A lesson that fails to fetch or load becomes `CourseEntry::Unavailable` with the checker's message;
 //! the other lessons still load.
 
+use crate::analyzer_link;
 use crate::lesson_view::{CourseEntry, LessonView};
 use gloo::net::http::Request;
 use miglab_core::lesson::{self, Course, FileDiagnostic, LessonManifest};
@@ -27,7 +29,7 @@ fn rendered(diagnostics: &[FileDiagnostic]) -> String {
 /// The course and its lessons in course order, or why the course itself could not load.
 pub async fn load_course() -> Result<(Course, Vec<CourseEntry>), String> {
     let text = fetch(lesson::COURSE).await?;
-    let (course, diagnostics) = lesson::parse_course(&text);
+    let (course, diagnostics) = analyzer_link::course(text).await?;
     let course = course.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).ok_or_else(|| rendered(&diagnostics))?;
     let mut entries = Vec::new();
     for id in &course.lessons {
@@ -42,7 +44,7 @@ pub async fn load_course() -> Result<(Course, Vec<CourseEntry>), String> {
 async fn load_lesson(id: &str) -> Result<LessonView, String> {
     let path = format!("{id}/{}", lesson::MANIFEST);
     let text = fetch(&path).await?;
-    let (manifest, diagnostics) = lesson::parse_manifest(&path, &text);
+    let (manifest, diagnostics) = analyzer_link::manifest(path, text.clone()).await?;
     let manifest = manifest.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).ok_or_else(|| rendered(&diagnostics))?;
     let mut files = BTreeMap::new();
     for file in manifest.files() {
@@ -51,14 +53,14 @@ async fn load_lesson(id: &str) -> Result<LessonView, String> {
             files.insert(file, text);
         }
     }
-    assemble(&manifest, text, files)
+    assemble(manifest, text, files).await
 }
 
 /// The second phase of the core's loader on what was fetched. `lesson.toml` itself goes into the files map,
 /// as `miglab check` passes it, so a mistake in the manifest gets its file:line:col in the catalog's message.
-fn assemble(manifest: &LessonManifest, text: String, mut files: BTreeMap<String, String>) -> Result<LessonView, String> {
+async fn assemble(manifest: LessonManifest, text: String, mut files: BTreeMap<String, String>) -> Result<LessonView, String> {
     files.insert(lesson::MANIFEST.to_owned(), text);
-    let (loaded, diagnostics) = lesson::load(manifest, &files);
+    let (loaded, diagnostics) = analyzer_link::lesson(manifest, files).await?;
     loaded.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).map(LessonView::new).ok_or_else(|| rendered(&diagnostics))
 }
 
@@ -72,7 +74,7 @@ mod test {
         let text = edit(files.remove(lesson::MANIFEST).expect("scaffold has a manifest"));
         let (manifest, diagnostics) = lesson::parse_manifest("t/lesson.toml", &text);
         assert!(!diagnostics.iter().any(FileDiagnostic::is_error), "{diagnostics:?}");
-        assemble(&manifest.expect("manifest"), text, files)
+        crate::lab::test::block_on(assemble(manifest.expect("manifest"), text, files))
     }
 
     #[test]

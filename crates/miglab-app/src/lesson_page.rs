@@ -10,6 +10,7 @@ use crate::lab;
 use crate::lesson_state::{LessonAction, LessonState};
 use crate::lesson_view::{LessonView, Stage};
 use crate::migration_view::MigrationView;
+use wasm_bindgen_futures::spawn_local;
 use crate::practice_view::PracticeView;
 use crate::progress::LessonProgress;
 use crate::questions_view::QuestionsView;
@@ -93,8 +94,10 @@ pub fn LessonPage(props: &Props) -> Html {
         let run = run.clone();
         use_effect_with(ready, move |ready| {
             if *ready {
-                let graded = grading::grade_all(&state.lesson.predict, &state.progress.answers, |after| run.snapshot(after));
-                state.dispatch(LessonAction::Graded(graded));
+                spawn_local(async move {
+                    let graded = grading::grade_all(&state.lesson.predict, &state.progress.answers, |after| run.snapshot(after)).await;
+                    state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));
+                });
             }
         });
     }
@@ -104,9 +107,12 @@ pub fn LessonPage(props: &Props) -> Html {
         let locked = (state.locked(Stage::Investigate), state.locked(Stage::Modify));
         use_effect_with(locked, move |_| {
             for stage in [Stage::Investigate, Stage::Modify] {
-                let questions = state.questions(stage);
-                if state.locked(stage) && questions.iter().any(|q| state.verdict(&q.id).is_none()) {
-                    state.dispatch(LessonAction::Graded(grading::grade_all(questions, &state.progress.answers, |_| None)));
+                if state.locked(stage) && state.questions(stage).iter().any(|q| state.verdict(&q.id).is_none()) {
+                    let state = state.clone();
+                    spawn_local(async move {
+                        let graded = grading::grade_all(state.questions(stage), &state.progress.answers, |_| None).await;
+                        state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));
+                    });
                 }
             }
         });

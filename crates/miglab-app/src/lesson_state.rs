@@ -35,6 +35,8 @@ pub enum LessonAction {
     /// Lock the predictions of one stage; grading follows once the engine has run.
     Submit(Stage),
     Graded(Vec<(String, Graded)>),
+    /// Grading could not run (the analyzer module did not load); the answers stay locked and saved.
+    GradingFailed(String),
     Explain { prompt: usize, text: String },
     Draft { stage: Stage, text: String },
     Checked { stage: Stage, results: Vec<CheckResult> },
@@ -159,7 +161,7 @@ impl Reducible for LessonState {
                 }
                 // Free text is graded by the student's own rating, so the verdict follows it at once.
                 if let Some(q) = self.lesson.questions().find(|q| q.id == question) {
-                    progress.verdicts.extend(crate::grading::grade_all(std::slice::from_ref(q), &progress.answers, |_| None));
+                    progress.verdicts.extend(crate::grading::self_assessed(q, &progress.answers));
                 }
             }
             LessonAction::Answer { .. } | LessonAction::Confidence { .. } | LessonAction::EditSchema { .. } | LessonAction::SelfAssess { .. } => {}
@@ -176,6 +178,7 @@ impl Reducible for LessonState {
                 }
             }
             LessonAction::Graded(verdicts) => progress.verdicts.extend(verdicts),
+            LessonAction::GradingFailed(message) => next.submit_error = Some(format!("Your answers are saved, but they could not be graded yet. {message}")),
             LessonAction::Explain { prompt, text } => {
                 progress.explanations.insert(prompt, text);
             }

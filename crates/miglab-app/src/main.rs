@@ -2,6 +2,7 @@
 
 mod actions;
 mod alembic_cli;
+mod analyzer_link;
 mod app;
 mod calibration_chart;
 mod catalog;

@@ -5,20 +5,22 @@
 use crate::drop_guard::Threat;
 use crate::progress::CheckResult;
 use crate::run_state::RunRecord;
-use miglab_core::rules::{self, RuleContext};
+use crate::analyzer_link;
 use miglab_core::diagnostic::Diagnostic;
 use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Response, SchemaKey, SchemaScope, ValueKey};
+use miglab_core::service::GradeItem;
 use miglab_core::lesson::{Checks, LessonMigration, MigrationRef, MigrationSource};
 use miglab_core::migration::Step;
 use miglab_core::schema::Schema;
 
-/// The student's file as a lesson migration, or the diagnostics that stop it from running.
-pub fn parse(text: &str, file: &str, reference: &MigrationRef) -> Result<LessonMigration, Vec<Diagnostic>> {
-    let parsed = miglab_core::alembic::parse(text);
-    if parsed.has_errors() {
-        return Err(parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect());
+/// The student's file as a lesson migration, or the diagnostics that stop it from running
+/// (an analyzer that cannot load is one of them, so nothing runs untranslated).
+pub async fn parse(text: &str, file: &str, reference: &MigrationRef) -> Result<LessonMigration, Vec<Diagnostic>> {
+    let (migration, diagnostics) = analyzer_link::alembic(text.to_owned()).await.map_err(|message| vec![Diagnostic::error("analyzer", message)])?;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics.into_iter().filter(Diagnostic::is_error).collect());
     }
-    Ok(LessonMigration { reference: reference.clone(), source: MigrationSource::Alembic { file: file.to_owned(), text: text.to_owned() }, migration: parsed.migration })
+    Ok(LessonMigration { reference: reference.clone(), source: MigrationSource::Alembic { file: file.to_owned(), text: text.to_owned() }, migration })
 }
 
 /// A new revision file for the student to fill in, revising `parent` with the lesson's own revision id,
@@ -33,15 +35,17 @@ pub fn starter(revision: &str, parent: Option<&str>, message: &str) -> String {
 
 /// Steps that destroy data, for the drop guard: the core's destructive findings, each with the object it hits.
 /// `schema` is the database before the migration, so the rules know which tables hold rows.
-pub fn threats(steps: &[Step], schema: Option<&Schema>) -> Vec<Threat> {
-    rules::check(steps, &RuleContext { schema })
+/// When the rules cannot run the answer is an error, never "no threats": the guard fails closed.
+pub async fn threats(steps: &[Step], schema: Option<&Schema>) -> Result<Vec<Threat>, String> {
+    let findings = analyzer_link::rules(steps.to_vec(), schema.cloned()).await?;
+    Ok(findings
         .into_iter()
         .filter(|f| f.is_destructive())
         .flat_map(|f| {
             let (code, message) = (f.code.clone(), f.message.clone());
             f.affected.into_iter().map(move |a| Threat { code: code.clone(), message: message.clone(), table: a.table, column: a.column })
         })
-        .collect()
+        .collect())
 }
 
 /// What the engine did with the student's migration: upgrade, downgrade, upgrade again, and the value checks.
@@ -53,7 +57,7 @@ pub struct PracticeRun {
     pub values: Vec<(String, Result<Option<String>, String>)>,
 }
 
-pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<CheckResult> {
+pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<CheckResult> {
     let mut out = Vec::new();
     let result = |name: &str, passed: bool, detail: String| CheckResult { name: name.to_owned(), passed, detail, lines: None };
     let at = |r: Option<&RunRecord>| r.and_then(|r| r.failure.as_ref()).and_then(|f| f.lines);
@@ -78,9 +82,14 @@ pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<Chec
         let scope = SchemaScope { columns: !table.columns.is_empty(), indexes: !table.indexes.is_empty(), tables: vec![table.name.clone()], ..Default::default() };
         let key = AnswerKey::Schema(SchemaKey { expected: None, scope, why: Default::default() });
         let answer = Answer { response: Response::Schema { schema: brief }, confidence: Confidence::MAX };
-        let graded = grade::grade(&key, &answer, Some(after));
-        let detail = if graded.correct { "Columns and indexes match the brief.".to_owned() } else { graded.explanations().next().unwrap_or("It differs from the brief.").to_owned() };
-        out.push(result(&name, graded.correct, detail));
+        let graded = analyzer_link::grade(vec![GradeItem { key, answer, actual: Some(after.clone()) }]).await;
+        let (passed, detail) = match graded.as_deref() {
+            Ok([graded]) if graded.correct => (true, "Columns and indexes match the brief.".to_owned()),
+            Ok([graded]) => (false, graded.explanations().next().unwrap_or("It differs from the brief.").to_owned()),
+            Ok(_) => (false, "The analyzer did not grade the table.".to_owned()),
+            Err(message) => (false, message.clone()),
+        };
+        out.push(result(&name, passed, detail));
     }
     for (i, check) in checks.values.iter().enumerate() {
         let got = run.values.get(i).map(|(_, v)| v.clone());
@@ -88,8 +97,8 @@ pub fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<Chec
         let (passed, detail) = match got {
             Some(Ok(value)) => {
                 let key = AnswerKey::Value(ValueKey { expected: expected.clone(), ..Default::default() });
-                let graded = grade::grade(&key, &Answer { response: Response::Value { value: value.clone() }, confidence: Confidence::MAX }, None);
-                (graded.correct, format!("`{}` gave {}, expected {}.", check.query, value.as_deref().unwrap_or("NULL"), expected.as_deref().unwrap_or("NULL")))
+                let graded = grade::grade_without_sql(&key, &Answer { response: Response::Value { value: value.clone() }, confidence: Confidence::MAX });
+                (graded.is_some_and(|g| g.correct), format!("`{}` gave {}, expected {}.", check.query, value.as_deref().unwrap_or("NULL"), expected.as_deref().unwrap_or("NULL")))
             }
             Some(Err(error)) => (false, format!("`{}` failed: {error}", check.query)),
             None => (false, format!("`{}` did not run.", check.query)),
@@ -138,6 +147,7 @@ fn same_tables(a: &Schema, b: &Schema) -> bool {
 mod test {
     use super::*;
     use crate::fixture;
+    use crate::lab::test::block_on;
 
     fn record(after: Schema, failure: Option<&str>) -> RunRecord {
         let failure = failure.map(|state| crate::run_state::Failure { sqlstate: Some(state.into()), message: "index does not exist".into(), ..Default::default() });
@@ -152,7 +162,7 @@ mod test {
 
     fn check(run: &PracticeRun) -> String {
         let checks = Checks { tables: with_column("reconciler_run_id").tables, round_trip: true, downgrade_order: true, ..Default::default() };
-        judge(&checks, run, &[]).iter().map(|c| format!("{} {}: {}", if c.passed { "pass" } else { "FAIL" }, c.name, c.detail)).collect::<Vec<_>>().join("\n")
+        block_on(judge(&checks, run, &[])).iter().map(|c| format!("{} {}: {}", if c.passed { "pass" } else { "FAIL" }, c.name, c.detail)).collect::<Vec<_>>().join("\n")
     }
 
     #[test]
@@ -180,28 +190,28 @@ mod test {
     #[test]
     fn threats_ok() {
         let steps = [Step { sql: "ALTER TABLE expenses DROP COLUMN legacy_notes".into(), autocommit: false, span: None }];
-        let found = threats(&steps, Some(&fixture::expenses()));
+        let found = block_on(threats(&steps, Some(&fixture::expenses()))).expect("rules run");
         assert_eq!((found[0].table.as_str(), found[0].column.as_deref()), ("expenses", Some("legacy_notes")));
     }
 
     #[test]
     fn truncate_threat_ok() {
         let steps = [Step { sql: "TRUNCATE expenses".into(), autocommit: false, span: None }];
-        let found = threats(&steps, Some(&fixture::expenses()));
+        let found = block_on(threats(&steps, Some(&fixture::expenses()))).expect("rules run");
         assert_eq!((found[0].table.as_str(), found[0].column.as_deref()), ("expenses", None));
     }
 
     #[test]
     fn add_column_no_threat_err() {
         let steps = [Step { sql: "ALTER TABLE expenses ADD COLUMN review_note text".into(), autocommit: false, span: None }];
-        assert!(threats(&steps, Some(&fixture::expenses())).is_empty());
+        assert!(block_on(threats(&steps, Some(&fixture::expenses()))).expect("rules run").is_empty());
     }
 
     #[test]
     fn starter_parses_ok() {
         let text = starter("e41c7b9a2f05", Some("3f7a9c2e8d41"), "add reconciler_run_id");
         let reference = MigrationRef { file: Some("make.py".into()), ..Default::default() };
-        let migration = parse(&text, "make.py", &reference).expect("starter parses");
+        let migration = block_on(parse(&text, "make.py", &reference)).expect("starter parses");
         assert_eq!(migration.parent(), Some("3f7a9c2e8d41"));
     }
 }

@@ -33,6 +33,17 @@ pub fn grade(key: &AnswerKey, answer: &Answer, actual: Option<&Schema>) -> Grade
             Some(actual) => schema_prediction::grade(schema, actual, &key.scope, &key.why, confidence),
             None => unanswerable(confidence),
         },
+        _ => grade_without_sql(key, answer).unwrap_or_else(|| unanswerable(confidence)),
+    }
+}
+
+/// Grades every answer that needs no SQL read: all but a schema prediction, which gives `None`.
+/// The browser app grades these in place and sends schema predictions to the analyzer module,
+/// because comparing types and defaults parses them (see `service`).
+pub fn grade_without_sql(key: &AnswerKey, answer: &Answer) -> Option<Graded> {
+    let confidence = answer.confidence;
+    Some(match (key, &answer.response) {
+        (AnswerKey::Schema(_), Response::Schema { .. }) => return None,
         (AnswerKey::Value(key), Response::Value { value }) => value::grade(key, value.as_deref(), confidence),
         (AnswerKey::Choice(key), Response::Choice { selected }) => choice::grade(key, selected, confidence),
         (AnswerKey::Ordering(key), Response::Ordering { order }) => ordering::grade(key, order, confidence),
@@ -41,7 +52,7 @@ pub fn grade(key: &AnswerKey, answer: &Answer, actual: Option<&Schema>) -> Grade
             let sentence = format!("This question asks for a {} answer, but the saved answer is a {} answer.", key.kind().replace('_', " "), response.kind().replace('_', " "));
             Graded::new(vec![Element::miss("answer", Verdict::Wrong, Some(key.kind().into()), Some(response.kind().into()), sentence)], 0.0, confidence)
         }
-    }
+    })
 }
 
 /// A schema question with neither an engine result nor an expected schema cannot be graded yet.

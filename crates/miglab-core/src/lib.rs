@@ -14,5 +14,6 @@ pub mod lesson;
 pub mod migration;
 pub mod rules;
 pub mod schema;
+pub mod service;
 pub mod simulate;
 pub mod sqlfile;

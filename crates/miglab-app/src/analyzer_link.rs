@@ -1,0 +1,119 @@
+//! The app's only way to the core's parsers: requests to the analyzer module.
+//!
+//! Reading lesson TOML, Alembic files and SQL types needs three parsers that are most of the core's
+//! code. They live in a second wasm module (`crates/miglab-analyzer`, served under `analyzer/`), which
+//! this file imports on the first request and keeps. The app's own wasm never links them; everything
+//! else it takes from the core (schema, runner, grading of answers that need no SQL) it calls in place.
+//!
+//! Natively, for the app's tests, a request goes through the same JSON to `miglab_core::service`.
+
+use miglab_core::diagnostic::Diagnostic;
+use miglab_core::grade::Graded;
+use miglab_core::lesson::{Course, FileDiagnostic, Lesson, LessonManifest};
+use miglab_core::migration::{Migration, Step};
+use miglab_core::rules::Finding;
+use miglab_core::schema::Schema;
+use miglab_core::service::{GradeItem, Reply, Request};
+use std::collections::BTreeMap;
+
+#[cfg(target_arch = "wasm32")]
+mod module {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    // The import is kept once it succeeds and forgotten when it fails, so a later request retries
+    // (a dropped connection should not need a reload to recover).
+    #[wasm_bindgen(inline_js = r#"
+let analyzer = null;
+export function analyzeJson(request) {
+  analyzer ??= import(new URL('analyzer/miglab_analyzer.js', document.baseURI).href)
+    .then(async (module) => { await module.default(); return module; })
+    .catch((error) => { analyzer = null; throw error; });
+  return analyzer.then((module) => module.analyze(request));
+}"#)]
+    extern "C" {
+        #[wasm_bindgen(js_name = analyzeJson)]
+        fn analyze_json(request: &str) -> js_sys::Promise;
+    }
+
+    pub async fn send(request: String) -> Result<String, String> {
+        let reply = JsFuture::from(analyze_json(&request)).await.map_err(|e| {
+            let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
+            format!("The analyzer (analyzer/miglab_analyzer.js) could not load: {detail}. Check the connection and try again.")
+        })?;
+        reply.as_string().ok_or_else(|| "The analyzer replied with something other than text.".to_owned())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod module {
+    #[allow(clippy::unused_async)]
+    pub async fn send(request: String) -> Result<String, String> {
+        Ok(miglab_core::service::answer_json(&request))
+    }
+}
+
+async fn ask(request: Request) -> Result<Reply, String> {
+    let json = serde_json::to_string(&request).map_err(|e| format!("The request for the analyzer could not be written: {e}."))?;
+    let reply = module::send(json).await?;
+    match serde_json::from_str(&reply).map_err(|e| format!("The analyzer's reply could not be read ({e}); reload the page so app and analyzer match."))? {
+        Reply::Refused { message } => Err(format!("The analyzer refused the request: {message}. Reload the page so app and analyzer match.")),
+        reply => Ok(reply),
+    }
+}
+
+fn mismatched(reply: &Reply) -> String {
+    let kind = serde_json::to_value(reply).ok().and_then(|v| v.get("reply").and_then(|r| r.as_str().map(str::to_owned))).unwrap_or_default();
+    format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
+}
+
+/// `lessons/course.toml`, parsed.
+pub async fn course(text: String) -> Result<(Option<Course>, Vec<FileDiagnostic>), String> {
+    match ask(Request::Course { text }).await? {
+        Reply::Course { course, diagnostics } => Ok((course, diagnostics)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// A lesson's `lesson.toml` at `path`, parsed: the first phase of the lesson loader.
+pub async fn manifest(path: String, text: String) -> Result<(Option<LessonManifest>, Vec<FileDiagnostic>), String> {
+    match ask(Request::Manifest { path, text }).await? {
+        Reply::Manifest { manifest, diagnostics } => Ok((manifest, diagnostics)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// The second phase of the lesson loader on the files the manifest names.
+pub async fn lesson(manifest: LessonManifest, files: BTreeMap<String, String>) -> Result<(Option<Lesson>, Vec<FileDiagnostic>), String> {
+    match ask(Request::Lesson { manifest, files }).await? {
+        Reply::Lesson { lesson, diagnostics } => Ok((lesson.map(|l| *l), diagnostics)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// An Alembic revision file, translated to steps.
+pub async fn alembic(text: String) -> Result<(Migration, Vec<Diagnostic>), String> {
+    match ask(Request::Alembic { text }).await? {
+        Reply::Alembic { migration, diagnostics } => Ok((migration, diagnostics)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// The safety rules' findings on steps that would run on `schema`.
+pub async fn rules(steps: Vec<Step>, schema: Option<Schema>) -> Result<Vec<Finding>, String> {
+    match ask(Request::Rules { steps, schema }).await? {
+        Reply::Rules { findings } => Ok(findings),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// Answers graded in order, schema predictions included.
+pub async fn grade(items: Vec<GradeItem>) -> Result<Vec<Graded>, String> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    match ask(Request::Grade { items }).await? {
+        Reply::Grade { graded } => Ok(graded),
+        other => Err(mismatched(&other)),
+    }
+}
