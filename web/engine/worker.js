@@ -5,6 +5,7 @@
 // It holds no product logic: branch points, run plans and error positions are decided in Rust.
 //
 // Requests are `{ id, op, ... }`; answers are `{ id, ok: true, value }` or `{ id, ok: false, error }`.
+// While a `batch` runs, the worker also posts `{ id, started: index }` as each later statement begins.
 // PGlite is imported by the URL the boot message gives, because import maps do not apply in workers.
 
 let db = null;
@@ -48,8 +49,29 @@ async function query(sql) {
   return { columns: last.fields.map((f) => f.name), rows: last.rows };
 }
 
-async function handle(msg) {
+/// Runs `msg.statements` in order, each alone as its own simple-protocol message (so one that must run outside a
+/// transaction, such as `CREATE INDEX CONCURRENTLY`, still can), and stops at the first error.
+/// Answers `{ results, failed }`: one result per statement that ran (rows when `rows` was set, else null), and,
+/// when one failed, `failed: { index, error }`; the statements after it are not sent. Which statements to send,
+/// and what a failure means, is Rust's decision.
+/// `started(index)` is told as each statement begins, so the bridge's time limit stays per statement.
+async function batch(statements, started) {
+  const results = [];
+  for (const [index, statement] of statements.entries()) {
+    started(index);
+    try {
+      results.push(statement.rows ? await query(statement.sql) : (await db.exec(statement.sql), null));
+    } catch (error) {
+      return { results, failed: { index, error: shape(error) } };
+    }
+  }
+  return { results, failed: null };
+}
+
+async function handle(msg, started) {
   switch (msg.op) {
+    case 'batch':
+      return await batch(msg.statements, started);
     case 'boot':
       return await open(msg);
     case 'exec':
@@ -83,11 +105,12 @@ function shape(error) {
   return { kind: db ? 'protocol' : 'boot', message: String(error?.message ?? error) };
 }
 
-/// Answers one request; never throws.
-export async function answer(msg) {
+/// Answers one request; never throws. `started` hears each statement of a batch begin (the worker passes it on
+/// to the bridge as `{ id, started }` messages; other hosts have no time limit to restart and leave it out).
+export async function answer(msg, started = () => {}) {
   if (msg.op !== 'boot' && !db) return { id: msg.id, ok: false, error: { kind: 'boot', message: 'the database is not booted' } };
   try {
-    return { id: msg.id, ok: true, value: await handle(msg) };
+    return { id: msg.id, ok: true, value: await handle(msg, started) };
   } catch (error) {
     return { id: msg.id, ok: false, error: shape(error) };
   }
@@ -97,6 +120,9 @@ export async function answer(msg) {
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
   let queue = Promise.resolve();
   self.onmessage = (event) => {
-    queue = queue.then(async () => self.postMessage(await answer(event.data)));
+    const { id } = event.data;
+    // The first statement's start is the call's own start, which the bridge already timed.
+    const started = (index) => index > 0 && self.postMessage({ id, started: index });
+    queue = queue.then(async () => self.postMessage(await answer(event.data, started)));
   };
 }

@@ -3,7 +3,8 @@
 // In a browser the host is web/engine/worker.js in a module Web Worker, so a long statement never freezes the page.
 // PGlite has no cancel, so a call past its time limit terminates the worker; Rust then boots a new one.
 // Under Node (the bridge's tests) there are no Web Workers: the same host module runs in this thread.
-// Calls are sent one at a time, so each call's time limit starts when the engine starts on it.
+// Calls are sent one at a time, so each call's time limit starts when the engine starts on it;
+// a batch restarts the limit as each of its statements begins, so the limit is per statement.
 
 const inBrowser = typeof window !== 'undefined' && typeof Worker !== 'undefined';
 
@@ -37,6 +38,12 @@ export class Host {
     worker.onmessage = (event) => {
       const call = this.current;
       if (!call || event.data.id !== call.id) return;
+      if (event.data.started !== undefined) {
+        // The next statement of a batch began: the time limit is per statement, as if each were its own call.
+        clearTimeout(call.timer);
+        call.timer = setTimeout(() => this.fail({ kind: 'timeout', ms: call.timeoutMs }), call.timeoutMs);
+        return;
+      }
       this.current = null;
       clearTimeout(call.timer);
       event.data.ok ? call.resolve(event.data.value) : call.reject(event.data.error);
@@ -101,7 +108,7 @@ export class Host {
     if (!this.worker) return Promise.reject({ kind: 'died', message: 'the engine is not running' });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.fail({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
-      this.current = { id, resolve, reject, timer };
+      this.current = { id, resolve, reject, timer, timeoutMs };
       this.worker.postMessage(message);
     });
   }

@@ -1,13 +1,16 @@
 //! The engine handle the app holds: async calls to PGlite in the worker, with branch points and runaway-statement recovery.
 
+use crate::batch::{Answer, Statement};
 use crate::config::EngineConfig;
 use crate::error::EngineError;
 use crate::gate::{self, Gate};
 use crate::host::{self, Host};
+use crate::introspection::{Introspection, VERSION_TABLE};
 use miglab_core::engine::branch::{Branches, Reset, OPEN, STATEMENT_SAVEPOINT};
 use miglab_core::engine::plan::RunPlan;
 use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
-use miglab_core::engine::{backup, introspect, QueryResult, RunReport};
+use miglab_core::engine::introspect::{self, Catalog};
+use miglab_core::engine::{backup, QueryResult, RunReport};
 use miglab_core::schema::Schema;
 use serde_json::json;
 use std::cell::{Cell, RefCell};
@@ -54,6 +57,20 @@ struct Inner {
     boot_ms: Cell<f64>,
     /// True while the database is still the boot image, so a branch needs no dump: `null` stands for the image.
     pristine: Cell<bool>,
+    /// What the last message found out; every later message may change the database, so each one forgets it.
+    known: RefCell<Known>,
+    /// The catalog the last introspection read, whose row counts the next one asks for along with the catalog.
+    guess: RefCell<Option<Catalog>>,
+}
+
+/// Facts about the database read at the end of the last message, still true because nothing was sent since.
+/// A run ends its message with the introspection, so the `introspect` that follows it (the lab's usual order) and
+/// the next run's check for `alembic_version` cost no message of their own.
+#[derive(Default)]
+struct Known {
+    schema: Option<Schema>,
+    /// The answer to [`VERSION_TABLE`].
+    version_table: Option<bool>,
 }
 
 impl Engine {
@@ -70,6 +87,8 @@ impl Engine {
             on_status: RefCell::default(),
             boot_ms: Cell::default(),
             pristine: Cell::new(true),
+            known: RefCell::default(),
+            guess: RefCell::default(),
         };
         let boot = |e: EngineError| EngineError::Boot(e.to_string());
         if !inner.host.adopt(&inner.config.pglite_url, inner.config.data_dir_url.as_deref()).await.map_err(boot)? {
@@ -140,46 +159,76 @@ impl Engine {
     }
 
     /// Reads every table, index, constraint and enum, and the `alembic_version` rows.
+    /// Free when the last message already read them (a run ends with the introspection) and nothing was sent since.
     pub async fn introspect(&self) -> Result<Schema, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
-        if rows(self.inner.call_sql("query", introspect::IS_PREPARED).await?)?.first_text() != Some("1") {
-            self.inner.call_sql("exec", introspect::PREPARE).await?;
+        let inner = &self.inner;
+        if let Some(schema) = inner.known.borrow().schema.clone() {
+            return Ok(schema);
         }
-        let catalog = rows(self.inner.call_sql("query", introspect::EXECUTE).await?)?;
-        let catalog = introspect::parse(catalog.first_text().unwrap_or_default()).map_err(protocol)?;
-        let counts = rows(self.inner.call_sql("query", &catalog.counts_sql()).await?)?;
-        catalog.finish(counts.first_text().unwrap_or_default()).map_err(protocol)
+        let introspection = inner.introspection();
+        let answer = inner.batch(introspection.statements()).await?;
+        inner.introspected(&introspection, answer).await
     }
 
     /// Runs migrations the way Alembic does; a failing step is in the report, not an `Err`.
+    /// Each message carries a command with everything the runner queues behind it, then the introspection,
+    /// so a run that succeeds is one message (plus the row counts, which depend on the tables it finds).
     pub async fn run(&self, plan: &RunPlan) -> Result<RunReport, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
         let inner = &self.inner;
-        let exists = rows(inner.raw("query", "SELECT to_regclass('alembic_version') IS NOT NULL").await?)?;
-        let config = RunnerConfig {
-            version_table_exists: exists.first_text() == Some("t"),
-            in_branch_transaction: inner.branches.borrow().in_transaction(),
+        let known = inner.known.borrow().version_table;
+        let version_table_exists = match known {
+            Some(exists) => exists,
+            None => rows(inner.call_sql("query", VERSION_TABLE).await?)?.first_text() == Some("t"),
         };
-        let mut runner = Runner::new(plan, config);
+        let introspection = inner.introspection();
+        let in_branch_transaction = introspection.guarded;
+        let mut runner = Runner::new(plan, RunnerConfig { version_table_exists, in_branch_transaction });
         let mut action = runner.start();
+        // The introspection's part of the last message, when every command before it succeeded.
+        let mut introspected = None;
         loop {
-            match action {
-                Action::Exec(sql) => {
-                    let outcome = match inner.raw("exec", &sql).await {
-                        Ok(_) => Ok(()),
-                        Err(EngineError::Postgres(error)) => Err(error),
-                        Err(other) => return Err(other),
-                    };
-                    action = runner.next(outcome);
-                }
+            let first = match action {
+                Action::Exec(sql) => sql,
                 Action::Done(report) => {
                     if report.committed {
                         inner.branches.borrow_mut().committed();
                     }
+                    if let Some(answer) = introspected {
+                        // The run happened whatever the introspection says; `introspect` asks again and reports
+                        // its own failure, except a lost worker, which undid the run too.
+                        if let Err(error) = inner.introspected(&introspection, answer).await {
+                            if error.lost_worker() {
+                                return Err(error);
+                            }
+                        }
+                    }
                     return Ok(report);
                 }
+            };
+            let commands: Vec<Statement> = std::iter::once(first).chain(runner.queued().into_iter().map(str::to_owned)).map(Statement::exec).collect();
+            let sent = commands.len();
+            inner.pristine.set(false);
+            let answer = inner.batch(commands.into_iter().chain(introspection.statements()).collect()).await?;
+            // The runner hears each command's outcome in order, up to the one that failed.
+            let succeeded = answer.results.len().min(sent);
+            let mut outcomes = vec![Ok(()); succeeded];
+            introspected = None;
+            if succeeded == sent {
+                introspected = Some(answer.tail(sent));
+            } else {
+                match answer.failed {
+                    Some((_, EngineError::Postgres(error))) => outcomes.push(Err(error)),
+                    Some((_, other)) => return Err(other),
+                    None => return Err(EngineError::Protocol("a batch stopped without a failure".to_owned())),
+                }
             }
+            let mut next = None;
+            for outcome in outcomes {
+                next = Some(runner.next(outcome));
+            }
+            action = next.ok_or_else(|| EngineError::Protocol("an empty batch answer".to_owned()))?;
         }
     }
 
@@ -205,6 +254,7 @@ impl Inner {
 
     /// One request to the worker; a lost worker is rebuilt at the last branch point before the error is returned.
     async fn call(&self, request: serde_json::Value, data: Option<&JsValue>) -> Result<JsValue, EngineError> {
+        *self.known.borrow_mut() = Known::default();
         let outcome = self.host.send(&request, data, self.config.statement_timeout_ms).await;
         if let Err(error) = &outcome {
             if error.lost_worker() {
@@ -212,6 +262,73 @@ impl Inner {
             }
         }
         outcome
+    }
+
+    /// Sends `statements` in one message; the worker stops at the first that fails.
+    /// Only a lost worker or a broken answer is an `Err`; a Postgres error is in the answer, with its index.
+    async fn batch(&self, statements: Vec<Statement>) -> Result<Answer, EngineError> {
+        Answer::read(&self.call(json!({ "op": "batch", "statements": statements }), None).await?)
+    }
+
+    /// [`Inner::batch`] for statements that may change the database.
+    async fn raw_batch(&self, statements: Vec<Statement>) -> Result<Answer, EngineError> {
+        self.pristine.set(false);
+        self.batch(statements).await
+    }
+
+    /// The introspection to end the next message with.
+    fn introspection(&self) -> Introspection {
+        Introspection { guarded: self.branches.borrow().in_transaction(), guess: self.guess.borrow().clone() }
+    }
+
+    /// Finishes an introspection from the answer to its statements: prepares the catalog query when this worker
+    /// had not, and counts the rows when the guessed counts were not for these tables.
+    /// The schema and the version table stay known until the next message.
+    async fn introspected(&self, introspection: &Introspection, answer: Answer) -> Result<Schema, EngineError> {
+        let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
+        let missing = || EngineError::Protocol("an introspection answer is missing".to_owned());
+        let text = |value: Option<&JsValue>| -> Result<String, EngineError> {
+            Ok(rows(value.ok_or_else(missing)?.clone())?.first_text().unwrap_or_default().to_owned())
+        };
+        let Answer { results, failed } = answer;
+        let (execute, version_table) = (introspection.execute(), introspection.version_table());
+        let (catalog, version_table, guess_failed) = match failed {
+            Some((index, error)) if index <= version_table => {
+                let prepare = index == execute && error.is_sqlstate("26000");
+                if !prepare {
+                    if index >= execute {
+                        self.batch(introspection.undo()).await?;
+                    }
+                    return Err(error);
+                }
+                // Planning the catalog query costs twice its run in PGlite, so it is prepared once per worker.
+                let retry = self.batch(introspection.prepare()).await?;
+                if let Some((_, error)) = retry.failed {
+                    return Err(error);
+                }
+                let last = retry.results.len();
+                (text(retry.results.get(last.wrapping_sub(2)))?, text(retry.results.last())?, false)
+            }
+            failed => (text(results.get(execute))?, text(results.get(version_table))?, failed.is_some()),
+        };
+        let catalog = introspect::parse(&catalog).map_err(protocol)?;
+        let guessed = introspection.guess.as_ref().is_some_and(|guess| guess.counts_sql() == catalog.counts_sql());
+        let counts = match results.get(introspection.counts()) {
+            Some(counts) if guessed && !guess_failed => text(Some(counts))?,
+            _ => {
+                let mut statements = if guess_failed { introspection.undo() } else { Vec::new() };
+                statements.push(Statement::query(catalog.counts_sql()));
+                let answer = self.batch(statements).await?;
+                if let Some((_, error)) = answer.failed {
+                    return Err(error);
+                }
+                text(answer.results.last())?
+            }
+        };
+        *self.guess.borrow_mut() = Some(catalog.clone());
+        let schema = catalog.finish(&counts).map_err(protocol)?;
+        *self.known.borrow_mut() = Known { schema: Some(schema.clone()), version_table: Some(version_table == "t") };
+        Ok(schema)
     }
 
     /// Sends SQL; any SQL may change the database, so it is no longer the boot image.
@@ -229,6 +346,7 @@ impl Inner {
     async fn boot_from(&self, dump: Option<&JsValue>) -> Result<(), EngineError> {
         let dump = dump.filter(|d| !d.is_null());
         self.pristine.set(dump.is_none());
+        *self.known.borrow_mut() = Known::default();
         let request = json!({
             "op": "boot",
             "pglite_url": host::absolute(&self.config.pglite_url),
@@ -245,9 +363,9 @@ impl Inner {
     /// `introspect` reads the catalog afresh either way.
     async fn warm_introspection(&self) {
         let warm = async {
-            self.call_sql("exec", introspect::PREPARE).await?;
-            let catalog = rows(self.call_sql("query", introspect::EXECUTE).await?)?;
-            if let Ok(catalog) = introspect::parse(catalog.first_text().unwrap_or_default()) {
+            let answer = self.batch(vec![Statement::exec(introspect::PREPARE), Statement::query(introspect::EXECUTE)]).await?;
+            let catalog = answer.results.get(1).cloned().map(rows).transpose()?;
+            if let Some(Ok(catalog)) = catalog.map(|c| introspect::parse(c.first_text().unwrap_or_default())) {
                 self.call_sql("exec", &catalog.counts_sql()).await?;
             }
             Ok::<(), EngineError>(())
@@ -256,10 +374,10 @@ impl Inner {
     }
 
     async fn open_branch(&self) -> Result<(), EngineError> {
-        for sql in OPEN {
-            self.raw("exec", sql).await?;
+        match self.raw_batch(OPEN.map(Statement::exec).to_vec()).await?.failed {
+            Some((_, error)) => Err(error),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Starts a new worker and boots it at the current branch point (or the boot image when there is none).
@@ -291,21 +409,23 @@ impl Inner {
         if !self.branches.borrow().in_transaction() {
             return self.raw(op, sql).await.map_err(located);
         }
-        self.raw("exec", &format!("SAVEPOINT {STATEMENT_SAVEPOINT}")).await?;
-        match self.raw(op, sql).await {
-            Ok(value) => {
-                if let Err(error) = self.raw("exec", &format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}")).await {
-                    // The learner's COMMIT or ROLLBACK ended the branch transaction: open a new one.
-                    if !error.is_sqlstate("25P01") && !error.is_sqlstate("3B001") {
-                        return Err(error);
-                    }
-                    self.branches.borrow_mut().committed();
-                    self.raw("exec", "BEGIN").await?;
+        let statement = Statement { sql: sql.to_owned(), rows: op == "query" };
+        let release = Statement::exec(format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}"));
+        let answer = self.raw_batch(vec![Statement::exec(format!("SAVEPOINT {STATEMENT_SAVEPOINT}")), statement, release]).await?;
+        let value = answer.results.get(1).cloned().unwrap_or(JsValue::NULL);
+        match answer.failed {
+            None => Ok(value),
+            Some((0, error)) => Err(error),
+            Some((2, error)) => {
+                // The learner's COMMIT or ROLLBACK ended the branch transaction: open a new one.
+                if !error.is_sqlstate("25P01") && !error.is_sqlstate("3B001") {
+                    return Err(error);
                 }
+                self.branches.borrow_mut().committed();
+                self.raw("exec", "BEGIN").await?;
                 Ok(value)
             }
-            Err(error) if error.lost_worker() => Err(error),
-            Err(error) => {
+            Some((_, error)) => {
                 self.raw("exec", &format!("ROLLBACK TO SAVEPOINT {STATEMENT_SAVEPOINT}; RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}")).await?;
                 if !error.is_sqlstate("25001") {
                     return Err(located(error));

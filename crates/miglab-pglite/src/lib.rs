@@ -4,11 +4,13 @@
 //! `js/bridge.js` starts it and carries messages, and everything else lives here in Rust or in `miglab_core::engine`:
 //! branch points, Alembic's transaction rules, error positions, recovery from a runaway statement.
 
+mod batch;
 mod config;
 mod engine;
 mod error;
 mod gate;
 mod host;
+mod introspection;
 
 pub use config::EngineConfig;
 pub use engine::{Engine, EngineStatus};

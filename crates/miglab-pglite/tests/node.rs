@@ -108,3 +108,102 @@ async fn pristine_branch_reloads_boot_image_ok() {
     engine.reset("pristine").await.expect("reloads the boot image");
     assert_eq!(engine.introspect().await.expect("introspect").tables, []);
 }
+
+/// A migration of plain SQL steps `(sql, autocommit)`, from 9f0e1d2c to ab12cd34.
+fn steps(up: &[(&str, bool)]) -> Migration {
+    let mut migration = confidence_score();
+    migration.upgrade = up.iter().map(|(sql, autocommit)| Step { sql: (*sql).to_owned(), autocommit: *autocommit, span: None }).collect();
+    migration
+}
+
+#[wasm_bindgen_test]
+async fn batched_run_failure_names_step_and_position_err() {
+    let engine = engine().await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    let before = engine.introspect().await.expect("introspect");
+    let migration = steps(&[
+        ("ALTER TABLE expenses ADD COLUMN note text", false),
+        ("CREATE INDEX ix_note ON expenses (note)", false),
+        ("UPDATE expenses SET amount = nope", false),
+        ("ALTER TABLE expenses ADD COLUMN never text", false),
+    ]);
+    let plan = RunPlan::new(&[migration], Direction::Upgrade);
+    let report = engine.run(&plan).await.expect("run");
+    let failure = report.failure.expect("the UPDATE fails");
+    assert_eq!(plan.steps[failure.step].sql, "UPDATE expenses SET amount = nope");
+    let error = &failure.error;
+    assert_eq!((error.sqlstate.as_str(), error.position, error.at.map(|at| at.to_string())), ("42703", Some(30), Some("1:30".to_owned())));
+    assert_eq!(error.message, "column \"nope\" does not exist");
+    assert!(!report.statements.iter().any(|sql| sql.contains("never")), "nothing after the failure is sent: {:?}", report.statements);
+    assert_eq!(report.statements.last().map(String::as_str), Some("ROLLBACK"));
+    assert_eq!(engine.introspect().await.expect("introspect"), before, "the column and index before the failure rolled back");
+    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("the branch transaction is usable").rows, [[json!("1000")]]);
+}
+
+#[wasm_bindgen_test]
+async fn batched_run_autocommit_step_commits_before_failure_err() {
+    let engine = engine().await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    let migration = steps(&[
+        ("ALTER TABLE expenses ADD COLUMN note text", false),
+        ("CREATE INDEX CONCURRENTLY ix_note ON expenses (note)", true),
+        ("ALTER TABLE expenses ADD COLUMN score nope", false),
+    ]);
+    let plan = RunPlan::new(&[migration], Direction::Upgrade);
+    let report = engine.run(&plan).await.expect("run");
+    let failure = report.failure.expect("the unknown type fails");
+    assert_eq!((failure.step, failure.error.sqlstate.as_str()), (3, "42704"));
+    assert!(report.committed, "CREATE INDEX CONCURRENTLY ran alone and committed");
+    let schema = engine.introspect().await.expect("introspect");
+    let expenses = schema.table("expenses").expect("expenses");
+    assert!(expenses.column("note").is_some() && expenses.index("ix_note").is_some(), "what committed before the autocommit step stays");
+    assert!(expenses.column("score").is_none());
+    assert_eq!(schema.alembic_version, Some(vec!["9f0e1d2c".to_owned()]));
+    engine.reset("start").await.expect("reset reloads the dump");
+    assert!(engine.introspect().await.expect("introspect").table("expenses").is_some_and(|t| t.column("note").is_none()));
+}
+
+#[wasm_bindgen_test]
+async fn introspection_follows_tables_and_deallocate_ok() {
+    let engine = engine().await;
+    engine.branch("start").await.expect("branch");
+    let mut first = steps(&[("CREATE TABLE expenses (id int)", false)]);
+    first.revision.down_revision.clear();
+    let report = engine.run(&RunPlan::new(&[first], Direction::Upgrade)).await.expect("run");
+    assert!(report.succeeded(), "{report:?}");
+    assert!(report.statements.iter().any(|sql| sql.starts_with("CREATE TABLE alembic_version")), "the version table was missing");
+    let names = |schema: &miglab_core::schema::Schema| {
+        assert_eq!(schema.alembic_version, Some(vec!["ab12cd34".to_owned()]));
+        schema.tables.iter().map(|t| (t.name.clone(), t.row_count)).collect::<Vec<_>>()
+    };
+    let expected = |extra: Option<u64>| {
+        let mut tables = vec![("expenses".to_owned(), Some(0))];
+        tables.extend(extra.map(|rows| ("extra".to_owned(), Some(rows))));
+        tables
+    };
+    assert_eq!(names(&engine.introspect().await.expect("introspect")), expected(None));
+    engine.exec("CREATE TABLE extra (a int); INSERT INTO extra VALUES (1), (2)").await.expect("a new table");
+    assert_eq!(names(&engine.introspect().await.expect("introspect")), expected(Some(2)));
+    engine.exec("DROP TABLE extra").await.expect("the counted table goes");
+    assert_eq!(names(&engine.introspect().await.expect("introspect")), expected(None));
+    engine.exec("DEALLOCATE ALL").await.expect("the prepared introspection goes");
+    assert_eq!(names(&engine.introspect().await.expect("introspect prepares again")), expected(None));
+    assert_eq!(engine.query("SELECT count(*) FROM alembic_version").await.expect("the branch transaction is usable").rows, [[json!("1")]]);
+}
+
+#[wasm_bindgen_test]
+async fn guarded_statement_error_keeps_branch_err() {
+    let engine = engine().await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    let error = engine.exec("SELECT 1;\nSELECT nope FROM missing").await.expect_err("missing table");
+    let pg = error.postgres().expect("a Postgres error");
+    assert_eq!((pg.sqlstate.as_str(), pg.position, pg.at.map(|at| at.to_string())), ("42P01", Some(28), Some("2:18".to_owned())));
+    assert_eq!(engine.query("SELECT 2 AS two").await.expect("the branch transaction is usable").rows, [[json!("2")]]);
+    engine.exec("COMMIT").await.expect("a learner's COMMIT ends the branch transaction");
+    engine.exec("CREATE TABLE kept (a int)").await.expect("a new transaction began");
+    engine.reset("start").await.expect("reset reloads the dump");
+    assert!(engine.introspect().await.expect("introspect").table("kept").is_none());
+}

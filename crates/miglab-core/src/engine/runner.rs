@@ -1,6 +1,7 @@
 //! The run loop without IO: turns a [`RunPlan`] into the exact commands to send, and the answers into a [`RunReport`].
 //!
 //! Engines call [`Runner::next`] with the result of the previous command until it returns [`Action::Done`].
+//! An engine that pays per message sends [`Runner::queued`] along with each command and feeds the outcomes one by one.
 //! Keeping the loop here means the browser bridge and the CLI engines commit, roll back and report identically.
 
 use super::plan::{RunPlan, StepKind};
@@ -84,6 +85,16 @@ impl<'p> Runner<'p> {
         self.recovering = op.recover.iter().rev().cloned().collect();
         self.report.failure = Some(RunFailure { step, error });
         self.recover()
+    }
+
+    /// The commands that follow the last [`Action::Exec`] for as long as each one succeeds, in order.
+    /// An engine may send them together with it in one message that stops at the first failure,
+    /// then feed [`Runner::next`] the outcome of each command that ran, in order: the runner hands out exactly these.
+    pub fn queued(&self) -> Vec<&str> {
+        if self.report.failure.is_some() {
+            return self.recovering.iter().rev().map(String::as_str).collect();
+        }
+        self.ops.get(self.cursor + 1..).unwrap_or_default().iter().map(|op| op.sql.as_str()).collect()
     }
 
     fn advance(&mut self) -> Action {
@@ -220,6 +231,38 @@ mod test {
         }
     }
 
+    /// Drives a runner in batches, as the browser bridge does: each `Exec` with everything queued behind it,
+    /// stopping at the first failing command (the one that starts with `fail`). Returns the batches and the report.
+    fn drive_batched(plan: &RunPlan, config: RunnerConfig, fail: &str) -> (Vec<Vec<String>>, RunReport) {
+        let mut runner = Runner::new(plan, config);
+        let mut batches = Vec::new();
+        let mut action = runner.start();
+        loop {
+            let first = match &action {
+                Action::Exec(sql) => sql.clone(),
+                Action::Done(report) => return (batches, report.clone()),
+            };
+            let batch: Vec<String> = std::iter::once(first).chain(runner.queued().into_iter().map(str::to_owned)).collect();
+            for sql in &batch {
+                assert_eq!(action_sql(&action), Some(sql.as_str()), "the runner hands out what it queued");
+                let failed = !fail.is_empty() && sql.starts_with(fail);
+                let outcome = if failed { Err(PgError { sqlstate: "42601".into(), message: "boom".into(), position: Some(3), ..PgError::default() }) } else { Ok(()) };
+                action = runner.next(outcome);
+                if failed {
+                    break;
+                }
+            }
+            batches.push(batch);
+        }
+    }
+
+    fn action_sql(action: &Action) -> Option<&str> {
+        match action {
+            Action::Exec(sql) => Some(sql),
+            Action::Done(_) => None,
+        }
+    }
+
     const BRANCH: RunnerConfig = RunnerConfig { version_table_exists: false, in_branch_transaction: true };
     const SERVER: RunnerConfig = RunnerConfig { version_table_exists: true, in_branch_transaction: false };
 
@@ -259,5 +302,29 @@ mod test {
         assert_eq!(sent[sent.len() - 2..], ["CREATE INDEX CONCURRENTLY i ON t (a)", "BEGIN"]);
         assert_eq!(report.failure.map(|f| f.step), Some(1));
         assert!(report.committed);
+    }
+
+    #[test]
+    fn batched_matches_one_by_one_ok() {
+        let plan = plan(&[("CREATE TABLE t (a int)", false), ("CREATE INDEX CONCURRENTLY i ON t (a)", true), ("ALTER TABLE t ADD b int", false)]);
+        for config in [BRANCH, SERVER] {
+            let (sent, report) = drive(&plan, config, "");
+            let (batches, batched) = drive_batched(&plan, config, "");
+            assert_eq!(batches.len(), 1, "a run that succeeds is one message");
+            assert_eq!((batches.concat(), batched), (sent, report));
+        }
+    }
+
+    #[test]
+    fn batched_failure_recovers_err() {
+        let plan = plan(&[("CREATE TABLE t (a int)", false), ("ALTER TABLE nope", false), ("ALTER TABLE t ADD b int", false)]);
+        let (sent, report) = drive(&plan, BRANCH, "ALTER TABLE nope");
+        let (batches, batched) = drive_batched(&plan, BRANCH, "ALTER TABLE nope");
+        assert_eq!(batches[1], ["ROLLBACK TO SAVEPOINT miglab_run", "RELEASE SAVEPOINT miglab_run"]);
+        assert!(batches[0].iter().any(|sql| sql == "ALTER TABLE t ADD b int"), "the first message queues the whole script");
+        let ran: Vec<String> = batches[0].iter().take_while(|sql| !sql.starts_with("ALTER TABLE nope")).cloned().collect();
+        assert_eq!([ran, vec!["ALTER TABLE nope".to_owned()], batches[1].clone()].concat(), sent);
+        assert_eq!(batched, report);
+        assert_eq!(batched.failure.map(|f| (f.step, f.error.at.map(|at| at.to_string()))), Some((2, Some("1:3".to_owned()))));
     }
 }
