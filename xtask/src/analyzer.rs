@@ -36,3 +36,11 @@ pub fn build(release: bool) -> Result<()> {
     let (wasm, out) = (wasm.to_string_lossy().into_owned(), dist().to_string_lossy().into_owned());
     sh::run(&mut cmd("wasm-bindgen", &["--target", "web", "--no-typescript", "--out-dir", &out, "--out-name", "miglab_analyzer", &wasm]))
 }
+
+/// `cargo xtask course`: the course loaded at build time into `web/course/dist/course.json`
+/// (`crates/miglab-analyzer/src/bin/course-bundle.rs`); a second Trunk pre-build hook.
+pub fn course() -> Result<bool> {
+    let out = root().join("web/course/dist/course.json").to_string_lossy().into_owned();
+    sh::run(&mut cmd("cargo", &["run", "--offline", "-q", "-p", "miglab-analyzer", "--bin", "course-bundle", "--", "lessons", &out]))?;
+    Ok(true)
+}

@@ -14,11 +14,12 @@ mod run_tests;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <serve|test|bench|analyzer>
+const USAGE: &str = "usage: cargo xtask <serve|test|bench|analyzer|course>
   serve   install what is missing, build the playground and serve it at http://127.0.0.1:8080, rebuilding on change
   test    install what is missing and run every test: native, wasm in Node against PGlite, lessons, headless Chromium
   bench   print medians of boot, branch + reset and the upgrade/downgrade cycle next to Alembic on PostgreSQL
-  analyzer  build the analyzer wasm module into web/analyzer/dist (Trunk runs this before every build)";
+  analyzer  build the analyzer wasm module into web/analyzer/dist (Trunk runs this before every build)
+  course    load the lessons into web/course/dist/course.json, the file the app reads (Trunk runs this too)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Some("test") => run_tests::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("analyzer") => analyzer::run(&args[1..]),
+        Some("course") => analyzer::course(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -1,20 +1,19 @@
 //! The app's only way to the core's parsers: requests to the analyzer module.
 //!
-//! Reading lesson TOML, Alembic files and SQL types needs three parsers that are most of the core's
-//! code. They live in a second wasm module (`crates/miglab-analyzer`, served under `analyzer/`), which
-//! this file imports on the first request and keeps. The app's own wasm never links them; everything
-//! else it takes from the core (schema, runner, grading of answers that need no SQL) it calls in place.
+//! Reading Alembic files and SQL needs two parsers that are most of the core's code. They live in a
+//! second wasm module (`crates/miglab-analyzer`, served under `analyzer/`), which this file imports
+//! when a lesson opens ([`prefetch`]) or on the first request, and keeps. The app's own wasm never
+//! links them; everything else it takes from the core (schema, runner, grading of answers that need
+//! no SQL) it calls in place.
 //!
 //! Natively, for the app's tests, a request goes through the same JSON to `miglab_core::service`.
 
 use miglab_core::diagnostic::Diagnostic;
 use miglab_core::grade::Graded;
-use miglab_core::lesson::{Course, FileDiagnostic, Lesson, LessonManifest};
 use miglab_core::migration::{Migration, Step};
 use miglab_core::rules::Finding;
 use miglab_core::schema::Schema;
 use miglab_core::service::{GradeItem, Reply, Request};
-use std::collections::BTreeMap;
 
 #[cfg(target_arch = "wasm32")]
 mod module {
@@ -25,15 +24,19 @@ mod module {
     // (a dropped connection should not need a reload to recover).
     #[wasm_bindgen(inline_js = r#"
 let analyzer = null;
-export function analyzeJson(request) {
+function load() {
   analyzer ??= import(new URL('analyzer/miglab_analyzer.js', document.baseURI).href)
     .then(async (module) => { await module.default(); return module; })
     .catch((error) => { analyzer = null; throw error; });
-  return analyzer.then((module) => module.analyze(request));
-}"#)]
+  return analyzer;
+}
+export function prefetchAnalyzer() { load().catch(() => {}); }
+export function analyzeJson(request) { return load().then((module) => module.analyze(request)); }"#)]
     extern "C" {
         #[wasm_bindgen(js_name = analyzeJson)]
         fn analyze_json(request: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = prefetchAnalyzer)]
+        pub fn prefetch();
     }
 
     pub async fn send(request: String) -> Result<String, String> {
@@ -47,10 +50,18 @@ export function analyzeJson(request) {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod module {
+    pub fn prefetch() {}
+
     #[allow(clippy::unused_async)]
     pub async fn send(request: String) -> Result<String, String> {
         Ok(miglab_core::service::answer_json(&request))
     }
+}
+
+/// Starts fetching and compiling the analyzer without waiting, so the first request does not wait for it.
+/// A failure here is quiet; the request that needs the module retries and says what went wrong.
+pub fn prefetch() {
+    module::prefetch();
 }
 
 async fn ask(request: Request) -> Result<Reply, String> {
@@ -65,30 +76,6 @@ async fn ask(request: Request) -> Result<Reply, String> {
 fn mismatched(reply: &Reply) -> String {
     let kind = serde_json::to_value(reply).ok().and_then(|v| v.get("reply").and_then(|r| r.as_str().map(str::to_owned))).unwrap_or_default();
     format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
-}
-
-/// `lessons/course.toml`, parsed.
-pub async fn course(text: String) -> Result<(Option<Course>, Vec<FileDiagnostic>), String> {
-    match ask(Request::Course { text }).await? {
-        Reply::Course { course, diagnostics } => Ok((course, diagnostics)),
-        other => Err(mismatched(&other)),
-    }
-}
-
-/// A lesson's `lesson.toml` at `path`, parsed: the first phase of the lesson loader.
-pub async fn manifest(path: String, text: String) -> Result<(Option<LessonManifest>, Vec<FileDiagnostic>), String> {
-    match ask(Request::Manifest { path, text }).await? {
-        Reply::Manifest { manifest, diagnostics } => Ok((manifest, diagnostics)),
-        other => Err(mismatched(&other)),
-    }
-}
-
-/// The second phase of the lesson loader on the files the manifest names.
-pub async fn lesson(manifest: LessonManifest, files: BTreeMap<String, String>) -> Result<(Option<Lesson>, Vec<FileDiagnostic>), String> {
-    match ask(Request::Lesson { manifest, files }).await? {
-        Reply::Lesson { lesson, diagnostics } => Ok((lesson.map(|l| *l), diagnostics)),
-        other => Err(mismatched(&other)),
-    }
 }
 
 /// An Alembic revision file, translated to steps.

@@ -1,93 +1,72 @@
-//! Fetches `lessons/course.toml` and every lesson's files, and loads them with the core's two-phase lesson loader,
-//! which runs in the analyzer module (`analyzer_link`).
+//! Fetches `course.json`, the course loaded and checked at build time (`miglab_core::lesson::bundle`,
+//! written by Trunk's pre-build hook), and turns it into the catalog's entries.
 //!
-//! A lesson that fails to fetch or load becomes `CourseEntry::Unavailable` with the checker's message;
-//! the other lessons still load.
+//! Loading lessons needs the SQL and Python parsers, which only the analyzer module links; done at build
+//! time, the catalog opens without it. A lesson that did not load is `CourseEntry::Unavailable` with
+//! the checker's messages, and the other lessons still work.
 
-use crate::analyzer_link;
 use crate::lesson_view::{CourseEntry, LessonView};
 use gloo::net::http::Request;
-use miglab_core::lesson::{self, Course, FileDiagnostic, LessonManifest};
-use std::collections::BTreeMap;
+use miglab_core::lesson::{BundledLesson, Course, CourseBundle};
 use std::rc::Rc;
 
-/// Where the lessons folder is served, relative to the page.
-const ROOT: &str = "lessons";
-
-async fn fetch(path: &str) -> Result<String, String> {
-    let response = Request::get(&format!("{ROOT}/{path}")).send().await.map_err(|e| format!("`{path}` could not be fetched: {e}"))?;
-    if !response.ok() {
-        return Err(format!("`{path}` could not be fetched: HTTP {}", response.status()));
-    }
-    response.text().await.map_err(|e| format!("`{path}` could not be read: {e}"))
-}
-
-fn rendered(diagnostics: &[FileDiagnostic]) -> String {
-    diagnostics.iter().filter(|d| d.is_error()).map(FileDiagnostic::render).collect::<Vec<_>>().join("\n")
-}
+/// Where the bundle is served, relative to the page.
+const BUNDLE: &str = "course.json";
 
 /// The course and its lessons in course order, or why the course itself could not load.
 pub async fn load_course() -> Result<(Course, Vec<CourseEntry>), String> {
-    let text = fetch(lesson::COURSE).await?;
-    let (course, diagnostics) = analyzer_link::course(text).await?;
-    let course = course.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).ok_or_else(|| rendered(&diagnostics))?;
-    let mut entries = Vec::new();
-    for id in &course.lessons {
-        entries.push(match load_lesson(id).await {
-            Ok(lesson) => CourseEntry::Ready(Rc::new(lesson)),
-            Err(message) => CourseEntry::Unavailable { id: id.clone(), message },
-        });
+    let response = Request::get(BUNDLE).send().await.map_err(|e| format!("`{BUNDLE}` could not be fetched: {e}"))?;
+    if !response.ok() {
+        return Err(format!("`{BUNDLE}` could not be fetched: HTTP {}", response.status()));
     }
-    Ok((course, entries))
+    let text = response.text().await.map_err(|e| format!("`{BUNDLE}` could not be read: {e}"))?;
+    entries(&text)
 }
 
-async fn load_lesson(id: &str) -> Result<LessonView, String> {
-    let path = format!("{id}/{}", lesson::MANIFEST);
-    let text = fetch(&path).await?;
-    let (manifest, diagnostics) = analyzer_link::manifest(path, text.clone()).await?;
-    let manifest = manifest.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).ok_or_else(|| rendered(&diagnostics))?;
-    let mut files = BTreeMap::new();
-    for file in manifest.files() {
-        // A missing file is reported by `load` with the field that names it.
-        if let Ok(text) = fetch(&format!("{id}/{file}")).await {
-            files.insert(file, text);
-        }
+fn entries(text: &str) -> Result<(Course, Vec<CourseEntry>), String> {
+    match serde_json::from_str(text).map_err(|e| format!("`{BUNDLE}` is not a course this app can read ({e}); rebuild the site so app and course match."))? {
+        CourseBundle::Failed { message } => Err(message),
+        CourseBundle::Course { course, lessons } => Ok((course, lessons.into_iter().map(entry).collect())),
     }
-    assemble(manifest, text, files).await
 }
 
-/// The second phase of the core's loader on what was fetched. `lesson.toml` itself goes into the files map,
-/// as `miglab check` passes it, so a mistake in the manifest gets its file:line:col in the catalog's message.
-async fn assemble(manifest: LessonManifest, text: String, mut files: BTreeMap<String, String>) -> Result<LessonView, String> {
-    files.insert(lesson::MANIFEST.to_owned(), text);
-    let (loaded, diagnostics) = analyzer_link::lesson(manifest, files).await?;
-    loaded.filter(|_| !diagnostics.iter().any(FileDiagnostic::is_error)).map(LessonView::new).ok_or_else(|| rendered(&diagnostics))
+fn entry(bundled: BundledLesson) -> CourseEntry {
+    match bundled.lesson {
+        Some(lesson) => CourseEntry::Ready(Rc::new(LessonView::new(*lesson))),
+        None => CourseEntry::Unavailable { id: bundled.id, message: bundled.messages.join("\n") },
+    }
 }
 
 #[cfg(test)]
 mod test {
     use super::*;
+    use miglab_core::lesson;
 
-    /// The scaffolded lesson `t` with `edit` applied to its lesson.toml, through both loader phases.
-    fn load_scaffold(edit: impl Fn(String) -> String) -> Result<LessonView, String> {
-        let mut files: BTreeMap<String, String> = lesson::scaffold("t").into_iter().map(|(k, v)| (k.trim_start_matches("t/").to_owned(), v)).collect();
-        let text = edit(files.remove(lesson::MANIFEST).expect("scaffold has a manifest"));
-        let (manifest, diagnostics) = lesson::parse_manifest("t/lesson.toml", &text);
-        assert!(!diagnostics.iter().any(FileDiagnostic::is_error), "{diagnostics:?}");
-        crate::lab::test::block_on(assemble(manifest.expect("manifest"), text, files))
+    fn bundle_of(edit: impl Fn(String) -> String) -> String {
+        let mut files = lesson::scaffold("t");
+        files.insert("course.toml".into(), "format = 1\ntitle = \"T\"\nlessons = [\"t\"]\n".into());
+        let manifest = files.get("t/lesson.toml").cloned().unwrap_or_default();
+        files.insert("t/lesson.toml".into(), edit(manifest));
+        serde_json::to_string(&lesson::bundle(&|path| files.get(path).cloned())).expect("bundle")
     }
 
     #[test]
     fn scaffold_loads_ok() {
-        assert!(load_scaffold(|text| text).is_ok());
+        let (_, entries) = entries(&bundle_of(|text| text)).expect("course");
+        assert!(matches!(entries.as_slice(), [CourseEntry::Ready(_)]));
     }
 
     #[test]
-    fn manifest_error_has_line_err() {
-        // Only the second phase finds this one: the seed file the manifest names was not fetched.
-        let message = load_scaffold(|text| text.replace(r#"seed = "seed.sql""#, r#"seed = "sead.sql""#)).expect_err("a missing seed does not load");
-        let line = 1 + lesson::scaffold("t")["t/lesson.toml"].lines().position(|l| l.starts_with("seed = ")).expect("seed line");
-        assert!(message.starts_with(&format!("t/lesson.toml:{line}:")), "{message}");
-        assert!(message.contains("field `database.seed`") && message.contains("`sead.sql`"), "{message}");
+    fn broken_lesson_is_listed_err() {
+        let (_, entries) = entries(&bundle_of(|text| text.replace(r#"seed = "seed.sql""#, r#"seed = "sead.sql""#))).expect("course");
+        let [CourseEntry::Unavailable { id, message }] = entries.as_slice() else { panic!("unavailable") };
+        assert_eq!(id, "t");
+        assert!(message.starts_with("t/lesson.toml:") && message.contains("`sead.sql`"), "{message}");
+    }
+
+    #[test]
+    fn stale_bundle_err() {
+        let Err(message) = entries(r#"{"loaded":"something_else"}"#) else { panic!("read") };
+        assert!(message.contains("rebuild the site"), "{message}");
     }
 }

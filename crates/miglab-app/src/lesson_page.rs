@@ -43,6 +43,8 @@ pub fn LessonPage(props: &Props) -> Html {
     let engine_values = use_state(EngineValues::new);
     let actions = use_lesson_actions(props.lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), Seen { experiments: experiments.clone(), values: engine_values.clone() });
 
+    // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
+    use_effect_with((), |_| crate::analyzer_link::prefetch());
     // Save as the student works: every change of progress goes up to the app, which writes it to storage.
     {
         let (on_progress, id) = (props.on_progress.clone(), props.lesson.id().to_owned());

@@ -6,6 +6,7 @@
 //! Every mistake is a [`FileDiagnostic`] naming the file, line and field, never a panic,
 //! so one broken lesson is shown as unavailable while the rest of the course still works.
 
+mod bundle;
 mod command;
 mod course;
 mod file_diagnostic;
@@ -19,6 +20,7 @@ mod scaffold;
 mod spans;
 mod validate;
 
+pub use bundle::{bundle, BundledLesson, CourseBundle};
 pub use command::{RunCommand, Target};
 pub use course::{parse_course, Course};
 pub use file_diagnostic::FileDiagnostic;

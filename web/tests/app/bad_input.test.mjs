@@ -1,6 +1,10 @@
 // Bad input the page must survive: corrupted saved progress, a lesson file that does not load, and a runaway statement.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, lockConfidenceScoreModify, assert, BASE } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { open, waitForEngine, setEditor, lockConfidenceScoreModify, assert, BASE, ROOT } from './lib.mjs';
 
 test('corrupted saved progress is set aside with a message, never dropped', { timeout: 120_000 }, async () => {
   const app = await open('bad-progress');
@@ -27,10 +31,16 @@ test('corrupted saved progress is set aside with a message, never dropped', { ti
 });
 
 test('a lesson that fails to load shows the checker message; the others still work', { timeout: 120_000 }, async () => {
+  // The real bundler on a copy of the course where one lesson.toml is broken, as an instructor might leave it.
+  const lessons = mkdtempSync(join(tmpdir(), 'miglab-lessons-'));
+  cpSync(join(ROOT, 'lessons'), lessons, { recursive: true });
+  writeFileSync(join(lessons, 'reconciler_run_id/lesson.toml'), 'format = 1\nid = "reconciler_run_id"\ntitle = 42\n');
+  const bundle = join(lessons, 'course.json');
+  execFileSync('cargo', ['run', '-q', '--offline', '-p', 'miglab-analyzer', '--bin', 'course-bundle', '--', lessons, bundle], { cwd: ROOT, stdio: 'pipe' });
   const app = await open('bad-lesson');
   const { page } = app;
   try {
-    await page.route('**/lessons/reconciler_run_id/lesson.toml', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'format = 1\nid = "reconciler_run_id"\ntitle = 42\n' }));
+    await page.route('**/course.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: readFileSync(bundle, 'utf8') }));
     await page.goto(BASE);
     const card = page.locator('.lesson-card.unavailable', { hasText: 'reconciler_run_id' });
     await card.waitFor();
@@ -40,6 +50,7 @@ test('a lesson that fails to load shows the checker message; the others still wo
     await page.getByRole('heading', { name: 'Predict', level: 2 }).waitFor();
   } finally {
     await app.close();
+    rmSync(lessons, { recursive: true, force: true });
   }
 });
 
@@ -92,9 +103,11 @@ test('raw HTML in a lesson\'s Markdown is shown as text and never runs', { timeo
   const { page } = app;
   try {
     const evil = '<script>window.__ran = 1</script>\n\nSee <img src="x" onerror="window.__ran = 2"> and [link](javascript:window.__ran=3).';
-    await page.route('**/lessons/confidence_score/lesson.toml', async (route) => {
-      const body = (await (await route.fetch()).text()).replace('story = """\n', `story = """\n${evil}\n\n`);
-      await route.fulfill({ status: 200, contentType: 'text/plain', body });
+    await page.route('**/course.json', async (route) => {
+      const bundle = await (await route.fetch()).json();
+      const manifest = bundle.lessons.find((l) => l.id === 'confidence_score').lesson.manifest;
+      manifest.story = `${evil}\n\n${manifest.story}`;
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(bundle) });
     });
     await page.goto(`${BASE}#/lesson/confidence_score`);
     await page.locator('.story').getByText('<script>window.__ran = 1</script>', { exact: false }).waitFor();

@@ -122,4 +122,7 @@ export function lessonFile(relative) {
   return fs.readFileSync(path.join(web, '..', 'lessons', relative), 'utf8');
 }
 
+/// The repository root, for tests that run the project's own tools.
+export const ROOT = path.join(web, '..');
+
 export { assert };
