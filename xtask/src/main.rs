@@ -10,6 +10,7 @@ mod setup;
 mod sh;
 mod site;
 mod static_server;
+mod wasm_split;
 mod run_tests;
 
 use std::process::ExitCode;

@@ -21,7 +21,9 @@ pub fn run(_args: &[String]) -> Result<bool> {
     if root().join("lessons/course.toml").is_file() {
         tallies.push(lessons());
     }
-    tallies.push(browser());
+    let built = site::build(false);
+    tallies.push(app_wasm(built.as_ref().map(|b| b.dist.as_path())));
+    tallies.push(browser(built));
 
     println!();
     println!("Summary ({:.0} s):", started.elapsed().as_secs_f64());
@@ -64,9 +66,29 @@ fn lessons() -> Tally {
     tally("lessons (miglab check)", outcome, summary_counts)
 }
 
-fn browser() -> Tally {
+/// The app's wasm links no parser (`wasm_split`); one check, counted as one test.
+fn app_wasm(dist: std::result::Result<&Path, &String>) -> Tally {
+    let outcome = dist.map_err(Clone::clone).and_then(crate::wasm_split::forbidden_in);
+    let failed = match &outcome {
+        Ok(found) if found.is_empty() => false,
+        Ok(found) => {
+            eprintln!("app wasm: links {}, which belong in the analyzer module", found.join(", "));
+            true
+        }
+        Err(error) => {
+            eprintln!("app wasm: {error}");
+            true
+        }
+    };
+    if !failed {
+        println!("app wasm: links none of the parsers");
+    }
+    Tally { runner: "app wasm without parsers", passed: u64::from(!failed), failed: u64::from(failed) }
+}
+
+fn browser(built: Result<site::Built>) -> Tally {
     let outcome = (|| {
-        let built = site::build(false)?;
+        let built = built?;
         let url = static_server::start(&built.dist).map_err(|e| format!("cannot serve {}: {e}", built.dist.display()))?;
         let files = test_files(&root().join("web/tests"));
         // A Chromium that hangs on close must not hold the run open until CI's limit: every test has a
