@@ -17,7 +17,7 @@ pub fn run(args: &[String]) -> Result<bool> {
     let page = page_figures(&built.dist, runs)?;
     let alembic = alembic_figures(runs)?;
 
-    let cycle = median(&page.cycle);
+    let (cycle, cycle_reload) = (median(&page.cycle), median(&page.cycle_reload));
     let alembic_cycle = median(&alembic.cycle);
     let rows = [
         ("page load to engine ready, cold cache", median(&page.cold), "—"),
@@ -25,7 +25,8 @@ pub fn run(args: &[String]) -> Result<bool> {
         ("branch (commit + dumpDataDir)", median(&page.branch), "—"),
         ("reset after a transactional change (ROLLBACK TO SAVEPOINT)", median(&page.reset_rollback), "≤ 5"),
         ("reset after CREATE INDEX CONCURRENTLY (reload the dump)", median(&page.reset_reload), "≤ 300"),
-        ("confidence_score cycle: upgrade + introspect + downgrade + introspect", cycle, "≤ 15"),
+        ("confidence_score cycle: upgrade + introspect + downgrade + introspect, after a transactional reset (the lab's usual path)", cycle, "≤ 15"),
+        ("the same cycle straight after a reload from the dump (worst case: a fresh backend)", cycle_reload, "—"),
         ("Alembic: `alembic upgrade head` on PostgreSQL", median(&alembic.upgrade), "—"),
         ("Alembic: `alembic downgrade -1` on PostgreSQL", median(&alembic.downgrade), "—"),
         ("Alembic: the same cycle (upgrade head + downgrade -1)", alembic_cycle, "—"),
@@ -35,7 +36,8 @@ pub fn run(args: &[String]) -> Result<bool> {
     for (name, ms, target) in rows {
         table.push_str(&format!("| {name} | {ms:.2} | {target} |\n"));
     }
-    table.push_str(&format!("| **cycle speed-up over Alembic + server** | **{ratio:.0}×** | ≥ 30× |\n"));
+    let ratio_reload = alembic_cycle / cycle_reload.max(0.001);
+    table.push_str(&format!("| **cycle speed-up over Alembic + server** (after a reload: {ratio_reload:.0}×) | **{ratio:.0}×** | ≥ 30× |\n"));
     let wasm = format!(
         "| App wasm | bytes |\n|---|---:|\n| raw, as Trunk built it (release) | {} |\n| after `wasm-opt -Oz` | {} |\n| after `wasm-opt`, gzip -9 | {} |\n| after `wasm-opt`, brotli q11 (target ≤ 600 KB) | {} |\n",
         sizes.raw, sizes.optimised, sizes.gzip, sizes.brotli
@@ -89,6 +91,7 @@ struct Page {
     reset_rollback: Vec<f64>,
     reset_reload: Vec<f64>,
     cycle: Vec<f64>,
+    cycle_reload: Vec<f64>,
 }
 
 fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
@@ -108,6 +111,7 @@ fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
         reset_rollback: list("reset_rollback"),
         reset_reload: list("reset_reload"),
         cycle: list("cycle"),
+        cycle_reload: list("cycle_reload"),
     })
 }
 
