@@ -1,12 +1,13 @@
 // The engine host under Node, for the CLI: the worker's protocol as JSON lines on stdin and stdout.
 //
-// Dumps cannot cross a pipe as Blobs, so this host keeps them and answers a dump with a handle number;
-// `boot` accepts `{ handle }` in place of `data`.
+// Dumps cannot cross a pipe as Blobs, so `dump` takes a `path` and writes the data directory there; a reload is
+// a `boot` whose `data_dir_url` is that path. The files belong to the Rust side, so this process holds nothing
+// that is lost when the CLI kills it to stop a runaway statement.
 import { createInterface } from 'node:readline';
+import { writeFile } from 'node:fs/promises';
 import { answer } from './worker.js';
 
-const dumps = new Map();
-let next = 1;
+const send = (reply) => process.stdout.write(JSON.stringify(reply) + '\n');
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 let queue = Promise.resolve();
@@ -16,21 +17,21 @@ lines.on('line', (line) => {
     try {
       msg = JSON.parse(line);
     } catch (error) {
-      process.stdout.write(JSON.stringify({ id: null, ok: false, error: { kind: 'protocol', message: `bad request: ${error.message}` } }) + '\n');
-      return;
-    }
-    if (msg.op === 'boot' && msg.handle != null) msg.data = dumps.get(msg.handle);
-    if (msg.op === 'forget') {
-      dumps.delete(msg.handle);
-      process.stdout.write(JSON.stringify({ id: msg.id, ok: true, value: null }) + '\n');
+      send({ id: null, ok: false, error: { kind: 'protocol', message: `bad request: ${error.message}` } });
       return;
     }
     const reply = await answer(msg);
     if (msg.op === 'dump' && reply.ok) {
-      dumps.set(next, reply.value);
-      reply.value = next++;
+      try {
+        const bytes = new Uint8Array(await reply.value.arrayBuffer());
+        await writeFile(msg.path, bytes);
+        reply.value = bytes.length;
+      } catch (error) {
+        send({ id: msg.id, ok: false, error: { kind: 'protocol', message: `cannot write the dump to ${msg.path}: ${error.message}` } });
+        return;
+      }
     }
-    process.stdout.write(JSON.stringify(reply) + '\n');
+    send(reply);
   });
 });
 lines.on('close', () => queue.then(() => process.exit(0)));

@@ -32,10 +32,16 @@ pub enum EngineError {
     /// Postgres refused a statement; the SQLSTATE, detail, hint and position are kept.
     #[error("{0}")]
     Postgres(PgError),
-    #[error("the statement was stopped after {ms} ms; the engine has to be restarted")]
-    Timeout { ms: u64 },
-    #[error("the engine stopped unexpectedly: {0}")]
+    /// A statement ran past the limit; the engine was stopped and has been restarted at the last branch point.
+    /// `statement` says what ran, e.g. ``"`SELECT pg_sleep(30)`"``.
+    #[error("{statement} was still running after {ms} ms, so it was stopped; PGlite cannot cancel a statement, so the engine restarted at the last branch point")]
+    Timeout { statement: String, ms: u64 },
+    /// The engine died on its own; it has been restarted at the last branch point.
+    #[error("the engine stopped unexpectedly ({0}) and restarted at the last branch point")]
     Died(String),
+    /// The engine was lost and starting it again failed too; the next call tries again.
+    #[error("the engine stopped ({lost}) and could not be restarted: {restart}")]
+    Lost { lost: String, restart: String },
     #[error("cannot start the engine: {0}")]
     Boot(String),
     #[error("the engine answered something unexpected: {0}")]
@@ -50,6 +56,20 @@ impl EngineError {
         match self {
             EngineError::Postgres(error) => Some(error),
             _ => None,
+        }
+    }
+
+    /// True when the engine is gone and has to be started again at the last branch point.
+    pub fn lost_engine(&self) -> bool {
+        matches!(self, EngineError::Timeout { .. } | EngineError::Died(_))
+    }
+
+    /// What happened, without the claim that the engine came back: for [`EngineError::Lost`].
+    fn what_was_lost(&self) -> String {
+        match self {
+            EngineError::Timeout { statement, ms } => format!("{statement} was still running after {ms} ms"),
+            EngineError::Died(reason) => reason.clone(),
+            other => other.to_string(),
         }
     }
 }

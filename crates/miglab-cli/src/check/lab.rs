@@ -39,7 +39,10 @@ impl Lab {
         for group in applications.chunk_by(|a, b| a.direction == b.direction) {
             let migrations: Vec<Migration> = group.iter().map(|a| a.migration.migration.clone()).collect();
             let plan = RunPlan::new(&migrations, group[0].direction);
-            let report = self.engine.run(&plan).map_err(|e| e.to_string())?;
+            let report = match self.engine.run(&plan) {
+                Ok(report) => report,
+                Err(error) => return failed(error).map(Some),
+            };
             if let Some(failure) = report.failure {
                 return Ok(Some(failure.error));
             }
@@ -49,8 +52,10 @@ impl Lab {
 
     /// Runs an experiment as one migration transaction, never autocommitting; `Some` is the error.
     pub fn exec_in_transaction(&mut self, experiment: &Experiment) -> Result<Option<PgError>, Broken> {
-        let report = self.engine.run(&experiment.transaction_plan()).map_err(|e| e.to_string())?;
-        Ok(report.failure.map(|failure| failure.error))
+        match self.engine.run(&experiment.transaction_plan()) {
+            Ok(report) => Ok(report.failure.map(|failure| failure.error)),
+            Err(error) => failed(error).map(Some),
+        }
     }
 
     /// Runs a script; `Some` is the error Postgres raised.
@@ -69,8 +74,7 @@ impl Lab {
         }
         match self.engine.query(&last) {
             Ok(result) => Ok(Ok(result.rows.first().and_then(|row| row.first()).and_then(text))),
-            Err(EngineError::Postgres(error)) => Ok(Err(error)),
-            Err(other) => Err(other.to_string()),
+            Err(error) => failed(error).map(Err),
         }
     }
 
@@ -85,10 +89,24 @@ impl Lab {
 }
 
 fn postgres(result: Result<(), EngineError>) -> Result<Option<PgError>, Broken> {
-    match result {
-        Ok(()) => Ok(None),
-        Err(EngineError::Postgres(error)) => Ok(Some(error)),
-        Err(other) => Err(other.to_string()),
+    result.map_or_else(|error| failed(error).map(Some), |()| Ok(None))
+}
+
+/// A statement's failure as the lesson sees it; anything but Postgres's refusal or the time limit breaks the lab.
+/// A statement stopped at the limit is reported as Postgres reports one that `statement_timeout` cancels (57014),
+/// with what ran and the limit in the detail; the engine is already back at the seed, so the other checks go on.
+fn failed(error: EngineError) -> Result<PgError, Broken> {
+    match error {
+        EngineError::Postgres(error) => Ok(error),
+        EngineError::Timeout { .. } => Ok(PgError {
+            sqlstate: "57014".to_owned(),
+            message: "canceling statement due to statement timeout".to_owned(),
+            detail: Some(format!("{error}.")),
+            hint: None,
+            position: None,
+            at: None,
+        }),
+        other => Err(other.to_string()),
     }
 }
 

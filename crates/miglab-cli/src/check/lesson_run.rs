@@ -205,7 +205,7 @@ impl Ctx<'_> {
             }
             (Some(expected), Some(got)) => {
                 if expected.sqlstate != got.sqlstate || expected.message != got.message {
-                    let message = format!("The lesson expects ERROR {}: {}, but the engine says ERROR {}: {}.", expected.sqlstate, expected.message, got.sqlstate, got.message);
+                    let message = format!("The lesson expects ERROR {}: {}, but the engine says {got}.", expected.sqlstate, expected.message);
                     self.fail(&format!("{field}.error"), "lesson-wrong-outcome", message, "Copy the SQLSTATE and message from the engine.");
                 }
             }
@@ -349,6 +349,30 @@ mod test {
                 "t/lesson.toml:85:1: field `investigate.experiments[0].expect.error`: The lesson expects ERROR 23503: column \"created_by\" of relation \"tasks\" contains null values, but the engine says ERROR 23502: column \"created_by\" of relation \"tasks\" contains null values.",
                 "t/lesson.toml:93:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
             ]
+        );
+    }
+
+    #[test]
+    fn runaway_experiment_err() {
+        // The experiment is stopped at the default 5 s limit; the engine restarts at the seed and the gates after it still run.
+        let found = check(|text| {
+            text.replace("sql = \"ALTER TABLE tasks ADD COLUMN created_by uuid NOT NULL\"", "sql = \"SELECT pg_sleep(30)\"")
+                .replace("sqlstate = \"23502\"", "sqlstate = \"57014\"")
+                .replace(r#"message = 'column "created_by" of relation "tasks" contains null values'"#, "message = 'canceling statement due to statement timeout'")
+                .replace(r#"expected = "5" }"#, r#"expected = "6" }"#)
+        });
+        let lines: Vec<&str> = found.lines().filter(|line| !line.starts_with("  help")).collect();
+        assert_eq!(
+            lines,
+            [
+                "t/lesson.toml:92:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
+            ],
+            "the stopped experiment matches its expected 57014, and the checks after it still ran"
+        );
+        let found = check(|text| text.replace("sql = \"ALTER TABLE tasks ADD COLUMN created_by uuid NOT NULL\"", "sql = \"SELECT pg_sleep(30)\""));
+        assert!(
+            found.contains("but the engine says ERROR 57014: canceling statement due to statement timeout\nDETAIL: `SELECT pg_sleep(30)` was still running after 5000 ms"),
+            "{found}"
         );
     }
 }

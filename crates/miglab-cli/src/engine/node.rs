@@ -9,10 +9,13 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
+/// Booting runs initdb when there is no prebuilt image, and a dump writes tens of megabytes: neither is a statement.
+const SLOW_CALL: Duration = Duration::from_secs(60);
+
 pub struct HostConfig {
     /// The `web/` folder holding `engine/node-host.mjs` and `node_modules`.
     pub web_dir: PathBuf,
-    /// A statement still running after this long is stopped by killing Node.
+    /// A statement still running after this long is stopped by killing Node, which is then started again.
     pub statement_timeout_ms: u64,
 }
 
@@ -34,25 +37,110 @@ fn web_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web"))
 }
 
+/// PGlite under Node, started again whenever it is lost; the branch dumps are files of this process, not Node's,
+/// so they outlive every Node process.
 pub struct NodeHost {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<std::io::Result<String>>,
-    next_id: u64,
-    timeout: Duration,
+    script: PathBuf,
+    statement_timeout: Duration,
+    /// The `boot` request for the prebuilt image; a reload names a dump file as its `data_dir_url` instead.
     boot: Value,
-    dead: Option<String>,
+    /// `None` once Node was stopped or died, until [`Backend::restart`].
+    process: Option<Process>,
+    dumps: DumpDir,
 }
 
 impl NodeHost {
     pub fn spawn(config: &HostConfig) -> Result<NodeHost, EngineError> {
-        let script = config.web_dir.join("engine/node-host.mjs");
         let pglite = config.web_dir.join("node_modules/@electric-sql/pglite/dist/index.js");
         if !pglite.is_file() {
             return Err(EngineError::Boot(format!("{} is missing; run `npm ci` in {}", pglite.display(), config.web_dir.display())));
         }
+        let data_dir = config.web_dir.join("engine/dist/pgdata.tar.gz");
+        let mut host = NodeHost {
+            script: config.web_dir.join("engine/node-host.mjs"),
+            statement_timeout: Duration::from_millis(config.statement_timeout_ms),
+            boot: json!({
+                "op": "boot",
+                "pglite_url": url(&pglite),
+                "data_dir_url": data_dir.is_file().then(|| data_dir.display().to_string()),
+            }),
+            process: None,
+            dumps: DumpDir::create()?,
+        };
+        // Nothing to restart at yet: a Node that dies while booting is a boot failure.
+        host.start(None).map_err(|e| if e.lost_engine() { EngineError::Boot(e.what_was_lost()) } else { e })?;
+        Ok(host)
+    }
+
+    /// Starts a new Node process (stopping the old one) and boots it from `dump`, or from the prebuilt image.
+    fn start(&mut self, dump: Option<&Dump>) -> Result<(), EngineError> {
+        self.stop();
+        self.process = Some(Process::spawn(&self.script)?);
+        self.call(self.boot_request(dump)).map(drop)
+    }
+
+    fn boot_request(&self, dump: Option<&Dump>) -> Value {
+        let mut boot = self.boot.clone();
+        if let Some(dump) = dump {
+            boot["data_dir_url"] = json!(dump.path.display().to_string());
+        }
+        boot
+    }
+
+    /// Stops Node, if it runs, and says how it ended.
+    fn stop(&mut self) -> String {
+        self.process.take().map(Process::end).unwrap_or_else(|| "it was not running".to_owned())
+    }
+
+    fn call(&mut self, mut request: Value) -> Result<Value, EngineError> {
+        let limit = match request["op"].as_str() {
+            Some("boot" | "dump") => SLOW_CALL,
+            _ => self.statement_timeout,
+        };
+        let Some(process) = &mut self.process else {
+            return Err(EngineError::Died("the engine is not running".to_owned()));
+        };
+        process.next_id += 1;
+        request["id"] = json!(process.next_id);
+        let line = format!("{request}\n");
+        if let Err(error) = process.stdin.write_all(line.as_bytes()).and_then(|()| process.stdin.flush()) {
+            let ended = self.stop();
+            return Err(EngineError::Died(format!("cannot write to node: {error}; node {ended}")));
+        }
+        let reply = match process.lines.recv_timeout(limit) {
+            Ok(Ok(line)) => line,
+            Ok(Err(error)) => {
+                let ended = self.stop();
+                return Err(EngineError::Died(format!("cannot read from node: {error}; node {ended}")));
+            }
+            Err(RecvTimeoutError::Disconnected) => return Err(EngineError::Died(format!("node {}", self.stop()))),
+            Err(RecvTimeoutError::Timeout) => {
+                // PGlite has no cancel and ignores statement_timeout: the only way to stop it is to stop Node.
+                self.stop();
+                return Err(EngineError::Timeout { statement: described(&request), ms: limit.as_millis() as u64 });
+            }
+        };
+        let reply: Value = serde_json::from_str(&reply).map_err(|e| EngineError::Protocol(format!("{e}: {reply}")))?;
+        if reply["ok"] == true {
+            return Ok(reply["value"].clone());
+        }
+        Err(error(&reply["error"]))
+    }
+}
+
+/// One Node process running `node-host.mjs`, answering JSON lines.
+struct Process {
+    child: Child,
+    stdin: ChildStdin,
+    /// Lines from a thread reading Node's stdout, so a read can have a time limit; closed when Node exits.
+    lines: Receiver<std::io::Result<String>>,
+    next_id: u64,
+}
+
+impl Process {
+    fn spawn(script: &Path) -> Result<Process, EngineError> {
         let mut child = Command::new("node")
-            .arg(&script)
+            .arg(script)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -69,67 +157,73 @@ impl NodeHost {
                 }
             }
         });
-        let data_dir = config.web_dir.join("engine/dist/pgdata.tar.gz");
-        let boot = json!({
-            "op": "boot",
-            "pglite_url": url(&pglite),
-            "data_dir_url": data_dir.is_file().then(|| data_dir.display().to_string()),
-        });
-        let mut host = NodeHost {
-            child,
-            stdin,
-            lines,
-            next_id: 0,
-            // Booting initdb without the prebuilt image takes seconds; only statements get the short limit.
-            timeout: Duration::from_secs(60),
-            boot: boot.clone(),
-            dead: None,
-        };
-        host.call(boot)?;
-        host.timeout = Duration::from_millis(config.statement_timeout_ms);
-        Ok(host)
+        Ok(Process { child, stdin, lines, next_id: 0 })
     }
 
-    fn call(&mut self, mut request: Value) -> Result<Value, EngineError> {
-        if let Some(reason) = &self.dead {
-            return Err(EngineError::Died(reason.clone()));
-        }
-        self.next_id += 1;
-        request["id"] = json!(self.next_id);
-        let line = format!("{request}\n");
-        if let Err(error) = self.stdin.write_all(line.as_bytes()).and_then(|()| self.stdin.flush()) {
-            return Err(self.died(format!("cannot write to node: {error}")));
-        }
-        let reply = match self.lines.recv_timeout(self.timeout) {
-            Ok(Ok(line)) => line,
-            Ok(Err(error)) => return Err(self.died(format!("cannot read from node: {error}"))),
-            Err(RecvTimeoutError::Disconnected) => return Err(self.died("node exited".to_owned())),
-            Err(RecvTimeoutError::Timeout) => {
-                // PGlite has no cancel and ignores statement_timeout: the only way to stop it is to stop Node.
-                let ms = self.timeout.as_millis() as u64;
-                self.died(format!("a statement ran longer than {ms} ms"));
-                return Err(EngineError::Timeout { ms });
-            }
-        };
-        let reply: Value = serde_json::from_str(&reply).map_err(|e| EngineError::Protocol(format!("{e}: {reply}")))?;
-        if reply["ok"] == true {
-            return Ok(reply["value"].clone());
-        }
-        Err(error(&reply["error"]))
-    }
-
-    fn died(&mut self, reason: String) -> EngineError {
+    /// Kills Node if it still runs and says how it ended, e.g. `exited with exit status: 1`.
+    fn end(mut self) -> String {
         let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.dead = Some(reason.clone());
-        EngineError::Died(reason)
+        match self.child.wait() {
+            Ok(status) => format!("exited with {status}"),
+            Err(error) => format!("could not be waited for: {error}"),
+        }
     }
 }
 
-impl Drop for NodeHost {
+impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// What a call ran, for the timeout message: the statement, shortened to one line.
+fn described(request: &Value) -> String {
+    let Some(sql) = request["sql"].as_str() else {
+        return format!("the engine's {}", request["op"].as_str().unwrap_or("call"));
+    };
+    let line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(80) {
+        Some((end, _)) => format!("`{}…`", &line[..end]),
+        None => format!("`{line}`"),
+    }
+}
+
+/// A branch point's data directory as a file; removed when the branch point is dropped.
+pub struct Dump {
+    path: PathBuf,
+}
+
+impl Drop for Dump {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The folder this process keeps its dumps in, removed with the engine.
+struct DumpDir {
+    path: PathBuf,
+    next: u64,
+}
+
+impl DumpDir {
+    fn create() -> Result<DumpDir, EngineError> {
+        let unique = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!("miglab-{}-{unique}", std::process::id()));
+        std::fs::create_dir_all(&path).map_err(|e| EngineError::Boot(format!("cannot create {}: {e}", path.display())))?;
+        Ok(DumpDir { path, next: 0 })
+    }
+
+    fn next_path(&mut self, name: &str) -> PathBuf {
+        self.next += 1;
+        let safe: String = name.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
+        self.path.join(format!("{}-{safe}.tar", self.next))
+    }
+}
+
+impl Drop for DumpDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -156,8 +250,7 @@ fn url(path: &Path) -> String {
 }
 
 impl Backend for NodeHost {
-    /// The host's number for a dump it keeps in memory.
-    type Dump = u64;
+    type Dump = Dump;
 
     fn exec(&mut self, sql: &str) -> Result<(), EngineError> {
         self.call(json!({ "op": "exec", "sql": sql })).map(drop)
@@ -168,15 +261,19 @@ impl Backend for NodeHost {
         serde_json::from_value(value).map_err(|e| EngineError::Protocol(e.to_string()))
     }
 
-    fn dump(&mut self, _name: &str) -> Result<u64, EngineError> {
-        let value = self.call(json!({ "op": "dump" }))?;
-        value.as_u64().ok_or_else(|| EngineError::Protocol(format!("a dump answered {value}")))
+    /// Node writes the dump straight to a file of ours (a Blob cannot cross the pipe, and base64 in JSON costs more).
+    fn dump(&mut self, name: &str) -> Result<Dump, EngineError> {
+        let dump = Dump { path: self.dumps.next_path(name) };
+        self.call(json!({ "op": "dump", "path": dump.path.display().to_string() }))?;
+        Ok(dump)
     }
 
-    fn reload(&mut self, dump: &u64) -> Result<(), EngineError> {
-        let mut boot = self.boot.clone();
-        boot["handle"] = json!(dump);
-        self.call(boot).map(drop)
+    fn reload(&mut self, dump: &Dump) -> Result<(), EngineError> {
+        self.call(self.boot_request(Some(dump))).map(drop)
+    }
+
+    fn restart(&mut self, dump: Option<&Dump>) -> Result<(), EngineError> {
+        self.start(dump)
     }
 }
 
@@ -191,6 +288,68 @@ mod test {
     /// The engine every test in this file uses: real PGlite, so these tests need `npm ci` in web/.
     fn engine() -> Session<NodeHost> {
         Session::new(NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots"))
+    }
+
+    fn count(engine: &mut Session<NodeHost>, table: &str) -> Value {
+        engine.query(&format!("SELECT count(*) FROM {table}")).expect("count").rows[0][0].clone()
+    }
+
+    #[test]
+    fn runaway_statement_restarts_at_branch_err() {
+        let config = HostConfig { statement_timeout_ms: 2000, ..HostConfig::default() };
+        let mut engine = Session::new(NodeHost::spawn(&config).expect("PGlite under Node boots"));
+        engine.exec("CREATE TABLE t (a int); INSERT INTO t VALUES (1), (2)").expect("seed");
+        engine.branch("start").expect("branch");
+        engine.exec("INSERT INTO t VALUES (3)").expect("after the branch point");
+        let error = engine.exec("SELECT pg_sleep(30)").expect_err("stopped at the limit");
+        assert!(matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement == "`SELECT pg_sleep(30)`"), "{error:?}");
+        let message = error.to_string();
+        assert!(message.starts_with("`SELECT pg_sleep(30)` was still running after 2000 ms") && message.ends_with("restarted at the last branch point"), "{message}");
+        assert_eq!(count(&mut engine, "t"), json!("2"), "back at the branch point: the seed is kept, the insert after it is not");
+        engine.exec("INSERT INTO t VALUES (4)").expect("statements run again");
+        assert_eq!(count(&mut engine, "t"), json!("3"));
+        engine.reset("start").expect("the branch transaction is open again, so a reset rolls back");
+        assert_eq!(count(&mut engine, "t"), json!("2"));
+        let m = migration(&[("ALTER TABLE t ADD COLUMN b int", false), ("SELECT pg_sleep(30)", false)], &[]);
+        let error = engine.run(&RunPlan::new(&[m], Direction::Upgrade)).expect_err("a migration step is stopped too");
+        assert!(matches!(&error, EngineError::Timeout { statement, .. } if statement == "`SELECT pg_sleep(30)`"), "{error:?}");
+        let schema = engine.introspect().expect("introspect");
+        assert_eq!(schema.table("t").map(|t| t.columns.len()), Some(1), "the run's work went with the stopped engine");
+        engine.branch("later").expect("a new branch point dumps from the new host");
+        engine.exec("DROP TABLE t").expect("drop");
+        engine.reset("start").expect("an older point reloads its dump");
+        assert_eq!(count(&mut engine, "t"), json!("2"));
+    }
+
+    #[test]
+    fn killed_host_restarts_at_branch_err() {
+        let host = NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots");
+        let pid = host.process.as_ref().map(|p| p.child.id()).expect("node runs");
+        let mut engine = Session::new(host);
+        engine.exec("CREATE TABLE t (a int)").expect("create");
+        engine.branch("start").expect("branch");
+        engine.exec("INSERT INTO t VALUES (1)").expect("insert");
+        let killed = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().expect("kill runs");
+        assert!(killed.success());
+        let error = engine.query("SELECT count(*) FROM t").expect_err("node is gone");
+        assert!(matches!(error, EngineError::Died(_)), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("SIGKILL") && message.ends_with("restarted at the last branch point"), "{message}");
+        assert_eq!(count(&mut engine, "t"), json!("0"), "back at the branch point");
+    }
+
+    #[test]
+    fn host_exits_while_booting_err() {
+        let web = std::env::temp_dir().join(format!("miglab-exits-{}", std::process::id()));
+        let pglite = web.join("node_modules/@electric-sql/pglite/dist");
+        std::fs::create_dir_all(&pglite).expect("mkdir");
+        std::fs::create_dir_all(web.join("engine")).expect("mkdir");
+        std::fs::write(pglite.join("index.js"), "").expect("write");
+        std::fs::write(web.join("engine/node-host.mjs"), "process.exit(3);\n").expect("write");
+        let outcome = NodeHost::spawn(&HostConfig { web_dir: web.clone(), statement_timeout_ms: 5000 });
+        let _ = std::fs::remove_dir_all(&web);
+        let error = outcome.err().expect("a host that exits cannot boot");
+        assert_eq!(error.to_string(), "cannot start the engine: node exited with exit status: 3");
     }
 
     fn migration(up: &[(&str, bool)], down: &[&str]) -> Migration {

@@ -108,6 +108,14 @@ impl Backend for Server {
         let name = self.name.clone();
         self.with_admin(&[format!("DROP DATABASE {name} WITH (FORCE)"), format!("CREATE DATABASE {name} TEMPLATE {dump}")])
     }
+
+    /// A lost connection: connect again, and go back to the copy when there is one.
+    fn restart(&mut self, dump: Option<&String>) -> Result<(), EngineError> {
+        match dump {
+            Some(dump) => self.reload(dump),
+            None => self.reconnect(),
+        }
+    }
 }
 
 #[cfg(test)]

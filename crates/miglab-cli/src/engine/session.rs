@@ -17,6 +17,9 @@ pub trait Backend {
     fn dump(&mut self, name: &str) -> Result<Self::Dump, EngineError>;
     /// Replaces the database with `dump`; any open transaction is lost.
     fn reload(&mut self, dump: &Self::Dump) -> Result<(), EngineError>;
+    /// Starts the engine afresh after it was lost (see [`EngineError::lost_engine`]), with the database of `dump`,
+    /// or the engine's first database when there is no branch point yet.
+    fn restart(&mut self, dump: Option<&Self::Dump>) -> Result<(), EngineError>;
 }
 
 pub struct Session<B: Backend> {
@@ -31,6 +34,31 @@ impl<B: Backend> Session<B> {
 
     fn open_branch_transaction(&mut self) -> Result<(), EngineError> {
         OPEN.iter().try_for_each(|sql| self.backend.exec(sql))
+    }
+
+    /// Passes `outcome` on; when the engine was lost on the way, it is first started again at the last branch point.
+    fn recovered<T>(&mut self, outcome: Result<T, EngineError>) -> Result<T, EngineError> {
+        match outcome {
+            Err(error) if error.lost_engine() => Err(self.recover(error)),
+            other => other,
+        }
+    }
+
+    /// Starts the engine again at the current branch point, as the bridge does after a runaway statement or a dead worker.
+    /// Returns the error to report: `lost` itself once the engine is back, [`EngineError::Lost`] when it could not restart.
+    fn recover(&mut self, lost: EngineError) -> EngineError {
+        let point = self.branches.recovery().map(|(name, dump)| (name.to_owned(), dump));
+        let restarted = self.backend.restart(point.as_ref().map(|(_, dump)| *dump));
+        let name = point.map(|(name, _)| name);
+        let reopened = restarted.and_then(|()| {
+            let Some(name) = name else { return Ok(()) };
+            self.branches.reloaded(&name);
+            self.open_branch_transaction()
+        });
+        match reopened {
+            Ok(()) => lost,
+            Err(again) => EngineError::Lost { lost: lost.what_was_lost(), restart: again.to_string() },
+        }
     }
 
     /// Runs `sql` so that a failure leaves the branch transaction usable, the way psql's autocommit would leave the database.
@@ -56,6 +84,8 @@ impl<B: Backend> Session<B> {
                 }
                 Ok(value)
             }
+            // The savepoint went with the engine; `recovered` starts it again.
+            Err(error) if error.lost_engine() => Err(error),
             Err(error) => {
                 self.backend.exec(&format!("ROLLBACK TO SAVEPOINT {STATEMENT_SAVEPOINT}; RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}"))?;
                 if !is_sqlstate(&error, "25001") {
@@ -80,16 +110,41 @@ fn is_sqlstate(error: &EngineError, sqlstate: &str) -> bool {
     error.postgres().is_some_and(|pg| pg.sqlstate == sqlstate)
 }
 
+/// Every call goes through [`Session::recovered`], so a lost engine is back at the last branch point before its error is seen.
 impl<B: Backend> Engine for Session<B> {
     fn exec(&mut self, sql: &str) -> Result<(), EngineError> {
-        self.guarded(sql, |backend, sql| backend.exec(sql))
+        let outcome = self.guarded(sql, |backend, sql| backend.exec(sql));
+        self.recovered(outcome)
     }
 
     fn query(&mut self, sql: &str) -> Result<QueryResult, EngineError> {
-        self.guarded(sql, |backend, sql| backend.query(sql))
+        let outcome = self.guarded(sql, |backend, sql| backend.query(sql));
+        self.recovered(outcome)
     }
 
     fn introspect(&mut self) -> Result<Schema, EngineError> {
+        let outcome = self.introspect_now();
+        self.recovered(outcome)
+    }
+
+    fn run(&mut self, plan: &RunPlan) -> Result<RunReport, EngineError> {
+        let outcome = self.run_now(plan);
+        self.recovered(outcome)
+    }
+
+    fn branch(&mut self, name: &str) -> Result<(), EngineError> {
+        let outcome = self.branch_now(name);
+        self.recovered(outcome)
+    }
+
+    fn reset(&mut self, name: &str) -> Result<(), EngineError> {
+        let outcome = self.reset_now(name);
+        self.recovered(outcome)
+    }
+}
+
+impl<B: Backend> Session<B> {
+    fn introspect_now(&mut self) -> Result<Schema, EngineError> {
         let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
         if self.backend.query(introspect::IS_PREPARED)?.first_text() != Some("1") {
             self.backend.exec(introspect::PREPARE)?;
@@ -99,7 +154,7 @@ impl<B: Backend> Engine for Session<B> {
         catalog.finish(counts.first_text().unwrap_or_default()).map_err(protocol)
     }
 
-    fn run(&mut self, plan: &RunPlan) -> Result<RunReport, EngineError> {
+    fn run_now(&mut self, plan: &RunPlan) -> Result<RunReport, EngineError> {
         let exists = self.backend.query("SELECT to_regclass('alembic_version') IS NOT NULL")?;
         let config = RunnerConfig {
             version_table_exists: exists.first_text() == Some("t"),
@@ -127,7 +182,7 @@ impl<B: Backend> Engine for Session<B> {
         }
     }
 
-    fn branch(&mut self, name: &str) -> Result<(), EngineError> {
+    fn branch_now(&mut self, name: &str) -> Result<(), EngineError> {
         if let Some(sql) = self.branches.before_branch() {
             self.backend.exec(sql)?;
         }
@@ -136,7 +191,7 @@ impl<B: Backend> Engine for Session<B> {
         self.open_branch_transaction()
     }
 
-    fn reset(&mut self, name: &str) -> Result<(), EngineError> {
+    fn reset_now(&mut self, name: &str) -> Result<(), EngineError> {
         match self.branches.reset(name) {
             None => Err(EngineError::UnknownBranch(name.to_owned())),
             Some(Reset::Rollback(sql)) => self.backend.exec(sql),
