@@ -1,9 +1,13 @@
 //! `miglab sql`: prints the DDL an Alembic revision file (or a plain SQL migration) runs, one `;`-terminated statement per step.
+//!
+//! A direction is printed whenever it translates: an error in `downgrade()` (or the down file) never hides the upgrade,
+//! and the exit status is 1 only when the direction asked for has an error.
 
 use miglab_core::alembic::{self, version_table, Parsed};
 use miglab_core::diagnostic::Diagnostic;
 use miglab_core::migration::{Direction, Migration};
 use miglab_core::sqlfile;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,7 +15,7 @@ use std::process::ExitCode;
 pub struct Args {
     /// An Alembic revision file (.py) or a plain SQL migration (.up.sql / V1__x.sql).
     file: PathBuf,
-    /// Print what `downgrade()` (or the down/undo SQL file) runs instead of the upgrade.
+    /// Print what `downgrade()` (or the down/undo SQL file) runs instead of the upgrade; exit 1 only if that has an error.
     #[arg(long)]
     downgrade: bool,
     /// Include the `alembic_version` bookkeeping, as `alembic upgrade --sql` prints it for this revision.
@@ -19,30 +23,142 @@ pub struct Args {
     version_table: bool,
 }
 
+/// The part of a migration a diagnostic is about, so only the direction it breaks refuses to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Upgrade,
+    Downgrade,
+    /// The file as a whole (its syntax, its revision metadata, a mismatched pair): both directions.
+    File,
+}
+
+impl Part {
+    fn breaks(self, direction: Direction) -> bool {
+        match self {
+            Part::File => true,
+            Part::Upgrade => direction == Direction::Upgrade,
+            Part::Downgrade => direction == Direction::Downgrade,
+        }
+    }
+}
+
 pub fn run(args: Args) -> ExitCode {
     let source = match crate::read_source(&args.file) {
         Ok(source) => source,
         Err(code) => return code,
     };
-    let is_sql = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
+    let direction = if args.downgrade { Direction::Downgrade } else { Direction::Upgrade };
+    match output(&args.file, &source, direction, args.version_table) {
+        Ok(out) => {
+            print!("{}", out.sql);
+            for message in &out.messages {
+                eprintln!("{message}");
+            }
+            ExitCode::from(out.status)
+        }
+        Err(code) => code,
+    }
+}
+
+/// What `miglab sql` prints: the SQL (stdout), the diagnostics and notes (stderr), and the exit status.
+#[derive(Debug)]
+struct Output {
+    sql: String,
+    messages: Vec<String>,
+    status: u8,
+}
+
+/// Translates `file` and prints `direction` when that direction has no error, whatever the other one has.
+fn output(file: &Path, source: &str, direction: Direction, version_table: bool) -> Result<Output, ExitCode> {
+    let is_sql = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
     let (parsed, up, down) = match is_sql {
-        true => match sql_pair(&args.file, &source) {
-            Ok(pair) => pair,
-            Err(code) => return code,
-        },
-        false => (alembic::parse(&source), args.file.clone(), None),
+        true => sql_pair(file, source)?,
+        false => (alembic::parse(source), file.to_path_buf(), None),
     };
     let shown = up.display().to_string();
-    for diagnostic in &parsed.diagnostics {
-        eprintln!("{}", render(diagnostic, &shown, down.as_deref()));
+    let mut messages: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
+    let parts = match &down {
+        Some(down) => sql_parts(&parsed, down),
+        None if is_sql => parsed.diagnostics.iter().map(|_| Part::Upgrade).collect(),
+        None => python_parts(&parsed, source),
+    };
+    let errors = |direction: Direction| parsed.diagnostics.iter().zip(&parts).filter(|(d, part)| d.is_error() && part.breaks(direction)).count();
+    if errors(direction) > 0 {
+        return Ok(Output { sql: String::new(), messages, status: 1 });
     }
-    if parsed.has_errors() {
-        return ExitCode::from(1);
-    }
-    let direction = if args.downgrade { Direction::Downgrade } else { Direction::Upgrade };
     // golang-migrate and Flyway keep their own history tables, so the Alembic bookkeeping is for .py only.
-    print!("{}", script(&parsed.migration, direction, args.version_table && !is_sql));
-    ExitCode::SUCCESS
+    let sql = script(&parsed.migration, direction, version_table && !is_sql);
+    let other = match direction {
+        Direction::Upgrade => Direction::Downgrade,
+        Direction::Downgrade => Direction::Upgrade,
+    };
+    if errors(other) > 0 {
+        messages.push(other_direction_note(file, direction, errors(other), is_sql));
+    }
+    Ok(Output { sql, messages, status: 0 })
+}
+
+/// Says that the errors printed above break only the direction that was not asked for.
+fn other_direction_note(file: &Path, printed: Direction, errors: usize, is_sql: bool) -> String {
+    let (errors, them) = if errors == 1 { ("1 error".to_owned(), "it is") } else { (format!("{errors} errors"), "they are") };
+    let (part, flag) = match (printed, is_sql) {
+        (Direction::Upgrade, false) => ("downgrade()", "--downgrade "),
+        (Direction::Upgrade, true) => ("the down file", "--downgrade "),
+        (Direction::Downgrade, false) => ("upgrade()", ""),
+        (Direction::Downgrade, true) => ("the up file", ""),
+    };
+    let printed = match printed {
+        Direction::Upgrade => "upgrade",
+        Direction::Downgrade => "downgrade",
+    };
+    format!("{}: {errors} above in {part}: the {printed} is printed, but `miglab sql {flag}{}` exits 1 until {them} fixed.", file.display(), file.display())
+}
+
+/// Which part of a revision file each diagnostic is about: the `def upgrade()` or `def downgrade()` its span lies in.
+/// A file that did not parse, or a diagnostic outside both functions (revision metadata), is about the whole file.
+fn python_parts(parsed: &Parsed, source: &str) -> Vec<Part> {
+    // ruff's parser may overflow the stack on what the core refused before parsing, so parse only what the core parsed.
+    let unparsed = parsed.diagnostics.iter().any(|d| d.code == "python-syntax-error" || d.code == "python-too-deep");
+    let (upgrade, downgrade) = if unparsed { (None, None) } else { functions(source) };
+    let inside = |range: &Option<Range<usize>>, d: &Diagnostic| matches!((range, d.span), (Some(range), Some(span)) if range.contains(&span.start));
+    parsed
+        .diagnostics
+        .iter()
+        .map(|d| match d.code.as_str() {
+            "missing-upgrade" => Part::Upgrade,
+            "missing-downgrade" => Part::Downgrade,
+            _ if inside(&downgrade, d) => Part::Downgrade,
+            _ if inside(&upgrade, d) => Part::Upgrade,
+            _ => Part::File,
+        })
+        .collect()
+}
+
+/// The byte ranges of the `def upgrade()` and `def downgrade()` Alembic calls: the last top-level definition of each.
+fn functions(source: &str) -> (Option<Range<usize>>, Option<Range<usize>>) {
+    let Ok(parsed) = ruff_python_parser::parse_module(source) else { return (None, None) };
+    let body = &parsed.syntax().body;
+    let find = |name: &str| {
+        body.iter().rev().find_map(|stmt| match stmt {
+            ruff_python_ast::Stmt::FunctionDef(def) if def.name.as_str() == name => Some(usize::from(def.range.start())..usize::from(def.range.end())),
+            _ => None,
+        })
+    };
+    (find("upgrade"), find("downgrade"))
+}
+
+/// Which file of a SQL pair each diagnostic is about; `parse_pair` marks the down file's with `In <name>: `.
+fn sql_parts(parsed: &Parsed, down: &Path) -> Vec<Part> {
+    let name = down.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    parsed
+        .diagnostics
+        .iter()
+        .map(|d| match d.code.as_str() {
+            "sql-pair-mismatch" => Part::File,
+            _ if d.message.starts_with(&format!("In {name}: ")) => Part::Downgrade,
+            _ => Part::Upgrade,
+        })
+        .collect()
 }
 
 /// The statements to print, each ending in `;` and followed by a blank line, as `alembic … --sql` spaces them.
@@ -105,6 +221,93 @@ fn sql_pair(path: &Path, source: &str) -> Result<(Parsed, PathBuf, Option<PathBu
 #[cfg(test)]
 mod test {
     use super::*;
+
+    /// `miglab sql [--downgrade] FILE` as text: stdout, then every stderr line after `--`, then the exit status.
+    fn check(file: &Path, source: &str, direction: Direction) -> String {
+        let out = output(file, source, direction, false).expect("no file to read");
+        format!("{}-- stderr\n{}\n-- exit {}", out.sql, out.messages.join("\n"), out.status)
+    }
+
+    const BROKEN_DOWN: &str = r#"from alembic import op
+import sqlalchemy as sa
+
+revision = "r1"
+down_revision = None
+
+
+def upgrade():
+    op.add_column("expenses", sa.Column("note", sa.Text()))
+
+
+def downgrade():
+    op.frobnicate("expenses")
+"#;
+
+    #[test]
+    fn broken_downgrade_prints_upgrade_ok() {
+        assert_eq!(
+            check(Path::new("r1.py"), BROKEN_DOWN, Direction::Upgrade),
+            "ALTER TABLE expenses ADD COLUMN note TEXT;
+
+-- stderr
+r1.py:13:5: miglab does not support `op.frobnicate()`, so it cannot show the SQL Alembic would run.
+  help: Use a supported operation, or write the SQL with `op.execute()`.
+r1.py: 1 error above in downgrade(): the upgrade is printed, but `miglab sql --downgrade r1.py` exits 1 until it is fixed.
+-- exit 0"
+        );
+    }
+
+    #[test]
+    fn broken_downgrade_asked_for_err() {
+        assert_eq!(
+            check(Path::new("r1.py"), BROKEN_DOWN, Direction::Downgrade),
+            "-- stderr
+r1.py:13:5: miglab does not support `op.frobnicate()`, so it cannot show the SQL Alembic would run.
+  help: Use a supported operation, or write the SQL with `op.execute()`.
+-- exit 1"
+        );
+    }
+
+    #[test]
+    fn broken_upgrade_prints_downgrade_ok() {
+        let source = BROKEN_DOWN.replace("op.frobnicate(\"expenses\")", "op.drop_column(\"expenses\", \"note\")").replace("sa.Column(\"note\", sa.Text())", "");
+        let upgrade = check(Path::new("r1.py"), &source, Direction::Upgrade);
+        assert_eq!(upgrade.lines().last(), Some("-- exit 1"), "{upgrade}");
+        assert_eq!(
+            check(Path::new("r1.py"), &source, Direction::Downgrade),
+            "ALTER TABLE expenses DROP COLUMN note;
+
+-- stderr
+r1.py:9:5: `op.add_column` needs the `column` argument.
+  help: Pass `column`.
+r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.py` exits 1 until it is fixed.
+-- exit 0"
+        );
+    }
+
+    #[test]
+    fn file_errors_break_both_directions_err() {
+        let syntax = BROKEN_DOWN.replace("def upgrade():", "def upgrade(:");
+        let revision = BROKEN_DOWN.replace("op.frobnicate(\"expenses\")", "pass").replace("revision = \"r1\"", "revision = 1");
+        for source in [syntax, revision] {
+            for direction in [Direction::Upgrade, Direction::Downgrade] {
+                let out = check(Path::new("r1.py"), &source, direction);
+                assert!(out.starts_with("-- stderr\nr1.py:") && out.ends_with("-- exit 1"), "{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn broken_down_file_prints_up_ok() {
+        let up = fixture("sqlfile/err/000005_broken_down.up.sql");
+        let source = std::fs::read_to_string(&up).expect("fixture");
+        let printed = check(&up, &source, Direction::Upgrade);
+        assert!(printed.starts_with("ALTER TABLE users ADD COLUMN nickname TEXT;\n"), "{printed}");
+        assert!(printed.contains("000005_broken_down.down.sql:2:15: This SQL cannot be read"), "{printed}");
+        assert!(printed.contains(": 1 error above in the down file: the upgrade is printed, but `miglab sql --downgrade "), "{printed}");
+        assert!(printed.ends_with("-- exit 0"), "{printed}");
+        assert!(check(&up, &source, Direction::Downgrade).ends_with("-- exit 1"));
+    }
 
     fn fixture(path: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../miglab-core/fixtures").join(path)

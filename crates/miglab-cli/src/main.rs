@@ -23,6 +23,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Print the DDL an Alembic revision file (or a plain SQL migration) runs.
+    ///
+    /// One direction is printed: the upgrade, or the downgrade with `--downgrade`.
+    /// Diagnostics go to stderr as `file:line:col: message`.
+    /// The exit status is 1 only when the direction asked for has an error: an error in `downgrade()`
+    /// (or the down file) is reported with a note but does not stop the upgrade from printing, and the other way round.
+    /// An error in the file as a whole (Python syntax, the revision metadata) stops both.
     Sql(cmd_sql::Args),
     /// Report safety findings for a migration file (.py or .sql).
     Lint(cmd_lint::Args),
