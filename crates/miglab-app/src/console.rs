@@ -126,7 +126,15 @@ fn view_rows(result: &QueryResult, ms: f64) -> Html {
 
 fn view_error(error: &EngineError) -> Html {
     let Some(pg) = error.postgres() else {
-        return html! { <div class="console-error" role="alert" data-testid="console-error" data-kind="engine"><p>{ error.to_string() }</p></div> };
+        // The worker died between or during statements: this one did not finish, but running it again will work,
+        // unlike a statement stopped at the time limit, which would only be stopped again.
+        let again = matches!(error, EngineError::WorkerDied(_)).then_some("This statement did not finish. Your SQL is still above: run it again.");
+        return html! {
+            <div class="console-error" role="alert" data-testid="console-error" data-kind="engine">
+                <p>{ error.to_string() }</p>
+                if let Some(again) = again { <p>{ again }</p> }
+            </div>
+        };
     };
     let at = pg.at.map(|at| format!(" at line {}, column {}", at.line, at.column)).unwrap_or_default();
     html! {
