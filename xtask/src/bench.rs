@@ -13,7 +13,8 @@ pub fn run(args: &[String]) -> Result<bool> {
     site::prepare()?;
     setup::apt("chromium", "/usr/bin/chromium")?;
     let built = site::build(true)?;
-    let sizes = optimise_wasm(&built.dist)?;
+    let app = optimise_wasm(&site::app_wasm(&built.dist).ok_or("the release build has no miglab-app wasm")?)?;
+    let analyzer = optimise_wasm(&built.dist.join("analyzer/miglab_analyzer_bg.wasm"))?;
     let page = page_figures(&built.dist, runs)?;
     let alembic = alembic_figures(runs)?;
 
@@ -39,8 +40,9 @@ pub fn run(args: &[String]) -> Result<bool> {
     let ratio_reload = alembic_cycle / cycle_reload.max(0.001);
     table.push_str(&format!("| **cycle speed-up over Alembic + server** (after a reload: {ratio_reload:.0}×) | **{ratio:.0}×** | ≥ 30× |\n"));
     let wasm = format!(
-        "| App wasm | bytes |\n|---|---:|\n| raw, as Trunk built it (release) | {} |\n| after `wasm-opt -Oz` | {} |\n| after `wasm-opt`, gzip -9 | {} |\n| after `wasm-opt`, brotli q11 (target ≤ 600 KB) | {} |\n",
-        sizes.raw, sizes.optimised, sizes.gzip, sizes.brotli
+        "| Wasm, bytes | the app's own (target ≤ 600 KB brotli) | the analyzer (fetched when a lesson opens) |\n|---|---:|---:|\n\
+         | raw, as built (release) | {} | {} |\n| after `wasm-opt -Oz` | {} | {} |\n| after `wasm-opt`, gzip -9 | {} | {} |\n| after `wasm-opt`, brotli q11 | **{}** | {} |\n",
+        app.raw, analyzer.raw, app.optimised, analyzer.optimised, app.gzip, analyzer.gzip, app.brotli, analyzer.brotli
     );
     println!("\n{table}\n{wasm}");
     println!("{runs} runs each; PostgreSQL {}", alembic.server);
@@ -65,11 +67,10 @@ struct Sizes {
     brotli: u64,
 }
 
-/// `wasm-opt -Oz` on the app's wasm in place, then its compressed sizes (Node's zlib).
-/// wasm-opt is npm's `binaryen` (pinned in web/package.json, binaryen compiled to wasm): Debian's binaryen 108
-/// cannot parse what rustc 1.95 emits (reference-types `table.fill`), and Trunk would download its own.
-fn optimise_wasm(dist: &Path) -> Result<Sizes> {
-    let wasm = site::app_wasm(dist).ok_or("the release build has no miglab-app wasm")?;
+/// `wasm-opt -Oz` on a wasm module in place (the page then serves the optimised one), and its compressed sizes
+/// (Node's zlib). wasm-opt is npm's `binaryen` (pinned in web/package.json, binaryen compiled to wasm): Debian's
+/// binaryen 108 cannot parse what rustc 1.95 emits (reference-types `table.fill`), and Trunk would download its own.
+fn optimise_wasm(wasm: &Path) -> Result<Sizes> {
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default();
     let raw = size(&wasm);
     let path = wasm.to_string_lossy().into_owned();
