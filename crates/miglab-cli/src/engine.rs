@@ -74,6 +74,9 @@ impl EngineError {
     }
 }
 
+/// How long one statement may run, on either engine, as in the browser.
+pub const STATEMENT_LIMIT_MS: u64 = 5000;
+
 /// Opens PGlite under Node, or a scratch database on the PostgreSQL server at `database_url`.
 pub fn open(database_url: Option<&str>) -> Result<Box<dyn Engine>, EngineError> {
     Ok(match database_url {

@@ -21,7 +21,7 @@ pub struct HostConfig {
 
 impl Default for HostConfig {
     fn default() -> Self {
-        HostConfig { web_dir: web_dir(), statement_timeout_ms: 5000 }
+        HostConfig { web_dir: web_dir(), statement_timeout_ms: super::STATEMENT_LIMIT_MS }
     }
 }
 

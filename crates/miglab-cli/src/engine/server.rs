@@ -32,6 +32,9 @@ impl Server {
     fn reconnect(&mut self) -> Result<(), EngineError> {
         let mut config: postgres::Config = self.admin_url.parse().map_err(|e: postgres::Error| EngineError::Boot(e.to_string()))?;
         config.dbname(&self.name);
+        // A server honours `statement_timeout` (PGlite does not), so a runaway statement ends with Postgres's own
+        // 57014 after the same limit the Node engine enforces by restarting, and `check` goes on.
+        config.options(&format!("-c statement_timeout={}", super::STATEMENT_LIMIT_MS));
         self.client = Some(config.connect(NoTls).map_err(|e| EngineError::Boot(e.to_string()))?);
         Ok(())
     }
@@ -136,5 +139,19 @@ mod test {
         assert_eq!(error.postgres().map(|pg| pg.sqlstate.as_str()), Some("42703"));
         engine.reset("start").expect("reset reloads the copy");
         assert!(engine.introspect().expect("introspect").table("t").is_some_and(|t| t.indexes.is_empty()));
+    }
+
+    /// The server stops a runaway statement itself, and the session goes on at the same branch point.
+    #[test]
+    fn runaway_on_server_err() {
+        let Ok(url) = std::env::var("MIGLAB_TEST_DATABASE_URL") else { return };
+        let mut engine = Session::new(Server::connect(&url).expect("connects"));
+        engine.exec("CREATE TABLE t (a int)").expect("create");
+        engine.branch("start").expect("branch");
+        let error = engine.exec("SELECT pg_sleep(30)").expect_err("stopped at the limit");
+        assert_eq!(error.postgres().map(|pg| pg.sqlstate.as_str()), Some("57014"));
+        engine.exec("INSERT INTO t VALUES (1)").expect("the session goes on");
+        engine.reset("start").expect("reset");
+        assert!(engine.introspect().expect("introspect").table("t").is_some());
     }
 }
