@@ -35,6 +35,7 @@ export class Host {
 
   attach(worker) {
     this.worker = worker;
+    this.idleDeath = null;
     worker.onmessage = (event) => {
       const call = this.current;
       if (!call || event.data.id !== call.id) return;
@@ -75,7 +76,8 @@ export class Host {
     return true;
   }
 
-  /// Terminates the worker and rejects the call in flight with `error`.
+  /// Terminates the worker and rejects the call in flight with `error`. A worker that dies between calls
+  /// leaves its error for the next call, so the learner reads why the engine stopped, not only that it did.
   fail(error) {
     this.stop();
     const call = this.current;
@@ -83,6 +85,8 @@ export class Host {
     if (call) {
       clearTimeout(call.timer);
       call.reject(error);
+    } else {
+      this.idleDeath = { ...error, message: `between statements: ${error.message}` };
     }
   }
 
@@ -105,7 +109,11 @@ export class Host {
     if (this.local) {
       return this.local.answer(message).then((reply) => (reply.ok ? reply.value : Promise.reject(reply.error)));
     }
-    if (!this.worker) return Promise.reject({ kind: 'died', message: 'the engine is not running' });
+    if (!this.worker) {
+      const death = this.idleDeath ?? { kind: 'died', message: 'the engine is not running' };
+      this.idleDeath = null;
+      return Promise.reject(death);
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.fail({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
       this.current = { id, resolve, reject, timer, timeoutMs };
