@@ -31,7 +31,12 @@ function load() {
   return analyzer;
 }
 export function prefetchAnalyzer() { load().catch(() => {}); }
-export function analyzeJson(request) { return load().then((module) => module.analyze(request)); }"#)]
+export function analyzeJson(request) {
+  return load().then(
+    (module) => module.analyze(request),
+    (error) => { throw new Error(`could not load (${error.message ?? error})`); },
+  );
+}"#)]
     extern "C" {
         #[wasm_bindgen(js_name = analyzeJson)]
         fn analyze_json(request: &str) -> js_sys::Promise;
@@ -40,9 +45,14 @@ export function analyzeJson(request) { return load().then((module) => module.ana
     }
 
     pub async fn send(request: String) -> Result<String, String> {
+        // A load failure is worth a retry; a failure inside the module (a trap, which the core's tests exist to
+        // prevent) is not, and the page should be reloaded for a fresh instance.
         let reply = JsFuture::from(analyze_json(&request)).await.map_err(|e| {
             let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
-            format!("The analyzer (analyzer/miglab_analyzer.js) could not load: {detail}. Check the connection and try again.")
+            match detail.strip_prefix("could not load ") {
+                Some(why) => format!("The analyzer (analyzer/miglab_analyzer.js) could not load {why}. Check the connection and try again."),
+                None => format!("The analyzer stopped on this input ({detail}). Your text is kept; reload the page and try again, and please report the file."),
+            }
         })?;
         reply.as_string().ok_or_else(|| "The analyzer replied with something other than text.".to_owned())
     }
