@@ -193,7 +193,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
     };
     let practice_cb = {
         let (lab, lesson, run_d, state_d, state, branch, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), state.clone(), branch.clone(), guard_d.clone());
-        let guard = guard.clone();
+        let (guard, run) = (guard.clone(), run.clone());
         Callback::from(move |(stage, text): (Stage, String)| {
             let m = &lesson.lesson.manifest;
             let (solution, start, checks) = match stage {
@@ -201,11 +201,22 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 _ => (&lesson.lesson.make, m.make.start.clone(), m.make.checks.clone()),
             };
             state_d.dispatch(LessonAction::Draft { stage, text: text.clone() });
+            if run.busy.is_some() {
+                return;
+            }
+            if lab.backend().is_none() {
+                return with_engine(&lab, &run_d, "", |_| {});
+            }
+            // Translating the file and reading its threats happen in the analyzer module, so the check is a task;
+            // busy from the click on, so a second click cannot start a second check beside it.
+            run_d.dispatch(RunAction::Busy("reading your migration".to_owned()));
             let (file, reference, before) = (solution.file().to_owned(), solution.reference.clone(), state.start.clone());
             let (lab, lesson, run_d, state_d, branch, guard_d, guard) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), branch.clone(), guard_d.clone(), guard.clone());
-            // Translating the file and reading its threats happen in the analyzer module, so the check is a task.
             spawn_local(async move {
-                let checked = |results| state_d.dispatch(LessonAction::Checked { stage, results });
+                let checked = |results| {
+                    run_d.dispatch(RunAction::Idle);
+                    state_d.dispatch(LessonAction::Checked { stage, results });
+                };
                 let student = match practice::parse(&text, &file, &reference).await {
                     Ok(student) => student,
                     Err(diagnostics) => {
@@ -253,12 +264,18 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let guard_arm = {
-        let (lab, lesson, guard_d, state) = (lab.clone(), lesson.clone(), guard_d.clone(), state.clone());
+        let (lab, lesson, guard_d, state, run_d, run) = (lab.clone(), lesson.clone(), guard_d.clone(), state.clone(), run_d.clone(), run.clone());
         Callback::from(move |_| {
             let Some(refuse) = lesson.lesson.refuse.clone() else { return };
-            let (lab, guard_d, before) = (lab.clone(), guard_d.clone(), state.start.clone());
+            if run.busy.is_some() {
+                return;
+            }
+            run_d.dispatch(RunAction::Busy("reading the migration".to_owned()));
+            let (lab, guard_d, before, run_d) = (lab.clone(), guard_d.clone(), state.start.clone(), run_d.clone());
             spawn_local(async move {
-                match practice::threats(&refuse.migration.upgrade, before.as_ref()).await {
+                let threats = practice::threats(&refuse.migration.upgrade, before.as_ref()).await;
+                run_d.dispatch(RunAction::Idle);
+                match threats {
                     Ok(threats) => {
                         guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: true });
                         count_at_stake(&lab, &threats, &guard_d);

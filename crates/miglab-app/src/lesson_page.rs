@@ -94,7 +94,7 @@ pub fn LessonPage(props: &Props) -> Html {
         let commands: Vec<String> = props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
         let ready = state.locked(Stage::Predict) && run.ran_all(&commands) && state.lesson.predict.iter().any(|q| state.verdict(&q.id).is_none());
         let run = run.clone();
-        use_effect_with(ready, move |ready| {
+        use_effect_with((ready, state.grading_attempt), move |(ready, _)| {
             if *ready {
                 spawn_local(async move {
                     let graded = grading::grade_all(&state.lesson.predict, &state.progress.answers, |after| run.snapshot(after)).await;
@@ -106,7 +106,7 @@ pub fn LessonPage(props: &Props) -> Html {
     // Investigate and Modify questions have no run of their own: they are graded as soon as they are locked.
     {
         let state = state.clone();
-        let locked = (state.locked(Stage::Investigate), state.locked(Stage::Modify));
+        let locked = (state.locked(Stage::Investigate), state.locked(Stage::Modify), state.grading_attempt);
         use_effect_with(locked, move |_| {
             for stage in [Stage::Investigate, Stage::Modify] {
                 if state.locked(stage) && state.questions(stage).iter().any(|q| state.verdict(&q.id).is_none()) {

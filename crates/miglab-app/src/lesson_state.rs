@@ -21,6 +21,10 @@ pub struct LessonState {
     pub start: Option<Schema>,
     /// Why the last submit was refused, shown next to the submit button.
     pub submit_error: Option<String>,
+    /// Why locked answers are not graded yet (the analyzer module did not answer); kept until grading succeeds.
+    pub grading_error: Option<String>,
+    /// Bumped by "Grade again", so the grading effects run once more.
+    pub grading_attempt: u32,
 }
 
 pub enum LessonAction {
@@ -37,6 +41,8 @@ pub enum LessonAction {
     Graded(Vec<(String, Graded)>),
     /// Grading could not run (the analyzer module did not load); the answers stay locked and saved.
     GradingFailed(String),
+    /// The student asks for another try after a grading failure.
+    GradeAgain,
     Explain { prompt: usize, text: String },
     Draft { stage: Stage, text: String },
     Checked { stage: Stage, results: Vec<CheckResult> },
@@ -53,7 +59,7 @@ pub enum LessonAction {
 
 impl LessonState {
     pub fn new(lesson: Rc<LessonView>, progress: LessonProgress) -> LessonState {
-        LessonState { lesson, progress, start: None, submit_error: None }
+        LessonState { lesson, progress, start: None, submit_error: None, grading_error: None, grading_attempt: 0 }
     }
 
     pub fn stage(&self) -> Stage {
@@ -177,8 +183,21 @@ impl Reducible for LessonState {
                     next.submit_error = Some(format!("Before you submit, {}.", missing.join(", ")));
                 }
             }
-            LessonAction::Graded(verdicts) => progress.verdicts.extend(verdicts),
-            LessonAction::GradingFailed(message) => next.submit_error = Some(format!("Your answers are saved, but they could not be graded yet. {message}")),
+            LessonAction::Graded(verdicts) => {
+                next.grading_error = None;
+                for (id, graded) in verdicts {
+                    // Grading is a task; a free-text verdict the student set by rating their answer meanwhile is newer.
+                    let self_assessed = matches!(progress.answers.get(&id).and_then(|a| a.response.as_ref()), Some(Response::FreeText { self_assessment: Some(_), .. }));
+                    if !(self_assessed && progress.verdicts.contains_key(&id)) {
+                        progress.verdicts.insert(id, graded);
+                    }
+                }
+            }
+            LessonAction::GradingFailed(message) => next.grading_error = Some(format!("Your answers are saved and locked, but they could not be graded yet. {message}")),
+            LessonAction::GradeAgain => {
+                next.grading_error = None;
+                next.grading_attempt += 1;
+            }
             LessonAction::Explain { prompt, text } => {
                 progress.explanations.insert(prompt, text);
             }
@@ -253,6 +272,32 @@ mod test {
         let before = state.progress.answers.get(&id).cloned();
         let state = state.reduce(LessonAction::Confidence { question: id.clone(), level: Confidence::MIN });
         assert_eq!(state.progress.answers.get(&id).cloned(), before, "a locked answer never changes");
+    }
+
+    #[test]
+    fn grading_failure_stays_until_graded_ok() {
+        let state = state().reduce(LessonAction::GradingFailed("The analyzer could not load.".into()));
+        let state = state.reduce(LessonAction::Go(Stage::Run));
+        assert!(state.grading_error.as_deref().is_some_and(|e| e.contains("could not load")), "other actions keep the message");
+        let state = state.reduce(LessonAction::GradeAgain);
+        assert_eq!((state.grading_error.as_ref(), state.grading_attempt), (None, 1));
+        let state = state.reduce(LessonAction::GradingFailed("again".into())).reduce(LessonAction::Graded(vec![]));
+        assert!(state.grading_error.is_none());
+    }
+
+    #[test]
+    fn late_grades_keep_a_newer_self_assessment_ok() {
+        let mut progress = LessonProgress::default();
+        let free_text = |assessment| crate::progress::Answer { response: Some(Response::FreeText { text: "it rewrites".into(), self_assessment: assessment }), confidence: Some(Confidence::MAX) };
+        progress.answers.insert("why".into(), free_text(Some(SelfAssessment::Matches)));
+        let rated = Graded::new(vec![], 1.0, Confidence::MAX);
+        progress.verdicts.insert("why".into(), rated.clone());
+        let state = Rc::new(LessonState::new(Rc::new(fixture::confidence_score()), progress));
+        // A batch that started before the rating arrives with the free-text answer still unrated.
+        let stale = Graded::new(vec![], 0.0, Confidence::MAX);
+        let state = state.reduce(LessonAction::Graded(vec![("why".into(), stale.clone()), ("other".into(), stale.clone())]));
+        assert_eq!(state.progress.verdicts.get("why"), Some(&rated));
+        assert_eq!(state.progress.verdicts.get("other"), Some(&stale));
     }
 
     #[test]

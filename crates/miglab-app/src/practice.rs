@@ -70,27 +70,7 @@ pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Ve
         Some(error) => out.push(CheckResult { lines: at(upgrade), ..result("upgrade() runs", false, format!("{}: {}.", said_by(upgrade), error.trim_end_matches('.'))) }),
     }
     let after = upgrade.filter(|r| r.failure.is_none()).map(|r| &r.after);
-    for table in &checks.tables {
-        let name = format!("`{}` looks as the brief asks", table.name);
-        let Some(after) = after else {
-            out.push(result(&name, false, "The upgrade did not finish, so there is nothing to compare.".into()));
-            continue;
-        };
-        // The brief plays the prediction and the engine the truth, so each sentence says what the migration really did.
-        // Only what the brief lists is compared, as `miglab check` does.
-        let brief = Schema { tables: vec![table.clone()], ..Default::default() };
-        let scope = SchemaScope { columns: !table.columns.is_empty(), indexes: !table.indexes.is_empty(), tables: vec![table.name.clone()], ..Default::default() };
-        let key = AnswerKey::Schema(SchemaKey { expected: None, scope, why: Default::default() });
-        let answer = Answer { response: Response::Schema { schema: brief }, confidence: Confidence::MAX };
-        let graded = analyzer_link::grade(vec![GradeItem { key, answer, actual: Some(after.clone()) }]).await;
-        let (passed, detail) = match graded.as_deref() {
-            Ok([graded]) if graded.correct => (true, "Columns and indexes match the brief.".to_owned()),
-            Ok([graded]) => (false, graded.explanations().next().unwrap_or("It differs from the brief.").to_owned()),
-            Ok(_) => (false, "The analyzer did not grade the table.".to_owned()),
-            Err(message) => (false, message.clone()),
-        };
-        out.push(result(&name, passed, detail));
-    }
+    out.extend(tables_as_briefed(checks, after).await);
     for (i, check) in checks.values.iter().enumerate() {
         let got = run.values.get(i).map(|(_, v)| v.clone());
         let expected = check.expected.clone();
@@ -136,6 +116,39 @@ pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Ve
         out.push(result("no data loss", passed, detail));
     }
     out
+}
+
+/// One verdict per table the brief lists, from one request to the analyzer: the brief plays the prediction
+/// and the engine the truth, so each sentence says what the migration really did. Only what the brief lists
+/// is compared, as `miglab check` does.
+async fn tables_as_briefed(checks: &Checks, after: Option<&Schema>) -> Vec<CheckResult> {
+    let result = |table: &str, passed: bool, detail: String| CheckResult { name: format!("`{table}` looks as the brief asks"), passed, detail, lines: None };
+    let Some(after) = after else {
+        return checks.tables.iter().map(|t| result(&t.name, false, "The upgrade did not finish, so there is nothing to compare.".into())).collect();
+    };
+    let items = checks
+        .tables
+        .iter()
+        .map(|table| {
+            let brief = Schema { tables: vec![table.clone()], ..Default::default() };
+            let scope = SchemaScope { columns: !table.columns.is_empty(), indexes: !table.indexes.is_empty(), tables: vec![table.name.clone()], ..Default::default() };
+            let key = AnswerKey::Schema(SchemaKey { expected: None, scope, why: Default::default() });
+            GradeItem { key, answer: Answer { response: Response::Schema { schema: brief }, confidence: Confidence::MAX }, actual: Some(after.clone()) }
+        })
+        .collect();
+    match analyzer_link::grade(items).await {
+        Ok(graded) if graded.len() == checks.tables.len() => checks
+            .tables
+            .iter()
+            .zip(graded)
+            .map(|(table, graded)| match graded.correct {
+                true => result(&table.name, true, "Columns and indexes match the brief.".to_owned()),
+                false => result(&table.name, false, graded.explanations().next().unwrap_or("It differs from the brief.").to_owned()),
+            })
+            .collect(),
+        Ok(_) => checks.tables.iter().map(|t| result(&t.name, false, "The analyzer did not grade every table.".to_owned())).collect(),
+        Err(message) => checks.tables.iter().map(|t| result(&t.name, false, message.clone())).collect(),
+    }
 }
 
 /// Same tables, columns, indexes and row counts; the alembic version is allowed to differ.

@@ -128,6 +128,10 @@ fn gate(props: &Props, passed: bool) -> Html {
                     if gate.refused.is_none() && (!props.guard.lesson || props.guard.threats.is_empty()) {
                         <button type="button" disabled={props.busy} onclick={props.actions.guard_arm.reform(|_: MouseEvent| ())}>{ "Run its upgrade on the branch" }</button>
                     }
+                    // With no threats the guard draws nothing, so a failure to read the migration is said here.
+                    if props.guard.threats.is_empty() {
+                        if let Some(error) = &props.guard.error { <p class="error" role="alert">{ error }</p> }
+                    }
                     if props.guard.lesson {
                         <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={on_decided} {refuse_blocked} />
                     }

@@ -22,6 +22,7 @@ pub fn QuestionsView(props: &Props) -> Html {
     let locked = state.locked(stage);
     let waiting_for_engine = questions.iter().any(|q| matches!(q.kind, crate::lesson_view::QuestionKind::Schema)) && state.start.is_none() && !locked;
     let submit = state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Submit(stage));
+    let grade_again = state.dispatcher().to_callback().reform(|_: MouseEvent| LessonAction::GradeAgain);
     html! {
         <section class="questions" aria-label={format!("{} questions", stage.label())}>
             { for questions.iter().enumerate().map(|(i, q)| {
@@ -45,6 +46,12 @@ pub fn QuestionsView(props: &Props) -> Html {
             if waiting_for_engine { <p class="notice" role="status">{ "The schema editor fills in once Postgres has built the lesson's database." }</p> }
             if locked {
                 <p class="locked-note" role="status">{ if stage == Stage::Predict { "Your answers are locked. They are graded against what Postgres does when you run the migration." } else { "Your answers are locked." } }</p>
+                if let Some(error) = &state.grading_error {
+                    <p class="error" role="alert">
+                        { error }{ " " }
+                        <button type="button" onclick={grade_again}>{ "Grade again" }</button>
+                    </p>
+                }
             } else {
                 <div class="submit-row">
                     <button type="button" class="primary" onclick={submit}>{ "Lock my answers" }</button>

@@ -62,6 +62,8 @@ pub struct RunState {
 
 pub enum RunAction {
     Busy(String),
+    /// The work that was busy stopped before it reached the engine (the analyzer refused the file, the drop guard held it).
+    Idle,
     Branched { branch: String, schema: Schema },
     Ran(RunRecord),
     Reset(Schema),
@@ -106,6 +108,7 @@ impl Reducible for RunState {
         let mut next = (*self).clone();
         match action {
             RunAction::Busy(what) => next.busy = Some(what),
+            RunAction::Idle => next.busy = None,
             RunAction::Branched { branch, schema } => {
                 next = RunState { branch: Some(branch), revision: schema.alembic_version.as_ref().and_then(|v| v.first().cloned()), base: Some(schema.clone()), current: Some(schema), ..Default::default() };
             }
