@@ -322,6 +322,24 @@ mod test {
     }
 
     #[test]
+    fn runaway_statement_outside_transaction_restarts_at_branch_err() {
+        // CREATE INDEX CONCURRENTLY refuses the branch transaction (25001), so the session commits and runs it alone;
+        // an index expression that sleeps keeps that second run past the limit.
+        let config = HostConfig { statement_timeout_ms: 2000, ..HostConfig::default() };
+        let mut engine = Session::new(NodeHost::spawn(&config).expect("PGlite under Node boots"));
+        engine.exec("CREATE FUNCTION slow(a int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN a; END $$").expect("function");
+        engine.exec("CREATE TABLE t (a int); INSERT INTO t VALUES (1)").expect("seed");
+        engine.branch("start").expect("branch");
+        engine.exec("INSERT INTO t VALUES (2)").expect("after the branch point");
+        let error = engine.exec("CREATE INDEX CONCURRENTLY t_slow ON t (slow(a))").expect_err("stopped at the limit");
+        assert!(matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement.starts_with("`CREATE INDEX CONCURRENTLY")), "{error:?}");
+        assert_eq!(count(&mut engine, "t"), json!("1"), "back at the branch point");
+        engine.exec("INSERT INTO t VALUES (3)").expect("the branch transaction is open again");
+        engine.reset("start").expect("reset rolls back");
+        assert_eq!(count(&mut engine, "t"), json!("1"));
+    }
+
+    #[test]
     fn killed_host_restarts_at_branch_err() {
         let host = NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots");
         let pid = host.process.as_ref().map(|p| p.child.id()).expect("node runs");

@@ -94,10 +94,14 @@ impl<B: Backend> Session<B> {
                 self.backend.exec("COMMIT")?;
                 self.branches.committed();
                 let outcome = call(&mut self.backend, sql).map_err(located);
-                if outcome.is_err() {
+                match &outcome {
+                    // The engine went with the statement; `recovered` starts it again and opens the branch
+                    // transaction, and sending anything first would only replace this error with "not running".
+                    Err(error) if error.lost_engine() => return outcome,
                     // A script that opened its own transaction leaves it aborted after the failure;
                     // end it so the branch's new transaction can begin and the learner sees the real error.
-                    self.backend.exec("ROLLBACK")?;
+                    Err(_) => self.backend.exec("ROLLBACK")?,
+                    Ok(_) => {}
                 }
                 self.backend.exec("BEGIN")?;
                 outcome
