@@ -222,7 +222,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                     Err(diagnostics) => {
                         let results = diagnostics
                             .iter()
-                            .map(|d| crate::progress::CheckResult { name: "the file translates".into(), passed: false, lines: d.at.map(|a| (a.line, a.line)), detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
+                            .map(|d| crate::progress::CheckResult { name: if d.code == "analyzer" { "the analyzer answers" } else { "the file translates" }.into(), passed: false, lines: d.at.map(|a| (a.line, a.line)), detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
                             .collect();
                         return checked(results);
                     }

@@ -1,4 +1,4 @@
-// Bad input the page must survive: corrupted saved progress, a lesson file that does not load, and a runaway statement.
+// Bad input the page must survive: corrupted saved progress, a lesson file that does not load, a runaway statement, and an analyzer module that does not load.
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,6 +117,32 @@ test('raw HTML in a lesson\'s Markdown is shown as text and never runs', { timeo
     assert.equal(await page.evaluate(() => window.__ran), undefined);
     assert.equal(await page.locator('.story script, .story img').count(), 0);
     await app.shot('story-as-text');
+  } finally {
+    await app.close();
+  }
+});
+
+test('an analyzer that does not load stops the check with a message; the file stays and a later try works', { timeout: 120_000 }, async () => {
+  const app = await open('analyzer-down');
+  const { page } = app;
+  try {
+    // The connection drops for the analyzer module only: the app, the engine and the course still load.
+    await page.route('**/analyzer/**', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${BASE}#/lesson/confidence_score`);
+    await waitForEngine(page);
+    await page.getByRole('button', { name: /Modify/ }).click();
+    await lockConfidenceScoreModify(page);
+    const migration = RUNAWAY.replace('op.execute("SELECT pg_sleep(30)")', 'op.execute("SELECT 1")');
+    await setEditor(page, 'Your Modify migration', migration);
+    await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+    await page.locator('.checks li.fail').first().waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('.checks').textContent(), /the analyzer answers.*could not load.*try again/);
+    assert.match(await page.getByRole('textbox', { name: 'Your Modify migration' }).textContent(), /SELECT 1/);
+    await app.shot('analyzer-down');
+    // Back online: the same button now runs the check, without a reload.
+    await page.unroute('**/analyzer/**');
+    await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
+    await page.getByText('pass: upgrade() runs').waitFor({ timeout: 60_000 });
   } finally {
     await app.close();
   }
