@@ -433,10 +433,16 @@ impl Inner {
                 self.raw("exec", "COMMIT").await?;
                 self.branches.borrow_mut().committed();
                 let outcome = self.raw(op, sql).await.map_err(located);
-                if outcome.is_err() {
+                match &outcome {
+                    // `call` has already rebuilt the worker with the branch transaction and its savepoint open;
+                    // a ROLLBACK now would end that transaction and leave the next reset without its savepoint.
+                    Err(error) if error.lost_worker() => return outcome,
                     // A script that opened its own transaction leaves it aborted after the failure;
                     // end it so the branch's new transaction can begin and the learner sees the real error.
-                    self.raw("exec", "ROLLBACK").await?;
+                    Err(_) => {
+                        self.raw("exec", "ROLLBACK").await?;
+                    }
+                    Ok(_) => {}
                 }
                 self.raw("exec", "BEGIN").await?;
                 outcome

@@ -8,11 +8,16 @@ use miglab_pglite::{Engine, EngineConfig, EngineError};
 use serde_json::json;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// The one helper every test boots through: the repository's `web/`, with the prebuilt image when it was built.
+/// The engine every test boots: the repository's `web/`, with the prebuilt image when it was built.
 async fn engine() -> Engine {
+    engine_on(&format!("{}/../../web/engine/worker.js", env!("CARGO_MANIFEST_DIR"))).await
+}
+
+/// The one helper every test boots through, with `host` as the engine host module.
+async fn engine_on(host: &str) -> Engine {
     let web = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web");
     let config = EngineConfig {
-        worker_url: format!("{web}/engine/worker.js"),
+        worker_url: host.to_owned(),
         pglite_url: format!("{web}/node_modules/@electric-sql/pglite/dist/index.js"),
         data_dir_url: Some(format!("{web}/engine/dist/pgdata.tar.gz")),
         statement_timeout_ms: 5000,
@@ -206,4 +211,19 @@ async fn guarded_statement_error_keeps_branch_err() {
     engine.exec("CREATE TABLE kept (a int)").await.expect("a new transaction began");
     engine.reset("start").await.expect("reset reloads the dump");
     assert!(engine.introspect().await.expect("introspect").table("kept").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn lost_worker_in_statement_run_alone_keeps_branch_err() {
+    // The host answers the statement's second run, outside the branch transaction, as a worker stopped at the limit.
+    let engine = engine_on(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lossy-host.mjs")).await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    engine.exec("DELETE FROM expenses").await.expect("delete");
+    let error = engine.exec("CREATE INDEX CONCURRENTLY ix_amount ON expenses (amount) /* lose the worker */").await.expect_err("the worker is lost");
+    assert!(matches!(error, EngineError::Timeout { ms: 5000 }), "{error:?}");
+    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("back at the branch point").rows, [[json!("1000")]]);
+    engine.exec("DELETE FROM expenses").await.expect("delete again");
+    engine.reset("start").await.expect("the branch savepoint is open again, so a reset rolls back to it");
+    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("count").rows, [[json!("1000")]]);
 }
