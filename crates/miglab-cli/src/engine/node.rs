@@ -73,10 +73,16 @@ impl NodeHost {
     }
 
     /// Starts a new Node process (stopping the old one) and boots it from `dump`, or from the prebuilt image.
+    /// A Node that could not boot is stopped, so the next call finds the engine lost and starts it again
+    /// rather than asking a process with no database.
     fn start(&mut self, dump: Option<&Dump>) -> Result<(), EngineError> {
         self.stop();
         self.process = Some(Process::spawn(&self.script)?);
-        self.call(self.boot_request(dump)).map(drop)
+        let booted = self.call(self.boot_request(dump)).map(drop);
+        if booted.is_err() {
+            self.stop();
+        }
+        booted
     }
 
     fn boot_request(&self, dump: Option<&Dump>) -> Value {
@@ -354,6 +360,27 @@ mod test {
         let message = error.to_string();
         assert!(message.contains("SIGKILL") && message.ends_with("restarted at the last branch point"), "{message}");
         assert_eq!(count(&mut engine, "t"), json!("0"), "back at the branch point");
+    }
+
+    #[test]
+    fn failed_restart_is_tried_again_err() {
+        let host = NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots");
+        let pid = host.process.as_ref().map(|p| p.child.id()).expect("node runs");
+        let dumps = host.dumps.path.clone();
+        let mut engine = Session::new(host);
+        engine.exec("CREATE TABLE t (a int)").expect("create");
+        engine.branch("start").expect("branch");
+        let dump = std::fs::read_dir(&dumps).expect("dumps").next().expect("one dump").expect("entry").path();
+        let aside = dump.with_extension("aside");
+        std::fs::rename(&dump, &aside).expect("move the dump away");
+        let killed = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().expect("kill runs");
+        assert!(killed.success());
+        let error = engine.query("SELECT count(*) FROM t").expect_err("node is gone");
+        assert!(matches!(&error, EngineError::Lost { .. }), "the restart cannot read the dump: {error:?}");
+        std::fs::rename(&aside, &dump).expect("put the dump back");
+        let error = engine.query("SELECT count(*) FROM t").expect_err("this call finds the engine lost");
+        assert!(error.lost_engine(), "{error:?}");
+        assert_eq!(count(&mut engine, "t"), json!("0"), "started again at the branch point");
     }
 
     #[test]
