@@ -67,7 +67,14 @@ pub fn answer_json(request: &str) -> String {
         Ok(request) => answer(request),
         Err(error) => Reply::Refused { message: format!("the analyzer could not read the request: {error}") },
     };
-    serde_json::to_string(&reply).unwrap_or_else(|error| format!(r#"{{"reply":"refused","message":"the analyzer could not write its reply: {error}"}}"#))
+    written(&reply)
+}
+
+/// `reply` as JSON; when it cannot be written, a [`Reply::Refused`] built by serde too, so the error's text is escaped.
+fn written(reply: &impl Serialize) -> String {
+    serde_json::to_string(reply).unwrap_or_else(|error| {
+        serde_json::json!({ "reply": "refused", "message": format!("the analyzer could not write its reply: {error}") }).to_string()
+    })
 }
 
 #[cfg(test)]
@@ -83,6 +90,18 @@ mod test {
     fn alembic_error_through_json_err() {
         let Reply::Alembic { diagnostics, .. } = round_trip(Request::Alembic { text: "def upgrade(:\n".into() }) else { panic!("reply") };
         assert!(diagnostics.iter().any(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn unwritable_reply_is_json_err() {
+        struct Unwritable;
+        impl Serialize for Unwritable {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom(r#"a "quoted" \ message"#))
+            }
+        }
+        let reply: Reply = serde_json::from_str(&written(&Unwritable)).expect("the fallback is JSON");
+        assert_eq!(reply, Reply::Refused { message: r#"the analyzer could not write its reply: a "quoted" \ message"#.to_owned() });
     }
 
     #[test]
