@@ -1,8 +1,9 @@
 //! The lesson format: versioned TOML lesson folders parsed into a checked lesson model.
 //!
-//! Loading is pure and two-phase, so the browser can fetch files between the phases:
+//! Loading is pure and two-phase, so a caller can read files between the phases:
 //! [`parse_course`] reads `lessons/course.toml`; [`parse_manifest`] reads one `lesson.toml` and lists
 //! the files it references; [`load`] takes those files' text and returns the checked [`Lesson`].
+//! The browser loads no lesson itself: [`bundle`] runs both phases over the course at build time into `course.json`.
 //! Every mistake is a [`FileDiagnostic`] naming the file, line and field, never a panic,
 //! so one broken lesson is shown as unavailable while the rest of the course still works.
 

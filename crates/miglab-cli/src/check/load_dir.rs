@@ -1,4 +1,4 @@
-//! Reading a lessons folder from disk through the core's two-phase loader, exactly as the browser does over HTTP.
+//! Reading a lessons folder from disk through the core's two-phase loader, as `lesson::bundle` does when it builds the browser's `course.json`.
 
 use miglab_core::diagnostic::Diagnostic;
 use miglab_core::lesson::{self, FileDiagnostic, Lesson, LessonManifest};

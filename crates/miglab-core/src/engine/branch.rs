@@ -4,7 +4,7 @@
 //! While that transaction is intact, a reset is a `ROLLBACK TO SAVEPOINT` (well under a millisecond).
 //! Once something commits (an autocommit step such as `CREATE INDEX CONCURRENTLY`, a newer branch, the learner's `COMMIT`),
 //! the savepoint is gone and a reset reloads the dump.
-//! `H` is the engine's handle to a dump (a `Blob` in the browser, an id in the Node host), opaque here.
+//! `H` is the engine's handle to a dump (a `Blob` in the browser, a dump file the CLI owns under Node), opaque here.
 
 /// The savepoint that marks the newest branch point.
 pub const BRANCH_SAVEPOINT: &str = "miglab_branch";
