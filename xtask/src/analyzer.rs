@@ -7,7 +7,7 @@
 
 use crate::setup;
 use crate::sh::{self, cmd, root, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where the module is written; index.html copies this folder into the site.
 pub fn dist() -> PathBuf {
@@ -34,13 +34,35 @@ pub fn build(release: bool) -> Result<()> {
     sh::run(&mut cmd("cargo", &args))?;
     let wasm = target_dir().join("wasm32-unknown-unknown").join(if release { "release" } else { "debug" }).join("miglab_analyzer.wasm");
     let (wasm, out) = (wasm.to_string_lossy().into_owned(), dist().to_string_lossy().into_owned());
-    sh::run(&mut cmd("wasm-bindgen", &["--target", "web", "--no-typescript", "--out-dir", &out, "--out-name", "miglab_analyzer", &wasm]))
+    sh::run(&mut cmd("wasm-bindgen", &["--target", "web", "--no-typescript", "--out-dir", &out, "--out-name", "miglab_analyzer", &wasm]))?;
+    stamp(&dist(), &["miglab_analyzer.js", "miglab_analyzer_bg.wasm"])
+}
+
+/// Writes `stamp` beside `files`: a hash of their bytes, which the app's build puts into their URLs
+/// (crates/miglab-app/build.rs), so a cached copy from another build is never used.
+fn stamp(dir: &Path, files: &[&str]) -> Result<()> {
+    // FNV-1a: not for security, only to change the URL whenever a byte changes.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        let bytes = std::fs::read(dir.join(file)).map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
+        for byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let stamp = format!("{hash:016x}");
+    // Rewritten only when it changes, so an unchanged stamp does not make cargo rebuild the app.
+    if std::fs::read_to_string(dir.join("stamp")).ok().as_deref() != Some(stamp.as_str()) {
+        std::fs::write(dir.join("stamp"), stamp).map_err(|e| format!("cannot write the stamp in {}: {e}", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// `cargo xtask course`: the course loaded at build time into `web/course/dist/course.json`
 /// (`crates/miglab-analyzer/src/bin/course-bundle.rs`); a second Trunk pre-build hook.
 pub fn course() -> Result<bool> {
-    let out = root().join("web/course/dist/course.json").to_string_lossy().into_owned();
+    let dir = root().join("web/course/dist");
+    let out = dir.join("course.json").to_string_lossy().into_owned();
     sh::run(&mut cmd("cargo", &["run", "--offline", "-q", "-p", "miglab-analyzer", "--bin", "course-bundle", "--", "lessons", &out]))?;
+    stamp(&dir, &["course.json"])?;
     Ok(true)
 }

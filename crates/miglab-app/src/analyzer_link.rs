@@ -24,30 +24,38 @@ mod module {
     // (a dropped connection should not need a reload to recover).
     #[wasm_bindgen(inline_js = r#"
 let analyzer = null;
-function load() {
-  analyzer ??= import(new URL('analyzer/miglab_analyzer.js', document.baseURI).href)
-    .then(async (module) => { await module.default(); return module; })
+function load(stamp) {
+  const url = (file) => new URL(`analyzer/${file}?v=${stamp}`, document.baseURI).href;
+  analyzer ??= import(url('miglab_analyzer.js'))
+    .then(async (module) => { await module.default({ module_or_path: url('miglab_analyzer_bg.wasm') }); return module; })
     .catch((error) => { analyzer = null; throw error; });
   return analyzer;
 }
-export function prefetchAnalyzer() { load().catch(() => {}); }
-export function analyzeJson(request) {
-  return load().then(
+export function prefetchAnalyzer(stamp) { load(stamp).catch(() => {}); }
+export function analyzeJson(request, stamp) {
+  return load(stamp).then(
     (module) => module.analyze(request),
     (error) => { throw new Error(`could not load (${error.message ?? error})`); },
   );
 }"#)]
     extern "C" {
         #[wasm_bindgen(js_name = analyzeJson)]
-        fn analyze_json(request: &str) -> js_sys::Promise;
+        fn analyze_json(request: &str, stamp: &str) -> js_sys::Promise;
         #[wasm_bindgen(js_name = prefetchAnalyzer)]
-        pub fn prefetch();
+        fn prefetch_analyzer(stamp: &str);
+    }
+
+    /// The analyzer's content hash, in its URLs so a cached module from another build is never paired with this app.
+    const STAMP: &str = env!("MIGLAB_ANALYZER_STAMP");
+
+    pub fn prefetch() {
+        prefetch_analyzer(STAMP);
     }
 
     pub async fn send(request: String) -> Result<String, String> {
         // A load failure is worth a retry; a failure inside the module (a trap, which the core's tests exist to
         // prevent) is not, and the page should be reloaded for a fresh instance.
-        let reply = JsFuture::from(analyze_json(&request)).await.map_err(|e| {
+        let reply = JsFuture::from(analyze_json(&request, STAMP)).await.map_err(|e| {
             let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
             match detail.strip_prefix("could not load ") {
                 Some(why) => format!("The analyzer (analyzer/miglab_analyzer.js) could not load {why}. Check the connection and try again."),

@@ -10,8 +10,8 @@ use gloo::net::http::Request;
 use miglab_core::lesson::{BundledLesson, Course, CourseBundle};
 use std::rc::Rc;
 
-/// Where the bundle is served, relative to the page.
-const BUNDLE: &str = "course.json";
+/// Where the bundle is served, relative to the page, stamped with its content's hash (see build.rs).
+const BUNDLE: &str = concat!("course.json?v=", env!("MIGLAB_COURSE_STAMP"));
 
 /// The course and its lessons in course order, or why the course itself could not load.
 pub async fn load_course() -> Result<(Course, Vec<CourseEntry>), String> {

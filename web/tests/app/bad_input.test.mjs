@@ -40,7 +40,7 @@ test('a lesson that fails to load shows the checker message; the others still wo
   const app = await open('bad-lesson');
   const { page } = app;
   try {
-    await page.route('**/course.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: readFileSync(bundle, 'utf8') }));
+    await page.route(/\/course\.json(\?.*)?$/, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: readFileSync(bundle, 'utf8') }));
     await page.goto(BASE);
     const card = page.locator('.lesson-card.unavailable', { hasText: 'reconciler_run_id' });
     await card.waitFor();
@@ -103,7 +103,7 @@ test('raw HTML in a lesson\'s Markdown is shown as text and never runs', { timeo
   const { page } = app;
   try {
     const evil = '<script>window.__ran = 1</script>\n\nSee <img src="x" onerror="window.__ran = 2"> and [link](javascript:window.__ran=3).';
-    await page.route('**/course.json', async (route) => {
+    await page.route(/\/course\.json(\?.*)?$/, async (route) => {
       const bundle = await (await route.fetch()).json();
       const manifest = bundle.lessons.find((l) => l.id === 'confidence_score').lesson.manifest;
       manifest.story = `${evil}\n\n${manifest.story}`;
