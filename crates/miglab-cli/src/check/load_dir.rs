@@ -1,7 +1,7 @@
 //! Reading a lessons folder from disk through the core's two-phase loader, as `lesson::bundle` does when it builds the browser's `course.json`.
 
 use miglab_core::diagnostic::Diagnostic;
-use miglab_core::lesson::{self, FileDiagnostic, Lesson, LessonManifest};
+use miglab_core::lesson::{self, FileDiagnostic, Lesson};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -53,32 +53,20 @@ pub fn load_dir(dir: &Path) -> Loaded {
     let lessons = ids
         .into_iter()
         .filter(|id| dir.join(id).join(lesson::MANIFEST).is_file())
-        .map(|id| {
-            let (result, manifest) = load_lesson(dir, &id);
-            if let Some(manifest) = manifest {
-                manifests.insert(id, (manifest, result.text.clone()));
+        .filter_map(|id| {
+            // The file is there, so only text that is not UTF-8 fails to read; it is parsed as empty and reported.
+            let manifest = format!("{id}/{}", lesson::MANIFEST);
+            let folder = lesson::load_folder(&id, &|path| read(dir, path).or_else(|| (path == manifest).then(String::new)))?;
+            if let Some(manifest) = folder.manifest {
+                manifests.insert(id.clone(), (manifest, folder.text.clone()));
             }
-            result
+            Some(LessonResult { id, text: folder.text, lesson: folder.lesson, diagnostics: folder.diagnostics })
         })
         .collect();
     if let (Some(course), Some(text)) = (&course, &course_text) {
         catalog.extend(lesson::check_catalog(course, text, &manifests));
     }
     Loaded { lessons, catalog }
-}
-
-fn load_lesson(dir: &Path, id: &str) -> (LessonResult, Option<LessonManifest>) {
-    let path = format!("{id}/{}", lesson::MANIFEST);
-    let text = read(dir, &path).unwrap_or_default();
-    let (manifest, mut diagnostics) = lesson::parse_manifest(&path, &text);
-    let Some(manifest) = manifest else {
-        return (LessonResult { id: id.to_owned(), text, lesson: None, diagnostics }, None);
-    };
-    let mut files: BTreeMap<String, String> = manifest.files().into_iter().filter_map(|file| Some((file.clone(), read(dir, &format!("{id}/{file}"))?))).collect();
-    files.insert(lesson::MANIFEST.to_owned(), text.clone());
-    let (lesson, found) = lesson::load(&manifest, &files);
-    diagnostics.extend(found);
-    (LessonResult { id: id.to_owned(), text, lesson, diagnostics }, Some(manifest))
 }
 
 fn read(dir: &Path, relative: &str) -> Option<String> {

@@ -3,10 +3,14 @@
 //! Loading a lesson parses TOML, Alembic files and SQL, so it belongs to the analyzer, which the app
 //! fetches only when a lesson needs it. Done at build time, the catalog opens without the analyzer,
 //! and a lesson that does not load is still listed, with the same message `miglab check` prints.
+//!
+//! The catalog checks `miglab check` runs (prerequisites exist, come earlier, form no cycle; the course lists
+//! existing lessons) run here too. An error about a lesson makes it unavailable with that message, because
+//! `miglab check` would reject the course for it; the rest of the course still loads.
 
-use super::{load, parse_course, parse_manifest, Course, FileDiagnostic, Lesson, COURSE, MANIFEST};
+use super::{check_catalog, is_valid_id, load_folder, parse_course, parse_manifest, Course, FileDiagnostic, Lesson, LessonFolder, LessonManifest, COURSE, MANIFEST};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What `course.json` holds: the course with every lesson, or why the course itself did not load.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,9 +29,11 @@ pub struct BundledLesson {
     pub messages: Vec<String>,
 }
 
+type Read<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// Loads the course from `read`, which returns a file by its path inside the lessons folder
 /// (`course.toml`, `confidence_score/lesson.toml`, …) or `None` when there is no such file.
-pub fn bundle(read: &dyn Fn(&str) -> Option<String>) -> CourseBundle {
+pub fn bundle(read: Read) -> CourseBundle {
     let Some(text) = read(COURSE) else {
         return CourseBundle::Failed { message: format!("{COURSE}: the file is missing from the lessons folder.") };
     };
@@ -35,24 +41,70 @@ pub fn bundle(read: &dyn Fn(&str) -> Option<String>) -> CourseBundle {
     let Some(course) = course.filter(|_| !has_errors(&diagnostics)) else {
         return CourseBundle::Failed { message: rendered(&diagnostics).join("\n") };
     };
-    let lessons = course.lessons.iter().map(|id| lesson(id, read)).collect();
+    let folders: Vec<(String, Option<LessonFolder>)> = course.lessons.iter().map(|id| (id.clone(), load_folder(id, read))).collect();
+    let mut catalog: BTreeMap<String, Vec<FileDiagnostic>> = BTreeMap::new();
+    for diagnostic in check_catalog(&course, &text, &manifests(&folders, read)) {
+        match about(&course, &diagnostic) {
+            Some(id) => catalog.entry(id.to_owned()).or_default().push(diagnostic),
+            // Nothing the catalog checks say today, but an error about the course as a whole fails it, as in `miglab check`.
+            None if diagnostic.file == COURSE && diagnostic.is_error() => return CourseBundle::Failed { message: diagnostic.render() },
+            // About a folder outside the course: `miglab check` reports it, and no student opens it.
+            None => {}
+        }
+    }
+    let lessons = folders.into_iter().map(|(id, folder)| {
+        let more = catalog.remove(&id).unwrap_or_default();
+        bundled(id, folder, more)
+    }).collect();
     CourseBundle::Course { course, lessons }
 }
 
-fn lesson(id: &str, read: &dyn Fn(&str) -> Option<String>) -> BundledLesson {
-    let failed = |messages: Vec<String>| BundledLesson { id: id.to_owned(), lesson: None, messages };
-    let path = format!("{id}/{MANIFEST}");
-    let Some(text) = read(&path) else { return failed(vec![format!("{path}: the file is missing.")]) };
-    let (manifest, mut diagnostics) = parse_manifest(&path, &text);
-    let Some(manifest) = manifest.filter(|_| !has_errors(&diagnostics)) else { return failed(rendered(&diagnostics)) };
-    // A missing file is reported by `load` with the field that names it. `lesson.toml` itself goes in too,
-    // as `miglab check` passes it, so a mistake in the manifest gets its file:line:col.
-    let mut files: BTreeMap<String, String> = manifest.files().into_iter().filter_map(|f| read(&format!("{id}/{f}")).map(|text| (f, text))).collect();
-    files.insert(MANIFEST.to_owned(), text);
-    let (lesson, more) = load(&manifest, &files);
-    diagnostics.extend(more);
+fn bundled(id: String, folder: Option<LessonFolder>, catalog: Vec<FileDiagnostic>) -> BundledLesson {
+    let Some(LessonFolder { lesson, mut diagnostics, .. }) = folder else {
+        let mut messages = vec![format!("{id}/{MANIFEST}: the file is missing.")];
+        messages.extend(rendered(&catalog));
+        return BundledLesson { id, lesson: None, messages };
+    };
+    diagnostics.extend(catalog);
     let lesson = lesson.filter(|_| !has_errors(&diagnostics)).map(Box::new);
-    BundledLesson { id: id.to_owned(), lesson, messages: rendered(&diagnostics) }
+    BundledLesson { id, lesson, messages: rendered(&diagnostics) }
+}
+
+/// The manifests the catalog checks see: the course's lessons, and the folders outside the course that a
+/// prerequisite names (`miglab check` finds those by listing the lessons folder, which `read` cannot).
+fn manifests(folders: &[(String, Option<LessonFolder>)], read: Read) -> BTreeMap<String, (LessonManifest, String)> {
+    let mut manifests: BTreeMap<String, (LessonManifest, String)> = folders
+        .iter()
+        .filter_map(|(id, folder)| {
+            let folder = folder.as_ref()?;
+            Some((id.clone(), (folder.manifest.clone()?, folder.text.clone())))
+        })
+        .collect();
+    let mut wanted: Vec<String> = manifests.values().flat_map(|(manifest, _)| manifest.prerequisites.clone()).collect();
+    let mut tried = BTreeSet::new();
+    while let Some(id) = wanted.pop() {
+        if manifests.contains_key(&id) || !is_valid_id(&id) || !tried.insert(id.clone()) {
+            continue;
+        }
+        let path = format!("{id}/{MANIFEST}");
+        let Some(text) = read(&path) else { continue };
+        if let (Some(manifest), _) = parse_manifest(&path, &text) {
+            wanted.extend(manifest.prerequisites.clone());
+            manifests.insert(id, (manifest, text));
+        }
+    }
+    manifests
+}
+
+/// The course lesson a catalog diagnostic is about: the folder of its `lesson.toml`, or the lesson a
+/// `lessons[i]` entry of course.toml names.
+fn about<'a>(course: &'a Course, diagnostic: &'a FileDiagnostic) -> Option<&'a str> {
+    if diagnostic.file == COURSE {
+        let index = diagnostic.field.as_deref()?.strip_prefix("lessons[")?.strip_suffix(']')?.parse::<usize>().ok()?;
+        return course.lessons.get(index).map(String::as_str);
+    }
+    let folder = diagnostic.file.strip_suffix(MANIFEST)?.strip_suffix('/')?;
+    course.lessons.iter().any(|id| id == folder).then_some(folder)
 }
 
 fn has_errors(diagnostics: &[FileDiagnostic]) -> bool {
@@ -93,6 +145,36 @@ mod test {
         let message = lesson.messages.join("\n");
         assert!(message.starts_with(&format!("t/lesson.toml:{line}:")), "{message}");
         assert!(message.contains("field `database.seed`") && message.contains("`sead.sql`"), "{message}");
+    }
+
+    #[test]
+    fn unknown_prerequisite_err() {
+        // `miglab check` rejects the course for this catalog error, so the lesson is unavailable with its message.
+        let lesson = scaffold_with(|text| text.replace("prerequisites = []", r#"prerequisites = ["nope"]"#));
+        assert!(lesson.lesson.is_none());
+        let message = lesson.messages.join("\n");
+        assert!(message.starts_with("t/lesson.toml:") && message.contains("field `prerequisites[0]`: The prerequisite `nope` is not a lesson."), "{message}");
+    }
+
+    #[test]
+    fn prerequisite_outside_course_ok() {
+        // As in `miglab check`, a prerequisite folder the course does not list is a lesson (warned about there, not here).
+        let mut files = super::super::scaffold("t");
+        files.extend(super::super::scaffold("u"));
+        files.insert("course.toml".into(), "format = 1\ntitle = \"T\"\nlessons = [\"t\"]\n".into());
+        let manifest = files["t/lesson.toml"].replace("prerequisites = []", r#"prerequisites = ["u"]"#);
+        files.insert("t/lesson.toml".into(), manifest);
+        let CourseBundle::Course { lessons, .. } = bundle(&|path| files.get(path).cloned()) else { panic!("the course bundles") };
+        assert!(lessons[0].lesson.is_some(), "{:?}", lessons[0].messages);
+    }
+
+    #[test]
+    fn missing_lesson_err() {
+        let course = "format = 1\ntitle = \"T\"\nlessons = [\"gone\"]\n";
+        let CourseBundle::Course { lessons, .. } = bundle(&|path| (path == COURSE).then(|| course.to_owned())) else { panic!("the course bundles") };
+        assert!(lessons[0].lesson.is_none());
+        assert_eq!(lessons[0].messages[0], "gone/lesson.toml: the file is missing.");
+        assert!(lessons[0].messages[1].starts_with("course.toml:3:"), "the catalog check, as `miglab check` prints it: {:?}", lessons[0].messages);
     }
 
     #[test]
