@@ -6,7 +6,9 @@
 //!
 //! The catalog checks `miglab check` runs (prerequisites exist, come earlier, form no cycle; the course lists
 //! existing lessons) run here too. An error about a lesson makes it unavailable with that message, because
-//! `miglab check` would reject the course for it; the rest of the course still loads.
+//! `miglab check` would reject the course for it; the rest of the course still loads. One exception: a
+//! prerequisite that is a course lesson whose manifest does not parse is that lesson's error, not its
+//! dependents', so they still open.
 
 use super::{check_catalog, is_valid_id, load_folder, parse_course, parse_manifest, Course, FileDiagnostic, Lesson, LessonFolder, LessonManifest, COURSE, MANIFEST};
 use serde::{Deserialize, Serialize};
@@ -43,8 +45,13 @@ pub fn bundle(read: Read) -> CourseBundle {
     };
     let folders: Vec<(String, Option<LessonFolder>)> = course.lessons.iter().map(|id| (id.clone(), load_folder(id, read))).collect();
     let mut catalog: BTreeMap<String, Vec<FileDiagnostic>> = BTreeMap::new();
+    // A course lesson whose manifest does not parse is already listed with its own errors; the lessons that
+    // name it as a prerequisite still open, so a student is never locked out by someone else's typo.
+    let unparsed: BTreeSet<&str> = folders.iter().filter(|(_, folder)| folder.as_ref().is_some_and(|f| f.manifest.is_some())).map(|(id, _)| id.as_str()).collect();
+    let unparsed: BTreeSet<&str> = course.lessons.iter().map(String::as_str).filter(|id| !unparsed.contains(id)).collect();
     for diagnostic in check_catalog(&course, &text, &manifests(&folders, read)) {
         match about(&course, &diagnostic) {
+            Some(id) if names_unparsed_prerequisite(&folders, id, &diagnostic, &unparsed) => {}
             Some(id) => catalog.entry(id.to_owned()).or_default().push(diagnostic),
             // Nothing the catalog checks say today, but an error about the course as a whole fails it, as in `miglab check`.
             None if diagnostic.file == COURSE && diagnostic.is_error() => return CourseBundle::Failed { message: diagnostic.render() },
@@ -107,6 +114,13 @@ fn about<'a>(course: &'a Course, diagnostic: &'a FileDiagnostic) -> Option<&'a s
     course.lessons.iter().any(|id| id == folder).then_some(folder)
 }
 
+/// Whether `diagnostic` is about lesson `id`'s `prerequisites[i]` naming a course lesson that did not parse.
+fn names_unparsed_prerequisite(folders: &[(String, Option<LessonFolder>)], id: &str, diagnostic: &FileDiagnostic, unparsed: &BTreeSet<&str>) -> bool {
+    let Some(index) = diagnostic.field.as_deref().and_then(|f| f.strip_prefix("prerequisites[")?.strip_suffix(']')?.parse::<usize>().ok()) else { return false };
+    let manifest = folders.iter().find(|(folder, _)| folder == id).and_then(|(_, f)| f.as_ref()?.manifest.as_ref());
+    manifest.and_then(|m| m.prerequisites.get(index)).is_some_and(|prerequisite| unparsed.contains(prerequisite.as_str()))
+}
+
 fn has_errors(diagnostics: &[FileDiagnostic]) -> bool {
     diagnostics.iter().any(FileDiagnostic::is_error)
 }
@@ -166,6 +180,19 @@ mod test {
         files.insert("t/lesson.toml".into(), manifest);
         let CourseBundle::Course { lessons, .. } = bundle(&|path| files.get(path).cloned()) else { panic!("the course bundles") };
         assert!(lessons[0].lesson.is_some(), "{:?}", lessons[0].messages);
+    }
+
+    #[test]
+    fn broken_prerequisite_keeps_dependents_ok() {
+        // `u` does not parse; `t` names it as a prerequisite and still opens, while `u` is listed with its error.
+        let mut files = super::super::scaffold("t");
+        files.insert("u/lesson.toml".into(), "format = 1\nid = \"u\"\ntitle = 42\n".into());
+        files.insert("course.toml".into(), "format = 1\ntitle = \"T\"\nlessons = [\"u\", \"t\"]\n".into());
+        let manifest = files["t/lesson.toml"].replace("prerequisites = []", r#"prerequisites = ["u"]"#);
+        files.insert("t/lesson.toml".into(), manifest);
+        let CourseBundle::Course { lessons, .. } = bundle(&|path| files.get(path).cloned()) else { panic!("the course bundles") };
+        assert!(lessons[0].lesson.is_none() && lessons[0].messages.iter().any(|m| m.starts_with("u/lesson.toml:3:")), "{:?}", lessons[0].messages);
+        assert!(lessons[1].lesson.is_some(), "{:?}", lessons[1].messages);
     }
 
     #[test]
