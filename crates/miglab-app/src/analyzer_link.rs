@@ -8,9 +8,9 @@
 //!
 //! Natively, for the app's tests, a request goes through the same JSON to `miglab_core::service`.
 
-use miglab_core::diagnostic::Diagnostic;
+use miglab_core::alembic::Parsed;
 use miglab_core::grade::Graded;
-use miglab_core::migration::{Migration, Step};
+use miglab_core::migration::Step;
 use miglab_core::rules::Finding;
 use miglab_core::schema::Schema;
 use miglab_core::service::{GradeItem, Reply, Request};
@@ -96,10 +96,10 @@ fn mismatched(reply: &Reply) -> String {
     format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
 }
 
-/// An Alembic revision file, translated to steps.
-pub async fn alembic(text: String) -> Result<(Migration, Vec<Diagnostic>), String> {
+/// An Alembic revision file, translated to steps, as `miglab_core::alembic::parse` returns it.
+pub async fn alembic(text: String) -> Result<Parsed, String> {
     match ask(Request::Alembic { text }).await? {
-        Reply::Alembic { migration, diagnostics } => Ok((migration, diagnostics)),
+        Reply::Alembic { migration, diagnostics } => Ok(Parsed { migration, diagnostics }),
         other => Err(mismatched(&other)),
     }
 }

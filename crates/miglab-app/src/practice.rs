@@ -16,11 +16,11 @@ use miglab_core::schema::Schema;
 /// The student's file as a lesson migration, or the diagnostics that stop it from running
 /// (an analyzer that cannot load is one of them, so nothing runs untranslated).
 pub async fn parse(text: &str, file: &str, reference: &MigrationRef) -> Result<LessonMigration, Vec<Diagnostic>> {
-    let (migration, diagnostics) = analyzer_link::alembic(text.to_owned()).await.map_err(|message| vec![Diagnostic::error("analyzer", message)])?;
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics.into_iter().filter(Diagnostic::is_error).collect());
+    let parsed = analyzer_link::alembic(text.to_owned()).await.map_err(|message| vec![Diagnostic::error("analyzer", message)])?;
+    if parsed.has_errors() {
+        return Err(parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect());
     }
-    Ok(LessonMigration { reference: reference.clone(), source: MigrationSource::Alembic { file: file.to_owned(), text: text.to_owned() }, migration })
+    Ok(LessonMigration { reference: reference.clone(), source: MigrationSource::Alembic { file: file.to_owned(), text: text.to_owned() }, migration: parsed.migration })
 }
 
 /// A new revision file for the student to fill in, revising `parent` with the lesson's own revision id,
