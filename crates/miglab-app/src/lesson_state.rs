@@ -218,7 +218,7 @@ impl Reducible for LessonState {
             }
             LessonAction::Guarded { refused } => {
                 progress.gate.refused = Some(refused);
-                let graded = crate::drop_guard::grade_refusal(refused, &progress.gate.refusal, progress.gate.refusal_confidence.unwrap_or_default());
+                let graded = crate::drop_guard::grade_refusal(refused, &progress.gate.refusal, progress.gate.refusal_confidence.unwrap_or(Confidence::MIN));
                 progress.verdicts.insert(REFUSAL.to_owned(), graded);
             }
             LessonAction::Refusal(text) if progress.gate.refused.is_none() => progress.gate.refusal = text,
