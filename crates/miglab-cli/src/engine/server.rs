@@ -21,10 +21,8 @@ impl Server {
     pub fn connect(url: &DatabaseUrl) -> Result<Server, EngineError> {
         let unique = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let name = format!("miglab_{}_{unique}", std::process::id());
-        scratch::admin(url.config(), &[&name], &[format!("CREATE DATABASE {name}")]).map_err(|e| match e.as_db_error() {
-            Some(_) => convert(url, &e),
-            None => EngineError::Boot(url.scrub(&format!("cannot connect to {}: {e}", url.shown()))),
-        })?;
+        scratch::admin(url.config(), &[&name], &[format!("CREATE DATABASE {name}")])
+            .map_err(|e| EngineError::Boot(format!("cannot make a scratch database on {}: {}", url.shown(), describe(url, &e))))?;
         let mut server = Server { url: url.clone(), name, client: None, copies: Vec::new() };
         server.reconnect()?;
         Ok(server)
@@ -36,7 +34,7 @@ impl Server {
         // A server honours `statement_timeout` (PGlite does not), so a runaway statement ends with Postgres's own
         // 57014 after the same limit the Node engine enforces by restarting, and `check` goes on.
         config.options(&format!("-c statement_timeout={}", super::STATEMENT_LIMIT_MS));
-        let client = config.connect(NoTls).map_err(|e| EngineError::Boot(self.url.scrub(&format!("cannot connect to {}: {e}", self.url.shown()))))?;
+        let client = config.connect(NoTls).map_err(|e| EngineError::Boot(format!("cannot connect to {}: {}", self.url.shown(), describe(&self.url, &e))))?;
         self.client = Some(client);
         Ok(())
     }
@@ -71,6 +69,20 @@ impl Drop for Server {
             eprintln!("warning: could not drop the scratch databases {}: {}", names.join(", "), self.url.scrub(&error.to_string()));
         }
     }
+}
+
+/// A connection failure with its cause (the driver's own text stops at "error connecting to server"), password removed.
+fn describe(url: &DatabaseUrl, error: &postgres::Error) -> String {
+    if error.as_db_error().is_some() {
+        return convert(url, error).to_string();
+    }
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    url.scrub(&text)
 }
 
 fn convert(url: &DatabaseUrl, error: &postgres::Error) -> EngineError {
