@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 /// The scratch databases of process `pid` on the server, by name.
 fn scratch_databases(config: &Config, pid: u32) -> Vec<String> {
     let mut client = config.connect(NoTls).expect("the onlooker connects");
-    let sql = format!("SELECT datname FROM pg_database WHERE datname LIKE 'miglab\\_{pid}\\_%' ORDER BY 1");
+    let sql = format!(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'miglab\\_{pid}\\_%' ORDER BY 1"
+    );
     let rows = client.simple_query(&sql).expect("lists databases");
     rows.into_iter()
         .filter_map(|m| match m {
@@ -21,7 +23,8 @@ fn scratch_databases(config: &Config, pid: u32) -> Vec<String> {
 #[test]
 #[ignore = "needs a PostgreSQL server: set MIGLAB_TEST_DATABASE_URL"]
 fn interrupted_check_drops_scratch_databases_ok() {
-    let url = std::env::var("MIGLAB_TEST_DATABASE_URL").expect("MIGLAB_TEST_DATABASE_URL names the server to test on");
+    let url = std::env::var("MIGLAB_TEST_DATABASE_URL")
+        .expect("MIGLAB_TEST_DATABASE_URL names the server to test on");
     let config: Config = url.parse().expect("the URL parses");
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lessons");
     let child = Command::new(env!("CARGO_BIN_EXE_miglab"))
@@ -39,7 +42,8 @@ fn interrupted_check_drops_scratch_databases_ok() {
         assert!(started.elapsed() < Duration::from_secs(60), "no scratch database appeared");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let signalled = Command::new("kill").args(["-INT", &pid.to_string()]).status().expect("kill runs");
+    let signalled =
+        Command::new("kill").args(["-INT", &pid.to_string()]).status().expect("kill runs");
     assert!(signalled.success());
     let output = child.wait_with_output().expect("miglab exits");
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -69,7 +69,8 @@ pub fn find(sql: &str) -> Vec<Found> {
     };
     for statement in tokens.split(|t| t.token == Token::SemiColon) {
         let Some(first) = statement.first() else { continue };
-        let text = sql.get(first.start..statement.last().map_or(first.end, |t| t.end)).unwrap_or_default();
+        let text =
+            sql.get(first.start..statement.last().map_or(first.end, |t| t.end)).unwrap_or_default();
         let mut hits = Vec::new();
         search(sql, statement, 0, &mut hits);
         found.extend(hits.into_iter().map(|(at, kind)| Found { at, kind, statement: shown(text) }));
@@ -113,10 +114,16 @@ impl Tok {
 
 /// The significant tokens of `text`, which starts at byte `base` of the whole script, with offsets into the script.
 fn significant_tokens(text: &str, base: usize) -> Option<Vec<Tok>> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, text).with_unescape(false).tokenize_with_location().ok()?;
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, text)
+        .with_unescape(false)
+        .tokenize_with_location()
+        .ok()?;
     let index = LineIndex::new(text);
     let offset = |l: Location| {
-        let at = LineCol { line: u32::try_from(l.line).unwrap_or(u32::MAX), column: u32::try_from(l.column).unwrap_or(u32::MAX) };
+        let at = LineCol {
+            line: u32::try_from(l.line).unwrap_or(u32::MAX),
+            column: u32::try_from(l.column).unwrap_or(u32::MAX),
+        };
         base + index.offset(at)
     };
     Some(
@@ -135,7 +142,8 @@ fn search(sql: &str, tokens: &[Tok], depth: usize, hits: &mut Vec<(usize, Kind)>
     let head: Vec<String> = tokens.iter().take(4).map(|t| t.word().unwrap_or_default()).collect();
     let is_code = depth > 0
         || head.first().is_some_and(|w| w == "DO")
-        || (head.first().is_some_and(|w| w == "CREATE") && head.iter().any(|w| w == "FUNCTION" || w == "PROCEDURE"));
+        || (head.first().is_some_and(|w| w == "CREATE")
+            && head.iter().any(|w| w == "FUNCTION" || w == "PROCEDURE"));
     for (i, token) in tokens.iter().enumerate() {
         if starts_command(tokens, i) {
             if let Some(kind) = classify(&tokens[i..]) {
@@ -143,7 +151,9 @@ fn search(sql: &str, tokens: &[Tok], depth: usize, hits: &mut Vec<(usize, Kind)>
             }
         }
         let searched = is_code || matches!(token.token, Token::DollarQuotedString(_));
-        if let (true, true, Some((body, start))) = (searched, depth < MAX_DEPTH, token.string_body(sql)) {
+        if let (true, true, Some((body, start))) =
+            (searched, depth < MAX_DEPTH, token.string_body(sql))
+        {
             match significant_tokens(body, start) {
                 Some(inner) => search(sql, &inner, depth + 1, hits),
                 None => hits.extend(by_words(body).map(|(at, kind)| (start + at, kind))),
@@ -156,7 +166,9 @@ fn search(sql: &str, tokens: &[Tok], depth: usize, hits: &mut Vec<(usize, Kind)>
 fn starts_command(tokens: &[Tok], i: usize) -> bool {
     let Some(previous) = i.checked_sub(1).and_then(|p| tokens.get(p)) else { return true };
     previous.token == Token::SemiColon
-        || previous.word().is_some_and(|w| matches!(w.as_str(), "BEGIN" | "THEN" | "ELSE" | "LOOP" | "DECLARE"))
+        || previous
+            .word()
+            .is_some_and(|w| matches!(w.as_str(), "BEGIN" | "THEN" | "ELSE" | "LOOP" | "DECLARE"))
 }
 
 /// What the command starting at `tokens[0]` changes, when it is cluster-level.
@@ -182,7 +194,10 @@ fn classify(tokens: &[Tok]) -> Option<Kind> {
 
 /// `GRANT a TO b` (membership, no `ON`) changes a role; `GRANT … ON DATABASE/TABLESPACE` changes those.
 fn grant(tokens: &[Tok]) -> Option<Kind> {
-    let words = tokens.iter().take_while(|t| t.token != Token::SemiColon).map(|t| t.word().unwrap_or_default());
+    let words = tokens
+        .iter()
+        .take_while(|t| t.token != Token::SemiColon)
+        .map(|t| t.word().unwrap_or_default());
     let mut words = words.skip_while(|w| !matches!(w.as_str(), "ON" | "TO" | "FROM"));
     match words.next()?.as_str() {
         "ON" => match words.next()?.as_str() {
@@ -199,14 +214,21 @@ fn grant(tokens: &[Tok]) -> Option<Kind> {
 fn by_words(text: &str) -> Option<(usize, Kind)> {
     let words: Vec<(usize, String)> = text
         .char_indices()
-        .filter(|&(i, c)| c.is_ascii_alphabetic() && !text[..i].ends_with(|p: char| p.is_ascii_alphanumeric() || p == '_'))
+        .filter(|&(i, c)| {
+            c.is_ascii_alphabetic()
+                && !text[..i].ends_with(|p: char| p.is_ascii_alphanumeric() || p == '_')
+        })
         .map(|(i, _)| {
-            let word: String = text[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let word: String =
+                text[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             (i, word.to_ascii_uppercase())
         })
         .collect();
     (0..words.len()).find_map(|i| {
-        let toks: Vec<Tok> = words[i..words.len().min(i + 4)].iter().map(|(at, w)| Tok { token: Token::make_word(w, None), start: *at, end: *at }).collect();
+        let toks: Vec<Tok> = words[i..words.len().min(i + 4)]
+            .iter()
+            .map(|(at, w)| Tok { token: Token::make_word(w, None), start: *at, end: *at })
+            .collect();
         let grant = matches!(toks[0].word().as_deref(), Some("GRANT" | "REVOKE"));
         classify(&toks).filter(|_| !grant).map(|kind| (words[i].0, kind))
     })
@@ -228,7 +250,10 @@ mod test {
     /// Each refused statement as `line:col kind: statement`.
     fn check(sql: &str) -> Vec<String> {
         let index = LineIndex::new(sql);
-        find(sql).iter().map(|f| format!("{} {:?}: {}", index.line_col(f.at), f.kind, f.statement)).collect()
+        find(sql)
+            .iter()
+            .map(|f| format!("{} {:?}: {}", index.line_col(f.at), f.kind, f.statement))
+            .collect()
     }
 
     #[test]

@@ -19,9 +19,17 @@ impl DatabaseUrl {
     /// Parses a `postgres://` URL or a `key=value` connection string; the error never holds the password.
     pub fn parse(raw: &str) -> Result<DatabaseUrl, String> {
         let config: Config = raw.parse().map_err(|e: postgres::Error| {
-            format!("the database URL {} does not parse: {}", redact_text(raw), redact_text(&e.to_string()))
+            format!(
+                "the database URL {} does not parse: {}",
+                redact_text(raw),
+                redact_text(&e.to_string())
+            )
         })?;
-        let mut secrets: Vec<String> = config.get_password().map(|p| String::from_utf8_lossy(p).into_owned()).into_iter().collect();
+        let mut secrets: Vec<String> = config
+            .get_password()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .into_iter()
+            .collect();
         secrets.extend(written_password(raw));
         secrets.retain(|s| !s.is_empty());
         Ok(DatabaseUrl { shown: show(&config), config, secrets })
@@ -39,7 +47,9 @@ impl DatabaseUrl {
 
     /// `text` with the password replaced by `***` wherever it appears.
     pub fn scrub(&self, text: &str) -> String {
-        self.secrets.iter().fold(text.to_owned(), |text, secret| text.replace(secret.as_str(), "***"))
+        self.secrets
+            .iter()
+            .fold(text.to_owned(), |text, secret| text.replace(secret.as_str(), "***"))
     }
 }
 
@@ -77,14 +87,19 @@ fn show(config: &Config) -> String {
 
 /// The password exactly as it is written in a URL's user info or a `password=` pair.
 fn written_password(raw: &str) -> Option<String> {
-    if let Some(rest) = raw.strip_prefix("postgres://").or_else(|| raw.strip_prefix("postgresql://")) {
+    if let Some(rest) =
+        raw.strip_prefix("postgres://").or_else(|| raw.strip_prefix("postgresql://"))
+    {
         let authority = rest.split(['/', '?']).next().unwrap_or_default();
         let (user_info, _) = authority.rsplit_once('@')?;
         return user_info.split_once(':').map(|(_, password)| password.to_owned());
     }
     let start = raw.find("password")?;
     let value = raw[start + "password".len()..].trim_start().strip_prefix('=')?.trim_start();
-    let value = value.strip_prefix('\'').map_or_else(|| value.split_whitespace().next().unwrap_or_default(), |quoted| quoted.split('\'').next().unwrap_or_default());
+    let value = value.strip_prefix('\'').map_or_else(
+        || value.split_whitespace().next().unwrap_or_default(),
+        |quoted| quoted.split('\'').next().unwrap_or_default(),
+    );
     Some(value.to_owned())
 }
 
@@ -103,13 +118,31 @@ mod test {
     #[test]
     fn shown_without_password_ok() {
         let cases = [
-            ("postgres://alice:s3cret@db.example:5433/miglab", "postgres://alice:***@db.example:5433/miglab"),
+            (
+                "postgres://alice:s3cret@db.example:5433/miglab",
+                "postgres://alice:***@db.example:5433/miglab",
+            ),
             ("postgresql://alice@localhost/miglab", "postgres://alice@localhost/miglab"),
-            ("postgres://alice:p%40ss%3Aword@localhost:5432/miglab", "postgres://alice:***@localhost/miglab"),
-            ("postgres://alice:s3cret@h1,h2:5434/db?sslmode=disable", "postgres://alice:***@h1,h2:5434/db"),
-            ("host=localhost user=alice password=s3cret dbname=miglab", "postgres://alice:***@localhost/miglab"),
-            ("host=localhost user=alice password='s3 cret' dbname=miglab", "postgres://alice:***@localhost/miglab"),
-            ("postgres:///miglab?host=/var/run/postgresql", "postgres:///miglab?host=/var/run/postgresql"),
+            (
+                "postgres://alice:p%40ss%3Aword@localhost:5432/miglab",
+                "postgres://alice:***@localhost/miglab",
+            ),
+            (
+                "postgres://alice:s3cret@h1,h2:5434/db?sslmode=disable",
+                "postgres://alice:***@h1,h2:5434/db",
+            ),
+            (
+                "host=localhost user=alice password=s3cret dbname=miglab",
+                "postgres://alice:***@localhost/miglab",
+            ),
+            (
+                "host=localhost user=alice password='s3 cret' dbname=miglab",
+                "postgres://alice:***@localhost/miglab",
+            ),
+            (
+                "postgres:///miglab?host=/var/run/postgresql",
+                "postgres:///miglab?host=/var/run/postgresql",
+            ),
         ];
         for (raw, shown) in cases {
             let url = DatabaseUrl::parse(raw);
@@ -120,7 +153,11 @@ mod test {
     #[test]
     fn scrub_ok() {
         let cases = [
-            ("postgres://alice:s3cret@localhost/miglab", "FATAL: password s3cret", "FATAL: password ***"),
+            (
+                "postgres://alice:s3cret@localhost/miglab",
+                "FATAL: password s3cret",
+                "FATAL: password ***",
+            ),
             ("postgres://alice:p%40ss@localhost/miglab", "p@ss or p%40ss", "*** or ***"),
             ("host=localhost user=alice password='s3 cret'", "s3 cret", "***"),
             ("postgres://alice@localhost/miglab", "nothing secret", "nothing secret"),

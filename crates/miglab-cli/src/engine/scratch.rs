@@ -25,7 +25,11 @@ fn made() -> MutexGuard<'static, Vec<Made>> {
 
 /// Runs `statements` on a new connection with `admin`'s settings, first naming `creates` as this
 /// process's scratch databases (before they exist, so an interrupted `CREATE` is still cleaned up).
-pub fn admin(admin: &Config, creates: &[&str], statements: &[String]) -> Result<(), postgres::Error> {
+pub fn admin(
+    admin: &Config,
+    creates: &[&str],
+    statements: &[String],
+) -> Result<(), postgres::Error> {
     install_handler();
     let mut made = made();
     made.extend(creates.iter().map(|name| Made { admin: admin.clone(), name: (*name).to_owned() }));
@@ -86,14 +90,22 @@ fn interrupted() {
         match outcome {
             Ok(()) => dropped.push(scratch.name.as_str()),
             Err(error) => {
-                let _ = writeln!(stderr, "miglab: could not drop the scratch database {}: {error}", scratch.name);
+                let _ = writeln!(
+                    stderr,
+                    "miglab: could not drop the scratch database {}: {error}",
+                    scratch.name
+                );
                 client = None;
             }
         }
     }
     let _ = match dropped.as_slice() {
         [] => writeln!(stderr, "\nmiglab: interrupted."),
-        names => writeln!(stderr, "\nmiglab: interrupted; dropped the scratch databases {}.", names.join(", ")),
+        names => writeln!(
+            stderr,
+            "\nmiglab: interrupted; dropped the scratch databases {}.",
+            names.join(", ")
+        ),
     };
     std::process::exit(130);
 }
