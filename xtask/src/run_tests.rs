@@ -38,7 +38,7 @@ pub fn run(_args: &[String]) -> Result<bool> {
     println!();
     println!("Summary ({:.0} s):", started.elapsed().as_secs_f64());
     for t in &tallies {
-        println!("  {:<36} {} passed, {} failed, {} skipped", t.runner, t.passed, t.failed, t.skipped);
+        println!("  {:<40} {} passed, {} failed, {} skipped", t.runner, t.passed, t.failed, t.skipped);
     }
     let (passed, failed, skipped) = tallies.iter().fold((0, 0, 0), |(p, f, s), t| (p + t.passed, f + t.failed, s + t.skipped));
     println!("{passed} passed, {failed} failed, {skipped} skipped");
