@@ -3,7 +3,9 @@
 # Usage: tests/alembic-compat/run.sh [case.py ...]   (from the repository root)
 # By default the cases are every ok fixture (crates/miglab-core/fixtures/alembic/ok/*.py) and every lesson migration (lessons/**/*.py),
 # so each one is checked against real Alembic.
-# The venv lives under target/ and is never committed: python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install 'alembic>=1.13,<2' 'sqlalchemy>=2.0,<2.1'
+# `cargo xtask test` runs it, after making the venv under target/ with the versions xtask/src/setup.rs pins
+# (by hand: python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install alembic==1.20.1 SQLAlchemy==2.0.58).
+# It ends with `N passed, N failed`, one per case and direction.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/tests/alembic-compat"
@@ -21,6 +23,8 @@ if [ ${#cases[@]} -eq 0 ]; then
     mapfile -t cases < <(find "$root/crates/miglab-core/fixtures/alembic/ok" "$root/lessons" -name '*.py' 2>/dev/null | sort)
 fi
 failed=0
+passes=0
+failures=0
 # Alembic's offline output carries BEGIN/COMMIT, comments, blank lines and SQLAlchemy's line breaks;
 # keep only the statements, with whitespace collapsed, one per line.
 normalize() {
@@ -36,20 +40,23 @@ for case in "${cases[@]}"; do
     printf '[alembic]\nscript_location = %s\n' "$work/env" > "$work/env/alembic.ini"
     for direction in upgrade downgrade; do
         if [ $direction = upgrade ]; then
-            (cd "$work/env" && "$alembic" upgrade "$rev" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; failed=1; continue; }
+            (cd "$work/env" && "$alembic" upgrade "$rev" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; echo "FAIL $direction $name (alembic failed)"; failed=1; failures=$((failures + 1)); continue; }
             $MIGLAB --version-table "$work/env/versions/$name.py" > "$work/miglab.sql" || true
         else
-            (cd "$work/env" && "$alembic" downgrade "$rev:base" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; failed=1; continue; }
+            (cd "$work/env" && "$alembic" downgrade "$rev:base" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; echo "FAIL $direction $name (alembic failed)"; failed=1; failures=$((failures + 1)); continue; }
             $MIGLAB --downgrade --version-table "$work/env/versions/$name.py" > "$work/miglab.sql" || true
         fi
         normalize < "$work/alembic.sql" > "$work/a.txt"
         normalize < "$work/miglab.sql" > "$work/m.txt"
         if diff -u --label "alembic $direction $name" --label "miglab $direction $name" "$work/a.txt" "$work/m.txt"; then
             echo "ok   $direction $name"
+            passes=$((passes + 1))
         else
             echo "FAIL $direction $name"
             failed=1
+            failures=$((failures + 1))
         fi
     done
 done
+echo "$passes passed, $failures failed"
 exit $failed

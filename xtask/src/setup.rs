@@ -108,3 +108,59 @@ fn editor_bundle() -> Result<()> {
     let esbuild = esbuild.to_string_lossy();
     sh::run(cmd(&esbuild, &["editor/editor.js", "--bundle", "--format=esm", "--minify", "--outfile=editor/dist/miglab-editor.js"]).current_dir(&web))
 }
+
+/// The pins `tests/alembic-compat` compares against; ARCHITECTURE.md quotes them.
+const ALEMBIC_PINS: [&str; 2] = ["alembic==1.20.1", "SQLAlchemy==2.0.58"];
+
+/// A venv under `target/` with Alembic and SQLAlchemy at [`ALEMBIC_PINS`] from PyPI, for `tests/alembic-compat`;
+/// made once and made again only when the pins change.
+pub fn alembic_venv() -> Result<PathBuf> {
+    let venv = root().join("target/alembic-venv");
+    let stamp = venv.join("miglab-pins.txt");
+    let pins = ALEMBIC_PINS.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(pins.as_str()) {
+        return Ok(venv);
+    }
+    let _ = std::fs::remove_dir_all(&venv);
+    let venv_text = venv.to_string_lossy().into_owned();
+    sh::run(&mut cmd("python3", &["-m", "venv", &venv_text])).map_err(|e| format!("{e} (Debian: install python3-venv)"))?;
+    let pip = venv.join("bin/pip");
+    let args: Vec<&str> = ["install", "--quiet", "--disable-pip-version-check"].into_iter().chain(ALEMBIC_PINS).collect();
+    sh::run(&mut cmd(&pip.to_string_lossy(), &args))?;
+    std::fs::write(&stamp, pins).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    Ok(venv)
+}
+
+/// The role the server tests and `check --database-url` use: only `CREATEDB`, as the README asks of a teaching server.
+const CHECK_ROLE: &str = "miglab_check";
+
+/// A PostgreSQL server for the tests that need one, as a URL: `MIGLAB_TEST_DATABASE_URL` when set (an empty value
+/// means none, so those tests are skipped), otherwise Debian's `postgresql`, installed when missing and started,
+/// with a password login for [`CHECK_ROLE`].
+pub fn postgres_server() -> Result<String> {
+    match std::env::var("MIGLAB_TEST_DATABASE_URL") {
+        Ok(url) if url.is_empty() => return Err("MIGLAB_TEST_DATABASE_URL is empty".to_owned()),
+        Ok(url) => return Ok(url),
+        Err(_) => {}
+    }
+    apt("postgresql", "/usr/bin/pg_ctlcluster")?;
+    let clusters = sh::output(&mut cmd("pg_lsclusters", &["-h"]))?;
+    let text = String::from_utf8_lossy(&clusters.stdout).into_owned();
+    let cluster: Vec<&str> = text.lines().next().map(|l| l.split_whitespace().collect()).unwrap_or_default();
+    let [version, name, port, status, ..] = cluster[..] else {
+        return Err("Debian's postgresql has no cluster; run `pg_createcluster --start <version> main`".to_owned());
+    };
+    if status != "online" {
+        sh::run(&mut cmd("pg_ctlcluster", &[version, name, "start"]))?;
+    }
+    let root_user = sh::output(&mut cmd("id", &["-u"])).map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let as_postgres: &[&str] = if root_user { &["runuser", "-u", "postgres", "--"] } else { &["sudo", "-u", "postgres"] };
+    // NOSUPERUSER NOCREATEROLE: the role can make and drop its own databases and nothing else on the cluster.
+    let sql = format!(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{CHECK_ROLE}') THEN CREATE ROLE {CHECK_ROLE}; END IF; END $$;
+         ALTER ROLE {CHECK_ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION PASSWORD 'miglab-check'"
+    );
+    let args: Vec<&str> = as_postgres.iter().copied().chain(["psql", "-p", port, "-qAtc", &sql]).collect();
+    sh::run(&mut cmd(args[0], &args[1..]))?;
+    Ok(format!("postgres://{CHECK_ROLE}:miglab-check@127.0.0.1:{port}/postgres"))
+}

@@ -6,5 +6,6 @@ pub mod guard;
 pub mod lab;
 pub mod lesson_run;
 pub mod load_dir;
+pub mod refuse_cluster;
 pub mod safety;
 pub mod static_sim;

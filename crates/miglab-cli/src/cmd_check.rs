@@ -2,6 +2,7 @@
 
 use crate::check::lesson_run::check_lesson;
 use crate::check::load_dir::{load_dir, LessonResult};
+use crate::engine::DatabaseUrl;
 use miglab_core::lesson::{FileDiagnostic, MANIFEST};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,8 +12,16 @@ pub struct Args {
     /// The lessons folder, holding course.toml and one folder per lesson.
     #[arg(default_value = "lessons")]
     dir: PathBuf,
-    /// Check against this PostgreSQL server instead of PGlite, e.g. postgres://localhost/miglab.
-    #[arg(long)]
+    /// Check against this PostgreSQL server instead of PGlite, e.g. postgres://miglab_check@localhost/postgres.
+    ///
+    /// Use a throwaway server, or at least a role that has only CREATEDB (no SUPERUSER, CREATEROLE or
+    /// membership in other roles): lesson SQL runs with that role.
+    /// Each lesson runs in its own scratch database (miglab_<pid>_…), created through this URL and dropped
+    /// afterwards, on Ctrl-C too.
+    /// Statements that would change the server itself (roles, databases, tablespaces, ALTER SYSTEM) are
+    /// refused before anything is sent, each reported at its file:line.
+    /// The password is never shown.
+    #[arg(long, value_name = "URL", verbatim_doc_comment)]
     database_url: Option<String>,
     /// Only the checks that need no engine: files, references, ids, prerequisites, key shapes.
     #[arg(long = "static")]
@@ -23,6 +32,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
+    let database_url = match args.database_url.as_deref().map(DatabaseUrl::parse).transpose() {
+        Ok(url) => url,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if let (Some(url), false) = (&database_url, args.static_only) {
+        eprintln!("Checking on {} (a scratch database per lesson).", url.shown());
+    }
     let loaded = load_dir(&args.dir);
     let prefix = args.dir.display().to_string().trim_end_matches('/').to_owned();
     let mut failed_catalog = false;
@@ -35,7 +54,7 @@ pub fn run(args: Args) -> ExitCode {
     for result in &mut lessons {
         let skipped = match (&result.lesson, args.static_only) {
             (Some(lesson), false) => {
-                let findings = check_lesson(lesson, &format!("{}/{MANIFEST}", result.id), &result.text, args.database_url.as_deref());
+                let findings = check_lesson(lesson, &format!("{}/{MANIFEST}", result.id), &result.text, database_url.as_ref());
                 result.diagnostics.extend(findings.diagnostics);
                 findings.skipped
             }

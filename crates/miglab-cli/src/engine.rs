@@ -3,9 +3,14 @@
 //! Both are synchronous and share [`session::Session`], which keeps the branch transaction, guards each statement
 //! with a savepoint and runs plans through the core's runner, so a lesson behaves here exactly as in the browser.
 
+pub mod cluster;
+mod database_url;
 mod node;
+mod scratch;
 mod server;
 mod session;
+
+pub use database_url::DatabaseUrl;
 
 pub use miglab_core::engine::{PgError, QueryResult, RunReport};
 use miglab_core::engine::plan::RunPlan;
@@ -48,6 +53,10 @@ pub enum EngineError {
     Protocol(String),
     #[error("there is no branch called {0:?}")]
     UnknownBranch(String),
+    /// A statement that changes the whole server (a role, a database, a tablespace, its settings) was not sent;
+    /// the text is [`cluster::Found::sentence`].
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl EngineError {
@@ -78,7 +87,7 @@ impl EngineError {
 pub const STATEMENT_LIMIT_MS: u64 = 5000;
 
 /// Opens PGlite under Node, or a scratch database on the PostgreSQL server at `database_url`.
-pub fn open(database_url: Option<&str>) -> Result<Box<dyn Engine>, EngineError> {
+pub fn open(database_url: Option<&DatabaseUrl>) -> Result<Box<dyn Engine>, EngineError> {
     Ok(match database_url {
         Some(url) => Box::new(session::Session::new(server::Server::connect(url)?)),
         None => Box::new(session::Session::new(node::NodeHost::spawn(&node::HostConfig::default())?)),

@@ -60,10 +60,23 @@ def downgrade() -> None:
     op.drop_column("expenses", "review_note")
 `;
 
+/// Runs the Modify/Make checks and waits for this run's results: the button is disabled from the click until the
+/// checks are in and the branch is reset, so its coming back (seen by an observer set before the click, in case the
+/// run is quicker than a poll) is the end of this run, never the previous run's list still on screen.
 const runChecks = async (page) => {
-  await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
-  await page.waitForFunction(() => document.querySelector('.checks li') && !document.querySelector('.busy'), null, { timeout: 30_000 });
-  await page.waitForTimeout(300);
+  const button = page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ });
+  await button.evaluate((b) => {
+    window.miglabChecksDone = false;
+    const observer = new MutationObserver((records) => {
+      if (records.some((r) => r.oldValue !== null) && !b.disabled) {
+        window.miglabChecksDone = true;
+        observer.disconnect();
+      }
+    });
+    observer.observe(b, { attributes: true, attributeFilter: ['disabled'], attributeOldValue: true });
+  });
+  await button.click();
+  await page.waitForFunction(() => window.miglabChecksDone && document.querySelector('.checks li'), null, { timeout: 30_000 });
 };
 
 test('confidence_score from prediction to the mastery gate', { timeout: 300_000 }, async () => {

@@ -31,8 +31,12 @@ export async function open(name, { width = 1280, height = 800 } = {}) {
   const errors = [];
   page.on('console', (m) => {
     console.log(`[${name}] console.${m.type()}: ${m.text()}`);
-    // Lessons still being written are fetched and reported as unavailable by design; that 404 is not a failure.
-    if (m.type() === 'error' && !m.text().includes('404')) errors.push(m.text());
+    // Every console error fails the test, a 404 included; Chromium's own line for a failed load does not name the
+    // resource, so add where it was logged.
+    if (m.type() === 'error') errors.push(m.location()?.url ? `${m.text()} (${m.location().url})` : m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) console.log(`[${name}] HTTP ${r.status()} ${r.url()}`);
   });
   page.on('pageerror', (e) => {
     console.log(`[${name}] pageerror: ${e.message}`);

@@ -1,6 +1,6 @@
 //! The engine as `miglab check` uses it: one seeded database per lesson, reset to the seed before every check.
 
-use crate::engine::{self, Engine, EngineError, PgError};
+use crate::engine::{self, DatabaseUrl, Engine, EngineError, PgError};
 use miglab_core::engine::plan::RunPlan;
 use miglab_core::lesson::{setup_and_query, Application, Experiment};
 use miglab_core::migration::Migration;
@@ -20,7 +20,7 @@ pub struct Lab {
 
 impl Lab {
     /// Opens a fresh database, runs the seed and makes it the restore point.
-    pub fn seeded(database_url: Option<&str>, seed: &str) -> Result<Result<Lab, PgError>, Broken> {
+    pub fn seeded(database_url: Option<&DatabaseUrl>, seed: &str) -> Result<Result<Lab, PgError>, Broken> {
         let mut engine = engine::open(database_url).map_err(|e| e.to_string())?;
         if let Some(error) = postgres(engine.exec(seed))? {
             return Ok(Err(error));

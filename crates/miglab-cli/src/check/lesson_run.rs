@@ -3,7 +3,7 @@
 use super::compare;
 use super::lab::{Broken, Lab};
 use super::safety;
-use crate::engine::PgError;
+use crate::engine::{DatabaseUrl, PgError};
 use miglab_core::diagnostic::Diagnostic;
 use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Observed, OrderFailure, OrderRun, Response, SchemaKey, SchemaScope, ValueKey};
 use miglab_core::lesson::{Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome, Question, RunCommand};
@@ -28,8 +28,15 @@ struct Ctx<'a> {
 }
 
 /// Runs every engine check of `lesson`; `text` is its lesson.toml, for positions.
-pub fn check_lesson(lesson: &Lesson, manifest_file: &str, text: &str, database_url: Option<&str>) -> Findings {
+pub fn check_lesson(lesson: &Lesson, manifest_file: &str, text: &str, database_url: Option<&DatabaseUrl>) -> Findings {
     let at = Located::new(manifest_file, text);
+    if database_url.is_some() {
+        // Nothing of a lesson that would change the server itself is sent; the lesson fails instead.
+        let refused = super::refuse_cluster::refusals(lesson, &at);
+        if !refused.is_empty() {
+            return Findings { diagnostics: refused, skipped: Vec::new() };
+        }
+    }
     let lab = match Lab::seeded(database_url, &lesson.seed) {
         Err(broken) => return broken_findings(&at, &broken),
         Ok(Err(error)) => {

@@ -166,12 +166,19 @@ impl<B: Backend> Session<B> {
         };
         let mut runner = Runner::new(plan, config);
         let mut action = runner.start();
+        let mut refused = None;
         loop {
             match action {
                 Action::Exec(sql) => {
                     let outcome = match self.backend.exec(&sql) {
                         Ok(()) => Ok(()),
                         Err(EngineError::Postgres(error)) => Err(error),
+                        // The step was not sent; the runner rolls back as after a failed step, so the branch
+                        // transaction is as it would be, and the refusal is what the caller sees.
+                        Err(EngineError::Refused(why)) => {
+                            refused = Some(why);
+                            Err(PgError { sqlstate: "42501".to_owned(), message: "not sent".to_owned(), ..PgError::default() })
+                        }
                         Err(other) => return Err(other),
                     };
                     action = runner.next(outcome);
@@ -180,7 +187,10 @@ impl<B: Backend> Session<B> {
                     if report.committed {
                         self.branches.committed();
                     }
-                    return Ok(report);
+                    return match refused {
+                        Some(why) => Err(EngineError::Refused(why)),
+                        None => Ok(report),
+                    };
                 }
             }
         }
