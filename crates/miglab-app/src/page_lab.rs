@@ -32,12 +32,14 @@ impl PageOpen {
         self.0.set(false);
     }
 
-    fn check(&self) -> Result<(), Failure> {
-        match self.0.get() {
-            true => Ok(()),
-            false => Err(Failure::plain("The lesson was left", "This work belonged to a page that is no longer open, so it stopped before touching the database.")),
-        }
+    fn is_open(&self) -> bool {
+        self.0.get()
     }
+}
+
+/// What a call from a page that is gone gets instead of the engine.
+fn left() -> Failure {
+    Failure::plain("The lesson was left", "This work belonged to a page that is no longer open, so it stopped before touching the database.")
 }
 
 /// A backend that refuses every call once its page is gone. The check and the call start in the same step,
@@ -56,49 +58,65 @@ impl Bound {
 impl Backend for Bound {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.exec(sql).await
         })
     }
     fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.exec_script(sql).await
         })
     }
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.query(sql).await
         })
     }
     fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.branch(name).await
         })
     }
     fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.reset(name).await
         })
     }
     fn introspect(&self) -> Fut<'_, Schema> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.introspect().await
         })
     }
     fn run<'a>(&'a self, plan: &'a RunPlan) -> Fut<'a, RunReport> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.run(plan).await
         })
     }
     fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String> {
         Box::pin(async move {
-            self.open.check()?;
+            if !self.open.is_open() {
+                return Err(left());
+            }
             self.inner.dump_table(table).await
         })
     }

@@ -246,7 +246,7 @@ mod test {
     #[test]
     fn damaged_data_set_aside_before_save_ok() {
         let store = Map::default();
-        store.set(KEY, "{\"version\":1,\"less").unwrap();
+        store.set(KEY, "{\"version\":1,\"less").expect("room");
         let loaded = load_from(&store, &mut Pending::default(), 7);
         assert!(loaded.notice.as_deref().is_some_and(|n| n.contains("`miglab.progress.set-aside.7`")), "{:?}", loaded.notice);
         assert_eq!(set_asides(&store), ["{\"version\":1,\"less"]);
@@ -258,7 +258,7 @@ mod test {
         let store = Map::default();
         let mut tab = Pending::default();
         save_to(&store, &mut tab, 1, "a", &at(Stage::Run));
-        store.set(KEY, "[1,2]").unwrap();
+        store.set(KEY, "[1,2]").expect("room");
         let saved = save_to(&store, &mut tab, 2, "b", &at(Stage::Run));
         assert_eq!(set_asides(&store), ["[1,2]"]);
         assert!(saved.notice.is_some_and(|n| n.contains("a list")));
@@ -269,7 +269,7 @@ mod test {
     fn full_disk_never_overwrites_main_key_err() {
         let store = Map::default();
         let damaged = r#"{"version":1,"lessons":{"a":{"stage":"run"},"b":{"stage":42}}}"#;
-        store.set(KEY, damaged).unwrap();
+        store.set(KEY, damaged).expect("room");
         *store.full_for.borrow_mut() = Some("miglab.progress.set-aside");
         let mut tab = Pending::default();
         let loaded = load_from(&store, &mut tab, 1);

@@ -96,6 +96,13 @@ mod test {
         Pin::new(future).poll(&mut Context::from_waker(Waker::noop()))
     }
 
+    fn ready<T>(poll: Poll<T>) -> Option<T> {
+        match poll {
+            Poll::Ready(value) => Some(value),
+            Poll::Pending => None,
+        }
+    }
+
     #[test]
     fn first_come_first_served_ok() {
         let gate = Rc::new(Gate::default());
@@ -104,11 +111,11 @@ mod test {
         let mut third = Box::pin(enter(&gate));
         // The third is polled first, and must still wait for the two before it.
         assert!(poll(&mut third).is_pending());
-        let Poll::Ready(pass) = poll(&mut first) else { panic!("the first call runs") };
+        let pass = ready(poll(&mut first)).expect("the first call runs");
         assert!(poll(&mut second).is_pending());
         drop(pass);
         assert!(poll(&mut third).is_pending(), "no overtaking when the gate opens");
-        let Poll::Ready(pass) = poll(&mut second) else { panic!("the second call runs next") };
+        let pass = ready(poll(&mut second)).expect("the second call runs next");
         drop(pass);
         assert!(poll(&mut third).is_ready());
     }
@@ -119,7 +126,7 @@ mod test {
         let mut first = Box::pin(enter(&gate));
         let second = Box::pin(enter(&gate));
         let mut third = Box::pin(enter(&gate));
-        let Poll::Ready(pass) = poll(&mut first) else { panic!("the first call runs") };
+        let pass = ready(poll(&mut first)).expect("the first call runs");
         drop(second);
         drop(pass);
         assert!(poll(&mut third).is_ready(), "a caller that gave up does not hold the gate");
