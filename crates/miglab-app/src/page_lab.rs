@@ -131,22 +131,29 @@ pub fn use_page_lab(lab: Lab, run: UseReducerHandle<RunState>) -> Lab {
         let open = (*open).clone();
         use_effect_with((), move |_| move || open.close());
     }
-    let bound = use_memo(lab, |lab| match lab {
-        Lab::Ready(backend) => Lab::Ready(Rc::new(Bound::new(backend.clone(), (*open).clone()))),
-        other => other.clone(),
-    });
+    // One bound lab per engine: the same value from render to render (while restarting too), so the page's effects
+    // that depend on it, above all building the lesson's database, run once per engine and not after every restart.
+    let made = use_mut_ref(|| None::<(Rc<dyn Backend>, Lab)>);
     let engine = use_engine();
-    // The last ready lab: while the worker is rebuilt, calls wait for it, and the lesson needs no new start.
-    let steady = use_mut_ref(|| Lab::Booting);
-    if matches!(*bound, Lab::Ready(_)) {
-        *steady.borrow_mut() = (*bound).clone();
-    }
     let restarting = matches!(engine, EngineState::Restarting(_));
+    let page_lab = {
+        let mut made = made.borrow_mut();
+        match (&lab, &*made) {
+            (Lab::Ready(backend), Some((inner, bound))) if std::ptr::addr_eq(Rc::as_ptr(backend), Rc::as_ptr(inner)) => bound.clone(),
+            (Lab::Ready(backend), _) => {
+                let bound = Lab::Ready(Rc::new(Bound::new(backend.clone(), (*open).clone())));
+                *made = Some((backend.clone(), bound.clone()));
+                bound
+            }
+            (_, Some((_, bound))) if restarting => bound.clone(),
+            (other, _) => other.clone(),
+        }
+    };
     {
-        let (steady, was_restarting) = (steady.clone(), use_mut_ref(|| false));
+        let (backend, was_restarting) = (page_lab.backend(), use_mut_ref(|| false));
         use_effect_with(restarting, move |restarting| {
             let restarted = std::mem::replace(&mut *was_restarting.borrow_mut(), *restarting) && !*restarting;
-            let (Some(branch), true, Some(backend)) = (run.branch.clone(), restarted, steady.borrow().backend()) else { return };
+            let (Some(branch), true, Some(backend)) = (run.branch.clone(), restarted, backend) else { return };
             wasm_bindgen_futures::spawn_local(async move {
                 let back = async {
                     backend.reset(&branch).await?;
@@ -159,11 +166,7 @@ pub fn use_page_lab(lab: Lab, run: UseReducerHandle<RunState>) -> Lab {
             });
         });
     }
-    let steady = steady.borrow().clone();
-    match (restarting, steady) {
-        (true, steady @ Lab::Ready(_)) => steady,
-        _ => (*bound).clone(),
-    }
+    page_lab
 }
 
 #[cfg(test)]
