@@ -254,7 +254,8 @@ mod test {
             let cut = (0..=cut.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
             files.insert(path, text[..cut].to_owned());
             let bundled = bundle(&|path| files.get(path).cloned());
-            proptest::prop_assert!(matches!(&bundled, CourseBundle::Course { lessons, .. } if lessons.len() == 1));
+            let listed = matches!(&bundled, CourseBundle::Course { lessons, .. } if lessons.len() == 1);
+            proptest::prop_assert!(listed, "the lesson is listed: {:?}", bundled);
             well_formed(&bundled)?;
         }
 
