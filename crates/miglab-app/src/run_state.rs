@@ -139,9 +139,11 @@ impl Reducible for RunState {
             RunAction::Restarted(schema) => {
                 next.revision = schema.alembic_version.as_ref().and_then(|v| v.first().cloned());
                 next.current = Some(schema);
+                let undone = !next.path.is_empty();
                 next.path.clear();
                 next.snapshots.clear();
-                if next.failure.is_none() {
+                // Said only when runs were undone, and not over the failure that says why the worker was lost.
+                if undone && next.failure.is_none() {
                     next.failure = Some(Failure::plain(
                         "The database engine restarted",
                         "The engine's worker stopped, so the database came back at the branch point: the runs since then are undone. Run them again to continue.",
@@ -203,6 +205,8 @@ mod test {
         assert_eq!(state.snapshot(&["upgrade head".to_owned()]), None);
         assert_eq!((state.records.len(), state.busy.as_deref(), state.branch.as_deref()), (1, Some("downgrade -1"), Some("b")), "the flow that was running still ends itself");
         assert!(state.failure.as_ref().is_some_and(|f| f.message.contains("branch point")));
+        let quiet = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") }).reduce(RunAction::Restarted(at("9f0e1d2c")));
+        assert_eq!(quiet.failure, None, "nothing was undone, so there is nothing to say");
     }
 
     #[test]
