@@ -122,3 +122,32 @@ test('a code editor that does not load falls back to a text box, and a later pag
     await app.close();
   }
 });
+
+test('an early worker that never finishes booting is given up, and the engine boots on its own', { timeout: 240_000 }, async () => {
+  const app = await open('preboot-hangs');
+  const { page } = app;
+  try {
+    // index.html starts a worker before the app loads; here its boot never reports back, as a hung worker would not.
+    await page.addInitScript(() => {
+      Object.defineProperty(globalThis, 'miglabPreboot', {
+        configurable: true,
+        get: () => undefined,
+        set(pre) {
+          if (pre) pre.ready = new Promise(() => {});
+          Object.defineProperty(globalThis, 'miglabPreboot', { value: pre, writable: true, configurable: true });
+        },
+      });
+    });
+    await page.goto(`${BASE}#/console`);
+    // The bridge waits as long as a boot of its own may take, then boots its own worker.
+    await page.locator('[data-testid="engine-status"][data-state="ready"]').waitFor({ timeout: 150_000 });
+    await run(page, 'SELECT 41 + 1 AS answer');
+    await page.getByTestId('console-output').getByRole('columnheader', { name: 'answer' }).waitFor();
+    assert.deepEqual(await page.getByTestId('console-output').locator('tbody td').allInnerTexts(), ['42']);
+    assert.equal(page.workers().filter((w) => w.url().endsWith('/engine/worker.js')).length, 1, 'the early worker was terminated');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
+
