@@ -116,13 +116,29 @@ export async function answer(msg, started = () => {}) {
   }
 }
 
+/// Posts `message`; when it cannot be sent (an answer that cannot be copied), posts the failure in its place, so the
+/// bridge's call ends with a clear error instead of waiting for its time limit and terminating a healthy worker.
+function post(message) {
+  try {
+    self.postMessage(message);
+  } catch (error) {
+    if (message.started !== undefined) return;
+    try {
+      self.postMessage({ id: message.id, ok: false, error: { kind: 'protocol', message: `the answer could not be sent (${error?.message ?? error})` } });
+    } catch {
+      // Nothing more can be said; the bridge's time limit ends the call.
+    }
+  }
+}
+
 // In a worker, answer messages in arrival order; PGlite runs one statement at a time anyway.
+// The queue never rejects, so one message that fails to send never stops the ones after it.
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
   let queue = Promise.resolve();
   self.onmessage = (event) => {
     const { id } = event.data;
     // The first statement's start is the call's own start, which the bridge already timed.
-    const started = (index) => index > 0 && self.postMessage({ id, started: index });
-    queue = queue.then(async () => self.postMessage(await answer(event.data, started)));
+    const started = (index) => index > 0 && post({ id, started: index });
+    queue = queue.then(async () => post(await answer(event.data, started))).catch(() => {});
   };
 }

@@ -10,7 +10,8 @@ use crate::lesson_state::{LessonAction, LessonState};
 use crate::lesson_view::{LessonView, Stage};
 use crate::practice::{self, PracticeRun};
 use crate::run_state::{Failure, RunAction, RunState};
-use miglab_core::lesson::{LessonMigration, RunCommand};
+use miglab_core::lesson::{Experiment, Lesson, LessonMigration, RunCommand, ValueCheck};
+use miglab_core::schema::Schema;
 use miglab_core::migration::Direction;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -107,11 +108,7 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
             let (run_d2, branch) = (run_d.clone(), branch.clone());
             with_engine(&lab, &run_d, "reset", move |engine| {
                 spawn_local(async move {
-                    let result = async { engine.reset(&branch).await?; engine.introspect().await }.await;
-                    run_d2.dispatch(match result {
-                        Ok(schema) => RunAction::Reset(schema),
-                        Err(f) => RunAction::Failed(f),
-                    });
+                    run_d2.dispatch(back_at(back(&*engine, &branch).await));
                 })
             });
         })
@@ -141,30 +138,12 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
             let (lesson, run_d2, experiments, branch) = (lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
             with_engine(&lab, &run_d, &exp.title.clone(), move |engine| {
                 spawn_local(async move {
-                    // Each experiment starts from the branch point plus its own `after` commands, and leaves the branch as it found it.
-                    let setup = async {
-                        engine.reset(&branch).await?;
-                        let record = lab::run(&*engine, &lesson.lesson, &exp.after).await;
-                        record.failure.map_or(Ok(()), Err)
-                    }
-                    .await;
-                    let result = match setup {
-                        Ok(()) => lab::experiment(&*engine, &exp).await,
-                        Err(f) => Err(f),
-                    };
-                    let mut values = Vec::new();
-                    for check in &exp.expect.values {
-                        values.push((check.query.clone(), check.expected.clone(), lab::value(&*engine, &check.query).await.map_err(|f| f.message)));
-                    }
-                    let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                    let (outcome, back) = experiment_flow(&*engine, &lesson.lesson, &branch, &exp).await;
                     let mut all = (*experiments).clone();
-                    all.retain(|o| o.id != exp.id);
-                    all.push(ExperimentOutcome { id: exp.id.clone(), result, values });
+                    all.retain(|o| o.id != outcome.id);
+                    all.push(outcome);
                     experiments.set(all);
-                    run_d2.dispatch(match back {
-                        Ok(schema) => RunAction::Reset(schema),
-                        Err(f) => RunAction::Failed(f),
-                    });
+                    run_d2.dispatch(back_at(back));
                 })
             });
         })
@@ -177,16 +156,11 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
             let (lesson, run_d2, values, branch) = (lesson.clone(), run_d.clone(), values.clone(), branch.clone());
             with_engine(&lab, &run_d, &format!("the query of question {id}"), move |engine| {
                 spawn_local(async move {
-                    // Like an experiment: from the branch point plus the question's `after` commands, then back to the branch point.
-                    let got = lab::question_value(&*engine, &lesson.lesson, &branch, &question.after, &query).await;
-                    let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                    let (got, back) = question_flow(&*engine, &lesson.lesson, &branch, &question.after, &query).await;
                     let mut all = (*values).clone();
                     all.insert(id, got.map_err(|f| format!("{}{}", f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(), f.message)));
                     values.set(all);
-                    run_d2.dispatch(match back {
-                        Ok(schema) => RunAction::Reset(schema),
-                        Err(f) => RunAction::Failed(f),
-                    });
+                    run_d2.dispatch(back_at(back));
                 })
             });
         })
@@ -248,16 +222,12 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 let run_d2 = run_d.clone();
                 with_engine(&lab, &run_d, "your migration", move |engine| {
                     spawn_local(async move {
-                        let outcome = practice_run(&*engine, &lesson, &branch, &start, &student, &checks.values).await;
-                        let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                        let (outcome, back) = practice_flow(&*engine, &lesson.lesson, &branch, &start, &student, &checks.values).await;
                         match outcome {
                             Ok(run) => state_d.dispatch(LessonAction::Checked { stage, results: practice::judge(&checks, &run, &threats).await }),
                             Err(f) => run_d2.dispatch(RunAction::Failed(f)),
                         }
-                        run_d2.dispatch(match back {
-                            Ok(schema) => RunAction::Reset(schema),
-                            Err(f) => RunAction::Failed(f),
-                        });
+                        run_d2.dispatch(back_at(back));
                     })
                 });
             });
@@ -345,10 +315,56 @@ fn count_at_stake(lab: &Lab, threats: &[Threat], guard_d: &Dispatch<GuardState>)
     });
 }
 
-/// From the branch point: the phase's start commands, then the student's upgrade, downgrade and upgrade again.
-async fn practice_run(engine: &dyn Backend, lesson: &LessonView, branch: &str, start: &[RunCommand], student: &LessonMigration, values: &[miglab_core::lesson::ValueCheck]) -> Result<PracticeRun, Failure> {
+/// Back at the branch point, with the schema there.
+async fn back(engine: &dyn Backend, branch: &str) -> Result<Schema, Failure> {
     engine.reset(branch).await?;
-    let setup = lab::run(engine, &lesson.lesson, start).await;
+    engine.introspect().await
+}
+
+/// What the run state hears once a flow is back at the branch point, or could not get there.
+fn back_at(back: Result<Schema, Failure>) -> RunAction {
+    match back {
+        Ok(schema) => RunAction::Reset(schema),
+        Err(f) => RunAction::Failed(f),
+    }
+}
+
+/// A "try it" experiment: from the branch point plus its own `after` commands, its SQL, its value checks,
+/// then back at the branch point, so it leaves the branch as it found it.
+pub(crate) async fn experiment_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, exp: &Experiment) -> (ExperimentOutcome, Result<Schema, Failure>) {
+    let setup = async {
+        engine.reset(branch).await?;
+        let record = lab::run(engine, lesson, &exp.after).await;
+        record.failure.map_or(Ok(()), Err)
+    }
+    .await;
+    let result = match setup {
+        Ok(()) => lab::experiment(engine, exp).await,
+        Err(f) => Err(f),
+    };
+    let mut values = Vec::new();
+    for check in &exp.expect.values {
+        values.push((check.query.clone(), check.expected.clone(), lab::value(engine, &check.query).await.map_err(|f| f.message)));
+    }
+    (ExperimentOutcome { id: exp.id.clone(), result, values }, back(engine, branch).await)
+}
+
+/// A question's query on the state it asks about (from the branch point plus its `after` commands), then back.
+pub(crate) async fn question_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, after: &[RunCommand], query: &str) -> (Result<Option<String>, Failure>, Result<Schema, Failure>) {
+    let got = lab::question_value(engine, lesson, branch, after, query).await;
+    (got, back(engine, branch).await)
+}
+
+/// The student's Modify or Make migration on the branch ([`practice_run`]), then back at the branch point.
+pub(crate) async fn practice_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, start: &[RunCommand], student: &LessonMigration, values: &[ValueCheck]) -> (Result<PracticeRun, Failure>, Result<Schema, Failure>) {
+    let outcome = practice_run(engine, lesson, branch, start, student, values).await;
+    (outcome, back(engine, branch).await)
+}
+
+/// From the branch point: the phase's start commands, then the student's upgrade, downgrade and upgrade again.
+async fn practice_run(engine: &dyn Backend, lesson: &Lesson, branch: &str, start: &[RunCommand], student: &LessonMigration, values: &[ValueCheck]) -> Result<PracticeRun, Failure> {
+    engine.reset(branch).await?;
+    let setup = lab::run(engine, lesson, start).await;
     if let Some(f) = setup.failure {
         return Err(f);
     }

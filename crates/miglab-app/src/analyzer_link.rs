@@ -20,15 +20,18 @@ mod module {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::JsFuture;
 
-    // The import is kept once it succeeds and forgotten when it fails, so a later request retries
-    // (a dropped connection should not need a reload to recover).
+    // The import is kept once it succeeds and forgotten when it fails, so a later request retries (a dropped
+    // connection should not need a reload to recover). Each retry asks for new URLs (`&retry=N`): Chromium keeps
+    // a failed dynamic `import()` in the page's module map, so asking for the same URL again fails without a request.
     #[wasm_bindgen(inline_js = r#"
 let analyzer = null;
+let failures = 0;
 function load(stamp) {
-  const url = (file) => new URL(`analyzer/${file}?v=${stamp}`, document.baseURI).href;
+  const retry = failures > 0 ? `&retry=${failures}` : '';
+  const url = (file) => new URL(`analyzer/${file}?v=${stamp}${retry}`, document.baseURI).href;
   analyzer ??= import(url('miglab_analyzer.js'))
     .then(async (module) => { await module.default({ module_or_path: url('miglab_analyzer_bg.wasm') }); return module; })
-    .catch((error) => { analyzer = null; throw error; });
+    .catch((error) => { analyzer = null; failures += 1; throw error; });
   return analyzer;
 }
 export function prefetchAnalyzer(stamp) { load(stamp).catch(() => {}); }

@@ -4,7 +4,6 @@ use crate::catalog::Catalog;
 use crate::engine_link::use_lab;
 use crate::lesson_page::LessonPage;
 use crate::lesson_view::CourseEntry;
-use crate::progress::{LessonProgress, Progress};
 use crate::route::{self, Route};
 use miglab_core::lesson::Course;
 use yew::prelude::*;
@@ -29,9 +28,7 @@ pub fn App() -> Html {
 fn Shell() -> Html {
     let route = use_state(current_route);
     let course = use_state(|| CourseState::Loading);
-    let loaded = use_memo((), |_| crate::storage::load());
-    let progress = use_state(|| loaded.progress.clone());
-    let notice = use_state(|| loaded.notice.clone());
+    let crate::storage::Saved { progress, notice, on_progress } = crate::storage::use_saved_progress();
     let lab = use_lab();
 
     {
@@ -59,20 +56,6 @@ fn Shell() -> Html {
             });
         });
     }
-    let on_progress = {
-        let (progress, notice) = (progress.clone(), notice.clone());
-        Callback::from(move |(id, lesson): (String, LessonProgress)| {
-            if progress.lessons.get(&id) == Some(&lesson) {
-                return;
-            }
-            let mut next: Progress = (*progress).clone();
-            next.lessons.insert(id, lesson);
-            if let Some(problem) = crate::storage::save(&next) {
-                notice.set(Some(problem));
-            }
-            progress.set(next);
-        })
-    };
     let on_export = {
         let (course, progress, notice) = (course.clone(), progress.clone(), notice.clone());
         Callback::from(move |format: &'static str| {

@@ -4,7 +4,7 @@
 //! the editor falls back to a plain text area and says so, and the student's text is kept either way.
 
 use js_sys::{Function, Promise, Reflect};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,13 +23,27 @@ const BUNDLE: &str = "editor/miglab-editor.js";
 
 thread_local! {
     static MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// Failed imports so far. Chromium keeps a failed dynamic `import()` in the page's module map, so a retry of the
+    /// same URL fails without a request; each retry asks for a URL it has not seen fail.
+    static FAILURES: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The bundle's URL for the next try: plain first, then with a retry counter in the query.
+fn bundle_url(failures: u32) -> String {
+    match failures {
+        0 => BUNDLE.to_owned(),
+        n => format!("{BUNDLE}?retry={n}"),
+    }
 }
 
 async fn module() -> Result<JsValue, String> {
     if let Some(module) = MODULE.with(|m| m.borrow().clone()) {
         return Ok(module);
     }
-    let module = JsFuture::from(import_editor(BUNDLE)).await.map_err(|e| format!("{e:?}"))?;
+    let module = JsFuture::from(import_editor(&bundle_url(FAILURES.with(Cell::get)))).await.map_err(|e| {
+        FAILURES.with(|f| f.set(f.get() + 1));
+        format!("{e:?}")
+    })?;
     MODULE.with(|m| *m.borrow_mut() = Some(module.clone()));
     Ok(module)
 }

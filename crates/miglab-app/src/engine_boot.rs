@@ -38,11 +38,24 @@ impl EngineState {
     }
 }
 
+/// The statement limit `?timeout=<ms>` may set: below 100 ms nothing useful finishes, and above a minute a learner
+/// would take a stuck page for a dead one (and timers past 2^31 - 1 ms fire at once).
+const TIMEOUTS: std::ops::RangeInclusive<u32> = 100..=60_000;
+
+/// The statement limit from the page's query string: `?timeout=<ms>`, clamped to [`TIMEOUTS`]; 5 s otherwise.
+fn statement_timeout(search: &str) -> u32 {
+    let asked = search.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("timeout="));
+    // Digits only: a number too large for u32 is still "as long as allowed", not "not given".
+    match asked.filter(|ms| !ms.is_empty() && ms.bytes().all(|b| b.is_ascii_digit())) {
+        Some(ms) => ms.parse::<u32>().unwrap_or(u32::MAX).clamp(*TIMEOUTS.start(), *TIMEOUTS.end()),
+        None => EngineConfig::default().statement_timeout_ms,
+    }
+}
+
 /// The layout `index.html` serves, with `?timeout=<ms>` to change the statement limit (handy in class and in tests).
 fn config() -> EngineConfig {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let timeout = search.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("timeout=")?.parse().ok());
-    EngineConfig { statement_timeout_ms: timeout.unwrap_or(5000), ..EngineConfig::default() }
+    EngineConfig { statement_timeout_ms: statement_timeout(&search), ..EngineConfig::default() }
 }
 
 #[derive(Properties, PartialEq)]
@@ -209,5 +222,27 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
             "branch": branch, "reset_rollback": rollback, "reset_reload": reload, "cycle": after_rollback, "cycle_reload": after_reload,
         });
         Ok(figures.to_string())
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn statement_timeout_ok() {
+        for (search, ms) in [("", 5000), ("?timeout=1500", 1500), ("?bench&timeout=250", 250), ("?timeout=100", 100), ("?timeout=60000", 60_000), ("?timeouts=9", 5000)] {
+            assert_eq!(statement_timeout(search), ms, "{search}");
+        }
+    }
+
+    #[test]
+    fn statement_timeout_clamped_err() {
+        for (search, ms) in [("?timeout=0", 100), ("?timeout=99", 100), ("?timeout=60001", 60_000), ("?timeout=2147483648", 60_000), ("?timeout=99999999999999999999", 60_000)] {
+            assert_eq!(statement_timeout(search), ms, "{search}");
+        }
+        for search in ["?timeout=", "?timeout=-5", "?timeout=1e3", "?timeout=abc", "?timeout=+5"] {
+            assert_eq!(statement_timeout(search), 5000, "{search}: not a number of milliseconds, so the default");
+        }
     }
 }

@@ -26,6 +26,8 @@ pub struct Rows {
 
 pub trait Backend {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;
+    /// A whole script (a lesson's seed) under the engine's script limit, not the per-statement one.
+    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows>;
     fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
     fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
@@ -42,7 +44,7 @@ pub const PRISTINE: &str = "miglab-pristine";
 /// Seeds the lesson's "production" database and makes its visible branch; returns the schema at the branch point.
 pub async fn start(engine: &dyn Backend, lesson: &Lesson) -> Result<(String, Schema), Failure> {
     engine.reset(PRISTINE).await?;
-    engine.exec(&lesson.seed).await.map_err(|f| retitle(f, "The lesson's starting database could not be built"))?;
+    engine.exec_script(&lesson.seed).await.map_err(|f| retitle(f, "The lesson's starting database could not be built"))?;
     if let Some(revision) = &lesson.manifest.database.revision {
         let has_table = engine.query("SELECT 1 FROM pg_tables WHERE tablename = 'alembic_version'").await?.rows.len() == 1;
         if !has_table {
@@ -249,6 +251,9 @@ pub mod test {
                     None => Ok(()),
                 }
             })
+        }
+        fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
+            self.exec(sql)
         }
         fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
             self.log.borrow_mut().push(sql.to_owned());

@@ -38,10 +38,12 @@ pub fn LessonPage(props: &Props) -> Html {
         move || LessonState::new(lesson, progress)
     });
     let run = use_reducer(RunState::default);
+    // Every engine call this page makes is bound to it: once the learner leaves, its unfinished work stops.
+    let lab = crate::page_lab::use_page_lab(props.lab.clone(), run.clone());
     let guard = use_reducer(GuardState::default);
     let experiments = use_state(Vec::<ExperimentOutcome>::new);
     let engine_values = use_state(EngineValues::new);
-    let actions = use_lesson_actions(props.lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), Seen { experiments: experiments.clone(), values: engine_values.clone() });
+    let actions = use_lesson_actions(lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), Seen { experiments: experiments.clone(), values: engine_values.clone() });
 
     // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
     use_effect_with((), |_| crate::analyzer_link::prefetch());
@@ -73,7 +75,7 @@ pub fn LessonPage(props: &Props) -> Html {
     // Build the lesson's database and branch once the engine is ready.
     {
         let (lesson, run_d, state_d) = (props.lesson.clone(), run.dispatcher(), state.dispatcher());
-        use_effect_with(props.lab.clone(), move |lab| {
+        use_effect_with(lab.clone(), move |lab| {
             if let Some(engine) = lab.backend() {
                 run_d.dispatch(RunAction::Busy("building the lesson's database".into()));
                 wasm_bindgen_futures::spawn_local(async move {
@@ -187,7 +189,7 @@ pub fn LessonPage(props: &Props) -> Html {
             </>
         },
     };
-    let engine_check = EngineCheck { values: Rc::new((*engine_values).clone()), run: actions.question_value.clone(), busy: busy || props.lab.backend().is_none() };
+    let engine_check = EngineCheck { values: Rc::new((*engine_values).clone()), run: actions.question_value.clone(), busy: busy || lab.backend().is_none() };
     html! {
         <ContextProvider<EngineCheck> context={engine_check}>
         <article class="lesson" aria-labelledby="lesson-title">
@@ -199,10 +201,10 @@ pub fn LessonPage(props: &Props) -> Html {
                 // The lesson's own database could not be built: nothing can run, and the student should know why.
                 <crate::failure_view::FailureView failure={f.clone()} />
             }
-            if let (None, Some(what), Lab::Ready(_)) = (&run.branch, &run.busy, &props.lab) {
+            if let (None, Some(what), Lab::Ready(_)) = (&run.branch, &run.busy, &lab) {
                 <p class="busy" role="status">{ format!("Postgres is {what}…") }</p>
             }
-            if let Lab::Failed(reason) = &props.lab {
+            if let Lab::Failed(reason) = &lab {
                 <div class="failure" role="alert">
                     <p><strong>{ "Postgres could not start, so nothing can run yet." }</strong>{ " Your answers are saved as you type; reload the page to try again." }</p>
                     <p class="muted">{ reason.clone() }</p>

@@ -28,6 +28,7 @@ mod lesson_state;
 mod lesson_view;
 mod markdown;
 mod migration_view;
+mod page_lab;
 mod practice;
 mod practice_view;
 mod progress;

@@ -1,7 +1,7 @@
 //! Lesson Markdown rendered as Yew nodes: raw HTML in a lesson is shown as text and never executes.
 //!
 //! Nodes are built directly from pulldown-cmark events, so nothing is ever parsed as HTML,
-//! and link targets other than http(s), relative paths and anchors are dropped.
+//! and link targets other than http(s), paths on this site and anchors are dropped (see [`link`]).
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use yew::Html;
@@ -87,11 +87,13 @@ fn open(tag: Tag) -> VTag {
     };
     let mut vtag = VTag::new(name);
     match tag {
-        Tag::Link { dest_url, .. } if safe_url(&dest_url) => {
-            vtag.add_attribute("href", dest_url.to_string());
-            if dest_url.starts_with("http") {
-                vtag.add_attribute("rel", "noopener noreferrer");
-                vtag.add_attribute("target", "_blank");
+        Tag::Link { dest_url, .. } => {
+            if let Some(kind) = link(&dest_url) {
+                vtag.add_attribute("href", dest_url.to_string());
+                if kind == Link::External {
+                    vtag.add_attribute("rel", "noopener noreferrer");
+                    vtag.add_attribute("target", "_blank");
+                }
             }
         }
         Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if !lang.is_empty() => vtag.add_attribute("data-lang", lang.to_string()),
@@ -101,9 +103,39 @@ fn open(tag: Tag) -> VTag {
     vtag
 }
 
-fn safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with('#') || (!lower.contains(':') && !lower.starts_with("//"))
+/// Where a lesson link may go: an absolute `http(s)` URL (opened in a new tab), or a place on this site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Link {
+    External,
+    Local,
+}
+
+/// Reads a link target the way a browser's URL parser would, and refuses anything it could not vouch for.
+///
+/// A browser drops tabs and newlines anywhere in a URL, strips leading and trailing spaces and control characters,
+/// and reads `\` as `/` in http(s) URLs, so `/\evil.example`, `\\evil` and `/<TAB>/evil` all resolve to another
+/// host. Rather than repeat those rules, a target with a backslash, any whitespace or control character is refused,
+/// and what is left must be an `http(s)://host` URL, an anchor, or a path that cannot name a host or a scheme.
+fn link(url: &str) -> Option<Link> {
+    if url.is_empty() || url.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    // A scheme is letters, digits, `+`, `-` and `.` after a letter, up to the first `:` before any `/`, `?` or `#`.
+    let head = url.split(['/', '?', '#']).next().unwrap_or_default();
+    if let Some((scheme, _)) = head.split_once(':') {
+        let is_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !is_scheme || !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+            // Not http(s), or a first path segment with a colon, which some readers take for a scheme.
+            return None;
+        }
+        let rest = &url[scheme.len() + 1..];
+        let authority = rest.strip_prefix("//")?.split(['/', '?', '#']).next().unwrap_or_default();
+        // A host is required; a user name before `@` only disguises the real host.
+        let host = authority.rsplit_once(':').map_or(authority, |(host, port)| if port.chars().all(|c| c.is_ascii_digit()) { host } else { authority });
+        return (!host.is_empty() && !authority.contains('@')).then_some(Link::External);
+    }
+    // `//host` names another host; one slash is this site's root.
+    (!url.starts_with("//")).then_some(Link::Local)
 }
 
 #[cfg(test)]
@@ -111,17 +143,56 @@ mod test {
     use super::*;
 
     #[test]
-    fn safe_url_ok() {
-        assert!(safe_url("https://www.postgresql.org/docs/"));
-        assert!(safe_url("#run"));
-        assert!(safe_url("../expand_contract"));
+    fn link_ok() {
+        for (url, want) in [
+            ("https://www.postgresql.org/docs/", Link::External),
+            ("HTTP://example.com", Link::External),
+            ("https://example.com:8443/a?b#c", Link::External),
+            ("https://[::1]:8080/", Link::External),
+            ("#run", Link::Local),
+            ("../expand_contract", Link::Local),
+            ("/docs/lesson-format.md", Link::Local),
+            ("lesson.md?x=a:b#c:d", Link::Local),
+            ("a/b:c", Link::Local),
+            ("?page=2", Link::Local),
+        ] {
+            assert_eq!(link(url), Some(want), "{url:?}");
+        }
     }
 
     #[test]
-    fn script_url_err() {
-        assert!(!safe_url("javascript:alert(1)"));
-        assert!(!safe_url(" JavaScript:alert(1)"));
-        assert!(!safe_url("data:text/html,<script>"));
-        assert!(!safe_url("//evil.example"));
+    fn link_err() {
+        for url in [
+            "",
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>",
+            "mailto:a@b.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "/\r/evil.example",
+            "https:\\\\evil.example",
+            "https:/evil.example",
+            "https:evil.example",
+            "https://",
+            "https:///path",
+            "https://docs.example@evil.example/",
+            "http://evil.example\\@good.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}evil",
+            "/\u{85}/evil",
+            "/\u{a0}/evil",
+            "/\u{3000}/evil",
+            "1ab:cd",
+            "foo:bar",
+        ] {
+            assert_eq!(link(url), None, "{url:?}");
+        }
     }
 }

@@ -108,20 +108,39 @@ pub struct Loaded {
     pub set_aside: Option<String>,
 }
 
+/// The keys a saved root may have; anything else is a shape this version did not write.
+const ROOT_KEYS: [&str; 2] = ["version", "lessons"];
+
+/// Reads saved progress. Nothing that is not loaded is lost: it comes back in `set_aside` with a sentence saying why.
+/// A root that is not the shape this version writes is set aside whole (the lessons that do read are still loaded);
+/// otherwise only the lessons that do not read are set aside, as an object keyed by lesson id.
 pub fn load(raw: Option<&str>) -> Loaded {
     let fresh = |notice: String, set_aside: String| Loaded { progress: Progress::default(), notice: Some(notice), set_aside: Some(set_aside) };
     let Some(raw) = raw else { return Loaded { progress: Progress::default(), notice: None, set_aside: None } };
     let Ok(value) = serde_json::from_str::<Value>(raw) else {
         return fresh("Your saved progress could not be read, so it was set aside and you start fresh; nothing was deleted.".into(), raw.into());
     };
-    let version = value.get("version").and_then(Value::as_u64).unwrap_or(0);
+    let Value::Object(root) = &value else {
+        return fresh(format!("Your saved progress was {} where miglab keeps an object, so it was set aside and you start fresh; nothing was deleted.", kind(&value)), raw.into());
+    };
+    let version = match root.get("version") {
+        None => 0,
+        Some(v) => match v.as_u64() {
+            Some(version) => version,
+            None => return fresh(format!("Your saved progress has {} for its format version, so it was set aside and you start fresh; nothing was deleted.", kind(v)), raw.into()),
+        },
+    };
     if version > u64::from(VERSION) {
         return fresh(
             format!("Your saved progress comes from a newer miglab (format {version}), so it was set aside and you start fresh; nothing was deleted."),
             raw.into(),
         );
     }
-    let lessons = value.get("lessons").and_then(Value::as_object).cloned().unwrap_or_default();
+    let lessons = match root.get("lessons") {
+        None => serde_json::Map::new(),
+        Some(Value::Object(lessons)) => lessons.clone(),
+        Some(other) => return fresh(format!("Your saved progress has {} where miglab keeps its lessons, so it was set aside and you start fresh; nothing was deleted.", kind(other)), raw.into()),
+    };
     let mut progress = Progress::default();
     let mut damaged = serde_json::Map::new();
     for (id, lesson) in lessons {
@@ -134,6 +153,13 @@ pub fn load(raw: Option<&str>) -> Loaded {
             }
         }
     }
+    let unknown: Vec<&String> = root.keys().filter(|k| !ROOT_KEYS.contains(&k.as_str())).collect();
+    if !unknown.is_empty() {
+        // The readable lessons load; the whole text is kept, since this version would drop the rest on its next save.
+        let names = unknown.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        let notice = format!("Your saved progress has entries this miglab does not know ({names}), so a copy of it was set aside; the lessons it could read are loaded.");
+        return Loaded { progress, notice: Some(notice), set_aside: Some(raw.into()) };
+    }
     let upgraded = version < u64::from(VERSION);
     let notice = match (damaged.is_empty(), upgraded) {
         (true, false) => None,
@@ -145,6 +171,18 @@ pub fn load(raw: Option<&str>) -> Loaded {
     };
     let set_aside = (!damaged.is_empty()).then(|| Value::Object(damaged).to_string());
     Loaded { progress, notice, set_aside }
+}
+
+/// What a JSON value is, in words, for a message about data in the wrong place.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// `None` for anything that does not read as a [`LastRun`].
@@ -240,5 +278,104 @@ mod test {
     #[test]
     fn one_damaged_lesson_err() {
         check(Some(r#"{"version":1,"lessons":{"a":{"stage":"run"},"b":{"stage":42}}}"#), &["a"], Some("`b`"), true);
+    }
+
+    #[test]
+    fn wrong_shapes_set_aside_whole_err() {
+        for (raw, notice) in [
+            ("[]", "a list where miglab keeps an object"),
+            ("null", "null where"),
+            ("42", "a number where"),
+            (r#""text""#, "text where"),
+            (r#"{"version":1,"lessons":[]}"#, "a list where miglab keeps its lessons"),
+            (r#"{"version":1,"lessons":"a"}"#, "text where miglab keeps its lessons"),
+            (r#"{"version":"1","lessons":{}}"#, "text for its format version"),
+            (r#"{"version":-1,"lessons":{}}"#, "a number for its format version"),
+            (r#"{"version":1.5,"lessons":{}}"#, "a number for its format version"),
+        ] {
+            let loaded = load(Some(raw));
+            assert_eq!(loaded.set_aside.as_deref(), Some(raw), "{raw}");
+            assert!(loaded.notice.as_deref().is_some_and(|n| n.contains(notice)), "{raw}: {:?}", loaded.notice);
+            assert!(loaded.progress.lessons.is_empty(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn unknown_root_key_set_aside_whole_err() {
+        let raw = r#"{"version":1,"lessons":{"a":{"stage":"run"}},"theme":"dark"}"#;
+        check(Some(raw), &["a"], Some("`theme`"), true);
+        assert_eq!(load(Some(raw)).set_aside.as_deref(), Some(raw));
+    }
+
+    /// The lesson ids in `raw`'s `lessons` object, when it has one.
+    fn ids(raw: &str) -> Vec<String> {
+        let value: Value = serde_json::from_str(raw).unwrap_or_default();
+        value.get("lessons").and_then(Value::as_object).map(|l| l.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Never silently dropped: each saved lesson is loaded or in the set-aside text, and a notice says so.
+    fn nothing_dropped(raw: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        use proptest::prelude::*;
+        let loaded = load(Some(raw));
+        prop_assert_eq!(loaded.set_aside.is_some(), loaded.notice.is_some() && !loaded.notice.as_deref().is_some_and(|n| n.contains("older miglab")));
+        if loaded.set_aside.as_deref() == Some(raw) {
+            return Ok(());
+        }
+        let aside = loaded.set_aside.as_deref().map(ids_of_object).unwrap_or_default();
+        for id in ids(raw) {
+            prop_assert!(loaded.progress.lessons.contains_key(&id) || aside.contains(&id), "{id} was dropped from {raw}");
+        }
+        // What loaded saves and loads again unchanged.
+        prop_assert_eq!(load(Some(&loaded.progress.to_json())).progress, loaded.progress);
+        Ok(())
+    }
+
+    fn ids_of_object(text: &str) -> Vec<String> {
+        serde_json::from_str::<serde_json::Map<String, Value>>(text).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Any JSON value, a few levels deep, with the keys saved progress uses among the random ones.
+    fn json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let key = prop_oneof!["[a-z_]{0,6}", Just("version".to_owned()), Just("lessons".to_owned()), Just("stage".to_owned()), Just("answers".to_owned()), Just("confidence".to_owned()), Just("locked".to_owned())];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            (0u64..3).prop_map(Value::from),
+            prop_oneof!["\\PC{0,8}", Just("run".to_owned()), Just("predict".to_owned())].prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map(key.clone(), inner, 0..5).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Arbitrary text: `load` never panics, and anything it does not load is set aside.
+        #[test]
+        fn arbitrary_text_never_panics_ok(raw in "\\PC{0,200}") {
+            nothing_dropped(&raw)?;
+        }
+
+        /// Arbitrary JSON, and arbitrary lessons under a well-formed root.
+        #[test]
+        fn arbitrary_json_never_drops_ok(root in json(), lessons in proptest::collection::btree_map("[a-z]{1,4}", json(), 0..4), version in 0u64..3) {
+            nothing_dropped(&root.to_string())?;
+            let wrapped = serde_json::json!({ "version": version, "lessons": lessons });
+            nothing_dropped(&wrapped.to_string())?;
+        }
+
+        /// A saved file cut anywhere is set aside, never half-loaded.
+        #[test]
+        fn truncated_save_is_set_aside_err(cut in 0usize..400) {
+            let raw = r#"{"version":1,"lessons":{"a":{"stage":"run","locked":["predict"],"answers":{"q":{"confidence":3}}},"b":{"stage":"make"}}}"#;
+            let cut = cut.min(raw.len() - 1);
+            let loaded = load(Some(&raw[..cut]));
+            proptest::prop_assert_eq!(loaded.set_aside.as_deref(), Some(&raw[..cut]));
+        }
     }
 }

@@ -67,6 +67,9 @@ pub enum RunAction {
     Branched { branch: String, schema: Schema },
     Ran(RunRecord),
     Reset(Schema),
+    /// The engine lost its worker and came back at the branch point (`schema`): the runs since then no longer exist.
+    /// Their records stay on screen, as does whatever failure the lost worker caused; only the state they built goes.
+    Restarted(Schema),
     Failed(Failure),
     Terminal { command: String, output: String },
 }
@@ -133,6 +136,20 @@ impl Reducible for RunState {
                 next.path.clear();
                 next.snapshots.clear();
             }
+            RunAction::Restarted(schema) => {
+                next.revision = schema.alembic_version.as_ref().and_then(|v| v.first().cloned());
+                next.current = Some(schema);
+                let undone = !next.path.is_empty();
+                next.path.clear();
+                next.snapshots.clear();
+                // Said only when runs were undone, and not over the failure that says why the worker was lost.
+                if undone && next.failure.is_none() {
+                    next.failure = Some(Failure::plain(
+                        "The database engine restarted",
+                        "The engine's worker stopped, so the database came back at the branch point: the runs since then are undone. Run them again to continue.",
+                    ));
+                }
+            }
             RunAction::Failed(failure) => {
                 next.busy = None;
                 next.failure = Some(failure);
@@ -176,6 +193,20 @@ mod test {
         assert_eq!(last.log, ["$ alembic upgrade head", "up", "$ alembic downgrade -1", "down"]);
         assert_eq!((last.command.as_str(), &last.before, &last.after), ("downgrade -1", &at("ab12cd34"), &at("9f0e1d2c")));
         assert_eq!(state.reduce(RunAction::Reset(at("9f0e1d2c"))).last_run(), None, "a reset leaves nothing to keep");
+    }
+
+    #[test]
+    fn restarted_back_at_branch_point_err() {
+        let state = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
+        let record = RunRecord { command: "upgrade head".into(), log: vec![], failure: None, before: at("9f0e1d2c"), after: at("ab12cd34") };
+        let state = state.reduce(RunAction::Ran(record)).reduce(RunAction::Busy("downgrade -1".into())).reduce(RunAction::Restarted(at("9f0e1d2c")));
+        assert_eq!((state.revision.as_deref(), state.path.len(), state.snapshots.len()), (Some("9f0e1d2c"), 0, 0));
+        assert!(!state.ran_all(&["upgrade head".to_owned()]), "a question about the state after `upgrade head` is not graded against a database that is gone");
+        assert_eq!(state.snapshot(&["upgrade head".to_owned()]), None);
+        assert_eq!((state.records.len(), state.busy.as_deref(), state.branch.as_deref()), (1, Some("downgrade -1"), Some("b")), "the flow that was running still ends itself");
+        assert!(state.failure.as_ref().is_some_and(|f| f.message.contains("branch point")));
+        let quiet = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") }).reduce(RunAction::Restarted(at("9f0e1d2c")));
+        assert_eq!(quiet.failure, None, "nothing was undone, so there is nothing to say");
     }
 
     #[test]

@@ -56,8 +56,9 @@ export class Host {
   }
 
   /// Adopts the worker `index.html` started while the app was still downloading, if it boots the database this
-  /// host would. Resolves to true once that boot is done; to false when there is none (Rust then sends `boot`).
-  async adopt(pgliteUrl, dataDirUrl) {
+  /// host would. Resolves to true once that boot is done; to false when there is none, or when its boot failed or
+  /// is not done within `timeoutMs` (Rust then starts a worker of its own and sends `boot`).
+  async adopt(pgliteUrl, dataDirUrl, timeoutMs) {
     const pre = globalThis.miglabPreboot;
     globalThis.miglabPreboot = null;
     const same = pre?.workerUrl === this.workerUrl && pre.pgliteUrl === absolute(pgliteUrl) && pre.dataDirUrl === (dataDirUrl ? absolute(dataDirUrl) : null);
@@ -65,7 +66,10 @@ export class Host {
       pre?.worker.terminate();
       return false;
     }
-    const booted = await pre.ready.then(() => true, () => false);
+    let timer;
+    const late = new Promise((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+    const booted = await Promise.race([pre.ready.then(() => true, () => false), late]);
+    clearTimeout(timer);
     if (!booted) {
       // Rust boots a fresh worker and reports that failure, if it happens again, with its own message.
       pre.worker.terminate();
@@ -117,7 +121,14 @@ export class Host {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.fail({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
       this.current = { id, resolve, reject, timer, timeoutMs };
-      this.worker.postMessage(message);
+      try {
+        this.worker.postMessage(message);
+      } catch (error) {
+        // The request never reached the worker (it could not be copied): the worker is fine and stays.
+        clearTimeout(timer);
+        this.current = null;
+        reject({ kind: 'protocol', message: `the request could not be sent to the engine (${error?.message ?? error})` });
+      }
     });
   }
 }

@@ -11,6 +11,9 @@ pub struct EngineConfig {
     pub data_dir_url: Option<String>,
     /// A statement still running after this long is stopped by terminating the worker.
     pub statement_timeout_ms: u32,
+    /// The same for a branch dump and a whole script ([`Engine::exec_script`](crate::Engine::exec_script), a lesson's
+    /// seed), which do far more than one statement; `miglab check` gives them the same 60 s.
+    pub script_timeout_ms: u32,
 }
 
 impl Default for EngineConfig {
@@ -21,6 +24,7 @@ impl Default for EngineConfig {
             pglite_url: "pglite/index.js".to_owned(),
             data_dir_url: Some("engine/dist/pgdata.tar.gz".to_owned()),
             statement_timeout_ms: 5000,
+            script_timeout_ms: 60_000,
         }
     }
 }

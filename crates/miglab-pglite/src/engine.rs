@@ -91,7 +91,9 @@ impl Engine {
             guess: RefCell::default(),
         };
         let boot = |e: EngineError| EngineError::Boot(e.to_string());
-        if !inner.host.adopt(&inner.config.pglite_url, inner.config.data_dir_url.as_deref()).await.map_err(boot)? {
+        // The early worker gets the limit a boot of our own would get; a slow link that has not finished by then
+        // would not finish a second download sooner, but a worker that hangs must not keep the page waiting forever.
+        if !inner.host.adopt(&inner.config.pglite_url, inner.config.data_dir_url.as_deref(), BOOT_TIMEOUT_MS).await.map_err(boot)? {
             inner.host.restart().await?;
             inner.boot_from(None).await.map_err(boot)?;
         }
@@ -112,13 +114,19 @@ impl Engine {
     /// Runs a script of one or more statements on the current branch.
     pub async fn exec(&self, sql: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        self.inner.guarded(sql, "exec").await.map(drop)
+        self.inner.guarded(sql, "exec", self.inner.config.statement_timeout_ms).await.map(drop)
+    }
+
+    /// [`Engine::exec`] for a whole script such as a lesson's seed, under the script limit rather than the statement limit.
+    pub async fn exec_script(&self, sql: &str) -> Result<(), EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        self.inner.guarded(sql, "exec", self.inner.config.script_timeout_ms).await.map(drop)
     }
 
     /// Runs a statement (or a script) and returns the rows of the last one, every value as Postgres prints it.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let value = self.inner.guarded(sql, "query").await?;
+        let value = self.inner.guarded(sql, "query", self.inner.config.statement_timeout_ms).await?;
         rows(value)
     }
 
@@ -132,7 +140,7 @@ impl Engine {
         }
         let dump = match inner.pristine.get() {
             true => JsValue::NULL,
-            false => inner.call(json!({ "op": "dump" }), None).await?,
+            false => inner.call(json!({ "op": "dump" }), None, inner.config.script_timeout_ms).await?,
         };
         inner.branches.borrow_mut().branched(name, dump);
         inner.open_branch().await
@@ -253,9 +261,9 @@ impl Inner {
     }
 
     /// One request to the worker; a lost worker is rebuilt at the last branch point before the error is returned.
-    async fn call(&self, request: serde_json::Value, data: Option<&JsValue>) -> Result<JsValue, EngineError> {
+    async fn call(&self, request: serde_json::Value, data: Option<&JsValue>, limit_ms: u32) -> Result<JsValue, EngineError> {
         *self.known.borrow_mut() = Known::default();
-        let outcome = self.host.send(&request, data, self.config.statement_timeout_ms).await;
+        let outcome = self.host.send(&request, data, limit_ms).await;
         if let Err(error) = &outcome {
             if error.lost_worker() {
                 self.recover().await;
@@ -267,13 +275,22 @@ impl Inner {
     /// Sends `statements` in one message; the worker stops at the first that fails.
     /// Only a lost worker or a broken answer is an `Err`; a Postgres error is in the answer, with its index.
     async fn batch(&self, statements: Vec<Statement>) -> Result<Answer, EngineError> {
-        Answer::read(&self.call(json!({ "op": "batch", "statements": statements }), None).await?)
+        self.batch_within(statements, self.config.statement_timeout_ms).await
+    }
+
+    /// [`Inner::batch`] with its own limit per statement.
+    async fn batch_within(&self, statements: Vec<Statement>, limit_ms: u32) -> Result<Answer, EngineError> {
+        Answer::read(&self.call(json!({ "op": "batch", "statements": statements }), None, limit_ms).await?)
     }
 
     /// [`Inner::batch`] for statements that may change the database.
     async fn raw_batch(&self, statements: Vec<Statement>) -> Result<Answer, EngineError> {
+        self.raw_batch_within(statements, self.config.statement_timeout_ms).await
+    }
+
+    async fn raw_batch_within(&self, statements: Vec<Statement>, limit_ms: u32) -> Result<Answer, EngineError> {
         self.pristine.set(false);
-        self.batch(statements).await
+        self.batch_within(statements, limit_ms).await
     }
 
     /// The introspection to end the next message with.
@@ -333,13 +350,17 @@ impl Inner {
 
     /// Sends SQL; any SQL may change the database, so it is no longer the boot image.
     async fn raw(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
+        self.raw_within(op, sql, self.config.statement_timeout_ms).await
+    }
+
+    async fn raw_within(&self, op: &str, sql: &str, limit_ms: u32) -> Result<JsValue, EngineError> {
         self.pristine.set(false);
-        self.call_sql(op, sql).await
+        self.call(json!({ "op": op, "sql": sql }), None, limit_ms).await
     }
 
     /// Sends SQL that only reads (or only prepares), so a database still at the boot image stays branchable for free.
     async fn call_sql(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
-        self.call(json!({ "op": op, "sql": sql }), None).await
+        self.call(json!({ "op": op, "sql": sql }), None, self.config.statement_timeout_ms).await
     }
 
     /// Boots a database in the worker: from a branch dump, or from the prebuilt image (`None` or a `null` dump).
@@ -401,17 +422,18 @@ impl Inner {
 
     /// Runs the learner's SQL so a failure leaves the branch transaction usable;
     /// a statement that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) commits the branch and runs alone.
-    async fn guarded(&self, sql: &str, op: &str) -> Result<JsValue, EngineError> {
+    /// `limit_ms` applies to the learner's SQL; the savepoints around it keep the statement limit.
+    async fn guarded(&self, sql: &str, op: &str, limit_ms: u32) -> Result<JsValue, EngineError> {
         let located = |error: EngineError| match error {
             EngineError::Postgres(pg) => EngineError::Postgres(pg.located_in(sql)),
             other => other,
         };
         if !self.branches.borrow().in_transaction() {
-            return self.raw(op, sql).await.map_err(located);
+            return self.raw_within(op, sql, limit_ms).await.map_err(located);
         }
         let statement = Statement { sql: sql.to_owned(), rows: op == "query" };
         let release = Statement::exec(format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}"));
-        let answer = self.raw_batch(vec![Statement::exec(format!("SAVEPOINT {STATEMENT_SAVEPOINT}")), statement, release]).await?;
+        let answer = self.raw_batch_within(vec![Statement::exec(format!("SAVEPOINT {STATEMENT_SAVEPOINT}")), statement, release], limit_ms).await?;
         let value = answer.results.get(1).cloned().unwrap_or(JsValue::NULL);
         match answer.failed {
             None => Ok(value),
@@ -432,7 +454,7 @@ impl Inner {
                 }
                 self.raw("exec", "COMMIT").await?;
                 self.branches.borrow_mut().committed();
-                let outcome = self.raw(op, sql).await.map_err(located);
+                let outcome = self.raw_within(op, sql, limit_ms).await.map_err(located);
                 match &outcome {
                     // `call` has already rebuilt the worker with the branch transaction and its savepoint open;
                     // a ROLLBACK now would end that transaction and leave the next reset without its savepoint.

@@ -21,7 +21,7 @@ extern "C" {
     pub(crate) fn stop(this: &Host);
 
     #[wasm_bindgen(method, js_name = adopt)]
-    fn adopt_js(this: &Host, pglite_url: &str, data_dir_url: Option<String>) -> js_sys::Promise;
+    fn adopt_js(this: &Host, pglite_url: &str, data_dir_url: Option<String>, timeout_ms: u32) -> js_sys::Promise;
 
     #[wasm_bindgen(js_name = absolute)]
     pub(crate) fn absolute(url: &str) -> String;
@@ -36,9 +36,10 @@ impl Host {
         JsFuture::from(self.start()).await.map(drop).map_err(|e| EngineError::Boot(from_js(e).to_string()))
     }
 
-    /// Takes over the worker `index.html` started early, once its boot is done; false when there is none to take.
-    pub(crate) async fn adopt(&self, pglite_url: &str, data_dir_url: Option<&str>) -> Result<bool, EngineError> {
-        let adopted = JsFuture::from(self.adopt_js(pglite_url, data_dir_url.map(str::to_owned))).await.map_err(from_js)?;
+    /// Takes over the worker `index.html` started early, once its boot is done; false when there is none to take,
+    /// or when its boot failed or is not done after `timeout_ms` (the caller then boots a worker of its own).
+    pub(crate) async fn adopt(&self, pglite_url: &str, data_dir_url: Option<&str>, timeout_ms: u32) -> Result<bool, EngineError> {
+        let adopted = JsFuture::from(self.adopt_js(pglite_url, data_dir_url.map(str::to_owned), timeout_ms)).await.map_err(from_js)?;
         Ok(adopted.as_bool().unwrap_or(false))
     }
 

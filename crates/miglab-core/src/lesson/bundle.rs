@@ -222,4 +222,47 @@ mod test {
         let json = serde_json::to_string(&bundled).expect("the bundle serializes");
         assert_eq!(serde_json::from_str::<CourseBundle>(&json).expect("the bundle reads back"), bundled);
     }
+
+    /// A lesson that did not load always says why; one that loaded is the lesson in its folder.
+    fn well_formed(bundle: &CourseBundle) -> Result<(), proptest::test_runner::TestCaseError> {
+        if let CourseBundle::Course { lessons, .. } = bundle {
+            for lesson in lessons {
+                proptest::prop_assert!(lesson.lesson.is_some() || !lesson.messages.is_empty(), "{} has no lesson and no message", lesson.id);
+            }
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// Any text in `course.toml` and in a lesson's manifest: a bundle, never a panic.
+        #[test]
+        fn arbitrary_files_never_panic_ok(course in "\\PC{0,200}", manifest in "\\PC{0,300}") {
+            let mut files = super::super::scaffold("t");
+            files.insert("course.toml".into(), course);
+            files.insert("t/lesson.toml".into(), manifest.clone());
+            well_formed(&bundle(&|path| files.get(path).cloned()))?;
+            files.insert("course.toml".into(), "format = 1\ntitle = \"T\"\nlessons = [\"t\"]\n".into());
+            well_formed(&bundle(&|path| files.get(path).cloned()))?;
+        }
+
+        /// The scaffold's manifest and migration cut anywhere: the lesson is listed, loaded or with its messages.
+        #[test]
+        fn truncated_lesson_never_panics_ok(cut in 0usize..6000, which in 0usize..4) {
+            let mut files = super::super::scaffold("t");
+            files.insert("course.toml".into(), "format = 1\ntitle = \"T\"\nlessons = [\"t\"]\n".into());
+            let Some((path, text)) = files.iter().filter(|(k, _)| k.starts_with("t/")).nth(which % 4).map(|(k, v)| (k.clone(), v.clone())) else { return Ok(()) };
+            let cut = (0..=cut.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            files.insert(path, text[..cut].to_owned());
+            let bundled = bundle(&|path| files.get(path).cloned());
+            let listed = matches!(&bundled, CourseBundle::Course { lessons, .. } if lessons.len() == 1);
+            proptest::prop_assert!(listed, "the lesson is listed: {:?}", bundled);
+            well_formed(&bundled)?;
+        }
+
+        /// Whatever the browser fetches as `course.json`: a value or an error, never a panic.
+        #[test]
+        fn arbitrary_json_never_panics_ok(text in "\\PC{0,300}") {
+            let _ = serde_json::from_str::<CourseBundle>(&text);
+        }
+    }
 }
