@@ -1,23 +1,75 @@
-// Builds the prebuilt data directory the engine boots from, once at build time:
-// running initdb in the browser costs about 3 s, loading this image about a third of that.
+// Builds what the engine boots from, once at build time, into engine/dist/:
+// - pgdata.tar.br and pgdata.tar.gz: a prebuilt data directory. Running initdb in the browser costs about 3 s,
+//   loading this image a fraction of that. The page fetches the brotli copy where the browser can decode it
+//   (DecompressionStream), the gzip one elsewhere; the CLI's Node host reads the gzip one.
+// - pglite.data.br and pglite.data.gz: PGlite's file-system bundle with what a booted engine never reads zeroed
+//   (fs-bundle.mjs), which the page passes to PGlite instead of the package's own pglite.data.
 //
-// Usage: node engine/build-datadir.mjs [out-file]   (default: engine/dist/pgdata.tar.gz, next to this script)
+// The data directory is made small before it is packed (docs/design/engine.md has the measurements):
+// only the `postgres` database (the page never connects to template0 or template1, and cannot create a database
+// worth having), no comments on built-in objects, and a write-ahead log that holds a checkpoint and nothing else.
+//
+// Usage: node engine/build-datadir.mjs [out-dir]   (default: engine/dist, next to this script)
 import { PGlite } from '@electric-sql/pglite';
 import { mkdir, writeFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { trimmed } from './fs-bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = resolve(process.argv[2] ?? `${here}/dist/pgdata.tar.gz`);
-// Rebuilt only when missing or older than the installed PGlite, so `serve` and `test` can always call it.
-const pglite = await stat(resolve(here, '../node_modules/@electric-sql/pglite/package.json'));
-const current = await stat(out).then((s) => s.size > 0 && s.mtimeMs > pglite.mtimeMs, () => false);
-if (current && !process.env.MIGLAB_REBUILD_DATADIR) process.exit(0);
-const db = await PGlite.create();
-// A checkpoint makes the image start without replaying WAL.
-await db.exec('CHECKPOINT');
-const dump = await db.dumpDataDir('gzip');
-await mkdir(dirname(out), { recursive: true });
-await writeFile(out, Buffer.from(await dump.arrayBuffer()));
-await db.close();
-console.log(`wrote ${out} (${(dump.size / 1024 / 1024).toFixed(1)} MB)`);
+const out = resolve(process.argv[2] ?? `${here}/dist`);
+const pgliteDist = resolve(here, '../node_modules/@electric-sql/pglite/dist');
+const outputs = ['pgdata.tar.gz', 'pgdata.tar.br', 'pglite.data.gz', 'pglite.data.br'];
+
+// Rebuilt only when an output is missing or older than the installed PGlite or these scripts,
+// so `serve` and `test` can always call it.
+const inputs = [`${pgliteDist}/../package.json`, fileURLToPath(import.meta.url), `${here}/fs-bundle.mjs`];
+const newest = Math.max(...(await Promise.all(inputs.map(async (f) => (await stat(f)).mtimeMs))));
+const current = await Promise.all(outputs.map((f) => stat(`${out}/${f}`).then((s) => s.size > 0 && s.mtimeMs > newest, () => false)));
+if (current.every(Boolean) && !process.env.MIGLAB_REBUILD_DATADIR) process.exit(0);
+
+/// A fresh cluster cut down to what the page uses, as an uncompressed tar.
+async function dataDir() {
+  const db = await PGlite.create();
+  for (const name of ['template0', 'template1']) {
+    // DROP DATABASE refuses a template and cannot share a simple-protocol message with another statement.
+    await db.exec(`UPDATE pg_database SET datistemplate = false WHERE datname = '${name}'`);
+    await db.exec(`DROP DATABASE ${name}`);
+  }
+  // Comments on built-in functions and types, read only by psql's \df+ and obj_description; a learner's own
+  // COMMENT ON still works.
+  await db.exec('DELETE FROM pg_description');
+  await db.exec('VACUUM FULL pg_description');
+  // A new WAL segment and a checkpoint in it: the image starts without replaying anything, and the old segments,
+  // full of initdb's records, are left behind (PGlite's file system is in memory, so they are removed there).
+  await db.exec('SELECT pg_switch_wal()');
+  await db.exec('CHECKPOINT');
+  const { rows } = await db.query('SELECT pg_walfile_name(pg_current_wal_lsn()) AS segment');
+  const wal = '/pglite/data/pg_wal';
+  for (const file of db.mod.FS.readdir(wal)) {
+    if (/^[0-9A-F]{24}$/.test(file) && file !== rows[0].segment) db.mod.FS.unlink(`${wal}/${file}`);
+  }
+  const tar = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+  await db.close();
+  return tar;
+}
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+/// Brotli at its best: quality 11 and a 16 MB window, the largest a browser's decoder accepts.
+const pack = (bytes) =>
+  Promise.all([
+    brotli(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+    gzip(bytes, { level: 9 }),
+  ]);
+
+const [tar, bundle] = await Promise.all([dataDir(), trimmed(pgliteDist)]);
+const [[tarBr, tarGz], [bundleBr, bundleGz]] = await Promise.all([pack(tar), pack(bundle.data)]);
+await mkdir(out, { recursive: true });
+const files = { 'pgdata.tar.br': tarBr, 'pgdata.tar.gz': tarGz, 'pglite.data.br': bundleBr, 'pglite.data.gz': bundleGz };
+await Promise.all(Object.entries(files).map(([name, bytes]) => writeFile(`${out}/${name}`, bytes)));
+const kb = (n) => `${Math.round(n / 1024)} KB`;
+console.log(`wrote ${out}: data directory ${kb(tar.length)} as ${kb(tarBr.length)} brotli, ${kb(tarGz.length)} gzip; ` +
+  `file-system bundle (${bundle.zeroed.length} files zeroed) ${kb(bundleBr.length)} brotli, ${kb(bundleGz.length)} gzip`);

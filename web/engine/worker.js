@@ -18,27 +18,62 @@ async function open(msg) {
     await db.close().catch(() => {});
     db = null;
   }
-  // PGlite's module and the data directory download in parallel: on a cold page they are the two big fetches.
-  const [module, data] = await Promise.all([
+  // PGlite's module, the data directory and the file-system bundle download in parallel: on a cold page they are
+  // the big fetches besides pglite.wasm, which PGlite starts itself.
+  const [module, data, bundle] = await Promise.all([
     PGlite ? null : import(msg.pglite_url),
     msg.data ?? (msg.data_dir_url ? readBlob(msg.data_dir_url) : null),
+    (fsBundle ??= trimmedBundle()),
   ]);
   PGlite ??= module.PGlite;
-  db = await PGlite.create(data ? { loadDataDir: data } : {});
+  db = await PGlite.create(data ? { loadDataDir: data, ...(bundle ? { fsBundle: bundle } : {}), initdbWasmModule: noInitdb() } : {});
   rawParsers ??= Object.fromEntries(Object.keys(db.parsers ?? {}).map((oid) => [oid, (text) => text]));
   return null;
 }
 
-/// Reads the prebuilt data directory: fetch in a browser, the file system under Node (whose fetch has no file: URLs).
+/// PGlite's file-system bundle without the files a booted engine never reads (build-datadir.mjs), beside this
+/// script; in a browser only, since Node reads the package's own from disk. Kept for every later boot.
+let fsBundle = null;
+function trimmedBundle() {
+  if (inNode()) return Promise.resolve(null);
+  return readBlob(new URL('dist/pglite.data.gz', import.meta.url).href).catch((error) => {
+    fsBundle = null;
+    throw error;
+  });
+}
+
+/// PGlite starts downloading initdb.wasm on every boot, though a boot from a data directory never runs initdb;
+/// an empty module in its place saves the download.
+const noInitdb = () => new WebAssembly.Module(Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
+
+const inNode = () => typeof process !== 'undefined' && !!process.versions?.node;
+
+/// Whether this browser's DecompressionStream reads `format`.
+function decodes(format) {
+  try {
+    new DecompressionStream(format);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/// Reads the prebuilt data directory or bundle: the file system under Node (whose fetch has no file: URLs), else
+/// fetch. A `.gz` file is fetched as its brotli sibling (`.br`, a third smaller) where the browser decodes brotli,
+/// and is decompressed here, so any static host can serve it as plain bytes.
 async function readBlob(url) {
-  if (typeof process !== 'undefined' && process.versions?.node && !/^https?:/.test(url)) {
+  if (inNode() && !/^https?:/.test(url)) {
     const { readFile } = await import('node:fs/promises');
     const path = url.startsWith('file:') ? new URL(url) : url;
     return new Blob([await readFile(path)]);
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`cannot fetch the prebuilt database ${url}: HTTP ${response.status}`);
-  return await response.blob();
+  const format = url.endsWith('.gz') ? (decodes('brotli') ? 'brotli' : 'gzip') : null;
+  const fetched = format === 'brotli' ? url.replace(/\.gz$/, '.br') : url;
+  const response = await fetch(fetched);
+  if (!response.ok) throw new Error(`cannot fetch the prebuilt database ${fetched}: HTTP ${response.status}`);
+  // A host that labels the file with its own Content-Encoding has already had the browser decode it.
+  if (!format || response.headers.get('Content-Encoding') === (format === 'brotli' ? 'br' : 'gzip')) return await response.blob();
+  return await new Response(response.body.pipeThrough(new DecompressionStream(format))).blob();
 }
 
 /// Runs a statement or a script with the simple protocol (as psql does) and returns the last statement's rows.

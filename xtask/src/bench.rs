@@ -15,6 +15,8 @@ pub fn run(args: &[String]) -> Result<bool> {
     let built = site::build(true)?;
     let app = optimise_wasm(&site::app_wasm(&built.dist).ok_or("the release build has no miglab-app wasm")?)?;
     let analyzer = optimise_wasm(&built.dist.join("analyzer/miglab_analyzer_bg.wasm"))?;
+    // Served as a host that compresses ahead of time serves it: brotli to a browser that accepts it.
+    static_server::precompress(&built.dist)?;
     let page = page_figures(&built.dist, runs)?;
     let alembic = alembic_figures(runs)?;
 
@@ -23,6 +25,7 @@ pub fn run(args: &[String]) -> Result<bool> {
     let rows = [
         ("page load to engine ready, cold cache", median(&page.cold), "—"),
         ("page load to engine ready, warm cache", median(&page.warm), "≤ 1000"),
+        ("first visit over 10 Mbit/s with 40 ms latency: navigation to engine ready", median(&page.first_visit), "≤ 6000"),
         ("branch (commit + dumpDataDir)", median(&page.branch), "—"),
         ("reset after a transactional change (ROLLBACK TO SAVEPOINT)", median(&page.reset_rollback), "≤ 5"),
         ("reset after CREATE INDEX CONCURRENTLY (reload the dump)", median(&page.reset_reload), "≤ 300"),
@@ -44,9 +47,10 @@ pub fn run(args: &[String]) -> Result<bool> {
          | raw, as built (release) | {} | {} |\n| after `wasm-opt -Oz` | {} | {} |\n| after `wasm-opt`, gzip -9 | {} | {} |\n| after `wasm-opt`, brotli q11 | **{}** | {} |\n",
         app.raw, analyzer.raw, app.optimised, analyzer.optimised, app.gzip, analyzer.gzip, app.brotli, analyzer.brotli
     );
-    println!("\n{table}\n{wasm}");
+    let first = first_visit_table(&page.first_files);
+    println!("\n{table}\n{wasm}\n{first}");
     println!("{runs} runs each; PostgreSQL {}", alembic.server);
-    write_report(runs, &table, &wasm, &alembic.server)?;
+    write_report(runs, &table, &wasm, &first, &alembic.server)?;
     Ok(true)
 }
 
@@ -93,6 +97,21 @@ struct Page {
     reset_reload: Vec<f64>,
     cycle: Vec<f64>,
     cycle_reload: Vec<f64>,
+    first_visit: Vec<f64>,
+    first_files: Vec<(String, u64)>,
+}
+
+/// What a first visit downloads, per file (largest first) and in all, against the 5 MB target.
+fn first_visit_table(files: &[(String, u64)]) -> String {
+    let mut sorted = files.to_vec();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let total: u64 = sorted.iter().map(|(_, bytes)| bytes).sum();
+    let mut table = String::from("| A first visit downloads (bytes on the wire, as served) | bytes |\n|---|---:|\n");
+    for (file, bytes) in &sorted {
+        table.push_str(&format!("| `{file}` | {bytes} |\n"));
+    }
+    table.push_str(&format!("| **in all** ({} responses; target ≤ 5 MB = 5,000,000) | **{total}** |\n", sorted.len()));
+    table
 }
 
 fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
@@ -113,6 +132,8 @@ fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
         reset_reload: list("reset_reload"),
         cycle: list("cycle"),
         cycle_reload: list("cycle_reload"),
+        first_visit: list("first_visit"),
+        first_files: sizes(line, "first_files"),
     })
 }
 
@@ -122,6 +143,20 @@ fn numbers(json: &str, key: &str) -> Vec<f64> {
     let rest = &json[start + key.len() + 4..];
     let end = rest.find(']').unwrap_or(rest.len());
     rest[..end].split(',').filter_map(|n| n.trim().parse().ok()).collect()
+}
+
+/// The entries of `"key":{"name":123,…}` in a flat JSON object; the names hold no quotes or commas.
+fn sizes(json: &str, key: &str) -> Vec<(String, u64)> {
+    let Some(start) = json.find(&format!("\"{key}\":{{")) else { return Vec::new() };
+    let rest = &json[start + key.len() + 4..];
+    let end = rest.find('}').unwrap_or(rest.len());
+    rest[..end]
+        .split(',')
+        .filter_map(|entry| {
+            let (name, bytes) = entry.rsplit_once(':')?;
+            Some((name.trim().trim_matches('"').to_owned(), bytes.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 struct Alembic {
@@ -190,13 +225,16 @@ fn start_postgres() -> Result<String> {
     Ok(format!("postgresql+psycopg2://postgres:miglab-bench@127.0.0.1:{port}/miglab_bench"))
 }
 
-fn write_report(runs: usize, table: &str, wasm: &str, server: &str) -> Result<()> {
+fn write_report(runs: usize, table: &str, wasm: &str, first: &str, server: &str) -> Result<()> {
     let text = format!(
         "# Benchmarks\n\n\
          Written by `cargo xtask bench`; medians of {runs} runs each, on this repository's CI machine kind (2 cores).\n\
          Browser figures come from headless Debian Chromium on the release build after `wasm-opt -Oz`.\n\
-         Alembic figures time the real `alembic` command (a venv under `target/bench/`) against PostgreSQL {server} on 127.0.0.1, Python start-up included, as a learner following a tutorial pays it.\n\n\
-         {table}\n{wasm}"
+         Alembic figures time the real `alembic` command (a venv under `target/bench/`) against PostgreSQL {server} on 127.0.0.1, Python start-up included, as a learner following a tutorial pays it.\n\
+         The first visit is a fresh browser profile on `#/console` over Chromium's network emulation (10 Mbit/s down and up, 40 ms latency), served by xtask's static server as a static host that compresses ahead of time serves it: \
+         brotli (quality 11) for HTML, JavaScript, CSS, JSON and wasm to a browser that accepts it, an `ETag` and `304 Not Modified` for a copy the browser has, and the engine's prebuilt files (already brotli) as they are. \
+         Its bytes are every response of that visit (page, engine worker and service worker, until the service worker has cached the site), body as served plus headers.\n\n\
+         {table}\n{wasm}\n{first}"
     );
     std::fs::write(root().join("docs/benchmarks.md"), text).map_err(|e| format!("cannot write docs/benchmarks.md: {e}"))
 }
@@ -211,6 +249,13 @@ mod test {
         assert_eq!(numbers(json, "cold"), [1.5, 2.0]);
         assert_eq!(numbers(json, "cycle"), [9.25]);
         assert!(numbers(json, "warm").is_empty() && numbers(json, "nope").is_empty());
+    }
+
+    #[test]
+    fn sizes_ok() {
+        let json = r#"{"cold":[1],"first_files":{"./":812,"engine/dist/pgdata.tar.br":578147},"warm":[2]}"#;
+        assert_eq!(sizes(json, "first_files"), [("./".to_owned(), 812), ("engine/dist/pgdata.tar.br".to_owned(), 578147)]);
+        assert!(sizes(json, "nope").is_empty());
     }
 
     #[test]

@@ -13,7 +13,9 @@ const ARTIFACTS = path.join(web, 'artifacts', 'app');
 const AXE = fs.readFileSync(path.join(web, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 /// Opens the app in a fresh profile; `name` prefixes this test's screenshots.
-export async function open(name, { width = 1280, height = 800 } = {}) {
+/// Service workers are blocked unless `serviceWorkers: 'allow'`: tests that watch or fail the network with
+/// `page.route` would not see the requests a service worker answers from its cache (offline*.test.mjs allow it).
+export async function open(name, { width = 1280, height = 800, serviceWorkers = 'block' } = {}) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   // This run's screenshots replace the last run's, so stage numbers never mix.
   for (const old of fs.readdirSync(ARTIFACTS).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))) {
@@ -26,6 +28,7 @@ export async function open(name, { width = 1280, height = 800 } = {}) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width, height },
     acceptDownloads: true,
+    serviceWorkers,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];

@@ -1,0 +1,54 @@
+// What the service worker keeps for offline use: every file a visit needs, listed from the built site,
+// and a version that is a hash of their bytes, so any change to any of them makes a new service worker.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+/// Files under `dir`, relative to it with `/` separators.
+async function walk(dir, under = dir) {
+  const found = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await walk(path, under)));
+    else found.push(relative(under, path).split('\\').join('/'));
+  }
+  return found;
+}
+
+/// The modules `pglite/index.js` imports statically, and pglite.wasm: the PGlite files a boot fetches.
+/// The package's extension tarballs, source maps, CommonJS copies and the file systems PGlite loads only on
+/// request (OPFS, Node) are not.
+async function pglite(site) {
+  const needed = new Set(['pglite/pglite.wasm']);
+  const queue = ['index.js'];
+  while (queue.length) {
+    const file = queue.pop();
+    if (needed.has(`pglite/${file}`)) continue;
+    needed.add(`pglite/${file}`);
+    const source = await readFile(join(site, 'pglite', file), 'utf8');
+    for (const [, name] of source.matchAll(/(?:from|import)\s*"\.\/([\w.-]+\.js)"/g)) queue.push(name);
+  }
+  return [...needed];
+}
+
+/// The files to cache, as URLs relative to the site root (where sw.js is), and the build's version.
+export async function precache(site) {
+  const all = await walk(site);
+  const wanted = (file) =>
+    // The app (Trunk's hashed files), wasm-bindgen's snippets, the course.
+    /^[\w.-]+\.(js|wasm|css)$/.test(file) && file !== 'sw.js' ||
+    /^snippets\/.*\.js$/.test(file) ||
+    file === 'course.json' ||
+    /^(analyzer|editor)\/[\w.-]+\.(js|wasm)$/.test(file) ||
+    // The engine host and what it boots from (both encodings; the service worker keeps the one the browser reads).
+    /^engine\/(worker|preboot)\.js$/.test(file) ||
+    /^engine\/dist\/(pgdata\.tar|pglite\.data)\.(br|gz)$/.test(file);
+  const files = [...all.filter(wanted), ...(await pglite(site))].sort();
+  const hash = createHash('sha256');
+  for (const file of ['index.html', ...files]) {
+    hash.update(file);
+    hash.update(await readFile(join(site, file)));
+  }
+  // The page itself is cached as the site root, which is what a navigation asks for.
+  return { files: ['./', ...files], version: hash.digest('hex').slice(0, 16) };
+}
