@@ -21,6 +21,7 @@ async fn engine_on(host: &str) -> Engine {
         pglite_url: format!("{web}/node_modules/@electric-sql/pglite/dist/index.js"),
         data_dir_url: Some(format!("{web}/engine/dist/pgdata.tar.gz")),
         statement_timeout_ms: 5000,
+        script_timeout_ms: 60_000,
     };
     Engine::boot(config).await.expect("PGlite boots")
 }
@@ -38,6 +39,20 @@ const SEED: &str = "CREATE TABLE expenses (id int PRIMARY KEY, amount numeric(10
 INSERT INTO expenses SELECT g, g FROM generate_series(1, 1000) g;
 CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
 INSERT INTO alembic_version VALUES ('9f0e1d2c')";
+
+#[wasm_bindgen_test]
+async fn exec_script_seeds_inside_the_branch_ok() {
+    // A seed goes through the same guarded path as a statement, only under the script limit:
+    // a failing script leaves the branch transaction usable, and a reset takes the seed back.
+    let engine = engine().await;
+    engine.branch("start").await.expect("branch");
+    engine.exec_script(SEED).await.expect("the seed runs");
+    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("count").rows, [[json!("1000")]]);
+    let error = engine.exec_script("CREATE TABLE expenses (id int)").await.expect_err("the table exists");
+    assert_eq!(error.postgres().map(|pg| pg.sqlstate.as_str()), Some("42P07"));
+    engine.reset("start").await.expect("reset");
+    assert_eq!(engine.query("SELECT to_regclass('expenses') IS NULL").await.expect("gone").rows, [[json!("t")]]);
+}
 
 #[wasm_bindgen_test]
 async fn query_returns_text_rows_ok() {

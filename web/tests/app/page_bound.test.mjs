@@ -151,3 +151,48 @@ test('an early worker that never finishes booting is given up, and the engine bo
   }
 });
 
+test('a lost worker takes the lesson back to its branch point, and the page says so', { timeout: 180_000 }, async () => {
+  const app = await open('lost-worker-lesson');
+  const { page } = app;
+  try {
+    await page.goto(BASE);
+    await page.locator('.course-path li').first().waitFor();
+    await page.evaluate(() => localStorage.setItem('miglab.progress', JSON.stringify({ version: 1, lessons: { confidence_score: { stage: 'run', locked: ['predict'] } } })));
+    await page.goto('about:blank');
+    await page.goto(`${BASE}#/lesson/confidence_score`);
+    await idle(page);
+    await page.getByRole('button', { name: 'alembic upgrade head' }).click();
+    await page.getByRole('log', { name: 'Alembic log' }).getByText(/Running upgrade 9f0e1d2c4b7a -> ab12cd34e5f6/).waitFor({ timeout: 60_000 });
+    await idle(page);
+    await page.getByRole('button', { name: 'alembic current' }).click();
+    await page.getByLabel('Output of alembic current').getByText('ab12cd34e5f6 (head)').waitFor();
+
+    // The worker dies; the learner's next statement finds out, and the engine comes back at the branch point.
+    const [worker] = page.workers().filter((w) => w.url().endsWith('/engine/worker.js'));
+    const closed = new Promise((resolve) => worker.once('close', resolve));
+    await worker.evaluate(() => { setTimeout(() => { throw new Error('test: the engine worker crashed'); }); });
+    await closed;
+    await page.getByText('SQL console on this branch').click();
+    await run(page, 'SELECT 1 AS after_crash');
+    await page.locator('[data-testid="console-error"][data-kind="engine"]').waitFor({ timeout: 60_000 });
+
+    // The page no longer claims the upgrade is applied: its run state is back at the branch point, and it says why.
+    await page.getByText('The database engine restarted').waitFor({ timeout: 60_000 });
+    await idle(page);
+    await page.getByRole('button', { name: 'alembic current' }).click();
+    await page.getByLabel('Output of alembic current').getByText('9f0e1d2c4b7a').waitFor();
+    assert.equal(await page.getByLabel('Output of alembic current').innerText(), '9f0e1d2c4b7a');
+    await app.shot('back-at-branch-point');
+    // And the upgrade runs again from there.
+    await page.getByRole('button', { name: 'alembic upgrade head' }).click();
+    const log = page.getByRole('log', { name: 'Alembic log' });
+    await page.waitForFunction(() => (document.querySelector('pre.log')?.textContent.match(/Running upgrade 9f0e1d2c4b7a -> ab12cd34e5f6/g) ?? []).length === 2, null, { timeout: 60_000 });
+    await idle(page);
+    assert.doesNotMatch(await log.innerText(), /ERROR/);
+    assert.equal(await page.locator('.lesson .failure').filter({ hasText: 'Postgres refused' }).count(), 0);
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
+
