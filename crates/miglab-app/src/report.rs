@@ -33,14 +33,14 @@ pub fn json(entries: &[CourseEntry], progress: &Progress) -> String {
 }
 
 /// One row of a lesson's table: the question as the student read it, and its verdict once graded.
-struct Row<'a> {
+struct Row {
     question: String,
     confidence: Option<miglab_core::grade::Confidence>,
-    graded: Option<&'a Graded>,
+    graded: Option<Graded>,
 }
 
 /// Every answer the report lists for a lesson, in lesson order: each verdict, and each locked answer still waiting for one.
-fn rows<'a>(entry: &CourseEntry, p: &'a crate::progress::LessonProgress) -> Vec<Row<'a>> {
+fn rows(entry: &CourseEntry, p: &crate::progress::LessonProgress) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut listed = std::collections::BTreeSet::new();
     if let CourseEntry::Ready(lesson) = entry {
@@ -52,8 +52,8 @@ fn rows<'a>(entry: &CourseEntry, p: &'a crate::progress::LessonProgress) -> Vec<
                 Stage::Run | Stage::Make => continue,
             };
             for q in questions {
-                let graded = p.verdicts.get(&q.id);
-                let confidence = graded.map(|g| g.confidence).or_else(|| p.answers.get(&q.id).and_then(|a| a.confidence));
+                let graded = p.verdicts.get(&q.id).cloned();
+                let confidence = graded.as_ref().map(|g| g.confidence).or_else(|| p.answers.get(&q.id).and_then(|a| a.confidence));
                 if graded.is_some() || p.locked.contains(&stage) {
                     listed.insert(q.id.as_str());
                     rows.push(Row { question: crate::markdown::plain(&q.prompt), confidence, graded });
@@ -65,7 +65,7 @@ fn rows<'a>(entry: &CourseEntry, p: &'a crate::progress::LessonProgress) -> Vec<
     for (id, g) in &p.verdicts {
         if !listed.contains(id.as_str()) {
             let question = if id == crate::lesson_state::REFUSAL { "Your answer to the destructive migration".to_owned() } else { format!("A question no longer in this lesson ({id})") };
-            rows.push(Row { question, confidence: Some(g.confidence), graded: Some(g) });
+            rows.push(Row { question, confidence: Some(g.confidence), graded: Some(g.clone()) });
         }
     }
     rows
@@ -73,9 +73,9 @@ fn rows<'a>(entry: &CourseEntry, p: &'a crate::progress::LessonProgress) -> Vec<
 
 pub fn markdown(entries: &[CourseEntry], progress: &Progress) -> String {
     let mut out = String::from("# miglab self-check report\n\n");
-    let all: Vec<(&CourseEntry, Vec<Row>)> = entries.iter().map(|e| (e, rows(e, progress.lesson(e.id())))).collect();
-    let graded: Vec<&Graded> = all.iter().flat_map(|(_, rows)| rows.iter().filter_map(|r| r.graded.filter(|g| !g.pending))).collect();
-    let waiting = all.iter().flat_map(|(_, rows)| rows).filter(|r| r.graded.is_none_or(|g| g.pending)).count();
+    let all: Vec<(&CourseEntry, Vec<Row>)> = entries.iter().map(|e| (e, rows(e, &progress.lesson(e.id())))).collect();
+    let graded: Vec<&Graded> = all.iter().flat_map(|(_, rows)| rows.iter().filter_map(|r| r.graded.as_ref().filter(|g| !g.pending))).collect();
+    let waiting = all.iter().flat_map(|(_, rows)| rows).filter(|r| r.graded.as_ref().is_none_or(|g| g.pending)).count();
     let course = Calibration::of(graded.iter().copied());
     out.push_str(&format!("Course: {} graded, {} not graded yet.\n", plural(course.count, "answer"), waiting));
     if course.count > 0 {
@@ -93,13 +93,13 @@ pub fn markdown(entries: &[CourseEntry], progress: &Progress) -> String {
         out.push_str(&format!("Stages done: {}.\n", if done.is_empty() { "none".to_owned() } else { done.join(", ") }));
         out.push_str(&format!("Mastery gate: {}.\n\n", if p.mastered() { "passed" } else if p.gate.approved { "approved, destructive migration not yet answered" } else { "not passed" }));
         if !rows.is_empty() {
-            let graded = rows.iter().filter(|r| r.graded.is_some_and(|g| !g.pending)).count();
+            let graded = rows.iter().filter(|r| r.graded.as_ref().is_some_and(|g| !g.pending)).count();
             out.push_str(&format!("{}, {graded} graded:\n\n", plural(rows.len(), "answer")));
             out.push_str("| Question | Confidence | Credit | Mark | Verdict |\n|---|---|---|---|---|\n");
             for row in rows {
                 let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
                 let confidence = row.confidence.map_or("none".to_owned(), |c| c.get().to_string());
-                let (credit, mark, verdict) = match row.graded {
+                let (credit, mark, verdict) = match &row.graded {
                     Some(g) if !g.pending => (format!("{:.0}%", g.credit * 100.0), crate::confidence::mark(g.cbm), format!("{}: {}", crate::grade_view::verdict_word(g), crate::markdown::plain(g.explanations().next().unwrap_or("as predicted")))),
                     _ => ("not graded yet".to_owned(), "not graded yet".to_owned(), "not graded yet".to_owned()),
                 };
