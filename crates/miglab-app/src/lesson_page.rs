@@ -232,6 +232,8 @@ pub fn LessonPage(props: &Props) -> Html {
                 <RunView run={run.clone()} restored={(*restored).clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
                 if !lesson_verdicts.is_empty() {
                     <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} />
+                }
+                if run.ran_all(&commands) || state.progress.completed.contains(&Stage::Run) {
                     { complete(Stage::Run, "Go to Investigate") }
                 }
             </>
@@ -306,18 +308,20 @@ enum OrderMode {
     From(Vec<miglab_core::lesson::RunCommand>),
 }
 
-/// The next locked Predict ordering to try on the engine, with the SQL of its steps in the student's order:
-/// as soon as the branch stands exactly at the state its question asks about, or, when the run never stopped there,
-/// once the lesson's commands have all run. Nothing while the engine is busy, so one try runs at a time.
+/// The next locked ordering to try on the engine, with the SQL of its steps in the student's order.
+/// A prediction is tried as soon as the branch stands exactly at the state its question asks about (right after the
+/// student's own `upgrade head`, say), or, when the run never stopped there, once the lesson's commands have all run;
+/// a later stage's question, which has no run of its own, as soon as it is locked. One try at a time, never while busy.
 fn next_order(state: &LessonState, run: &RunState, tried: &BTreeMap<String, Result<OrderRun, String>>, commands: &[String]) -> Option<(String, Vec<String>, OrderMode)> {
-    if !state.locked(Stage::Predict) || run.busy.is_some() || run.branch.is_none() {
+    if run.busy.is_some() || run.branch.is_none() {
         return None;
     }
-    state.lesson.predict.iter().filter(|q| state.verdict(&q.id).is_none() && !tried.contains_key(&q.id)).find_map(|q| {
+    let stages = [Stage::Predict, Stage::Investigate, Stage::Modify].into_iter().filter(|s| state.locked(*s));
+    stages.flat_map(|stage| state.questions(stage).iter().map(move |q| (stage, q))).filter(|(_, q)| state.verdict(&q.id).is_none() && !tried.contains_key(&q.id)).find_map(|(stage, q)| {
         let after: Vec<String> = q.after.iter().map(ToString::to_string).collect();
         let mode = if run.path == after {
             OrderMode::Here
-        } else if run.ran_all(commands) && run.snapshot(&after).is_none() {
+        } else if stage != Stage::Predict || (run.ran_all(commands) && run.snapshot(&after).is_none()) {
             OrderMode::From(q.after.clone())
         } else {
             return None;

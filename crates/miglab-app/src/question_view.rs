@@ -100,7 +100,7 @@ pub fn QuestionView(props: &Props) -> Html {
             };
             html! {
                 <fieldset class="choices" disabled={locked}>
-                    <legend class="visually-hidden">{ &q.prompt }</legend>
+                    <legend class="visually-hidden">{ crate::markdown::plain(&q.prompt) }</legend>
                     { for options.iter().map(|(option, text)| {
                         let checked = selected.contains(option);
                         let (option, multiple, selected) = (option.clone(), *multiple, selected.clone());
