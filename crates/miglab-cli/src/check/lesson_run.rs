@@ -434,6 +434,14 @@ mod test {
     }
 
     #[test]
+    fn questions_discriminate_err() {
+        let no_change = check(|text| text.replacen("kind = \"schema\"\n", "kind = \"schema\"\nno_change = true\n", 1));
+        assert!(no_change.contains("`schema-after-upgrade` says nothing changes, but the engine shows changes: `tasks` has a column `created_by`"), "{no_change}");
+        let untouched = check(|text| text.replacen("after = [\"upgrade head\"]\n\n[predict.questions.key]\nkind = \"schema\"", "after = []\n\n[predict.questions.key]\nkind = \"schema\"", 1));
+        assert!(untouched.contains("error[lesson-key-does-not-discriminate]") || untouched.contains("`schema-after-upgrade`: the untouched starting answer grades correct"), "{untouched}");
+    }
+
+    #[test]
     fn runaway_experiment_err() {
         // The experiment is stopped at the default 5 s limit; the engine restarts at the seed and the gates after it still run.
         let found = check(|text| {
