@@ -46,6 +46,11 @@ pub fn VerdictView(props: &VerdictProps) -> Html {
     }
 }
 
+/// The grades table's Mark column: the answer's mark, negative ones included; nothing is a mark before it is graded.
+pub fn mark_cell(graded: &Graded) -> String {
+    if graded.pending { "not graded yet".to_owned() } else { mark(graded.cbm) }
+}
+
 fn answers(count: usize) -> String {
     if count == 1 { "1 graded answer".to_owned() } else { format!("{count} graded answers") }
 }
@@ -81,7 +86,7 @@ pub fn GradeSummary(props: &SummaryProps) -> Html {
                     <tr>
                         <td><a href={format!("#q-{id}")} onclick={scroll_to(id)}>{ crate::markdown::render_inline(prompt) }</a></td>
                         <td>{ verdict_word(g) }<br /><span class="muted">{ format!("confidence {} ({})", g.confidence.get(), level_words(g)) }</span></td>
-                        <td class="mark">{ if g.pending { "not graded yet".to_owned() } else { mark(g.cbm) } }</td>
+                        <td class="mark">{ mark_cell(g) }</td>
                         <td>
                             if g.explanations().next().is_none() { { "As predicted." } }
                             { for g.explanations().map(|why| html! { <p class="why">{ crate::markdown::render_inline(why) }</p> }) }
@@ -93,5 +98,29 @@ pub fn GradeSummary(props: &SummaryProps) -> Html {
             <p class="total-mark"><strong>{ format!("Total mark: {}", mark(lesson.total_mark)) }</strong>{ format!(" over {}.", answers(lesson.count)) }{ " " }{ lesson.sentence() }</p>
             <CalibrationChart title="Confidence against correctness" lesson={Some(lesson)} course={props.course.clone()} />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use miglab_core::grade::{Confidence, Element};
+
+    #[test]
+    fn mark_cell_ok() {
+        let level = |l| Confidence::new(l).expect("a level");
+        let wrong_certain = Graded::new(vec![], 0.0, level(5));
+        let right_sure = Graded::by_elements(vec![Element::correct("value", None)], level(4));
+        let half_fairly_sure = Graded::new(vec![], 0.5, level(3));
+        let cells: Vec<String> = [wrong_certain, right_sure, half_fairly_sure].iter().map(mark_cell).collect();
+        assert_eq!(cells, ["-10", "+10", "+2.5"]);
+        assert_eq!(verdict_word(&Graded::new(vec![], 0.0, level(1))), "Wrong");
+    }
+
+    #[test]
+    fn pending_has_no_mark_err() {
+        let mut pending = Graded::new(vec![], 0.0, Confidence::MAX);
+        pending.pending = true;
+        assert_eq!((mark_cell(&pending).as_str(), verdict_word(&pending)), ("not graded yet", "Not graded yet"));
     }
 }
