@@ -72,7 +72,7 @@ pub fn QuestionView(props: &Props) -> Html {
                         <label><input type="checkbox" checked={props.no_change} disabled={locked} onchange={on_no_change} />{ " No change from the start" }</label>
                         <span class="muted">{ " Tick this if you predict the tables end as they began; otherwise edit them below. Leaving the editor as it is does not count as an answer." }</span>
                     </p>
-                    <SchemaEditor id={id.clone()} schema={schema.clone()} {locked} on_edit={props.on_edit.clone()} />
+                    <SchemaEditor id={id.clone()} schema={schema.clone()} {locked} indexes={!matches!(&q.key, AnswerKey::Schema(key) if !key.scope.indexes)} on_edit={props.on_edit.clone()} />
                 </>
             }
         }
