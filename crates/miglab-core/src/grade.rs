@@ -11,6 +11,7 @@ mod choice;
 mod fixtures;
 mod free_text;
 pub mod graded;
+mod marks;
 mod observed;
 mod ordering;
 #[cfg(test)]
@@ -19,7 +20,8 @@ mod schema_prediction;
 mod value;
 
 pub use answer::{Answer, AnswerKey, ChoiceKey, Confidence, FreeTextKey, OrderingKey, Response, SchemaKey, SchemaScope, SelfAssessment, ValueKey, Why};
-pub use calibration::{cbm_mark, marks, marks_table, Calibration, Judgement, Level, LEVEL_WORDS};
+pub use calibration::{Calibration, Judgement, Level};
+pub use marks::{cbm_mark, marks, marks_table, LEVEL_WORDS};
 pub use graded::{Element, Graded, Verdict};
 pub use observed::{Observed, OrderFailure, OrderRun};
 

@@ -9,9 +9,12 @@ pub mod analysis;
 pub mod diagnostic;
 pub mod downgrade;
 pub mod engine;
+#[cfg(test)]
+mod fixture_files;
 pub mod grade;
 pub mod lesson;
 pub mod migration;
+pub mod pg_type;
 pub mod rules;
 pub mod schema;
 pub mod service;

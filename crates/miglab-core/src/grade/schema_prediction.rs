@@ -13,7 +13,7 @@ use super::answer::{Confidence, SchemaScope, Why};
 use super::graded::{explain, Element, Graded, Verdict};
 use super::value::same_value;
 use crate::schema::{Constraint, Index, Schema};
-use crate::simulate::format_type::canonical_type;
+use crate::pg_type::canonical_type;
 use sqlparser::ast::{Expr, Value};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
