@@ -2,6 +2,7 @@
 // "No change from the start" is graded on what changed, a downgrade order Postgres refuses is wrong with its SQLSTATE,
 // and the marks are stated before answering and shown for every answer.
 import { test } from 'node:test';
+import fs from 'node:fs';
 import { open, waitForEngine, confidence, assert, BASE } from './lib.mjs';
 
 /// Runs one Alembic command from the Run stage and waits until the engine is idle again.
@@ -161,6 +162,15 @@ test('reconciler_run_id: the reversed downgrade order is wrong, with the step Po
     assert.match(await page.locator('#q-downgrade-order .verdict').textContent(), /Wrong — 0% credit at confidence 5 \(certain\), mark -10/);
     assert.match(await page.locator('#q-schema-after-upgrade .verdict').textContent(), /Right — 100% credit/);
     await app.shot('predict-verdicts');
+
+    // The Markdown report counts what it lists and names questions by their text, with each mark.
+    await page.getByRole('link', { name: '← Course' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export self-check report (Markdown)' }).click()]);
+    const report = fs.readFileSync(await download.path(), 'utf8');
+    assert.match(report, /^Course: 3 answers graded, 0 not graded yet\.$/m);
+    assert.match(report, /^3 answers, 3 graded:$/m);
+    assert.match(report, /^\| Put the steps of downgrade\(\) in the order that works on Postgres\. \| 5 \| 0% \| -10 \| Wrong: Postgres refuses your order at step 2 \(Drop the index ix_expenses_matched_receipt_id\): ERROR 42704/m);
+    assert.doesNotMatch(report, /\| (downgrade-order|schema-after-upgrade|existing-row-value) \|/, 'questions are named by their text');
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();
