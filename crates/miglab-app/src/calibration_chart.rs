@@ -29,9 +29,9 @@ pub fn CalibrationChart(props: &Props) -> Html {
     let bar_width = (W - PAD - 8.0) / 5.0 / (n + 1.0);
     let summary = series
         .iter()
-        .map(|(name, c)| format!("{name}: {} answers, {:.0}% right, certainty-based mark {:.2}, {}", c.count, c.score * 100.0, c.cbm, lean(c)))
+        .map(|(name, c)| format!("{name}: {} graded, {:.0}% credit, total mark {}. {}", c.count, c.score * 100.0, crate::confidence::mark(c.total_mark), c.sentence()))
         .collect::<Vec<_>>()
-        .join("; ");
+        .join(" ");
     html! {
         <figure class="calibration">
             <figcaption>{ &props.title }</figcaption>
@@ -58,15 +58,5 @@ pub fn CalibrationChart(props: &Props) -> Html {
             </p>
             <p class="muted">{ summary }</p>
         </figure>
-    }
-}
-
-/// One phrase for how the student's confidence compares with their results.
-pub fn lean(calibration: &Calibration) -> &'static str {
-    match calibration.overconfidence {
-        _ if calibration.count == 0 => "nothing graded yet",
-        o if o > 0.15 => "more confident than right",
-        o if o < -0.15 => "less confident than right",
-        _ => "well calibrated",
     }
 }

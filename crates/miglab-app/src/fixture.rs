@@ -37,6 +37,16 @@ prompt = "Does the upgrade rewrite the table?"
 options = [{ id = "no", text = "No" }, { id = "yes", text = "Yes" }]
 key = { kind = "choice", correct = ["no"] }
 
+[[predict.questions]]
+id = "downgrade-order"
+prompt = "Put the steps of `downgrade()` in the order that works."
+after = ["upgrade head"]
+items = [
+    { id = "drop-column", text = "Drop the column `run_id`", sql = "ALTER TABLE expenses DROP COLUMN run_id" },
+    { id = "drop-index", text = "Drop the index `ix_run`", sql = "DROP INDEX ix_run" },
+]
+key = { kind = "ordering", order = ["drop-index", "drop-column"] }
+
 [run]
 branch = "migration-confidence-score"
 commands = ["upgrade head", "downgrade -1"]

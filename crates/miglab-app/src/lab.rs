@@ -9,6 +9,7 @@ use miglab_core::alembic::version_table;
 use miglab_core::diagnostic::LineIndex;
 use miglab_core::engine::plan::RunPlan;
 use miglab_core::engine::RunReport;
+use miglab_core::grade::{OrderFailure, OrderRun};
 use miglab_core::lesson::{setup_and_query, Experiment, Lesson, LessonMigration, MigrationSource, RunCommand};
 use miglab_core::migration::{Direction, Migration};
 use miglab_core::schema::Schema;
@@ -189,6 +190,36 @@ pub async fn experiment(engine: &dyn Backend, experiment: &Experiment) -> Result
     }
 }
 
+/// The statement that ends every order run: it fails on purpose, so the runner rolls back whatever the learner's
+/// steps did and the branch is left exactly as it was, whether or not Postgres accepted them.
+const ORDER_ROLLBACK: &str = "DO $$ BEGIN RAISE EXCEPTION 'miglab rolls the order back' USING ERRCODE = 'P0001'; END $$";
+
+/// Runs a learner's order of steps (one statement each) on the current state as one migration transaction on the
+/// engine's Alembic runner, then rolls it back; the first step Postgres refused is in the result.
+/// The grader marks an order Postgres refused as wrong, however close it is to the key.
+pub async fn run_order(engine: &dyn Backend, steps: &[String]) -> Result<OrderRun, Failure> {
+    use miglab_core::engine::plan::{PlanStep, StepKind};
+    let step = |sql: &str| PlanStep { sql: sql.to_owned(), kind: StepKind::Migration, autocommit: false, log: Vec::new(), migration: None, span: None };
+    let plan = RunPlan { direction: Direction::Downgrade, steps: steps.iter().map(|s| step(s)).chain([step(ORDER_ROLLBACK)]).collect() };
+    let report = engine.run(&plan).await?;
+    match report.failure {
+        Some(failed) if failed.step < steps.len() => Ok(OrderRun { failed: Some(OrderFailure { step: failed.step, sqlstate: failed.error.sqlstate, message: failed.error.message }) }),
+        Some(_) => Ok(OrderRun::default()),
+        // Postgres always refuses the closing statement; a run without a failure means it did not see it.
+        None => Err(Failure::plain("Your order could not be tried", "The engine did not roll the order back, so it cannot be graded yet; reset the branch and run the migration again.")),
+    }
+}
+
+/// [`run_order`] from the state a question asks about: the branch point, then its `after` commands.
+/// The caller resets the branch afterwards, as it does after an experiment.
+pub async fn run_order_from(engine: &dyn Backend, lesson: &Lesson, branch: &str, after: &[RunCommand], steps: &[String]) -> Result<OrderRun, Failure> {
+    engine.reset(branch).await?;
+    if let Some(failure) = run(engine, lesson, after).await.failure {
+        return Err(failure);
+    }
+    run_order(engine, steps).await
+}
+
 fn retitle(mut failure: Failure, title: &str) -> Failure {
     failure.title = title.to_owned();
     failure
@@ -329,6 +360,30 @@ pub mod test {
         assert!(failure.statement.is_some_and(|s| s.contains("ADD COLUMN")));
         assert_eq!(fake.log.borrow().last().map(String::as_str), Some("ROLLBACK"));
         assert!(record.log.last().is_some_and(|l| l.starts_with("ERROR")));
+    }
+
+    fn order() -> Vec<String> {
+        vec!["ALTER TABLE expenses DROP COLUMN run_id".to_owned(), "DROP INDEX ix_run".to_owned()]
+    }
+
+    #[test]
+    fn run_order_refused_err() {
+        let fake = Fake { fail_on: Some("DROP INDEX"), ..Default::default() };
+        let run = block_on(run_order(&fake, &order())).expect("the engine answered");
+        let failed = run.failed.expect("Postgres refused a step");
+        assert_eq!((failed.step, failed.sqlstate.as_str()), (1, "42704"));
+        assert_eq!(fake.log.borrow().last().map(String::as_str), Some("ROLLBACK"), "the order is rolled back");
+    }
+
+    #[test]
+    fn run_order_accepted_is_rolled_back_ok() {
+        let fake = Fake { fail_on: Some("miglab rolls the order back"), ..Default::default() };
+        let run = block_on(run_order(&fake, &order())).expect("the engine answered");
+        assert_eq!(run, OrderRun::default());
+        let log = fake.log.borrow();
+        assert_eq!(log.iter().filter(|s| s.starts_with("ALTER TABLE") || s.starts_with("DROP INDEX")).count(), 2, "{log:?}");
+        assert_eq!(log.last().map(String::as_str), Some("ROLLBACK"));
+        assert!(!log.iter().any(|s| s == "COMMIT"), "{log:?}");
     }
 
     /// The index_concurrently lesson's experiments, as the course ships them.

@@ -14,10 +14,11 @@ use wasm_bindgen_futures::spawn_local;
 use crate::practice_view::PracticeView;
 use crate::progress::LessonProgress;
 use crate::questions_view::QuestionsView;
-use crate::run_state::{Failure, RunAction, RunState};
+use crate::run_state::{RunAction, RunState};
 use crate::run_view::RunView;
 use crate::stepper::Stepper;
-use miglab_core::grade::{Calibration, Graded};
+use miglab_core::grade::{Calibration, Graded, OrderRun};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -90,31 +91,96 @@ pub fn LessonPage(props: &Props) -> Html {
             }
         });
     }
-    // Grade the locked predictions once the lesson's run commands have all run: against the engine, never before.
+    // Orderings whose steps carry SQL are tried on the engine before they are graded: what Postgres does with the
+    // student's order is the verdict. Each is tried once, by question id; a failure to try is kept so it is not retried in a loop.
+    let order_runs = use_state(BTreeMap::<String, Result<OrderRun, String>>::new);
+    let commands: Vec<String> = props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
     {
-        let state = state.clone();
-        let commands: Vec<String> = props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
-        let ready = state.locked(Stage::Predict) && run.ran_all(&commands) && state.lesson.predict.iter().any(|q| state.verdict(&q.id).is_none());
-        let run = run.clone();
+        let next = next_order(&state, &run, &order_runs, &commands);
+        let (lab, lesson, run_d, state_d, order_runs) = (props.lab.clone(), props.lesson.clone(), run.dispatcher(), state.dispatcher(), order_runs.clone());
+        let branch = run.branch.clone();
+        use_effect_with(next, move |next| {
+            let (Some((id, steps, mode)), Some(engine), Some(branch)) = (next.clone(), lab.backend(), branch) else { return };
+            run_d.dispatch(RunAction::Busy("trying your order of the steps".to_owned()));
+            spawn_local(async move {
+                let tried = match &mode {
+                    // The branch stands at the question's state: try the order there and roll it back, so the student's run stays.
+                    OrderMode::Here => lab::run_order(&*engine, &steps).await,
+                    // The run never stopped at the question's state: rebuild it from the branch point, as an experiment does.
+                    OrderMode::From(after) => lab::run_order_from(&*engine, &lesson.lesson, &branch, after, &steps).await,
+                };
+                let mut all = (*order_runs).clone();
+                all.insert(id, tried.clone().map_err(|f| format!("{}{}", f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(), f.message)));
+                order_runs.set(all);
+                if let Err(f) = &tried {
+                    state_d.dispatch(LessonAction::GradingFailed(format!("Your order of the steps could not be tried on the engine: {}", f.message)));
+                }
+                match mode {
+                    OrderMode::Here => run_d.dispatch(RunAction::Idle),
+                    OrderMode::From(_) => {
+                        let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                        run_d.dispatch(back.map_or_else(RunAction::Failed, RunAction::Reset));
+                    }
+                }
+            });
+        });
+    }
+    // "Grade again" tries the orders that could not be tried once more.
+    {
+        let order_runs = order_runs.clone();
+        use_effect_with(state.grading_attempt, move |_| {
+            if order_runs.values().any(Result::is_err) {
+                order_runs.set(order_runs.iter().filter(|(_, r)| r.is_ok()).map(|(id, r)| (id.clone(), r.clone())).collect());
+            }
+        });
+    }
+    let tried: BTreeMap<String, OrderRun> = order_runs.iter().filter_map(|(id, r)| Some((id.clone(), r.clone().ok()?))).collect();
+    // Grade each locked prediction as soon as its own commands have run on the branch (an upgrade question right after
+    // the upgrade), against the engine, never before; once the lesson's commands have all run, grade what is left.
+    {
+        let ready: Vec<String> = if state.locked(Stage::Predict) {
+            let ran = |after: &[String]| run.snapshot(after).is_some() || run.ran_all(&commands);
+            grading::ready(&state.lesson.predict, |id| state.verdict(id).is_some(), ran, &tried).into_iter().map(|q| q.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        let (state, run, tried) = (state.clone(), run.clone(), tried.clone());
         use_effect_with((ready, state.grading_attempt), move |(ready, _)| {
-            if *ready {
+            if !ready.is_empty() {
+                let questions: Vec<_> = state.lesson.predict.iter().filter(|q| ready.contains(&q.id)).cloned().collect();
                 spawn_local(async move {
-                    let graded = grading::grade_all(&state.lesson.predict, &state.progress.answers, |after| run.snapshot(after)).await;
+                    let start = |q: &crate::lesson_view::Question| state.start_schema(q);
+                    let actual = |after: &[String]| run.snapshot(after);
+                    let graded = grading::grade_all(&questions, &state.progress.answers, &grading::Seen { start: &start, actual: &actual, order_runs: &tried }).await;
                     state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));
                 });
+            }
+        });
+    }
+    // Running the lesson's commands is the Run stage's work: done, however the student reached the stage.
+    {
+        let done = state.locked(Stage::Predict) && !commands.is_empty() && run.ran_all(&commands) && !state.progress.completed.contains(&Stage::Run);
+        let state_d = state.dispatcher();
+        use_effect_with(done, move |done| {
+            if *done {
+                state_d.dispatch(LessonAction::Done(Stage::Run));
             }
         });
     }
     // Investigate and Modify questions have no run of their own: they are graded as soon as they are locked.
     {
         let state = state.clone();
-        let locked = (state.locked(Stage::Investigate), state.locked(Stage::Modify), state.grading_attempt);
+        let locked = (state.locked(Stage::Investigate), state.locked(Stage::Modify), state.grading_attempt, tried.len());
+        let tried = tried.clone();
         use_effect_with(locked, move |_| {
             for stage in [Stage::Investigate, Stage::Modify] {
-                if state.locked(stage) && state.questions(stage).iter().any(|q| state.verdict(&q.id).is_none()) {
-                    let state = state.clone();
+                let ready: Vec<_> = grading::ready(state.questions(stage), |id| state.verdict(id).is_some(), |_| true, &tried).into_iter().cloned().collect();
+                if state.locked(stage) && !ready.is_empty() {
+                    let (state, tried) = (state.clone(), tried.clone());
                     spawn_local(async move {
-                        let graded = grading::grade_all(state.questions(stage), &state.progress.answers, |_| None).await;
+                        let start = |q: &crate::lesson_view::Question| state.start_schema(q);
+                        let actual = |_: &[String]| None;
+                        let graded = grading::grade_all(&ready, &state.progress.answers, &grading::Seen { start: &start, actual: &actual, order_runs: &tried }).await;
                         state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));
                     });
                 }
@@ -154,6 +220,7 @@ pub fn LessonPage(props: &Props) -> Html {
         Stage::Predict => html! {
             <>
                 { crate::markdown::render(&m.predict.intro) }
+                <crate::confidence::HowMarksWork open={!state.locked(Stage::Predict)} />
                 <QuestionsView stage={Stage::Predict} state={state.clone()} />
                 if state.locked(Stage::Predict) { { complete(Stage::Predict, "Go to Run") } }
             </>
@@ -166,7 +233,9 @@ pub fn LessonPage(props: &Props) -> Html {
             <>
                 <RunView run={run.clone()} restored={(*restored).clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
                 if !lesson_verdicts.is_empty() {
-                    <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} downgrade={downgrade_verdict(&state, &run)} />
+                    <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} />
+                }
+                if run.ran_all(&commands) || state.progress.completed.contains(&Stage::Run) {
                     { complete(Stage::Run, "Go to Investigate") }
                 }
             </>
@@ -210,7 +279,7 @@ pub fn LessonPage(props: &Props) -> Html {
                     <p class="muted">{ reason.clone() }</p>
                 </div>
             }
-            <details class="story" open={stage == Stage::Predict}>
+            <details class="story" aria-label="The story" open={stage == Stage::Predict}>
                 <summary>{ "The story" }</summary>
                 { crate::markdown::render(&m.story) }
             </details>
@@ -234,12 +303,32 @@ fn with_refusal(mut verdicts: Vec<(String, String, Graded)>, state: &LessonState
     verdicts
 }
 
-/// The downgrade-order verdict of the Run stage, from what the engine did when the downgrade ran.
-fn downgrade_verdict(_state: &LessonState, run: &RunState) -> Option<(bool, String)> {
-    let down = run.records.iter().find(|r| r.command.starts_with("downgrade"))?;
-    Some(match &down.failure {
-        None => (true, "`downgrade()` undid `upgrade()` in reverse order, and Postgres accepted every step.".to_owned()),
-        Some(Failure { sqlstate: Some(state), message, .. }) if state == "42704" => (false, format!("Postgres stopped the downgrade: {message} (42704). A dropped column takes its indexes with it, so drop the index first.")),
-        Some(f) => (false, format!("Postgres stopped the downgrade: {}.", f.message)),
+/// How an ordering is tried: on the branch as it stands, or rebuilt from the branch point with these commands.
+#[derive(Clone, PartialEq)]
+enum OrderMode {
+    Here,
+    From(Vec<miglab_core::lesson::RunCommand>),
+}
+
+/// The next locked ordering to try on the engine, with the SQL of its steps in the student's order.
+/// A prediction is tried as soon as the branch stands exactly at the state its question asks about (right after the
+/// student's own `upgrade head`, say), or, when the run never stopped there, once the lesson's commands have all run;
+/// a later stage's question, which has no run of its own, as soon as it is locked. One try at a time, never while busy.
+fn next_order(state: &LessonState, run: &RunState, tried: &BTreeMap<String, Result<OrderRun, String>>, commands: &[String]) -> Option<(String, Vec<String>, OrderMode)> {
+    if run.busy.is_some() || run.branch.is_none() {
+        return None;
+    }
+    let stages = [Stage::Predict, Stage::Investigate, Stage::Modify].into_iter().filter(|s| state.locked(*s));
+    stages.flat_map(|stage| state.questions(stage).iter().map(move |q| (stage, q))).filter(|(_, q)| state.verdict(&q.id).is_none() && !tried.contains_key(&q.id)).find_map(|(stage, q)| {
+        let after: Vec<String> = q.after.iter().map(ToString::to_string).collect();
+        let mode = if run.path == after {
+            OrderMode::Here
+        } else if stage != Stage::Predict || (run.ran_all(commands) && run.snapshot(&after).is_none()) {
+            OrderMode::From(q.after.clone())
+        } else {
+            return None;
+        };
+        let Some(miglab_core::grade::Response::Ordering { order }) = state.answer(q).response else { return None };
+        Some((q.id.clone(), q.order_steps(&order)?, mode))
     })
 }

@@ -34,6 +34,9 @@ pub enum LessonAction {
     Answer { question: String, response: Response },
     Confidence { question: String, level: Confidence },
     EditSchema { question: String, edit: SchemaEdit },
+    /// "No change from the start": the answer to a schema question is the schema it started from (`true`),
+    /// or the choice is taken back and the question is unanswered again (`false`).
+    NoChange { question: String, on: bool },
     /// Rating free text against the model answer, which is shown only once the answer is locked.
     SelfAssess { question: String, assessment: SelfAssessment },
     /// Lock the predictions of one stage; grading follows once the engine has run.
@@ -53,6 +56,8 @@ pub enum LessonAction {
     Refusal(String),
     RefusalConfidence(Confidence),
     Complete(Stage),
+    /// The stage's work is done, however the student got there: mark it done without moving on.
+    Done(Stage),
     /// The Run stage's results changed; `None` once a reset cleared them.
     LastRun(Option<crate::progress::LastRun>),
 }
@@ -86,20 +91,36 @@ impl LessonState {
         let mut answer = self.progress.answers.get(&question.id).cloned().unwrap_or_default();
         if answer.response.is_none() {
             answer.response = match &question.kind {
-                QuestionKind::Schema => self.start.clone().map(|mut schema| {
-                    // Only the tables the question grades, so the editor shows what matters.
-                    if let miglab_core::grade::AnswerKey::Schema(key) = &question.key {
-                        if !key.scope.tables.is_empty() {
-                            schema.tables.retain(|t| key.scope.tables.contains(&t.name));
-                        }
-                    }
-                    Response::Schema { schema }
-                }),
+                QuestionKind::Schema => self.start_schema(question).map(|schema| Response::Schema { schema }),
                 QuestionKind::Order { items } => Some(Response::Ordering { order: items.iter().map(|(id, _)| id.clone()).collect() }),
                 _ => None,
             };
         }
         answer
+    }
+
+    /// Where a schema question's editor starts: the schema at the branch point, only the tables the question grades
+    /// (so the editor shows what matters), and no row counts, which are never part of a schema answer.
+    /// The grader scores the answer on its change from this same schema.
+    pub fn start_schema(&self, question: &Question) -> Option<Schema> {
+        let mut schema = self.start.clone()?;
+        if let miglab_core::grade::AnswerKey::Schema(key) = &question.key {
+            if !key.scope.tables.is_empty() {
+                schema.tables.retain(|t| key.scope.tables.contains(&t.name));
+            }
+        }
+        for table in &mut schema.tables {
+            table.row_count = None;
+        }
+        Some(schema)
+    }
+
+    /// True when the student's schema answer is "no change from the start": chosen, or edited back to it.
+    pub fn no_change(&self, question: &Question) -> bool {
+        match self.progress.answers.get(&question.id).and_then(|a| a.response.as_ref()) {
+            Some(Response::Schema { schema }) => self.start_schema(question).as_ref() == Some(schema),
+            _ => false,
+        }
     }
 
     pub fn verdict(&self, question: &str) -> Option<&Graded> {
@@ -125,8 +146,11 @@ impl LessonState {
             .enumerate()
             .filter_map(|(i, q)| {
                 let answer = self.answer(q);
-                match (answer.response.is_some(), answer.confidence.is_some()) {
+                // An untouched schema editor is not an answer: the student edits it or says nothing changes.
+                let untouched = matches!(q.kind, QuestionKind::Schema) && self.progress.answers.get(&q.id).is_none_or(|a| a.response.is_none());
+                match (answer.response.is_some() && !untouched, answer.confidence.is_some()) {
                     (true, true) => None,
+                    (false, _) if untouched => Some(format!("answer question {}: edit the schema or choose No change from the start", i + 1)),
                     (false, _) => Some(format!("answer question {}", i + 1)),
                     (true, false) => Some(format!("pick a confidence for question {}", i + 1)),
                 }
@@ -151,15 +175,22 @@ impl Reducible for LessonState {
                 progress.answers.entry(question).or_default().response = Some(response);
             }
             LessonAction::Confidence { question, level } if editable(&question) => {
-                let start = self.lesson.questions().find(|q| q.id == question).map(|q| self.answer(q)).unwrap_or_default();
-                progress.answers.entry(question).or_insert(start).confidence = Some(level);
+                // Only the confidence: a schema editor stays untouched, so it is still not an answer.
+                progress.answers.entry(question).or_default().confidence = Some(level);
             }
             LessonAction::EditSchema { question, edit } if editable(&question) => {
-                let start = self.lesson.questions().find(|q| q.id == question).map(|q| self.answer(q)).unwrap_or_default();
-                let answer = progress.answers.entry(question).or_insert(start);
+                let start = self.lesson.questions().find(|q| q.id == question).and_then(|q| self.start_schema(q));
+                let answer = progress.answers.entry(question).or_default();
+                if answer.response.is_none() {
+                    answer.response = start.map(|schema| Response::Schema { schema });
+                }
                 if let Some(Response::Schema { schema }) = &mut answer.response {
                     schema_edit::apply(schema, edit);
                 }
+            }
+            LessonAction::NoChange { question, on } if editable(&question) => {
+                let start = self.lesson.questions().find(|q| q.id == question).and_then(|q| self.start_schema(q));
+                progress.answers.entry(question).or_default().response = if on { start.map(|schema| Response::Schema { schema }) } else { None };
             }
             LessonAction::SelfAssess { question, assessment } if !editable(&question) => {
                 if let Some(Response::FreeText { self_assessment, .. }) = progress.answers.get_mut(&question).and_then(|a| a.response.as_mut()) {
@@ -170,7 +201,7 @@ impl Reducible for LessonState {
                     progress.verdicts.extend(crate::grading::self_assessed(q, &progress.answers));
                 }
             }
-            LessonAction::Answer { .. } | LessonAction::Confidence { .. } | LessonAction::EditSchema { .. } | LessonAction::SelfAssess { .. } => {}
+            LessonAction::Answer { .. } | LessonAction::Confidence { .. } | LessonAction::EditSchema { .. } | LessonAction::NoChange { .. } | LessonAction::SelfAssess { .. } => {}
             LessonAction::Submit(stage) => {
                 let missing = self.unanswered(stage);
                 if missing.is_empty() {
@@ -179,8 +210,13 @@ impl Reducible for LessonState {
                         progress.answers.insert(question.id.clone(), self.answer(question));
                     }
                     progress.locked.insert(stage);
+                    // Locking the predictions is the Predict stage's work, and the Investigate questions the last of
+                    // Investigate's (the explanations come first): done, whichever way the student came here.
+                    if matches!(stage, Stage::Predict | Stage::Investigate) {
+                        progress.completed.insert(stage);
+                    }
                 } else {
-                    next.submit_error = Some(format!("Before you submit, {}.", missing.join(", ")));
+                    next.submit_error = Some(format!("Before you submit, {}.", missing.join("; ")));
                 }
             }
             LessonAction::Graded(verdicts) => {
@@ -205,6 +241,10 @@ impl Reducible for LessonState {
                 progress.drafts.insert(stage, text);
             }
             LessonAction::Checked { stage, results } => {
+                // Modify's work is a migration that passes every check; Make needs the gate as well (below).
+                if stage == Stage::Modify && !results.is_empty() && results.iter().all(|r| r.passed) {
+                    progress.completed.insert(stage);
+                }
                 progress.checks.insert(stage, results);
             }
             LessonAction::Approval(text) => progress.gate.approval = text,
@@ -216,17 +256,24 @@ impl Reducible for LessonState {
                     next.submit_error = Some(format!("To approve, {}.", missing.join(", ")));
                 }
             }
-            LessonAction::Guarded { refused } => {
-                progress.gate.refused = Some(refused);
-                let graded = crate::drop_guard::grade_refusal(refused, &progress.gate.refusal, progress.gate.refusal_confidence.unwrap_or(Confidence::MIN));
-                progress.verdicts.insert(REFUSAL.to_owned(), graded);
-            }
+            LessonAction::Guarded { refused } => match progress.gate.refusal_confidence {
+                // The refusal is graded like a question, so only at a confidence the student chose.
+                Some(level) => {
+                    progress.gate.refused = Some(refused);
+                    let graded = crate::drop_guard::grade_refusal(refused, &progress.gate.refusal, level);
+                    progress.verdicts.insert(REFUSAL.to_owned(), graded);
+                }
+                None => next.submit_error = Some("Before you decide, pick how sure you are.".to_owned()),
+            },
             LessonAction::Refusal(text) if progress.gate.refused.is_none() => progress.gate.refusal = text,
             LessonAction::RefusalConfidence(level) if progress.gate.refused.is_none() => progress.gate.refusal_confidence = Some(level),
             LessonAction::Refusal(_) | LessonAction::RefusalConfidence(_) => {}
             LessonAction::Complete(stage) => {
                 progress.completed.insert(stage);
                 progress.stage = stage.next().or(Some(stage));
+            }
+            LessonAction::Done(stage) => {
+                progress.completed.insert(stage);
             }
             LessonAction::LastRun(last) => progress.last_run = last,
         }
@@ -258,6 +305,9 @@ mod test {
             };
             if let Some(response) = response {
                 state = state.reduce(LessonAction::Answer { question: question.id.clone(), response });
+            }
+            if matches!(question.kind, QuestionKind::Schema) {
+                state = state.reduce(LessonAction::NoChange { question: question.id.clone(), on: true });
             }
             state = state.reduce(LessonAction::Confidence { question: question.id.clone(), level: Confidence::MAX });
         }
@@ -301,10 +351,56 @@ mod test {
     }
 
     #[test]
+    fn untouched_schema_is_not_an_answer_err() {
+        let id = state().lesson.predict[0].id.clone();
+        let state = answer_all(state()).reduce(LessonAction::NoChange { question: id.clone(), on: false }).reduce(LessonAction::Submit(Stage::Predict));
+        assert!(!state.locked(Stage::Predict));
+        assert_eq!(state.submit_error.as_deref(), Some("Before you submit, answer question 1: edit the schema or choose No change from the start."));
+        // A confidence alone does not fill the editor in either.
+        let question = state.lesson.predict[0].clone();
+        assert!(state.progress.answers[&id].response.is_none() && !state.no_change(&question));
+    }
+
+    #[test]
+    fn no_change_is_an_answer_ok() {
+        let state = answer_all(state());
+        let question = state.lesson.predict[0].clone();
+        assert!(state.no_change(&question));
+        let start = state.start_schema(&question).expect("the engine's schema");
+        assert!(matches!(&state.progress.answers[&question.id].response, Some(Response::Schema { schema }) if *schema == start));
+        assert!(start.tables.iter().all(|t| t.row_count.is_none()), "row counts are not part of a schema answer");
+        let state = state.reduce(LessonAction::Submit(Stage::Predict));
+        assert!(state.locked(Stage::Predict), "{:?}", state.submit_error);
+        assert!(state.progress.completed.contains(&Stage::Predict), "locking the predictions completes Predict");
+    }
+
+    #[test]
+    fn edit_after_confidence_ok() {
+        let id = state().lesson.predict[0].id.clone();
+        let state = state().reduce(LessonAction::Confidence { question: id.clone(), level: Confidence::MIN }).reduce(LessonAction::EditSchema { question: id.clone(), edit: SchemaEdit::AddColumn { table: 0 } });
+        let question = state.lesson.predict[0].clone();
+        assert!(!state.no_change(&question), "an edited schema is its own answer");
+        assert!(matches!(&state.progress.answers[&id].response, Some(Response::Schema { schema }) if schema.tables[0].column("new_column").is_some()));
+    }
+
+    #[test]
+    fn modify_checks_passing_complete_modify_ok() {
+        let passed = |passed| vec![CheckResult { name: "round trip".into(), passed, detail: String::new(), lines: None }];
+        let state = state().reduce(LessonAction::Checked { stage: Stage::Modify, results: passed(false) });
+        assert!(!state.progress.completed.contains(&Stage::Modify));
+        let state = state.reduce(LessonAction::Checked { stage: Stage::Modify, results: passed(true) });
+        assert!(state.progress.completed.contains(&Stage::Modify));
+        assert_eq!(state.stage(), Stage::Predict, "done is not a move");
+    }
+
+    #[test]
     fn submit_incomplete_err() {
         let state = state().reduce(LessonAction::Submit(Stage::Predict));
         assert!(!state.locked(Stage::Predict));
-        assert!(state.submit_error.as_deref().is_some_and(|e| e.contains("pick a confidence for question 1")), "{:?}", state.submit_error);
+        assert_eq!(
+            state.submit_error.as_deref(),
+            Some("Before you submit, answer question 1: edit the schema or choose No change from the start; answer question 2; answer question 3; pick a confidence for question 4.")
+        );
     }
 
     #[test]

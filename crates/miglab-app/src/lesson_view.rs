@@ -72,6 +72,8 @@ pub struct Question {
     pub evidence: Option<lesson::Evidence>,
     /// A value question's own query (its answer is the query's first value); it may start with setup statements.
     pub query: Option<String>,
+    /// An ordering's SQL per item id, when every item has some: the learner's order is then run on the branch.
+    pub item_sql: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +100,24 @@ impl Question {
             AnswerKey::Ordering(key) => QuestionKind::Order { items: first_order(pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect()), &key.order) },
             AnswerKey::FreeText(_) => QuestionKind::FreeText,
         };
-        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free, evidence: q.evidence.clone(), query: q.query.clone() }
+        let item_sql = q.items.iter().map(|i| Some((i.id.clone(), i.sql.clone()?))).collect::<Option<Vec<_>>>().filter(|sql| !sql.is_empty()).unwrap_or_default();
+        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free, evidence: q.evidence.clone(), query: q.query.clone(), item_sql }
+    }
+
+    /// The SQL of an ordering answer's steps in the learner's order, when this question's order is run on the engine.
+    pub fn order_steps(&self, order: &[String]) -> Option<Vec<String>> {
+        if self.item_sql.is_empty() {
+            return None;
+        }
+        order.iter().map(|id| self.item_sql.iter().find(|(item, _)| item == id).map(|(_, sql)| sql.clone())).collect()
+    }
+
+    /// Item and option ids with the text the learner saw, without Markdown, so feedback names steps by what they say.
+    pub fn labels(&self) -> Vec<(String, String)> {
+        match &self.kind {
+            QuestionKind::Order { items } | QuestionKind::Choice { options: items, .. } => items.iter().map(|(id, text)| (id.clone(), crate::markdown::plain(text))).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The query that shows this answer on the engine, and the value it should give: the evidence, or a value question's own query.

@@ -22,6 +22,11 @@ pub struct Props {
     pub on_answer: Callback<Response>,
     pub on_confidence: Callback<Confidence>,
     pub on_edit: Callback<SchemaEdit>,
+    /// A schema question's answer is the schema it started from ("No change from the start").
+    #[prop_or_default]
+    pub no_change: bool,
+    #[prop_or_default]
+    pub on_no_change: Callback<bool>,
     /// Free text is rated against the model answer after locking.
     pub on_self_assess: Callback<SelfAssessment>,
 }
@@ -59,9 +64,18 @@ pub fn QuestionView(props: &Props) -> Html {
     let id = format!("q-{}", q.id);
     let locked = props.locked;
     let input = match (&q.kind, &props.answer.response) {
-        (QuestionKind::Schema, Some(Response::Schema { schema })) => html! {
-            <SchemaEditor id={id.clone()} schema={schema.clone()} {locked} on_edit={props.on_edit.clone()} />
-        },
+        (QuestionKind::Schema, Some(Response::Schema { schema })) => {
+            let on_no_change = props.on_no_change.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+            html! {
+                <>
+                    <p class="no-change">
+                        <label><input type="checkbox" checked={props.no_change} disabled={locked} onchange={on_no_change} />{ " No change from the start" }</label>
+                        <span class="muted">{ " Tick this if you predict the tables end as they began; otherwise edit them below. Leaving the editor as it is does not count as an answer." }</span>
+                    </p>
+                    <SchemaEditor id={id.clone()} schema={schema.clone()} {locked} indexes={!matches!(&q.key, AnswerKey::Schema(key) if !key.scope.indexes)} on_edit={props.on_edit.clone()} />
+                </>
+            }
+        }
         (QuestionKind::Value, response) => {
             let value = match response {
                 Some(Response::Value { value: Some(v) }) => v.clone(),
@@ -86,7 +100,7 @@ pub fn QuestionView(props: &Props) -> Html {
             };
             html! {
                 <fieldset class="choices" disabled={locked}>
-                    <legend class="visually-hidden">{ &q.prompt }</legend>
+                    <legend class="visually-hidden">{ crate::markdown::plain(&q.prompt) }</legend>
                     { for options.iter().map(|(option, text)| {
                         let checked = selected.contains(option);
                         let (option, multiple, selected) = (option.clone(), *multiple, selected.clone());
@@ -122,11 +136,13 @@ pub fn QuestionView(props: &Props) -> Html {
                             })
                         };
                         let label = text_of(item);
+                        // Accessible names are plain text: a screen reader would read the backticks out.
+                        let name = crate::markdown::plain(&label);
                         html! {
                             <li>
                                 <span class="order-text">{ crate::markdown::render_inline(&label) }</span>
-                                <button type="button" class="icon" aria-label={format!("Move up: {label}")} disabled={locked || at == 0} onclick={mv(at.saturating_sub(1))}>{ "↑" }</button>
-                                <button type="button" class="icon" aria-label={format!("Move down: {label}")} disabled={locked || at == last} onclick={mv((at + 1).min(last))}>{ "↓" }</button>
+                                <button type="button" class="icon" aria-label={format!("Move up: {name}")} disabled={locked || at == 0} onclick={mv(at.saturating_sub(1))}><span aria-hidden="true">{ "↑" }</span></button>
+                                <button type="button" class="icon" aria-label={format!("Move down: {name}")} disabled={locked || at == last} onclick={mv((at + 1).min(last))}><span aria-hidden="true">{ "↓" }</span></button>
                             </li>
                         }
                     }) }
@@ -147,7 +163,7 @@ pub fn QuestionView(props: &Props) -> Html {
                 <>
                     <textarea aria-label={format!("Your answer to question {}", props.number)} value={text.clone()} disabled={locked} oninput={on_input} rows="3" />
                     if locked {
-                        <div class="model-answer"><strong>{ "Model answer: " }</strong>{ model }</div>
+                        <section class="model-answer" aria-label={format!("Model answer to question {}", props.number)}><strong>{ "Model answer: " }</strong>{ crate::markdown::render_inline(&model) }</section>
                         <fieldset class="self-assess"><legend>{ "How does yours compare?" }</legend>
                         { for [(SelfAssessment::Matches, "It matches"), (SelfAssessment::Partly, "Partly"), (SelfAssessment::Misses, "It misses")].into_iter().map(|(a, word)| {
                             let onchange = props.on_self_assess.reform(move |_: Event| a);
@@ -165,8 +181,8 @@ pub fn QuestionView(props: &Props) -> Html {
             <h3 id={format!("{id}-prompt")}>
                 <span class="number">{ format!("{}.", props.number) }</span>{ " " }
                 { crate::markdown::render_inline(&q.prompt) }
-                if q.ai_free { <span class="badge" title="Answer this without AI help">{ "AI-free" }</span> }
             </h3>
+            if q.ai_free { <p class="ai-free-line"><span class="badge">{ "AI-free" }</span>{ " Answer this from your own reading, without an AI assistant." }</p> }
             { input }
             <ConfidencePicker name={format!("{id}-confidence")} value={props.answer.confidence} disabled={locked} on_change={props.on_confidence.clone()} />
             if let Some(verdict) = &props.verdict { <VerdictView graded={verdict.clone()} /> }

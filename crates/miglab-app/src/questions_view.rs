@@ -28,7 +28,7 @@ pub fn QuestionsView(props: &Props) -> Html {
             { for questions.iter().enumerate().map(|(i, q)| {
                 let d = state.dispatcher().to_callback();
                 let id = q.id.clone();
-                let (a, c, e, s) = (id.clone(), id.clone(), id.clone(), id);
+                let (a, c, e, s, n) = (id.clone(), id.clone(), id.clone(), id.clone(), id);
                 html! {
                     <QuestionView
                         number={i + 1}
@@ -39,6 +39,8 @@ pub fn QuestionsView(props: &Props) -> Html {
                         on_answer={d.reform(move |response| LessonAction::Answer { question: a.clone(), response })}
                         on_confidence={d.reform(move |level| LessonAction::Confidence { question: c.clone(), level })}
                         on_edit={d.reform(move |edit| LessonAction::EditSchema { question: e.clone(), edit })}
+                        no_change={state.no_change(q)}
+                        on_no_change={d.reform(move |on| LessonAction::NoChange { question: n.clone(), on })}
                         on_self_assess={d.reform(move |assessment| LessonAction::SelfAssess { question: s.clone(), assessment })}
                     />
                 }
