@@ -18,10 +18,10 @@ pub async fn grade_all<'a>(questions: &[Question], answers: &BTreeMap<String, An
     let mut remote = Vec::new();
     for q in questions {
         let Some(answer) = answers.get(&q.id).and_then(Answer::submitted) else { continue };
-        let local = grade::grade_without_sql(&q.key, &answer);
+        let local = grade::grade_without_sql(&q.key, &answer, &grade::Observed::default());
         if local.is_none() {
             let after: Vec<String> = q.after.iter().map(ToString::to_string).collect();
-            remote.push(GradeItem { key: q.key.clone(), answer, actual: actual(&after).cloned() });
+            remote.push(GradeItem { key: q.key.clone(), answer, start: None, actual: actual(&after).cloned() });
         }
         graded.push((q.id.clone(), local));
     }
@@ -32,7 +32,7 @@ pub async fn grade_all<'a>(questions: &[Question], answers: &BTreeMap<String, An
 /// A free-text answer's verdict, which follows the student's own rating at once (no SQL is read).
 pub fn self_assessed(question: &Question, answers: &BTreeMap<String, Answer>) -> Option<(String, Graded)> {
     let answer = answers.get(&question.id)?.submitted()?;
-    grade::grade_without_sql(&question.key, &answer).map(|g| (question.id.clone(), g))
+    grade::grade_without_sql(&question.key, &answer, &grade::Observed::default()).map(|g| (question.id.clone(), g))
 }
 
 #[cfg(test)]

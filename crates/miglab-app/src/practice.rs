@@ -86,7 +86,7 @@ pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Ve
         let (passed, detail) = match got {
             Some(Ok(value)) => {
                 let key = AnswerKey::Value(ValueKey { expected: expected.clone(), ..Default::default() });
-                let graded = grade::grade_without_sql(&key, &Answer { response: Response::Value { value: value.clone() }, confidence: Confidence::MAX });
+                let graded = grade::grade_without_sql(&key, &Answer { response: Response::Value { value: value.clone() }, confidence: Confidence::MAX }, &grade::Observed::default());
                 (graded.is_some_and(|g| g.correct), format!("`{}` gave {}, expected {}.", check.query, value.as_deref().unwrap_or("NULL"), expected.as_deref().unwrap_or("NULL")))
             }
             Some(Err(error)) => (false, format!("`{}` failed: {error}", check.query)),
@@ -135,8 +135,8 @@ async fn tables_as_briefed(checks: &Checks, after: Option<&Schema>) -> Vec<Check
         .map(|table| {
             let brief = Schema { tables: vec![table.clone()], ..Default::default() };
             let scope = SchemaScope { columns: !table.columns.is_empty(), indexes: !table.indexes.is_empty(), tables: vec![table.name.clone()], ..Default::default() };
-            let key = AnswerKey::Schema(SchemaKey { expected: None, scope, why: Default::default() });
-            GradeItem { key, answer: Answer { response: Response::Schema { schema: brief }, confidence: Confidence::MAX }, actual: Some(after.clone()) }
+            let key = AnswerKey::Schema(SchemaKey { scope, ..SchemaKey::default() });
+            GradeItem { key, answer: Answer { response: Response::Schema { schema: brief }, confidence: Confidence::MAX }, start: None, actual: Some(after.clone()) }
         })
         .collect();
     match analyzer_link::grade(items).await {

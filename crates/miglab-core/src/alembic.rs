@@ -1,7 +1,7 @@
 //! Alembic revision files: Python source parsed with a real Python parser, translated into the PostgreSQL DDL Alembic emits.
 //!
 //! [`parse`] never fails and never panics: everything outside the supported subset of Alembic
-//! becomes an error [`Diagnostic`] with a position, and no SQL is guessed for it.
+//! becomes an error [`crate::diagnostic::Diagnostic`] with a position, and no SQL is guessed for it.
 //! The SQL of each [`Step`](crate::migration::Step) matches `alembic upgrade --sql` on PostgreSQL
 //! (Alembic 1.1x, SQLAlchemy 2.0), up to layout whitespace.
 
@@ -18,24 +18,13 @@ mod translate;
 mod types;
 pub mod version_table;
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::Span;
 use crate::migration::Migration;
+/// Where both readers (Alembic files and SQL pairs) put their result; it lives in `migration` so neither reader depends on the other.
+pub use crate::migration::Parsed;
 use cx::Cx;
 use ruff_python_ast::Stmt;
 use ruff_python_parser::parse_module;
-
-/// A translated revision file and everything worth telling its author.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Parsed {
-    pub migration: Migration,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Parsed {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
 
 /// Parses an Alembic revision file and translates `upgrade()` and `downgrade()`.
 pub fn parse(source: &str) -> Parsed {
@@ -168,7 +157,7 @@ mod test {
         assert!(!files.is_empty());
         for (name, source) in files {
             let parsed = parse(&source);
-            let errors: Vec<&Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
+            let errors: Vec<&crate::diagnostic::Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
             assert!(!errors.is_empty(), "{name} produced no error");
             assert!(errors.iter().all(|d| d.at.is_some() && d.help.is_some()), "{name}: every error needs a position and a help");
             snapshot(&format!("err__{name}"), render_for_test(&parsed, &format!("{name}.py")));

@@ -11,6 +11,8 @@ mod choice;
 mod fixtures;
 mod free_text;
 pub mod graded;
+mod marks;
+mod observed;
 mod ordering;
 #[cfg(test)]
 mod proptests;
@@ -18,35 +20,35 @@ mod schema_prediction;
 mod value;
 
 pub use answer::{Answer, AnswerKey, ChoiceKey, Confidence, FreeTextKey, OrderingKey, Response, SchemaKey, SchemaScope, SelfAssessment, ValueKey, Why};
-pub use calibration::{cbm_mark, Calibration, Level};
+pub use calibration::{Calibration, Judgement, Level};
+pub use marks::{cbm_mark, marks, marks_table, LEVEL_WORDS};
 pub use graded::{Element, Graded, Verdict};
+pub use observed::{Observed, OrderFailure, OrderRun};
 
-use crate::schema::Schema;
-
-/// Grades one answer against its key.
-/// `actual` is the engine's schema after the step the question asks about; schema questions
-/// use it when given and fall back to the key's `expected` copy otherwise.
-pub fn grade(key: &AnswerKey, answer: &Answer, actual: Option<&Schema>) -> Graded {
+/// Grades one answer against its key and what the engine showed.
+/// A schema question uses the engine's schema when given and falls back to the key's `expected`
+/// copy otherwise; it is scored on the change from `observed.start` when that is given.
+pub fn grade(key: &AnswerKey, answer: &Answer, observed: &Observed) -> Graded {
     let confidence = answer.confidence;
     match (key, &answer.response) {
-        (AnswerKey::Schema(key), Response::Schema { schema }) => match actual.or(key.expected.as_ref()) {
-            Some(actual) => schema_prediction::grade(schema, actual, &key.scope, &key.why, confidence),
+        (AnswerKey::Schema(key), Response::Schema { schema }) => match observed.actual.or(key.expected.as_ref()) {
+            Some(actual) => schema_prediction::grade(schema, observed.start, actual, &key.scope, &key.why, confidence),
             None => unanswerable(confidence),
         },
-        _ => grade_without_sql(key, answer).unwrap_or_else(|| unanswerable(confidence)),
+        _ => grade_without_sql(key, answer, observed).unwrap_or_else(|| unanswerable(confidence)),
     }
 }
 
 /// Grades every answer that needs no SQL read: all but a schema prediction, which gives `None`.
 /// The browser app grades these in place and sends schema predictions to the analyzer module,
 /// because comparing types and defaults parses them (see `service`).
-pub fn grade_without_sql(key: &AnswerKey, answer: &Answer) -> Option<Graded> {
+pub fn grade_without_sql(key: &AnswerKey, answer: &Answer, observed: &Observed) -> Option<Graded> {
     let confidence = answer.confidence;
     Some(match (key, &answer.response) {
         (AnswerKey::Schema(_), Response::Schema { .. }) => return None,
         (AnswerKey::Value(key), Response::Value { value }) => value::grade(key, value.as_deref(), confidence),
         (AnswerKey::Choice(key), Response::Choice { selected }) => choice::grade(key, selected, confidence),
-        (AnswerKey::Ordering(key), Response::Ordering { order }) => ordering::grade(key, order, confidence),
+        (AnswerKey::Ordering(key), Response::Ordering { order }) => ordering::grade(key, order, observed, confidence),
         (AnswerKey::FreeText(key), Response::FreeText { text, self_assessment }) => free_text::grade(key, text, *self_assessment, confidence),
         (key, response) => {
             let sentence = format!("This question asks for a {} answer, but the saved answer is a {} answer.", key.kind().replace('_', " "), response.kind().replace('_', " "));
@@ -70,8 +72,8 @@ mod test {
     fn kind_mismatch_err() {
         let key = AnswerKey::Choice(ChoiceKey { correct: vec!["a".into()], ..ChoiceKey::default() });
         let answer = Answer { response: Response::Value { value: Some("1".into()) }, confidence: Confidence::MAX };
-        let graded = grade(&key, &answer, None);
+        let graded = grade(&key, &answer, &Observed::default());
         insta::assert_snapshot!(graded.explanations().collect::<String>(), @"This question asks for a choice answer, but the saved answer is a value answer.");
-        assert_eq!(graded.cbm, -6.0);
+        assert_eq!(graded.cbm, -10.0);
     }
 }

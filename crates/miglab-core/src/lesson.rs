@@ -12,6 +12,8 @@ mod command;
 mod course;
 mod file_diagnostic;
 mod folder;
+mod header;
+mod lesson_migration;
 mod load;
 mod manifest;
 mod plan;
@@ -27,7 +29,8 @@ pub use command::{RunCommand, Target};
 pub use course::{parse_course, Course};
 pub use file_diagnostic::FileDiagnostic;
 pub use folder::{load_folder, LessonFolder};
-pub use load::{load, Lesson, LessonMigration, MigrationSource};
+pub use lesson_migration::{LessonMigration, MigrationSource};
+pub use load::{load, Lesson};
 pub use manifest::parse_manifest;
 pub use plan::{Application, Plan};
 pub use model::{
@@ -36,7 +39,8 @@ pub use model::{
 pub use question::{setup_and_query, Choice, Evidence, ExpectedError, Experiment, Item, Outcome, Question, ValueCheck};
 pub use scaffold::scaffold;
 pub use spans::Located;
-pub use validate::{check_catalog, is_valid_id, questions};
+pub use header::is_valid_id;
+pub use validate::{check_catalog, questions};
 
 /// The only lesson format version this build reads; `format = 1` in every lesson and course file.
 pub const FORMAT: u32 = 1;

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod grade;
 pub mod lesson;
 pub mod migration;
+pub mod pg_type;
 pub mod rules;
 pub mod schema;
 pub mod service;

@@ -1,6 +1,6 @@
 //! The migration model shared by every front end (Alembic files, plain SQL pairs, a learner's editor).
 
-use crate::diagnostic::Span;
+use crate::diagnostic::{Diagnostic, Span};
 use serde::{Deserialize, Serialize};
 
 /// Where a migration came from, with the identity Alembic gives it.
@@ -51,5 +51,18 @@ impl Migration {
             Direction::Upgrade => &self.upgrade,
             Direction::Downgrade => &self.downgrade,
         }
+    }
+}
+
+/// A migration read from a revision file or an SQL pair and everything worth telling its author.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parsed {
+    pub migration: Migration,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }

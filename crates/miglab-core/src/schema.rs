@@ -3,6 +3,8 @@
 //! Introspection, static simulation and a learner's prediction all produce this same shape,
 //! so grading and diffs compare like with like.
 
+pub mod compare;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,11 +29,14 @@ pub enum Request {
     Grade { items: Vec<GradeItem> },
 }
 
-/// One answer to grade, with the engine's schema when the question is about one.
+/// One answer to grade, with the engine's schemas when the question is about one: where the
+/// learner's answer started (`start`, so the answer is scored on its change) and what the engine ended with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradeItem {
     pub key: AnswerKey,
     pub answer: Answer,
+    #[serde(default)]
+    pub start: Option<Schema>,
     pub actual: Option<Schema>,
 }
 
@@ -56,7 +59,7 @@ pub fn answer(request: Request) -> Reply {
             Reply::Alembic { migration: parsed.migration, diagnostics: parsed.diagnostics }
         }
         Request::Rules { steps, schema } => Reply::Rules { findings: rules::check(&steps, &RuleContext { schema: schema.as_ref() }) },
-        Request::Grade { items } => Reply::Grade { graded: items.iter().map(|i| grade::grade(&i.key, &i.answer, i.actual.as_ref())).collect() },
+        Request::Grade { items } => Reply::Grade { graded: items.iter().map(|i| grade::grade(&i.key, &i.answer, &grade::Observed { start: i.start.as_ref(), actual: i.actual.as_ref(), ..grade::Observed::default() })).collect() },
     }
 }
 

@@ -10,7 +10,6 @@
 pub(crate) mod apply;
 mod default_expr;
 mod deparse;
-pub mod format_type;
 pub(crate) mod naming;
 
 pub use default_expr::render_default;

@@ -11,9 +11,8 @@ mod split;
 
 pub use split::split_statements;
 
-use crate::alembic::Parsed;
 use crate::diagnostic::Diagnostic;
-use crate::migration::{Migration, Revision};
+use crate::migration::{Migration, Parsed, Revision};
 use name::{file_name, Role};
 
 /// Reads an up file and its optional down (golang-migrate) or undo (Flyway) file.

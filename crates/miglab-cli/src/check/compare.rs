@@ -88,7 +88,7 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 /// Whether the engine's value is right by the grader's own rules (NULL, numbers, booleans).
 pub fn value(key: &ValueKey, got: Option<&str>) -> bool {
     let answer = Answer { response: Response::Value { value: got.map(str::to_owned) }, confidence: Confidence::MAX };
-    grade::grade(&grade::AnswerKey::Value(key.clone()), &answer, None).credit >= 1.0
+    grade::grade(&grade::AnswerKey::Value(key.clone()), &answer, &grade::Observed::default()).credit >= 1.0
 }
 
 /// A value as the check output shows it.

@@ -5,7 +5,7 @@ use super::lab::{Broken, Lab};
 use super::safety;
 use crate::engine::PgError;
 use miglab_core::diagnostic::Diagnostic;
-use miglab_core::grade::{AnswerKey, SchemaScope, ValueKey};
+use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Observed, OrderFailure, OrderRun, Response, SchemaKey, SchemaScope, ValueKey};
 use miglab_core::lesson::{Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome, Question, RunCommand};
 use miglab_core::schema::Schema;
 use std::collections::BTreeMap;
@@ -23,6 +23,8 @@ struct Ctx<'a> {
     lab: Lab,
     out: Findings,
     seeded_counts: BTreeMap<String, Option<u64>>,
+    /// The schema at the branch point, where a learner's schema answer starts.
+    start: Schema,
 }
 
 /// Runs every engine check of `lesson`; `text` is its lesson.toml, for positions.
@@ -37,7 +39,7 @@ pub fn check_lesson(lesson: &Lesson, manifest_file: &str, text: &str, database_u
         }
         Ok(Ok(lab)) => lab,
     };
-    let mut ctx = Ctx { lesson, at, lab, out: Findings::default(), seeded_counts: BTreeMap::new() };
+    let mut ctx = Ctx { lesson, at, lab, out: Findings::default(), seeded_counts: BTreeMap::new(), start: Schema::default() };
     if let Err(broken) = ctx.all() {
         let mut out = broken_findings(&ctx.at, &broken);
         out.diagnostics.splice(0..0, ctx.out.diagnostics);
@@ -56,6 +58,7 @@ fn broken_findings(at: &Located<'_>, broken: &str) -> Findings {
 impl Ctx<'_> {
     fn all(&mut self) -> Result<(), Broken> {
         self.seeded_counts = self.lab.row_counts()?;
+        self.start = self.lab.schema()?;
         self.stamp()?;
         self.run()?;
         let manifest = &self.lesson.manifest;
@@ -138,13 +141,17 @@ impl Ctx<'_> {
                 let expected = key.expected.as_ref().map(|s| s.tables.as_slice()).unwrap_or_default();
                 let differences = compare::tables(expected, &schema, &key.scope);
                 self.differences(&format!("{field}.key.expected"), &question.id, &differences);
+                self.schema_discriminates(field, question, key, &schema);
             }
             AnswerKey::Value(key) => {
                 if let Some(query) = &question.query {
                     self.value_key(&format!("{field}.key"), query, key)?;
                 }
             }
-            AnswerKey::Ordering(key) => self.ordering(field, question, &key.order)?,
+            AnswerKey::Ordering(key) => {
+                self.ordering(field, question, &key.order)?;
+                self.ordering_discriminates(field, question, &key.order)?;
+            }
             AnswerKey::Choice(_) | AnswerKey::FreeText(_) => {}
         }
         if let Some(evidence) = &question.evidence {
@@ -194,6 +201,80 @@ impl Ctx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A schema question tells a learner who predicts nothing from one who predicts the change:
+    /// the untouched starting answer must not grade correct, unless the question says the answer
+    /// is "nothing changes" (`no_change`), which the engine must then confirm; and the key itself
+    /// must grade fully correct.
+    fn schema_discriminates(&mut self, field: &str, question: &Question, key: &SchemaKey, actual: &Schema) {
+        let start = self.start.clone();
+        let graded = |answer: &Schema| {
+            let answer = Answer { response: Response::Schema { schema: answer.clone() }, confidence: Confidence::MAX };
+            grade::grade(&question.key, &answer, &Observed { start: Some(&start), actual: Some(actual), ..Observed::default() })
+        };
+        let untouched = graded(&start);
+        let misses = |g: &grade::Graded| g.explanations().map(|e| e.trim_end_matches('.').to_owned()).collect::<Vec<_>>().join("; ");
+        match (key.no_change, untouched.correct) {
+            (false, true) => self.fail(
+                &format!("{field}.key"),
+                "lesson-key-does-not-discriminate",
+                format!("`{}`: the untouched starting answer grades correct, because the engine shows no change from the start in what this question grades.", question.id),
+                "Ask about a state that changes, or set `no_change = true` if \"nothing changes\" is the point.",
+            ),
+            (true, false) => self.fail(
+                &format!("{field}.key.no_change"),
+                "lesson-wrong-key",
+                format!("`{}` says nothing changes, but the engine shows changes: {}.", question.id, misses(&untouched)),
+                "Remove `no_change`, or ask about a state where nothing changes.",
+            ),
+            _ => {}
+        }
+        if let Some(expected) = &key.expected {
+            let keyed = graded(expected);
+            if !keyed.correct {
+                let message = format!("`{}`: the key's own answer earns {:.0}% on the engine: {}.", question.id, keyed.credit * 100.0, misses(&keyed));
+                self.fail(&format!("{field}.key.expected"), "lesson-wrong-key", message, "Change the key to what the engine shows.");
+            }
+        }
+    }
+
+    /// An ordering question tells orders apart: the order the items are listed in (what a learner
+    /// who moves nothing submits) is not the key, and the full reverse, run on the engine, earns nothing.
+    fn ordering_discriminates(&mut self, field: &str, question: &Question, order: &[String]) -> Result<(), Broken> {
+        let listed: Vec<String> = question.items.iter().map(|item| item.id.clone()).collect();
+        if listed == order {
+            self.fail(&format!("{field}.items"), "lesson-key-does-not-discriminate", format!("`{}` lists its items in the key's order, so a learner who moves nothing is right.", question.id), "List the items in another order than the key's.");
+        }
+        let reversed: Vec<String> = order.iter().rev().cloned().collect();
+        let run = match question.items.iter().all(|item| item.sql.is_some()) {
+            true => Some(self.run_order(field, question, &reversed)?),
+            false => None,
+        };
+        let labels: Vec<(String, String)> = question.items.iter().map(|item| (item.id.clone(), item.text.clone())).collect();
+        let answer = Answer { response: Response::Ordering { order: reversed }, confidence: Confidence::MAX };
+        let graded = grade::grade(&question.key, &answer, &Observed { order_run: run.as_ref(), labels: &labels, ..Observed::default() });
+        if graded.credit > 0.0 {
+            let message = format!("`{}`: the reversed order earns {:.0}%, so the question does not tell a reversed order from a right one.", question.id, graded.credit * 100.0);
+            self.fail(&format!("{field}.key.order"), "lesson-key-does-not-discriminate", message, "Give the ordering at least two steps whose order matters.");
+        }
+        Ok(())
+    }
+
+    /// Runs the items' SQL in `order` from the question's state, as the browser runs a learner's order.
+    fn run_order(&mut self, field: &str, question: &Question, order: &[String]) -> Result<OrderRun, Broken> {
+        let mut run = OrderRun::default();
+        if !self.goto(&question.after, &format!("{field}.after"))? {
+            return Ok(run);
+        }
+        for (step, id) in order.iter().enumerate() {
+            let Some(sql) = question.items.iter().find(|item| &item.id == id).and_then(|item| item.sql.as_deref()) else { continue };
+            if let Some(error) = self.lab.exec(sql)? {
+                run.failed = Some(OrderFailure { step, sqlstate: error.sqlstate.clone(), message: error.message.clone() });
+                break;
+            }
+        }
+        Ok(run)
     }
 
     /// Compares an expected outcome with what just happened.
@@ -350,6 +431,14 @@ mod test {
                 "t/lesson.toml:93:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
             ]
         );
+    }
+
+    #[test]
+    fn questions_discriminate_err() {
+        let no_change = check(|text| text.replacen("kind = \"schema\"\n", "kind = \"schema\"\nno_change = true\n", 1));
+        assert!(no_change.contains("`schema-after-upgrade` says nothing changes, but the engine shows changes: `tasks` has a column `created_by`"), "{no_change}");
+        let untouched = check(|text| text.replacen("after = [\"upgrade head\"]\n\n[predict.questions.key]\nkind = \"schema\"", "after = []\n\n[predict.questions.key]\nkind = \"schema\"", 1));
+        assert!(untouched.contains("error[lesson-key-does-not-discriminate]") || untouched.contains("`schema-after-upgrade`: the untouched starting answer grades correct"), "{untouched}");
     }
 
     #[test]

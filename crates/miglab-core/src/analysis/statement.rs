@@ -5,7 +5,7 @@
 
 use super::fact::{Change, ColumnSpec, ConstraintSpec, IndexSpec, Name};
 use crate::schema::ConstraintKind;
-use crate::simulate::format_type::{format_type, is_serial};
+use crate::pg_type::{format_type, is_serial};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer};

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// How sure the learner is, from 1 (a guess) to 5 (certain).
 /// Deserialising anything outside 1..=5 is an error, so a graded answer always holds a valid level.
+/// There is deliberately no default: an answer is graded only at a level the learner chose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Confidence(u8);
@@ -28,15 +29,10 @@ impl Confidence {
     }
 
     /// The probability of being right this level stands for: the midpoint of its fifth of 0..1.
-    /// Calibration compares it with the credit actually earned.
+    /// Calibration compares it with the credit actually earned, and the marks (`calibration::marks`)
+    /// make this level the best choice exactly within that fifth.
     pub fn probability(self) -> f64 {
         (f64::from(self.0) - 0.5) / 5.0
-    }
-}
-
-impl Default for Confidence {
-    fn default() -> Confidence {
-        Confidence(3)
     }
 }
 
@@ -76,6 +72,10 @@ pub enum AnswerKey {
 pub struct SchemaKey {
     #[serde(default)]
     pub expected: Option<Schema>,
+    /// The right answer is "nothing changes from the start" (a round trip, say): `miglab check`
+    /// then accepts that the untouched starting answer is right, and verifies the engine agrees.
+    #[serde(default)]
+    pub no_change: bool,
     #[serde(default)]
     pub scope: SchemaScope,
     #[serde(default)]
@@ -154,7 +154,8 @@ pub struct Answer {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Response {
-    /// A predicted schema; row counts left `None` and index definitions left empty are not graded.
+    /// A predicted schema; row counts are never graded here (a row count is a value question),
+    /// and an index definition left empty is compared by its columns and uniqueness.
     Schema { schema: Schema },
     /// `None` is a prediction of NULL.
     Value { value: Option<String> },

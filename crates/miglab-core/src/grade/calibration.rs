@@ -1,22 +1,28 @@
 //! Certainty-based marking and calibration: is the learner as sure as they are right?
 //!
-//! Marks follow Gardner-Medwin's certainty-based marking (CBM), whose three levels reward
-//! 1/2/3 when right and cost 0/−2/−6 when wrong; miglab's five levels map onto them as
-//! 1–2 → low, 3 → mid, 4–5 → high, so guessing confidently costs more than admitting doubt.
+//! Calibration compares each level's stated probability (the midpoint of its fifth, which the marks
+//! in `marks.rs` make the best choice) with the credit actually earned, and judges it by a stated rule.
 
 use super::answer::Confidence;
 use super::graded::Graded;
 use serde::{Deserialize, Serialize};
 
-/// The CBM mark for an answer with `credit` in 0..=1: partial credit blends the right and wrong marks.
-pub fn cbm_mark(credit: f64, confidence: Confidence) -> f64 {
-    let (right, wrong) = match confidence.get() {
-        1 | 2 => (1.0, 0.0),
-        3 => (2.0, -2.0),
-        _ => (3.0, -6.0),
-    };
-    let credit = if credit.is_finite() { credit.clamp(0.0, 1.0) } else { 0.0 };
-    credit * right + (1.0 - credit) * wrong
+/// Calibration is judged only from this many graded answers on.
+pub const JUDGED_FROM: usize = 5;
+/// A gap between stated probability and credit within this much counts as calibrated.
+pub const CALIBRATED_WITHIN: f64 = 0.1;
+
+/// Whether the learner's confidence matched their results, by the rule in `Calibration::judge`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Judgement {
+    /// Fewer answers than `needed` are graded: too few to say.
+    TooFew { needed: usize },
+    Calibrated,
+    /// Stated probability above credit by `by` (0..1).
+    OverConfident { by: f64 },
+    /// Stated probability below credit by `by` (0..1).
+    UnderConfident { by: f64 },
 }
 
 /// One confidence level in a calibration chart.
@@ -39,12 +45,16 @@ pub struct Calibration {
     pub count: usize,
     /// Mean credit.
     pub score: f64,
-    /// Mean CBM mark, in −6..=3.
+    /// Mean mark, in −10..=11.
     pub cbm: f64,
+    /// The sum of every counted answer's mark.
+    #[serde(default)]
+    pub total_mark: f64,
     /// Mean squared gap between stated probability and credit: 0 is perfect, lower is better.
     pub brier: f64,
     /// Mean stated probability minus mean credit: above 0 is overconfident, below 0 underconfident.
     pub overconfidence: f64,
+    pub judgement: Judgement,
 }
 
 impl Calibration {
@@ -66,10 +76,59 @@ impl Calibration {
             count: counted.len(),
             score: mean(&credits).unwrap_or(0.0),
             cbm: mean(&marks).unwrap_or(0.0),
+            total_mark: round(marks.iter().sum()),
             brier: mean(&gaps).unwrap_or(0.0),
             overconfidence: round(mean(&stated).unwrap_or(0.0) - mean(&credits).unwrap_or(0.0)),
+            judgement: Judgement::TooFew { needed: JUDGED_FROM },
+        }
+        .judged()
+    }
+
+    /// The rule: with fewer than [`JUDGED_FROM`] answers nothing is said; otherwise the learner is
+    /// calibrated when the mean stated probability is within [`CALIBRATED_WITHIN`] of the mean
+    /// credit, and over- or under-confident by the gap beyond it.
+    fn judged(mut self) -> Calibration {
+        let gap = self.overconfidence;
+        self.judgement = match gap {
+            _ if self.count < JUDGED_FROM => Judgement::TooFew { needed: JUDGED_FROM },
+            gap if gap > CALIBRATED_WITHIN => Judgement::OverConfident { by: gap },
+            gap if gap < -CALIBRATED_WITHIN => Judgement::UnderConfident { by: -gap },
+            _ => Judgement::Calibrated,
+        };
+        self
+    }
+
+    /// The judgement as one sentence for the summary and the report.
+    pub fn sentence(&self) -> String {
+        let points = |by: f64| (by * 100.0).round();
+        match self.judgement {
+            Judgement::TooFew { needed } => {
+                format!("{} graded so far: calibration is judged from {needed} answers on.", plural(self.count, "answer"))
+            }
+            Judgement::Calibrated => format!(
+                "Well calibrated: over {} your confidence stated {:.0}% on average and you earned {:.0}%.",
+                plural(self.count, "answer"),
+                (self.score + self.overconfidence) * 100.0,
+                self.score * 100.0
+            ),
+            Judgement::OverConfident { by } => format!(
+                "Over-confident: your confidence stated {:.0} points more than the {:.0}% you earned over {}. A lower level on answers you are unsure of costs less when they are wrong.",
+                points(by),
+                self.score * 100.0,
+                plural(self.count, "answer")
+            ),
+            Judgement::UnderConfident { by } => format!(
+                "Under-confident: you earned {:.0}% over {}, {:.0} points more than your confidence stated. A higher level on answers you can justify earns more.",
+                self.score * 100.0,
+                plural(self.count, "answer"),
+                points(by)
+            ),
         }
     }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 fn mean(values: &[f64]) -> Option<f64> {
@@ -85,14 +144,29 @@ fn round(value: f64) -> f64 {
 mod test {
     use super::*;
 
-    fn graded(credit: f64, level: u8) -> Graded {
-        Graded::new(Vec::new(), credit, Confidence::new(level).unwrap_or_default())
+    fn level(level: u8) -> Confidence {
+        Confidence::new(level).unwrap_or(Confidence::MIN)
+    }
+
+    fn graded(credit: f64, at: u8) -> Graded {
+        Graded::new(Vec::new(), credit, level(at))
     }
 
     #[test]
-    fn cbm_marks_ok() {
-        let marks: Vec<f64> = [1, 3, 5].iter().flat_map(|&l| [cbm_mark(1.0, Confidence::new(l).unwrap_or_default()), cbm_mark(0.0, Confidence::new(l).unwrap_or_default())]).collect();
-        assert_eq!(marks, vec![1.0, 0.0, 2.0, -2.0, 3.0, -6.0]);
+    fn judgement_needs_enough_answers_err() {
+        let few = Calibration::of(&[graded(1.0, 3), graded(1.0, 3), graded(1.0, 3), graded(0.0, 5)]);
+        assert_eq!(few.judgement, Judgement::TooFew { needed: JUDGED_FROM });
+        insta::assert_snapshot!(few.sentence(), @"4 answers graded so far: calibration is judged from 5 answers on.");
+    }
+
+    #[test]
+    fn judgement_ok() {
+        let calibrated = Calibration::of(&[graded(1.0, 5), graded(1.0, 5), graded(1.0, 4), graded(0.0, 1), graded(1.0, 5)]);
+        assert_eq!(calibrated.judgement, Judgement::Calibrated, "{}", calibrated.sentence());
+        let over = Calibration::of(&[graded(0.0, 5), graded(0.0, 5), graded(1.0, 5), graded(1.0, 5), graded(0.0, 4)]);
+        insta::assert_snapshot!(over.sentence(), @"Over-confident: your confidence stated 46 points more than the 40% you earned over 5 answers. A lower level on answers you are unsure of costs less when they are wrong.");
+        let under = Calibration::of(&[graded(1.0, 1), graded(1.0, 2), graded(1.0, 1), graded(1.0, 3), graded(1.0, 2)]);
+        assert!(matches!(under.judgement, Judgement::UnderConfident { .. }), "{}", under.sentence());
     }
 
     #[test]
@@ -136,8 +210,13 @@ mod test {
           "count": 4,
           "score": 0.5,
           "cbm": -2.0,
+          "total_mark": -8.0,
           "brier": 0.61,
-          "overconfidence": 0.2
+          "overconfidence": 0.2,
+          "judgement": {
+            "kind": "too_few",
+            "needed": 5
+          }
         }
         "#);
     }

@@ -47,7 +47,7 @@ mod test {
             why: [("c".to_owned(), "Postgres rewrites the table only for a volatile default".to_owned())].into(),
         };
         let selected: Vec<String> = selected.iter().map(|s| s.to_string()).collect();
-        let graded = grade(&key, &selected, Confidence::default());
+        let graded = grade(&key, &selected, Confidence::MAX);
         format!("{:?} {}", graded.credit, graded.explanations().collect::<Vec<_>>().join(" "))
     }
 

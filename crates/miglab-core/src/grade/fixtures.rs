@@ -1,7 +1,9 @@
 //! The `fixtures/grade/{ok,err}` folders: each TOML file holds a `key` and an `answer` as a
-//! lesson and saved progress would; every `ok/` answer grades fully correct, every `err/` one does not.
+//! lesson and saved progress would, and optionally what the engine showed (`start`, `order_run`);
+//! every `ok/` answer grades fully correct, every `err/` one does not.
 
-use super::{grade, Answer, AnswerKey};
+use super::{grade, Answer, AnswerKey, Observed, OrderRun};
+use crate::schema::Schema;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -10,6 +12,10 @@ use std::path::Path;
 struct Case {
     key: AnswerKey,
     answer: Answer,
+    #[serde(default)]
+    start: Option<Schema>,
+    #[serde(default)]
+    order_run: Option<OrderRun>,
 }
 
 fn graded(verdict: &str) -> Vec<(String, super::Graded)> {
@@ -23,7 +29,8 @@ fn graded(verdict: &str) -> Vec<(String, super::Graded)> {
             let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let text = std::fs::read_to_string(path).unwrap_or_default();
             let case: Case = toml::from_str(&text).map_err(|e| format!("{verdict}/{name}.toml: {e}")).expect("the fixture parses");
-            (name, grade(&case.key, &case.answer, None))
+            let observed = Observed { start: case.start.as_ref(), order_run: case.order_run.as_ref(), ..Observed::default() };
+            (name, grade(&case.key, &case.answer, &observed))
         })
         .collect()
 }

@@ -29,9 +29,9 @@ mod test {
     #[test]
     fn free_text_pending_ok() {
         let key = FreeTextKey { model_answer: "It drops the index with the column.".into() };
-        let graded = grade(&key, "no idea", None, Confidence::default());
+        let graded = grade(&key, "no idea", None, Confidence::MAX);
         assert!(graded.pending && !graded.correct);
-        let graded = grade(&key, "drops the index", Some(SelfAssessment::Matches), Confidence::default());
+        let graded = grade(&key, "drops the index", Some(SelfAssessment::Matches), Confidence::MAX);
         assert!(!graded.pending && graded.correct);
     }
 }

@@ -70,7 +70,7 @@ impl Graded {
         let credit = if credit.is_finite() { credit.clamp(0.0, 1.0) } else { 0.0 };
         let first_miss = elements.iter().position(|e| !e.is_correct());
         let correct = first_miss.is_none() && credit >= 1.0;
-        Graded { elements, credit, correct, first_miss, confidence, cbm: super::calibration::cbm_mark(credit, confidence), pending: false }
+        Graded { elements, credit, correct, first_miss, confidence, cbm: super::marks::cbm_mark(credit, confidence), pending: false }
     }
 
     /// Credit as the fraction of correct elements; an empty element list is fully correct.

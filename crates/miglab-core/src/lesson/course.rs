@@ -2,7 +2,7 @@
 
 use super::file_diagnostic::FileDiagnostic;
 use super::spans::Located;
-use super::validate::{check_format, check_id};
+use super::header::{check_format, check_id};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

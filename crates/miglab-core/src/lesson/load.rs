@@ -1,12 +1,12 @@
 //! Phase two of loading: read the referenced files, translate the migrations and check the chain.
 
 use super::file_diagnostic::FileDiagnostic;
+use super::lesson_migration::{LessonMigration, MigrationSource};
 use super::model::{LessonManifest, MigrationRef};
 use super::translate::translate;
 use super::spans::Located;
 use super::validate::{check_manifest, questions};
 use crate::diagnostic::Diagnostic;
-use crate::migration::Migration;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,40 +21,6 @@ pub struct Lesson {
     pub modify: LessonMigration,
     pub make: LessonMigration,
     pub refuse: Option<LessonMigration>,
-}
-
-/// One revision: where it came from, its source text for display, and its translated steps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LessonMigration {
-    pub reference: MigrationRef,
-    pub source: MigrationSource,
-    pub migration: Migration,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MigrationSource {
-    Alembic { file: String, text: String },
-    Sql { up_file: String, up: String, down_file: String, down: String },
-}
-
-impl LessonMigration {
-    pub fn id(&self) -> &str {
-        &self.migration.revision.revision
-    }
-
-    /// The revision this one revises; `None` for the first.
-    pub fn parent(&self) -> Option<&str> {
-        self.migration.revision.down_revision.first().map(String::as_str)
-    }
-
-    /// The file to show a student and to point diagnostics at: the Alembic file or the up file.
-    pub fn file(&self) -> &str {
-        match &self.source {
-            MigrationSource::Alembic { file, .. } => file,
-            MigrationSource::Sql { up_file, .. } => up_file,
-        }
-    }
 }
 
 /// Builds the lesson from its manifest and the text of every file `manifest.files()` lists,

@@ -4,7 +4,8 @@
 //! one linear chain plus solutions and refusals that each revise a revision of it.
 
 use super::command::{RunCommand, Target};
-use super::load::{Lesson, LessonMigration};
+use super::lesson_migration::LessonMigration;
+use super::load::Lesson;
 use crate::migration::Direction;
 
 /// One migration to run in one direction.

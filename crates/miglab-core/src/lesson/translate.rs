@@ -1,7 +1,7 @@
 //! The one seam between lessons and the migration front ends: an Alembic file or a SQL pair becomes a [`Migration`].
 
 use super::file_diagnostic::FileDiagnostic;
-use super::load::{LessonMigration, MigrationSource};
+use super::lesson_migration::{LessonMigration, MigrationSource};
 use super::model::MigrationRef;
 use crate::diagnostic::Diagnostic;
 use crate::migration::Migration;

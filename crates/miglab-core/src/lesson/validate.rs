@@ -2,38 +2,12 @@
 
 use super::course::Course;
 use super::file_diagnostic::FileDiagnostic;
+use super::header::{check_format, check_id};
 use super::model::{LessonManifest, MigrationRef};
 use super::question::Question;
 use super::spans::Located;
 use crate::grade::AnswerKey;
 use std::collections::{BTreeMap, BTreeSet};
-
-pub fn check_format(located: &Located<'_>, format: u32) -> Option<FileDiagnostic> {
-    (format != super::FORMAT).then(|| {
-        located.error(
-            "format",
-            "lesson-format-version",
-            format!("This build reads lesson format {}, but the file says `format = {format}`.", super::FORMAT),
-            format!("Set `format = {}` and follow docs/lesson-format.md.", super::FORMAT),
-        )
-    })
-}
-
-/// Ids are folder names and progress keys: lowercase letters, digits, `_` and `-`, starting with a letter.
-pub fn is_valid_id(id: &str) -> bool {
-    id.starts_with(|c: char| c.is_ascii_lowercase()) && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-}
-
-pub fn check_id(located: &Located<'_>, field: &str, id: &str) -> Option<FileDiagnostic> {
-    (!is_valid_id(id)).then(|| {
-        located.error(
-            field,
-            "lesson-bad-id",
-            format!("`{id}` is not a valid id: ids start with a lowercase letter and hold only a-z, 0-9, `_` and `-`."),
-            "Rename it, e.g. `confidence_score`.",
-        )
-    })
-}
 
 /// Datasets shared by several lessons live in this folder beside the lesson folders.
 pub const DATASETS: &str = "../datasets/";

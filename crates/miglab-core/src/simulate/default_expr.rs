@@ -8,7 +8,7 @@ use sqlparser::ast::{CastKind, Expr, UnaryOperator, Value};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
-use super::format_type::format_type;
+use crate::pg_type::format_type;
 
 /// The stored default for `written` on a column of `column_type` (a `format_type` spelling);
 /// `None` when Postgres stores no default (`DEFAULT NULL`).
