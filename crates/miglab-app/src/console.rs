@@ -8,7 +8,7 @@
 //! what changed, rows included, so a `TRUNCATE` reads "expenses: 40 → 0 rows".
 //!
 //! Read-only (Predict, on the starting database): every run is `SET LOCAL transaction_read_only = on` and then the
-//! learner's SQL, inside the branch's open transaction, and the branch is reset to its branch point after it, whatever
+//! learner's SQL, sent as one script inside the branch's open transaction, and the branch is reset to its branch point after it, whatever
 //! happened. Postgres itself refuses any write (25006), so nothing here guesses from keywords what writes; the reset
 //! undoes anything a read-only transaction still allows. Only transaction control is refused before it is sent,
 //! since `COMMIT` would end that read-only transaction and let the next statement write.
@@ -48,6 +48,18 @@ pub struct Props {
     /// Read-only on the starting database: the branch to reset to after every run (see the module docs).
     #[prop_or_default]
     pub read_only: Option<AttrValue>,
+}
+
+/// A Postgres error's position counts from the start of what was sent; the learner's text starts after the prefix.
+fn unprefixed(error: EngineError, text: &str) -> EngineError {
+    match error {
+        EngineError::Postgres(mut pg) => {
+            let prefix = u32::try_from(READ_ONLY.chars().count() + 2).unwrap_or(u32::MAX);
+            pg.position = pg.position.and_then(|p| p.checked_sub(prefix)).filter(|p| *p > 0);
+            EngineError::Postgres(pg.located_in(text))
+        }
+        other => other,
+    }
 }
 
 /// Why the read-only console will not send `sql`, or `None` when it may.
@@ -93,10 +105,8 @@ pub fn SqlConsole(props: &Props) -> Html {
                 let started = miglab_pglite::now_ms();
                 let result = match &read_only {
                     None => engine.query(&text).await,
-                    Some(_) => match engine.exec(READ_ONLY).await {
-                        Ok(()) => engine.query(&text).await,
-                        Err(error) => Err(error),
-                    },
+                    // One call: the engine wraps each call in its own savepoint, and releasing a savepoint ends its read-only mode.
+                    Some(_) => engine.query(&format!("{READ_ONLY}; {text}")).await.map_err(|error| unprefixed(error, &text)),
                 };
                 let ms = miglab_pglite::now_ms() - started;
                 let mut shown = match result {
@@ -321,6 +331,16 @@ mod test {
             assert!(refused_in_read_only(sql).is_some(), "{sql}");
         }
         assert_eq!(refused_in_read_only("select 1;\ncommit").as_deref(), Some("`commit` controls the transaction, and this console runs every statement in one read-only transaction that is always rolled back, so it does not send it."));
+    }
+
+    #[test]
+    fn position_counts_from_the_learner_text_ok() {
+        let text = "SELECT 1;\nSELEC 2";
+        let sent = format!("{READ_ONLY}; {text}");
+        let at = u32::try_from(sent.find("SELEC 2").expect("sent") + 1).expect("small");
+        let error = EngineError::Postgres(miglab_core::engine::PgError { sqlstate: "42601".into(), message: "syntax error".into(), position: Some(at), ..Default::default() });
+        let EngineError::Postgres(pg) = unprefixed(error, text) else { panic!("still a Postgres error") };
+        assert_eq!(pg.at.map(|a| (a.line, a.column)), Some((2, 1)));
     }
 
     #[test]
