@@ -152,9 +152,9 @@ pub fn LessonPage(props: &Props) -> Html {
         Stage::Predict => html! {
             <>
                 { crate::markdown::render(&m.predict.intro) }
-                <QuestionsView stage={Stage::Predict} state={state.clone()} />
                 // Read-only, and only before locking: it resets the branch after every statement, which must not undo a run.
                 if !state.locked(Stage::Predict) { <crate::console::StartConsole branch={run.branch.clone().map(AttrValue::from)} /> }
+                <QuestionsView stage={Stage::Predict} state={state.clone()} />
                 if state.locked(Stage::Predict) { { complete(Stage::Predict, "Go to Run") } }
             </>
         },

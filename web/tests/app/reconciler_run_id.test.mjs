@@ -102,6 +102,9 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     await page.getByRole('button', { name: 'Lock my answers' }).click();
     const experiment = page.getByRole('article', { name: 'Run the downgrade in the wrong order' });
     await experiment.getByRole('button', { name: 'Run it on the branch' }).click();
+    // It drops a column, so it first says what that would destroy (none of the new column's values are set yet).
+    await experiment.getByText(/This would destroy \d+ non-null values of expenses\.matched_receipt_id/).waitFor({ timeout: 30_000 });
+    await experiment.getByRole('button', { name: 'Run it on the branch anyway' }).click();
     await experiment.getByText('SQLSTATE: 42704').waitFor({ timeout: 30_000 });
     await app.shot('investigate-42704');
     await app.axe('investigate');
