@@ -113,22 +113,9 @@ pub(crate) fn check(body: &str) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
-    use std::path::Path;
 
     fn fixtures(verdict: &str) -> Vec<(String, String)> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/alembic").join(verdict);
-        let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-            .expect("fixture folder exists")
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "py"))
-            .map(|p| {
-                let name = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-                (name, std::fs::read_to_string(&p).expect("fixture is readable"))
-            })
-            .collect();
-        files.sort();
-        files
+        crate::fixture_files::fixtures("alembic", verdict, ".py").into_iter().map(|f| (f.name, f.text)).collect()
     }
 
     /// Fixture snapshots live in `alembic/snapshots/`, named after the fixture and its verdict.

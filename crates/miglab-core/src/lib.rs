@@ -9,6 +9,8 @@ pub mod analysis;
 pub mod diagnostic;
 pub mod downgrade;
 pub mod engine;
+#[cfg(test)]
+mod fixture_files;
 pub mod grade;
 pub mod lesson;
 pub mod migration;

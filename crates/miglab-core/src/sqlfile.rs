@@ -91,12 +91,7 @@ mod test {
     /// Every up file in a fixture folder with its down/undo partner (found by naming convention or listed).
     fn pairs(verdict: &str) -> Vec<(String, String, Option<File>)> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sqlfile").join(verdict);
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .expect("fixture folder exists")
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
+        let names: Vec<String> = crate::fixture_files::fixtures("sqlfile", verdict, "").into_iter().map(|f| f.name).collect();
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("fixture is readable");
         let ups: Vec<&String> = names.iter().filter(|n| file_name(n).is_some_and(|f| f.direction == Role::Up)).collect();
         ups.iter()

@@ -240,15 +240,10 @@ mod test {
     /// Every `fixtures/downgrade/{ok,err}/NAME.up.sql` with its `NAME.down.sql`: the folder is the verdict.
     #[test]
     fn fixtures_ok() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/downgrade");
         for verdict in ["ok", "err"] {
-            let mut names: Vec<_> = std::fs::read_dir(root.join(verdict)).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".up.sql")).collect();
-            names.sort();
-            assert!(!names.is_empty(), "no fixtures in {verdict}");
-            for up_path in names {
-                let name = up_path.file_name().map(|n| n.to_string_lossy().trim_end_matches(".up.sql").to_owned()).unwrap_or_default();
-                let up = std::fs::read_to_string(&up_path).unwrap_or_default();
-                let down = std::fs::read_to_string(up_path.with_file_name(format!("{name}.down.sql"))).unwrap_or_default();
+            for fixture in crate::fixture_files::fixtures("downgrade", verdict, ".up.sql") {
+                let (name, up) = (fixture.name, fixture.text);
+                let down = std::fs::read_to_string(fixture.path.with_file_name(format!("{name}.down.sql"))).unwrap_or_default();
                 let output = check_pair(&up, &down);
                 assert_eq!(output.starts_with("exact: true"), verdict == "ok", "{verdict}/{name}:\n{output}");
                 if verdict == "err" {

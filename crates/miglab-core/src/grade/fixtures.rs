@@ -5,7 +5,6 @@
 use super::{grade, Answer, AnswerKey, Observed, OrderRun};
 use crate::schema::Schema;
 use serde::Deserialize;
-use std::path::Path;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,18 +18,12 @@ struct Case {
 }
 
 fn graded(verdict: &str) -> Vec<(String, super::Graded)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/grade").join(verdict);
-    let mut files: Vec<_> = std::fs::read_dir(root).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
-    files.sort();
-    assert!(!files.is_empty(), "no fixtures in {verdict}");
-    files
-        .iter()
-        .map(|path| {
-            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let case: Case = toml::from_str(&text).map_err(|e| format!("{verdict}/{name}.toml: {e}")).expect("the fixture parses");
+    crate::fixture_files::fixtures("grade", verdict, ".toml")
+        .into_iter()
+        .map(|fixture| {
+            let case: Case = toml::from_str(&fixture.text).map_err(|e| format!("{verdict}/{}.toml: {e}", fixture.name)).expect("the fixture parses");
             let observed = Observed { start: case.start.as_ref(), order_run: case.order_run.as_ref(), ..Observed::default() };
-            (name, grade(&case.key, &case.answer, &observed))
+            (fixture.name, grade(&case.key, &case.answer, &observed))
         })
         .collect()
 }

@@ -8,10 +8,7 @@ use crate::simulate::apply;
 use std::path::Path;
 
 fn fixtures(verdict: &str) -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules").join(verdict);
-    let mut files: Vec<_> = std::fs::read_dir(root).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "sql")).collect();
-    files.sort();
-    files.iter().map(|p| (p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), std::fs::read_to_string(p).unwrap_or_default())).collect()
+    crate::fixture_files::fixtures("rules", verdict, ".sql").into_iter().map(|f| (f.name, f.text)).collect()
 }
 
 fn context() -> Schema {

@@ -18,17 +18,17 @@ pub struct State {
 }
 
 /// A statement Postgres refuses: its SQLSTATE, its error text, and a help line for the learner.
-pub struct PgError {
+pub struct Refusal {
     sqlstate: &'static str,
     error: String,
     help: &'static str,
 }
 
-fn refuse(sqlstate: &'static str, error: String, help: &'static str) -> PgError {
-    PgError { sqlstate, error, help }
+fn refuse(sqlstate: &'static str, error: String, help: &'static str) -> Refusal {
+    Refusal { sqlstate, error, help }
 }
 
-impl PgError {
+impl Refusal {
     pub fn into_failure(self, fact: &Fact) -> Failure {
         let message = format!("Postgres refuses this statement with `{}` ({}), so the migration's transaction rolls back and nothing before it is kept.", self.error, self.sqlstate);
         let mut diagnostic = Diagnostic::error("statement-fails", message).with_help(self.help);
@@ -41,7 +41,7 @@ fn schema_of(name: &Name) -> String {
     name.schema.clone().unwrap_or_else(|| "public".to_owned())
 }
 
-fn missing_relation(name: &Name) -> PgError {
+fn missing_relation(name: &Name) -> Refusal {
     refuse("42P01", format!("relation \"{}\" does not exist", name.name), "Create the table first, or check the table name.")
 }
 
@@ -72,7 +72,7 @@ impl State {
         self.schema.tables.iter().position(|t| t.name == name.name && t.schema == schema)
     }
 
-    fn table(&mut self, name: &Name) -> Result<&mut Table, PgError> {
+    fn table(&mut self, name: &Name) -> Result<&mut Table, Refusal> {
         let index = self.table_index(name).ok_or_else(|| missing_relation(name))?;
         self.schema.tables.get_mut(index).ok_or_else(|| missing_relation(name))
     }
@@ -93,7 +93,7 @@ impl State {
         self.schema.tables.iter().any(|t| t.name == name || t.indexes.iter().any(|i| i.name == name))
     }
 
-    pub fn apply(&mut self, fact: &Fact) -> Result<(), PgError> {
+    pub fn apply(&mut self, fact: &Fact) -> Result<(), Refusal> {
         match &fact.change {
             Change::CreateTable { table, columns, constraints, if_not_exists } => self.create_table(fact, table, columns, constraints, *if_not_exists),
             Change::DropTable { table, if_exists, cascade } => self.drop_table(fact, table, *if_exists, *cascade),
@@ -186,7 +186,7 @@ impl State {
         }
     }
 
-    fn column(&mut self, table: &Name, column: &str) -> Result<&mut Column, PgError> {
+    fn column(&mut self, table: &Name, column: &str) -> Result<&mut Column, Refusal> {
         let relation = table.name.clone();
         self.table(table)?
             .columns
@@ -195,7 +195,7 @@ impl State {
             .ok_or_else(|| refuse("42703", format!("column \"{column}\" of relation \"{relation}\" does not exist"), "Check the column name, or add the column first."))
     }
 
-    fn create_table(&mut self, fact: &Fact, name: &Name, columns: &[ColumnSpec], constraints: &[ConstraintSpec], if_not_exists: bool) -> Result<(), PgError> {
+    fn create_table(&mut self, fact: &Fact, name: &Name, columns: &[ColumnSpec], constraints: &[ConstraintSpec], if_not_exists: bool) -> Result<(), Refusal> {
         if self.relation_exists(&name.name) {
             if if_not_exists {
                 self.note(fact, format!("`{}` already exists, so Postgres skips this CREATE TABLE with a notice.", name.name));
@@ -214,7 +214,7 @@ impl State {
     }
 
     /// Adds a column with its serial default and its column constraints.
-    fn push_column(&mut self, table: &Name, spec: &ColumnSpec) -> Result<(), PgError> {
+    fn push_column(&mut self, table: &Name, spec: &ColumnSpec) -> Result<(), Refusal> {
         let mut column = Column { name: spec.name.clone(), data_type: spec.data_type.clone(), not_null: spec.not_null || spec.serial || spec.identity, default: None };
         if spec.serial {
             let taken = self.taken();
@@ -230,7 +230,7 @@ impl State {
         Ok(())
     }
 
-    fn add_column(&mut self, fact: &Fact, table: &Name, spec: &ColumnSpec, if_not_exists: bool) -> Result<(), PgError> {
+    fn add_column(&mut self, fact: &Fact, table: &Name, spec: &ColumnSpec, if_not_exists: bool) -> Result<(), Refusal> {
         let target = self.table(table)?;
         if target.column(&spec.name).is_some() {
             if if_not_exists {
@@ -250,7 +250,7 @@ impl State {
         self.push_column(table, spec)
     }
 
-    fn set_not_null(&mut self, table: &Name, column: &str) -> Result<(), PgError> {
+    fn set_not_null(&mut self, table: &Name, column: &str) -> Result<(), Refusal> {
         let rows = self.table(table)?.row_count;
         self.column(table, column)?;
         if rows.is_some_and(|n| n > 0) && self.all_null.iter().any(|(t, c)| t == &table.name && c == column) {
@@ -260,7 +260,7 @@ impl State {
         Ok(())
     }
 
-    fn drop_table(&mut self, fact: &Fact, table: &Name, if_exists: bool, cascade: bool) -> Result<(), PgError> {
+    fn drop_table(&mut self, fact: &Fact, table: &Name, if_exists: bool, cascade: bool) -> Result<(), Refusal> {
         let Some(position) = self.table_index(table) else {
             if if_exists {
                 self.note(fact, format!("`{}` does not exist, so Postgres skips this DROP TABLE with a notice.", table.name));
@@ -297,7 +297,7 @@ impl State {
         }
     }
 
-    fn rename_table(&mut self, table: &Name, to: &str) -> Result<(), PgError> {
+    fn rename_table(&mut self, table: &Name, to: &str) -> Result<(), Refusal> {
         if self.relation_exists(to) {
             return Err(refuse("42P07", format!("relation \"{to}\" already exists"), "Choose a name no table or index uses."));
         }
@@ -318,7 +318,7 @@ impl State {
 
     /// Postgres drops the column's indexes and constraints with it; a foreign key elsewhere that
     /// references it needs CASCADE.
-    fn drop_column(&mut self, fact: &Fact, table: &Name, column: &str, if_exists: bool, cascade: bool) -> Result<(), PgError> {
+    fn drop_column(&mut self, fact: &Fact, table: &Name, column: &str, if_exists: bool, cascade: bool) -> Result<(), Refusal> {
         if self.table(table)?.column(column).is_none() {
             if if_exists {
                 self.note(fact, format!("`{}` has no column `{column}`, so Postgres skips this DROP COLUMN with a notice.", table.name));
@@ -339,7 +339,7 @@ impl State {
         Ok(())
     }
 
-    fn rename_column(&mut self, table: &Name, column: &str, to: &str) -> Result<(), PgError> {
+    fn rename_column(&mut self, table: &Name, column: &str, to: &str) -> Result<(), Refusal> {
         let relation = table.name.clone();
         if self.table(table)?.column(to).is_some() {
             return Err(refuse("42701", format!("column \"{to}\" of relation \"{relation}\" already exists"), "Choose a column name the table does not use."));
@@ -377,7 +377,7 @@ impl State {
         Ok(())
     }
 
-    fn add_constraint(&mut self, table: &Name, spec: &ConstraintSpec) -> Result<(), PgError> {
+    fn add_constraint(&mut self, table: &Name, spec: &ConstraintSpec) -> Result<(), Refusal> {
         let taken = self.taken();
         let target = self.table(table)?;
         let relation = target.name.clone();
@@ -426,7 +426,7 @@ impl State {
         Ok(())
     }
 
-    fn add_foreign_key(&mut self, table: &Name, spec: &ConstraintSpec, name: String) -> Result<(), PgError> {
+    fn add_foreign_key(&mut self, table: &Name, spec: &ConstraintSpec, name: String) -> Result<(), Refusal> {
         let Some((target_table, target_columns)) = &spec.references else { return Ok(()) };
         let referenced_columns = if target_columns.is_empty() {
             let primary_key = self.schema.tables.iter().find(|t| t.name == target_table.name).and_then(|t| t.constraints.iter().find(|c| c.kind == ConstraintKind::PrimaryKey));
@@ -445,7 +445,7 @@ impl State {
         Ok(())
     }
 
-    fn drop_constraint(&mut self, fact: &Fact, table: &Name, name: &str, if_exists: bool) -> Result<(), PgError> {
+    fn drop_constraint(&mut self, fact: &Fact, table: &Name, name: &str, if_exists: bool) -> Result<(), Refusal> {
         let target = self.table(table)?;
         let Some(position) = target.constraints.iter().position(|c| c.name == name) else {
             if if_exists {
@@ -461,7 +461,7 @@ impl State {
         Ok(())
     }
 
-    fn rename_constraint(&mut self, table: &Name, name: &str, to: &str) -> Result<(), PgError> {
+    fn rename_constraint(&mut self, table: &Name, name: &str, to: &str) -> Result<(), Refusal> {
         let target = self.table(table)?;
         let relation = target.name.clone();
         let constraint = target
@@ -477,7 +477,7 @@ impl State {
         Ok(())
     }
 
-    fn create_index(&mut self, fact: &Fact, spec: &IndexSpec) -> Result<(), PgError> {
+    fn create_index(&mut self, fact: &Fact, spec: &IndexSpec) -> Result<(), Refusal> {
         let taken = self.taken();
         let target = self.table(&spec.table)?;
         let relation = target.name.clone();
@@ -513,7 +513,7 @@ impl State {
         Ok(())
     }
 
-    fn drop_index(&mut self, fact: &Fact, index: &Name, if_exists: bool) -> Result<(), PgError> {
+    fn drop_index(&mut self, fact: &Fact, index: &Name, if_exists: bool) -> Result<(), Refusal> {
         let owner = self.schema.tables.iter_mut().find(|t| t.indexes.iter().any(|i| i.name == index.name));
         let Some(owner) = owner else {
             if if_exists {
@@ -533,7 +533,7 @@ impl State {
         Ok(())
     }
 
-    fn rename_index(&mut self, index: &Name, to: &str) -> Result<(), PgError> {
+    fn rename_index(&mut self, index: &Name, to: &str) -> Result<(), Refusal> {
         if self.relation_exists(to) {
             return Err(refuse("42P07", format!("relation \"{to}\" already exists"), "Choose a name no table or index uses."));
         }
@@ -544,7 +544,7 @@ impl State {
         Ok(())
     }
 
-    fn drop_type(&mut self, fact: &Fact, name: &Name, if_exists: bool) -> Result<(), PgError> {
+    fn drop_type(&mut self, fact: &Fact, name: &Name, if_exists: bool) -> Result<(), Refusal> {
         let Some(position) = self.schema.enums.iter().position(|e| e.name == name.name) else {
             if if_exists {
                 self.note(fact, format!("Type `{}` does not exist, so Postgres skips this DROP TYPE with a notice.", name.name));
