@@ -21,8 +21,13 @@ use yew::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExperimentOutcome {
     pub id: String,
-    pub result: Result<lab::Rows, Failure>,
+    /// `None` while a destructive experiment waits for the learner to see what it would destroy.
+    pub result: Option<Result<lab::Rows, Failure>>,
     pub values: Vec<ValueSeen>,
+    /// What its SQL would destroy, counted on the branch before it ran; empty when nothing.
+    pub stakes: Vec<crate::drop_guard::Stake>,
+    /// The branch just before and just after its SQL, so what it did (rows included) is shown.
+    pub diff: Option<(miglab_core::schema::Schema, miglab_core::schema::Schema)>,
 }
 
 /// One of an experiment's value checks after its script: `(query, expected, what the engine said)`.
@@ -55,7 +60,8 @@ pub struct LessonActions {
     pub describe: Callback<String>,
     /// `current` or `history`.
     pub alembic: Callback<&'static str>,
-    pub experiment: Callback<usize>,
+    /// Runs experiment `index`; `true` once the learner has seen what a destructive one would destroy.
+    pub experiment: Callback<(usize, bool)>,
     /// Runs the student's Modify or Make migration (the editor's text) and its checks.
     pub practice: Callback<(Stage, String)>,
     /// After the drop guard let it through: runs the lesson's destructive migration on the branch.
@@ -133,12 +139,13 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
     };
     let experiment = {
         let (lab, lesson, run_d, experiments, branch) = (lab.clone(), lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
-        Callback::from(move |index: usize| {
+        Callback::from(move |(index, confirmed): (usize, bool)| {
             let Some(exp) = lesson.lesson.manifest.investigate.experiments.get(index).cloned() else { return };
             let (lesson, run_d2, experiments, branch) = (lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
             with_engine(&lab, &run_d, &exp.title.clone(), move |engine| {
                 spawn_local(async move {
-                    let (outcome, back) = experiment_flow(&*engine, &lesson.lesson, &branch, &exp).await;
+                    let seen = experiments.iter().find(|o| o.id == exp.id).map(|o| o.stakes.clone()).unwrap_or_default();
+                    let (outcome, back) = experiment_flow(&*engine, &lesson.lesson, &branch, &exp, confirmed, seen).await;
                     let mut all = (*experiments).clone();
                     all.retain(|o| o.id != outcome.id);
                     all.push(outcome);
@@ -224,7 +231,14 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                     spawn_local(async move {
                         let (outcome, back) = practice_flow(&*engine, &lesson.lesson, &branch, &start, &student, &checks.values).await;
                         match outcome {
-                            Ok(run) => state_d.dispatch(LessonAction::Checked { stage, results: practice::judge(&checks, &run, &threats).await }),
+                            Ok(run) => {
+                                // The run's diffs stay on screen, and a Make run is what the approval is checked against.
+                                run_d2.dispatch(RunAction::Practiced { stage, records: run.runs.clone() });
+                                if stage == Stage::Make {
+                                    state_d.dispatch(LessonAction::RunClaims(run.claims()));
+                                }
+                                state_d.dispatch(LessonAction::Checked { stage, results: practice::judge(&checks, &run, &threats).await })
+                            }
                             Err(f) => run_d2.dispatch(RunAction::Failed(f)),
                         }
                         run_d2.dispatch(back_at(back));
@@ -303,13 +317,13 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
     LessonActions { run: run_cb, reset, describe: describe_cb, alembic, experiment, practice: practice_cb, guard_proceed, guard_arm, guard_branch, guard_backup, question_value }
 }
 
-/// Counts what the first threat would destroy, for the guard to show before anyone decides.
+/// Counts what each threat would destroy, for the guard to show before anyone decides.
 fn count_at_stake(lab: &Lab, threats: &[Threat], guard_d: &Dispatch<GuardState>) {
-    let (Some(engine), Some(threat)) = (lab.backend(), threats.first().cloned()) else { return };
-    let guard_d = guard_d.clone();
+    let Some(engine) = lab.backend() else { return };
+    let (guard_d, threats) = (guard_d.clone(), threats.to_vec());
     spawn_local(async move {
-        match lab::at_stake(&*engine, &threat.table, threat.column.as_deref()).await {
-            Ok((non_null, sample)) => guard_d.dispatch(GuardAction::Counted { non_null, sample }),
+        match crate::consequences::count(&*engine, &threats).await {
+            Ok(stakes) => stakes.into_iter().for_each(|stake| guard_d.dispatch(GuardAction::Counted(stake))),
             Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
         }
     });
@@ -331,22 +345,36 @@ fn back_at(back: Result<Schema, Failure>) -> RunAction {
 
 /// A "try it" experiment: from the branch point plus its own `after` commands, its SQL, its value checks,
 /// then back at the branch point, so it leaves the branch as it found it.
-pub(crate) async fn experiment_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, exp: &Experiment) -> (ExperimentOutcome, Result<Schema, Failure>) {
+pub(crate) async fn experiment_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, exp: &Experiment, confirmed: bool, seen: Vec<crate::drop_guard::Stake>) -> (ExperimentOutcome, Result<Schema, Failure>) {
     let setup = async {
         engine.reset(branch).await?;
         let record = lab::run(engine, lesson, &exp.after).await;
         record.failure.map_or(Ok(()), Err)
     }
     .await;
-    let result = match setup {
-        Ok(()) => lab::experiment(engine, exp).await,
-        Err(f) => Err(f),
+    // What its SQL would destroy is counted first, and a destructive experiment waits for the learner to see it.
+    let stakes = match (&setup, confirmed) {
+        (Ok(()), false) => crate::consequences::of_sql(engine, &exp.sql)
+            .await
+            .map(|(_, stakes)| stakes)
+            .map_err(|m| Failure::plain("What this experiment would destroy could not be counted, so it did not run", m)),
+        _ => Ok(seen),
     };
-    let mut values = Vec::new();
-    for check in &exp.expect.values {
-        values.push((check.query.clone(), check.expected.clone(), lab::value(engine, &check.query).await.map_err(|f| f.message)));
-    }
-    (ExperimentOutcome { id: exp.id.clone(), result, values }, back(engine, branch).await)
+    let (result, stakes, diff, values) = match (setup, stakes) {
+        (Err(f), _) | (Ok(()), Err(f)) => (Some(Err(f)), Vec::new(), None, Vec::new()),
+        (Ok(()), Ok(stakes)) if !confirmed && !stakes.is_empty() => (None, stakes, None, Vec::new()),
+        (Ok(()), Ok(stakes)) => {
+            let before = engine.introspect().await.ok();
+            let result = lab::experiment(engine, exp).await;
+            let after = engine.introspect().await.ok();
+            let mut values = Vec::new();
+            for check in &exp.expect.values {
+                values.push((check.query.clone(), check.expected.clone(), lab::value(engine, &check.query).await.map_err(|f| f.message)));
+            }
+            (Some(result), stakes, before.zip(after), values)
+        }
+    };
+    (ExperimentOutcome { id: exp.id.clone(), result, values, stakes, diff }, back(engine, branch).await)
 }
 
 /// A question's query on the state it asks about (from the branch point plus its `after` commands), then back.

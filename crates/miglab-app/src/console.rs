@@ -2,8 +2,21 @@
 //!
 //! What the learner typed is never cleared: a failed statement leaves the text in place to fix.
 //! `Ctrl+Enter` (or `Cmd+Enter`) runs, like most SQL tools.
+//!
+//! On a branch, consequences are shown both ways: a destructive statement first says what it would destroy
+//! (the drop guard's rules and counts) and waits for "Run it anyway", and after any statement the diff shows
+//! what changed, rows included, so a `TRUNCATE` reads "expenses: 40 → 0 rows".
+//!
+//! Read-only (Predict, on the starting database): every run is `SET LOCAL transaction_read_only = on` and then the
+//! learner's SQL, sent as one script inside the branch's open transaction, and the branch is reset to its branch point after it, whatever
+//! happened. Postgres itself refuses any write (25006), so nothing here guesses from keywords what writes; the reset
+//! undoes anything a read-only transaction still allows. Only transaction control is refused before it is sent,
+//! since `COMMIT` would end that read-only transaction and let the next statement write.
 
+use crate::drop_guard::Stake;
 use crate::engine_boot::{use_engine, EngineState};
+use crate::schema_diff_view::SchemaDiffView;
+use miglab_core::schema::Schema;
 use miglab_pglite::{EngineError, QueryResult};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -11,43 +24,146 @@ use yew::prelude::*;
 /// Rows beyond this are counted, not drawn, so a big `SELECT` cannot stall the page.
 const SHOWN_ROWS: usize = 200;
 
+/// Sent before the learner's SQL in read-only mode; the reset to the branch point undoes it with everything else.
+const READ_ONLY: &str = "SET LOCAL transaction_read_only = on";
+
 #[derive(Clone, Debug, PartialEq)]
 enum Outcome {
     Rows { result: QueryResult, ms: f64 },
     Failed(EngineError),
+    /// Not sent: the read-only console refuses transaction control.
+    Refused(String),
+}
+
+/// A destructive statement held back until the learner has seen what it would destroy.
+#[derive(Clone, Debug, PartialEq)]
+struct Held {
+    sql: String,
+    /// What it would destroy, or why that could not be counted.
+    stakes: Result<Vec<Stake>, String>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Read-only on the starting database: the branch to reset to after every run (see the module docs).
+    #[prop_or_default]
+    pub read_only: Option<AttrValue>,
+}
+
+/// A Postgres error's position counts from the start of what was sent; the learner's text starts after the prefix.
+fn unprefixed(error: EngineError, text: &str) -> EngineError {
+    match error {
+        EngineError::Postgres(mut pg) => {
+            let prefix = u32::try_from(READ_ONLY.chars().count() + 2).unwrap_or(u32::MAX);
+            pg.position = pg.position.and_then(|p| p.checked_sub(prefix)).filter(|p| *p > 0);
+            EngineError::Postgres(pg.located_in(text))
+        }
+        other => other,
+    }
+}
+
+/// Why the read-only console will not send `sql`, or `None` when it may.
+/// Transaction control is the one thing a read-only transaction does not stop, because it ends that transaction.
+pub fn refused_in_read_only(sql: &str) -> Option<String> {
+    let (steps, diagnostics) = miglab_core::analysis::steps_from_sql(sql);
+    if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
+        return Some(d.message.clone());
+    }
+    const CONTROL: [&str; 9] = ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"];
+    steps.iter().find_map(|step| {
+        let mut words = step.sql.split_whitespace().map(|w| w.trim_end_matches(';').to_ascii_uppercase());
+        let first = words.next()?;
+        let second = words.next().unwrap_or_default();
+        let control = CONTROL.contains(&first.as_str()) && (first != "PREPARE" || second == "TRANSACTION");
+        control.then(|| format!("`{}` controls the transaction, and this console runs every statement in one read-only transaction that is always rolled back, so it does not send it.", step.sql.split_whitespace().next().unwrap_or_default()))
+    })
 }
 
 #[function_component]
-pub fn SqlConsole() -> Html {
+pub fn SqlConsole(props: &Props) -> Html {
     let engine = use_engine();
-    let sql = use_state(|| "SELECT version();".to_owned());
+    let lab = crate::engine_link::use_lab();
+    let read_only = props.read_only.clone();
+    let sql = use_state(|| if read_only.is_some() { "SELECT count(*) FROM expenses;".to_owned() } else { "SELECT version();".to_owned() });
     let running = use_state(|| false);
     let outcome = use_state(|| None::<Outcome>);
+    let held = use_state(|| None::<Held>);
+    let changed = use_state(|| None::<(Schema, Schema)>);
 
-    let run = {
-        let (engine, sql, running, outcome) = (engine.engine(), sql.clone(), running.clone(), outcome.clone());
-        Callback::from(move |()| {
+    let execute = {
+        let (engine, running, outcome, changed, held, read_only) = (engine.engine(), running.clone(), outcome.clone(), changed.clone(), held.clone(), read_only.clone());
+        Callback::from(move |text: String| {
             let Some(engine) = engine.clone() else { return };
-            if *running || sql.trim().is_empty() {
-                return;
-            }
             running.set(true);
-            let (text, running, outcome) = ((*sql).clone(), running.clone(), outcome.clone());
+            held.set(None);
+            let (running, outcome, changed, read_only) = (running.clone(), outcome.clone(), changed.clone(), read_only.clone());
             wasm_bindgen_futures::spawn_local(async move {
+                let before = match read_only {
+                    None => engine.introspect().await.ok(),
+                    Some(_) => None,
+                };
                 let started = miglab_pglite::now_ms();
-                let result = engine.query(&text).await;
+                let result = match &read_only {
+                    None => engine.query(&text).await,
+                    // One call: the engine wraps each call in its own savepoint, and releasing a savepoint ends its read-only mode.
+                    Some(_) => engine.query(&format!("{READ_ONLY}; {text}")).await.map_err(|error| unprefixed(error, &text)),
+                };
                 let ms = miglab_pglite::now_ms() - started;
-                outcome.set(Some(match result {
+                let mut shown = match result {
                     Ok(result) => Outcome::Rows { result, ms },
                     Err(error) => Outcome::Failed(error),
-                }));
+                };
+                match &read_only {
+                    // Always back to the starting database, after a failure too.
+                    Some(branch) => {
+                        if let Err(error) = engine.reset(branch).await {
+                            shown = Outcome::Failed(error);
+                        }
+                        changed.set(None);
+                    }
+                    None => {
+                        let after = engine.introspect().await.ok();
+                        changed.set(before.zip(after).filter(|(b, a)| b.tables != a.tables));
+                    }
+                }
+                outcome.set(Some(shown));
                 running.set(false);
             });
         })
     };
+    let run = {
+        let (sql, running, outcome, held, lab, read_only, execute) = (sql.clone(), running.clone(), outcome.clone(), held.clone(), lab.clone(), read_only.clone(), execute.clone());
+        Callback::from(move |()| {
+            if *running || sql.trim().is_empty() {
+                return;
+            }
+            let text = (*sql).clone();
+            if read_only.is_some() {
+                if let Some(why) = refused_in_read_only(&text) {
+                    return outcome.set(Some(Outcome::Refused(why)));
+                }
+                return execute.emit(text);
+            }
+            // On a branch, what a destructive statement would destroy is counted before it runs.
+            let Some(backend) = lab.backend() else { return execute.emit(text) };
+            running.set(true);
+            let (running, held, execute) = (running.clone(), held.clone(), execute.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let stakes = crate::consequences::of_sql(&*backend, &text).await.map(|(_, stakes)| stakes);
+                running.set(false);
+                match stakes {
+                    Ok(stakes) if stakes.is_empty() => execute.emit(text),
+                    stakes => held.set(Some(Held { sql: text, stakes })),
+                }
+            });
+        })
+    };
     let oninput = {
-        let sql = sql.clone();
-        Callback::from(move |e: InputEvent| sql.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        let (sql, held) = (sql.clone(), held.clone());
+        Callback::from(move |e: InputEvent| {
+            sql.set(e.target_unchecked_into::<HtmlTextAreaElement>().value());
+            held.set(None);
+        })
     };
     let onkeydown = {
         let run = run.clone();
@@ -58,17 +174,21 @@ pub fn SqlConsole() -> Html {
             }
         })
     };
-    let ready = engine.engine().is_some();
+    let ready = engine.engine().is_some() && (read_only.is_none() || !read_only.as_deref().unwrap_or_default().is_empty());
     let button = match (&engine, *running) {
         (_, true) => "Running…",
         (EngineState::Booting, _) => "Starting Postgres…",
         (EngineState::Restarting(_), _) => "Restarting…",
         _ => "Run",
     };
+    let (region, label) = match read_only {
+        Some(_) => ("Read-only SQL console on the starting database", "SQL to run on the starting database, read-only"),
+        None => ("SQL console", "SQL to run on this branch"),
+    };
 
     html! {
-        <section class="sql-console" aria-label="SQL console" data-testid="console" data-running={running.to_string()}>
-            <label for="console-input" class="visually-hidden">{ "SQL to run on this branch" }</label>
+        <section class="sql-console" aria-label={region} data-testid="console" data-running={running.to_string()}>
+            <label for="console-input" class="visually-hidden">{ label }</label>
             <textarea id="console-input" data-testid="console-input" spellcheck="false" rows="4"
                       value={(*sql).clone()} {oninput} {onkeydown} />
             <div class="console-actions">
@@ -78,10 +198,47 @@ pub fn SqlConsole() -> Html {
                     <span class="console-note" role="alert">{ reason.clone() }</span>
                 }
             </div>
+            if let Some(h) = &*held {
+                <div class="console-stake at-stake" role="alert">
+                    <p><strong>{ match &h.stakes {
+                        Ok(stakes) => crate::markdown::render_inline(&crate::consequences::sentence(stakes)),
+                        Err(why) => html! { { format!("What this would destroy could not be checked: {why}") } },
+                    } }</strong>{ " It has not run." }</p>
+                    <button type="button" onclick={execute.reform({ let sql = h.sql.clone(); move |_: MouseEvent| sql.clone() })}>{ "Run it anyway" }</button>
+                </div>
+            }
             <div data-testid="console-output" aria-live="polite">
                 { outcome.as_ref().map(view_outcome).unwrap_or_default() }
+                if read_only.is_some() && matches!(&*outcome, Some(Outcome::Rows { .. } | Outcome::Failed(_))) {
+                    <p class="console-summary muted">{ "Rolled back: the starting database is as it was." }</p>
+                }
+                if let Some((before, after)) = &*changed {
+                    <SchemaDiffView before={before.clone()} after={after.clone()} caption="What that did on the branch" />
+                }
             </div>
         </section>
+    }
+}
+
+/// Predict's console: read-only on the starting database, so a question that invites a query is never a dead end.
+#[derive(Properties, PartialEq)]
+pub struct StartProps {
+    /// The lesson's branch, once the starting database is built.
+    pub branch: Option<AttrValue>,
+}
+
+#[function_component]
+pub fn StartConsole(props: &StartProps) -> Html {
+    html! {
+        <details class="console-box start-console">
+            <summary>{ "Query the starting database (read-only)" }</summary>
+            <p class="muted">{ "Each run happens in a read-only transaction that is then rolled back, so Postgres refuses any write and the starting database stays exactly as it is." }</p>
+            if let Some(branch) = &props.branch {
+                <SqlConsole read_only={branch.clone()} />
+            } else {
+                <p class="muted">{ "The starting database is still being built." }</p>
+            }
+        </details>
     }
 }
 
@@ -89,6 +246,7 @@ fn view_outcome(outcome: &Outcome) -> Html {
     match outcome {
         Outcome::Rows { result, ms } => view_rows(result, *ms),
         Outcome::Failed(error) => view_error(error),
+        Outcome::Refused(why) => html! { <div class="console-error" role="alert" data-testid="console-error" data-kind="refused"><p>{ crate::markdown::render_inline(why) }</p></div> },
     }
 }
 
@@ -155,5 +313,38 @@ pub fn ConsolePage() -> Html {
             <p>{ "A real PostgreSQL 18 running in this tab. Nothing here touches a lesson; reload the page to start over." }</p>
             <SqlConsole />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn reads_pass_ok() {
+        assert_eq!(refused_in_read_only("SELECT count(*) FROM expenses; DELETE FROM expenses; PREPARE q AS SELECT 1"), None, "a write is Postgres's to refuse");
+    }
+
+    #[test]
+    fn transaction_control_refused_err() {
+        for sql in ["COMMIT", "select 1; commit; delete from expenses", "ROLLBACK", "begin", "END", "savepoint x", "PREPARE TRANSACTION 'x'"] {
+            assert!(refused_in_read_only(sql).is_some(), "{sql}");
+        }
+        assert_eq!(refused_in_read_only("select 1;\ncommit").as_deref(), Some("`commit` controls the transaction, and this console runs every statement in one read-only transaction that is always rolled back, so it does not send it."));
+    }
+
+    #[test]
+    fn position_counts_from_the_learner_text_ok() {
+        let text = "SELECT 1;\nSELEC 2";
+        let sent = format!("{READ_ONLY}; {text}");
+        let at = u32::try_from(sent.find("SELEC 2").expect("sent") + 1).expect("small");
+        let error = EngineError::Postgres(miglab_core::engine::PgError { sqlstate: "42601".into(), message: "syntax error".into(), position: Some(at), ..Default::default() });
+        let EngineError::Postgres(pg) = unprefixed(error, text) else { panic!("still a Postgres error") };
+        assert_eq!(pg.at.map(|a| (a.line, a.column)), Some((2, 1)));
+    }
+
+    #[test]
+    fn strings_do_not_count_ok() {
+        assert_eq!(refused_in_read_only("SELECT 'COMMIT'; SELECT $$ROLLBACK$$"), None);
     }
 }

@@ -1,8 +1,10 @@
-//! The drop guard: a destructive step stops the run until a branch, a real backup and a named approval all exist.
+//! The drop guard: a destructive step stops the run until a branch, a real backup and an explicit approval all exist.
 //!
-//! Refusing is an answer in its own right, recorded and graded like any other.
+//! What is at stake comes from the engine: the rules name the objects, and each is counted on the branch before anyone decides.
+//! The approval is a tick per object at stake, beside its count, never a sentence searched for words.
+//! Refusing is an answer in its own right, recorded and graded like any other (`gate::grade_refusal`).
 
-use miglab_core::grade::{Confidence, Element, Graded, Verdict};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -17,15 +19,35 @@ pub struct Threat {
 }
 
 impl Threat {
-    /// The names an approval must mention, e.g. `expenses` and `legacy_notes`.
-    pub fn objects(&self) -> Vec<&str> {
-        std::iter::once(self.table.as_str()).chain(self.column.as_deref()).collect()
-    }
-
     pub fn target(&self) -> String {
         match &self.column {
             Some(column) => format!("{}.{column}", self.table),
             None => self.table.clone(),
+        }
+    }
+}
+
+/// What one threat would destroy, counted on the engine: rows of a table, or non-null values of a column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stake {
+    pub target: String,
+    pub whole_table: bool,
+    pub count: u64,
+    pub sample: Vec<String>,
+}
+
+impl Stake {
+    /// "40 rows of `expenses`" or "16 non-null values of `expenses.legacy_notes`".
+    pub fn sentence(&self) -> String {
+        let unit = match (self.whole_table, self.count) {
+            (true, 1) => "1 row",
+            (true, _) => "rows",
+            (false, 1) => "1 non-null value",
+            (false, _) => "non-null values",
+        };
+        match self.count {
+            1 => format!("{unit} of `{}`", self.target),
+            n => format!("{n} {unit} of `{}`", self.target),
         }
     }
 }
@@ -49,27 +71,43 @@ pub struct GuardState {
     pub threats: Vec<Threat>,
     /// True when the threats come from the lesson's destructive migration (graded), false for the student's own draft.
     pub lesson: bool,
-    /// Non-null values at stake and a few of them, once counted.
-    pub at_stake: Option<(u64, Vec<String>)>,
+    /// What each threat would destroy, once counted, in the order of `threats`.
+    pub stakes: Vec<Stake>,
     pub branch: Option<String>,
     pub backup: Option<Backup>,
-    pub approval: String,
+    /// The targets (`Threat::target`) the student approved losing, each seen beside its count.
+    pub approved: BTreeSet<String>,
     pub decision: Option<Decision>,
     pub error: Option<String>,
 }
 
 pub enum GuardAction {
     Armed { threats: Vec<Threat>, lesson: bool },
-    Counted { non_null: u64, sample: Vec<String> },
+    Counted(Stake),
     Branched(String),
     BackedUp(Backup),
-    Approval(String),
+    Approve { target: String, approved: bool },
     Proceed,
     Refuse,
     Failed(String),
 }
 
 impl GuardState {
+    /// Every target at stake, once each, in the order the rules reported them.
+    pub fn targets(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in &self.threats {
+            if !out.contains(&t.target()) {
+                out.push(t.target());
+            }
+        }
+        out
+    }
+
+    pub fn stake(&self, target: &str) -> Option<&Stake> {
+        self.stakes.iter().find(|s| s.target == target)
+    }
+
     /// The preconditions not yet met, as sentences for the student; empty means the run may go on.
     pub fn missing(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -79,10 +117,13 @@ impl GuardState {
         if self.backup.is_none() {
             out.push("Take a backup of the affected table.".to_owned());
         }
-        let text = self.approval.to_lowercase();
-        let unnamed: Vec<&str> = self.threats.iter().flat_map(Threat::objects).filter(|o| !text.contains(&o.to_lowercase())).collect();
-        if !unnamed.is_empty() {
-            out.push(format!("Type an approval that names {}.", unnamed.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(" and ")));
+        let targets = self.targets();
+        if targets.iter().any(|t| self.stake(t).is_none()) {
+            out.push("Wait until what is at stake has been counted.".to_owned());
+        }
+        let unapproved: Vec<String> = targets.iter().filter(|t| !self.approved.contains(*t)).map(|t| format!("`{t}`")).collect();
+        if !unapproved.is_empty() {
+            out.push(format!("Approve the loss of {}, beside its count.", unapproved.join(" and ")));
         }
         out
     }
@@ -96,10 +137,18 @@ impl Reducible for GuardState {
         next.error = None;
         match action {
             GuardAction::Armed { threats, lesson } => next = GuardState { threats, lesson, ..Default::default() },
-            GuardAction::Counted { non_null, sample } => next.at_stake = Some((non_null, sample)),
+            GuardAction::Counted(stake) => {
+                next.stakes.retain(|s| s.target != stake.target);
+                next.stakes.push(stake);
+            }
             GuardAction::Branched(name) => next.branch = Some(name),
             GuardAction::BackedUp(backup) => next.backup = Some(backup),
-            GuardAction::Approval(text) => next.approval = text,
+            GuardAction::Approve { target, approved: true } => {
+                next.approved.insert(target);
+            }
+            GuardAction::Approve { target, approved: false } => {
+                next.approved.remove(&target);
+            }
             GuardAction::Proceed if next.missing().is_empty() => next.decision = Some(Decision::Proceeded),
             GuardAction::Proceed => next.error = Some(next.missing().join(" ")),
             GuardAction::Refuse => next.decision = Some(Decision::Refused),
@@ -109,72 +158,63 @@ impl Reducible for GuardState {
     }
 }
 
-/// Grades the drop-guard answer: refusing is the lesson's answer, and a refusal must name all three preconditions.
-pub fn grade_refusal(refused: bool, statement: &str, confidence: Confidence) -> Graded {
-    let text = statement.to_lowercase();
-    let decision = if refused {
-        Element::correct("decision", Some("refuse".into()))
-    } else {
-        Element::miss("decision", Verdict::Wrong, Some("refuse".into()), Some("proceed".into()), "You let a migration that destroys data run; the lesson asks you to refuse it until its preconditions are met.".into())
-    };
-    let named = [("branch", "branch", "a branch to fail back to"), ("backup", "backup", "a backup you can read"), ("approval", "approv", "an explicit written approval")];
-    let mut elements = vec![decision];
-    elements.extend(named.iter().map(|(element, stem, what)| {
-        if text.contains(stem) {
-            Element::correct(*element, None)
-        } else {
-            Element::miss(*element, Verdict::Missing, Some((*what).into()), None, format!("Your statement does not ask for {what}."))
-        }
-    }));
-    Graded::by_elements(elements, confidence)
-}
-
 #[cfg(test)]
 mod test {
     use super::*;
 
     fn armed() -> Rc<GuardState> {
-        let threat = Threat { code: "drop-column-loses-data".into(), message: String::new(), table: "expenses".into(), column: Some("legacy_notes".into()) };
+        let threat = Threat { code: "ban-drop-column".into(), message: String::new(), table: "expenses".into(), column: Some("legacy_notes".into()) };
         Rc::new(GuardState::default()).reduce(GuardAction::Armed { threats: vec![threat], lesson: true })
+    }
+
+    fn counted() -> Rc<GuardState> {
+        armed().reduce(GuardAction::Counted(Stake { target: "expenses.legacy_notes".into(), whole_table: false, count: 16, sample: vec![] }))
     }
 
     fn backup() -> Backup {
         Backup { file_name: "expenses.sql".into(), bytes: 10, content: "COPY".into() }
     }
 
+    fn approve() -> GuardAction {
+        GuardAction::Approve { target: "expenses.legacy_notes".into(), approved: true }
+    }
+
     #[test]
     fn proceed_with_all_three_ok() {
-        let state = armed()
-            .reduce(GuardAction::Branched("guard".into()))
-            .reduce(GuardAction::BackedUp(backup()))
-            .reduce(GuardAction::Approval("I approve dropping Expenses.legacy_notes".into()))
-            .reduce(GuardAction::Proceed);
+        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(approve()).reduce(GuardAction::Proceed);
         assert_eq!(state.decision, Some(Decision::Proceeded));
     }
 
     #[test]
-    fn proceed_without_naming_err() {
-        let state = armed().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(GuardAction::Approval("ok".into())).reduce(GuardAction::Proceed);
+    fn proceed_without_approval_err() {
+        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(GuardAction::Proceed);
         assert_eq!(state.decision, None);
-        assert_eq!(state.error.as_deref(), Some("Type an approval that names `expenses` and `legacy_notes`."));
+        assert_eq!(state.error.as_deref(), Some("Approve the loss of `expenses.legacy_notes`, beside its count."));
+    }
+
+    #[test]
+    fn approval_withdrawn_err() {
+        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(approve());
+        let state = state.reduce(GuardAction::Approve { target: "expenses.legacy_notes".into(), approved: false }).reduce(GuardAction::Proceed);
+        assert_eq!(state.decision, None);
+    }
+
+    #[test]
+    fn proceed_before_counting_err() {
+        let state = armed().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(approve()).reduce(GuardAction::Proceed);
+        assert_eq!(state.error.as_deref(), Some("Wait until what is at stake has been counted."));
     }
 
     #[test]
     fn proceed_without_backup_err() {
-        let state = armed().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::Approval("expenses legacy_notes".into())).reduce(GuardAction::Proceed);
+        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(approve()).reduce(GuardAction::Proceed);
         assert_eq!(state.error.as_deref(), Some("Take a backup of the affected table."));
     }
 
     #[test]
-    fn grade_refusal_ok() {
-        let graded = grade_refusal(true, "Refused: I need a branch, a backup of legacy_notes and my written approval.", Confidence::MAX);
-        assert!(graded.correct);
-    }
-
-    #[test]
-    fn grade_refusal_missing_backup_err() {
-        let graded = grade_refusal(true, "No. Make a branch first and get approval.", Confidence::MAX);
-        assert_eq!(graded.explanations().collect::<Vec<_>>(), ["Your statement does not ask for a backup you can read."]);
+    fn stake_sentence_ok() {
+        assert_eq!(Stake { target: "expenses".into(), whole_table: true, count: 40, sample: vec![] }.sentence(), "40 rows of `expenses`");
+        assert_eq!(Stake { target: "expenses.memo".into(), whole_table: false, count: 1, sample: vec![] }.sentence(), "1 non-null value of `expenses.memo`");
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! The drop guard on screen: what would be lost, the three preconditions, and the two answers, proceed or refuse.
+//! The drop guard on screen: what would be lost (counted on the engine), the three preconditions, and the two answers.
 
 use crate::drop_guard::{Decision, GuardAction, GuardState};
-use web_sys::HtmlTextAreaElement;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -11,9 +11,9 @@ pub struct Props {
     pub on_backup: Callback<()>,
     /// Called with `true` when the student refused, `false` when they proceeded with all three preconditions.
     pub on_decided: Callback<bool>,
-    /// Refusing needs the written refusal and its confidence first; this says what is missing.
+    /// A graded decision needs its confidence first; this says what is missing, and both answers wait for it.
     #[prop_or_default]
-    pub refuse_blocked: Option<AttrValue>,
+    pub decide_blocked: Option<AttrValue>,
 }
 
 #[function_component]
@@ -23,7 +23,6 @@ pub fn GuardView(props: &Props) -> Html {
         return html! {};
     }
     let d = g.dispatcher().to_callback();
-    let on_approval = d.reform(|e: InputEvent| GuardAction::Approval(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
     let proceed = {
         let (d, decided, missing) = (d.clone(), props.on_decided.clone(), g.missing());
         Callback::from(move |_: MouseEvent| {
@@ -40,7 +39,8 @@ pub fn GuardView(props: &Props) -> Html {
             decided.emit(true);
         })
     };
-    let mark = |done: bool| if done { "✓" } else { "○" };
+    let blocked = props.decide_blocked.is_some();
+    let targets = g.targets();
     html! {
         <section class="guard" aria-labelledby="guard-heading">
             <h3 id="guard-heading">{ match g.decision {
@@ -49,42 +49,62 @@ pub fn GuardView(props: &Props) -> Html {
                 Some(Decision::Proceeded) => "Drop guard: preconditions met",
             } }</h3>
             { for g.threats.iter().map(|t| html! { <p class="threat"><span class="tag">{ &t.code }</span>{ " " }{ crate::markdown::render_inline(&t.message) }</p> }) }
-            if let Some((count, sample)) = &g.at_stake {
-                <p class="at-stake"><strong>{ if g.threats.first().is_some_and(|t| t.column.is_none()) { format!("{count} rows") } else { format!("{count} non-null values") } }</strong>{ " would be lost. A sample: " }
-                    { for sample.iter().map(|v| html! { <code class="sample">{ v }</code> }) }
-                </p>
-            } else {
-                <p class="muted">{ "Counting what would be lost…" }</p>
-            }
+            <ul class="at-stake" aria-label="At stake, counted on the branch">
+                { for targets.iter().map(|target| match g.stake(target) {
+                    Some(stake) => html! {
+                        <li>
+                            <strong>{ crate::markdown::render_inline(&stake.sentence()) }</strong>{ " would be lost." }
+                            if !stake.sample.is_empty() {
+                                { " A sample: " }{ for stake.sample.iter().map(|v| html! { <code class="sample">{ v }</code> }) }
+                            }
+                        </li>
+                    },
+                    None => html! { <li class="muted">{ format!("Counting what {target} holds…") }</li> },
+                }) }
+            </ul>
             if let Some(decision) = g.decision {
                 <p class={classes!("decision", if decision == Decision::Refused { "right" } else { "partly" })} role="status">
                     { match decision {
                         Decision::Refused => "You refused the migration. It did not run.",
-                        Decision::Proceeded => "You proceeded with a branch, a backup and a named approval in place.",
+                        Decision::Proceeded => "You proceeded with a branch, a backup and an approval of each loss in place.",
                     } }
                 </p>
             } else {
                 <ol class="preconditions">
                     <li>
-                        { mark(g.branch.is_some()) }{ " A branch you can fail back to " }
+                        { " A branch you can fail back to: " }
                         if let Some(b) = &g.branch { <code>{ b }</code> } else { <button type="button" onclick={props.on_branch.reform(|_: MouseEvent| ())}>{ "Create a branch" }</button> }
                     </li>
                     <li>
-                        { mark(g.backup.is_some()) }{ " A backup of the table " }
+                        { " A backup of the table: " }
                         if let Some(b) = &g.backup { <span>{ format!("{} ({} bytes, downloaded)", b.file_name, b.bytes) }</span> } else { <button type="button" onclick={props.on_backup.reform(|_: MouseEvent| ())}>{ "Back up and download" }</button> }
                     </li>
                     <li>
-                        <label for="guard-approval">{ format!("{} An approval naming ", mark(g.missing().iter().all(|m| !m.starts_with("Type")))) }
-                            { for g.threats.iter().map(|t| html! { <><code>{ t.target() }</code>{ " " }</> }) }</label>
-                        <textarea id="guard-approval" rows="2" value={g.approval.clone()} oninput={on_approval} />
+                        <fieldset class="approvals">
+                            <legend>{ "An explicit approval of each loss" }</legend>
+                            { for targets.iter().map(|target| {
+                                let id = format!("guard-approve-{}", target.replace('.', "-"));
+                                let counted = g.stake(target);
+                                let onchange = {
+                                    let (d, target) = (d.clone(), target.clone());
+                                    Callback::from(move |e: Event| d.emit(GuardAction::Approve { target: target.clone(), approved: e.target_unchecked_into::<HtmlInputElement>().checked() }))
+                                };
+                                html! {
+                                    <div class="check">
+                                        <input type="checkbox" id={id.clone()} checked={g.approved.contains(target)} disabled={counted.is_none()} {onchange} />
+                                        <label for={id}>{ "I approve losing " }{ crate::markdown::render_inline(&counted.map_or_else(|| format!("`{target}`"), |s| s.sentence())) }{ "." }</label>
+                                    </div>
+                                }
+                            }) }
+                        </fieldset>
                     </li>
                 </ol>
                 <div class="toolbar">
-                    <button type="button" class="primary" disabled={props.refuse_blocked.is_some()} onclick={refuse}>{ "Refuse this migration" }</button>
-                    <button type="button" onclick={proceed}>{ "Proceed anyway" }</button>
+                    <button type="button" class="primary" disabled={blocked} onclick={refuse}>{ "Refuse this migration" }</button>
+                    <button type="button" disabled={blocked} onclick={proceed}>{ "Proceed anyway" }</button>
                 </div>
             }
-            if let (Some(why), None) = (&props.refuse_blocked, g.decision) { <p class="muted">{ why }</p> }
+            if let (Some(why), None) = (&props.decide_blocked, g.decision) { <p class="muted">{ why }</p> }
             if let Some(error) = &g.error { <p class="error" role="alert">{ error }</p> }
         </section>
     }

@@ -6,6 +6,7 @@ use crate::failure_view::FailureView;
 use crate::lesson_state::{LessonAction, LessonState};
 use crate::lesson_view::Stage;
 use crate::questions_view::QuestionsView;
+use crate::schema_diff_view::SchemaDiffView;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -47,7 +48,9 @@ pub fn InvestigateView(props: &Props) -> Html {
                 <h3>{ "Try it on the branch" }</h3>
                 { for inv.experiments.iter().enumerate().map(|(i, exp)| {
                     let outcome = props.outcomes.iter().find(|o| o.id == exp.id);
-                    let onclick = props.actions.experiment.reform(move |_: MouseEvent| i);
+                    let onclick = props.actions.experiment.reform(move |_: MouseEvent| (i, false));
+                    let confirm = props.actions.experiment.reform(move |_: MouseEvent| (i, true));
+                    let waiting = outcome.is_some_and(|o| o.result.is_none());
                     html! {
                         <article class="experiment" aria-label={exp.title.clone()}>
                             <h4>{ &exp.title }</h4>
@@ -55,8 +58,17 @@ pub fn InvestigateView(props: &Props) -> Html {
                             if !exp.after.is_empty() { <p class="muted">{ format!("Starts from the branch point after: {}", exp.after.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) }</p> }
                             if exp.in_transaction { <p class="muted">{ "Runs inside one migration transaction, the way Alembic runs a migration without autocommit_block()." }</p> }
                             <CodeEditor value={exp.sql.clone()} language="sql" label={format!("SQL of experiment {}", exp.title)} read_only=true />
-                            <button type="button" disabled={props.busy} {onclick}>{ "Run it on the branch" }</button>
-                            if let Some(outcome) = outcome { { experiment_result(exp, outcome) } }
+                            if let Some(o) = outcome.filter(|o| !o.stakes.is_empty()) {
+                                <div class="at-stake" role={if waiting { "alert" } else { "note" }}>
+                                    <p><strong>{ crate::markdown::render_inline(&crate::consequences::sentence(&o.stakes)) }</strong>{ " Counted on the branch before it runs; the branch is reset afterwards." }</p>
+                                </div>
+                            }
+                            if waiting {
+                                <button type="button" class="primary" disabled={props.busy} onclick={confirm}>{ "Run it on the branch anyway" }</button>
+                            } else {
+                                <button type="button" disabled={props.busy} {onclick}>{ "Run it on the branch" }</button>
+                            }
+                            if let Some(outcome) = outcome.filter(|o| o.result.is_some()) { { experiment_result(exp, outcome) } }
                         </article>
                     }
                 }) }
@@ -66,8 +78,9 @@ pub fn InvestigateView(props: &Props) -> Html {
 }
 
 fn experiment_result(exp: &miglab_core::lesson::Experiment, outcome: &ExperimentOutcome) -> Html {
+    let Some(result) = &outcome.result else { return html! {} };
     let expected_error = exp.expect.error.as_ref();
-    let (matched, line) = match (&outcome.result, expected_error) {
+    let (matched, line) = match (result, expected_error) {
         (Err(f), Some(e)) => (f.sqlstate.as_deref() == Some(e.sqlstate.as_str()), format!("The lesson says Postgres fails with {} ({}).", e.sqlstate, e.message)),
         (Ok(_), Some(e)) => (false, format!("The lesson says this should fail with {}, but it succeeded.", e.sqlstate)),
         (Err(_), None) => (false, "The lesson says this should succeed.".to_owned()),
@@ -76,7 +89,7 @@ fn experiment_result(exp: &miglab_core::lesson::Experiment, outcome: &Experiment
     let values_ok = outcome.values.iter().all(|(_, expected, got)| matches!(got, Ok(v) if v.as_deref().map(str::trim) == expected.as_deref().map(str::trim)));
     html! {
         <div class={classes!("outcome", if matched && values_ok { "right" } else { "wrong" })} role="status">
-            { match &outcome.result {
+            { match result {
                 Err(f) => html! { <FailureView failure={f.clone()} /> },
                 Ok(rows) => html! {
                     <table class="rows">
@@ -89,6 +102,9 @@ fn experiment_result(exp: &miglab_core::lesson::Experiment, outcome: &Experiment
             { for outcome.values.iter().map(|(query, expected, got)| html! {
                 <p><code>{ query }</code>{ format!(" → {} (expected {})", match got { Ok(v) => v.clone().unwrap_or_else(|| "NULL".into()), Err(e) => format!("error: {e}") }, expected.clone().unwrap_or_else(|| "NULL".into())) }</p>
             }) }
+            if let Some((before, after)) = &outcome.diff {
+                <SchemaDiffView before={before.clone()} after={after.clone()} caption={format!("What {} did on the branch", exp.title)} />
+            }
         </div>
     }
 }

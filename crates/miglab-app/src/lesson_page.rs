@@ -221,6 +221,8 @@ pub fn LessonPage(props: &Props) -> Html {
             <>
                 { crate::markdown::render(&m.predict.intro) }
                 <crate::confidence::HowMarksWork open={!state.locked(Stage::Predict)} />
+                // Read-only, and only before locking: it resets the branch after every statement, which must not undo a run.
+                if !state.locked(Stage::Predict) { <crate::console::StartConsole branch={run.branch.clone().map(AttrValue::from)} /> }
                 <QuestionsView stage={Stage::Predict} state={state.clone()} />
                 if state.locked(Stage::Predict) { { complete(Stage::Predict, "Go to Run") } }
             </>

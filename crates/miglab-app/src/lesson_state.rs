@@ -49,11 +49,21 @@ pub enum LessonAction {
     Explain { prompt: usize, text: String },
     Draft { stage: Stage, text: String },
     Checked { stage: Stage, results: Vec<CheckResult> },
+    /// The approval's reflection text: kept, never what opens the gate.
     Approval(String),
+    /// What the learner's Make migration did on the branch, from its last checked run.
+    RunClaims(Option<crate::gate::RunClaims>),
+    /// Ticks or unticks a statement about what `upgrade()` (`downgrade: false`) or `downgrade()` did.
+    Confirm { downgrade: bool, claim: String, ticked: bool },
+    /// The learner's yes/no: `downgrade()` gives back the starting schema and rows.
+    ConfirmRestores(bool),
     Approve,
     /// The drop-guard answer: true when the student refused.
     Guarded { refused: bool },
+    /// The refusal's reflection text: kept, never graded.
     Refusal(String),
+    /// Picks or unpicks one of `gate::PRECONDITIONS` for the refusal.
+    Precondition { id: String, picked: bool },
     RefusalConfidence(Confidence),
     Complete(Stage),
     /// The stage's work is done, however the student got there: mark it done without moving on.
@@ -127,17 +137,25 @@ impl LessonState {
         self.progress.verdicts.get(question)
     }
 
-    /// What the gate's written approval still lacks.
+    /// How the Make migration's two directions are called: `upgrade()`/`downgrade()`, or the up and down files of a SQL pair.
+    pub fn direction_labels(&self) -> (&'static str, &'static str) {
+        match self.lesson.lesson.make.source {
+            miglab_core::lesson::MigrationSource::Sql { .. } => ("the up file", "the down file"),
+            _ => ("upgrade()", "downgrade()"),
+        }
+    }
+
+    /// Why the approval cannot pass yet, as sentences; empty when the learner's confirmation matches the run on the branch.
+    /// The reflection text plays no part: a gate is passed by what the engine did, never by words.
     pub fn approval_missing(&self) -> Vec<String> {
-        let text = self.progress.gate.approval.to_lowercase();
-        let mut missing: Vec<String> = self.lesson.lesson.manifest.make.approval.must_mention.iter().filter(|t| !text.contains(&t.to_lowercase())).map(|t| format!("mention `{t}`")).collect();
-        let says = [("upgrade", "say what upgrade() does"), ("downgrade", "say what downgrade() does"), ("branch", "say that you tested on a branch")];
-        missing.extend(says.iter().filter(|(word, _)| !text.contains(word)).map(|(_, ask)| (*ask).to_owned()));
         let checks = self.progress.checks.get(&Stage::Make);
         if !checks.is_some_and(|c| !c.is_empty() && c.iter().all(|c| c.passed)) {
-            missing.insert(0, "pass every check on your migration first".to_owned());
+            return vec!["Pass every check on your migration first.".to_owned()];
         }
-        missing
+        let Some(run) = &self.progress.gate.run_claims else {
+            return vec!["Run the checks again, so your confirmation can be compared with a run on the branch.".to_owned()];
+        };
+        crate::gate::mismatches(run, &self.progress.gate.confirmation, self.direction_labels())
     }
 
     fn unanswered(&self, stage: Stage) -> Vec<String> {
@@ -248,26 +266,51 @@ impl Reducible for LessonState {
                 progress.checks.insert(stage, results);
             }
             LessonAction::Approval(text) => progress.gate.approval = text,
+            LessonAction::RunClaims(claims) if !progress.gate.approved => {
+                // New statements mean a changed migration: what was ticked was about another run.
+                if progress.gate.run_claims != claims {
+                    progress.gate.confirmation = crate::gate::Confirmation::default();
+                }
+                progress.gate.run_claims = claims;
+            }
+            LessonAction::Confirm { downgrade, claim, ticked } if !progress.gate.approved => {
+                let set = if downgrade { &mut progress.gate.confirmation.downgrade } else { &mut progress.gate.confirmation.upgrade };
+                if ticked {
+                    set.insert(claim);
+                } else {
+                    set.remove(&claim);
+                }
+            }
+            LessonAction::ConfirmRestores(said) if !progress.gate.approved => progress.gate.confirmation.restores = Some(said),
+            LessonAction::RunClaims(_) | LessonAction::Confirm { .. } | LessonAction::ConfirmRestores(_) => {}
             LessonAction::Approve => {
                 let missing = next.approval_missing();
                 if missing.is_empty() {
                     next.progress.gate.approved = true;
                 } else {
-                    next.submit_error = Some(format!("To approve, {}.", missing.join(", ")));
+                    next.submit_error = Some(format!("Not approved yet. {}", missing.join(" ")));
                 }
             }
-            LessonAction::Guarded { refused } => match progress.gate.refusal_confidence {
-                // The refusal is graded like a question, so only at a confidence the student chose.
-                Some(level) => {
+            LessonAction::Guarded { refused } if progress.gate.refused.is_none() => match progress.gate.refusal_confidence {
+                Some(confidence) => {
                     progress.gate.refused = Some(refused);
-                    let graded = crate::drop_guard::grade_refusal(refused, &progress.gate.refusal, level);
+                    let graded = crate::gate::grade_refusal(refused, &progress.gate.preconditions, confidence);
                     progress.verdicts.insert(REFUSAL.to_owned(), graded);
                 }
-                None => next.submit_error = Some("Before you decide, pick how sure you are.".to_owned()),
+                // No grade without a chosen confidence; the guard's buttons wait for it, so this is only a fallback.
+                None => next.submit_error = Some("Pick a confidence for your answer to the destructive migration first.".to_owned()),
             },
+            LessonAction::Guarded { .. } => {}
             LessonAction::Refusal(text) if progress.gate.refused.is_none() => progress.gate.refusal = text,
+            LessonAction::Precondition { id, picked } if progress.gate.refused.is_none() => {
+                if picked {
+                    progress.gate.preconditions.insert(id);
+                } else {
+                    progress.gate.preconditions.remove(&id);
+                }
+            }
             LessonAction::RefusalConfidence(level) if progress.gate.refused.is_none() => progress.gate.refusal_confidence = Some(level),
-            LessonAction::Refusal(_) | LessonAction::RefusalConfidence(_) => {}
+            LessonAction::Refusal(_) | LessonAction::Precondition { .. } | LessonAction::RefusalConfidence(_) => {}
             LessonAction::Complete(stage) => {
                 progress.completed.insert(stage);
                 progress.stage = stage.next().or(Some(stage));
@@ -419,6 +462,67 @@ mod test {
     fn approve_without_checks_err() {
         let state = state().reduce(LessonAction::Approval("upgrade() adds; downgrade() drops; tested on a branch".into())).reduce(LessonAction::Approve);
         assert!(!state.progress.gate.approved);
-        assert!(state.submit_error.as_deref().is_some_and(|e| e.contains("pass every check")));
+        assert!(state.submit_error.as_deref().is_some_and(|e| e.contains("Pass every check")), "{:?}", state.submit_error);
+    }
+
+    fn checked_make() -> Rc<LessonState> {
+        let before = fixture::expenses();
+        let mut after = before.clone();
+        after.tables[0].columns.push(miglab_core::schema::Column { name: "reconciler_run_id".into(), data_type: "uuid".into(), not_null: false, default: None });
+        let passed = CheckResult { name: "upgrade() runs".into(), passed: true, detail: String::new(), lines: None };
+        state()
+            .reduce(LessonAction::Checked { stage: Stage::Make, results: vec![passed] })
+            .reduce(LessonAction::RunClaims(Some(crate::gate::RunClaims::from_run(&before, &after, Some(&before)))))
+    }
+
+    fn tick(state: Rc<LessonState>, downgrade: bool, which: &str) -> Rc<LessonState> {
+        let claims = state.progress.gate.run_claims.clone().expect("claims");
+        let list = if downgrade { claims.downgrade } else { claims.upgrade };
+        let claim = list.iter().find(|c| c.text.starts_with(which)).expect("a statement").id.clone();
+        state.reduce(LessonAction::Confirm { downgrade, claim, ticked: true })
+    }
+
+    #[test]
+    fn approve_with_the_run_ok() {
+        let state = tick(tick(checked_make(), false, "adds the column"), true, "drops the column").reduce(LessonAction::ConfirmRestores(true));
+        let state = state.reduce(LessonAction::Approval(String::new())).reduce(LessonAction::Approve);
+        assert!(state.progress.gate.approved, "{:?}", state.submit_error);
+    }
+
+    #[test]
+    fn approve_with_a_wrong_confirmation_err() {
+        // Written words cannot open the gate; only ticks that match the run can.
+        let state = tick(tick(checked_make(), false, "drops the column"), true, "drops the column").reduce(LessonAction::ConfirmRestores(true));
+        let state = state.reduce(LessonAction::Approval("I read this. upgrade() adds reconciler_run_id; downgrade() drops it; tested on a branch.".into())).reduce(LessonAction::Approve);
+        assert!(!state.progress.gate.approved);
+        assert_eq!(state.submit_error.as_deref(), Some("Not approved yet. Under upgrade(), you ticked 1 statement that the run did not do, and left out 1 statement that it did."));
+    }
+
+    #[test]
+    fn new_run_clears_the_confirmation_ok() {
+        let state = tick(checked_make(), false, "adds the column");
+        let state = state.reduce(LessonAction::RunClaims(Some(crate::gate::RunClaims::default())));
+        assert!(state.progress.gate.confirmation.upgrade.is_empty());
+    }
+
+    #[test]
+    fn refusal_needs_confidence_err() {
+        let state = state().reduce(LessonAction::Refusal("I need no backup".into())).reduce(LessonAction::Guarded { refused: true });
+        assert_eq!(state.progress.gate.refused, None, "no grade without a chosen confidence");
+        let state = state.reduce(LessonAction::RefusalConfidence(Confidence::MAX)).reduce(LessonAction::Guarded { refused: true });
+        let verdict = state.verdict(REFUSAL).expect("graded");
+        assert!(!verdict.correct, "a reflection that names every word still picks no precondition");
+    }
+
+    #[test]
+    fn refusal_with_all_three_ok() {
+        let mut state = state().reduce(LessonAction::RefusalConfidence(Confidence::MAX));
+        for id in ["branch", "backup", "approval"] {
+            state = state.reduce(LessonAction::Precondition { id: id.into(), picked: true });
+        }
+        let state = state.reduce(LessonAction::Guarded { refused: true });
+        assert!(state.verdict(REFUSAL).is_some_and(|v| v.correct));
+        let after = state.reduce(LessonAction::Precondition { id: "branch".into(), picked: false });
+        assert!(after.progress.gate.preconditions.contains("branch"), "a decided refusal never changes");
     }
 }

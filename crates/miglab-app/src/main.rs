@@ -8,6 +8,7 @@ mod calibration_chart;
 mod catalog;
 mod code_editor;
 mod confidence;
+mod consequences;
 mod console;
 mod course_loader;
 mod describe;
@@ -18,6 +19,7 @@ mod engine_link;
 mod failure_view;
 #[cfg(test)]
 mod fixture;
+mod gate;
 mod grade_view;
 mod grading;
 mod guard_view;

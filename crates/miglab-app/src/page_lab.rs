@@ -248,7 +248,7 @@ mod test {
     #[test]
     fn open_page_runs_everything_ok() {
         let lesson = crate::fixture::confidence_score().lesson;
-        let (log, calls) = left_after(usize::MAX, |engine| drop(block_on(experiment_flow(engine, &lesson, "branch_a", &experiment()))));
+        let (log, calls) = left_after(usize::MAX, |engine| drop(block_on(experiment_flow(engine, &lesson, "branch_a", &experiment(), true, Vec::new()))));
         assert_eq!(log.first().map(String::as_str), Some("reset branch_a"));
         assert_eq!(log.last().map(String::as_str), Some("reset branch_a"), "the experiment leaves the branch as it found it: {log:?}");
         assert!(calls > 3);
@@ -260,8 +260,8 @@ mod test {
         // least of all the closing `reset(branch_a)` that would reload lesson A's database under the next lesson.
         let lesson = crate::fixture::confidence_score().lesson;
         let (log, calls) = left_after(1, |engine| {
-            let (outcome, back) = block_on(experiment_flow(engine, &lesson, "branch_a", &experiment()));
-            assert!(outcome.result.is_err() && back.is_err());
+            let (outcome, back) = block_on(experiment_flow(engine, &lesson, "branch_a", &experiment(), true, Vec::new()));
+            assert!(outcome.result.as_ref().is_some_and(Result::is_err) && back.is_err());
         });
         assert_eq!((log, calls), (vec!["reset branch_a".to_owned()], 1));
     }
@@ -271,7 +271,7 @@ mod test {
         let view = crate::fixture::confidence_score();
         let lesson = &view.lesson;
         for leave_after in 1..6 {
-            let (_, calls) = left_after(leave_after, |engine| drop(block_on(experiment_flow(engine, lesson, "branch_a", &experiment()))));
+            let (_, calls) = left_after(leave_after, |engine| drop(block_on(experiment_flow(engine, lesson, "branch_a", &experiment(), true, Vec::new()))));
             assert_eq!(calls, leave_after, "experiment");
             let (_, calls) = left_after(leave_after, |engine| drop(block_on(question_flow(engine, lesson, "branch_a", &upgrade_head(), "SELECT 1"))));
             assert_eq!(calls, leave_after, "question");

@@ -57,6 +57,15 @@ pub struct PracticeRun {
     pub values: Vec<(String, Result<Option<String>, String>)>,
 }
 
+impl PracticeRun {
+    /// The statements the approval is checked against: what the upgrade did and, where it ran, what the downgrade did.
+    /// `None` when the upgrade did not run, so there is nothing to confirm.
+    pub fn claims(&self) -> Option<crate::gate::RunClaims> {
+        let ok = |i: usize| self.runs.get(i).filter(|r| r.failure.is_none()).map(|r| &r.after);
+        Some(crate::gate::RunClaims::from_run(&self.before, ok(0)?, ok(1)))
+    }
+}
+
 pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<CheckResult> {
     let mut out = Vec::new();
     let result = |name: &str, passed: bool, detail: String| CheckResult { name: name.to_owned(), passed, detail, lines: None };
@@ -100,14 +109,8 @@ pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Ve
         if checks.round_trip {
             let back = down.filter(|r| r.failure.is_none()).map(|r| &r.after);
             let again_after = again.filter(|r| r.failure.is_none()).map(|r| &r.after);
-            let (passed, detail) = match (back, again_after) {
-                (None, _) => (false, "The round trip stopped at the downgrade."),
-                (Some(back), _) if !same_tables(back, &run.before) => (false, "After downgrade() the schema or the row counts are not what they were before upgrade()."),
-                (Some(_), None) => (false, "Upgrading again failed."),
-                (Some(_), Some(again)) if after.is_some_and(|a| same_tables(a, again)) => (true, "upgrade → downgrade → upgrade leaves the same schema and the same row counts."),
-                _ => (false, "Upgrading again did not give the same schema."),
-            };
-            out.push(result("round trip", passed, detail.to_owned()));
+            let (passed, detail) = round_trip(&run.before, after, back, again_after);
+            out.push(result("round trip", passed, detail));
         }
     }
     if !checks.allow_destructive {
@@ -151,9 +154,36 @@ async fn tables_as_briefed(checks: &Checks, after: Option<&Schema>) -> Vec<Check
     }
 }
 
-/// Same tables, columns, indexes and row counts; the alembic version is allowed to differ.
-fn same_tables(a: &Schema, b: &Schema) -> bool {
-    a.tables == b.tables
+/// What differs between two states of the branch, matched by name: tables, columns (type, nullability, default),
+/// indexes, constraints, enum types and row counts. The alembic version is allowed to differ, and column order is no
+/// difference, since Postgres can only add a column at the end.
+pub fn round_trip_differences(expected: &Schema, got: &Schema) -> Vec<String> {
+    miglab_core::schema::compare::compare(expected, got).differences
+}
+
+/// The round trip: `downgrade()` gives back the start, and upgrading again gives what the first upgrade gave.
+/// A failure says what differs; a column order that differs is a note on a pass.
+fn round_trip(before: &Schema, upgraded: Option<&Schema>, back: Option<&Schema>, again: Option<&Schema>) -> (bool, String) {
+    let Some(back) = back else { return (false, "The round trip stopped at the downgrade.".to_owned()) };
+    let restored = miglab_core::schema::compare::compare(before, back);
+    if !restored.same() {
+        return (false, format!("After downgrade(), the branch is not as it was before upgrade(): {}", restored.differences.join(" ")));
+    }
+    let Some(again) = again else { return (false, "Upgrading again failed.".to_owned()) };
+    let repeated = upgraded.map(|up| miglab_core::schema::compare::compare(up, again));
+    match repeated {
+        Some(c) if !c.same() => (false, format!("Upgrading again did not give what the first upgrade gave: {}", c.differences.join(" "))),
+        None => (false, "The first upgrade did not finish, so there is nothing to compare.".to_owned()),
+        Some(_) => {
+            let notes: Vec<String> = restored.notes.into_iter().map(|n| format!("Note: {n}")).collect();
+            let mut detail = "upgrade → downgrade → upgrade leaves the same schema and the same row counts (columns matched by name).".to_owned();
+            for note in notes {
+                detail.push(' ');
+                detail.push_str(&note);
+            }
+            (true, detail)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +222,37 @@ mod test {
         let out = check(&run);
         assert!(out.contains("FAIL downgrade() order: Postgres stopped the downgrade: 42704 index does not exist. Dropping a column drops its indexes too"), "{out}");
         assert!(out.contains("FAIL round trip"), "{out}");
+    }
+
+    /// drop_guard's Modify: the column goes, and `downgrade()` adds it back at the end with its notes restored.
+    fn archive_then_drop() -> (Schema, Schema, Schema) {
+        let notes = miglab_core::schema::Column { name: "legacy_notes".into(), data_type: "text".into(), not_null: false, default: None };
+        let mut before = fixture::expenses();
+        before.tables[0].columns.insert(1, notes.clone());
+        let mut dropped = fixture::expenses();
+        dropped.tables.push(miglab_core::schema::Table { name: "expenses_legacy_notes_archive".into(), schema: "public".into(), row_count: Some(16), ..Default::default() });
+        let mut back = fixture::expenses();
+        back.tables[0].columns.push(notes);
+        (before, dropped, back)
+    }
+
+    #[test]
+    fn round_trip_by_name_ok() {
+        let (before, dropped, back) = archive_then_drop();
+        let (passed, detail) = round_trip(&before, Some(&dropped), Some(&back), Some(&dropped));
+        assert!(passed, "{detail}");
+        assert!(detail.contains("Note: `expenses` has its columns in another order"), "{detail}");
+    }
+
+    #[test]
+    fn round_trip_says_what_differs_err() {
+        let (before, dropped, mut back) = archive_then_drop();
+        back.tables[0].row_count = Some(0);
+        back.tables[0].columns.retain(|c| c.name != "legacy_notes");
+        let (passed, detail) = round_trip(&before, Some(&dropped), Some(&back), Some(&dropped));
+        assert!(!passed);
+        assert!(detail.starts_with("After downgrade(), the branch is not as it was before upgrade(): "), "{detail}");
+        assert!(detail.contains("legacy_notes") && detail.contains("0 rows"), "{detail}");
     }
 
     #[test]

@@ -7,13 +7,14 @@ use crate::drop_guard::{Decision, GuardState};
 use crate::run_state::RunState;
 use crate::schema_diff_view::SchemaDiffView;
 use crate::grade_view::VerdictView;
+use crate::gate::{Claim, PRECONDITIONS};
 use crate::guard_view::GuardView;
 use crate::lesson_state::{LessonAction, LessonState, REFUSAL};
 use crate::lesson_view::Stage;
 use crate::migration_view::MigrationView;
 use crate::practice;
 use crate::questions_view::QuestionsView;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -68,6 +69,14 @@ pub fn PracticeView(props: &Props) -> Html {
                     </ul>
                     if passed && stage == Stage::Modify { <p class="right" role="status">{ "Every check passes." }</p> }
                 }
+                // What the check's runs did on the branch, rows included, whether they passed or not.
+                if let Some((ran, records)) = &props.run.practice {
+                    if *ran == stage {
+                        { for records.iter().take(2).map(|r| html! {
+                            <SchemaDiffView before={r.before.clone()} after={r.after.clone()} caption={format!("Your migration on the branch: `{}`{}", r.command, if r.failure.is_some() { " (failed and rolled back)" } else { "" })} />
+                        }) }
+                    }
+                }
                 // The student's own destructive draft meets the same guard; that decision is theirs to act on, not graded.
                 if !props.guard.lesson {
                     <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={Callback::noop()} />
@@ -87,7 +96,7 @@ fn gate(props: &Props, passed: bool) -> Html {
     let approval = &lesson.manifest.make.approval;
     let gate = &state.progress.gate;
     let d = state.dispatcher().to_callback();
-    let on_approval = d.reform(|e: InputEvent| LessonAction::Approval(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
+    let on_reflection = d.reform(|e: InputEvent| LessonAction::Approval(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
     let approve = d.reform(|_: MouseEvent| LessonAction::Approve);
     let on_decided = {
         let (d, proceed) = (d.clone(), props.actions.guard_proceed.clone());
@@ -98,19 +107,37 @@ fn gate(props: &Props, passed: bool) -> Html {
             }
         })
     };
-    let refuse_blocked = match (gate.refusal.trim().is_empty(), gate.refusal_confidence) {
-        (true, _) => Some(AttrValue::from("Write what you need before it may run, then pick a confidence, to refuse.")),
-        (false, None) => Some(AttrValue::from("Pick a confidence for your refusal to refuse.")),
-        _ => None,
-    };
+    let decide_blocked = gate.refusal_confidence.is_none().then(|| AttrValue::from("Pick a confidence for your answer first: neither answer is recorded without one."));
+    let (up, down) = state.direction_labels();
+    let decided = gate.refused.is_some();
     html! {
         <>
             <section class="approval" aria-labelledby="approval-heading">
-                <h3 id="approval-heading">{ "Approve your migration in writing" }</h3>
-                <p class="muted">{ "Follow this shape: " }<q>{ &approval.template }</q></p>
-                <textarea aria-label="Your written approval" rows="4" value={gate.approval.clone()} oninput={on_approval} disabled={gate.approved} />
+                <h3 id="approval-heading">{ "Approve your migration" }</h3>
+                <p>{ format!("Confirm what your migration did on the branch. Tick each statement that is true of the last run of your checks, under {up} and under {down}. The approval passes only when your ticks match what the engine did.") }</p>
+                if let Some(run) = &gate.run_claims {
+                    { claim_list(props, false, &format!("What {up} did"), &run.upgrade) }
+                    if !run.downgrade.is_empty() { { claim_list(props, true, &format!("What {down} did"), &run.downgrade) } }
+                    <fieldset class="restores" disabled={gate.approved}>
+                        <legend>{ format!("Does {down} give back the starting schema and rows?") }</legend>
+                        { for [(true, "Yes"), (false, "No")].into_iter().map(|(value, text)| {
+                            let id = format!("restores-{text}");
+                            html! {
+                                <div class="check">
+                                    <input type="radio" name="restores" id={id.clone()} checked={gate.confirmation.restores == Some(value)} onchange={d.reform(move |_: Event| LessonAction::ConfirmRestores(value))} />
+                                    <label for={id}>{ text }</label>
+                                </div>
+                            }
+                        }) }
+                    </fieldset>
+                } else {
+                    <p class="muted">{ "Run the checks first: the statements to confirm come from that run on the branch." }</p>
+                }
+                <label for="approval-reflection">{ "Your reflection, in your own words (kept with your progress, never what passes the gate)" }</label>
+                <p class="muted">{ "A shape to follow: " }<q>{ &approval.template }</q></p>
+                <textarea id="approval-reflection" rows="3" value={gate.approval.clone()} oninput={on_reflection} disabled={gate.approved} />
                 if gate.approved {
-                    <p class="right" role="status">{ "Approved. Your migration passed every check and your approval names what it does." }</p>
+                    <p class="right" role="status">{ "Approved. Your migration passed every check, and what you confirmed matches what it did on the branch." }</p>
                 } else {
                     <button type="button" class="primary" disabled={!passed} onclick={approve}>{ "Approve" }</button>
                     if !passed { <span class="muted">{ " Pass every check first." }</span> }
@@ -122,18 +149,31 @@ fn gate(props: &Props, passed: bool) -> Html {
                     <h3 id="refuse-heading">{ "A second migration arrives" }</h3>
                     { crate::markdown::render(&refuse.prompt) }
                     <MigrationView migration={migration.clone()} />
-                    <label for="refusal-text">{ "What do you need before it may run?" }</label>
-                    <textarea id="refusal-text" rows="4" value={gate.refusal.clone()} disabled={gate.refused.is_some()} oninput={d.reform(|e: InputEvent| LessonAction::Refusal(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
-                    <ConfidencePicker name="refusal-confidence" value={gate.refusal_confidence} disabled={gate.refused.is_some()} on_change={d.reform(LessonAction::RefusalConfidence)} />
-                    if gate.refused.is_none() && (!props.guard.lesson || props.guard.threats.is_empty()) {
+                    if !decided && (!props.guard.lesson || props.guard.threats.is_empty()) {
                         <button type="button" disabled={props.busy} onclick={props.actions.guard_arm.reform(|_: MouseEvent| ())}>{ "Run its upgrade on the branch" }</button>
                     }
                     // With no threats the guard draws nothing, so a failure to read the migration is said here.
                     if props.guard.threats.is_empty() {
                         if let Some(error) = &props.guard.error { <p class="error" role="alert">{ error }</p> }
                     }
+                    <fieldset class="preconditions-picked" disabled={decided}>
+                        <legend>{ "What do you need before it may run? Pick each precondition you would demand." }</legend>
+                        { for PRECONDITIONS.iter().map(|p| {
+                            let (id, key) = (format!("precondition-{}", p.id), p.id.to_owned());
+                            let onchange = d.reform(move |e: Event| LessonAction::Precondition { id: key.clone(), picked: e.target_unchecked_into::<HtmlInputElement>().checked() });
+                            html! {
+                                <div class="check">
+                                    <input type="checkbox" id={id.clone()} checked={gate.preconditions.contains(p.id)} {onchange} />
+                                    <label for={id}>{ crate::markdown::render_inline(p.text) }</label>
+                                </div>
+                            }
+                        }) }
+                    </fieldset>
+                    <label for="refusal-text">{ "Your reasons, in your own words (a reflection, not graded)" }</label>
+                    <textarea id="refusal-text" rows="3" value={gate.refusal.clone()} disabled={decided} oninput={d.reform(|e: InputEvent| LessonAction::Refusal(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
+                    <ConfidencePicker name="refusal-confidence" value={gate.refusal_confidence} disabled={decided} on_change={d.reform(LessonAction::RefusalConfidence)} />
                     if props.guard.lesson {
-                        <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={on_decided} {refuse_blocked} />
+                        <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={on_decided} {decide_blocked} />
                     }
                     if props.guard.decision == Some(Decision::Proceeded) {
                         if let Some(last) = props.run.last() {
@@ -148,5 +188,29 @@ fn gate(props: &Props, passed: bool) -> Html {
                 </section>
             }
         </>
+    }
+}
+
+/// One direction's statements as checkboxes, in the fixed order `gate::claims` gives.
+fn claim_list(props: &Props, downgrade: bool, legend: &str, claims: &[Claim]) -> Html {
+    let state = &props.state;
+    let gate = &state.progress.gate;
+    let ticked = if downgrade { &gate.confirmation.downgrade } else { &gate.confirmation.upgrade };
+    let d = state.dispatcher().to_callback();
+    html! {
+        <fieldset class="claims" disabled={gate.approved}>
+            <legend>{ legend }</legend>
+            { for claims.iter().enumerate().map(|(i, c)| {
+                let id = format!("claim-{}-{i}", if downgrade { "down" } else { "up" });
+                let claim = c.id.clone();
+                let onchange = d.reform(move |e: Event| LessonAction::Confirm { downgrade, claim: claim.clone(), ticked: e.target_unchecked_into::<HtmlInputElement>().checked() });
+                html! {
+                    <div class="check">
+                        <input type="checkbox" id={id.clone()} checked={ticked.contains(&c.id)} {onchange} />
+                        <label for={id}>{ crate::markdown::render_inline(&c.text) }</label>
+                    </div>
+                }
+            }) }
+        </fieldset>
     }
 }

@@ -97,6 +97,15 @@ pub struct Gate {
     /// What the student demands before the destructive migration may run.
     pub refusal: String,
     pub refusal_confidence: Option<Confidence>,
+    /// The preconditions picked for the refusal (`gate::PRECONDITIONS` ids); the text above is only a reflection.
+    #[serde(default)]
+    pub preconditions: BTreeSet<String>,
+    /// What the last Make run on the branch did, which the approval is checked against.
+    #[serde(default)]
+    pub run_claims: Option<crate::gate::RunClaims>,
+    /// What the learner confirmed upgrade() and downgrade() did.
+    #[serde(default)]
+    pub confirmation: crate::gate::Confirmation,
 }
 
 /// What `load` found, for the message the student sees.

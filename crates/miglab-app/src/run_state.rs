@@ -58,6 +58,8 @@ pub struct RunState {
     pub path: Vec<String>,
     /// The schema after each prefix of `path`, so a question about the state "after `upgrade head`" is graded against it.
     pub snapshots: Vec<(Vec<String>, Schema)>,
+    /// The last Modify or Make check's runs (upgrade, downgrade, upgrade), kept after the branch is reset so their diffs stay on screen.
+    pub practice: Option<(crate::lesson_view::Stage, Vec<RunRecord>)>,
 }
 
 pub enum RunAction {
@@ -72,6 +74,8 @@ pub enum RunAction {
     Restarted(Schema),
     Failed(Failure),
     Terminal { command: String, output: String },
+    /// A Modify or Make check ran the learner's migration; the branch is reset after it, the records stay.
+    Practiced { stage: crate::lesson_view::Stage, records: Vec<RunRecord> },
 }
 
 impl RunState {
@@ -158,6 +162,7 @@ impl Reducible for RunState {
                 next.busy = None;
                 next.terminal = Some((command, output));
             }
+            RunAction::Practiced { stage, records } => next.practice = Some((stage, records)),
         }
         next.into()
     }
@@ -207,6 +212,14 @@ mod test {
         assert!(state.failure.as_ref().is_some_and(|f| f.message.contains("branch point")));
         let quiet = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") }).reduce(RunAction::Restarted(at("9f0e1d2c")));
         assert_eq!(quiet.failure, None, "nothing was undone, so there is nothing to say");
+    }
+
+    #[test]
+    fn practice_survives_reset_ok() {
+        let record = RunRecord { command: "upgrade b93d".into(), log: vec![], failure: None, before: at("9f0e1d2c"), after: at("b93d") };
+        let state = Rc::new(RunState::default()).reduce(RunAction::Practiced { stage: crate::lesson_view::Stage::Modify, records: vec![record] });
+        let state = state.reduce(RunAction::Reset(at("9f0e1d2c")));
+        assert_eq!(state.practice.as_ref().map(|(_, r)| r.len()), Some(1));
     }
 
     #[test]

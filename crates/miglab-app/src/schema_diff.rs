@@ -1,4 +1,7 @@
 //! The visual schema diff: what a run added, removed and changed, table by table, with row counts.
+//!
+//! Rows are part of the consequences: a `TRUNCATE` changes no column, yet it empties a table,
+//! so a table whose row count moved is a changed table, and fewer rows is marked as a loss.
 
 use miglab_core::schema::{Column, Index, Schema, Table};
 
@@ -47,6 +50,46 @@ pub struct TableDiff {
     pub rows_after: Option<u64>,
     pub columns: Vec<ItemDiff>,
     pub indexes: Vec<ItemDiff>,
+}
+
+/// What happened to a table's rows, when both counts are known (a new or dropped table counts from or to 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataChange {
+    Kept,
+    Gained { from: u64, to: u64 },
+    Lost { from: u64, to: u64 },
+}
+
+impl TableDiff {
+    pub fn data(&self) -> DataChange {
+        let (from, to) = match (self.change, self.rows_before, self.rows_after) {
+            (Change::Added, _, Some(to)) => (0, to),
+            (Change::Removed, Some(from), _) => (from, 0),
+            (_, Some(from), Some(to)) => (from, to),
+            _ => return DataChange::Kept,
+        };
+        match to.cmp(&from) {
+            std::cmp::Ordering::Less => DataChange::Lost { from, to },
+            std::cmp::Ordering::Greater => DataChange::Gained { from, to },
+            std::cmp::Ordering::Equal => DataChange::Kept,
+        }
+    }
+
+    /// True when the schema or the rows changed.
+    pub fn changed(&self) -> bool {
+        self.change != Change::Same || self.data() != DataChange::Kept
+    }
+
+    /// The data change as one line, e.g. "expenses: 40 → 0 rows (40 rows lost)"; `None` when the rows are as they were.
+    pub fn data_line(&self) -> Option<String> {
+        let plural = |n: u64| if n == 1 { "1 row".to_owned() } else { format!("{n} rows") };
+        match self.data() {
+            DataChange::Kept => None,
+            DataChange::Lost { from, to } if self.change == Change::Removed => Some(format!("{}: {from} → {to} rows ({} lost with the table)", self.name, plural(from - to))),
+            DataChange::Lost { from, to } => Some(format!("{}: {from} → {to} rows ({} lost)", self.name, plural(from - to))),
+            DataChange::Gained { from, to } => Some(format!("{}: {from} → {to} rows ({} more)", self.name, plural(to - from))),
+        }
+    }
 }
 
 pub fn diff(before: &Schema, after: &Schema) -> Vec<TableDiff> {
@@ -138,6 +181,31 @@ mod test {
             &schema(&[("id", "bigint")], &[], 3),
             "expenses Changed Some(3)->Some(3)\n  id Changed\n  notes Removed",
         );
+    }
+
+    fn data(before: &Schema, after: &Schema) -> Vec<(bool, Option<String>)> {
+        diff(before, after).iter().map(|t| (t.changed(), t.data_line())).collect()
+    }
+
+    #[test]
+    fn truncate_is_a_loss_err() {
+        let (full, empty) = (schema(&[("id", "integer")], &[], 40), schema(&[("id", "integer")], &[], 0));
+        let got = diff(&full, &empty);
+        assert_eq!(got[0].change, Change::Same, "no column or index changed");
+        assert_eq!(got[0].data(), DataChange::Lost { from: 40, to: 0 });
+        assert_eq!(data(&full, &empty), [(true, Some("expenses: 40 → 0 rows (40 rows lost)".to_owned()))]);
+    }
+
+    #[test]
+    fn rows_kept_ok() {
+        let same = schema(&[("id", "integer")], &[], 40);
+        assert_eq!(data(&same, &same), [(false, None)]);
+        assert_eq!(data(&schema(&[("id", "integer")], &[], 1), &schema(&[("id", "integer")], &[], 2)), [(true, Some("expenses: 1 → 2 rows (1 row more)".to_owned()))]);
+    }
+
+    #[test]
+    fn dropped_table_loses_its_rows_err() {
+        assert_eq!(data(&schema(&[("id", "integer")], &[], 16), &Schema::default()), [(true, Some("expenses: 16 → 0 rows (16 rows lost with the table)".to_owned()))]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The visual schema diff: tables as cards, each column and index marked added, removed or changed, with row counts.
+//! Row-count changes are listed first as data changes, a loss marked as one, so a `TRUNCATE` is never "no change".
 
-use crate::schema_diff::{diff, Change, ItemDiff, TableDiff};
+use crate::schema_diff::{diff, Change, DataChange, ItemDiff, TableDiff};
 use miglab_core::schema::Schema;
 use yew::prelude::*;
 
@@ -38,10 +39,25 @@ fn rows(t: &TableDiff) -> String {
 
 #[function_component]
 pub fn SchemaDiffView(props: &Props) -> Html {
-    let (tables, same): (Vec<TableDiff>, Vec<TableDiff>) = diff(&props.before, &props.after).into_iter().partition(|t| t.change != Change::Same);
+    let all = diff(&props.before, &props.after);
+    let data: Vec<&TableDiff> = all.iter().filter(|t| t.data() != DataChange::Kept).collect();
+    let (tables, same): (Vec<&TableDiff>, Vec<&TableDiff>) = all.iter().partition(|t| t.change != Change::Same);
+    let unchanged: Vec<String> = same.iter().filter(|t| t.data() == DataChange::Kept).map(|t| format!("{} ({} rows)", t.name, t.rows_after.map_or("?".to_owned(), |n| n.to_string()))).collect();
     html! {
         <section class="schema-diff" aria-label={props.caption.replace('`', "")}>
             <h4>{ crate::markdown::render_inline(&props.caption) }</h4>
+            if !data.is_empty() {
+                <ul class="data-changes" aria-label="Data changes">
+                    { for data.iter().map(|t| {
+                        let lost = matches!(t.data(), DataChange::Lost { .. });
+                        html! {
+                            <li class={classes!("data-change", if lost { "loss" } else { "gain" })}>
+                                <span class="tag">{ if lost { "data lost" } else { "rows added" } }</span>{ " " }{ t.data_line().unwrap_or_default() }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
             <div class="cards">
             { for tables.iter().map(|t| html! {
                 <article class={classes!("table-card", t.change.class())}>
@@ -54,9 +70,10 @@ pub fn SchemaDiffView(props: &Props) -> Html {
                 </article>
             }) }
             </div>
-            if tables.is_empty() { <p>{ "No table changed." }</p> }
-            if !same.is_empty() {
-                <p class="muted unchanged">{ "Unchanged: " }{ same.iter().map(|t| format!("{} ({} rows)", t.name, t.rows_after.map_or("?".to_owned(), |n| n.to_string()))).collect::<Vec<_>>().join(", ") }</p>
+            if !all.iter().any(TableDiff::changed) { <p>{ "No table changed, and every table kept its rows." }</p> }
+            if tables.is_empty() && !data.is_empty() { <p>{ "No column or index changed; only the rows above did." }</p> }
+            if !unchanged.is_empty() {
+                <p class="muted unchanged">{ "Unchanged: " }{ unchanged.join(", ") }</p>
             }
         </section>
     }

@@ -1,7 +1,7 @@
 // confidence_score as a student takes it: a right and a wrong prediction, a reload mid-run, the 23502 experiment,
 // a broken and a failing Modify migration before the right one, and a destructive Make draft the drop guard stops.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lockConfidenceScoreModify, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lockConfidenceScoreModify, confirmRun, demand, assert, BASE } from './lib.mjs';
 
 const HEADER = (message, revision) => `"""${message}
 
@@ -197,7 +197,7 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await setEditor(page, 'Your Make migration', MAKE_DESTRUCTIVE);
     await runChecks(page);
     assert.match(await page.locator('.checks').textContent(), /fail: drop guard/);
-    await page.getByText('non-null values').waitFor({ timeout: 30_000 });
+    await page.locator('.at-stake').getByText('non-null values').waitFor({ timeout: 30_000 });
     assert.match(await page.locator('.at-stake').textContent(), /\d+ non-null values/);
     await page.getByRole('button', { name: 'Proceed anyway' }).click();
     await page.getByText(/Create a branch you can fail back to/).waitFor();
@@ -209,16 +209,16 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await setEditor(page, 'Your Make migration', MAKE_RIGHT);
     await runChecks(page);
     await page.waitForFunction(() => [...document.querySelectorAll('.checks li')].every((li) => li.classList.contains('pass')));
-    await page.getByLabel('Your written approval').fill('I read this migration. upgrade() adds review_note as nullable text; downgrade() drops review_note. I tested both on branch migration-confidence-score.');
+    await confirmRun(page, { upgrade: [/adds the column review_note/], downgrade: [/drops the column review_note/] });
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByText('Approved.').waitFor();
 
     // The lesson's own destructive shortcut, a TRUNCATE: the guard counts the rows at stake, and the student refuses.
-    await page.getByLabel('What do you need before it may run?').fill('I refuse: I need a branch, a backup of expenses I have checked, and my written approval first.');
+    await demand(page, 'A branch', 'A backup', 'An explicit');
     await page.locator('.refuse .confidence-level').nth(4).click();
     await page.getByRole('button', { name: 'Run its upgrade on the branch' }).click();
     await page.locator('.refuse .at-stake').waitFor({ timeout: 30_000 });
-    assert.match(await page.locator('.refuse .at-stake').textContent(), /40 rows would be lost/);
+    assert.match(await page.locator('.refuse .at-stake').textContent(), /40 rows of expenses would be lost/);
     await page.locator('.refuse').getByRole('button', { name: 'Refuse this migration' }).click();
     await page.locator('.refuse .verdict.right').waitFor();
     await finishAtCatalog(app);

@@ -1,4 +1,4 @@
-// The drop guard's other answer: proceeding only with a branch, a downloaded backup and an approval naming the objects.
+// The drop guard's other answer: proceeding only with a branch, a downloaded backup and an approval of each loss beside its count.
 import { test } from 'node:test';
 import fs from 'node:fs';
 import { open, waitForEngine, confidence, assert, BASE } from './lib.mjs';
@@ -14,10 +14,9 @@ test('proceeding past the drop guard needs a branch, a real backup and a named a
     await page.goto('about:blank');
     await page.goto(`${BASE}#/lesson/reconciler_run_id`);
     await waitForEngine(page);
-    await page.getByLabel('What do you need before it may run?').fill('A branch, a backup and my approval.');
     await page.locator('.refuse .confidence-level').nth(2).click();
     await page.getByRole('button', { name: 'Run its upgrade on the branch' }).click();
-    await page.getByText('non-null values').waitFor({ timeout: 30_000 });
+    await page.locator('.at-stake').getByText('non-null values').waitFor({ timeout: 30_000 });
 
     // Proceeding with nothing in place is refused, and says what is missing.
     await page.getByRole('button', { name: 'Proceed anyway' }).click();
@@ -29,11 +28,11 @@ test('proceeding past the drop guard needs a branch, a real backup and a named a
     assert.equal(download.suggestedFilename(), 'expenses-backup.sql');
     const backup = fs.readFileSync(await download.path(), 'utf8');
     assert.match(backup, /migrated from ExpenseTrack 2019/, 'the backup holds the values that would be lost');
-    await page.getByLabel(/An approval naming/).fill('I approve dropping expenses.legacy_notes; the backup is downloaded.');
+    await page.getByRole('checkbox', { name: 'I approve losing 16 non-null values of expenses.legacy_notes.' }).check();
     await app.shot('preconditions-met');
     await app.axe('preconditions met');
     await page.getByRole('button', { name: 'Proceed anyway' }).click();
-    await page.getByText('You proceeded with a branch, a backup and a named approval in place.').waitFor();
+    await page.getByText('You proceeded with a branch, a backup and an approval of each loss in place.').waitFor();
     await page.getByRole('region', { name: 'What the destructive migration did on the branch' }).getByText('legacy_notes').waitFor({ timeout: 30_000 });
     // Proceeding is allowed, but the lesson asked for a refusal: graded, not hidden.
     await page.locator('.refuse .verdict').waitFor();

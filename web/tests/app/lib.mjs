@@ -113,6 +113,22 @@ export async function lockConfidenceScoreModify(page) {
   await page.getByRole('button', { name: 'Lock my answers' }).click();
 }
 
+/// Confirms what the Make migration did on the branch, as the approval asks: ticks each statement matching one of
+/// `upgrade` under upgrade(), each matching one of `downgrade` under downgrade(), and answers the round-trip question.
+export async function confirmRun(page, { upgrade = [], downgrade = [], restores = true, up = 'upgrade()', down = 'downgrade()' }) {
+  for (const [legend, patterns] of [[`What ${up} did`, upgrade], [`What ${down} did`, downgrade]]) {
+    const group = page.getByRole('group', { name: legend });
+    for (const pattern of patterns) await group.getByRole('checkbox', { name: pattern }).check();
+  }
+  await page.getByRole('group', { name: `Does ${down} give back the starting schema and rows?` }).getByRole('radio', { name: restores ? 'Yes' : 'No' }).check();
+}
+
+/// Picks the preconditions a refusal demands, each by the start of its text ('A branch', 'A backup', 'An explicit').
+export async function demand(page, ...texts) {
+  const group = page.getByRole('group', { name: /What do you need before it may run/ });
+  for (const text of texts) await group.getByRole('checkbox', { name: text }).check();
+}
+
 /// After the gate: back to the catalog, which shows the lesson mastered; no page error on the way.
 export async function finishAtCatalog(app) {
   const { page } = app;

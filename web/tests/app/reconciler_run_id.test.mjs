@@ -2,7 +2,7 @@
 // the downgrade-order error when the column goes before its index, the drop-guard refusal, and the mastery gate.
 import { test } from 'node:test';
 import fs from 'node:fs';
-import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lessonFile, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lessonFile, confirmRun, demand, assert, BASE } from './lib.mjs';
 
 // The student's Make file is the lesson's reference, and the same file with the downgrade's two drops swapped.
 const MAKE_RIGHT = lessonFile('reconciler_run_id/make/e41c7b9a2f05_add_reconciler_run_id.py');
@@ -102,6 +102,9 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     await page.getByRole('button', { name: 'Lock my answers' }).click();
     const experiment = page.getByRole('article', { name: 'Run the downgrade in the wrong order' });
     await experiment.getByRole('button', { name: 'Run it on the branch' }).click();
+    // It drops a column, so it first says what that would destroy (none of the new column's values are set yet).
+    await experiment.getByText(/This would destroy \d+ non-null values of expenses\.matched_receipt_id/).waitFor({ timeout: 30_000 });
+    await experiment.getByRole('button', { name: 'Run it on the branch anyway' }).click();
     await experiment.getByText('SQLSTATE: 42704').waitFor({ timeout: 30_000 });
     await app.shot('investigate-42704');
     await app.axe('investigate');
@@ -129,15 +132,18 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     await setEditor(page, 'Your Make migration', MAKE_RIGHT);
     await page.getByRole('button', { name: /Run upgrade, downgrade, upgrade/ }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('.checks li')].every((li) => li.classList.contains('pass')), null, { timeout: 30_000 });
-    await page.getByLabel('Your written approval').fill('Yes, I read this. I confirm upgrade() adds reconciler_run_id and creates ix_expenses_reconciler_run_id, downgrade() drops ix_expenses_reconciler_run_id and then reconciler_run_id, and I tested both on branch migration-matched-receipt-id.');
+    // The approval confirms what the run on the branch did; the reflection is the learner's own words.
+    await confirmRun(page, { upgrade: [/adds the column reconciler_run_id/, /adds the index ix_expenses_reconciler_run_id/], downgrade: [/drops the column reconciler_run_id/, /drops the index ix_expenses_reconciler_run_id/] });
+    await page.getByLabel(/Your reflection/).fill('upgrade() adds reconciler_run_id and its index; downgrade() drops the index, then the column; tested on branch migration-matched-receipt-id.');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByText('Approved.').waitFor();
 
-    // The drop guard: it stops the run, counts what would be lost; the student refuses.
-    await page.getByLabel('What do you need before it may run?').fill('I refuse: first a branch to fail back to, a backup of expenses.legacy_notes I can read, and my explicit written approval naming the column.');
+    // The drop guard: it stops the run, counts what would be lost; the student refuses, demanding all three preconditions.
+    await demand(page, 'A branch', 'A backup', 'An explicit');
+    await page.getByLabel(/Your reasons/).fill('I refuse until I have a branch, a backup of expenses.legacy_notes I can read, and a written approval.');
     await confidence(page, 'refusal', 5).catch(() => page.locator('.refuse .confidence-level').nth(4).click());
     await page.getByRole('button', { name: 'Run its upgrade on the branch' }).click();
-    await page.getByText('non-null values').waitFor({ timeout: 30_000 });
+    await page.locator('.at-stake').getByText('non-null values').waitFor({ timeout: 30_000 });
     assert.match(await page.locator('.at-stake').textContent(), /16 non-null values/);
     await app.shot('guard-stopped');
     await app.axe('guard');
