@@ -11,6 +11,7 @@ pub mod downgrade;
 pub mod engine;
 pub mod grade;
 pub mod lesson;
+pub mod locks;
 pub mod migration;
 pub mod rules;
 pub mod schema;
