@@ -62,6 +62,12 @@ impl LockMode {
         }
     }
 
+    /// "an ACCESS EXCLUSIVE lock", "a SHARE lock": the mode as a sentence names it.
+    pub fn a_lock(self) -> String {
+        let article = if matches!(self, LockMode::AccessShare | LockMode::AccessExclusive | LockMode::Exclusive) { "an" } else { "a" };
+        format!("{article} {} lock", self.name())
+    }
+
     /// The name `pg_locks.mode` reports, e.g. `AccessExclusiveLock`.
     pub fn pg_name(self) -> &'static str {
         match self {

@@ -76,6 +76,9 @@ pub struct TracedStatement {
     /// Observed: the relation locks the transaction holds after this statement. Documented: the locks it takes.
     pub locks: Vec<HeldLock>,
     pub rewrites: Vec<Rewrite>,
+    /// Tables and indexes that did not exist before this statement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub created: Vec<String>,
     /// How long the statement took on the engine, in milliseconds, as the engine measured it.
     pub ms: f64,
 }
@@ -138,6 +141,7 @@ mod test {
             source: Source::Observed,
             locks: locks.iter().map(|(r, m, a)| HeldLock { relation: (*r).to_owned(), kind: 'r', modes: vec![*m], acquired: *a }).collect(),
             rewrites: Vec::new(),
+            created: Vec::new(),
             ms,
         }
     }

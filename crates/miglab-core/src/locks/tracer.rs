@@ -124,7 +124,17 @@ pub struct Tracer<'s> {
 
 impl<'s> Tracer<'s> {
     pub fn new(steps: &'s [TraceStep]) -> Tracer<'s> {
-        Tracer { steps, ops: script(steps), cursor: 0, relations: BTreeMap::new(), pending: None, held: Vec::new(), transaction: 0, in_transaction: false, rolling_back: false, trace: Trace::default() }
+        Tracer::with_end(steps, "COMMIT")
+    }
+
+    /// Traces and then rolls the last transaction back, leaving the database as it was (when no step is autocommit):
+    /// for tracing several patterns on one seeded database.
+    pub fn rolled_back(steps: &'s [TraceStep]) -> Tracer<'s> {
+        Tracer::with_end(steps, "ROLLBACK")
+    }
+
+    fn with_end(steps: &'s [TraceStep], end: &'static str) -> Tracer<'s> {
+        Tracer { steps, ops: script(steps, end), cursor: 0, relations: BTreeMap::new(), pending: None, held: Vec::new(), transaction: 0, in_transaction: false, rolling_back: false, trace: Trace::default() }
     }
 
     pub fn start(&mut self) -> Action {
@@ -207,8 +217,9 @@ impl<'s> Tracer<'s> {
                 (Source::Observed, self.observed(&observation.locks, &after))
             };
             let rewrites = rewrites(&self.relations, &after);
+            let created = after.iter().filter(|(oid, r)| !self.relations.contains_key(oid) && matches!(kind_char(&r.kind), 'r' | 'p' | 'm' | 'i')).map(|(_, r)| r.relation.clone()).collect();
             let traced = TraceStep::clone(&self.steps[step]);
-            self.trace.statements.push(TracedStatement { step, sql: traced.sql, span: traced.span, line: None, transaction, source, locks, rewrites, ms });
+            self.trace.statements.push(TracedStatement { step, sql: traced.sql, span: traced.span, line: None, transaction, source, locks, rewrites, created, ms });
         }
         self.relations = after;
     }
@@ -295,7 +306,7 @@ fn unreadable(what: &str) -> PgError {
 
 /// The operations for `steps`: an observation first (the relations before anything runs), then each statement
 /// followed by an observation, with Alembic's transaction boundaries.
-fn script(steps: &[TraceStep]) -> Vec<Op> {
+fn script(steps: &[TraceStep], end: &'static str) -> Vec<Op> {
     let mut ops = vec![Op::Observe];
     let mut open = false;
     for (index, step) in steps.iter().enumerate() {
@@ -311,7 +322,7 @@ fn script(steps: &[TraceStep]) -> Vec<Op> {
         ops.push(Op::Observe);
     }
     if open {
-        ops.push(Op::Control("COMMIT"));
+        ops.push(Op::Control(end));
     }
     ops
 }
