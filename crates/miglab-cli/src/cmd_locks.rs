@@ -226,3 +226,139 @@ fn render(file: &str, trace: &Trace) -> String {
 fn one_line(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use miglab_core::locks::documented::{EXAMPLES, EXAMPLES_SETUP};
+    use miglab_core::locks::{documented_sql, LockMode, Source, Target};
+    use miglab_core::rules::{CLAIM_SETUP, LOCK_CLAIMS};
+
+    /// PGlite under Node with `setup` run on it.
+    fn engine(setup: &str) -> Box<dyn Engine> {
+        let mut engine = engine::open(None).expect("PGlite under Node boots");
+        engine.exec(setup).expect("setup runs");
+        engine
+    }
+
+    fn steps(sql: &str) -> Vec<TraceStep> {
+        steps_from_sql(sql).0.iter().map(TraceStep::from).collect()
+    }
+
+    /// Traces `sql` in one transaction and rolls it back, so the next pattern starts from the same database.
+    fn traced(engine: &mut dyn Engine, sql: &str) -> Trace {
+        let steps = steps(sql);
+        let mut tracer = Tracer::rolled_back(&steps);
+        let mut action = tracer.start();
+        loop {
+            let outcome = match action {
+                Action::Done(trace) => return trace,
+                Action::Control(sql) => engine.exec(&sql).map(|()| Answer::default()),
+                Action::Run(sql) => engine.exec(&sql).map(|()| Answer::timed(0.0)),
+                Action::Observe(sql) => engine.query(sql).map(|rows| Answer::text(rows.first_text().map(str::to_owned))),
+            };
+            action = tracer.next(outcome.map_err(|e| e.postgres().cloned().expect("a Postgres error")));
+        }
+    }
+
+    /// The relation, mode and rewrite columns of `relation`'s line in the printed trace.
+    fn columns(rendered: &str, relation: &str) -> Vec<String> {
+        let line = rendered.lines().find(|l| l.split_whitespace().next() == Some(relation)).unwrap_or_default();
+        line.split("  ").map(str::trim).filter(|c| !c.is_empty()).take(3).map(|c| c.split(" (").next().unwrap_or_default().to_owned()).collect()
+    }
+
+    fn reconciler() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../lessons/datasets/reconciler.sql")).expect("the course dataset")
+    }
+
+    #[test]
+    fn done_when_statements_ok() {
+        let mut engine = engine(&reconciler());
+        let source = "ALTER TABLE expenses ADD COLUMN n int;\n";
+        let mut trace = super::trace(engine.as_mut(), &steps(source)).expect("traced");
+        trace.locate(source);
+        let add = &trace.statements[0];
+        assert_eq!((add.source, add.mode_on("expenses"), add.rewrote("expenses"), add.line), (Source::Observed, Some(LockMode::AccessExclusive), false, Some(1)));
+        let rendered = render("add.sql", &trace);
+        assert!(rendered.starts_with("add.sql:1: ALTER TABLE expenses ADD COLUMN n int\n  observed, "), "{rendered}");
+        assert_eq!(columns(&rendered, "expenses"), ["expenses", "ACCESS EXCLUSIVE", "not rewritten"], "{rendered}");
+
+        let trace = super::trace(engine.as_mut(), &steps("CREATE INDEX ON expenses (vendor_id)")).expect("traced");
+        assert_eq!(trace.statements[0].mode_on("expenses"), Some(LockMode::Share));
+        assert_eq!(columns(&render("idx.sql", &trace), "expenses"), ["expenses", "SHARE", "not rewritten"]);
+
+        let trace = super::trace(engine.as_mut(), &steps("ALTER TABLE expenses ALTER COLUMN amount TYPE text")).expect("traced");
+        let changed = &trace.statements[0];
+        assert_eq!((changed.mode_on("expenses"), changed.rewrote("expenses")), (Some(LockMode::AccessExclusive), true));
+        assert_eq!(columns(&render("type.sql", &trace), "expenses"), ["expenses", "ACCESS EXCLUSIVE", "rewritten"]);
+    }
+
+    #[test]
+    fn documented_levels_match_engine_ok() {
+        let mut engine = engine(EXAMPLES_SETUP);
+        for sql in EXAMPLES {
+            let trace = traced(engine.as_mut(), sql);
+            assert!(trace.failure.is_none(), "`{sql}` fails: {:?}", trace.failure);
+            let statement = &trace.statements[0];
+            for lock in documented_sql(sql) {
+                let relation = match &lock.target {
+                    Target::Table(name) | Target::Index(name) => name.as_str(),
+                    Target::TableOfIndex(_) => "expenses",
+                };
+                assert_eq!(statement.mode_on(relation), Some(lock.mode), "`{sql}`: documented {} on `{relation}`, traced {:?}", lock.mode, statement.locks);
+            }
+        }
+    }
+
+    #[test]
+    fn rule_claims_match_engine_ok() {
+        let mut engine = engine(CLAIM_SETUP);
+        for claim in LOCK_CLAIMS {
+            let trace = traced(engine.as_mut(), claim.sql);
+            assert!(trace.failure.is_none(), "{}: `{}` fails: {:?}", claim.code, claim.sql, trace.failure);
+            let last = trace.statements.last().expect("a statement");
+            assert_eq!(last.mode_on(claim.relation), Some(claim.mode), "{} claims {} on `{}`; traced {:?}", claim.code, claim.mode, claim.relation, last.locks);
+            if let Some(rewrites) = claim.rewrites {
+                assert_eq!(last.rewrote(claim.relation), rewrites, "{} says `{}` is {}rewritten", claim.code, claim.relation, if rewrites { "" } else { "not " });
+            }
+        }
+    }
+
+    #[test]
+    fn a_contradicted_claim_is_caught_err() {
+        // The check above must be able to fail: SHARE is not what `ADD COLUMN` takes.
+        let mut engine = engine(CLAIM_SETUP);
+        let trace = traced(engine.as_mut(), "ALTER TABLE expenses ADD COLUMN n int");
+        assert_ne!(trace.statements[0].mode_on("expenses"), Some(LockMode::Share));
+    }
+
+    #[test]
+    fn concurrently_is_documented_ok() {
+        let mut engine = engine(CLAIM_SETUP);
+        let steps = [
+            TraceStep { sql: "ALTER TABLE expenses ADD COLUMN n int".to_owned(), autocommit: false, span: None },
+            TraceStep { sql: "CREATE INDEX CONCURRENTLY ix_expenses_n ON expenses (n)".to_owned(), autocommit: true, span: None },
+            TraceStep { sql: "DROP INDEX CONCURRENTLY ix_expenses_status".to_owned(), autocommit: true, span: None },
+        ];
+        let trace = super::trace(engine.as_mut(), &steps).expect("traced");
+        assert!(trace.failure.is_none(), "{:?}", trace.failure);
+        let shown: Vec<(usize, Source, Option<LockMode>)> = trace.statements.iter().map(|s| (s.transaction, s.source, s.mode_on("expenses"))).collect();
+        assert_eq!(
+            shown,
+            [(0, Source::Observed, Some(LockMode::AccessExclusive)), (1, Source::Documented, Some(LockMode::ShareUpdateExclusive)), (2, Source::Documented, Some(LockMode::ShareUpdateExclusive))]
+        );
+        assert_eq!(trace.statements[1].created, ["ix_expenses_n"]);
+    }
+
+    #[test]
+    fn failing_statement_rolls_back_err() {
+        let mut engine = engine(CLAIM_SETUP);
+        let source = "ALTER TABLE expenses ADD COLUMN n int;\nALTER TABLE nope ADD COLUMN n int;\n";
+        let mut trace = super::trace(engine.as_mut(), &steps(source)).expect("traced");
+        trace.locate(source);
+        assert_eq!(trace.failure.as_ref().map(|f| (f.step, f.error.sqlstate.as_str())), Some((1, "42P01")));
+        assert!(render("m.sql", &trace).contains("step 2 failed and the transaction rolled back: ERROR 42P01"), "{}", render("m.sql", &trace));
+        let columns = engine.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'expenses' AND column_name = 'n'").expect("query");
+        assert_eq!(columns.rows[0][0].to_string().trim_matches('"'), "0", "the first statement was rolled back");
+    }
+}

@@ -160,8 +160,8 @@ pub const EXAMPLES: &[&str] = &[
     "ALTER TABLE expenses ADD CONSTRAINT amount_positive CHECK (amount > 0) NOT VALID",
     "ALTER TABLE expenses ADD CONSTRAINT expenses_user_fk FOREIGN KEY (user_id) REFERENCES users (id)",
     "ALTER TABLE expenses ADD CONSTRAINT expenses_note_key UNIQUE (note)",
-    "ALTER TABLE expenses DROP CONSTRAINT expenses_amount_check",
-    "ALTER TABLE expenses RENAME CONSTRAINT expenses_amount_check TO amount_ok",
+    "ALTER TABLE expenses DROP CONSTRAINT expenses_status_check",
+    "ALTER TABLE expenses RENAME CONSTRAINT expenses_status_check TO status_ok",
     "CREATE INDEX ON expenses (user_id)",
     "CREATE UNIQUE INDEX ix_expenses_id_note ON expenses (id, note)",
     "DROP INDEX ix_expenses_status",
@@ -174,7 +174,7 @@ pub const EXAMPLES: &[&str] = &[
 
 /// The database [`EXAMPLES`] run on.
 pub const EXAMPLES_SETUP: &str = "CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);
-CREATE TABLE expenses (id serial PRIMARY KEY, user_id int, amount numeric(10, 2) NOT NULL CHECK (amount <> 0), note text, status text DEFAULT 'new');
+CREATE TABLE expenses (id serial PRIMARY KEY, user_id int, amount numeric(10, 2) NOT NULL, note text, status text DEFAULT 'new' CHECK (status <> ''));
 CREATE INDEX ix_expenses_status ON expenses (status);
 INSERT INTO users (email) VALUES ('ada@example.com');
 INSERT INTO expenses (user_id, amount) VALUES (1, 12.50), (1, 3.00)";

@@ -6,7 +6,7 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 use crate::locks::LockMode;
 
-pub const CLAIM: LockClaim = LockClaim { code: "adding-not-nullable-field", sql: "ALTER TABLE expenses ALTER COLUMN note SET NOT NULL", relation: "expenses", mode: LockMode::AccessExclusive, rewrites: Some(false) };
+pub const CLAIM: LockClaim = LockClaim { code: "adding-not-nullable-field", sql: "ALTER TABLE expenses ALTER COLUMN user_id SET NOT NULL", relation: "expenses", mode: LockMode::AccessExclusive, rewrites: Some(false) };
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::SetNotNull { table, column } = &fact.change else { return Vec::new() };
