@@ -187,6 +187,7 @@ fn stop_on_errors(shown: &str, diagnostics: &[Diagnostic]) -> Result<(), ExitCod
 /// The trace for people: each statement at `file:line`, how its locks are known and its time, then one line per relation.
 fn render(file: &str, trace: &Trace) -> String {
     let mut out = String::new();
+    let end = if trace.failure.is_some() { "ROLLBACK" } else { "COMMIT" };
     for (at, statement) in trace.statements.iter().enumerate() {
         let line = statement.line.map(|l| format!("{l}:")).unwrap_or_default();
         out.push_str(&format!("{file}:{line} {}\n", one_line(&statement.sql)));
@@ -206,7 +207,7 @@ fn render(file: &str, trace: &Trace) -> String {
             };
             let note = match (statement.source, lock.acquired) {
                 (miglab_core::locks::Source::Documented, _) => " (while it runs)".to_owned(),
-                (_, true) => format!(" (taken here, held {:.2} ms until COMMIT)", trace.held_ms(at, &lock.relation)),
+                (_, true) => format!(" (taken here, held {:.2} ms until {end})", trace.held_ms(at, &lock.relation)),
                 (_, false) => " (still held)".to_owned(),
             };
             out.push_str(&format!("  {:<width$}  {mode:<22}  {rewritten:<13}{note}\n", lock.relation));
@@ -216,7 +217,7 @@ fn render(file: &str, trace: &Trace) -> String {
         }
     }
     if let Some(failure) = &trace.failure {
-        let line = trace.statements.iter().find(|s| s.step == failure.step).and_then(|s| s.line).map(|l| format!("{l}:")).unwrap_or_default();
+        let line = failure.line.map(|l| format!("{l}:")).unwrap_or_default();
         out.push_str(&format!("{file}:{line} step {} failed and the transaction rolled back: {}\n", failure.step + 1, failure.error));
     }
     out
@@ -357,7 +358,7 @@ mod test {
         let mut trace = super::trace(engine.as_mut(), &steps(source)).expect("traced");
         trace.locate(source);
         assert_eq!(trace.failure.as_ref().map(|f| (f.step, f.error.sqlstate.as_str())), Some((1, "42P01")));
-        assert!(render("m.sql", &trace).contains("step 2 failed and the transaction rolled back: ERROR 42P01"), "{}", render("m.sql", &trace));
+        assert!(render("m.sql", &trace).contains("m.sql:2: step 2 failed and the transaction rolled back: ERROR 42P01"), "{}", render("m.sql", &trace));
         let columns = engine.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'expenses' AND column_name = 'n'").expect("query");
         assert_eq!(columns.rows[0][0].to_string().trim_matches('"'), "0", "the first statement was rolled back");
     }

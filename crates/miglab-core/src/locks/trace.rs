@@ -98,6 +98,11 @@ impl TracedStatement {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceFailure {
     pub step: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    /// The 1-based line of `span`; filled by [`Trace::locate`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
     pub error: PgError,
 }
 
@@ -114,6 +119,9 @@ impl Trace {
         let index = LineIndex::new(source);
         for statement in &mut self.statements {
             statement.line = statement.span.map(|s| index.line_col(s.start).line);
+        }
+        if let Some(failure) = &mut self.failure {
+            failure.line = failure.span.map(|s| index.line_col(s.start).line);
         }
     }
 

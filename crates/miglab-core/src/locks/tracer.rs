@@ -193,7 +193,8 @@ impl<'s> Tracer<'s> {
     fn fail(&mut self, error: PgError) -> Action {
         let step = self.pending.map(|(step, ..)| step).or_else(|| self.ops[..self.cursor].iter().rev().find_map(|op| if let Op::Run(s) = op { Some(*s) } else { None })).unwrap_or(0);
         let error = error.located_in(self.steps.get(step).map_or("", |s| s.sql.as_str()));
-        self.trace.failure = Some(TraceFailure { step, error });
+        let span = self.steps.get(step).and_then(|s| s.span);
+        self.trace.failure = Some(TraceFailure { step, span, line: None, error });
         self.cursor = self.ops.len();
         if self.in_transaction {
             self.in_transaction = false;
