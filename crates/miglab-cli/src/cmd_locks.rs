@@ -9,7 +9,8 @@ use crate::engine::{self, Engine, EngineError};
 use miglab_core::alembic;
 use miglab_core::analysis::steps_from_sql;
 use miglab_core::diagnostic::Diagnostic;
-use miglab_core::locks::{Action, Answer, Trace, TraceStep, Tracer};
+use miglab_core::locks::concurrent::verdicts;
+use miglab_core::locks::{Action, Answer, Trace, TraceStep, Tracer, Verdict};
 use miglab_core::migration::Step;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -211,6 +212,10 @@ fn render(file: &str, trace: &Trace) -> String {
                 (_, false) => " (still held)".to_owned(),
             };
             out.push_str(&format!("  {:<width$}  {mode:<22}  {rewritten:<13}{note}\n", lock.relation));
+            if let (Some(held), true) = (lock.mode(), lock.is_table() && lock.acquired) {
+                let others: Vec<String> = verdicts(held).into_iter().map(|(c, v)| format!("{} {}", c.label(), if v == Verdict::Waits { "waits" } else { "proceeds" })).collect();
+                out.push_str(&format!("  {:<width$}  meanwhile: {}\n", "", others.join(", ")));
+            }
         }
         for rewrite in statement.rewrites.iter().filter(|r| !statement.locks.iter().any(|l| l.relation == r.relation)) {
             out.push_str(&format!("  {}  rewritten\n", rewrite.relation));
