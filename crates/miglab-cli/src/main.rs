@@ -5,6 +5,7 @@
 mod check;
 mod cmd_check;
 mod cmd_lint;
+mod cmd_locks;
 mod cmd_new;
 mod cmd_sql;
 mod engine;
@@ -32,6 +33,8 @@ enum Command {
     Sql(cmd_sql::Args),
     /// Report safety findings for a migration file (.py or .sql).
     Lint(cmd_lint::Args),
+    /// Print the lock trace of a migration file (.py or .sql): the locks after each statement, rewrites and times.
+    Locks(cmd_locks::Args),
     /// Validate lessons: the files, then every answer key against the real engine.
     Check(cmd_check::Args),
     /// Scaffold a new lesson that passes `miglab check` as generated.
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Sql(args) => cmd_sql::run(args),
         Command::Lint(args) => cmd_lint::run(args),
+        Command::Locks(args) => cmd_locks::run(args),
         Command::Check(args) => cmd_check::run(args),
         Command::New(args) => cmd_new::run(args),
     }

@@ -13,6 +13,7 @@ pub mod engine;
 mod fixture_files;
 pub mod grade;
 pub mod lesson;
+pub mod locks;
 pub mod migration;
 pub mod pg_type;
 pub mod rules;

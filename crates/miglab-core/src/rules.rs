@@ -13,17 +13,27 @@ mod ban_concurrent_index_creation_in_transaction;
 mod ban_drop_column;
 mod ban_drop_constraint;
 mod ban_drop_table;
+mod ban_drop_not_null;
 mod ban_truncate;
 mod changing_column_type;
+mod claim;
+mod constraint_missing_not_valid;
 mod delete_without_where;
+mod disallowed_unique_constraint;
 mod finding;
 #[cfg(test)]
 mod fixtures;
+mod holding_access_exclusive;
+mod renaming_column;
+mod renaming_table;
 mod require_concurrent_index_creation;
 mod require_concurrent_index_deletion;
+mod require_timeout_settings;
 mod unique_over_existing_rows;
 mod update_without_where;
+mod adding_serial_primary_key_field;
 
+pub use claim::{LockClaim, CLAIM_SETUP};
 pub use finding::{quote_ident, Affected, Category, Finding};
 
 use crate::analysis::{analyze, Change, Fact};
@@ -49,6 +59,12 @@ pub struct Cx<'a> {
     pub added: &'a [(String, String)],
     /// The step the fact belongs to.
     pub step: Option<&'a Step>,
+    /// Every fact of this migration before this one.
+    pub earlier: &'a [Fact],
+    /// Where this fact's transaction starts in `earlier`: an autocommit step runs alone, and a new transaction follows it.
+    pub transaction_start: usize,
+    /// The facts of later statements in the same transaction (not the other actions of this same statement).
+    pub later_in_transaction: &'a [Fact],
 }
 
 impl Cx<'_> {
@@ -82,6 +98,36 @@ impl Cx<'_> {
         }
     }
 
+    /// The facts of earlier statements in this fact's transaction.
+    pub fn earlier_in_transaction(&self) -> &[Fact] {
+        self.earlier.get(self.transaction_start..).unwrap_or_default()
+    }
+
+    /// The table existed before this migration, so running code uses it (whatever its row count).
+    pub fn existing(&self, table: &str) -> bool {
+        !self.created.iter().any(|t| t == table)
+    }
+
+    /// The documented table locks `fact` takes on tables that existed before the migration, as `(table, mode)`:
+    /// an index's table is found in the schema, and the table a `CREATE TABLE` makes is new, so it is left out.
+    pub fn locks_on_existing(&self, fact: &Fact) -> Vec<(String, crate::locks::LockMode)> {
+        use crate::locks::Target;
+        let creates = match &fact.change {
+            Change::CreateTable { table, .. } => Some(table.name.as_str()),
+            _ => None,
+        };
+        crate::locks::documented(&fact.change)
+            .into_iter()
+            .filter_map(|lock| {
+                let table = match &lock.target {
+                    Target::Table(name) => name.clone(),
+                    Target::TableOfIndex(index) | Target::Index(index) => self.schema.tables.iter().find(|t| t.index(index).is_some())?.name.clone(),
+                };
+                (self.existing(&table) && Some(table.as_str()) != creates).then_some((table, lock.mode))
+            })
+            .collect()
+    }
+
     pub fn was_added(&self, table: &str, column: &str) -> bool {
         self.added.iter().any(|(t, c)| t == table && c == column)
     }
@@ -110,6 +156,29 @@ const RULES: &[Rule] = &[
     require_concurrent_index_deletion::check,
     adding_field_with_default::check,
     ban_concurrent_index_creation_in_transaction::check,
+    renaming_column::check,
+    renaming_table::check,
+    constraint_missing_not_valid::check,
+    require_timeout_settings::check,
+    ban_drop_not_null::check,
+    adding_serial_primary_key_field::check,
+    disallowed_unique_constraint::check,
+    holding_access_exclusive::check,
+];
+
+/// Every lock a rule's message states, with the pattern that shows it; the CLI's tests check each on the engine.
+pub const LOCK_CLAIMS: &[LockClaim] = &[
+    require_concurrent_index_creation::CLAIM,
+    require_concurrent_index_deletion::CLAIM,
+    adding_not_nullable_field::CLAIM,
+    renaming_column::CLAIM,
+    renaming_table::CLAIM,
+    constraint_missing_not_valid::CLAIM,
+    constraint_missing_not_valid::CLAIM_FOREIGN_KEY,
+    require_timeout_settings::CLAIM,
+    adding_serial_primary_key_field::CLAIM,
+    disallowed_unique_constraint::CLAIM,
+    holding_access_exclusive::CLAIM,
 ];
 
 /// Every finding for `steps`, in statement order. Statements that do not parse give no findings
@@ -120,8 +189,36 @@ pub fn check(steps: &[Step], context: &RuleContext) -> Vec<Finding> {
     let mut created: Vec<String> = Vec::new();
     let mut added: Vec<(String, String)> = Vec::new();
     let mut findings = Vec::new();
-    for fact in &analysis.facts {
-        let cx = Cx { schema: state.schema(), created: &created, added: &added, step: steps.get(fact.step) };
+    // Alembic's transactions: an autocommit step runs alone, and the steps around it each form their own.
+    let transaction_of: Vec<usize> = steps
+        .iter()
+        .scan(0usize, |t, step| {
+            if step.autocommit {
+                *t += 1;
+                let own = *t;
+                *t += 1;
+                Some(own)
+            } else {
+                Some(*t)
+            }
+        })
+        .collect();
+    let transaction = |fact: &Fact| transaction_of.get(fact.step).copied().unwrap_or(0);
+    let facts = &analysis.facts;
+    for (at, fact) in facts.iter().enumerate() {
+        let earlier = &facts[..at];
+        let transaction_start = earlier.iter().rposition(|f| transaction(f) != transaction(fact)).map_or(0, |i| i + 1);
+        let later_start = facts[at..].iter().position(|f| f.step != fact.step).map_or(facts.len(), |i| at + i);
+        let later_end = facts[later_start..].iter().position(|f| transaction(f) != transaction(fact)).map_or(facts.len(), |i| later_start + i);
+        let cx = Cx {
+            schema: state.schema(),
+            created: &created,
+            added: &added,
+            step: steps.get(fact.step),
+            earlier,
+            transaction_start,
+            later_in_transaction: &facts[later_start..later_end],
+        };
         for rule in RULES {
             findings.extend(rule(fact, &cx));
         }
@@ -150,14 +247,27 @@ INSERT INTO expenses (amount) VALUES (12.50), (3.00)";
 
 /// The shared test helper: `setup` SQL builds the context schema (with row counts from its
 /// INSERTs), `sql` is the migration; each finding prints as `code [category] message / help / affected`.
+/// `require-timeout-settings` is left out: it fires on nearly every migration, and its own tests use [`check_sql_all`].
 #[cfg(test)]
 pub(crate) fn check_sql(setup: &str, sql: &str) -> String {
+    render(setup, sql, |f| f.code != "require-timeout-settings")
+}
+
+/// [`check_sql`] with every rule.
+#[cfg(test)]
+pub(crate) fn check_sql_all(setup: &str, sql: &str) -> String {
+    render(setup, sql, |_| true)
+}
+
+#[cfg(test)]
+fn render(setup: &str, sql: &str, keep: impl Fn(&Finding) -> bool) -> String {
     use crate::analysis::steps_from_sql;
     let context_schema = (!setup.is_empty()).then(|| crate::simulate::apply(&Schema::default(), &steps_from_sql(setup).0).schema);
     let (steps, _) = steps_from_sql(sql);
     let findings = check(&steps, &RuleContext { schema: context_schema.as_ref() });
     findings
         .iter()
+        .filter(|f| keep(f))
         .map(|f| {
             let affected: Vec<String> = f.affected.iter().map(ToString::to_string).collect();
             format!("{} [{}] step {}\n  {}\n  help: {}\n  affected: {}", f.code, f.category.as_str(), f.step, f.message, f.help, affected.join(", "))

@@ -25,12 +25,16 @@ mod test {
 
     #[test]
     fn foreign_key_err() {
-        insta::assert_snapshot!(check_sql(SETUP, "ALTER TABLE expenses ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)"), @r#"
+        insta::assert_snapshot!(check_sql(SETUP, "ALTER TABLE expenses ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)"), @r"
             adding-foreign-key-constraint [heavy-lock] step 0
               Adding this foreign key takes SHARE ROW EXCLUSIVE locks on `expenses` and `users`, blocking their writes while Postgres checks every existing row, and fails with 23503 if a row points at nothing.
               help: Add the constraint with NOT VALID, then run VALIDATE CONSTRAINT in a separate step.
               affected: expenses
-            "#);
+            constraint-missing-not-valid [heavy-lock] step 0
+              Adding this constraint makes Postgres check every row of `expenses` (it has 2 rows) while it holds a SHARE ROW EXCLUSIVE lock on `expenses` and a SHARE ROW EXCLUSIVE lock on `users`, so every INSERT, UPDATE and DELETE on them waits until the scan ends.
+              help: Add the constraint with `NOT VALID`, then `VALIDATE CONSTRAINT` in a later migration.
+              affected: expenses (fk_user)
+            ");
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! `adding-not-nullable-field`: SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock and fails on any NULL.
 
+use super::claim::LockClaim;
 use super::finding::{finding, Affected, Category};
 use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
+use crate::locks::LockMode;
+
+pub const CLAIM: LockClaim = LockClaim { code: "adding-not-nullable-field", sql: "ALTER TABLE expenses ALTER COLUMN user_id SET NOT NULL", relation: "expenses", mode: LockMode::AccessExclusive, rewrites: Some(false) };
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::SetNotNull { table, column } = &fact.change else { return Vec::new() };

@@ -14,6 +14,8 @@ pub enum Category {
     HeavyLock,
     /// Postgres refuses to run it inside a transaction block.
     NoTransaction,
+    /// Succeeds, but the application code already running stops working (a renamed column, a new NULL).
+    BreaksRunningCode,
 }
 
 impl Category {
@@ -23,6 +25,7 @@ impl Category {
             Category::FailsOnExistingData => "fails-on-existing-data",
             Category::HeavyLock => "heavy-lock",
             Category::NoTransaction => "no-transaction",
+            Category::BreaksRunningCode => "breaks-running-code",
         }
     }
 }

@@ -1,8 +1,12 @@
 //! `require-concurrent-index-creation`: a plain CREATE INDEX blocks every write to a live table until it is built.
 
+use super::claim::LockClaim;
 use super::finding::{finding, Affected, Category};
 use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
+use crate::locks::LockMode;
+
+pub const CLAIM: LockClaim = LockClaim { code: "require-concurrent-index-creation", sql: "CREATE INDEX ix_expenses_note ON expenses (note)", relation: "expenses", mode: LockMode::Share, rewrites: Some(false) };
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::CreateIndex { index } = &fact.change else { return Vec::new() };

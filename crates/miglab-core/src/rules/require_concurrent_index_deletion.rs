@@ -1,8 +1,12 @@
 //! `require-concurrent-index-deletion`: a plain DROP INDEX blocks reads and writes on a live table while it waits.
 
+use super::claim::LockClaim;
 use super::finding::{finding, Affected, Category};
 use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
+use crate::locks::LockMode;
+
+pub const CLAIM: LockClaim = LockClaim { code: "require-concurrent-index-deletion", sql: "DROP INDEX ix_expenses_status", relation: "expenses", mode: LockMode::AccessExclusive, rewrites: Some(false) };
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::DropIndex { index, concurrently: false, .. } = &fact.change else { return Vec::new() };

