@@ -64,7 +64,7 @@ checks = { round_trip = true }
 brief = "Add reconciler_run_id."
 solution = { file = "versions/ef90ab12_reconciler_run_id.py" }
 checks = { round_trip = true, downgrade_order = true }
-approval = { template = "I read this; upgrade() does X; downgrade() does Y; tested on a branch", must_mention = ["reconciler_run_id"] }
+approval = { template = "I read this; upgrade() does X; downgrade() does Y; tested on a branch" }
 "#;
 
 /// Built by hand rather than through `lesson::load`, so these tests do not depend on the translator.

@@ -178,13 +178,16 @@ pub struct Checks {
     pub allow_destructive: bool,
 }
 
-/// The written approval the student gives before the gate passes.
+/// The approval the student gives before the gate passes. It is checked against the run on the
+/// branch (what `upgrade()` and `downgrade()` did), never against words; the text is a reflection.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
-    /// The sentence shape to follow, e.g. "I read this; upgrade() …; downgrade() …; tested on branch …".
+    /// The shape of the written reflection, e.g. "I read this; upgrade() …; downgrade() …; tested on branch …".
     pub template: String,
-    /// Words the approval must name (objects touched, the branch), compared case-insensitively.
+    /// Format 1 listed words the approval had to contain. Keywords never prove understanding (a
+    /// negation passes them), so the list is read for compatibility and ignored.
+    #[serde(default)]
     pub must_mention: Vec<String>,
 }
 

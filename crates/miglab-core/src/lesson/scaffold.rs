@@ -226,7 +226,6 @@ columns = [
 
 [make.approval]
 template = "I read this migration. upgrade() adds …; downgrade() drops …. I tested both on branch …."
-must_mention = ["due_on", "upgrade()", "downgrade()", "branch"]
 "#;
 
 #[cfg(test)]

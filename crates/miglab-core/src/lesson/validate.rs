@@ -57,14 +57,6 @@ pub fn check_manifest(located: &Located<'_>, manifest: &LessonManifest, folder: 
     if manifest.run.commands.is_empty() {
         out.push(located.error("run.commands", "lesson-empty-run", "The run has no commands.", "Add at least `\"upgrade head\"`."));
     }
-    if manifest.make.approval.must_mention.is_empty() {
-        out.push(located.error(
-            "make.approval.must_mention",
-            "lesson-empty-approval",
-            "The approval names nothing, so any sentence would pass.",
-            "List the objects the migration touches and the branch name.",
-        ));
-    }
     out.extend(check_ids_unique(located, manifest));
     for (field, question) in questions(manifest) {
         out.extend(check_question(located, &field, question));
