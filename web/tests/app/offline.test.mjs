@@ -79,7 +79,7 @@ test('a new build replaces the cached one on the next visit', { timeout: 300_000
   const dir = mkdtempSync(path.join(tmpdir(), 'miglab-site-'));
   cpSync(DIST, dir, { recursive: true });
   const site = await serve(dir);
-  const app = await open('offline-update', { serviceWorkers: 'allow' });
+  const app = await open('new-build', { serviceWorkers: 'allow' });
   const { page } = app;
   try {
     await page.goto(site.url);
