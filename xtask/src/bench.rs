@@ -76,7 +76,7 @@ struct Sizes {
 /// binaryen 108 cannot parse what rustc 1.95 emits (reference-types `table.fill`), and Trunk would download its own.
 fn optimise_wasm(wasm: &Path) -> Result<Sizes> {
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default();
-    let raw = size(&wasm);
+    let raw = size(wasm);
     let path = wasm.to_string_lossy().into_owned();
     let wasm_opt = root().join("web/node_modules/.bin/wasm-opt").to_string_lossy().into_owned();
     sh::run(&mut cmd(&wasm_opt, &["-Oz", "--strip-debug", "--strip-producers", &path, "-o", &path]))?;
@@ -85,7 +85,7 @@ fn optimise_wasm(wasm: &Path) -> Result<Sizes> {
     let out = sh::output(&mut cmd("node", &["-e", script, &path]))?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut numbers = text.split_whitespace().map(|n| n.parse().unwrap_or_default());
-    Ok(Sizes { raw, optimised: size(&wasm), gzip: numbers.next().unwrap_or_default(), brotli: numbers.next().unwrap_or_default() })
+    Ok(Sizes { raw, optimised: size(wasm), gzip: numbers.next().unwrap_or_default(), brotli: numbers.next().unwrap_or_default() })
 }
 
 #[derive(Default)]
