@@ -1,9 +1,12 @@
-// Builds what the engine boots from, once at build time, into engine/dist/:
-// - pgdata.tar.br and pgdata.tar.gz: a prebuilt data directory. Running initdb in the browser costs about 3 s,
-//   loading this image a fraction of that. The page fetches the brotli copy where the browser can decode it
-//   (DecompressionStream), the gzip one elsewhere; the CLI's Node host reads the gzip one.
-// - pglite.data.br and pglite.data.gz: PGlite's file-system bundle with what a booted engine never reads zeroed
-//   (fs-bundle.mjs), which the page passes to PGlite instead of the package's own pglite.data.
+// Builds what the engine boots from, once at build time, into engine/dist/, each file three times: as it is, and
+// beside it its brotli (`.br`) and gzip (`.gz`) copies.
+// - pgdata.tar: a prebuilt data directory. Running initdb in the browser costs seconds, loading this image a
+//   fraction of that. The CLI's Node host reads the gzip copy.
+// - pglite.data: PGlite's file-system bundle with what a booted engine never reads zeroed (fs-bundle.mjs), which
+//   the page passes to PGlite instead of the package's own pglite.data.
+// The engine worker asks for the plain file and keeps it when the host compressed it (a host that serves `.br`
+// copies, or compresses on the fly); from a host that does not, it fetches the gzip copy and decompresses it
+// itself (worker.js). Browsers decode brotli over HTTP, but not yet in DecompressionStream.
 //
 // The data directory is made small before it is packed (docs/design/engine.md has the measurements):
 // only the `postgres` database (the page never connects to template0 or template1, and cannot create a database
@@ -21,7 +24,7 @@ import { trimmed } from './fs-bundle.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] ?? `${here}/dist`);
 const pgliteDist = resolve(here, '../node_modules/@electric-sql/pglite/dist');
-const outputs = ['pgdata.tar.gz', 'pgdata.tar.br', 'pglite.data.gz', 'pglite.data.br'];
+const outputs = ['pgdata.tar', 'pgdata.tar.gz', 'pgdata.tar.br', 'pglite.data', 'pglite.data.gz', 'pglite.data.br'];
 
 // Rebuilt only when an output is missing or older than the installed PGlite or these scripts,
 // so `serve` and `test` can always call it.
@@ -68,8 +71,8 @@ const pack = (bytes) =>
 const [tar, bundle] = await Promise.all([dataDir(), trimmed(pgliteDist)]);
 const [[tarBr, tarGz], [bundleBr, bundleGz]] = await Promise.all([pack(tar), pack(bundle.data)]);
 await mkdir(out, { recursive: true });
-const files = { 'pgdata.tar.br': tarBr, 'pgdata.tar.gz': tarGz, 'pglite.data.br': bundleBr, 'pglite.data.gz': bundleGz };
-await Promise.all(Object.entries(files).map(([name, bytes]) => writeFile(`${out}/${name}`, bytes)));
+const files = { 'pgdata.tar': tar, 'pgdata.tar.br': tarBr, 'pgdata.tar.gz': tarGz, 'pglite.data': bundle.data, 'pglite.data.br': bundleBr, 'pglite.data.gz': bundleGz };
+for (const [name, bytes] of Object.entries(files)) await writeFile(`${out}/${name}`, bytes);
 const kb = (n) => `${Math.round(n / 1024)} KB`;
 console.log(`wrote ${out}: data directory ${kb(tar.length)} as ${kb(tarBr.length)} brotli, ${kb(tarGz.length)} gzip; ` +
   `file-system bundle (${bundle.zeroed.length} files zeroed) ${kb(bundleBr.length)} brotli, ${kb(bundleGz.length)} gzip`);

@@ -48,32 +48,32 @@ const noInitdb = () => new WebAssembly.Module(Uint8Array.of(0x00, 0x61, 0x73, 0x
 
 const inNode = () => typeof process !== 'undefined' && !!process.versions?.node;
 
-/// Whether this browser's DecompressionStream reads `format`.
-function decodes(format) {
-  try {
-    new DecompressionStream(format);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /// Reads the prebuilt data directory or bundle: the file system under Node (whose fetch has no file: URLs), else
-/// fetch. A `.gz` file is fetched as its brotli sibling (`.br`, a third smaller) where the browser decodes brotli,
-/// and is decompressed here, so any static host can serve it as plain bytes.
+/// fetch. For `name.gz` the build also writes `name` and `name.br`: the plain file is asked for first and kept
+/// when the host compressed it (brotli, a third smaller than gzip, from a host that serves `.br` copies or
+/// compresses itself); otherwise that download is stopped and the gzip copy is decompressed here, as
+/// DecompressionStream has no brotli yet. Offline, the service worker holds whichever of the two this browser got.
 async function readBlob(url) {
   if (inNode() && !/^https?:/.test(url)) {
     const { readFile } = await import('node:fs/promises');
     const path = url.startsWith('file:') ? new URL(url) : url;
     return new Blob([await readFile(path)]);
   }
-  const format = url.endsWith('.gz') ? (decodes('brotli') ? 'brotli' : 'gzip') : null;
-  const fetched = format === 'brotli' ? url.replace(/\.gz$/, '.br') : url;
-  const response = await fetch(fetched);
-  if (!response.ok) throw new Error(`cannot fetch the prebuilt database ${fetched}: HTTP ${response.status}`);
-  // A host that labels the file with its own Content-Encoding has already had the browser decode it.
-  if (!format || response.headers.get('Content-Encoding') === (format === 'brotli' ? 'br' : 'gzip')) return await response.blob();
-  return await new Response(response.body.pipeThrough(new DecompressionStream(format))).blob();
+  if (url.endsWith('.gz')) {
+    const plain = new AbortController();
+    try {
+      const response = await fetch(url.slice(0, -3), { signal: plain.signal });
+      if (response.ok && response.headers.get('Content-Encoding')) return await response.blob();
+    } catch {
+      // Not there, or not cached offline: the gzip copy follows.
+    }
+    plain.abort();
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot fetch the prebuilt database ${url}: HTTP ${response.status}`);
+  // A host that labels a .gz file with its own Content-Encoding has already had the browser decode it.
+  if (!url.endsWith('.gz') || response.headers.get('Content-Encoding') === 'gzip') return await response.blob();
+  return await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).blob();
 }
 
 /// Runs a statement or a script with the simple protocol (as psql does) and returns the last statement's rows.

@@ -40,9 +40,10 @@ export async function precache(site) {
     /^snippets\/.*\.js$/.test(file) ||
     file === 'course.json' ||
     /^(analyzer|editor)\/[\w.-]+\.(js|wasm)$/.test(file) ||
-    // The engine host and what it boots from (both encodings; the service worker keeps the one the browser reads).
+    // The engine host and what it boots from (the plain files: sw.js keeps them as the host compressed them,
+    // or their gzip copies from a host that does not compress).
     /^engine\/(worker|preboot)\.js$/.test(file) ||
-    /^engine\/dist\/(pgdata\.tar|pglite\.data)\.(br|gz)$/.test(file);
+    /^engine\/dist\/(pgdata\.tar|pglite\.data)$/.test(file);
   const files = [...all.filter(wanted), ...(await pglite(site))].sort();
   const hash = createHash('sha256');
   for (const file of ['index.html', ...files]) {

@@ -7,24 +7,24 @@ const VERSION = 'dev';
 const FILES = [];
 const CACHE = `miglab-${VERSION}`;
 
-/// The engine's prebuilt files come as brotli and gzip; keep the one the engine worker will fetch (worker.js).
-function wanted(file) {
-  if (!file.startsWith('engine/dist/')) return true;
-  let brotli = false;
-  try {
-    new DecompressionStream('brotli');
-    brotli = true;
-  } catch {}
-  return file.endsWith(brotli ? '.br' : '.gz');
+/// Caches one file. 'no-cache' asks the server whether the HTTP cache's copy is current, so a file kept from an
+/// older build never enters this one's cache; a file the first visit has just downloaded costs a 304, not its bytes.
+/// The engine's prebuilt files are kept as the engine worker reads them (web/engine/worker.js): the plain file when
+/// the host compressed it, else its gzip copy, so a host that does not compress never sends the 24 MB tar.
+async function keep(cache, file) {
+  if (!file.startsWith('engine/dist/')) return await cache.add(new Request(file, { cache: 'no-cache' }));
+  const plain = new AbortController();
+  const response = await fetch(file, { cache: 'no-cache', signal: plain.signal });
+  if (response.ok && response.headers.get('Content-Encoding')) return await cache.put(file, response);
+  plain.abort();
+  await cache.add(new Request(`${file}.gz`, { cache: 'no-cache' }));
 }
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      // 'no-cache' asks the server whether the HTTP cache's copy is current, so a file kept from an older build
-      // never enters this one's cache; a file the first visit has just downloaded costs a 304, not its bytes again.
-      await cache.addAll(FILES.filter(wanted).map((file) => new Request(file, { cache: 'no-cache' })));
+      await Promise.all(FILES.map((file) => keep(cache, file)));
       await self.skipWaiting();
     })(),
   );

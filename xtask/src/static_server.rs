@@ -53,7 +53,7 @@ fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         write!(stream, "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nCache-Control: public, max-age=3600\r\nVary: Accept-Encoding\r\nConnection: close\r\n\r\n")?;
         return stream.flush();
     }
-    let compressed = brotli.then(|| compressed_copy(&file, modified)).flatten();
+    let compressed = brotli.then(|| compressed_copy(&file)).flatten();
     let Ok(body) = std::fs::read(compressed.as_deref().unwrap_or(&file)) else {
         write!(stream, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
         return stream.flush();
@@ -70,13 +70,11 @@ fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     stream.flush()
 }
 
-/// `name.br` beside `file`, when it exists and is not older than the file.
-fn compressed_copy(file: &Path, modified: std::time::Duration) -> Option<PathBuf> {
+/// `name.br` beside `file`, when there is one; a build replaces the whole site, so it is never stale.
+fn compressed_copy(file: &Path) -> Option<PathBuf> {
     let mut name = file.as_os_str().to_owned();
     name.push(".br");
-    let copy = PathBuf::from(name);
-    let copied = std::fs::metadata(&copy).ok()?.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    (copied >= modified).then_some(copy)
+    Some(PathBuf::from(name)).filter(|copy| copy.is_file())
 }
 
 /// The types a static host compresses: text, JSON and wasm. What is already compressed (`.br`, `.gz`) is not.
