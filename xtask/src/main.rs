@@ -17,7 +17,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <serve|test|bench|analyzer|course>
   serve   install what is missing, build the playground and serve it at http://127.0.0.1:8080, rebuilding on change
-  test    install what is missing and run every test: native, wasm in Node against PGlite, lessons, headless Chromium
+  test    install what is missing and run every check: format, clippy, native, wasm in Node against PGlite, lessons,
+          alembic-compat, headless Chromium, and the PostgreSQL server checks; `test NAME…` runs only those runners
   bench   print medians of boot, branch + reset and the upgrade/downgrade cycle next to Alembic on PostgreSQL
   analyzer  build the analyzer wasm module into web/analyzer/dist (Trunk runs this before every build)
   course    load the lessons into web/course/dist/course.json, the file the app reads (Trunk runs this too)";

@@ -16,24 +16,53 @@ struct Tally {
 /// Counts a runner reports: passed, failed, skipped.
 type Counts = (u64, u64, u64);
 
-pub fn run(_args: &[String]) -> Result<bool> {
+/// The runners `cargo xtask test NAME…` can pick; with no name, all of them run.
+const RUNNERS: [&str; 8] = ["format", "clippy", "native", "wasm", "lessons", "alembic-compat", "browser", "server"];
+
+pub fn run(args: &[String]) -> Result<bool> {
+    if let Some(unknown) = args.iter().find(|a| !RUNNERS.contains(&a.as_str())) {
+        return Err(format!("no runner called {unknown:?}; the runners are {}", RUNNERS.join(", ")));
+    }
+    let picked = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     let started = std::time::Instant::now();
-    site::prepare()?;
-    setup::apt("chromium", "/usr/bin/chromium")?;
-    let server = setup::postgres_server();
-    if let Err(why) = &server {
+    if ["native", "wasm", "lessons", "browser"].iter().any(|r| picked(r)) {
+        site::prepare()?;
+    }
+    let server = if picked("native") || picked("server") { Some(setup::postgres_server()) } else { None };
+    if let Some(Err(why)) = &server {
         eprintln!("xtask: the tests that need a PostgreSQL server are skipped: {why}");
     }
-    let server = server.ok();
-    let mut tallies = vec![format(), clippy(), native(server.as_deref()), wasm()];
-    if root().join("lessons/course.toml").is_file() {
-        tallies.push(lessons());
-        tallies.push(lessons_on_server(server.as_deref()));
+    let server = server.and_then(Result::ok);
+    let mut tallies = Vec::new();
+    if picked("format") {
+        tallies.push(format());
     }
-    tallies.push(alembic_compat());
-    let built = site::build(false);
-    tallies.push(app_wasm(built.as_ref().map(|b| b.dist.as_path())));
-    tallies.push(browser(built));
+    if picked("clippy") {
+        tallies.push(clippy());
+    }
+    if picked("native") {
+        tallies.push(native(server.as_deref()));
+    }
+    if picked("wasm") {
+        tallies.push(wasm());
+    }
+    if root().join("lessons/course.toml").is_file() {
+        if picked("lessons") {
+            tallies.push(lessons());
+        }
+        if picked("lessons") || picked("server") {
+            tallies.push(lessons_on_server(server.as_deref()));
+        }
+    }
+    if picked("alembic-compat") {
+        tallies.push(alembic_compat());
+    }
+    if picked("browser") {
+        setup::apt("chromium", "/usr/bin/chromium")?;
+        let built = site::build(false);
+        tallies.push(app_wasm(built.as_ref().map(|b| b.dist.as_path())));
+        tallies.push(browser(built));
+    }
 
     println!();
     println!("Summary ({:.0} s):", started.elapsed().as_secs_f64());
