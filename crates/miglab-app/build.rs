@@ -4,10 +4,15 @@
 //! app with a cached analyzer or course from another build.
 
 fn main() {
-    for (var, path) in [("MIGLAB_ANALYZER_STAMP", "../../web/analyzer/dist/stamp"), ("MIGLAB_COURSE_STAMP", "../../web/course/dist/stamp")] {
+    for (var, path) in [
+        ("MIGLAB_ANALYZER_STAMP", "../../web/analyzer/dist/stamp"),
+        ("MIGLAB_COURSE_STAMP", "../../web/course/dist/stamp"),
+    ] {
         println!("cargo:rerun-if-changed={path}");
         // No stamp yet (a native test build before any site build): the URL just carries `dev`.
-        let stamp = std::fs::read_to_string(path).map(|s| s.trim().to_owned()).unwrap_or_else(|_| "dev".to_owned());
+        let stamp = std::fs::read_to_string(path)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_else(|_| "dev".to_owned());
         println!("cargo:rustc-env={var}={stamp}");
     }
 }

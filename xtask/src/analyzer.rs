@@ -19,7 +19,8 @@ fn target_dir() -> PathBuf {
 }
 
 pub fn run(args: &[String]) -> Result<bool> {
-    let release = args.iter().any(|a| a == "--release") || std::env::var("TRUNK_PROFILE").is_ok_and(|p| p == "release");
+    let release = args.iter().any(|a| a == "--release")
+        || std::env::var("TRUNK_PROFILE").is_ok_and(|p| p == "release");
     build(release)?;
     Ok(true)
 }
@@ -27,14 +28,37 @@ pub fn run(args: &[String]) -> Result<bool> {
 /// Builds the analyzer for wasm32 and runs the wasm-bindgen on PATH (the version Cargo.lock pins) over it.
 pub fn build(release: bool) -> Result<()> {
     setup::path_with_cargo_bin();
-    let mut args = vec!["build", "--offline", "-p", "miglab-analyzer", "--lib", "--target", "wasm32-unknown-unknown"];
+    let mut args = vec![
+        "build",
+        "--offline",
+        "-p",
+        "miglab-analyzer",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
     if release {
         args.push("--release");
     }
     sh::run(&mut cmd("cargo", &args))?;
-    let wasm = target_dir().join("wasm32-unknown-unknown").join(if release { "release" } else { "debug" }).join("miglab_analyzer.wasm");
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown")
+        .join(if release { "release" } else { "debug" })
+        .join("miglab_analyzer.wasm");
     let (wasm, out) = (wasm.to_string_lossy().into_owned(), dist().to_string_lossy().into_owned());
-    sh::run(&mut cmd("wasm-bindgen", &["--target", "web", "--no-typescript", "--out-dir", &out, "--out-name", "miglab_analyzer", &wasm]))?;
+    sh::run(&mut cmd(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            &out,
+            "--out-name",
+            "miglab_analyzer",
+            &wasm,
+        ],
+    ))?;
     stamp(&dist(), &["miglab_analyzer.js", "miglab_analyzer_bg.wasm"])
 }
 
@@ -44,7 +68,8 @@ fn stamp(dir: &Path, files: &[&str]) -> Result<()> {
     // FNV-1a: not for security, only to change the URL whenever a byte changes.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in files {
-        let bytes = std::fs::read(dir.join(file)).map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
+        let bytes = std::fs::read(dir.join(file))
+            .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
         for byte in bytes {
             hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -52,7 +77,8 @@ fn stamp(dir: &Path, files: &[&str]) -> Result<()> {
     let stamp = format!("{hash:016x}");
     // Rewritten only when it changes, so an unchanged stamp does not make cargo rebuild the app.
     if std::fs::read_to_string(dir.join("stamp")).ok().as_deref() != Some(stamp.as_str()) {
-        std::fs::write(dir.join("stamp"), stamp).map_err(|e| format!("cannot write the stamp in {}: {e}", dir.display()))?;
+        std::fs::write(dir.join("stamp"), stamp)
+            .map_err(|e| format!("cannot write the stamp in {}: {e}", dir.display()))?;
     }
     Ok(())
 }
@@ -62,7 +88,21 @@ fn stamp(dir: &Path, files: &[&str]) -> Result<()> {
 pub fn course() -> Result<bool> {
     let dir = root().join("web/course/dist");
     let out = dir.join("course.json").to_string_lossy().into_owned();
-    sh::run(&mut cmd("cargo", &["run", "--offline", "-q", "-p", "miglab-analyzer", "--bin", "course-bundle", "--", "lessons", &out]))?;
+    sh::run(&mut cmd(
+        "cargo",
+        &[
+            "run",
+            "--offline",
+            "-q",
+            "-p",
+            "miglab-analyzer",
+            "--bin",
+            "course-bundle",
+            "--",
+            "lessons",
+            &out,
+        ],
+    ))?;
     stamp(&dir, &["course.json"])?;
     Ok(true)
 }

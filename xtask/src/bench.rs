@@ -13,7 +13,9 @@ pub fn run(args: &[String]) -> Result<bool> {
     site::prepare()?;
     setup::apt("chromium", "/usr/bin/chromium")?;
     let built = site::build(true)?;
-    let app = optimise_wasm(&site::app_wasm(&built.dist).ok_or("the release build has no miglab-app wasm")?)?;
+    let app = optimise_wasm(
+        &site::app_wasm(&built.dist).ok_or("the release build has no miglab-app wasm")?,
+    )?;
     let analyzer = optimise_wasm(&built.dist.join("analyzer/miglab_analyzer_bg.wasm"))?;
     // Served as a host that compresses ahead of time serves it: brotli to a browser that accepts it.
     static_server::precompress(&built.dist)?;
@@ -79,13 +81,21 @@ fn optimise_wasm(wasm: &Path) -> Result<Sizes> {
     let raw = size(wasm);
     let path = wasm.to_string_lossy().into_owned();
     let wasm_opt = root().join("web/node_modules/.bin/wasm-opt").to_string_lossy().into_owned();
-    sh::run(&mut cmd(&wasm_opt, &["-Oz", "--strip-debug", "--strip-producers", &path, "-o", &path]))?;
+    sh::run(&mut cmd(
+        &wasm_opt,
+        &["-Oz", "--strip-debug", "--strip-producers", &path, "-o", &path],
+    ))?;
     let script = "const z=require('zlib'),b=require('fs').readFileSync(process.argv[1]);\
         console.log(z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)";
     let out = sh::output(&mut cmd("node", &["-e", script, &path]))?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut numbers = text.split_whitespace().map(|n| n.parse().unwrap_or_default());
-    Ok(Sizes { raw, optimised: size(wasm), gzip: numbers.next().unwrap_or_default(), brotli: numbers.next().unwrap_or_default() })
+    Ok(Sizes {
+        raw,
+        optimised: size(wasm),
+        gzip: numbers.next().unwrap_or_default(),
+        brotli: numbers.next().unwrap_or_default(),
+    })
 }
 
 #[derive(Default)]
@@ -106,17 +116,24 @@ fn first_visit_table(files: &[(String, u64)]) -> String {
     let mut sorted = files.to_vec();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let total: u64 = sorted.iter().map(|(_, bytes)| bytes).sum();
-    let mut table = String::from("| A first visit downloads (bytes on the wire, as served) | bytes |\n|---|---:|\n");
+    let mut table = String::from(
+        "| A first visit downloads (bytes on the wire, as served) | bytes |\n|---|---:|\n",
+    );
     for (file, bytes) in &sorted {
         table.push_str(&format!("| `{file}` | {bytes} |\n"));
     }
-    table.push_str(&format!("| **in all** ({} responses; target ≤ 5 MB = 5,000,000) | **{total}** |\n", sorted.len()));
+    table.push_str(&format!(
+        "| **in all** ({} responses; target ≤ 5 MB = 5,000,000) | **{total}** |\n",
+        sorted.len()
+    ));
     table
 }
 
 fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
     let url = static_server::start(dist).map_err(|e| format!("cannot serve the site: {e}"))?;
-    let out = sh::output(cmd("node", &["bench/page.mjs", &url, &runs.to_string()]).current_dir(root().join("web")))?;
+    let out = sh::output(
+        cmd("node", &["bench/page.mjs", &url, &runs.to_string()]).current_dir(root().join("web")),
+    )?;
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
     let json = String::from_utf8_lossy(&out.stdout);
     let line = json.lines().last().unwrap_or_default();
@@ -175,7 +192,10 @@ fn alembic_figures(runs: usize) -> Result<Alembic> {
     if !alembic.is_file() {
         sh::run(&mut cmd("python3", &["-m", "venv", &venv.to_string_lossy()]))?;
         let pip = venv.join("bin/pip");
-        sh::run(&mut cmd(&pip.to_string_lossy(), &["install", "--quiet", "alembic>=1.13,<2", "psycopg2-binary>=2.9,<3"]))?;
+        sh::run(&mut cmd(
+            &pip.to_string_lossy(),
+            &["install", "--quiet", "alembic>=1.13,<2", "psycopg2-binary>=2.9,<3"],
+        ))?;
     }
     let project = root().join("xtask/bench/alembic");
     let ini = project.join("alembic.ini").to_string_lossy().into_owned();
@@ -188,7 +208,11 @@ fn alembic_figures(runs: usize) -> Result<Alembic> {
         let started = Instant::now();
         let out = sh::output(&mut command)?;
         if !out.status.success() {
-            return Err(format!("alembic {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "alembic {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         Ok(started.elapsed().as_secs_f64() * 1000.0)
     };
@@ -202,7 +226,10 @@ fn alembic_figures(runs: usize) -> Result<Alembic> {
         downgrade.push(down);
         cycle.push(up + down);
     }
-    let version = sh::output(&mut cmd("psql", &[&url.replace("postgresql+psycopg2", "postgresql"), "-Atc", "SHOW server_version"]))?;
+    let version = sh::output(&mut cmd(
+        "psql",
+        &[&url.replace("postgresql+psycopg2", "postgresql"), "-Atc", "SHOW server_version"],
+    ))?;
     let server = String::from_utf8_lossy(&version.stdout).trim().to_owned();
     Ok(Alembic { upgrade, downgrade, cycle, server })
 }
@@ -211,14 +238,20 @@ fn alembic_figures(runs: usize) -> Result<Alembic> {
 fn start_postgres() -> Result<String> {
     let clusters = sh::output(&mut cmd("pg_lsclusters", &["-h"]))?;
     let text = String::from_utf8_lossy(&clusters.stdout).into_owned();
-    let Some(cluster) = text.lines().next().map(|l| l.split_whitespace().collect::<Vec<_>>()) else {
-        return Err("Debian's postgresql has no cluster; run `pg_createcluster --start <version> main`".to_owned());
+    let Some(cluster) = text.lines().next().map(|l| l.split_whitespace().collect::<Vec<_>>())
+    else {
+        return Err(
+            "Debian's postgresql has no cluster; run `pg_createcluster --start <version> main`"
+                .to_owned(),
+        );
     };
     let (version, name, port) = (cluster[0], cluster[1], cluster[2]);
     if cluster.get(3) != Some(&"online") {
         sh::run(&mut cmd("pg_ctlcluster", &[version, name, "start"]))?;
     }
-    let psql = |sql: &str| sh::run(&mut cmd("runuser", &["-u", "postgres", "--", "psql", "-p", port, "-qAtc", sql]));
+    let psql = |sql: &str| {
+        sh::run(&mut cmd("runuser", &["-u", "postgres", "--", "psql", "-p", port, "-qAtc", sql]))
+    };
     psql("ALTER USER postgres PASSWORD 'miglab-bench'")?;
     psql("DROP DATABASE IF EXISTS miglab_bench WITH (FORCE)")?;
     psql("CREATE DATABASE miglab_bench")?;
@@ -236,7 +269,8 @@ fn write_report(runs: usize, table: &str, wasm: &str, first: &str, server: &str)
          Its bytes are every response of that visit (page, engine worker and service worker, until the service worker has cached the site), body as served plus headers.\n\n\
          {table}\n{wasm}\n{first}"
     );
-    std::fs::write(root().join("docs/benchmarks.md"), text).map_err(|e| format!("cannot write docs/benchmarks.md: {e}"))
+    std::fs::write(root().join("docs/benchmarks.md"), text)
+        .map_err(|e| format!("cannot write docs/benchmarks.md: {e}"))
 }
 
 #[cfg(test)]
@@ -254,7 +288,10 @@ mod test {
     #[test]
     fn sizes_ok() {
         let json = r#"{"cold":[1],"first_files":{"./":812,"engine/dist/pgdata.tar.br":578147},"warm":[2]}"#;
-        assert_eq!(sizes(json, "first_files"), [("./".to_owned(), 812), ("engine/dist/pgdata.tar.br".to_owned(), 578147)]);
+        assert_eq!(
+            sizes(json, "first_files"),
+            [("./".to_owned(), 812), ("engine/dist/pgdata.tar.br".to_owned(), 578147)]
+        );
         assert!(sizes(json, "nope").is_empty());
     }
 

@@ -5,13 +5,13 @@
 
 mod analyzer;
 mod bench;
+mod run_tests;
 mod serve;
 mod setup;
 mod sh;
 mod site;
 mod static_server;
 mod wasm_split;
-mod run_tests;
 
 use std::process::ExitCode;
 

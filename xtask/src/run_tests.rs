@@ -17,18 +17,23 @@ struct Tally {
 type Counts = (u64, u64, u64);
 
 /// The runners `cargo xtask test NAME…` can pick; with no name, all of them run.
-const RUNNERS: [&str; 8] = ["format", "clippy", "native", "wasm", "lessons", "alembic-compat", "browser", "server"];
+const RUNNERS: [&str; 8] =
+    ["format", "clippy", "native", "wasm", "lessons", "alembic-compat", "browser", "server"];
 
 pub fn run(args: &[String]) -> Result<bool> {
     if let Some(unknown) = args.iter().find(|a| !RUNNERS.contains(&a.as_str())) {
-        return Err(format!("no runner called {unknown:?}; the runners are {}", RUNNERS.join(", ")));
+        return Err(format!(
+            "no runner called {unknown:?}; the runners are {}",
+            RUNNERS.join(", ")
+        ));
     }
     let picked = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     let started = std::time::Instant::now();
     if ["native", "wasm", "lessons", "browser"].iter().any(|r| picked(r)) {
         site::prepare()?;
     }
-    let server = if picked("native") || picked("server") { Some(setup::postgres_server()) } else { None };
+    let server =
+        if picked("native") || picked("server") { Some(setup::postgres_server()) } else { None };
     if let Some(Err(why)) = &server {
         eprintln!("xtask: the tests that need a PostgreSQL server are skipped: {why}");
     }
@@ -67,15 +72,23 @@ pub fn run(args: &[String]) -> Result<bool> {
     println!();
     println!("Summary ({:.0} s):", started.elapsed().as_secs_f64());
     for t in &tallies {
-        println!("  {:<40} {} passed, {} failed, {} skipped", t.runner, t.passed, t.failed, t.skipped);
+        println!(
+            "  {:<40} {} passed, {} failed, {} skipped",
+            t.runner, t.passed, t.failed, t.skipped
+        );
     }
-    let (passed, failed, skipped) = tallies.iter().fold((0, 0, 0), |(p, f, s), t| (p + t.passed, f + t.failed, s + t.skipped));
+    let (passed, failed, skipped) =
+        tallies.iter().fold((0, 0, 0), |(p, f, s), t| (p + t.passed, f + t.failed, s + t.skipped));
     println!("{passed} passed, {failed} failed, {skipped} skipped");
     Ok(failed == 0)
 }
 
 /// A runner that could not run at all counts as one failure, so the total can never look clean.
-fn tally(runner: &'static str, outcome: Result<(bool, String)>, parse: fn(&str) -> Counts) -> Tally {
+fn tally(
+    runner: &'static str,
+    outcome: Result<(bool, String)>,
+    parse: fn(&str) -> Counts,
+) -> Tally {
     let (passed, failed, skipped) = match &outcome {
         Ok((ok, text)) => {
             let (passed, failed, skipped) = parse(text);
@@ -104,12 +117,18 @@ impl Tally {
 
 /// `rustfmt.toml`'s layout over the whole workspace, checked, never applied.
 fn format() -> Tally {
-    one_check("format (cargo fmt --check)", sh::tee(&mut cmd("cargo", &["fmt", "--all", "--check"])))
+    one_check(
+        "format (cargo fmt --check)",
+        sh::tee(&mut cmd("cargo", &["fmt", "--all", "--check"])),
+    )
 }
 
 /// Clippy with warnings denied; the lints are `[workspace.lints]`, which every crate takes with `lints.workspace`.
 fn clippy() -> Tally {
-    let outcome = sh::tee(&mut cmd("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]));
+    let outcome = sh::tee(&mut cmd(
+        "cargo",
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+    ));
     one_check("clippy (-D warnings)", outcome)
 }
 
@@ -123,13 +142,17 @@ fn native(server: Option<&str>) -> Tally {
 }
 
 fn wasm() -> Tally {
-    let outcome = sh::tee(&mut cmd("cargo", &["test", "-p", "miglab-pglite", "--target", "wasm32-unknown-unknown", "--no-fail-fast"]));
+    let outcome = sh::tee(&mut cmd(
+        "cargo",
+        &["test", "-p", "miglab-pglite", "--target", "wasm32-unknown-unknown", "--no-fail-fast"],
+    ));
     tally("wasm in Node (PGlite)", outcome, cargo_counts)
 }
 
 /// Every lesson's answer key against the real engine; the CLI ends with `9 lessons: 9 passed, 0 failed`.
 fn lessons() -> Tally {
-    let outcome = sh::tee(&mut cmd("cargo", &["run", "-q", "-p", "miglab-cli", "--", "check", "lessons"]));
+    let outcome =
+        sh::tee(&mut cmd("cargo", &["run", "-q", "-p", "miglab-cli", "--", "check", "lessons"]));
     tally("lessons (miglab check)", outcome, summary_counts)
 }
 
@@ -137,13 +160,17 @@ fn lessons() -> Tally {
 fn lessons_on_server(server: Option<&str>) -> Tally {
     const RUNNER: &str = "lessons on PostgreSQL (--database-url)";
     let Some(url) = server else { return Tally::skipped(RUNNER, 1) };
-    let outcome = sh::tee(&mut cmd("cargo", &["run", "-q", "-p", "miglab-cli", "--", "check", "lessons", "--database-url", url]));
+    let outcome = sh::tee(&mut cmd(
+        "cargo",
+        &["run", "-q", "-p", "miglab-cli", "--", "check", "lessons", "--database-url", url],
+    ));
     tally(RUNNER, outcome, summary_counts)
 }
 
 /// `tests/alembic-compat`: `miglab sql` against real `alembic … --sql`, in a venv with the pinned versions.
 fn alembic_compat() -> Tally {
-    let outcome = setup::alembic_venv().and_then(|_| sh::tee(&mut cmd("bash", &["tests/alembic-compat/run.sh"])));
+    let outcome = setup::alembic_venv()
+        .and_then(|_| sh::tee(&mut cmd("bash", &["tests/alembic-compat/run.sh"])));
     tally("alembic-compat (real Alembic)", outcome, summary_counts)
 }
 
@@ -164,18 +191,31 @@ fn app_wasm(dist: std::result::Result<&Path, &String>) -> Tally {
     if !failed {
         println!("app wasm: links none of the parsers");
     }
-    Tally { runner: "app wasm without parsers", passed: u64::from(!failed), failed: u64::from(failed), skipped: 0 }
+    Tally {
+        runner: "app wasm without parsers",
+        passed: u64::from(!failed),
+        failed: u64::from(failed),
+        skipped: 0,
+    }
 }
 
 fn browser(built: Result<site::Built>) -> Tally {
     let outcome = (|| {
         let built = built?;
-        let url = static_server::start(&built.dist).map_err(|e| format!("cannot serve {}: {e}", built.dist.display()))?;
+        let url = static_server::start(&built.dist)
+            .map_err(|e| format!("cannot serve {}: {e}", built.dist.display()))?;
         let files = test_files(&root().join("web/tests"));
         // A Chromium that hangs on close must not hold the run open until CI's limit: every test has a
         // time limit, and the runner exits once the last test is done even if a browser is still there.
-        let mut args: Vec<String> =
-            ["--test", "--test-reporter=spec", "--test-concurrency=1", "--test-timeout=300000", "--test-force-exit"].map(String::from).to_vec();
+        let mut args: Vec<String> = [
+            "--test",
+            "--test-reporter=spec",
+            "--test-concurrency=1",
+            "--test-timeout=300000",
+            "--test-force-exit",
+        ]
+        .map(String::from)
+        .to_vec();
         args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut command = cmd("node", &args);
@@ -204,27 +244,48 @@ fn test_files(dir: &Path) -> Vec<PathBuf> {
 /// Sums cargo's `test result: ok. 12 passed; 0 failed; 1 ignored; …` lines; an ignored test is a skipped one.
 fn cargo_counts(text: &str) -> Counts {
     text.lines().filter(|l| l.starts_with("test result:")).fold((0, 0, 0), |(p, f, s), line| {
-        (p + number_before(line, " passed"), f + number_before(line, " failed"), s + number_before(line, " ignored"))
+        (
+            p + number_before(line, " passed"),
+            f + number_before(line, " failed"),
+            s + number_before(line, " ignored"),
+        )
     })
 }
 
 /// Node's spec reporter ends with `ℹ pass 3`, `ℹ fail 0` and `ℹ skipped 0`.
 fn node_counts(text: &str) -> Counts {
     let field = |name: &str| {
-        text.lines().rev().find_map(|l| l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(name)?.trim().parse().ok()).unwrap_or(0)
+        text.lines()
+            .rev()
+            .find_map(|l| {
+                l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(name)?.trim().parse().ok()
+            })
+            .unwrap_or(0)
     };
     (field("pass "), field("fail "), field("skipped "))
 }
 
 /// The last `… N passed, M failed` line.
 fn summary_counts(text: &str) -> Counts {
-    let line = text.lines().rev().find(|l| l.contains(" passed, ") && l.contains(" failed")).unwrap_or_default();
-    (number_before(line, " passed"), number_before(line, " failed"), number_before(line, " skipped"))
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.contains(" passed, ") && l.contains(" failed"))
+        .unwrap_or_default();
+    (
+        number_before(line, " passed"),
+        number_before(line, " failed"),
+        number_before(line, " skipped"),
+    )
 }
 
 fn number_before(line: &str, word: &str) -> u64 {
     let Some(end) = line.find(word) else { return 0 };
-    line[..end].rsplit(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()).unwrap_or(0)
+    line[..end]
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -246,7 +307,10 @@ mod test {
     #[test]
     fn summary_counts_ok() {
         assert_eq!(summary_counts("ok   a\n9 lessons: 8 passed, 1 failed\n"), (8, 1, 0));
-        assert_eq!(summary_counts("ok   upgrade x\n100 passed, 0 failed, 2 skipped\n"), (100, 0, 2));
+        assert_eq!(
+            summary_counts("ok   upgrade x\n100 passed, 0 failed, 2 skipped\n"),
+            (100, 0, 2)
+        );
     }
 
     #[test]

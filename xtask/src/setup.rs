@@ -9,21 +9,26 @@ const TRUNK: &str = "0.21.14";
 /// `~/.cargo/bin`, where `cargo install` puts Trunk and wasm-bindgen; put first on PATH for every child.
 fn cargo_bin() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME").map(PathBuf::from);
-    home.unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")).join("bin")
+    home.unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+    })
+    .join("bin")
 }
 
 pub fn path_with_cargo_bin() {
     let bin = cargo_bin();
     let path = std::env::var_os("PATH").unwrap_or_default();
     if !std::env::split_paths(&path).any(|p| p == bin) {
-        let joined = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path))).unwrap_or(path);
+        let joined = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
+            .unwrap_or(path);
         std::env::set_var("PATH", joined);
     }
 }
 
 /// The wasm-bindgen version `Cargo.lock` pins; the CLI must match it exactly.
 fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -69,10 +74,12 @@ pub fn apt(package: &str, probe: &str) -> Result<()> {
     if std::path::Path::new(probe).exists() || (!probe.starts_with('/') && has(probe)) {
         return Ok(());
     }
-    let root_user = sh::output(&mut cmd("id", &["-u"])).map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let root_user =
+        sh::output(&mut cmd("id", &["-u"])).map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
     let prefix: &[&str] = if root_user { &[] } else { &["sudo"] };
     let apt = |args: &[&str]| {
-        let all: Vec<&str> = prefix.iter().copied().chain(["apt-get"]).chain(args.iter().copied()).collect();
+        let all: Vec<&str> =
+            prefix.iter().copied().chain(["apt-get"]).chain(args.iter().copied()).collect();
         let mut command = cmd(all[0], &all[1..]);
         command.env("DEBIAN_FRONTEND", "noninteractive");
         sh::status(&mut command)
@@ -106,7 +113,19 @@ fn editor_bundle() -> Result<()> {
     }
     let esbuild = web.join("node_modules/.bin/esbuild");
     let esbuild = esbuild.to_string_lossy();
-    sh::run(cmd(&esbuild, &["editor/editor.js", "--bundle", "--format=esm", "--minify", "--outfile=editor/dist/miglab-editor.js"]).current_dir(&web))
+    sh::run(
+        cmd(
+            &esbuild,
+            &[
+                "editor/editor.js",
+                "--bundle",
+                "--format=esm",
+                "--minify",
+                "--outfile=editor/dist/miglab-editor.js",
+            ],
+        )
+        .current_dir(&web),
+    )
 }
 
 /// The pins `tests/alembic-compat` compares against; ARCHITECTURE.md quotes them.
@@ -123,9 +142,13 @@ pub fn alembic_venv() -> Result<PathBuf> {
     }
     let _ = std::fs::remove_dir_all(&venv);
     let venv_text = venv.to_string_lossy().into_owned();
-    sh::run(&mut cmd("python3", &["-m", "venv", &venv_text])).map_err(|e| format!("{e} (Debian: install python3-venv)"))?;
+    sh::run(&mut cmd("python3", &["-m", "venv", &venv_text]))
+        .map_err(|e| format!("{e} (Debian: install python3-venv)"))?;
     let pip = venv.join("bin/pip");
-    let args: Vec<&str> = ["install", "--quiet", "--disable-pip-version-check"].into_iter().chain(ALEMBIC_PINS).collect();
+    let args: Vec<&str> = ["install", "--quiet", "--disable-pip-version-check"]
+        .into_iter()
+        .chain(ALEMBIC_PINS)
+        .collect();
     sh::run(&mut cmd(&pip.to_string_lossy(), &args))?;
     std::fs::write(&stamp, pins).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     Ok(venv)
@@ -146,21 +169,28 @@ pub fn postgres_server() -> Result<String> {
     apt("postgresql", "/usr/bin/pg_ctlcluster")?;
     let clusters = sh::output(&mut cmd("pg_lsclusters", &["-h"]))?;
     let text = String::from_utf8_lossy(&clusters.stdout).into_owned();
-    let cluster: Vec<&str> = text.lines().next().map(|l| l.split_whitespace().collect()).unwrap_or_default();
+    let cluster: Vec<&str> =
+        text.lines().next().map(|l| l.split_whitespace().collect()).unwrap_or_default();
     let [version, name, port, status, ..] = cluster[..] else {
-        return Err("Debian's postgresql has no cluster; run `pg_createcluster --start <version> main`".to_owned());
+        return Err(
+            "Debian's postgresql has no cluster; run `pg_createcluster --start <version> main`"
+                .to_owned(),
+        );
     };
     if status != "online" {
         sh::run(&mut cmd("pg_ctlcluster", &[version, name, "start"]))?;
     }
-    let root_user = sh::output(&mut cmd("id", &["-u"])).map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
-    let as_postgres: &[&str] = if root_user { &["runuser", "-u", "postgres", "--"] } else { &["sudo", "-u", "postgres"] };
+    let root_user =
+        sh::output(&mut cmd("id", &["-u"])).map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let as_postgres: &[&str] =
+        if root_user { &["runuser", "-u", "postgres", "--"] } else { &["sudo", "-u", "postgres"] };
     // NOSUPERUSER NOCREATEROLE: the role can make and drop its own databases and nothing else on the cluster.
     let sql = format!(
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{CHECK_ROLE}') THEN CREATE ROLE {CHECK_ROLE}; END IF; END $$;
          ALTER ROLE {CHECK_ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION PASSWORD 'miglab-check'"
     );
-    let args: Vec<&str> = as_postgres.iter().copied().chain(["psql", "-p", port, "-qAtc", &sql]).collect();
+    let args: Vec<&str> =
+        as_postgres.iter().copied().chain(["psql", "-p", port, "-qAtc", &sql]).collect();
     sh::run(&mut cmd(args[0], &args[1..]))?;
     Ok(format!("postgres://{CHECK_ROLE}:miglab-check@127.0.0.1:{port}/postgres"))
 }

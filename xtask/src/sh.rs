@@ -33,12 +33,18 @@ pub fn run(command: &mut Command) -> Result<()> {
 /// Runs with inherited output and reports whether it succeeded.
 pub fn status(command: &mut Command) -> Result<bool> {
     eprintln!("$ {}", show(command));
-    command.status().map(|s| s.success()).map_err(|e| format!("cannot run `{}`: {e}", show(command)))
+    command
+        .status()
+        .map(|s| s.success())
+        .map_err(|e| format!("cannot run `{}`: {e}", show(command)))
 }
 
 /// Runs and captures stdout and stderr (nothing echoed), for probes such as `--version`.
 pub fn output(command: &mut Command) -> Result<Output> {
-    command.stdin(Stdio::null()).output().map_err(|e| format!("cannot run `{}`: {e}", show(command)))
+    command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run `{}`: {e}", show(command)))
 }
 
 /// Runs, echoing every line of stdout and stderr as it arrives, and returns the whole text for summary parsing.
@@ -50,7 +56,10 @@ pub fn tee(command: &mut Command) -> Result<(bool, String)> {
         .stdin(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot run `{}`: {e}", show(command)))?;
-    let streams = [child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>), child.stderr.take().map(|s| Box::new(s) as _)];
+    let streams = [
+        child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        child.stderr.take().map(|s| Box::new(s) as _),
+    ];
     let readers: Vec<_> = streams
         .into_iter()
         .flatten()
@@ -59,7 +68,9 @@ pub fn tee(command: &mut Command) -> Result<(bool, String)> {
             std::thread::spawn(move || {
                 use std::io::BufRead;
                 let mut text = String::new();
-                for line in std::io::BufReader::new(stream).lines().map_while(std::result::Result::ok) {
+                for line in
+                    std::io::BufReader::new(stream).lines().map_while(std::result::Result::ok)
+                {
                     if index == 0 {
                         println!("{line}");
                     } else {
@@ -79,11 +90,19 @@ pub fn tee(command: &mut Command) -> Result<(bool, String)> {
 
 /// True when `program` runs with `--version`.
 pub fn has(program: &str) -> bool {
-    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The first line `program --version` prints, or an empty string.
 pub fn version(program: &str) -> String {
-    let out = Command::new(program).arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    let out = Command::new(program)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
     out.unwrap_or_default().lines().next().unwrap_or_default().to_owned()
 }

@@ -44,6 +44,7 @@ pub fn prepare() -> Result<()> {
 /// The app's own wasm in a built site.
 pub fn app_wasm(dist: &Path) -> Option<PathBuf> {
     std::fs::read_dir(dist).ok()?.flatten().map(|e| e.path()).find(|p| {
-        p.extension().is_some_and(|e| e == "wasm") && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("miglab-app"))
+        p.extension().is_some_and(|e| e == "wasm")
+            && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("miglab-app"))
     })
 }

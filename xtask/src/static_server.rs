@@ -31,7 +31,10 @@ fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     while reader.read_line(&mut line)? > 2 {
         let (name, value) = line.split_once(':').unwrap_or_default();
         match name.trim().to_ascii_lowercase().as_str() {
-            "accept-encoding" => brotli = value.split(',').any(|e| e.split(';').next().unwrap_or_default().trim() == "br"),
+            "accept-encoding" => {
+                brotli =
+                    value.split(',').any(|e| e.split(';').next().unwrap_or_default().trim() == "br")
+            }
             "if-none-match" => if_none_match = Some(value.trim().to_owned()),
             _ => {}
         }
@@ -41,13 +44,19 @@ fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or("/"));
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let file = resolve(dir, path);
-    let Some((file, meta)) = file.and_then(|f| std::fs::metadata(&f).ok().filter(|m| m.is_file()).map(|m| (f, m))) else {
+    let Some((file, meta)) =
+        file.and_then(|f| std::fs::metadata(&f).ok().filter(|m| m.is_file()).map(|m| (f, m)))
+    else {
         let message = b"not found";
         write!(stream, "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", message.len())?;
         return stream.write_all(message);
     };
     let kind = content_type(&file);
-    let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
     let etag = format!("\"{:x}-{:x}\"", meta.len(), modified.as_nanos());
     if if_none_match.as_deref() == Some(etag.as_str()) {
         write!(stream, "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nCache-Control: public, max-age=3600\r\nVary: Accept-Encoding\r\nConnection: close\r\n\r\n")?;
@@ -55,7 +64,10 @@ fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     }
     let compressed = brotli.then(|| compressed_copy(&file)).flatten();
     let Ok(body) = std::fs::read(compressed.as_deref().unwrap_or(&file)) else {
-        write!(stream, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+        write!(
+            stream,
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )?;
         return stream.flush();
     };
     let encoding = if compressed.is_some() { "Content-Encoding: br\r\n" } else { "" };
@@ -87,7 +99,10 @@ pub fn precompress(dir: &Path) -> crate::sh::Result<()> {
         const walk=(d)=>fs.readdirSync(d,{withFileTypes:true}).flatMap((e)=>e.isDirectory()?walk(p.join(d,e.name)):[p.join(d,e.name)]);\
         for(const f of walk(process.argv[1])){if(!types.includes(p.extname(f).slice(1)))continue;\
         const b=fs.readFileSync(f);fs.writeFileSync(f+'.br',z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}));}";
-    crate::sh::run(&mut crate::sh::cmd("node", &["-e", script, &dir.to_string_lossy(), &COMPRESSED.join(",")]))
+    crate::sh::run(&mut crate::sh::cmd(
+        "node",
+        &["-e", script, &dir.to_string_lossy(), &COMPRESSED.join(",")],
+    ))
 }
 
 /// The file for a URL path, refusing anything that climbs out of `dir`.

@@ -17,11 +17,15 @@ const PARSERS: [(&str, &str); 3] = [
 
 /// What the app's wasm in `dist` links that it must not, or why it could not be read.
 pub fn forbidden_in(dist: &Path) -> Result<Vec<&'static str>, String> {
-    let wasm = crate::site::app_wasm(dist).ok_or_else(|| format!("no miglab-app wasm in {}", dist.display()))?;
+    let wasm = crate::site::app_wasm(dist)
+        .ok_or_else(|| format!("no miglab-app wasm in {}", dist.display()))?;
     let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
     let contains = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     if !contains("miglab_app::") {
-        return Err(format!("{} has no name section to check (is it a debug build?)", wasm.display()));
+        return Err(format!(
+            "{} has no name section to check (is it a debug build?)",
+            wasm.display()
+        ));
     }
     Ok(PARSERS.iter().filter(|(needle, _)| contains(needle)).map(|(_, what)| *what).collect())
 }

@@ -11,8 +11,8 @@ use crate::lesson_view::{LessonView, Stage};
 use crate::practice::{self, PracticeRun};
 use crate::run_state::{Failure, RunAction, RunState};
 use miglab_core::lesson::{Experiment, Lesson, LessonMigration, RunCommand, ValueCheck};
-use miglab_core::schema::Schema;
 use miglab_core::migration::Direction;
+use miglab_core::schema::Schema;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -75,18 +75,33 @@ pub struct LessonActions {
 
 type Dispatch<T> = UseReducerDispatcher<T>;
 
-fn with_engine(lab: &Lab, run: &Dispatch<RunState>, what: &str, job: impl FnOnce(Rc<dyn Backend>) + 'static) {
+fn with_engine(
+    lab: &Lab,
+    run: &Dispatch<RunState>,
+    what: &str,
+    job: impl FnOnce(Rc<dyn Backend>) + 'static,
+) {
     match lab.backend() {
         Some(backend) => {
             run.dispatch(RunAction::Busy(what.to_owned()));
             job(backend);
         }
-        None => run.dispatch(RunAction::Failed(Failure::plain("The engine is not ready", "Postgres is still starting or failed to start; see the status at the top of the page."))),
+        None => run.dispatch(RunAction::Failed(Failure::plain(
+            "The engine is not ready",
+            "Postgres is still starting or failed to start; see the status at the top of the page.",
+        ))),
     }
 }
 
 #[hook]
-pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHandle<LessonState>, run: UseReducerHandle<RunState>, guard: UseReducerHandle<GuardState>, seen: Seen) -> LessonActions {
+pub fn use_lesson_actions(
+    lab: Lab,
+    lesson: Rc<LessonView>,
+    state: UseReducerHandle<LessonState>,
+    run: UseReducerHandle<RunState>,
+    guard: UseReducerHandle<GuardState>,
+    seen: Seen,
+) -> LessonActions {
     let Seen { experiments, values } = seen;
     let (state_d, run_d, guard_d) = (state.dispatcher(), run.dispatcher(), guard.dispatcher());
     let branch = run.branch.clone().unwrap_or_else(|| lesson.lesson.manifest.run.branch.clone());
@@ -99,7 +114,12 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                 spawn_local(async move {
                     let commands: Vec<RunCommand> = match command.parse() {
                         Ok(c) => vec![c],
-                        Err(e) => return run_d2.dispatch(RunAction::Failed(Failure::plain("Not an Alembic command", e.to_string()))),
+                        Err(e) => {
+                            return run_d2.dispatch(RunAction::Failed(Failure::plain(
+                                "Not an Alembic command",
+                                e.to_string(),
+                            )))
+                        }
                     };
                     let mut record = lab::run(&*engine, &lesson.lesson, &commands).await;
                     record.command = command;
@@ -122,7 +142,10 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
     let describe_cb = {
         let run = run.clone();
         Callback::from(move |table: String| {
-            let output = run.current.as_ref().and_then(|s| s.table(&table)).map_or_else(|| format!("Did not find any relation named \"{table}\".\n"), describe);
+            let output = run.current.as_ref().and_then(|s| s.table(&table)).map_or_else(
+                || format!("Did not find any relation named \"{table}\".\n"),
+                describe,
+            );
             run.dispatch(RunAction::Terminal { command: format!("\\d {table}"), output });
         })
     };
@@ -138,14 +161,25 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let experiment = {
-        let (lab, lesson, run_d, experiments, branch) = (lab.clone(), lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
+        let (lab, lesson, run_d, experiments, branch) =
+            (lab.clone(), lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
         Callback::from(move |(index, confirmed): (usize, bool)| {
-            let Some(exp) = lesson.lesson.manifest.investigate.experiments.get(index).cloned() else { return };
-            let (lesson, run_d2, experiments, branch) = (lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
+            let Some(exp) = lesson.lesson.manifest.investigate.experiments.get(index).cloned()
+            else {
+                return;
+            };
+            let (lesson, run_d2, experiments, branch) =
+                (lesson.clone(), run_d.clone(), experiments.clone(), branch.clone());
             with_engine(&lab, &run_d, &exp.title.clone(), move |engine| {
                 spawn_local(async move {
-                    let seen = experiments.iter().find(|o| o.id == exp.id).map(|o| o.stakes.clone()).unwrap_or_default();
-                    let (outcome, back) = experiment_flow(&*engine, &lesson.lesson, &branch, &exp, confirmed, seen).await;
+                    let seen = experiments
+                        .iter()
+                        .find(|o| o.id == exp.id)
+                        .map(|o| o.stakes.clone())
+                        .unwrap_or_default();
+                    let (outcome, back) =
+                        experiment_flow(&*engine, &lesson.lesson, &branch, &exp, confirmed, seen)
+                            .await;
                     let mut all = (*experiments).clone();
                     all.retain(|o| o.id != outcome.id);
                     all.push(outcome);
@@ -156,16 +190,31 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let question_value = {
-        let (lab, lesson, run_d, branch) = (lab.clone(), lesson.clone(), run_d.clone(), branch.clone());
+        let (lab, lesson, run_d, branch) =
+            (lab.clone(), lesson.clone(), run_d.clone(), branch.clone());
         Callback::from(move |id: String| {
             let Some(question) = lesson.questions().find(|q| q.id == id).cloned() else { return };
-            let Some(query) = question.engine_query().map(|(query, _)| query.to_owned()) else { return };
-            let (lesson, run_d2, values, branch) = (lesson.clone(), run_d.clone(), values.clone(), branch.clone());
+            let Some(query) = question.engine_query().map(|(query, _)| query.to_owned()) else {
+                return;
+            };
+            let (lesson, run_d2, values, branch) =
+                (lesson.clone(), run_d.clone(), values.clone(), branch.clone());
             with_engine(&lab, &run_d, &format!("the query of question {id}"), move |engine| {
                 spawn_local(async move {
-                    let (got, back) = question_flow(&*engine, &lesson.lesson, &branch, &question.after, &query).await;
+                    let (got, back) =
+                        question_flow(&*engine, &lesson.lesson, &branch, &question.after, &query)
+                            .await;
                     let mut all = (*values).clone();
-                    all.insert(id, got.map_err(|f| format!("{}{}", f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(), f.message)));
+                    all.insert(
+                        id,
+                        got.map_err(|f| {
+                            format!(
+                                "{}{}",
+                                f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(),
+                                f.message
+                            )
+                        }),
+                    );
                     values.set(all);
                     run_d2.dispatch(back_at(back));
                 })
@@ -173,12 +222,22 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let practice_cb = {
-        let (lab, lesson, run_d, state_d, state, branch, guard_d) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), state.clone(), branch.clone(), guard_d.clone());
+        let (lab, lesson, run_d, state_d, state, branch, guard_d) = (
+            lab.clone(),
+            lesson.clone(),
+            run_d.clone(),
+            state_d.clone(),
+            state.clone(),
+            branch.clone(),
+            guard_d.clone(),
+        );
         let (guard, run) = (guard.clone(), run.clone());
         Callback::from(move |(stage, text): (Stage, String)| {
             let m = &lesson.lesson.manifest;
             let (solution, start, checks) = match stage {
-                Stage::Modify => (&lesson.lesson.modify, m.modify.start.clone(), m.modify.checks.clone()),
+                Stage::Modify => {
+                    (&lesson.lesson.modify, m.modify.start.clone(), m.modify.checks.clone())
+                }
                 _ => (&lesson.lesson.make, m.make.start.clone(), m.make.checks.clone()),
             };
             state_d.dispatch(LessonAction::Draft { stage, text: text.clone() });
@@ -191,8 +250,17 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
             // Translating the file and reading its threats happen in the analyzer module, so the check is a task;
             // busy from the click on, so a second click cannot start a second check beside it.
             run_d.dispatch(RunAction::Busy("reading your migration".to_owned()));
-            let (file, reference, before) = (solution.file().to_owned(), solution.reference.clone(), state.start.clone());
-            let (lab, lesson, run_d, state_d, branch, guard_d, guard) = (lab.clone(), lesson.clone(), run_d.clone(), state_d.clone(), branch.clone(), guard_d.clone(), guard.clone());
+            let (file, reference, before) =
+                (solution.file().to_owned(), solution.reference.clone(), state.start.clone());
+            let (lab, lesson, run_d, state_d, branch, guard_d, guard) = (
+                lab.clone(),
+                lesson.clone(),
+                run_d.clone(),
+                state_d.clone(),
+                branch.clone(),
+                guard_d.clone(),
+                guard.clone(),
+            );
             spawn_local(async move {
                 let checked = |results| {
                     run_d.dispatch(RunAction::Idle);
@@ -203,41 +271,92 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                     Err(diagnostics) => {
                         let results = diagnostics
                             .iter()
-                            .map(|d| crate::progress::CheckResult { name: if d.code == "analyzer" { "the analyzer answers" } else { "the file translates" }.into(), passed: false, lines: d.at.map(|a| (a.line, a.line)), detail: format!("{}{}{}", d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(), d.message, d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()) })
+                            .map(|d| crate::progress::CheckResult {
+                                name: if d.code == "analyzer" {
+                                    "the analyzer answers"
+                                } else {
+                                    "the file translates"
+                                }
+                                .into(),
+                                passed: false,
+                                lines: d.at.map(|a| (a.line, a.line)),
+                                detail: format!(
+                                    "{}{}{}",
+                                    d.at.map(|a| format!("line {}:{}: ", a.line, a.column))
+                                        .unwrap_or_default(),
+                                    d.message,
+                                    d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()
+                                ),
+                            })
                             .collect();
                         return checked(results);
                     }
                 };
                 // The drop guard: a destructive step stops the run until the student proceeds with all three preconditions.
-                let threats = match practice::threats(&student.migration.upgrade, before.as_ref()).await {
-                    Ok(threats) => threats,
-                    Err(message) => return checked(vec![crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: message, lines: None }]),
-                };
-                let cleared = !guard.lesson && guard.threats == threats && guard.decision == Some(Decision::Proceeded);
+                let threats =
+                    match practice::threats(&student.migration.upgrade, before.as_ref()).await {
+                        Ok(threats) => threats,
+                        Err(message) => {
+                            return checked(vec![crate::progress::CheckResult {
+                                name: "drop guard".into(),
+                                passed: false,
+                                detail: message,
+                                lines: None,
+                            }])
+                        }
+                    };
+                let cleared = !guard.lesson
+                    && guard.threats == threats
+                    && guard.decision == Some(Decision::Proceeded);
                 if !checks.allow_destructive && !threats.is_empty() && !cleared {
                     if guard.lesson || guard.threats != threats {
-                        guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: false });
+                        guard_d.dispatch(GuardAction::Armed {
+                            threats: threats.clone(),
+                            lesson: false,
+                        });
                         count_at_stake(&lab, &threats, &guard_d);
                     }
-                    let detail = if !guard.lesson && guard.decision == Some(Decision::Refused) && guard.threats == threats {
+                    let detail = if !guard.lesson
+                        && guard.decision == Some(Decision::Refused)
+                        && guard.threats == threats
+                    {
                         "You refused this migration: change upgrade() so it keeps the data, then run it again."
                     } else {
                         "The drop guard stopped the run before anything ran: decide below."
                     };
-                    return checked(vec![crate::progress::CheckResult { name: "drop guard".into(), passed: false, detail: detail.into(), lines: None }]);
+                    return checked(vec![crate::progress::CheckResult {
+                        name: "drop guard".into(),
+                        passed: false,
+                        detail: detail.into(),
+                        lines: None,
+                    }]);
                 }
                 let run_d2 = run_d.clone();
                 with_engine(&lab, &run_d, "your migration", move |engine| {
                     spawn_local(async move {
-                        let (outcome, back) = practice_flow(&*engine, &lesson.lesson, &branch, &start, &student, &checks.values).await;
+                        let (outcome, back) = practice_flow(
+                            &*engine,
+                            &lesson.lesson,
+                            &branch,
+                            &start,
+                            &student,
+                            &checks.values,
+                        )
+                        .await;
                         match outcome {
                             Ok(run) => {
                                 // The run's diffs stay on screen, and a Make run is what the approval is checked against.
-                                run_d2.dispatch(RunAction::Practiced { stage, records: run.runs.clone() });
+                                run_d2.dispatch(RunAction::Practiced {
+                                    stage,
+                                    records: run.runs.clone(),
+                                });
                                 if stage == Stage::Make {
                                     state_d.dispatch(LessonAction::RunClaims(run.claims()));
                                 }
-                                state_d.dispatch(LessonAction::Checked { stage, results: practice::judge(&checks, &run, &threats).await })
+                                state_d.dispatch(LessonAction::Checked {
+                                    stage,
+                                    results: practice::judge(&checks, &run, &threats).await,
+                                })
                             }
                             Err(f) => run_d2.dispatch(RunAction::Failed(f)),
                         }
@@ -248,20 +367,31 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
         })
     };
     let guard_arm = {
-        let (lab, lesson, guard_d, state, run_d, run) = (lab.clone(), lesson.clone(), guard_d.clone(), state.clone(), run_d.clone(), run.clone());
+        let (lab, lesson, guard_d, state, run_d, run) = (
+            lab.clone(),
+            lesson.clone(),
+            guard_d.clone(),
+            state.clone(),
+            run_d.clone(),
+            run.clone(),
+        );
         Callback::from(move |_| {
             let Some(refuse) = lesson.lesson.refuse.clone() else { return };
             if run.busy.is_some() {
                 return;
             }
             run_d.dispatch(RunAction::Busy("reading the migration".to_owned()));
-            let (lab, guard_d, before, run_d) = (lab.clone(), guard_d.clone(), state.start.clone(), run_d.clone());
+            let (lab, guard_d, before, run_d) =
+                (lab.clone(), guard_d.clone(), state.start.clone(), run_d.clone());
             spawn_local(async move {
                 let threats = practice::threats(&refuse.migration.upgrade, before.as_ref()).await;
                 run_d.dispatch(RunAction::Idle);
                 match threats {
                     Ok(threats) => {
-                        guard_d.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: true });
+                        guard_d.dispatch(GuardAction::Armed {
+                            threats: threats.clone(),
+                            lesson: true,
+                        });
                         count_at_stake(&lab, &threats, &guard_d);
                     }
                     Err(message) => guard_d.dispatch(GuardAction::Failed(message)),
@@ -285,8 +415,13 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
     let guard_branch = {
         let (lab, guard_d, guard) = (lab.clone(), guard_d.clone(), guard.clone());
         Callback::from(move |_| {
-            let Some(backend) = lab.backend() else { return guard_d.dispatch(GuardAction::Failed("The engine is not ready.".into())) };
-            let name = format!("before-{}", guard.threats.first().map(Threat::target).unwrap_or_default().replace('.', "-"));
+            let Some(backend) = lab.backend() else {
+                return guard_d.dispatch(GuardAction::Failed("The engine is not ready.".into()));
+            };
+            let name = format!(
+                "before-{}",
+                guard.threats.first().map(Threat::target).unwrap_or_default().replace('.', "-")
+            );
             let guard_d = guard_d.clone();
             spawn_local(async move {
                 match backend.branch(&name).await {
@@ -299,7 +434,9 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
     let guard_backup = {
         let (lab, guard_d, guard) = (lab.clone(), guard_d.clone(), guard.clone());
         Callback::from(move |_| {
-            let Some(backend) = lab.backend() else { return guard_d.dispatch(GuardAction::Failed("The engine is not ready.".into())) };
+            let Some(backend) = lab.backend() else {
+                return guard_d.dispatch(GuardAction::Failed("The engine is not ready.".into()));
+            };
             let Some(table) = guard.threats.first().map(|t| t.table.clone()) else { return };
             let guard_d = guard_d.clone();
             spawn_local(async move {
@@ -307,14 +444,30 @@ pub fn use_lesson_actions(lab: Lab, lesson: Rc<LessonView>, state: UseReducerHan
                     Ok(script) => {
                         let file_name = format!("{table}-backup.sql");
                         let _ = crate::download::download(&file_name, "application/sql", &script);
-                        guard_d.dispatch(GuardAction::BackedUp(Backup { file_name, bytes: script.len(), content: script.into() }));
+                        guard_d.dispatch(GuardAction::BackedUp(Backup {
+                            file_name,
+                            bytes: script.len(),
+                            content: script.into(),
+                        }));
                     }
                     Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
                 }
             });
         })
     };
-    LessonActions { run: run_cb, reset, describe: describe_cb, alembic, experiment, practice: practice_cb, guard_proceed, guard_arm, guard_branch, guard_backup, question_value }
+    LessonActions {
+        run: run_cb,
+        reset,
+        describe: describe_cb,
+        alembic,
+        experiment,
+        practice: practice_cb,
+        guard_proceed,
+        guard_arm,
+        guard_branch,
+        guard_backup,
+        question_value,
+    }
 }
 
 /// Counts what each threat would destroy, for the guard to show before anyone decides.
@@ -323,7 +476,9 @@ fn count_at_stake(lab: &Lab, threats: &[Threat], guard_d: &Dispatch<GuardState>)
     let (guard_d, threats) = (guard_d.clone(), threats.to_vec());
     spawn_local(async move {
         match crate::consequences::count(&*engine, &threats).await {
-            Ok(stakes) => stakes.into_iter().for_each(|stake| guard_d.dispatch(GuardAction::Counted(stake))),
+            Ok(stakes) => {
+                stakes.into_iter().for_each(|stake| guard_d.dispatch(GuardAction::Counted(stake)))
+            }
             Err(f) => guard_d.dispatch(GuardAction::Failed(f.message)),
         }
     });
@@ -345,7 +500,14 @@ fn back_at(back: Result<Schema, Failure>) -> RunAction {
 
 /// A "try it" experiment: from the branch point plus its own `after` commands, its SQL, its value checks,
 /// then back at the branch point, so it leaves the branch as it found it.
-pub(crate) async fn experiment_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, exp: &Experiment, confirmed: bool, seen: Vec<crate::drop_guard::Stake>) -> (ExperimentOutcome, Result<Schema, Failure>) {
+pub(crate) async fn experiment_flow(
+    engine: &dyn Backend,
+    lesson: &Lesson,
+    branch: &str,
+    exp: &Experiment,
+    confirmed: bool,
+    seen: Vec<crate::drop_guard::Stake>,
+) -> (ExperimentOutcome, Result<Schema, Failure>) {
     let setup = async {
         engine.reset(branch).await?;
         let record = lab::run(engine, lesson, &exp.after).await;
@@ -357,40 +519,74 @@ pub(crate) async fn experiment_flow(engine: &dyn Backend, lesson: &Lesson, branc
         (Ok(()), false) => crate::consequences::of_sql(engine, &exp.sql)
             .await
             .map(|(_, stakes)| stakes)
-            .map_err(|m| Failure::plain("What this experiment would destroy could not be counted, so it did not run", m)),
+            .map_err(|m| {
+                Failure::plain(
+                    "What this experiment would destroy could not be counted, so it did not run",
+                    m,
+                )
+            }),
         _ => Ok(seen),
     };
     let (result, stakes, diff, values) = match (setup, stakes) {
         (Err(f), _) | (Ok(()), Err(f)) => (Some(Err(f)), Vec::new(), None, Vec::new()),
-        (Ok(()), Ok(stakes)) if !confirmed && !stakes.is_empty() => (None, stakes, None, Vec::new()),
+        (Ok(()), Ok(stakes)) if !confirmed && !stakes.is_empty() => {
+            (None, stakes, None, Vec::new())
+        }
         (Ok(()), Ok(stakes)) => {
             let before = engine.introspect().await.ok();
             let result = lab::experiment(engine, exp).await;
             let after = engine.introspect().await.ok();
             let mut values = Vec::new();
             for check in &exp.expect.values {
-                values.push((check.query.clone(), check.expected.clone(), lab::value(engine, &check.query).await.map_err(|f| f.message)));
+                values.push((
+                    check.query.clone(),
+                    check.expected.clone(),
+                    lab::value(engine, &check.query).await.map_err(|f| f.message),
+                ));
             }
             (Some(result), stakes, before.zip(after), values)
         }
     };
-    (ExperimentOutcome { id: exp.id.clone(), result, values, stakes, diff }, back(engine, branch).await)
+    (
+        ExperimentOutcome { id: exp.id.clone(), result, values, stakes, diff },
+        back(engine, branch).await,
+    )
 }
 
 /// A question's query on the state it asks about (from the branch point plus its `after` commands), then back.
-pub(crate) async fn question_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, after: &[RunCommand], query: &str) -> (Result<Option<String>, Failure>, Result<Schema, Failure>) {
+pub(crate) async fn question_flow(
+    engine: &dyn Backend,
+    lesson: &Lesson,
+    branch: &str,
+    after: &[RunCommand],
+    query: &str,
+) -> (Result<Option<String>, Failure>, Result<Schema, Failure>) {
     let got = lab::question_value(engine, lesson, branch, after, query).await;
     (got, back(engine, branch).await)
 }
 
 /// The student's Modify or Make migration on the branch ([`practice_run`]), then back at the branch point.
-pub(crate) async fn practice_flow(engine: &dyn Backend, lesson: &Lesson, branch: &str, start: &[RunCommand], student: &LessonMigration, values: &[ValueCheck]) -> (Result<PracticeRun, Failure>, Result<Schema, Failure>) {
+pub(crate) async fn practice_flow(
+    engine: &dyn Backend,
+    lesson: &Lesson,
+    branch: &str,
+    start: &[RunCommand],
+    student: &LessonMigration,
+    values: &[ValueCheck],
+) -> (Result<PracticeRun, Failure>, Result<Schema, Failure>) {
     let outcome = practice_run(engine, lesson, branch, start, student, values).await;
     (outcome, back(engine, branch).await)
 }
 
 /// From the branch point: the phase's start commands, then the student's upgrade, downgrade and upgrade again.
-async fn practice_run(engine: &dyn Backend, lesson: &Lesson, branch: &str, start: &[RunCommand], student: &LessonMigration, values: &[ValueCheck]) -> Result<PracticeRun, Failure> {
+async fn practice_run(
+    engine: &dyn Backend,
+    lesson: &Lesson,
+    branch: &str,
+    start: &[RunCommand],
+    student: &LessonMigration,
+    values: &[ValueCheck],
+) -> Result<PracticeRun, Failure> {
     engine.reset(branch).await?;
     let setup = lab::run(engine, lesson, start).await;
     if let Some(f) = setup.failure {
@@ -403,7 +599,10 @@ async fn practice_run(engine: &dyn Backend, lesson: &Lesson, branch: &str, start
         run.runs.push(record);
         if run.runs.len() == 1 && !failed {
             for check in values {
-                run.values.push((check.query.clone(), lab::value(engine, &check.query).await.map_err(|f| f.message)));
+                run.values.push((
+                    check.query.clone(),
+                    lab::value(engine, &check.query).await.map_err(|f| f.message),
+                ));
             }
         }
         if failed {

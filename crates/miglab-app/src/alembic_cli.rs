@@ -26,7 +26,8 @@ pub fn history(chain: &[LessonMigration], revision: Option<&str>) -> String {
             if Some(m.id()) == revision {
                 marks.push("current");
             }
-            let marks = if marks.is_empty() { String::new() } else { format!(" ({})", marks.join(") (")) };
+            let marks =
+                if marks.is_empty() { String::new() } else { format!(" ({})", marks.join(") (")) };
             format!("{parent} -> {}{marks}, {}", m.id(), m.migration.revision.message)
         })
         .collect::<Vec<_>>()
@@ -41,7 +42,10 @@ mod test {
     #[test]
     fn history_ok() {
         let lesson = fixture::confidence_score();
-        assert_eq!(history(&lesson.lesson.chain, Some("ab12cd34")), "9f0e1d2c -> ab12cd34 (head) (current), ab12cd34");
+        assert_eq!(
+            history(&lesson.lesson.chain, Some("ab12cd34")),
+            "9f0e1d2c -> ab12cd34 (head) (current), ab12cd34"
+        );
         assert_eq!(current(&lesson.lesson.chain, Some("ab12cd34")), "ab12cd34 (head)");
     }
 

@@ -65,7 +65,9 @@ export function analyzeJson(request, stamp) {
                 None => format!("The analyzer stopped on this input ({detail}). Your text is kept; reload the page and try again, and please report the file."),
             }
         })?;
-        reply.as_string().ok_or_else(|| "The analyzer replied with something other than text.".to_owned())
+        reply
+            .as_string()
+            .ok_or_else(|| "The analyzer replied with something other than text.".to_owned())
     }
 }
 
@@ -86,7 +88,8 @@ pub fn prefetch() {
 }
 
 async fn ask(request: Request) -> Result<Reply, String> {
-    let json = serde_json::to_string(&request).map_err(|e| format!("The request for the analyzer could not be written: {e}."))?;
+    let json = serde_json::to_string(&request)
+        .map_err(|e| format!("The request for the analyzer could not be written: {e}."))?;
     let reply = module::send(json).await?;
     match serde_json::from_str(&reply).map_err(|e| format!("The analyzer's reply could not be read ({e}); reload the page so app and analyzer match."))? {
         Reply::Refused { message } => Err(format!("The analyzer refused the request: {message}. Reload the page so app and analyzer match.")),
@@ -95,7 +98,10 @@ async fn ask(request: Request) -> Result<Reply, String> {
 }
 
 fn mismatched(reply: &Reply) -> String {
-    let kind = serde_json::to_value(reply).ok().and_then(|v| v.get("reply").and_then(|r| r.as_str().map(str::to_owned))).unwrap_or_default();
+    let kind = serde_json::to_value(reply)
+        .ok()
+        .and_then(|v| v.get("reply").and_then(|r| r.as_str().map(str::to_owned)))
+        .unwrap_or_default();
     format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
 }
 

@@ -28,7 +28,8 @@ pub fn App() -> Html {
 fn Shell() -> Html {
     let route = use_state(current_route);
     let course = use_state(|| CourseState::Loading);
-    let crate::storage::Saved { progress, notice, on_progress } = crate::storage::use_saved_progress();
+    let crate::storage::Saved { progress, notice, on_progress } =
+        crate::storage::use_saved_progress();
     let lab = use_lab();
 
     {
@@ -61,8 +62,16 @@ fn Shell() -> Html {
         Callback::from(move |format: &'static str| {
             let CourseState::Ready(_, entries) = &*course else { return };
             let result = match format {
-                "json" => crate::download::download("miglab-report.json", "application/json", &crate::report::json(entries, &progress)),
-                _ => crate::download::download("miglab-report.md", "text/markdown", &crate::report::markdown(entries, &progress)),
+                "json" => crate::download::download(
+                    "miglab-report.json",
+                    "application/json",
+                    &crate::report::json(entries, &progress),
+                ),
+                _ => crate::download::download(
+                    "miglab-report.md",
+                    "text/markdown",
+                    &crate::report::markdown(entries, &progress),
+                ),
             };
             if let Err(e) = result {
                 notice.set(Some(format!("The report could not be exported: {e}.")));
@@ -76,23 +85,34 @@ fn Shell() -> Html {
 
     let body = match (&*course, &*route) {
         (_, Route::Console) => html! { <crate::console::ConsolePage /> },
-        (CourseState::Loading, _) => html! { <p class="loading" role="status">{ "Loading the course…" }</p> },
+        (CourseState::Loading, _) => {
+            html! { <p class="loading" role="status">{ "Loading the course…" }</p> }
+        }
         (CourseState::Failed(message), _) => html! {
             <div class="failure" role="alert"><p><strong>{ "The course could not load." }</strong></p><pre class="diagnostic">{ message }</pre></div>
         },
         (CourseState::Ready(c, entries), Route::Catalog) => html! {
             <Catalog course={c.clone()} entries={entries.clone()} progress={(*progress).clone()} {on_export} />
         },
-        (CourseState::Ready(_, entries), Route::Lesson(id)) => match entries.iter().find(|e| e.id() == id) {
-            Some(CourseEntry::Ready(lesson)) => {
-                let other_graded = progress.lessons.iter().filter(|(k, _)| *k != id).flat_map(|(_, l)| l.verdicts.values().cloned()).collect::<Vec<_>>();
-                html! { <LessonPage key={id.clone()} lesson={lesson.clone()} progress={progress.lesson(id)} lab={lab.clone()} {other_graded} {on_progress} /> }
+        (CourseState::Ready(_, entries), Route::Lesson(id)) => {
+            match entries.iter().find(|e| e.id() == id) {
+                Some(CourseEntry::Ready(lesson)) => {
+                    let other_graded = progress
+                        .lessons
+                        .iter()
+                        .filter(|(k, _)| *k != id)
+                        .flat_map(|(_, l)| l.verdicts.values().cloned())
+                        .collect::<Vec<_>>();
+                    html! { <LessonPage key={id.clone()} lesson={lesson.clone()} progress={progress.lesson(id)} lab={lab.clone()} {other_graded} {on_progress} /> }
+                }
+                Some(CourseEntry::Unavailable { message, .. }) => html! {
+                    <div class="failure" role="alert"><p><strong>{ format!("The lesson `{id}` is unavailable.") }</strong></p><pre class="diagnostic">{ message }</pre><p><a href="#/">{ "Back to the course" }</a></p></div>
+                },
+                None => {
+                    html! { <p class="notice">{ format!("There is no lesson `{id}`. ") }<a href="#/">{ "Back to the course" }</a></p> }
+                }
             }
-            Some(CourseEntry::Unavailable { message, .. }) => html! {
-                <div class="failure" role="alert"><p><strong>{ format!("The lesson `{id}` is unavailable.") }</strong></p><pre class="diagnostic">{ message }</pre><p><a href="#/">{ "Back to the course" }</a></p></div>
-            },
-            None => html! { <p class="notice">{ format!("There is no lesson `{id}`. ") }<a href="#/">{ "Back to the course" }</a></p> },
-        },
+        }
     };
     html! {
         <>
@@ -113,8 +133,11 @@ fn Shell() -> Html {
 fn skip_to_main() -> Callback<MouseEvent> {
     Callback::from(|e: MouseEvent| {
         e.prevent_default();
-        let main = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"));
-        if let Some(main) = main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok()) {
+        let main =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"));
+        if let Some(main) =
+            main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
+        {
             let _ = main.focus();
         }
     })

@@ -24,12 +24,25 @@ fn y(fraction: f64) -> f64 {
 
 #[function_component]
 pub fn CalibrationChart(props: &Props) -> Html {
-    let series: Vec<(&str, &Calibration)> = props.lesson.iter().map(|c| ("this lesson", c)).chain([("whole course", &props.course)]).collect();
+    let series: Vec<(&str, &Calibration)> = props
+        .lesson
+        .iter()
+        .map(|c| ("this lesson", c))
+        .chain([("whole course", &props.course)])
+        .collect();
     let n = series.len() as f64;
     let bar_width = (W - PAD - 8.0) / 5.0 / (n + 1.0);
     let summary = series
         .iter()
-        .map(|(name, c)| format!("{name}: {} graded, {:.0}% credit, total mark {}. {}", c.count, c.score * 100.0, crate::confidence::mark(c.total_mark), c.sentence()))
+        .map(|(name, c)| {
+            format!(
+                "{name}: {} graded, {:.0}% credit, total mark {}. {}",
+                c.count,
+                c.score * 100.0,
+                crate::confidence::mark(c.total_mark),
+                c.sentence()
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ");
     html! {

@@ -19,7 +19,9 @@ pub struct Props {
 pub fn next_lesson<'a>(entries: &'a [CourseEntry], progress: &Progress) -> Option<&'a CourseEntry> {
     let mastered = |id: &str| progress.lessons.get(id).is_some_and(|l| l.mastered());
     entries.iter().find(|e| match e {
-        CourseEntry::Ready(l) => !mastered(l.id()) && l.lesson.manifest.prerequisites.iter().all(|p| mastered(p)),
+        CourseEntry::Ready(l) => {
+            !mastered(l.id()) && l.lesson.manifest.prerequisites.iter().all(|p| mastered(p))
+        }
         CourseEntry::Unavailable { .. } => false,
     })
 }

@@ -12,7 +12,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-#[wasm_bindgen(inline_js = "export function importEditor(url) { return import(new URL(url, document.baseURI).href); }")]
+#[wasm_bindgen(
+    inline_js = "export function importEditor(url) { return import(new URL(url, document.baseURI).href); }"
+)]
 extern "C" {
     #[wasm_bindgen(js_name = importEditor)]
     fn import_editor(url: &str) -> Promise;
@@ -40,10 +42,12 @@ async fn module() -> Result<JsValue, String> {
     if let Some(module) = MODULE.with(|m| m.borrow().clone()) {
         return Ok(module);
     }
-    let module = JsFuture::from(import_editor(&bundle_url(FAILURES.with(Cell::get)))).await.map_err(|e| {
-        FAILURES.with(|f| f.set(f.get() + 1));
-        format!("{e:?}")
-    })?;
+    let module = JsFuture::from(import_editor(&bundle_url(FAILURES.with(Cell::get))))
+        .await
+        .map_err(|e| {
+            FAILURES.with(|f| f.set(f.get() + 1));
+            format!("{e:?}")
+        })?;
     MODULE.with(|m| *m.borrow_mut() = Some(module.clone()));
     Ok(module)
 }
@@ -84,18 +88,32 @@ pub fn CodeEditor(props: &Props) -> Html {
     *on_change.borrow_mut() = props.on_change.clone();
 
     {
-        let (host, mounted, failed, on_change) = (host.clone(), mounted.clone(), failed.clone(), on_change.clone());
-        let (value, language, label, read_only) = (props.value.clone(), props.language.clone(), props.label.clone(), props.read_only);
+        let (host, mounted, failed, on_change) =
+            (host.clone(), mounted.clone(), failed.clone(), on_change.clone());
+        let (value, language, label, read_only) =
+            (props.value.clone(), props.language.clone(), props.label.clone(), props.read_only);
         use_effect_with((), move |_| {
             let cleanup = mounted.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let Some(parent) = host.cast::<web_sys::Element>() else { return };
                 match module().await {
                     Ok(module) => {
-                        let closure = Closure::<dyn FnMut(String)>::new(move |text: String| on_change.borrow().emit(text));
-                        let args = [&parent.into(), &JsValue::from_str(&value), &JsValue::from_str(&language), &JsValue::from_bool(read_only), &JsValue::from_str(&label), closure.as_ref()];
+                        let closure = Closure::<dyn FnMut(String)>::new(move |text: String| {
+                            on_change.borrow().emit(text)
+                        });
+                        let args = [
+                            &parent.into(),
+                            &JsValue::from_str(&value),
+                            &JsValue::from_str(&language),
+                            &JsValue::from_bool(read_only),
+                            &JsValue::from_str(&label),
+                            closure.as_ref(),
+                        ];
                         match call(&module, "mountEditor", &args) {
-                            Ok(view) => *mounted.borrow_mut() = Some(Mounted { module, view, _on_change: closure }),
+                            Ok(view) => {
+                                *mounted.borrow_mut() =
+                                    Some(Mounted { module, view, _on_change: closure })
+                            }
                             Err(e) => failed.set(Some(format!("{e:?}"))),
                         }
                     }
@@ -115,13 +133,19 @@ pub fn CodeEditor(props: &Props) -> Html {
             if let Some(m) = mounted.borrow().as_ref() {
                 let _ = call(&m.module, "setDoc", &[&m.view, &JsValue::from_str(value)]);
                 let (from, to) = mark.unwrap_or((0, 0));
-                let _ = call(&m.module, "markLines", &[&m.view, &JsValue::from(from), &JsValue::from(to)]);
+                let _ = call(
+                    &m.module,
+                    "markLines",
+                    &[&m.view, &JsValue::from(from), &JsValue::from(to)],
+                );
             }
         });
     }
 
     if let Some(reason) = &*failed {
-        let on_input = props.on_change.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+        let on_input = props
+            .on_change
+            .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
         return html! {
             <div class="editor editor-fallback">
                 <p class="notice" role="status">{ "The code editor could not load, so this is a plain text box; your text is kept. " }<small>{ reason.clone() }</small></p>

@@ -37,7 +37,11 @@ pub fn ConfidencePicker(props: &Props) -> Html {
 
 /// A mark as the tables print it: a sign always, and a decimal only where partial credit blends two marks.
 pub fn mark(value: f64) -> String {
-    if value.fract().abs() < 0.05 { format!("{:+.0}", value) } else { format!("{:+.1}", value) }
+    if value.fract().abs() < 0.05 {
+        format!("{:+.0}", value)
+    } else {
+        format!("{:+.1}", value)
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -81,6 +85,9 @@ mod test {
 
     #[test]
     fn mark_ok() {
-        assert_eq!([mark(11.0), mark(-10.0), mark(0.0), mark(2.7), mark(-0.45)].join(" "), "+11 -10 +0 +2.7 -0.5");
+        assert_eq!(
+            [mark(11.0), mark(-10.0), mark(0.0), mark(2.7), mark(-0.45)].join(" "),
+            "+11 -10 +0 +2.7 -0.5"
+        );
     }
 }

@@ -13,7 +13,8 @@ pub async fn count(engine: &dyn Backend, threats: &[Threat]) -> Result<Vec<Stake
         if out.iter().any(|s| s.target == target) {
             continue;
         }
-        let (count, sample) = lab::at_stake(engine, &threat.table, threat.column.as_deref()).await?;
+        let (count, sample) =
+            lab::at_stake(engine, &threat.table, threat.column.as_deref()).await?;
         out.push(Stake { target, whole_table: threat.column.is_none(), count, sample });
     }
     Ok(out)
@@ -34,7 +35,10 @@ pub async fn of_sql(engine: &dyn Backend, sql: &str) -> Result<(Vec<Threat>, Vec
 
 /// The stakes as one sentence, e.g. "This would destroy 40 rows of `expenses`."
 pub fn sentence(stakes: &[Stake]) -> String {
-    format!("This would destroy {}.", stakes.iter().map(Stake::sentence).collect::<Vec<_>>().join(" and "))
+    format!(
+        "This would destroy {}.",
+        stakes.iter().map(Stake::sentence).collect::<Vec<_>>().join(" and ")
+    )
 }
 
 #[cfg(test)]
@@ -44,28 +48,52 @@ mod test {
     use crate::lab::Rows;
 
     fn threat(table: &str, column: Option<&str>) -> Threat {
-        Threat { code: "ban-drop-column".into(), message: String::new(), table: table.into(), column: column.map(str::to_owned) }
+        Threat {
+            code: "ban-drop-column".into(),
+            message: String::new(),
+            table: table.into(),
+            column: column.map(str::to_owned),
+        }
     }
 
     #[test]
     fn count_each_target_once_ok() {
-        let fake = Fake { rows: Rows { columns: vec!["count".into()], rows: vec![vec![Some("16".into())]] }, ..Default::default() };
-        let stakes = block_on(count(&fake, &[threat("expenses", Some("legacy_notes")), threat("expenses", Some("legacy_notes")), threat("expenses", None)])).expect("counted");
-        assert_eq!(stakes.iter().map(|s| (s.target.as_str(), s.whole_table, s.count)).collect::<Vec<_>>(), [("expenses.legacy_notes", false, 16), ("expenses", true, 16)]);
+        let fake = Fake {
+            rows: Rows { columns: vec!["count".into()], rows: vec![vec![Some("16".into())]] },
+            ..Default::default()
+        };
+        let stakes = block_on(count(
+            &fake,
+            &[
+                threat("expenses", Some("legacy_notes")),
+                threat("expenses", Some("legacy_notes")),
+                threat("expenses", None),
+            ],
+        ))
+        .expect("counted");
+        assert_eq!(
+            stakes.iter().map(|s| (s.target.as_str(), s.whole_table, s.count)).collect::<Vec<_>>(),
+            [("expenses.legacy_notes", false, 16), ("expenses", true, 16)]
+        );
         assert_eq!(sentence(&stakes), "This would destroy 16 non-null values of `expenses.legacy_notes` and 16 rows of `expenses`.");
     }
 
     #[test]
     fn truncate_at_stake_err() {
-        let fake = Fake { rows: Rows { columns: vec!["count".into()], rows: vec![vec![Some("40".into())]] }, ..Default::default() };
-        let (threats, stakes) = block_on(of_sql(&fake, "TRUNCATE expenses")).expect("the rules run");
+        let fake = Fake {
+            rows: Rows { columns: vec!["count".into()], rows: vec![vec![Some("40".into())]] },
+            ..Default::default()
+        };
+        let (threats, stakes) =
+            block_on(of_sql(&fake, "TRUNCATE expenses")).expect("the rules run");
         assert_eq!(threats.len(), 1);
         assert_eq!(sentence(&stakes), "This would destroy 40 rows of `expenses`.");
     }
 
     #[test]
     fn select_is_safe_ok() {
-        let (threats, stakes) = block_on(of_sql(&Fake::default(), "SELECT count(*) FROM expenses")).expect("the rules run");
+        let (threats, stakes) = block_on(of_sql(&Fake::default(), "SELECT count(*) FROM expenses"))
+            .expect("the rules run");
         assert!(threats.is_empty() && stakes.is_empty());
     }
 }

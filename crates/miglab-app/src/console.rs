@@ -29,7 +29,10 @@ const READ_ONLY: &str = "SET LOCAL transaction_read_only = on";
 
 #[derive(Clone, Debug, PartialEq)]
 enum Outcome {
-    Rows { result: QueryResult, ms: f64 },
+    Rows {
+        result: QueryResult,
+        ms: f64,
+    },
     Failed(EngineError),
     /// Not sent: the read-only console refuses transaction control.
     Refused(String),
@@ -69,7 +72,8 @@ pub fn refused_in_read_only(sql: &str) -> Option<String> {
     if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
         return Some(d.message.clone());
     }
-    const CONTROL: [&str; 9] = ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"];
+    const CONTROL: [&str; 9] =
+        ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"];
     steps.iter().find_map(|step| {
         let mut words = step.sql.split_whitespace().map(|w| w.trim_end_matches(';').to_ascii_uppercase());
         let first = words.next()?;
@@ -84,19 +88,33 @@ pub fn SqlConsole(props: &Props) -> Html {
     let engine = use_engine();
     let lab = crate::engine_link::use_lab();
     let read_only = props.read_only.clone();
-    let sql = use_state(|| if read_only.is_some() { "SELECT count(*) FROM expenses;".to_owned() } else { "SELECT version();".to_owned() });
+    let sql = use_state(|| {
+        if read_only.is_some() {
+            "SELECT count(*) FROM expenses;".to_owned()
+        } else {
+            "SELECT version();".to_owned()
+        }
+    });
     let running = use_state(|| false);
     let outcome = use_state(|| None::<Outcome>);
     let held = use_state(|| None::<Held>);
     let changed = use_state(|| None::<(Schema, Schema)>);
 
     let execute = {
-        let (engine, running, outcome, changed, held, read_only) = (engine.engine(), running.clone(), outcome.clone(), changed.clone(), held.clone(), read_only.clone());
+        let (engine, running, outcome, changed, held, read_only) = (
+            engine.engine(),
+            running.clone(),
+            outcome.clone(),
+            changed.clone(),
+            held.clone(),
+            read_only.clone(),
+        );
         Callback::from(move |text: String| {
             let Some(engine) = engine.clone() else { return };
             running.set(true);
             held.set(None);
-            let (running, outcome, changed, read_only) = (running.clone(), outcome.clone(), changed.clone(), read_only.clone());
+            let (running, outcome, changed, read_only) =
+                (running.clone(), outcome.clone(), changed.clone(), read_only.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let before = match read_only {
                     None => engine.introspect().await.ok(),
@@ -106,7 +124,10 @@ pub fn SqlConsole(props: &Props) -> Html {
                 let result = match &read_only {
                     None => engine.query(&text).await,
                     // One call: the engine wraps each call in its own savepoint, and releasing a savepoint ends its read-only mode.
-                    Some(_) => engine.query(&format!("{READ_ONLY}; {text}")).await.map_err(|error| unprefixed(error, &text)),
+                    Some(_) => engine
+                        .query(&format!("{READ_ONLY}; {text}"))
+                        .await
+                        .map_err(|error| unprefixed(error, &text)),
                 };
                 let ms = miglab_pglite::now_ms() - started;
                 let mut shown = match result {
@@ -132,7 +153,15 @@ pub fn SqlConsole(props: &Props) -> Html {
         })
     };
     let run = {
-        let (sql, running, outcome, held, lab, read_only, execute) = (sql.clone(), running.clone(), outcome.clone(), held.clone(), lab.clone(), read_only.clone(), execute.clone());
+        let (sql, running, outcome, held, lab, read_only, execute) = (
+            sql.clone(),
+            running.clone(),
+            outcome.clone(),
+            held.clone(),
+            lab.clone(),
+            read_only.clone(),
+            execute.clone(),
+        );
         Callback::from(move |()| {
             if *running || sql.trim().is_empty() {
                 return;
@@ -149,7 +178,8 @@ pub fn SqlConsole(props: &Props) -> Html {
             running.set(true);
             let (running, held, execute) = (running.clone(), held.clone(), execute.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let stakes = crate::consequences::of_sql(&*backend, &text).await.map(|(_, stakes)| stakes);
+                let stakes =
+                    crate::consequences::of_sql(&*backend, &text).await.map(|(_, stakes)| stakes);
                 running.set(false);
                 match stakes {
                     Ok(stakes) if stakes.is_empty() => execute.emit(text),
@@ -174,7 +204,8 @@ pub fn SqlConsole(props: &Props) -> Html {
             }
         })
     };
-    let ready = engine.engine().is_some() && (read_only.is_none() || !read_only.as_deref().unwrap_or_default().is_empty());
+    let ready = engine.engine().is_some()
+        && (read_only.is_none() || !read_only.as_deref().unwrap_or_default().is_empty());
     let button = match (&engine, *running) {
         (_, true) => "Running…",
         (EngineState::Booting, _) => "Starting Postgres…",
@@ -182,7 +213,10 @@ pub fn SqlConsole(props: &Props) -> Html {
         _ => "Run",
     };
     let (region, label) = match read_only {
-        Some(_) => ("Read-only SQL console on the starting database", "SQL to run on the starting database, read-only"),
+        Some(_) => (
+            "Read-only SQL console on the starting database",
+            "SQL to run on the starting database, read-only",
+        ),
         None => ("SQL console", "SQL to run on this branch"),
     };
 
@@ -246,7 +280,9 @@ fn view_outcome(outcome: &Outcome) -> Html {
     match outcome {
         Outcome::Rows { result, ms } => view_rows(result, *ms),
         Outcome::Failed(error) => view_error(error),
-        Outcome::Refused(why) => html! { <div class="console-error" role="alert" data-testid="console-error" data-kind="refused"><p>{ crate::markdown::render_inline(why) }</p></div> },
+        Outcome::Refused(why) => {
+            html! { <div class="console-error" role="alert" data-testid="console-error" data-kind="refused"><p>{ crate::markdown::render_inline(why) }</p></div> }
+        }
     }
 }
 
@@ -286,7 +322,8 @@ fn view_error(error: &EngineError) -> Html {
     let Some(pg) = error.postgres() else {
         // The worker died between or during statements: this one did not finish, but running it again will work,
         // unlike a statement stopped at the time limit, which would only be stopped again.
-        let again = matches!(error, EngineError::WorkerDied(_)).then_some("This statement did not finish. Your SQL is still above: run it again.");
+        let again = matches!(error, EngineError::WorkerDied(_))
+            .then_some("This statement did not finish. Your SQL is still above: run it again.");
         return html! {
             <div class="console-error" role="alert" data-testid="console-error" data-kind="engine">
                 <p>{ error.to_string() }</p>
@@ -294,7 +331,8 @@ fn view_error(error: &EngineError) -> Html {
             </div>
         };
     };
-    let at = pg.at.map(|at| format!(" at line {}, column {}", at.line, at.column)).unwrap_or_default();
+    let at =
+        pg.at.map(|at| format!(" at line {}, column {}", at.line, at.column)).unwrap_or_default();
     html! {
         <div class="console-error" role="alert" data-testid="console-error" data-kind="postgres" data-sqlstate={pg.sqlstate.clone()}>
             <p><strong>{ format!("ERROR {}", pg.sqlstate) }</strong>{ format!(": {}{at}", pg.message) }</p>
@@ -322,12 +360,26 @@ mod test {
 
     #[test]
     fn reads_pass_ok() {
-        assert_eq!(refused_in_read_only("SELECT count(*) FROM expenses; DELETE FROM expenses; PREPARE q AS SELECT 1"), None, "a write is Postgres's to refuse");
+        assert_eq!(
+            refused_in_read_only(
+                "SELECT count(*) FROM expenses; DELETE FROM expenses; PREPARE q AS SELECT 1"
+            ),
+            None,
+            "a write is Postgres's to refuse"
+        );
     }
 
     #[test]
     fn transaction_control_refused_err() {
-        for sql in ["COMMIT", "select 1; commit; delete from expenses", "ROLLBACK", "begin", "END", "savepoint x", "PREPARE TRANSACTION 'x'"] {
+        for sql in [
+            "COMMIT",
+            "select 1; commit; delete from expenses",
+            "ROLLBACK",
+            "begin",
+            "END",
+            "savepoint x",
+            "PREPARE TRANSACTION 'x'",
+        ] {
             assert!(refused_in_read_only(sql).is_some(), "{sql}");
         }
         assert_eq!(refused_in_read_only("select 1;\ncommit").as_deref(), Some("`commit` controls the transaction, and this console runs every statement in one read-only transaction that is always rolled back, so it does not send it."));
@@ -338,8 +390,15 @@ mod test {
         let text = "SELECT 1;\nSELEC 2";
         let sent = format!("{READ_ONLY}; {text}");
         let at = u32::try_from(sent.find("SELEC 2").expect("sent") + 1).expect("small");
-        let error = EngineError::Postgres(miglab_core::engine::PgError { sqlstate: "42601".into(), message: "syntax error".into(), position: Some(at), ..Default::default() });
-        let EngineError::Postgres(pg) = unprefixed(error, text) else { panic!("still a Postgres error") };
+        let error = EngineError::Postgres(miglab_core::engine::PgError {
+            sqlstate: "42601".into(),
+            message: "syntax error".into(),
+            position: Some(at),
+            ..Default::default()
+        });
+        let EngineError::Postgres(pg) = unprefixed(error, text) else {
+            panic!("still a Postgres error")
+        };
         assert_eq!(pg.at.map(|a| (a.line, a.column)), Some((2, 1)));
     }
 

@@ -15,7 +15,10 @@ const BUNDLE: &str = concat!("course.json?v=", env!("MIGLAB_COURSE_STAMP"));
 
 /// The course and its lessons in course order, or why the course itself could not load.
 pub async fn load_course() -> Result<(Course, Vec<CourseEntry>), String> {
-    let response = Request::get(BUNDLE).send().await.map_err(|e| format!("`{BUNDLE}` could not be fetched: {e}"))?;
+    let response = Request::get(BUNDLE)
+        .send()
+        .await
+        .map_err(|e| format!("`{BUNDLE}` could not be fetched: {e}"))?;
     if !response.ok() {
         return Err(format!("`{BUNDLE}` could not be fetched: HTTP {}", response.status()));
     }
@@ -58,10 +61,18 @@ mod test {
 
     #[test]
     fn broken_lesson_is_listed_err() {
-        let (_, entries) = entries(&bundle_of(|text| text.replace(r#"seed = "seed.sql""#, r#"seed = "sead.sql""#))).expect("course");
-        let [CourseEntry::Unavailable { id, message }] = entries.as_slice() else { panic!("unavailable") };
+        let (_, entries) = entries(&bundle_of(|text| {
+            text.replace(r#"seed = "seed.sql""#, r#"seed = "sead.sql""#)
+        }))
+        .expect("course");
+        let [CourseEntry::Unavailable { id, message }] = entries.as_slice() else {
+            panic!("unavailable")
+        };
         assert_eq!(id, "t");
-        assert!(message.starts_with("t/lesson.toml:") && message.contains("`sead.sql`"), "{message}");
+        assert!(
+            message.starts_with("t/lesson.toml:") && message.contains("`sead.sql`"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -121,9 +121,16 @@ impl GuardState {
         if targets.iter().any(|t| self.stake(t).is_none()) {
             out.push("Wait until what is at stake has been counted.".to_owned());
         }
-        let unapproved: Vec<String> = targets.iter().filter(|t| !self.approved.contains(*t)).map(|t| format!("`{t}`")).collect();
+        let unapproved: Vec<String> = targets
+            .iter()
+            .filter(|t| !self.approved.contains(*t))
+            .map(|t| format!("`{t}`"))
+            .collect();
         if !unapproved.is_empty() {
-            out.push(format!("Approve the loss of {}, beside its count.", unapproved.join(" and ")));
+            out.push(format!(
+                "Approve the loss of {}, beside its count.",
+                unapproved.join(" and ")
+            ));
         }
         out
     }
@@ -136,7 +143,9 @@ impl Reducible for GuardState {
         let mut next = (*self).clone();
         next.error = None;
         match action {
-            GuardAction::Armed { threats, lesson } => next = GuardState { threats, lesson, ..Default::default() },
+            GuardAction::Armed { threats, lesson } => {
+                next = GuardState { threats, lesson, ..Default::default() }
+            }
             GuardAction::Counted(stake) => {
                 next.stakes.retain(|s| s.target != stake.target);
                 next.stakes.push(stake);
@@ -149,7 +158,9 @@ impl Reducible for GuardState {
             GuardAction::Approve { target, approved: false } => {
                 next.approved.remove(&target);
             }
-            GuardAction::Proceed if next.missing().is_empty() => next.decision = Some(Decision::Proceeded),
+            GuardAction::Proceed if next.missing().is_empty() => {
+                next.decision = Some(Decision::Proceeded)
+            }
             GuardAction::Proceed => next.error = Some(next.missing().join(" ")),
             GuardAction::Refuse => next.decision = Some(Decision::Refused),
             GuardAction::Failed(message) => next.error = Some(message),
@@ -163,12 +174,23 @@ mod test {
     use super::*;
 
     fn armed() -> Rc<GuardState> {
-        let threat = Threat { code: "ban-drop-column".into(), message: String::new(), table: "expenses".into(), column: Some("legacy_notes".into()) };
-        Rc::new(GuardState::default()).reduce(GuardAction::Armed { threats: vec![threat], lesson: true })
+        let threat = Threat {
+            code: "ban-drop-column".into(),
+            message: String::new(),
+            table: "expenses".into(),
+            column: Some("legacy_notes".into()),
+        };
+        Rc::new(GuardState::default())
+            .reduce(GuardAction::Armed { threats: vec![threat], lesson: true })
     }
 
     fn counted() -> Rc<GuardState> {
-        armed().reduce(GuardAction::Counted(Stake { target: "expenses.legacy_notes".into(), whole_table: false, count: 16, sample: vec![] }))
+        armed().reduce(GuardAction::Counted(Stake {
+            target: "expenses.legacy_notes".into(),
+            whole_table: false,
+            count: 16,
+            sample: vec![],
+        }))
     }
 
     fn backup() -> Backup {
@@ -181,40 +203,73 @@ mod test {
 
     #[test]
     fn proceed_with_all_three_ok() {
-        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(approve()).reduce(GuardAction::Proceed);
+        let state = counted()
+            .reduce(GuardAction::Branched("guard".into()))
+            .reduce(GuardAction::BackedUp(backup()))
+            .reduce(approve())
+            .reduce(GuardAction::Proceed);
         assert_eq!(state.decision, Some(Decision::Proceeded));
     }
 
     #[test]
     fn proceed_without_approval_err() {
-        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(GuardAction::Proceed);
+        let state = counted()
+            .reduce(GuardAction::Branched("guard".into()))
+            .reduce(GuardAction::BackedUp(backup()))
+            .reduce(GuardAction::Proceed);
         assert_eq!(state.decision, None);
-        assert_eq!(state.error.as_deref(), Some("Approve the loss of `expenses.legacy_notes`, beside its count."));
+        assert_eq!(
+            state.error.as_deref(),
+            Some("Approve the loss of `expenses.legacy_notes`, beside its count.")
+        );
     }
 
     #[test]
     fn approval_withdrawn_err() {
-        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(approve());
-        let state = state.reduce(GuardAction::Approve { target: "expenses.legacy_notes".into(), approved: false }).reduce(GuardAction::Proceed);
+        let state = counted()
+            .reduce(GuardAction::Branched("guard".into()))
+            .reduce(GuardAction::BackedUp(backup()))
+            .reduce(approve());
+        let state = state
+            .reduce(GuardAction::Approve {
+                target: "expenses.legacy_notes".into(),
+                approved: false,
+            })
+            .reduce(GuardAction::Proceed);
         assert_eq!(state.decision, None);
     }
 
     #[test]
     fn proceed_before_counting_err() {
-        let state = armed().reduce(GuardAction::Branched("guard".into())).reduce(GuardAction::BackedUp(backup())).reduce(approve()).reduce(GuardAction::Proceed);
+        let state = armed()
+            .reduce(GuardAction::Branched("guard".into()))
+            .reduce(GuardAction::BackedUp(backup()))
+            .reduce(approve())
+            .reduce(GuardAction::Proceed);
         assert_eq!(state.error.as_deref(), Some("Wait until what is at stake has been counted."));
     }
 
     #[test]
     fn proceed_without_backup_err() {
-        let state = counted().reduce(GuardAction::Branched("guard".into())).reduce(approve()).reduce(GuardAction::Proceed);
+        let state = counted()
+            .reduce(GuardAction::Branched("guard".into()))
+            .reduce(approve())
+            .reduce(GuardAction::Proceed);
         assert_eq!(state.error.as_deref(), Some("Take a backup of the affected table."));
     }
 
     #[test]
     fn stake_sentence_ok() {
-        assert_eq!(Stake { target: "expenses".into(), whole_table: true, count: 40, sample: vec![] }.sentence(), "40 rows of `expenses`");
-        assert_eq!(Stake { target: "expenses.memo".into(), whole_table: false, count: 1, sample: vec![] }.sentence(), "1 non-null value of `expenses.memo`");
+        assert_eq!(
+            Stake { target: "expenses".into(), whole_table: true, count: 40, sample: vec![] }
+                .sentence(),
+            "40 rows of `expenses`"
+        );
+        assert_eq!(
+            Stake { target: "expenses.memo".into(), whole_table: false, count: 1, sample: vec![] }
+                .sentence(),
+            "1 non-null value of `expenses.memo`"
+        );
     }
 
     #[test]

@@ -44,7 +44,8 @@ const TIMEOUTS: std::ops::RangeInclusive<u32> = 100..=60_000;
 
 /// The statement limit from the page's query string: `?timeout=<ms>`, clamped to [`TIMEOUTS`]; 5 s otherwise.
 fn statement_timeout(search: &str) -> u32 {
-    let asked = search.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("timeout="));
+    let asked =
+        search.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("timeout="));
     // Digits only: a number too large for u32 is still "as long as allowed", not "not given".
     match asked.filter(|ms| !ms.is_empty() && ms.bytes().all(|b| b.is_ascii_digit())) {
         Some(ms) => ms.parse::<u32>().unwrap_or(u32::MAX).clamp(*TIMEOUTS.start(), *TIMEOUTS.end()),
@@ -104,7 +105,11 @@ pub fn EngineProvider(props: &EngineProviderProps) -> Html {
 
 /// Records when the engine became ready (ms since navigation start) on `<html data-engine-ready-ms>`, for the bench.
 fn mark_ready(boot_ms: f64) {
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    else {
+        return;
+    };
     let _ = root.set_attribute("data-engine-ready-ms", &format!("{:.1}", miglab_pglite::now_ms()));
     let _ = root.set_attribute("data-engine-boot-ms", &format!("{boot_ms:.1}"));
 }
@@ -121,7 +126,9 @@ pub fn EngineBadge() -> Html {
     let state = use_engine();
     let label = match &state {
         EngineState::Booting => "Starting Postgres…".to_owned(),
-        EngineState::Ready(engine) => format!("Postgres 18 ready ({:.1} s)", engine.boot_ms() / 1000.0),
+        EngineState::Ready(engine) => {
+            format!("Postgres 18 ready ({:.1} s)", engine.boot_ms() / 1000.0)
+        }
         EngineState::Restarting(_) => "Restarting Postgres…".to_owned(),
         EngineState::Failed(_) => "Postgres failed to start".to_owned(),
     };
@@ -147,7 +154,10 @@ fn install_bench_hook(engine: &Engine) {
     let hook = Closure::<dyn Fn(u32) -> js_sys::Promise>::new(move |runs: u32| {
         let engine = engine.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            bench::run(&engine, runs.max(1)).await.map(|json| JsValue::from_str(&json)).map_err(|e| JsValue::from_str(&e.to_string()))
+            bench::run(&engine, runs.max(1))
+                .await
+                .map(|json| JsValue::from_str(&json))
+                .map_err(|e| JsValue::from_str(&e.to_string()))
         })
     });
     let _ = js_sys::Reflect::set(&window, &"miglabBench".into(), hook.as_ref().unchecked_ref());
@@ -176,13 +186,20 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
     fn confidence_score() -> Migration {
         let step = |sql: &str| Step { sql: sql.to_owned(), autocommit: false, span: None };
         Migration {
-            revision: Revision { revision: "ab12cd34e5f6".into(), down_revision: vec!["9f0e1d2c4b7a".into()], message: "add confidence_score to expenses".into(), ..Revision::default() },
+            revision: Revision {
+                revision: "ab12cd34e5f6".into(),
+                down_revision: vec!["9f0e1d2c4b7a".into()],
+                message: "add confidence_score to expenses".into(),
+                ..Revision::default()
+            },
             upgrade: vec![step("ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)")],
             downgrade: vec![step("ALTER TABLE expenses DROP COLUMN confidence_score")],
         }
     }
 
-    async fn timed<F: std::future::Future<Output = Result<(), EngineError>>>(work: F) -> Result<f64, EngineError> {
+    async fn timed<F: std::future::Future<Output = Result<(), EngineError>>>(
+        work: F,
+    ) -> Result<f64, EngineError> {
         let started = now_ms();
         work.await?;
         Ok(now_ms() - started)
@@ -191,7 +208,10 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
     pub async fn run(engine: &Engine, runs: u32) -> Result<String, EngineError> {
         engine.reset(super::PRISTINE).await?;
         engine.exec(SEED).await?;
-        let (up, down) = (RunPlan::new(&[confidence_score()], Direction::Upgrade), RunPlan::new(&[confidence_score()], Direction::Downgrade));
+        let (up, down) = (
+            RunPlan::new(&[confidence_score()], Direction::Upgrade),
+            RunPlan::new(&[confidence_score()], Direction::Downgrade),
+        );
         let cycle = || async {
             engine.run(&up).await?;
             engine.introspect().await?;
@@ -203,7 +223,8 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
         let (mut after_rollback, mut after_reload) = (vec![], vec![]);
         for round in 0..=runs {
             if round == 1 {
-                (branch, rollback, reload, after_rollback, after_reload) = (vec![], vec![], vec![], vec![], vec![]);
+                (branch, rollback, reload, after_rollback, after_reload) =
+                    (vec![], vec![], vec![], vec![], vec![]);
             }
             branch.push(timed(engine.branch("bench")).await?);
             engine.introspect().await?;
@@ -231,18 +252,35 @@ mod test {
 
     #[test]
     fn statement_timeout_ok() {
-        for (search, ms) in [("", 5000), ("?timeout=1500", 1500), ("?bench&timeout=250", 250), ("?timeout=100", 100), ("?timeout=60000", 60_000), ("?timeouts=9", 5000)] {
+        for (search, ms) in [
+            ("", 5000),
+            ("?timeout=1500", 1500),
+            ("?bench&timeout=250", 250),
+            ("?timeout=100", 100),
+            ("?timeout=60000", 60_000),
+            ("?timeouts=9", 5000),
+        ] {
             assert_eq!(statement_timeout(search), ms, "{search}");
         }
     }
 
     #[test]
     fn statement_timeout_clamped_err() {
-        for (search, ms) in [("?timeout=0", 100), ("?timeout=99", 100), ("?timeout=60001", 60_000), ("?timeout=2147483648", 60_000), ("?timeout=99999999999999999999", 60_000)] {
+        for (search, ms) in [
+            ("?timeout=0", 100),
+            ("?timeout=99", 100),
+            ("?timeout=60001", 60_000),
+            ("?timeout=2147483648", 60_000),
+            ("?timeout=99999999999999999999", 60_000),
+        ] {
             assert_eq!(statement_timeout(search), ms, "{search}");
         }
         for search in ["?timeout=", "?timeout=-5", "?timeout=1e3", "?timeout=abc", "?timeout=+5"] {
-            assert_eq!(statement_timeout(search), 5000, "{search}: not a number of milliseconds, so the default");
+            assert_eq!(
+                statement_timeout(search),
+                5000,
+                "{search}: not a number of milliseconds, so the default"
+            );
         }
     }
 }

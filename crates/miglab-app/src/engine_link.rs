@@ -43,8 +43,18 @@ impl Lab {
 /// Converts the bridge's errors in one place: Postgres's own fields are kept, the rest become a sentence.
 pub fn failure(error: EngineError) -> Failure {
     match error {
-        EngineError::Postgres(pg) => Failure { title: "Postgres refused the statement".into(), sqlstate: Some(pg.sqlstate), message: pg.message, detail: pg.detail, hint: pg.hint, statement: None, lines: None },
-        EngineError::Timeout { .. } => Failure::plain("The statement ran too long", error.to_string()),
+        EngineError::Postgres(pg) => Failure {
+            title: "Postgres refused the statement".into(),
+            sqlstate: Some(pg.sqlstate),
+            message: pg.message,
+            detail: pg.detail,
+            hint: pg.hint,
+            statement: None,
+            lines: None,
+        },
+        EngineError::Timeout { .. } => {
+            Failure::plain("The statement ran too long", error.to_string())
+        }
         other => Failure::plain("The database engine failed", other.to_string()),
     }
 }
@@ -55,7 +65,10 @@ fn rows(result: QueryResult) -> Rows {
         serde_json::Value::String(s) => Some(s),
         other => Some(other.to_string()),
     };
-    Rows { columns: result.columns, rows: result.rows.into_iter().map(|r| r.into_iter().map(text).collect()).collect() }
+    Rows {
+        columns: result.columns,
+        rows: result.rows.into_iter().map(|r| r.into_iter().map(text).collect()).collect(),
+    }
 }
 
 struct Pglite(Engine);
@@ -94,7 +107,9 @@ impl Backend for Pglite {
 pub fn use_lab() -> Lab {
     let state = crate::engine_boot::use_engine();
     let engine = state.engine();
-    let backend = use_memo(engine.clone(), |engine| engine.clone().map(|e| Rc::new(Pglite(e)) as Rc<dyn Backend>));
+    let backend = use_memo(engine.clone(), |engine| {
+        engine.clone().map(|e| Rc::new(Pglite(e)) as Rc<dyn Backend>)
+    });
     match (&state, &*backend) {
         (EngineState::Ready(_), Some(backend)) => Lab::Ready(backend.clone()),
         (EngineState::Failed(reason), _) => Lab::Failed(reason.clone()),

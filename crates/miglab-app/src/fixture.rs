@@ -71,29 +71,78 @@ approval = { template = "I read this; upgrade() does X; downgrade() does Y; test
 pub fn confidence_score() -> LessonView {
     let (manifest, diagnostics) = lesson::parse_manifest("confidence_score/lesson.toml", MANIFEST);
     let manifest = manifest.ok_or(diagnostics).expect("the fixture manifest parses");
-    let migration = |reference: &MigrationRef, revision: &str, parent: &str, up: &str, down: &str| {
-        let step = |sql: &str| Step { sql: sql.into(), autocommit: false, span: None };
-        let file = reference.file.clone().unwrap_or_default();
-        LessonMigration {
-            reference: reference.clone(),
-            source: MigrationSource::Alembic { file, text: String::new() },
-            migration: Migration {
-                revision: Revision { revision: revision.into(), down_revision: vec![parent.into()], message: revision.into(), ..Default::default() },
-                upgrade: vec![step(up)],
-                downgrade: vec![step(down)],
-            },
-        }
+    let migration =
+        |reference: &MigrationRef, revision: &str, parent: &str, up: &str, down: &str| {
+            let step = |sql: &str| Step { sql: sql.into(), autocommit: false, span: None };
+            let file = reference.file.clone().unwrap_or_default();
+            LessonMigration {
+                reference: reference.clone(),
+                source: MigrationSource::Alembic { file, text: String::new() },
+                migration: Migration {
+                    revision: Revision {
+                        revision: revision.into(),
+                        down_revision: vec![parent.into()],
+                        message: revision.into(),
+                        ..Default::default()
+                    },
+                    upgrade: vec![step(up)],
+                    downgrade: vec![step(down)],
+                },
+            }
+        };
+    let chain = vec![migration(
+        &manifest.migrations[0],
+        "ab12cd34",
+        "9f0e1d2c",
+        "ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)",
+        "ALTER TABLE expenses DROP COLUMN confidence_score",
+    )];
+    let modify = migration(
+        &manifest.modify.solution,
+        "cd56ef78",
+        "ab12cd34",
+        "ALTER TABLE expenses ALTER COLUMN confidence_score SET NOT NULL",
+        "ALTER TABLE expenses ALTER COLUMN confidence_score DROP NOT NULL",
+    );
+    let make = migration(
+        &manifest.make.solution,
+        "ef90ab12",
+        "ab12cd34",
+        "ALTER TABLE expenses ADD COLUMN reconciler_run_id UUID",
+        "ALTER TABLE expenses DROP COLUMN reconciler_run_id",
+    );
+    let lesson = Lesson {
+        manifest,
+        seed: "CREATE TABLE expenses (id serial PRIMARY KEY);".into(),
+        chain,
+        modify,
+        make,
+        refuse: None,
     };
-    let chain = vec![migration(&manifest.migrations[0], "ab12cd34", "9f0e1d2c", "ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)", "ALTER TABLE expenses DROP COLUMN confidence_score")];
-    let modify = migration(&manifest.modify.solution, "cd56ef78", "ab12cd34", "ALTER TABLE expenses ALTER COLUMN confidence_score SET NOT NULL", "ALTER TABLE expenses ALTER COLUMN confidence_score DROP NOT NULL");
-    let make = migration(&manifest.make.solution, "ef90ab12", "ab12cd34", "ALTER TABLE expenses ADD COLUMN reconciler_run_id UUID", "ALTER TABLE expenses DROP COLUMN reconciler_run_id");
-    let lesson = Lesson { manifest, seed: "CREATE TABLE expenses (id serial PRIMARY KEY);".into(), chain, modify, make, refuse: None };
     LessonView::new(lesson)
 }
 
 pub fn expenses() -> miglab_core::schema::Schema {
     use miglab_core::schema::{Column, Schema, Table};
-    let column = |name: &str, data_type: &str, not_null: bool| Column { name: name.into(), data_type: data_type.into(), not_null, default: None };
-    let columns = vec![column("id", "integer", true), column("amount", "numeric(10,2)", true), column("description", "text", false)];
-    Schema { tables: vec![Table { schema: "public".into(), name: "expenses".into(), columns, row_count: Some(3), ..Default::default() }], ..Default::default() }
+    let column = |name: &str, data_type: &str, not_null: bool| Column {
+        name: name.into(),
+        data_type: data_type.into(),
+        not_null,
+        default: None,
+    };
+    let columns = vec![
+        column("id", "integer", true),
+        column("amount", "numeric(10,2)", true),
+        column("description", "text", false),
+    ];
+    Schema {
+        tables: vec![Table {
+            schema: "public".into(),
+            name: "expenses".into(),
+            columns,
+            row_count: Some(3),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
 }

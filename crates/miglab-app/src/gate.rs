@@ -50,8 +50,14 @@ fn table_claims(t: &TableDiff) -> Vec<(Claim, Claim)> {
     let name = &t.name;
     let mut out = Vec::new();
     match t.change {
-        Change::Added => out.push((claim(format!("table+{name}"), format!("creates the table `{name}`")), claim(format!("table-{name}"), format!("drops the table `{name}`")))),
-        Change::Removed => out.push((claim(format!("table-{name}"), format!("drops the table `{name}`")), claim(format!("table+{name}"), format!("creates the table `{name}`")))),
+        Change::Added => out.push((
+            claim(format!("table+{name}"), format!("creates the table `{name}`")),
+            claim(format!("table-{name}"), format!("drops the table `{name}`")),
+        )),
+        Change::Removed => out.push((
+            claim(format!("table-{name}"), format!("drops the table `{name}`")),
+            claim(format!("table+{name}"), format!("creates the table `{name}`")),
+        )),
         Change::Changed | Change::Same => {}
     }
     // A new table's columns come with it; naming each would only lengthen the list.
@@ -62,33 +68,73 @@ fn table_claims(t: &TableDiff) -> Vec<(Claim, Claim)> {
     }
     if t.change != Change::Removed {
         // The primary key's index comes with a new table; the other indexes are what a learner should confirm.
-        for i in t.indexes.iter().filter(|i| !(t.change == Change::Added && i.name.ends_with("_pkey"))) {
+        for i in
+            t.indexes.iter().filter(|i| !(t.change == Change::Added && i.name.ends_with("_pkey")))
+        {
             out.extend(item_claims(name, "index", i, |_| String::new()));
         }
     }
     match t.data() {
         DataChange::Kept => {}
         DataChange::Lost { from, to } if t.change != Change::Removed => {
-            out.push((claim(format!("rows-{name}"), format!("leaves `{name}` with {to} of its {from} rows")), claim(format!("rows={name}"), format!("keeps all {from} rows of `{name}`"))));
+            out.push((
+                claim(
+                    format!("rows-{name}"),
+                    format!("leaves `{name}` with {to} of its {from} rows"),
+                ),
+                claim(format!("rows={name}"), format!("keeps all {from} rows of `{name}`")),
+            ));
         }
         DataChange::Lost { .. } => {}
-        DataChange::Gained { from: 0, to } => out.push((claim(format!("rows+{name}"), format!("fills `{name}` with {to} rows")), claim(format!("rows0{name}"), format!("leaves `{name}` empty")))),
-        DataChange::Gained { from, to } => out.push((claim(format!("rows+{name}"), format!("adds {} rows to `{name}` ({from} → {to})", to - from)), claim(format!("rows={name}"), format!("keeps `{name}` at {from} rows")))),
+        DataChange::Gained { from: 0, to } => out.push((
+            claim(format!("rows+{name}"), format!("fills `{name}` with {to} rows")),
+            claim(format!("rows0{name}"), format!("leaves `{name}` empty")),
+        )),
+        DataChange::Gained { from, to } => out.push((
+            claim(
+                format!("rows+{name}"),
+                format!("adds {} rows to `{name}` ({from} → {to})", to - from),
+            ),
+            claim(format!("rows={name}"), format!("keeps `{name}` at {from} rows")),
+        )),
     }
     out
 }
 
-fn item_claims(table: &str, kind: &str, item: &ItemDiff, shown: impl Fn(&str) -> String) -> Option<(Claim, Claim)> {
+fn item_claims(
+    table: &str,
+    kind: &str,
+    item: &ItemDiff,
+    shown: impl Fn(&str) -> String,
+) -> Option<(Claim, Claim)> {
     let n = &item.name;
-    let with = |what: &Option<String>| what.as_deref().map(&shown).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default();
-    let add = |what: &Option<String>| claim(format!("{kind}+{table}.{n}"), format!("adds the {kind} `{n}` to `{table}`{}", with(what)));
-    let drop = || claim(format!("{kind}-{table}.{n}"), format!("drops the {kind} `{n}` from `{table}`"));
+    let with = |what: &Option<String>| {
+        what.as_deref()
+            .map(&shown)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default()
+    };
+    let add = |what: &Option<String>| {
+        claim(
+            format!("{kind}+{table}.{n}"),
+            format!("adds the {kind} `{n}` to `{table}`{}", with(what)),
+        )
+    };
+    let drop =
+        || claim(format!("{kind}-{table}.{n}"), format!("drops the {kind} `{n}` from `{table}`"));
     match item.change {
         Change::Added => Some((add(&item.after), drop())),
         Change::Removed => Some((drop(), add(&item.before))),
         Change::Changed => {
-            let (from, to) = (item.before.clone().unwrap_or_default(), item.after.clone().unwrap_or_default());
-            let changes = |a: &str, b: &str| claim(format!("{kind}~{table}.{n}:{b}"), format!("changes the {kind} `{table}.{n}` from `{a}` to `{b}`"));
+            let (from, to) =
+                (item.before.clone().unwrap_or_default(), item.after.clone().unwrap_or_default());
+            let changes = |a: &str, b: &str| {
+                claim(
+                    format!("{kind}~{table}.{n}:{b}"),
+                    format!("changes the {kind} `{table}.{n}` from `{a}` to `{b}`"),
+                )
+            };
             Some((changes(&from, &to), changes(&to, &from)))
         }
         Change::Same => None,
@@ -108,7 +154,11 @@ impl RunClaims {
     /// From the schema before the upgrade, after it, and after the downgrade (`None` when the downgrade failed).
     pub fn from_run(before: &Schema, upgraded: &Schema, downgraded: Option<&Schema>) -> RunClaims {
         let Some(down) = downgraded else {
-            return RunClaims { upgrade: claims(before, upgraded), downgrade: Vec::new(), restores: false };
+            return RunClaims {
+                upgrade: claims(before, upgraded),
+                downgrade: Vec::new(),
+                restores: false,
+            };
         };
         let restores = crate::practice::round_trip_differences(before, down).is_empty();
         RunClaims { upgrade: claims(before, upgraded), downgrade: claims(upgraded, down), restores }
@@ -128,10 +178,13 @@ pub struct Confirmation {
 /// Counts, not the statements themselves: the diff of the run is on screen, and the learner should read it.
 pub fn mismatches(run: &RunClaims, picked: &Confirmation, labels: (&str, &str)) -> Vec<String> {
     let mut out = Vec::new();
-    for (label, claims, ticked) in [(labels.0, &run.upgrade, &picked.upgrade), (labels.1, &run.downgrade, &picked.downgrade)] {
+    for (label, claims, ticked) in
+        [(labels.0, &run.upgrade, &picked.upgrade), (labels.1, &run.downgrade, &picked.downgrade)]
+    {
         let wrongly = claims.iter().filter(|c| !c.happened && ticked.contains(&c.id)).count();
         let left_out = claims.iter().filter(|c| c.happened && !ticked.contains(&c.id)).count();
-        let statements = |n: usize| if n == 1 { "1 statement".to_owned() } else { format!("{n} statements") };
+        let statements =
+            |n: usize| if n == 1 { "1 statement".to_owned() } else { format!("{n} statements") };
         match (wrongly, left_out) {
             (0, 0) => {}
             (w, 0) => out.push(format!("Under {label}, you ticked {} that the run on the branch did not do.", statements(w))),
@@ -165,11 +218,37 @@ pub struct Precondition {
 
 /// In the order the learner sees them.
 pub const PRECONDITIONS: [Precondition; 5] = [
-    Precondition { id: "branch", text: "A branch of the current database that I can fail back to.", needed: true, why: "Without a branch to fail back to, nothing can be rehearsed or undone." },
-    Precondition { id: "downgrade", text: "A `downgrade()` that undoes the upgrade.", needed: false, why: "A `downgrade()` restores the shape at best, never the data the upgrade destroyed." },
-    Precondition { id: "backup", text: "A backup of the data at stake that I have opened and can read.", needed: true, why: "Only a backup you have read can bring the lost values back." },
-    Precondition { id: "assurance", text: "The agent's assurance that nothing reads the data any more.", needed: false, why: "A claim that the data is unused is what the count contradicts; it protects nothing." },
-    Precondition { id: "approval", text: "An explicit, written approval from a person who saw what will be lost.", needed: true, why: "Someone accountable must sign off on the loss, having seen the objects and the counts." },
+    Precondition {
+        id: "branch",
+        text: "A branch of the current database that I can fail back to.",
+        needed: true,
+        why: "Without a branch to fail back to, nothing can be rehearsed or undone.",
+    },
+    Precondition {
+        id: "downgrade",
+        text: "A `downgrade()` that undoes the upgrade.",
+        needed: false,
+        why: "A `downgrade()` restores the shape at best, never the data the upgrade destroyed.",
+    },
+    Precondition {
+        id: "backup",
+        text: "A backup of the data at stake that I have opened and can read.",
+        needed: true,
+        why: "Only a backup you have read can bring the lost values back.",
+    },
+    Precondition {
+        id: "assurance",
+        text: "The agent's assurance that nothing reads the data any more.",
+        needed: false,
+        why: "A claim that the data is unused is what the count contradicts; it protects nothing.",
+    },
+    Precondition {
+        id: "approval",
+        text: "An explicit, written approval from a person who saw what will be lost.",
+        needed: true,
+        why:
+            "Someone accountable must sign off on the loss, having seen the objects and the counts.",
+    },
 ];
 
 /// Grades the drop-guard answer from its structure: the decision, then each precondition picked or left out.
@@ -186,8 +265,28 @@ pub fn grade_refusal(refused: bool, picked: &BTreeSet<String>, confidence: Confi
         let what = p.text.trim_end_matches('.');
         elements.push(match (p.needed, chosen) {
             (true, true) => Element::correct(p.id, Some(what.into())),
-            (true, false) => Element::miss(p.id, Verdict::Missing, Some(what.into()), None, format!("You did not ask for this precondition: {}. {}", lowercase_first(what), p.why)),
-            (false, true) => Element::miss(p.id, Verdict::Extra, None, Some(what.into()), format!("You asked for {}, which is not a precondition. {}", lowercase_first(what), p.why)),
+            (true, false) => Element::miss(
+                p.id,
+                Verdict::Missing,
+                Some(what.into()),
+                None,
+                format!(
+                    "You did not ask for this precondition: {}. {}",
+                    lowercase_first(what),
+                    p.why
+                ),
+            ),
+            (false, true) => Element::miss(
+                p.id,
+                Verdict::Extra,
+                None,
+                Some(what.into()),
+                format!(
+                    "You asked for {}, which is not a precondition. {}",
+                    lowercase_first(what),
+                    p.why
+                ),
+            ),
             (false, false) => continue,
         });
     }
@@ -207,9 +306,26 @@ mod test {
     use miglab_core::schema::{Column, Index, Table};
 
     fn archive(rows: u64) -> Table {
-        let column = |name: &str, data_type: &str| Column { name: name.into(), data_type: data_type.into(), not_null: true, default: None };
-        let pkey = Index { name: "expenses_legacy_notes_archive_pkey".into(), definition: String::new(), unique: true, columns: vec![] };
-        Table { name: "expenses_legacy_notes_archive".into(), schema: "public".into(), columns: vec![column("expense_id", "integer"), column("legacy_notes", "text")], indexes: vec![pkey], constraints: vec![], row_count: Some(rows) }
+        let column = |name: &str, data_type: &str| Column {
+            name: name.into(),
+            data_type: data_type.into(),
+            not_null: true,
+            default: None,
+        };
+        let pkey = Index {
+            name: "expenses_legacy_notes_archive_pkey".into(),
+            definition: String::new(),
+            unique: true,
+            columns: vec![],
+        };
+        Table {
+            name: "expenses_legacy_notes_archive".into(),
+            schema: "public".into(),
+            columns: vec![column("expense_id", "integer"), column("legacy_notes", "text")],
+            indexes: vec![pkey],
+            constraints: vec![],
+            row_count: Some(rows),
+        }
     }
 
     fn with(mut schema: Schema, table: Table) -> Schema {
@@ -218,7 +334,11 @@ mod test {
     }
 
     fn shown(claims: &[Claim]) -> String {
-        claims.iter().map(|c| format!("[{}] {}", if c.happened { "x" } else { " " }, c.text)).collect::<Vec<_>>().join("\n")
+        claims
+            .iter()
+            .map(|c| format!("[{}] {}", if c.happened { "x" } else { " " }, c.text))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]
@@ -238,11 +358,28 @@ mod test {
     fn column_and_index_claims_ok() {
         let before = fixture::expenses();
         let mut after = before.clone();
-        after.tables[0].columns.push(Column { name: "reconciler_run_id".into(), data_type: "uuid".into(), not_null: false, default: None });
-        after.tables[0].indexes.push(Index { name: "ix_run".into(), definition: "CREATE INDEX ix_run ON public.expenses USING btree (reconciler_run_id)".into(), unique: false, columns: vec![] });
+        after.tables[0].columns.push(Column {
+            name: "reconciler_run_id".into(),
+            data_type: "uuid".into(),
+            not_null: false,
+            default: None,
+        });
+        after.tables[0].indexes.push(Index {
+            name: "ix_run".into(),
+            definition: "CREATE INDEX ix_run ON public.expenses USING btree (reconciler_run_id)"
+                .into(),
+            unique: false,
+            columns: vec![],
+        });
         let text = shown(&claims(&before, &after));
-        assert!(text.contains("[x] adds the column `reconciler_run_id` to `expenses` (uuid null)"), "{text}");
-        assert!(text.contains("[ ] drops the column `reconciler_run_id` from `expenses`"), "{text}");
+        assert!(
+            text.contains("[x] adds the column `reconciler_run_id` to `expenses` (uuid null)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[ ] drops the column `reconciler_run_id` from `expenses`"),
+            "{text}"
+        );
         assert!(text.contains("[x] adds the index `ix_run` to `expenses`\n"), "{text}");
         assert!(text.contains("[ ] drops the index `ix_run` from `expenses`"), "{text}");
     }
@@ -260,21 +397,39 @@ mod test {
     fn type_change_claims_ok() {
         let before = fixture::expenses();
         let mut after = before.clone();
-        let column = after.tables[0].columns.iter_mut().find(|c| c.name == "amount").expect("amount");
+        let column =
+            after.tables[0].columns.iter_mut().find(|c| c.name == "amount").expect("amount");
         let old = describe_column(column);
         column.data_type = "numeric(12,2)".into();
         let new = describe_column(column);
         let text = shown(&claims(&before, &after));
         assert_eq!(text.lines().count(), 2, "{text}");
-        assert!(text.contains(&format!("[x] changes the column `expenses.amount` from `{old}` to `{new}`")), "{text}");
-        assert!(text.contains(&format!("[ ] changes the column `expenses.amount` from `{new}` to `{old}`")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "[x] changes the column `expenses.amount` from `{old}` to `{new}`"
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "[ ] changes the column `expenses.amount` from `{new}` to `{old}`"
+            )),
+            "{text}"
+        );
     }
 
     fn confirmation(run: &RunClaims, wrong_upgrade: bool) -> Confirmation {
-        let truth = |claims: &[Claim]| claims.iter().filter(|c| c.happened).map(|c| c.id.clone()).collect::<BTreeSet<_>>();
-        let mut picked = Confirmation { upgrade: truth(&run.upgrade), downgrade: truth(&run.downgrade), restores: Some(run.restores) };
+        let truth = |claims: &[Claim]| {
+            claims.iter().filter(|c| c.happened).map(|c| c.id.clone()).collect::<BTreeSet<_>>()
+        };
+        let mut picked = Confirmation {
+            upgrade: truth(&run.upgrade),
+            downgrade: truth(&run.downgrade),
+            restores: Some(run.restores),
+        };
         if wrong_upgrade {
-            picked.upgrade = run.upgrade.iter().filter(|c| !c.happened).map(|c| c.id.clone()).collect();
+            picked.upgrade =
+                run.upgrade.iter().filter(|c| !c.happened).map(|c| c.id.clone()).collect();
         }
         picked
     }
@@ -283,7 +438,10 @@ mod test {
     fn matching_confirmation_ok() {
         let before = fixture::expenses();
         let run = RunClaims::from_run(&before, &with(before.clone(), archive(16)), Some(&before));
-        assert_eq!(mismatches(&run, &confirmation(&run, false), ("upgrade()", "downgrade()")), Vec::<String>::new());
+        assert_eq!(
+            mismatches(&run, &confirmation(&run, false), ("upgrade()", "downgrade()")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -301,7 +459,14 @@ mod test {
         let before = fixture::expenses();
         let run = RunClaims::from_run(&before, &with(before.clone(), archive(16)), Some(&before));
         let got = mismatches(&run, &Confirmation::default(), ("the up file", "the down file"));
-        assert_eq!(got, ["Under the up file, 2 statements that the run on the branch did are not ticked.", "Under the down file, 1 statement that the run on the branch did is not ticked.", "Say whether the down file gave back the starting schema and rows."]);
+        assert_eq!(
+            got,
+            [
+                "Under the up file, 2 statements that the run on the branch did are not ticked.",
+                "Under the down file, 1 statement that the run on the branch did is not ticked.",
+                "Say whether the down file gave back the starting schema and rows."
+            ]
+        );
     }
 
     fn picks(ids: &[&str]) -> BTreeSet<String> {
@@ -310,7 +475,8 @@ mod test {
 
     #[test]
     fn full_refusal_ok() {
-        let graded = grade_refusal(true, &picks(&["branch", "backup", "approval"]), Confidence::MAX);
+        let graded =
+            grade_refusal(true, &picks(&["branch", "backup", "approval"]), Confidence::MAX);
         assert!(graded.correct && graded.credit == 1.0);
     }
 
@@ -318,9 +484,15 @@ mod test {
     fn one_precondition_err() {
         let graded = grade_refusal(true, &picks(&["branch"]), Confidence::MAX);
         assert!(!graded.correct);
-        let missing: Vec<&str> = graded.elements.iter().filter(|e| e.verdict == Verdict::Missing).map(|e| e.element.as_str()).collect();
+        let missing: Vec<&str> = graded
+            .elements
+            .iter()
+            .filter(|e| e.verdict == Verdict::Missing)
+            .map(|e| e.element.as_str())
+            .collect();
         assert_eq!(missing, ["backup", "approval"]);
-        assert!(graded.explanations().next().is_some_and(|e| e.starts_with("You did not ask for this precondition: a backup of the data at stake")));
+        assert!(graded.explanations().next().is_some_and(|e| e
+            .starts_with("You did not ask for this precondition: a backup of the data at stake")));
     }
 
     #[test]
@@ -333,14 +505,19 @@ mod test {
 
     #[test]
     fn trap_picked_err() {
-        let graded = grade_refusal(true, &picks(&["branch", "backup", "approval", "downgrade"]), Confidence::MAX);
+        let graded = grade_refusal(
+            true,
+            &picks(&["branch", "backup", "approval", "downgrade"]),
+            Confidence::MAX,
+        );
         assert!(!graded.correct);
         assert!(graded.explanations().any(|e| e.contains("restores the shape at best")));
     }
 
     #[test]
     fn proceeding_err() {
-        let graded = grade_refusal(false, &picks(&["branch", "backup", "approval"]), Confidence::MIN);
+        let graded =
+            grade_refusal(false, &picks(&["branch", "backup", "approval"]), Confidence::MIN);
         assert_eq!(graded.elements[0].verdict, Verdict::Wrong);
         assert!(!graded.correct);
     }

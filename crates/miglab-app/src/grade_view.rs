@@ -48,11 +48,19 @@ pub fn VerdictView(props: &VerdictProps) -> Html {
 
 /// The grades table's Mark column: the answer's mark, negative ones included; nothing is a mark before it is graded.
 pub fn mark_cell(graded: &Graded) -> String {
-    if graded.pending { "not graded yet".to_owned() } else { mark(graded.cbm) }
+    if graded.pending {
+        "not graded yet".to_owned()
+    } else {
+        mark(graded.cbm)
+    }
 }
 
 fn answers(count: usize) -> String {
-    if count == 1 { "1 graded answer".to_owned() } else { format!("{count} graded answers") }
+    if count == 1 {
+        "1 graded answer".to_owned()
+    } else {
+        format!("{count} graded answers")
+    }
 }
 
 /// Scrolls to a question without changing the hash, which holds the route.
@@ -60,7 +68,9 @@ fn scroll_to(id: &str) -> Callback<MouseEvent> {
     let target = format!("q-{id}");
     Callback::from(move |e: MouseEvent| {
         e.prevent_default();
-        if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&target)) {
+        if let Some(element) =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&target))
+        {
             element.scroll_into_view();
         }
     })
@@ -112,7 +122,8 @@ mod test {
         let wrong_certain = Graded::new(vec![], 0.0, level(5));
         let right_sure = Graded::by_elements(vec![Element::correct("value", None)], level(4));
         let half_fairly_sure = Graded::new(vec![], 0.5, level(3));
-        let cells: Vec<String> = [wrong_certain, right_sure, half_fairly_sure].iter().map(mark_cell).collect();
+        let cells: Vec<String> =
+            [wrong_certain, right_sure, half_fairly_sure].iter().map(mark_cell).collect();
         assert_eq!(cells, ["-10", "+10", "+2.5"]);
         assert_eq!(verdict_word(&Graded::new(vec![], 0.0, level(1))), "Wrong");
     }
@@ -121,6 +132,9 @@ mod test {
     fn pending_has_no_mark_err() {
         let mut pending = Graded::new(vec![], 0.0, Confidence::MAX);
         pending.pending = true;
-        assert_eq!((mark_cell(&pending).as_str(), verdict_word(&pending)), ("not graded yet", "Not graded yet"));
+        assert_eq!(
+            (mark_cell(&pending).as_str(), verdict_word(&pending)),
+            ("not graded yet", "Not graded yet")
+        );
     }
 }

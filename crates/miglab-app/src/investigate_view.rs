@@ -22,7 +22,10 @@ pub struct Props {
 pub fn InvestigateView(props: &Props) -> Html {
     let state = &props.state;
     let inv = &state.lesson.lesson.manifest.investigate;
-    let explained = inv.explain.iter().enumerate().all(|(i, _)| state.progress.explanations.get(&i).is_some_and(|t| t.trim().len() >= 10));
+    let explained =
+        inv.explain.iter().enumerate().all(|(i, _)| {
+            state.progress.explanations.get(&i).is_some_and(|t| t.trim().len() >= 10)
+        });
     html! {
         <section class="investigate">
             { crate::markdown::render(&inv.intro) }
@@ -81,8 +84,14 @@ fn experiment_result(exp: &miglab_core::lesson::Experiment, outcome: &Experiment
     let Some(result) = &outcome.result else { return html! {} };
     let expected_error = exp.expect.error.as_ref();
     let (matched, line) = match (result, expected_error) {
-        (Err(f), Some(e)) => (f.sqlstate.as_deref() == Some(e.sqlstate.as_str()), format!("The lesson says Postgres fails with {} ({}).", e.sqlstate, e.message)),
-        (Ok(_), Some(e)) => (false, format!("The lesson says this should fail with {}, but it succeeded.", e.sqlstate)),
+        (Err(f), Some(e)) => (
+            f.sqlstate.as_deref() == Some(e.sqlstate.as_str()),
+            format!("The lesson says Postgres fails with {} ({}).", e.sqlstate, e.message),
+        ),
+        (Ok(_), Some(e)) => (
+            false,
+            format!("The lesson says this should fail with {}, but it succeeded.", e.sqlstate),
+        ),
         (Err(_), None) => (false, "The lesson says this should succeed.".to_owned()),
         (Ok(_), None) => (true, "It succeeded, as the lesson says.".to_owned()),
     };

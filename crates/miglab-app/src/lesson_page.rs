@@ -10,7 +10,6 @@ use crate::lab;
 use crate::lesson_state::{LessonAction, LessonState};
 use crate::lesson_view::{LessonView, Stage};
 use crate::migration_view::MigrationView;
-use wasm_bindgen_futures::spawn_local;
 use crate::practice_view::PracticeView;
 use crate::progress::LessonProgress;
 use crate::questions_view::QuestionsView;
@@ -20,6 +19,7 @@ use crate::stepper::Stepper;
 use miglab_core::grade::{Calibration, Graded, OrderRun};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,14 +44,23 @@ pub fn LessonPage(props: &Props) -> Html {
     let guard = use_reducer(GuardState::default);
     let experiments = use_state(Vec::<ExperimentOutcome>::new);
     let engine_values = use_state(EngineValues::new);
-    let actions = use_lesson_actions(lab.clone(), props.lesson.clone(), state.clone(), run.clone(), guard.clone(), Seen { experiments: experiments.clone(), values: engine_values.clone() });
+    let actions = use_lesson_actions(
+        lab.clone(),
+        props.lesson.clone(),
+        state.clone(),
+        run.clone(),
+        guard.clone(),
+        Seen { experiments: experiments.clone(), values: engine_values.clone() },
+    );
 
     // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
     use_effect_with((), |_| crate::analyzer_link::prefetch());
     // Save as the student works: every change of progress goes up to the app, which writes it to storage.
     {
         let (on_progress, id) = (props.on_progress.clone(), props.lesson.id().to_owned());
-        use_effect_with(state.progress.clone(), move |progress| on_progress.emit((id, progress.clone())));
+        use_effect_with(state.progress.clone(), move |progress| {
+            on_progress.emit((id, progress.clone()))
+        });
     }
     // The Run stage's results go into the saved progress as they change, so the next visit can show what this one ran;
     // `restored` is what the previous visit left, shown until this visit runs something itself.
@@ -94,31 +103,60 @@ pub fn LessonPage(props: &Props) -> Html {
     // Orderings whose steps carry SQL are tried on the engine before they are graded: what Postgres does with the
     // student's order is the verdict. Each is tried once, by question id; a failure to try is kept so it is not retried in a loop.
     let order_runs = use_state(BTreeMap::<String, Result<OrderRun, String>>::new);
-    let commands: Vec<String> = props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
+    let commands: Vec<String> =
+        props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
     {
         let next = next_order(&state, &run, &order_runs, &commands);
-        let (lab, lesson, run_d, state_d, order_runs) = (props.lab.clone(), props.lesson.clone(), run.dispatcher(), state.dispatcher(), order_runs.clone());
+        let (lab, lesson, run_d, state_d, order_runs) = (
+            props.lab.clone(),
+            props.lesson.clone(),
+            run.dispatcher(),
+            state.dispatcher(),
+            order_runs.clone(),
+        );
         let branch = run.branch.clone();
         use_effect_with(next, move |next| {
-            let (Some((id, steps, mode)), Some(engine), Some(branch)) = (next.clone(), lab.backend(), branch) else { return };
+            let (Some((id, steps, mode)), Some(engine), Some(branch)) =
+                (next.clone(), lab.backend(), branch)
+            else {
+                return;
+            };
             run_d.dispatch(RunAction::Busy("trying your order of the steps".to_owned()));
             spawn_local(async move {
                 let tried = match &mode {
                     // The branch stands at the question's state: try the order there and roll it back, so the student's run stays.
                     OrderMode::Here => lab::run_order(&*engine, &steps).await,
                     // The run never stopped at the question's state: rebuild it from the branch point, as an experiment does.
-                    OrderMode::From(after) => lab::run_order_from(&*engine, &lesson.lesson, &branch, after, &steps).await,
+                    OrderMode::From(after) => {
+                        lab::run_order_from(&*engine, &lesson.lesson, &branch, after, &steps).await
+                    }
                 };
                 let mut all = (*order_runs).clone();
-                all.insert(id, tried.clone().map_err(|f| format!("{}{}", f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(), f.message)));
+                all.insert(
+                    id,
+                    tried.clone().map_err(|f| {
+                        format!(
+                            "{}{}",
+                            f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(),
+                            f.message
+                        )
+                    }),
+                );
                 order_runs.set(all);
                 if let Err(f) = &tried {
-                    state_d.dispatch(LessonAction::GradingFailed(format!("Your order of the steps could not be tried on the engine: {}", f.message)));
+                    state_d.dispatch(LessonAction::GradingFailed(format!(
+                        "Your order of the steps could not be tried on the engine: {}",
+                        f.message
+                    )));
                 }
                 match mode {
                     OrderMode::Here => run_d.dispatch(RunAction::Idle),
                     OrderMode::From(_) => {
-                        let back = async { engine.reset(&branch).await?; engine.introspect().await }.await;
+                        let back = async {
+                            engine.reset(&branch).await?;
+                            engine.introspect().await
+                        }
+                        .await;
                         run_d.dispatch(back.map_or_else(RunAction::Failed, RunAction::Reset));
                     }
                 }
@@ -130,36 +168,62 @@ pub fn LessonPage(props: &Props) -> Html {
         let order_runs = order_runs.clone();
         use_effect_with(state.grading_attempt, move |_| {
             if order_runs.values().any(Result::is_err) {
-                order_runs.set(order_runs.iter().filter(|(_, r)| r.is_ok()).map(|(id, r)| (id.clone(), r.clone())).collect());
+                order_runs.set(
+                    order_runs
+                        .iter()
+                        .filter(|(_, r)| r.is_ok())
+                        .map(|(id, r)| (id.clone(), r.clone()))
+                        .collect(),
+                );
             }
         });
     }
-    let tried: BTreeMap<String, OrderRun> = order_runs.iter().filter_map(|(id, r)| Some((id.clone(), r.clone().ok()?))).collect();
+    let tried: BTreeMap<String, OrderRun> =
+        order_runs.iter().filter_map(|(id, r)| Some((id.clone(), r.clone().ok()?))).collect();
     // Grade each locked prediction as soon as its own commands have run on the branch (an upgrade question right after
     // the upgrade), against the engine, never before; once the lesson's commands have all run, grade what is left.
     {
         let ready: Vec<String> = if state.locked(Stage::Predict) {
             let ran = |after: &[String]| run.snapshot(after).is_some() || run.ran_all(&commands);
-            grading::ready(&state.lesson.predict, |id| state.verdict(id).is_some(), ran, &tried).into_iter().map(|q| q.id.clone()).collect()
+            grading::ready(&state.lesson.predict, |id| state.verdict(id).is_some(), ran, &tried)
+                .into_iter()
+                .map(|q| q.id.clone())
+                .collect()
         } else {
             Vec::new()
         };
         let (state, run, tried) = (state.clone(), run.clone(), tried.clone());
         use_effect_with((ready, state.grading_attempt), move |(ready, _)| {
             if !ready.is_empty() {
-                let questions: Vec<_> = state.lesson.predict.iter().filter(|q| ready.contains(&q.id)).cloned().collect();
+                let questions: Vec<_> = state
+                    .lesson
+                    .predict
+                    .iter()
+                    .filter(|q| ready.contains(&q.id))
+                    .cloned()
+                    .collect();
                 spawn_local(async move {
                     let start = |q: &crate::lesson_view::Question| state.start_schema(q);
                     let actual = |after: &[String]| run.snapshot(after);
-                    let graded = grading::grade_all(&questions, &state.progress.answers, &grading::Seen { start: &start, actual: &actual, order_runs: &tried }).await;
-                    state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));
+                    let graded = grading::grade_all(
+                        &questions,
+                        &state.progress.answers,
+                        &grading::Seen { start: &start, actual: &actual, order_runs: &tried },
+                    )
+                    .await;
+                    state.dispatch(
+                        graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded),
+                    );
                 });
             }
         });
     }
     // Running the lesson's commands is the Run stage's work: done, however the student reached the stage.
     {
-        let done = state.locked(Stage::Predict) && !commands.is_empty() && run.ran_all(&commands) && !state.progress.completed.contains(&Stage::Run);
+        let done = state.locked(Stage::Predict)
+            && !commands.is_empty()
+            && run.ran_all(&commands)
+            && !state.progress.completed.contains(&Stage::Run);
         let state_d = state.dispatcher();
         use_effect_with(done, move |done| {
             if *done {
@@ -170,18 +234,38 @@ pub fn LessonPage(props: &Props) -> Html {
     // Investigate and Modify questions have no run of their own: they are graded as soon as they are locked.
     {
         let state = state.clone();
-        let locked = (state.locked(Stage::Investigate), state.locked(Stage::Modify), state.grading_attempt, tried.len());
+        let locked = (
+            state.locked(Stage::Investigate),
+            state.locked(Stage::Modify),
+            state.grading_attempt,
+            tried.len(),
+        );
         let tried = tried.clone();
         use_effect_with(locked, move |_| {
             for stage in [Stage::Investigate, Stage::Modify] {
-                let ready: Vec<_> = grading::ready(state.questions(stage), |id| state.verdict(id).is_some(), |_| true, &tried).into_iter().cloned().collect();
+                let ready: Vec<_> = grading::ready(
+                    state.questions(stage),
+                    |id| state.verdict(id).is_some(),
+                    |_| true,
+                    &tried,
+                )
+                .into_iter()
+                .cloned()
+                .collect();
                 if state.locked(stage) && !ready.is_empty() {
                     let (state, tried) = (state.clone(), tried.clone());
                     spawn_local(async move {
                         let start = |q: &crate::lesson_view::Question| state.start_schema(q);
                         let actual = |_: &[String]| None;
-                        let graded = grading::grade_all(&ready, &state.progress.answers, &grading::Seen { start: &start, actual: &actual, order_runs: &tried }).await;
-                        state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));
+                        let graded = grading::grade_all(
+                            &ready,
+                            &state.progress.answers,
+                            &grading::Seen { start: &start, actual: &actual, order_runs: &tried },
+                        )
+                        .await;
+                        state.dispatch(
+                            graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded),
+                        );
                     });
                 }
             }
@@ -210,10 +294,14 @@ pub fn LessonPage(props: &Props) -> Html {
     let go = state.dispatcher().to_callback().reform(LessonAction::Go);
     let busy = run.busy.is_some();
     let failing_lines = run.last().and_then(|r| r.failure.as_ref()).and_then(|f| f.lines);
-    let lesson_verdicts: Vec<(String, String, Graded)> = lesson.questions().filter_map(|q| state.verdict(&q.id).map(|g| (q.id.clone(), q.prompt.clone(), g.clone()))).collect();
+    let lesson_verdicts: Vec<(String, String, Graded)> = lesson
+        .questions()
+        .filter_map(|q| state.verdict(&q.id).map(|g| (q.id.clone(), q.prompt.clone(), g.clone())))
+        .collect();
     let course = Calibration::of(props.other_graded.iter().chain(state.progress.verdicts.values()));
     let complete = |s: Stage, label: &'static str| {
-        let onclick = state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Complete(s));
+        let onclick =
+            state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Complete(s));
         html! { <button type="button" class="primary next" {onclick}>{ label }</button> }
     };
     let body = match stage {
@@ -260,7 +348,11 @@ pub fn LessonPage(props: &Props) -> Html {
             </>
         },
     };
-    let engine_check = EngineCheck { values: Rc::new((*engine_values).clone()), run: actions.question_value.clone(), busy: busy || lab.backend().is_none() };
+    let engine_check = EngineCheck {
+        values: Rc::new((*engine_values).clone()),
+        run: actions.question_value.clone(),
+        busy: busy || lab.backend().is_none(),
+    };
     html! {
         <ContextProvider<EngineCheck> context={engine_check}>
         <article class="lesson" aria-labelledby="lesson-title">
@@ -298,9 +390,16 @@ pub fn LessonPage(props: &Props) -> Html {
 }
 
 /// The lesson's verdicts plus the drop-guard answer, which is graded like a question.
-fn with_refusal(mut verdicts: Vec<(String, String, Graded)>, state: &LessonState) -> Vec<(String, String, Graded)> {
+fn with_refusal(
+    mut verdicts: Vec<(String, String, Graded)>,
+    state: &LessonState,
+) -> Vec<(String, String, Graded)> {
     if let Some(g) = state.verdict(crate::lesson_state::REFUSAL) {
-        verdicts.push((crate::lesson_state::REFUSAL.to_owned(), "Refuse the destructive migration, naming what you need".to_owned(), g.clone()));
+        verdicts.push((
+            crate::lesson_state::REFUSAL.to_owned(),
+            "Refuse the destructive migration, naming what you need".to_owned(),
+            g.clone(),
+        ));
     }
     verdicts
 }
@@ -316,21 +415,36 @@ enum OrderMode {
 /// A prediction is tried as soon as the branch stands exactly at the state its question asks about (right after the
 /// student's own `upgrade head`, say), or, when the run never stopped there, once the lesson's commands have all run;
 /// a later stage's question, which has no run of its own, as soon as it is locked. One try at a time, never while busy.
-fn next_order(state: &LessonState, run: &RunState, tried: &BTreeMap<String, Result<OrderRun, String>>, commands: &[String]) -> Option<(String, Vec<String>, OrderMode)> {
+fn next_order(
+    state: &LessonState,
+    run: &RunState,
+    tried: &BTreeMap<String, Result<OrderRun, String>>,
+    commands: &[String],
+) -> Option<(String, Vec<String>, OrderMode)> {
     if run.busy.is_some() || run.branch.is_none() {
         return None;
     }
-    let stages = [Stage::Predict, Stage::Investigate, Stage::Modify].into_iter().filter(|s| state.locked(*s));
-    stages.flat_map(|stage| state.questions(stage).iter().map(move |q| (stage, q))).filter(|(_, q)| state.verdict(&q.id).is_none() && !tried.contains_key(&q.id)).find_map(|(stage, q)| {
-        let after: Vec<String> = q.after.iter().map(ToString::to_string).collect();
-        let mode = if run.path == after {
-            OrderMode::Here
-        } else if stage != Stage::Predict || (run.ran_all(commands) && run.snapshot(&after).is_none()) {
-            OrderMode::From(q.after.clone())
-        } else {
-            return None;
-        };
-        let Some(miglab_core::grade::Response::Ordering { order }) = state.answer(q).response else { return None };
-        Some((q.id.clone(), q.order_steps(&order)?, mode))
-    })
+    let stages = [Stage::Predict, Stage::Investigate, Stage::Modify]
+        .into_iter()
+        .filter(|s| state.locked(*s));
+    stages
+        .flat_map(|stage| state.questions(stage).iter().map(move |q| (stage, q)))
+        .filter(|(_, q)| state.verdict(&q.id).is_none() && !tried.contains_key(&q.id))
+        .find_map(|(stage, q)| {
+            let after: Vec<String> = q.after.iter().map(ToString::to_string).collect();
+            let mode = if run.path == after {
+                OrderMode::Here
+            } else if stage != Stage::Predict
+                || (run.ran_all(commands) && run.snapshot(&after).is_none())
+            {
+                OrderMode::From(q.after.clone())
+            } else {
+                return None;
+            };
+            let Some(miglab_core::grade::Response::Ordering { order }) = state.answer(q).response
+            else {
+                return None;
+            };
+            Some((q.id.clone(), q.order_steps(&order)?, mode))
+        })
 }

@@ -16,7 +16,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 5] = [Stage::Predict, Stage::Run, Stage::Investigate, Stage::Modify, Stage::Make];
+    pub const ALL: [Stage; 5] =
+        [Stage::Predict, Stage::Run, Stage::Investigate, Stage::Modify, Stage::Make];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -92,16 +93,42 @@ pub enum QuestionKind {
 
 impl Question {
     fn from_lesson(q: &lesson::Question) -> Question {
-        let pairs = |items: Vec<(&String, &String)>| items.into_iter().map(|(a, b)| (a.clone(), b.clone())).collect::<Vec<_>>();
+        let pairs = |items: Vec<(&String, &String)>| {
+            items.into_iter().map(|(a, b)| (a.clone(), b.clone())).collect::<Vec<_>>()
+        };
         let kind = match &q.key {
             AnswerKey::Schema(_) => QuestionKind::Schema,
             AnswerKey::Value(_) => QuestionKind::Value,
-            AnswerKey::Choice(key) => QuestionKind::Choice { options: pairs(q.options.iter().map(|o| (&o.id, &o.text)).collect()), multiple: key.multiple },
-            AnswerKey::Ordering(key) => QuestionKind::Order { items: first_order(pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect()), &key.order) },
+            AnswerKey::Choice(key) => QuestionKind::Choice {
+                options: pairs(q.options.iter().map(|o| (&o.id, &o.text)).collect()),
+                multiple: key.multiple,
+            },
+            AnswerKey::Ordering(key) => QuestionKind::Order {
+                items: first_order(
+                    pairs(q.items.iter().map(|i| (&i.id, &i.text)).collect()),
+                    &key.order,
+                ),
+            },
             AnswerKey::FreeText(_) => QuestionKind::FreeText,
         };
-        let item_sql = q.items.iter().map(|i| Some((i.id.clone(), i.sql.clone()?))).collect::<Option<Vec<_>>>().filter(|sql| !sql.is_empty()).unwrap_or_default();
-        Question { id: q.id.clone(), prompt: q.prompt.clone(), kind, key: q.key.clone(), after: q.after.clone(), ai_free: q.ai_free, evidence: q.evidence.clone(), query: q.query.clone(), item_sql }
+        let item_sql = q
+            .items
+            .iter()
+            .map(|i| Some((i.id.clone(), i.sql.clone()?)))
+            .collect::<Option<Vec<_>>>()
+            .filter(|sql| !sql.is_empty())
+            .unwrap_or_default();
+        Question {
+            id: q.id.clone(),
+            prompt: q.prompt.clone(),
+            kind,
+            key: q.key.clone(),
+            after: q.after.clone(),
+            ai_free: q.ai_free,
+            evidence: q.evidence.clone(),
+            query: q.query.clone(),
+            item_sql,
+        }
     }
 
     /// The SQL of an ordering answer's steps in the learner's order, when this question's order is run on the engine.
@@ -109,13 +136,18 @@ impl Question {
         if self.item_sql.is_empty() {
             return None;
         }
-        order.iter().map(|id| self.item_sql.iter().find(|(item, _)| item == id).map(|(_, sql)| sql.clone())).collect()
+        order
+            .iter()
+            .map(|id| self.item_sql.iter().find(|(item, _)| item == id).map(|(_, sql)| sql.clone()))
+            .collect()
     }
 
     /// Item and option ids with the text the learner saw, without Markdown, so feedback names steps by what they say.
     pub fn labels(&self) -> Vec<(String, String)> {
         match &self.kind {
-            QuestionKind::Order { items } | QuestionKind::Choice { options: items, .. } => items.iter().map(|(id, text)| (id.clone(), crate::markdown::plain(text))).collect(),
+            QuestionKind::Order { items } | QuestionKind::Choice { options: items, .. } => {
+                items.iter().map(|(id, text)| (id.clone(), crate::markdown::plain(text))).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -124,7 +156,9 @@ impl Question {
     pub fn engine_query(&self) -> Option<(&str, Option<&str>)> {
         match (&self.evidence, &self.query, &self.key) {
             (Some(evidence), _, _) => Some((evidence.query.as_str(), evidence.expected.as_deref())),
-            (None, Some(query), AnswerKey::Value(key)) => Some((query.as_str(), key.expected.as_deref())),
+            (None, Some(query), AnswerKey::Value(key)) => {
+                Some((query.as_str(), key.expected.as_deref()))
+            }
             _ => None,
         }
     }
@@ -142,7 +176,12 @@ impl LessonView {
     pub fn new(lesson: Lesson) -> LessonView {
         let convert = |qs: &[lesson::Question]| qs.iter().map(Question::from_lesson).collect();
         let m = &lesson.manifest;
-        LessonView { predict: convert(&m.predict.questions), investigate: convert(&m.investigate.questions), modify: convert(&m.modify.questions), lesson }
+        LessonView {
+            predict: convert(&m.predict.questions),
+            investigate: convert(&m.investigate.questions),
+            modify: convert(&m.modify.questions),
+            lesson,
+        }
     }
 
     pub fn id(&self) -> &str {

@@ -4,9 +4,9 @@
 //! and link targets other than http(s), paths on this site and anchors are dropped (see [`link`]).
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use yew::Html;
 use yew::html;
 use yew::virtual_dom::VTag;
+use yew::Html;
 
 /// Renders block Markdown to nodes.
 pub fn render(source: &str) -> Html {
@@ -24,7 +24,12 @@ pub fn plain(source: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(source, Options::ENABLE_STRIKETHROUGH) {
         match event {
-            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) | Event::InlineMath(text) | Event::DisplayMath(text) => out.push_str(&text),
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => out.push_str(&text),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
             _ => {}
@@ -42,7 +47,9 @@ fn render_with(source: &str, inline: bool) -> Html {
     };
     for event in Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match event {
-            Event::Start(Tag::Paragraph) if inline => stack.push((Some(VTag::new("span")), Vec::new())),
+            Event::Start(Tag::Paragraph) if inline => {
+                stack.push((Some(VTag::new("span")), Vec::new()))
+            }
             Event::Start(tag) => stack.push((Some(open(tag)), Vec::new())),
             Event::End(TagEnd::Image) => {
                 // An image becomes its alt text: lessons load nothing from elsewhere.
@@ -58,13 +65,19 @@ fn render_with(source: &str, inline: bool) -> Html {
                     }
                 }
             }
-            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) | Event::InlineMath(text) | Event::DisplayMath(text) => push(&mut stack, html! { { text.to_string() } }),
+            Event::Text(text)
+            | Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => push(&mut stack, html! { { text.to_string() } }),
             Event::Code(code) => push(&mut stack, html! { <code>{ code.to_string() }</code> }),
             Event::SoftBreak => push(&mut stack, html! { { " " } }),
             Event::HardBreak => push(&mut stack, html! { <br /> }),
             Event::Rule => push(&mut stack, html! { <hr /> }),
             Event::FootnoteReference(name) => push(&mut stack, html! { { format!("[{name}]") } }),
-            Event::TaskListMarker(done) => push(&mut stack, html! { { if done { "[x] " } else { "[ ] " } } }),
+            Event::TaskListMarker(done) => {
+                push(&mut stack, html! { { if done { "[x] " } else { "[ ] " } } })
+            }
         }
     }
     // Unbalanced input cannot happen with pulldown-cmark, but close anything left open rather than lose it.
@@ -111,7 +124,9 @@ fn open(tag: Tag) -> VTag {
                 }
             }
         }
-        Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if !lang.is_empty() => vtag.add_attribute("data-lang", lang.to_string()),
+        Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if !lang.is_empty() => {
+            vtag.add_attribute("data-lang", lang.to_string())
+        }
         Tag::List(Some(start)) if start != 1 => vtag.add_attribute("start", start.to_string()),
         _ => {}
     }
@@ -138,15 +153,24 @@ fn link(url: &str) -> Option<Link> {
     // A scheme is letters, digits, `+`, `-` and `.` after a letter, up to the first `:` before any `/`, `?` or `#`.
     let head = url.split(['/', '?', '#']).next().unwrap_or_default();
     if let Some((scheme, _)) = head.split_once(':') {
-        let is_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        if !is_scheme || !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        let is_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !is_scheme
+            || !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        {
             // Not http(s), or a first path segment with a colon, which some readers take for a scheme.
             return None;
         }
         let rest = &url[scheme.len() + 1..];
         let authority = rest.strip_prefix("//")?.split(['/', '?', '#']).next().unwrap_or_default();
         // A host is required; a user name before `@` only disguises the real host.
-        let host = authority.rsplit_once(':').map_or(authority, |(host, port)| if port.chars().all(|c| c.is_ascii_digit()) { host } else { authority });
+        let host = authority.rsplit_once(':').map_or(authority, |(host, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                host
+            } else {
+                authority
+            }
+        });
         return (!host.is_empty() && !authority.contains('@')).then_some(Link::External);
     }
     // `//host` names another host; one slash is this site's root.
@@ -177,8 +201,14 @@ mod test {
 
     #[test]
     fn plain_ok() {
-        assert_eq!(plain("Drop the index `ix_expenses_status`"), "Drop the index ix_expenses_status");
-        assert_eq!(plain("Which columns will `expenses` have after **`upgrade()`** runs?"), "Which columns will expenses have after upgrade() runs?");
+        assert_eq!(
+            plain("Drop the index `ix_expenses_status`"),
+            "Drop the index ix_expenses_status"
+        );
+        assert_eq!(
+            plain("Which columns will `expenses` have after **`upgrade()`** runs?"),
+            "Which columns will expenses have after upgrade() runs?"
+        );
         assert_eq!(plain("Two\nlines\n\nand a paragraph"), "Two lines and a paragraph");
         assert_eq!(plain("<b>raw</b> stays text"), "<b>raw</b> stays text");
     }

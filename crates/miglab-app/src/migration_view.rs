@@ -17,7 +17,16 @@ fn ddl(steps: &[Step]) -> String {
     if steps.is_empty() {
         return "-- nothing: the function is empty or only says pass\n".to_owned();
     }
-    steps.iter().map(|s| format!("{}{};\n", if s.autocommit { "-- outside the transaction (autocommit block)\n" } else { "" }, s.sql)).collect()
+    steps
+        .iter()
+        .map(|s| {
+            format!(
+                "{}{};\n",
+                if s.autocommit { "-- outside the transaction (autocommit block)\n" } else { "" },
+                s.sql
+            )
+        })
+        .collect()
 }
 
 #[function_component]
@@ -30,9 +39,17 @@ pub fn MigrationView(props: &Props) -> Html {
     let m = &props.migration;
     let (file, text, language) = match &m.source {
         MigrationSource::Alembic { file, text } => (file.clone(), text.clone(), "python"),
-        MigrationSource::Sql { up_file, up, down_file, down, .. } => (format!("{up_file} + {down_file}"), format!("-- {up_file}\n{up}\n-- {down_file}\n{down}"), "sql"),
+        MigrationSource::Sql { up_file, up, down_file, down, .. } => (
+            format!("{up_file} + {down_file}"),
+            format!("-- {up_file}\n{up}\n-- {down_file}\n{down}"),
+            "sql",
+        ),
     };
-    let underneath = format!("-- upgrade()\n{}\n-- downgrade()\n{}", ddl(&m.migration.upgrade), ddl(&m.migration.downgrade));
+    let underneath = format!(
+        "-- upgrade()\n{}\n-- downgrade()\n{}",
+        ddl(&m.migration.upgrade),
+        ddl(&m.migration.downgrade)
+    );
     let region = format!("ddl-{}", m.id());
     html! {
         <section class="migration" aria-label={format!("Migration {}", m.id())}>

@@ -139,7 +139,11 @@ pub fn use_page_lab(lab: Lab, run: UseReducerHandle<RunState>) -> Lab {
     let page_lab = {
         let mut made = made.borrow_mut();
         match (&lab, &*made) {
-            (Lab::Ready(backend), Some((inner, bound))) if std::ptr::addr_eq(Rc::as_ptr(backend), Rc::as_ptr(inner)) => bound.clone(),
+            (Lab::Ready(backend), Some((inner, bound)))
+                if std::ptr::addr_eq(Rc::as_ptr(backend), Rc::as_ptr(inner)) =>
+            {
+                bound.clone()
+            }
             (Lab::Ready(backend), _) => {
                 let bound = Lab::Ready(Rc::new(Bound::new(backend.clone(), (*open).clone())));
                 *made = Some((backend.clone(), bound.clone()));
@@ -152,8 +156,12 @@ pub fn use_page_lab(lab: Lab, run: UseReducerHandle<RunState>) -> Lab {
     {
         let (backend, was_restarting) = (page_lab.backend(), use_mut_ref(|| false));
         use_effect_with(restarting, move |restarting| {
-            let restarted = std::mem::replace(&mut *was_restarting.borrow_mut(), *restarting) && !*restarting;
-            let (Some(branch), true, Some(backend)) = (run.branch.clone(), restarted, backend) else { return };
+            let restarted =
+                std::mem::replace(&mut *was_restarting.borrow_mut(), *restarting) && !*restarting;
+            let (Some(branch), true, Some(backend)) = (run.branch.clone(), restarted, backend)
+            else {
+                return;
+            };
             wasm_bindgen_futures::spawn_local(async move {
                 let back = async {
                     backend.reset(&branch).await?;
@@ -231,14 +239,28 @@ mod test {
     /// The engine's log and the calls that reached it, when the page closes after `leave_after` calls of `flow`.
     fn left_after(leave_after: usize, flow: impl Fn(&dyn Backend)) -> (Vec<String>, usize) {
         let (fake, open) = (Rc::new(Fake::default()), PageOpen::new());
-        let leaving = Rc::new(Leaving { fake: fake.clone(), open: open.clone(), calls: Cell::new(0), leave_after });
+        let leaving = Rc::new(Leaving {
+            fake: fake.clone(),
+            open: open.clone(),
+            calls: Cell::new(0),
+            leave_after,
+        });
         flow(&Bound::new(leaving.clone(), open));
         let log = fake.log.borrow().clone();
         (log, leaving.calls.get())
     }
 
     fn experiment() -> Experiment {
-        Experiment { id: "e".into(), title: "Try it".into(), prompt: String::new(), after: upgrade_head(), sql: "SELECT 1".into(), in_transaction: false, since: None, expect: Default::default() }
+        Experiment {
+            id: "e".into(),
+            title: "Try it".into(),
+            prompt: String::new(),
+            after: upgrade_head(),
+            sql: "SELECT 1".into(),
+            in_transaction: false,
+            since: None,
+            expect: Default::default(),
+        }
     }
 
     fn upgrade_head() -> Vec<RunCommand> {
@@ -248,9 +270,22 @@ mod test {
     #[test]
     fn open_page_runs_everything_ok() {
         let lesson = crate::fixture::confidence_score().lesson;
-        let (log, calls) = left_after(usize::MAX, |engine| drop(block_on(experiment_flow(engine, &lesson, "branch_a", &experiment(), true, Vec::new()))));
+        let (log, calls) = left_after(usize::MAX, |engine| {
+            drop(block_on(experiment_flow(
+                engine,
+                &lesson,
+                "branch_a",
+                &experiment(),
+                true,
+                Vec::new(),
+            )))
+        });
         assert_eq!(log.first().map(String::as_str), Some("reset branch_a"));
-        assert_eq!(log.last().map(String::as_str), Some("reset branch_a"), "the experiment leaves the branch as it found it: {log:?}");
+        assert_eq!(
+            log.last().map(String::as_str),
+            Some("reset branch_a"),
+            "the experiment leaves the branch as it found it: {log:?}"
+        );
         assert!(calls > 3);
     }
 
@@ -260,7 +295,14 @@ mod test {
         // least of all the closing `reset(branch_a)` that would reload lesson A's database under the next lesson.
         let lesson = crate::fixture::confidence_score().lesson;
         let (log, calls) = left_after(1, |engine| {
-            let (outcome, back) = block_on(experiment_flow(engine, &lesson, "branch_a", &experiment(), true, Vec::new()));
+            let (outcome, back) = block_on(experiment_flow(
+                engine,
+                &lesson,
+                "branch_a",
+                &experiment(),
+                true,
+                Vec::new(),
+            ));
             assert!(outcome.result.as_ref().is_some_and(Result::is_err) && back.is_err());
         });
         assert_eq!((log, calls), (vec!["reset branch_a".to_owned()], 1));
@@ -271,11 +313,37 @@ mod test {
         let view = crate::fixture::confidence_score();
         let lesson = &view.lesson;
         for leave_after in 1..6 {
-            let (_, calls) = left_after(leave_after, |engine| drop(block_on(experiment_flow(engine, lesson, "branch_a", &experiment(), true, Vec::new()))));
+            let (_, calls) = left_after(leave_after, |engine| {
+                drop(block_on(experiment_flow(
+                    engine,
+                    lesson,
+                    "branch_a",
+                    &experiment(),
+                    true,
+                    Vec::new(),
+                )))
+            });
             assert_eq!(calls, leave_after, "experiment");
-            let (_, calls) = left_after(leave_after, |engine| drop(block_on(question_flow(engine, lesson, "branch_a", &upgrade_head(), "SELECT 1"))));
+            let (_, calls) = left_after(leave_after, |engine| {
+                drop(block_on(question_flow(
+                    engine,
+                    lesson,
+                    "branch_a",
+                    &upgrade_head(),
+                    "SELECT 1",
+                )))
+            });
             assert_eq!(calls, leave_after, "question");
-            let (_, calls) = left_after(leave_after, |engine| drop(block_on(practice_flow(engine, lesson, "branch_a", &upgrade_head(), &lesson.modify, &[]))));
+            let (_, calls) = left_after(leave_after, |engine| {
+                drop(block_on(practice_flow(
+                    engine,
+                    lesson,
+                    "branch_a",
+                    &upgrade_head(),
+                    &lesson.modify,
+                    &[],
+                )))
+            });
             assert_eq!(calls, leave_after, "practice");
         }
     }
@@ -283,7 +351,8 @@ mod test {
     #[test]
     fn left_page_start_never_branches_err() {
         let lesson = crate::fixture::confidence_score().lesson;
-        let (log, calls) = left_after(2, |engine| drop(block_on(crate::lab::start(engine, &lesson))));
+        let (log, calls) =
+            left_after(2, |engine| drop(block_on(crate::lab::start(engine, &lesson))));
         assert_eq!(calls, 2);
         assert!(!log.iter().any(|l| l.starts_with("branch ")), "{log:?}");
     }

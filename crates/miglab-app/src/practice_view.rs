@@ -4,16 +4,16 @@ use crate::actions::LessonActions;
 use crate::code_editor::CodeEditor;
 use crate::confidence::ConfidencePicker;
 use crate::drop_guard::{Decision, GuardState};
-use crate::run_state::RunState;
-use crate::schema_diff_view::SchemaDiffView;
-use crate::grade_view::VerdictView;
 use crate::gate::{Claim, PRECONDITIONS};
+use crate::grade_view::VerdictView;
 use crate::guard_view::GuardView;
 use crate::lesson_state::{LessonAction, LessonState, REFUSAL};
 use crate::lesson_view::Stage;
 use crate::migration_view::MigrationView;
 use crate::practice;
 use crate::questions_view::QuestionsView;
+use crate::run_state::RunState;
+use crate::schema_diff_view::SchemaDiffView;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -38,7 +38,13 @@ pub fn PracticeView(props: &Props) -> Html {
         _ => (&m.make.brief, &lesson.make, &m.make.start),
     };
     let parent = lesson.plan(start).ok().and_then(|p| p.end);
-    let text = state.progress.drafts.get(&stage).cloned().unwrap_or_else(|| practice::starter(solution.id(), parent.as_deref(), brief.lines().next().unwrap_or("").trim_end_matches('.')));
+    let text = state.progress.drafts.get(&stage).cloned().unwrap_or_else(|| {
+        practice::starter(
+            solution.id(),
+            parent.as_deref(),
+            brief.lines().next().unwrap_or("").trim_end_matches('.'),
+        )
+    });
     let d = state.dispatcher().to_callback();
     let on_change = d.reform(move |text| LessonAction::Draft { stage, text });
     let checks = state.progress.checks.get(&stage).cloned().unwrap_or_default();
@@ -96,7 +102,9 @@ fn gate(props: &Props, passed: bool) -> Html {
     let approval = &lesson.manifest.make.approval;
     let gate = &state.progress.gate;
     let d = state.dispatcher().to_callback();
-    let on_reflection = d.reform(|e: InputEvent| LessonAction::Approval(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
+    let on_reflection = d.reform(|e: InputEvent| {
+        LessonAction::Approval(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+    });
     let approve = d.reform(|_: MouseEvent| LessonAction::Approve);
     let on_decided = {
         let (d, proceed) = (d.clone(), props.actions.guard_proceed.clone());
@@ -107,7 +115,11 @@ fn gate(props: &Props, passed: bool) -> Html {
             }
         })
     };
-    let decide_blocked = gate.refusal_confidence.is_none().then(|| AttrValue::from("Pick a confidence for your answer first: neither answer is recorded without one."));
+    let decide_blocked = gate.refusal_confidence.is_none().then(|| {
+        AttrValue::from(
+            "Pick a confidence for your answer first: neither answer is recorded without one.",
+        )
+    });
     let (up, down) = state.direction_labels();
     let decided = gate.refused.is_some();
     html! {

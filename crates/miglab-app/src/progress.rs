@@ -124,8 +124,14 @@ const ROOT_KEYS: [&str; 2] = ["version", "lessons"];
 /// A root that is not the shape this version writes is set aside whole (the lessons that do read are still loaded);
 /// otherwise only the lessons that do not read are set aside, as an object keyed by lesson id.
 pub fn load(raw: Option<&str>) -> Loaded {
-    let fresh = |notice: String, set_aside: String| Loaded { progress: Progress::default(), notice: Some(notice), set_aside: Some(set_aside) };
-    let Some(raw) = raw else { return Loaded { progress: Progress::default(), notice: None, set_aside: None } };
+    let fresh = |notice: String, set_aside: String| Loaded {
+        progress: Progress::default(),
+        notice: Some(notice),
+        set_aside: Some(set_aside),
+    };
+    let Some(raw) = raw else {
+        return Loaded { progress: Progress::default(), notice: None, set_aside: None };
+    };
     let Ok(value) = serde_json::from_str::<Value>(raw) else {
         return fresh("Your saved progress could not be read, so it was set aside and you start fresh; nothing was deleted.".into(), raw.into());
     };
@@ -234,7 +240,13 @@ mod test {
     fn round_trip_ok() {
         let mut progress = Progress::default();
         let mut lesson = LessonProgress { stage: Some(Stage::Run), ..Default::default() };
-        lesson.answers.insert("q1".into(), Answer { response: Some(Response::Value { value: None }), confidence: Confidence::new(4) });
+        lesson.answers.insert(
+            "q1".into(),
+            Answer {
+                response: Some(Response::Value { value: None }),
+                confidence: Confidence::new(4),
+            },
+        );
         lesson.locked.insert(Stage::Predict);
         progress.lessons.insert("confidence_score".into(), lesson);
         assert_eq!(load(Some(&progress.to_json())).progress, progress);
@@ -243,10 +255,27 @@ mod test {
     #[test]
     fn last_run_round_trip_ok() {
         let mut progress = Progress::default();
-        let before = miglab_core::schema::Schema { alembic_version: Some(vec!["9f0e1d2c".into()]), ..Default::default() };
-        let after = miglab_core::schema::Schema { alembic_version: Some(vec!["ab12cd34".into()]), ..Default::default() };
-        let last_run = LastRun { log: vec!["$ alembic upgrade head".into(), "INFO  [alembic.runtime.migration] Running upgrade".into()], command: "upgrade head".into(), before, after };
-        progress.lessons.insert("confidence_score".into(), LessonProgress { last_run: Some(last_run), ..Default::default() });
+        let before = miglab_core::schema::Schema {
+            alembic_version: Some(vec!["9f0e1d2c".into()]),
+            ..Default::default()
+        };
+        let after = miglab_core::schema::Schema {
+            alembic_version: Some(vec!["ab12cd34".into()]),
+            ..Default::default()
+        };
+        let last_run = LastRun {
+            log: vec![
+                "$ alembic upgrade head".into(),
+                "INFO  [alembic.runtime.migration] Running upgrade".into(),
+            ],
+            command: "upgrade head".into(),
+            before,
+            after,
+        };
+        progress.lessons.insert(
+            "confidence_score".into(),
+            LessonProgress { last_run: Some(last_run), ..Default::default() },
+        );
         assert_eq!(load(Some(&progress.to_json())).progress, progress);
         assert!(!Progress::default().to_json().contains("last_run"));
     }
@@ -281,12 +310,22 @@ mod test {
 
     #[test]
     fn bad_confidence_err() {
-        check(Some(r#"{"version":1,"lessons":{"a":{"answers":{"q":{"confidence":9}}}}}"#), &[], Some("`a`"), true);
+        check(
+            Some(r#"{"version":1,"lessons":{"a":{"answers":{"q":{"confidence":9}}}}}"#),
+            &[],
+            Some("`a`"),
+            true,
+        );
     }
 
     #[test]
     fn one_damaged_lesson_err() {
-        check(Some(r#"{"version":1,"lessons":{"a":{"stage":"run"},"b":{"stage":42}}}"#), &["a"], Some("`b`"), true);
+        check(
+            Some(r#"{"version":1,"lessons":{"a":{"stage":"run"},"b":{"stage":42}}}"#),
+            &["a"],
+            Some("`b`"),
+            true,
+        );
     }
 
     #[test]
@@ -304,7 +343,11 @@ mod test {
         ] {
             let loaded = load(Some(raw));
             assert_eq!(loaded.set_aside.as_deref(), Some(raw), "{raw}");
-            assert!(loaded.notice.as_deref().is_some_and(|n| n.contains(notice)), "{raw}: {:?}", loaded.notice);
+            assert!(
+                loaded.notice.as_deref().is_some_and(|n| n.contains(notice)),
+                "{raw}: {:?}",
+                loaded.notice
+            );
             assert!(loaded.progress.lessons.is_empty(), "{raw}");
         }
     }
@@ -319,20 +362,31 @@ mod test {
     /// The lesson ids in `raw`'s `lessons` object, when it has one.
     fn ids(raw: &str) -> Vec<String> {
         let value: Value = serde_json::from_str(raw).unwrap_or_default();
-        value.get("lessons").and_then(Value::as_object).map(|l| l.keys().cloned().collect()).unwrap_or_default()
+        value
+            .get("lessons")
+            .and_then(Value::as_object)
+            .map(|l| l.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Never silently dropped: each saved lesson is loaded or in the set-aside text, and a notice says so.
     fn nothing_dropped(raw: &str) -> Result<(), proptest::test_runner::TestCaseError> {
         use proptest::prelude::*;
         let loaded = load(Some(raw));
-        prop_assert_eq!(loaded.set_aside.is_some(), loaded.notice.is_some() && !loaded.notice.as_deref().is_some_and(|n| n.contains("older miglab")));
+        prop_assert_eq!(
+            loaded.set_aside.is_some(),
+            loaded.notice.is_some()
+                && !loaded.notice.as_deref().is_some_and(|n| n.contains("older miglab"))
+        );
         if loaded.set_aside.as_deref() == Some(raw) {
             return Ok(());
         }
         let aside = loaded.set_aside.as_deref().map(ids_of_object).unwrap_or_default();
         for id in ids(raw) {
-            prop_assert!(loaded.progress.lessons.contains_key(&id) || aside.contains(&id), "{id} was dropped from {raw}");
+            prop_assert!(
+                loaded.progress.lessons.contains_key(&id) || aside.contains(&id),
+                "{id} was dropped from {raw}"
+            );
         }
         // What loaded saves and loads again unchanged.
         prop_assert_eq!(load(Some(&loaded.progress.to_json())).progress, loaded.progress);
@@ -340,25 +394,37 @@ mod test {
     }
 
     fn ids_of_object(text: &str) -> Vec<String> {
-        serde_json::from_str::<serde_json::Map<String, Value>>(text).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+        serde_json::from_str::<serde_json::Map<String, Value>>(text)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Any JSON value, a few levels deep, with the keys saved progress uses among the random ones.
     fn json() -> impl proptest::strategy::Strategy<Value = Value> {
         use proptest::prelude::*;
-        let key = prop_oneof!["[a-z_]{0,6}", Just("version".to_owned()), Just("lessons".to_owned()), Just("stage".to_owned()), Just("answers".to_owned()), Just("confidence".to_owned()), Just("locked".to_owned())];
+        let key = prop_oneof![
+            "[a-z_]{0,6}",
+            Just("version".to_owned()),
+            Just("lessons".to_owned()),
+            Just("stage".to_owned()),
+            Just("answers".to_owned()),
+            Just("confidence".to_owned()),
+            Just("locked".to_owned())
+        ];
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             any::<f64>().prop_map(Value::from),
             (0u64..3).prop_map(Value::from),
-            prop_oneof!["\\PC{0,8}", Just("run".to_owned()), Just("predict".to_owned())].prop_map(Value::String),
+            prop_oneof!["\\PC{0,8}", Just("run".to_owned()), Just("predict".to_owned())]
+                .prop_map(Value::String),
         ];
         leaf.prop_recursive(4, 48, 6, move |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                proptest::collection::btree_map(key.clone(), inner, 0..5).prop_map(|m| Value::Object(m.into_iter().collect())),
+                proptest::collection::btree_map(key.clone(), inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }

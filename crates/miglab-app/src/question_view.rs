@@ -32,8 +32,17 @@ pub struct Props {
 }
 
 /// After locking: the query that shows the answer on the engine, a button that runs it there, and what Postgres said.
-fn engine_evidence(q: &Question, query: &str, expected: Option<&str>, check: Option<&EngineCheck>) -> Html {
-    let after = if q.after.is_empty() { "the starting database".to_owned() } else { q.after.iter().map(|c| format!("alembic {c}")).collect::<Vec<_>>().join(", ") };
+fn engine_evidence(
+    q: &Question,
+    query: &str,
+    expected: Option<&str>,
+    check: Option<&EngineCheck>,
+) -> Html {
+    let after = if q.after.is_empty() {
+        "the starting database".to_owned()
+    } else {
+        q.after.iter().map(|c| format!("alembic {c}")).collect::<Vec<_>>().join(", ")
+    };
     let expected_text = expected.unwrap_or("NULL");
     let seen = check.and_then(|c| c.values.get(&q.id));
     html! {
@@ -65,7 +74,9 @@ pub fn QuestionView(props: &Props) -> Html {
     let locked = props.locked;
     let input = match (&q.kind, &props.answer.response) {
         (QuestionKind::Schema, Some(Response::Schema { schema })) => {
-            let on_no_change = props.on_no_change.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+            let on_no_change = props
+                .on_no_change
+                .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
             html! {
                 <>
                     <p class="no-change">
@@ -85,7 +96,8 @@ pub fn QuestionView(props: &Props) -> Html {
             let on_input = props.on_answer.reform(|e: InputEvent| {
                 let text = e.target_unchecked_into::<HtmlInputElement>().value();
                 // psql prints NULL as nothing; students write NULL, which means the same.
-                let value = (!text.trim().eq_ignore_ascii_case("null")).then(|| text.trim().to_owned());
+                let value =
+                    (!text.trim().eq_ignore_ascii_case("null")).then(|| text.trim().to_owned());
                 Response::Value { value }
             });
             html! {
@@ -122,7 +134,9 @@ pub fn QuestionView(props: &Props) -> Html {
             }
         }
         (QuestionKind::Order { items }, Some(Response::Ordering { order })) => {
-            let text_of = |item: &str| items.iter().find(|(i, _)| i == item).map_or(item.to_owned(), |(_, t)| t.clone());
+            let text_of = |item: &str| {
+                items.iter().find(|(i, _)| i == item).map_or(item.to_owned(), |(_, t)| t.clone())
+            };
             let last = order.len().saturating_sub(1);
             html! {
                 <ol class="ordering">
@@ -151,10 +165,15 @@ pub fn QuestionView(props: &Props) -> Html {
         }
         (QuestionKind::FreeText, response) => {
             let (text, assessment) = match response {
-                Some(Response::FreeText { text, self_assessment }) => (text.clone(), *self_assessment),
+                Some(Response::FreeText { text, self_assessment }) => {
+                    (text.clone(), *self_assessment)
+                }
                 _ => (String::new(), None),
             };
-            let on_input = props.on_answer.reform(|e: InputEvent| Response::FreeText { text: e.target_unchecked_into::<HtmlTextAreaElement>().value(), self_assessment: None });
+            let on_input = props.on_answer.reform(|e: InputEvent| Response::FreeText {
+                text: e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+                self_assessment: None,
+            });
             let model = match &q.key {
                 AnswerKey::FreeText(key) => key.model_answer.clone(),
                 _ => String::new(),

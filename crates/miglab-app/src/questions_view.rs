@@ -20,9 +20,14 @@ pub fn QuestionsView(props: &Props) -> Html {
         return html! {};
     }
     let locked = state.locked(stage);
-    let waiting_for_engine = questions.iter().any(|q| matches!(q.kind, crate::lesson_view::QuestionKind::Schema)) && state.start.is_none() && !locked;
-    let submit = state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Submit(stage));
-    let grade_again = state.dispatcher().to_callback().reform(|_: MouseEvent| LessonAction::GradeAgain);
+    let waiting_for_engine =
+        questions.iter().any(|q| matches!(q.kind, crate::lesson_view::QuestionKind::Schema))
+            && state.start.is_none()
+            && !locked;
+    let submit =
+        state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Submit(stage));
+    let grade_again =
+        state.dispatcher().to_callback().reform(|_: MouseEvent| LessonAction::GradeAgain);
     html! {
         <section class="questions" aria-label={format!("{} questions", stage.label())}>
             { for questions.iter().enumerate().map(|(i, q)| {

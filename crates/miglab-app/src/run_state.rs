@@ -66,16 +66,25 @@ pub enum RunAction {
     Busy(String),
     /// The work that was busy stopped before it reached the engine (the analyzer refused the file, the drop guard held it).
     Idle,
-    Branched { branch: String, schema: Schema },
+    Branched {
+        branch: String,
+        schema: Schema,
+    },
     Ran(RunRecord),
     Reset(Schema),
     /// The engine lost its worker and came back at the branch point (`schema`): the runs since then no longer exist.
     /// Their records stay on screen, as does whatever failure the lost worker caused; only the state they built goes.
     Restarted(Schema),
     Failed(Failure),
-    Terminal { command: String, output: String },
+    Terminal {
+        command: String,
+        output: String,
+    },
     /// A Modify or Make check ran the learner's migration; the branch is reset after it, the records stay.
-    Practiced { stage: crate::lesson_view::Stage, records: Vec<RunRecord> },
+    Practiced {
+        stage: crate::lesson_view::Stage,
+        records: Vec<RunRecord>,
+    },
 }
 
 impl RunState {
@@ -95,7 +104,13 @@ impl RunState {
     pub fn last_run(&self) -> Option<crate::progress::LastRun> {
         let last = self.records.last()?;
         Some(crate::progress::LastRun {
-            log: self.records.iter().flat_map(|r| std::iter::once(format!("$ alembic {}", r.command)).chain(r.log.iter().cloned())).collect(),
+            log: self
+                .records
+                .iter()
+                .flat_map(|r| {
+                    std::iter::once(format!("$ alembic {}", r.command)).chain(r.log.iter().cloned())
+                })
+                .collect(),
             command: last.command.clone(),
             before: last.before.clone(),
             after: last.after.clone(),
@@ -117,12 +132,19 @@ impl Reducible for RunState {
             RunAction::Busy(what) => next.busy = Some(what),
             RunAction::Idle => next.busy = None,
             RunAction::Branched { branch, schema } => {
-                next = RunState { branch: Some(branch), revision: schema.alembic_version.as_ref().and_then(|v| v.first().cloned()), base: Some(schema.clone()), current: Some(schema), ..Default::default() };
+                next = RunState {
+                    branch: Some(branch),
+                    revision: schema.alembic_version.as_ref().and_then(|v| v.first().cloned()),
+                    base: Some(schema.clone()),
+                    current: Some(schema),
+                    ..Default::default()
+                };
             }
             RunAction::Ran(record) => {
                 next.busy = None;
                 next.failure = None;
-                next.revision = record.after.alembic_version.as_ref().and_then(|v| v.first().cloned());
+                next.revision =
+                    record.after.alembic_version.as_ref().and_then(|v| v.first().cloned());
                 next.current = Some(record.after.clone());
                 if record.failure.is_none() {
                     next.path.push(record.command.clone());
@@ -178,53 +200,120 @@ mod test {
 
     #[test]
     fn run_then_reset_ok() {
-        let state = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
-        let record = RunRecord { command: "upgrade head".into(), log: vec![], failure: None, before: at("9f0e1d2c"), after: at("ab12cd34") };
-        let state = state.reduce(RunAction::Busy("upgrade head".into())).reduce(RunAction::Ran(record));
-        assert_eq!((state.revision.as_deref(), state.busy.is_none(), state.records.len()), (Some("ab12cd34"), true, 1));
-        assert!(state.snapshot(&["upgrade head".to_owned()]).is_some() && state.ran_all(&["upgrade head".to_owned()]));
+        let state = Rc::new(RunState::default())
+            .reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
+        let record = RunRecord {
+            command: "upgrade head".into(),
+            log: vec![],
+            failure: None,
+            before: at("9f0e1d2c"),
+            after: at("ab12cd34"),
+        };
+        let state =
+            state.reduce(RunAction::Busy("upgrade head".into())).reduce(RunAction::Ran(record));
+        assert_eq!(
+            (state.revision.as_deref(), state.busy.is_none(), state.records.len()),
+            (Some("ab12cd34"), true, 1)
+        );
+        assert!(
+            state.snapshot(&["upgrade head".to_owned()]).is_some()
+                && state.ran_all(&["upgrade head".to_owned()])
+        );
         let state = state.reduce(RunAction::Reset(at("9f0e1d2c")));
-        assert_eq!((state.revision.as_deref(), state.records.len(), state.branch.as_deref()), (Some("9f0e1d2c"), 0, Some("b")));
+        assert_eq!(
+            (state.revision.as_deref(), state.records.len(), state.branch.as_deref()),
+            (Some("9f0e1d2c"), 0, Some("b"))
+        );
     }
 
     #[test]
     fn last_run_ok() {
-        let state = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
+        let state = Rc::new(RunState::default())
+            .reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
         assert_eq!(state.last_run(), None);
-        let up = RunRecord { command: "upgrade head".into(), log: vec!["up".into()], failure: None, before: at("9f0e1d2c"), after: at("ab12cd34") };
-        let down = RunRecord { command: "downgrade -1".into(), log: vec!["down".into()], failure: None, before: at("ab12cd34"), after: at("9f0e1d2c") };
+        let up = RunRecord {
+            command: "upgrade head".into(),
+            log: vec!["up".into()],
+            failure: None,
+            before: at("9f0e1d2c"),
+            after: at("ab12cd34"),
+        };
+        let down = RunRecord {
+            command: "downgrade -1".into(),
+            log: vec!["down".into()],
+            failure: None,
+            before: at("ab12cd34"),
+            after: at("9f0e1d2c"),
+        };
         let state = state.reduce(RunAction::Ran(up)).reduce(RunAction::Ran(down));
         let last = state.last_run().expect("runs to keep");
         assert_eq!(last.log, ["$ alembic upgrade head", "up", "$ alembic downgrade -1", "down"]);
-        assert_eq!((last.command.as_str(), &last.before, &last.after), ("downgrade -1", &at("ab12cd34"), &at("9f0e1d2c")));
-        assert_eq!(state.reduce(RunAction::Reset(at("9f0e1d2c"))).last_run(), None, "a reset leaves nothing to keep");
+        assert_eq!(
+            (last.command.as_str(), &last.before, &last.after),
+            ("downgrade -1", &at("ab12cd34"), &at("9f0e1d2c"))
+        );
+        assert_eq!(
+            state.reduce(RunAction::Reset(at("9f0e1d2c"))).last_run(),
+            None,
+            "a reset leaves nothing to keep"
+        );
     }
 
     #[test]
     fn restarted_back_at_branch_point_err() {
-        let state = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
-        let record = RunRecord { command: "upgrade head".into(), log: vec![], failure: None, before: at("9f0e1d2c"), after: at("ab12cd34") };
-        let state = state.reduce(RunAction::Ran(record)).reduce(RunAction::Busy("downgrade -1".into())).reduce(RunAction::Restarted(at("9f0e1d2c")));
-        assert_eq!((state.revision.as_deref(), state.path.len(), state.snapshots.len()), (Some("9f0e1d2c"), 0, 0));
+        let state = Rc::new(RunState::default())
+            .reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") });
+        let record = RunRecord {
+            command: "upgrade head".into(),
+            log: vec![],
+            failure: None,
+            before: at("9f0e1d2c"),
+            after: at("ab12cd34"),
+        };
+        let state = state
+            .reduce(RunAction::Ran(record))
+            .reduce(RunAction::Busy("downgrade -1".into()))
+            .reduce(RunAction::Restarted(at("9f0e1d2c")));
+        assert_eq!(
+            (state.revision.as_deref(), state.path.len(), state.snapshots.len()),
+            (Some("9f0e1d2c"), 0, 0)
+        );
         assert!(!state.ran_all(&["upgrade head".to_owned()]), "a question about the state after `upgrade head` is not graded against a database that is gone");
         assert_eq!(state.snapshot(&["upgrade head".to_owned()]), None);
-        assert_eq!((state.records.len(), state.busy.as_deref(), state.branch.as_deref()), (1, Some("downgrade -1"), Some("b")), "the flow that was running still ends itself");
+        assert_eq!(
+            (state.records.len(), state.busy.as_deref(), state.branch.as_deref()),
+            (1, Some("downgrade -1"), Some("b")),
+            "the flow that was running still ends itself"
+        );
         assert!(state.failure.as_ref().is_some_and(|f| f.message.contains("branch point")));
-        let quiet = Rc::new(RunState::default()).reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") }).reduce(RunAction::Restarted(at("9f0e1d2c")));
+        let quiet = Rc::new(RunState::default())
+            .reduce(RunAction::Branched { branch: "b".into(), schema: at("9f0e1d2c") })
+            .reduce(RunAction::Restarted(at("9f0e1d2c")));
         assert_eq!(quiet.failure, None, "nothing was undone, so there is nothing to say");
     }
 
     #[test]
     fn practice_survives_reset_ok() {
-        let record = RunRecord { command: "upgrade b93d".into(), log: vec![], failure: None, before: at("9f0e1d2c"), after: at("b93d") };
-        let state = Rc::new(RunState::default()).reduce(RunAction::Practiced { stage: crate::lesson_view::Stage::Modify, records: vec![record] });
+        let record = RunRecord {
+            command: "upgrade b93d".into(),
+            log: vec![],
+            failure: None,
+            before: at("9f0e1d2c"),
+            after: at("b93d"),
+        };
+        let state = Rc::new(RunState::default()).reduce(RunAction::Practiced {
+            stage: crate::lesson_view::Stage::Modify,
+            records: vec![record],
+        });
         let state = state.reduce(RunAction::Reset(at("9f0e1d2c")));
         assert_eq!(state.practice.as_ref().map(|(_, r)| r.len()), Some(1));
     }
 
     #[test]
     fn failure_clears_busy_err() {
-        let state = Rc::new(RunState::default()).reduce(RunAction::Busy("x".into())).reduce(RunAction::Failed(Failure::plain("x failed", "boom")));
+        let state = Rc::new(RunState::default())
+            .reduce(RunAction::Busy("x".into()))
+            .reduce(RunAction::Failed(Failure::plain("x failed", "boom")));
         assert!(state.busy.is_none() && state.failure.is_some());
     }
 }

@@ -25,17 +25,26 @@ pub fn RunView(props: &Props) -> Html {
     let run = &props.run;
     let busy = run.busy.is_some();
     let table = use_state(|| None::<String>);
-    let tables: Vec<String> = run.current.as_ref().map(|s| s.tables.iter().map(|t| t.name.clone()).collect()).unwrap_or_default();
+    let tables: Vec<String> = run
+        .current
+        .as_ref()
+        .map(|s| s.tables.iter().map(|t| t.name.clone()).collect())
+        .unwrap_or_default();
     let chosen = (*table).clone().or_else(|| tables.first().cloned()).unwrap_or_default();
     let on_table = {
         let table = table.clone();
-        Callback::from(move |e: Event| table.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value())))
+        Callback::from(move |e: Event| {
+            table.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        })
     };
     let describe = props.actions.describe.reform({
         let chosen = chosen.clone();
         move |_: MouseEvent| chosen.clone()
     });
-    let next = props.commands.get(run.path.len()).filter(|_| run.ran_all(&props.commands[..run.path.len().min(props.commands.len())]));
+    let next = props
+        .commands
+        .get(run.path.len())
+        .filter(|_| run.ran_all(&props.commands[..run.path.len().min(props.commands.len())]));
     html! {
         <section class="run" aria-labelledby="run-heading">
             <h3 id="run-heading">{ "Run it on a branch" }</h3>

@@ -85,31 +85,66 @@ impl TableDiff {
         let plural = |n: u64| if n == 1 { "1 row".to_owned() } else { format!("{n} rows") };
         match self.data() {
             DataChange::Kept => None,
-            DataChange::Lost { from, to } if self.change == Change::Removed => Some(format!("{}: {from} → {to} rows ({} lost with the table)", self.name, plural(from - to))),
-            DataChange::Lost { from, to } => Some(format!("{}: {from} → {to} rows ({} lost)", self.name, plural(from - to))),
-            DataChange::Gained { from, to } => Some(format!("{}: {from} → {to} rows ({} more)", self.name, plural(to - from))),
+            DataChange::Lost { from, to } if self.change == Change::Removed => Some(format!(
+                "{}: {from} → {to} rows ({} lost with the table)",
+                self.name,
+                plural(from - to)
+            )),
+            DataChange::Lost { from, to } => {
+                Some(format!("{}: {from} → {to} rows ({} lost)", self.name, plural(from - to)))
+            }
+            DataChange::Gained { from, to } => {
+                Some(format!("{}: {from} → {to} rows ({} more)", self.name, plural(to - from)))
+            }
         }
     }
 }
 
 pub fn diff(before: &Schema, after: &Schema) -> Vec<TableDiff> {
-    let mut names: Vec<&str> = before.tables.iter().chain(&after.tables).map(|t| t.name.as_str()).collect();
+    let mut names: Vec<&str> =
+        before.tables.iter().chain(&after.tables).map(|t| t.name.as_str()).collect();
     names.dedup();
     let mut seen = Vec::new();
-    names.retain(|n| if seen.contains(n) { false } else { seen.push(*n); true });
+    names.retain(|n| {
+        if seen.contains(n) {
+            false
+        } else {
+            seen.push(*n);
+            true
+        }
+    });
     names
         .into_iter()
         .map(|name| {
             let (b, a) = (before.table(name), after.table(name));
-            let columns = items(b.map(|t| &t.columns[..]), a.map(|t| &t.columns[..]), |c: &Column| &c.name, describe_column);
-            let indexes = items(b.map(|t| &t.indexes[..]), a.map(|t| &t.indexes[..]), |i: &Index| &i.name, |i| i.definition.clone());
+            let columns = items(
+                b.map(|t| &t.columns[..]),
+                a.map(|t| &t.columns[..]),
+                |c: &Column| &c.name,
+                describe_column,
+            );
+            let indexes = items(
+                b.map(|t| &t.indexes[..]),
+                a.map(|t| &t.indexes[..]),
+                |i: &Index| &i.name,
+                |i| i.definition.clone(),
+            );
             let change = match (b, a) {
                 (None, _) => Change::Added,
                 (_, None) => Change::Removed,
-                _ if columns.iter().chain(&indexes).any(|d| d.change != Change::Same) => Change::Changed,
+                _ if columns.iter().chain(&indexes).any(|d| d.change != Change::Same) => {
+                    Change::Changed
+                }
                 _ => Change::Same,
             };
-            TableDiff { name: name.to_owned(), change, rows_before: b.and_then(|t: &Table| t.row_count), rows_after: a.and_then(|t| t.row_count), columns, indexes }
+            TableDiff {
+                name: name.to_owned(),
+                change,
+                rows_before: b.and_then(|t: &Table| t.row_count),
+                rows_after: a.and_then(|t| t.row_count),
+                columns,
+                indexes,
+            }
         })
         .collect()
 }
@@ -125,7 +160,12 @@ pub fn describe_column(column: &Column) -> String {
     out
 }
 
-fn items<T>(before: Option<&[T]>, after: Option<&[T]>, name: impl Fn(&T) -> &String, show: impl Fn(&T) -> String) -> Vec<ItemDiff> {
+fn items<T>(
+    before: Option<&[T]>,
+    after: Option<&[T]>,
+    name: impl Fn(&T) -> &String,
+    show: impl Fn(&T) -> String,
+) -> Vec<ItemDiff> {
     let (before, after) = (before.unwrap_or_default(), after.unwrap_or_default());
     let find = |list: &[T], n: &str| list.iter().find(|x| name(x) == n).map(&show);
     let mut out: Vec<ItemDiff> = before
@@ -140,7 +180,12 @@ fn items<T>(before: Option<&[T]>, after: Option<&[T]>, name: impl Fn(&T) -> &Str
             ItemDiff { name: name(b).clone(), change, before: was, after: now }
         })
         .collect();
-    out.extend(after.iter().filter(|a| find(before, name(a)).is_none()).map(|a| ItemDiff { name: name(a).clone(), change: Change::Added, before: None, after: Some(show(a)) }));
+    out.extend(after.iter().filter(|a| find(before, name(a)).is_none()).map(|a| ItemDiff {
+        name: name(a).clone(),
+        change: Change::Added,
+        before: None,
+        after: Some(show(a)),
+    }));
     out
 }
 
@@ -149,17 +194,49 @@ mod test {
     use super::*;
 
     fn schema(columns: &[(&str, &str)], indexes: &[&str], rows: u64) -> Schema {
-        let columns = columns.iter().map(|(n, t)| Column { name: (*n).into(), data_type: (*t).into(), not_null: false, default: None }).collect();
-        let indexes = indexes.iter().map(|n| Index { name: (*n).into(), definition: format!("CREATE INDEX {n}"), unique: false, columns: vec![] }).collect();
-        Schema { tables: vec![Table { name: "expenses".into(), schema: "public".into(), columns, indexes, constraints: vec![], row_count: Some(rows) }], ..Default::default() }
+        let columns = columns
+            .iter()
+            .map(|(n, t)| Column {
+                name: (*n).into(),
+                data_type: (*t).into(),
+                not_null: false,
+                default: None,
+            })
+            .collect();
+        let indexes = indexes
+            .iter()
+            .map(|n| Index {
+                name: (*n).into(),
+                definition: format!("CREATE INDEX {n}"),
+                unique: false,
+                columns: vec![],
+            })
+            .collect();
+        Schema {
+            tables: vec![Table {
+                name: "expenses".into(),
+                schema: "public".into(),
+                columns,
+                indexes,
+                constraints: vec![],
+                row_count: Some(rows),
+            }],
+            ..Default::default()
+        }
     }
 
     fn check(before: &Schema, after: &Schema, expect: &str) {
         let got: Vec<String> = diff(before, after)
             .iter()
             .flat_map(|t| {
-                let head = format!("{} {:?} {:?}->{:?}", t.name, t.change, t.rows_before, t.rows_after);
-                std::iter::once(head).chain(t.columns.iter().chain(&t.indexes).map(|d| format!("  {} {:?}", d.name, d.change)))
+                let head =
+                    format!("{} {:?} {:?}->{:?}", t.name, t.change, t.rows_before, t.rows_after);
+                std::iter::once(head).chain(
+                    t.columns
+                        .iter()
+                        .chain(&t.indexes)
+                        .map(|d| format!("  {} {:?}", d.name, d.change)),
+                )
             })
             .collect();
         assert_eq!(got.join("\n"), expect);
@@ -189,27 +266,41 @@ mod test {
 
     #[test]
     fn truncate_is_a_loss_err() {
-        let (full, empty) = (schema(&[("id", "integer")], &[], 40), schema(&[("id", "integer")], &[], 0));
+        let (full, empty) =
+            (schema(&[("id", "integer")], &[], 40), schema(&[("id", "integer")], &[], 0));
         let got = diff(&full, &empty);
         assert_eq!(got[0].change, Change::Same, "no column or index changed");
         assert_eq!(got[0].data(), DataChange::Lost { from: 40, to: 0 });
-        assert_eq!(data(&full, &empty), [(true, Some("expenses: 40 → 0 rows (40 rows lost)".to_owned()))]);
+        assert_eq!(
+            data(&full, &empty),
+            [(true, Some("expenses: 40 → 0 rows (40 rows lost)".to_owned()))]
+        );
     }
 
     #[test]
     fn rows_kept_ok() {
         let same = schema(&[("id", "integer")], &[], 40);
         assert_eq!(data(&same, &same), [(false, None)]);
-        assert_eq!(data(&schema(&[("id", "integer")], &[], 1), &schema(&[("id", "integer")], &[], 2)), [(true, Some("expenses: 1 → 2 rows (1 row more)".to_owned()))]);
+        assert_eq!(
+            data(&schema(&[("id", "integer")], &[], 1), &schema(&[("id", "integer")], &[], 2)),
+            [(true, Some("expenses: 1 → 2 rows (1 row more)".to_owned()))]
+        );
     }
 
     #[test]
     fn dropped_table_loses_its_rows_err() {
-        assert_eq!(data(&schema(&[("id", "integer")], &[], 16), &Schema::default()), [(true, Some("expenses: 16 → 0 rows (16 rows lost with the table)".to_owned()))]);
+        assert_eq!(
+            data(&schema(&[("id", "integer")], &[], 16), &Schema::default()),
+            [(true, Some("expenses: 16 → 0 rows (16 rows lost with the table)".to_owned()))]
+        );
     }
 
     #[test]
     fn table_removed_err() {
-        check(&schema(&[("id", "integer")], &[], 1), &Schema::default(), "expenses Removed Some(1)->None\n  id Removed");
+        check(
+            &schema(&[("id", "integer")], &[], 1),
+            &Schema::default(),
+            "expenses Removed Some(1)->None\n  id Removed",
+        );
     }
 }

@@ -41,8 +41,15 @@ fn rows(t: &TableDiff) -> String {
 pub fn SchemaDiffView(props: &Props) -> Html {
     let all = diff(&props.before, &props.after);
     let data: Vec<&TableDiff> = all.iter().filter(|t| t.data() != DataChange::Kept).collect();
-    let (tables, same): (Vec<&TableDiff>, Vec<&TableDiff>) = all.iter().partition(|t| t.change != Change::Same);
-    let unchanged: Vec<String> = same.iter().filter(|t| t.data() == DataChange::Kept).map(|t| format!("{} ({} rows)", t.name, t.rows_after.map_or("?".to_owned(), |n| n.to_string()))).collect();
+    let (tables, same): (Vec<&TableDiff>, Vec<&TableDiff>) =
+        all.iter().partition(|t| t.change != Change::Same);
+    let unchanged: Vec<String> = same
+        .iter()
+        .filter(|t| t.data() == DataChange::Kept)
+        .map(|t| {
+            format!("{} ({} rows)", t.name, t.rows_after.map_or("?".to_owned(), |n| n.to_string()))
+        })
+        .collect();
     html! {
         <section class="schema-diff" aria-label={props.caption.replace('`', "")}>
             <h4>{ crate::markdown::render_inline(&props.caption) }</h4>

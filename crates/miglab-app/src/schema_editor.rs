@@ -20,11 +20,17 @@ pub struct Props {
     pub on_edit: Callback<SchemaEdit>,
 }
 
-fn text(on_edit: &Callback<SchemaEdit>, f: impl Fn(String) -> SchemaEdit + 'static) -> Callback<Event> {
+fn text(
+    on_edit: &Callback<SchemaEdit>,
+    f: impl Fn(String) -> SchemaEdit + 'static,
+) -> Callback<Event> {
     on_edit.reform(move |e: Event| f(e.target_unchecked_into::<HtmlInputElement>().value()))
 }
 
-fn flag(on_edit: &Callback<SchemaEdit>, f: impl Fn(bool) -> SchemaEdit + 'static) -> Callback<Event> {
+fn flag(
+    on_edit: &Callback<SchemaEdit>,
+    f: impl Fn(bool) -> SchemaEdit + 'static,
+) -> Callback<Event> {
     on_edit.reform(move |e: Event| f(e.target_unchecked_into::<HtmlInputElement>().checked()))
 }
 

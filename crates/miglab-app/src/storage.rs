@@ -38,7 +38,15 @@ const BLOCKED: &str = "Your saved progress needs a copy set aside before miglab 
 /// Copies `text` to a key of its own; the key, or `None` when the store refused.
 fn set_aside(store: &dyn Store, text: &str, now: u64) -> Option<String> {
     // Two set-asides in one millisecond (two tabs) must not overwrite each other.
-    let key = (0..).map(|n| if n == 0 { format!("{KEY}.set-aside.{now}") } else { format!("{KEY}.set-aside.{now}-{n}") }).find(|k| store.get(k).is_none())?;
+    let key = (0..)
+        .map(|n| {
+            if n == 0 {
+                format!("{KEY}.set-aside.{now}")
+            } else {
+                format!("{KEY}.set-aside.{now}-{n}")
+            }
+        })
+        .find(|k| store.get(k).is_none())?;
     store.set(&key, text).ok().map(|()| key)
 }
 
@@ -67,7 +75,13 @@ pub fn load_from(store: &dyn Store, pending: &mut Pending, now: u64) -> Outcome 
 
 /// Saves one lesson: re-reads the stored progress, replaces that lesson only, and writes it back.
 /// Returns the merged progress; its notice says why nothing was saved, when nothing was.
-pub fn save_to(store: &dyn Store, pending: &mut Pending, now: u64, id: &str, lesson: &LessonProgress) -> Outcome {
+pub fn save_to(
+    store: &dyn Store,
+    pending: &mut Pending,
+    now: u64,
+    id: &str,
+    lesson: &LessonProgress,
+) -> Outcome {
     let mut notices = Vec::new();
     // The main key's text whose damage is already kept elsewhere, so it is not set aside twice.
     let mut kept = None;
@@ -88,7 +102,9 @@ pub fn save_to(store: &dyn Store, pending: &mut Pending, now: u64, id: &str, les
     }
     let raw = store.get(KEY);
     let mut stored = match kept {
-        Some(kept) if kept == raw => Outcome { progress: progress::load(raw.as_deref()).progress, notice: None },
+        Some(kept) if kept == raw => {
+            Outcome { progress: progress::load(raw.as_deref()).progress, notice: None }
+        }
         _ => load_from(store, pending, now),
     };
     if pending.aside.is_some() {
@@ -160,7 +176,10 @@ pub fn use_saved_progress() -> Saved {
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "storage", move |event| {
-                    let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(event) else { return };
+                    let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(event)
+                    else {
+                        return;
+                    };
                     // `key` is null when another tab cleared all storage.
                     if event.key().is_none_or(|k| k == KEY) {
                         // Only read: anything damaged is set aside by this tab's next save, before it writes.
@@ -223,7 +242,13 @@ mod test {
     }
 
     fn set_asides(store: &Map) -> Vec<String> {
-        store.items.borrow().iter().filter(|(k, _)| k.starts_with("miglab.progress.set-aside.")).map(|(_, v)| v.clone()).collect()
+        store
+            .items
+            .borrow()
+            .iter()
+            .filter(|(k, _)| k.starts_with("miglab.progress.set-aside."))
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     #[test]
@@ -248,7 +273,11 @@ mod test {
         let store = Map::default();
         store.set(KEY, "{\"version\":1,\"less").expect("room");
         let loaded = load_from(&store, &mut Pending::default(), 7);
-        assert!(loaded.notice.as_deref().is_some_and(|n| n.contains("`miglab.progress.set-aside.7`")), "{:?}", loaded.notice);
+        assert!(
+            loaded.notice.as_deref().is_some_and(|n| n.contains("`miglab.progress.set-aside.7`")),
+            "{:?}",
+            loaded.notice
+        );
         assert_eq!(set_asides(&store), ["{\"version\":1,\"less"]);
         assert_eq!(store.get(KEY).as_deref(), Some(Progress::default().to_json().as_str()));
     }
@@ -274,7 +303,11 @@ mod test {
         let mut tab = Pending::default();
         let loaded = load_from(&store, &mut tab, 1);
         assert_eq!(loaded.notice.as_deref(), Some(BLOCKED));
-        assert_eq!(loaded.progress.lessons.keys().collect::<Vec<_>>(), ["a"], "what reads is still shown");
+        assert_eq!(
+            loaded.progress.lessons.keys().collect::<Vec<_>>(),
+            ["a"],
+            "what reads is still shown"
+        );
         // Every save while the copy cannot be written leaves the main key alone, and says so.
         for now in 2..4 {
             let saved = save_to(&store, &mut tab, now, "c", &at(Stage::Make));
@@ -286,7 +319,11 @@ mod test {
         // Room again: the copy is written first, then the save goes through.
         *store.full_for.borrow_mut() = None;
         let saved = save_to(&store, &mut tab, 5, "c", &at(Stage::Make));
-        assert!(saved.notice.as_deref().is_some_and(|n| n.contains("saving has resumed")), "{:?}", saved.notice);
+        assert!(
+            saved.notice.as_deref().is_some_and(|n| n.contains("saving has resumed")),
+            "{:?}",
+            saved.notice
+        );
         assert_eq!(set_asides(&store), [r#"{"b":{"stage":42}}"#]);
         assert_eq!(stored(&store).lessons.keys().collect::<Vec<_>>(), ["a", "c"]);
     }

@@ -49,12 +49,21 @@ pub fn run(args: Args) -> ExitCode {
         print(&prefix, diagnostic);
         failed_catalog |= diagnostic.is_error();
     }
-    let mut lessons: Vec<LessonResult> = loaded.lessons.into_iter().filter(|l| args.only.is_empty() || args.only.contains(&l.id)).collect();
+    let mut lessons: Vec<LessonResult> = loaded
+        .lessons
+        .into_iter()
+        .filter(|l| args.only.is_empty() || args.only.contains(&l.id))
+        .collect();
     let mut failed = 0;
     for result in &mut lessons {
         let skipped = match (&result.lesson, args.static_only) {
             (Some(lesson), false) => {
-                let findings = check_lesson(lesson, &format!("{}/{MANIFEST}", result.id), &result.text, database_url.as_ref());
+                let findings = check_lesson(
+                    lesson,
+                    &format!("{}/{MANIFEST}", result.id),
+                    &result.text,
+                    database_url.as_ref(),
+                );
                 result.diagnostics.extend(findings.diagnostics);
                 findings.skipped
             }

@@ -65,7 +65,11 @@ pub fn run(args: Args) -> ExitCode {
     let is_python = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("py"));
     let (steps, mut diagnostics, migration) = if is_python {
         let parsed = alembic::parse(&source);
-        let steps = if args.downgrade { parsed.migration.downgrade.clone() } else { parsed.migration.upgrade.clone() };
+        let steps = if args.downgrade {
+            parsed.migration.downgrade.clone()
+        } else {
+            parsed.migration.upgrade.clone()
+        };
         (steps, parsed.diagnostics, Some(parsed.migration))
     } else {
         let (steps, diagnostics) = steps_from_sql(&source);
@@ -79,7 +83,11 @@ pub fn run(args: Args) -> ExitCode {
     }
     // Statements that do not parse: a SQL file's errors point at the exact position, an
     // Alembic file's at the operation that produced the statement.
-    let syntax = if is_python { miglab_core::analysis::analyze(&steps).diagnostics } else { miglab_core::analysis::analyze_sql(&source).diagnostics };
+    let syntax = if is_python {
+        miglab_core::analysis::analyze(&steps).diagnostics
+    } else {
+        miglab_core::analysis::analyze_sql(&source).diagnostics
+    };
     diagnostics.extend(syntax.into_iter().map(|d| resolve(d, &source)));
     let broken = diagnostics.iter().any(Diagnostic::is_error);
     if let (Some(migration), false) = (&migration, args.downgrade) {
@@ -133,8 +141,16 @@ fn resolve(diagnostic: Diagnostic, source: &str) -> Diagnostic {
 }
 
 /// The downgrade check's findings for an Alembic file, as warnings beside the safety findings.
-fn downgrade_diagnostics(migration: &Migration, schema: Option<&Schema>, source: &str) -> Vec<Diagnostic> {
-    downgrade::check_from(migration, schema).diagnostics.into_iter().map(|d| resolve(d, source)).collect()
+fn downgrade_diagnostics(
+    migration: &Migration,
+    schema: Option<&Schema>,
+    source: &str,
+) -> Vec<Diagnostic> {
+    downgrade::check_from(migration, schema)
+        .diagnostics
+        .into_iter()
+        .map(|d| resolve(d, source))
+        .collect()
 }
 
 fn print_human(file: &str, source: &str, findings: &[Finding], diagnostics: &[Diagnostic]) {

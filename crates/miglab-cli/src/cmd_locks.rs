@@ -82,7 +82,10 @@ pub fn run(args: Args) -> ExitCode {
     }
     for step in &plan.setup {
         if let Err(error) = engine.exec(&step.sql) {
-            eprintln!("{}: the upgrade, applied before the downgrade is traced, fails: {error}", plan.shown);
+            eprintln!(
+                "{}: the upgrade, applied before the downgrade is traced, fails: {error}",
+                plan.shown
+            );
             return ExitCode::from(2);
         }
     }
@@ -97,13 +100,16 @@ pub fn run(args: Args) -> ExitCode {
     trace.locate(&plan.source);
     match args.format {
         Format::Human => print!("{}", render(&plan.shown, &trace)),
-        Format::Json => match serde_json::to_string_pretty(&Report { file: plan.shown.clone(), trace: &trace }) {
-            Ok(json) => println!("{json}"),
-            Err(error) => {
-                eprintln!("miglab locks: cannot write JSON: {error}");
-                return ExitCode::from(2);
+        Format::Json => {
+            match serde_json::to_string_pretty(&Report { file: plan.shown.clone(), trace: &trace })
+            {
+                Ok(json) => println!("{json}"),
+                Err(error) => {
+                    eprintln!("miglab locks: cannot write JSON: {error}");
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
     }
     if trace.failure.is_some() {
         ExitCode::from(1)
@@ -124,7 +130,9 @@ pub fn trace(engine: &mut dyn Engine, steps: &[TraceStep]) -> Result<Trace, Engi
                 let started = Instant::now();
                 engine.exec(&sql).map(|()| Answer::timed(started.elapsed().as_secs_f64() * 1000.0))
             }
-            Action::Observe(sql) => engine.query(sql).map(|rows| Answer::text(rows.first_text().map(str::to_owned))),
+            Action::Observe(sql) => {
+                engine.query(sql).map(|rows| Answer::text(rows.first_text().map(str::to_owned)))
+            }
         };
         action = tracer.next(match outcome {
             Ok(answer) => Ok(answer),
@@ -161,7 +169,10 @@ fn plan(path: &Path, downgrade: bool) -> Result<Plan, ExitCode> {
         (Some(stem), _) => (path.to_path_buf(), path.with_file_name(format!("{stem}.down.sql"))),
         (_, Some(stem)) => (path.with_file_name(format!("{stem}.up.sql")), path.to_path_buf()),
         _ => {
-            eprintln!("{}: --downgrade needs a golang-migrate pair (`NAME.up.sql` and `NAME.down.sql`)", path.display());
+            eprintln!(
+                "{}: --downgrade needs a golang-migrate pair (`NAME.up.sql` and `NAME.down.sql`)",
+                path.display()
+            );
             return Err(ExitCode::from(2));
         }
     };
@@ -208,22 +219,45 @@ fn render(file: &str, trace: &Trace) -> String {
             };
             let note = match (statement.source, lock.acquired) {
                 (miglab_core::locks::Source::Documented, _) => " (while it runs)".to_owned(),
-                (_, true) => format!(" (taken here, held {:.2} ms until {end})", trace.held_ms(at, &lock.relation)),
+                (_, true) => format!(
+                    " (taken here, held {:.2} ms until {end})",
+                    trace.held_ms(at, &lock.relation)
+                ),
                 (_, false) => " (still held)".to_owned(),
             };
-            out.push_str(&format!("  {:<width$}  {mode:<22}  {rewritten:<13}{note}\n", lock.relation));
+            out.push_str(&format!(
+                "  {:<width$}  {mode:<22}  {rewritten:<13}{note}\n",
+                lock.relation
+            ));
             if let (Some(held), true) = (lock.mode(), lock.is_table() && lock.acquired) {
-                let others: Vec<String> = verdicts(held).into_iter().map(|(c, v)| format!("{} {}", c.label(), if v == Verdict::Waits { "waits" } else { "proceeds" })).collect();
+                let others: Vec<String> = verdicts(held)
+                    .into_iter()
+                    .map(|(c, v)| {
+                        format!(
+                            "{} {}",
+                            c.label(),
+                            if v == Verdict::Waits { "waits" } else { "proceeds" }
+                        )
+                    })
+                    .collect();
                 out.push_str(&format!("  {:<width$}  meanwhile: {}\n", "", others.join(", ")));
             }
         }
-        for rewrite in statement.rewrites.iter().filter(|r| !statement.locks.iter().any(|l| l.relation == r.relation)) {
+        for rewrite in statement
+            .rewrites
+            .iter()
+            .filter(|r| !statement.locks.iter().any(|l| l.relation == r.relation))
+        {
             out.push_str(&format!("  {}  rewritten\n", rewrite.relation));
         }
     }
     if let Some(failure) = &trace.failure {
         let line = failure.line.map(|l| format!("{l}:")).unwrap_or_default();
-        out.push_str(&format!("{file}:{line} step {} failed and the transaction rolled back: {}\n", failure.step + 1, failure.error));
+        out.push_str(&format!(
+            "{file}:{line} step {} failed and the transaction rolled back: {}\n",
+            failure.step + 1,
+            failure.error
+        ));
     }
     out
 }
@@ -261,20 +295,35 @@ mod test {
                 Action::Done(trace) => return trace,
                 Action::Control(sql) => engine.exec(&sql).map(|()| Answer::default()),
                 Action::Run(sql) => engine.exec(&sql).map(|()| Answer::timed(0.0)),
-                Action::Observe(sql) => engine.query(sql).map(|rows| Answer::text(rows.first_text().map(str::to_owned))),
+                Action::Observe(sql) => {
+                    engine.query(sql).map(|rows| Answer::text(rows.first_text().map(str::to_owned)))
+                }
             };
-            action = tracer.next(outcome.map_err(|e| e.postgres().cloned().expect("a Postgres error")));
+            action =
+                tracer.next(outcome.map_err(|e| e.postgres().cloned().expect("a Postgres error")));
         }
     }
 
     /// The relation, mode and rewrite columns of `relation`'s line in the printed trace.
     fn columns(rendered: &str, relation: &str) -> Vec<String> {
-        let line = rendered.lines().find(|l| l.split_whitespace().next() == Some(relation)).unwrap_or_default();
-        line.split("  ").map(str::trim).filter(|c| !c.is_empty()).take(3).map(|c| c.split(" (").next().unwrap_or_default().to_owned()).collect()
+        let line = rendered
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(relation))
+            .unwrap_or_default();
+        line.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .take(3)
+            .map(|c| c.split(" (").next().unwrap_or_default().to_owned())
+            .collect()
     }
 
     fn reconciler() -> String {
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../lessons/datasets/reconciler.sql")).expect("the course dataset")
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../lessons/datasets/reconciler.sql"
+        ))
+        .expect("the course dataset")
     }
 
     #[test]
@@ -284,19 +333,43 @@ mod test {
         let mut trace = super::trace(engine.as_mut(), &steps(source)).expect("traced");
         trace.locate(source);
         let add = &trace.statements[0];
-        assert_eq!((add.source, add.mode_on("expenses"), add.rewrote("expenses"), add.line), (Source::Observed, Some(LockMode::AccessExclusive), false, Some(1)));
+        assert_eq!(
+            (add.source, add.mode_on("expenses"), add.rewrote("expenses"), add.line),
+            (Source::Observed, Some(LockMode::AccessExclusive), false, Some(1))
+        );
         let rendered = render("add.sql", &trace);
-        assert!(rendered.starts_with("add.sql:1: ALTER TABLE expenses ADD COLUMN n int\n  observed, "), "{rendered}");
-        assert_eq!(columns(&rendered, "expenses"), ["expenses", "ACCESS EXCLUSIVE", "not rewritten"], "{rendered}");
+        assert!(
+            rendered.starts_with("add.sql:1: ALTER TABLE expenses ADD COLUMN n int\n  observed, "),
+            "{rendered}"
+        );
+        assert_eq!(
+            columns(&rendered, "expenses"),
+            ["expenses", "ACCESS EXCLUSIVE", "not rewritten"],
+            "{rendered}"
+        );
 
-        let trace = super::trace(engine.as_mut(), &steps("CREATE INDEX ON expenses (vendor_id)")).expect("traced");
+        let trace = super::trace(engine.as_mut(), &steps("CREATE INDEX ON expenses (vendor_id)"))
+            .expect("traced");
         assert_eq!(trace.statements[0].mode_on("expenses"), Some(LockMode::Share));
-        assert_eq!(columns(&render("idx.sql", &trace), "expenses"), ["expenses", "SHARE", "not rewritten"]);
+        assert_eq!(
+            columns(&render("idx.sql", &trace), "expenses"),
+            ["expenses", "SHARE", "not rewritten"]
+        );
 
-        let trace = super::trace(engine.as_mut(), &steps("ALTER TABLE expenses ALTER COLUMN amount TYPE text")).expect("traced");
+        let trace = super::trace(
+            engine.as_mut(),
+            &steps("ALTER TABLE expenses ALTER COLUMN amount TYPE text"),
+        )
+        .expect("traced");
         let changed = &trace.statements[0];
-        assert_eq!((changed.mode_on("expenses"), changed.rewrote("expenses")), (Some(LockMode::AccessExclusive), true));
-        assert_eq!(columns(&render("type.sql", &trace), "expenses"), ["expenses", "ACCESS EXCLUSIVE", "rewritten"]);
+        assert_eq!(
+            (changed.mode_on("expenses"), changed.rewrote("expenses")),
+            (Some(LockMode::AccessExclusive), true)
+        );
+        assert_eq!(
+            columns(&render("type.sql", &trace), "expenses"),
+            ["expenses", "ACCESS EXCLUSIVE", "rewritten"]
+        );
     }
 
     #[test]
@@ -311,7 +384,13 @@ mod test {
                     Target::Table(name) | Target::Index(name) => name.as_str(),
                     Target::TableOfIndex(_) => "expenses",
                 };
-                assert_eq!(statement.mode_on(relation), Some(lock.mode), "`{sql}`: documented {} on `{relation}`, traced {:?}", lock.mode, statement.locks);
+                assert_eq!(
+                    statement.mode_on(relation),
+                    Some(lock.mode),
+                    "`{sql}`: documented {} on `{relation}`, traced {:?}",
+                    lock.mode,
+                    statement.locks
+                );
             }
         }
     }
@@ -321,11 +400,32 @@ mod test {
         let mut engine = engine(CLAIM_SETUP);
         for claim in LOCK_CLAIMS {
             let trace = traced(engine.as_mut(), claim.sql);
-            assert!(trace.failure.is_none(), "{}: `{}` fails: {:?}", claim.code, claim.sql, trace.failure);
+            assert!(
+                trace.failure.is_none(),
+                "{}: `{}` fails: {:?}",
+                claim.code,
+                claim.sql,
+                trace.failure
+            );
             let last = trace.statements.last().expect("a statement");
-            assert_eq!(last.mode_on(claim.relation), Some(claim.mode), "{} claims {} on `{}`; traced {:?}", claim.code, claim.mode, claim.relation, last.locks);
+            assert_eq!(
+                last.mode_on(claim.relation),
+                Some(claim.mode),
+                "{} claims {} on `{}`; traced {:?}",
+                claim.code,
+                claim.mode,
+                claim.relation,
+                last.locks
+            );
             if let Some(rewrites) = claim.rewrites {
-                assert_eq!(last.rewrote(claim.relation), rewrites, "{} says `{}` is {}rewritten", claim.code, claim.relation, if rewrites { "" } else { "not " });
+                assert_eq!(
+                    last.rewrote(claim.relation),
+                    rewrites,
+                    "{} says `{}` is {}rewritten",
+                    claim.code,
+                    claim.relation,
+                    if rewrites { "" } else { "not " }
+                );
             }
         }
     }
@@ -342,16 +442,36 @@ mod test {
     fn concurrently_is_documented_ok() {
         let mut engine = engine(CLAIM_SETUP);
         let steps = [
-            TraceStep { sql: "ALTER TABLE expenses ADD COLUMN n int".to_owned(), autocommit: false, span: None },
-            TraceStep { sql: "CREATE INDEX CONCURRENTLY ix_expenses_n ON expenses (n)".to_owned(), autocommit: true, span: None },
-            TraceStep { sql: "DROP INDEX CONCURRENTLY ix_expenses_status".to_owned(), autocommit: true, span: None },
+            TraceStep {
+                sql: "ALTER TABLE expenses ADD COLUMN n int".to_owned(),
+                autocommit: false,
+                span: None,
+            },
+            TraceStep {
+                sql: "CREATE INDEX CONCURRENTLY ix_expenses_n ON expenses (n)".to_owned(),
+                autocommit: true,
+                span: None,
+            },
+            TraceStep {
+                sql: "DROP INDEX CONCURRENTLY ix_expenses_status".to_owned(),
+                autocommit: true,
+                span: None,
+            },
         ];
         let trace = super::trace(engine.as_mut(), &steps).expect("traced");
         assert!(trace.failure.is_none(), "{:?}", trace.failure);
-        let shown: Vec<(usize, Source, Option<LockMode>)> = trace.statements.iter().map(|s| (s.transaction, s.source, s.mode_on("expenses"))).collect();
+        let shown: Vec<(usize, Source, Option<LockMode>)> = trace
+            .statements
+            .iter()
+            .map(|s| (s.transaction, s.source, s.mode_on("expenses")))
+            .collect();
         assert_eq!(
             shown,
-            [(0, Source::Observed, Some(LockMode::AccessExclusive)), (1, Source::Documented, Some(LockMode::ShareUpdateExclusive)), (2, Source::Documented, Some(LockMode::ShareUpdateExclusive))]
+            [
+                (0, Source::Observed, Some(LockMode::AccessExclusive)),
+                (1, Source::Documented, Some(LockMode::ShareUpdateExclusive)),
+                (2, Source::Documented, Some(LockMode::ShareUpdateExclusive))
+            ]
         );
         assert_eq!(trace.statements[1].created, ["ix_expenses_n"]);
     }
@@ -362,9 +482,21 @@ mod test {
         let source = "ALTER TABLE expenses ADD COLUMN n int;\nALTER TABLE nope ADD COLUMN n int;\n";
         let mut trace = super::trace(engine.as_mut(), &steps(source)).expect("traced");
         trace.locate(source);
-        assert_eq!(trace.failure.as_ref().map(|f| (f.step, f.error.sqlstate.as_str())), Some((1, "42P01")));
-        assert!(render("m.sql", &trace).contains("m.sql:2: step 2 failed and the transaction rolled back: ERROR 42P01"), "{}", render("m.sql", &trace));
+        assert_eq!(
+            trace.failure.as_ref().map(|f| (f.step, f.error.sqlstate.as_str())),
+            Some((1, "42P01"))
+        );
+        assert!(
+            render("m.sql", &trace)
+                .contains("m.sql:2: step 2 failed and the transaction rolled back: ERROR 42P01"),
+            "{}",
+            render("m.sql", &trace)
+        );
         let columns = engine.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'expenses' AND column_name = 'n'").expect("query");
-        assert_eq!(columns.rows[0][0].to_string().trim_matches('"'), "0", "the first statement was rolled back");
+        assert_eq!(
+            columns.rows[0][0].to_string().trim_matches('"'),
+            "0",
+            "the first statement was rolled back"
+        );
     }
 }

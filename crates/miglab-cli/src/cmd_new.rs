@@ -25,13 +25,21 @@ pub fn run(args: Args) -> ExitCode {
     }
     for (path, text) in lesson::scaffold(&args.id) {
         let target = args.dir.join(&path);
-        let written = target.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&target, text));
+        let written = target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, text));
         if let Err(error) = written {
             eprintln!("{}: cannot write file: {error}", target.display());
             return ExitCode::from(2);
         }
         println!("created {}", target.display());
     }
-    println!("Add \"{}\" to `lessons` in {} to put it in the course path, then run `miglab check {}`.", args.id, args.dir.join(lesson::COURSE).display(), args.dir.display());
+    println!(
+        "Add \"{}\" to `lessons` in {} to put it in the course path, then run `miglab check {}`.",
+        args.id,
+        args.dir.join(lesson::COURSE).display(),
+        args.dir.display()
+    );
     ExitCode::SUCCESS
 }

@@ -69,20 +69,33 @@ struct Output {
 }
 
 /// Translates `file` and prints `direction` when that direction has no error, whatever the other one has.
-fn output(file: &Path, source: &str, direction: Direction, version_table: bool) -> Result<Output, ExitCode> {
+fn output(
+    file: &Path,
+    source: &str,
+    direction: Direction,
+    version_table: bool,
+) -> Result<Output, ExitCode> {
     let is_sql = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
     let (parsed, up, down) = match is_sql {
         true => sql_pair(file, source)?,
         false => (alembic::parse(source), file.to_path_buf(), None),
     };
     let shown = up.display().to_string();
-    let mut messages: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
+    let mut messages: Vec<String> =
+        parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
     let parts = match &down {
         Some(down) => sql_parts(&parsed, down),
         None if is_sql => parsed.diagnostics.iter().map(|_| Part::Upgrade).collect(),
         None => python_parts(&parsed, source),
     };
-    let errors = |direction: Direction| parsed.diagnostics.iter().zip(&parts).filter(|(d, part)| d.is_error() && part.breaks(direction)).count();
+    let errors = |direction: Direction| {
+        parsed
+            .diagnostics
+            .iter()
+            .zip(&parts)
+            .filter(|(d, part)| d.is_error() && part.breaks(direction))
+            .count()
+    };
     if errors(direction) > 0 {
         return Ok(Output { sql: String::new(), messages, status: 1 });
     }
@@ -100,7 +113,11 @@ fn output(file: &Path, source: &str, direction: Direction, version_table: bool) 
 
 /// Says that the errors printed above break only the direction that was not asked for.
 fn other_direction_note(file: &Path, printed: Direction, errors: usize, is_sql: bool) -> String {
-    let (errors, them) = if errors == 1 { ("1 error".to_owned(), "it is") } else { (format!("{errors} errors"), "they are") };
+    let (errors, them) = if errors == 1 {
+        ("1 error".to_owned(), "it is")
+    } else {
+        (format!("{errors} errors"), "they are")
+    };
     let (part, flag) = match (printed, is_sql) {
         (Direction::Upgrade, false) => ("downgrade()", "--downgrade "),
         (Direction::Upgrade, true) => ("the down file", "--downgrade "),
@@ -118,7 +135,10 @@ fn other_direction_note(file: &Path, printed: Direction, errors: usize, is_sql: 
 /// A file that did not parse, or a diagnostic outside both functions (revision metadata), is about the whole file.
 fn python_parts(parsed: &Parsed, source: &str) -> Vec<Part> {
     // ruff's parser may overflow the stack on what the core refused before parsing, so parse only what the core parsed.
-    let unparsed = parsed.diagnostics.iter().any(|d| d.code == "python-syntax-error" || d.code == "python-too-deep");
+    let unparsed = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "python-syntax-error" || d.code == "python-too-deep");
     let (upgrade, downgrade) = if unparsed { (None, None) } else { functions(source) };
     let inside = |range: &Option<Range<usize>>, d: &Diagnostic| matches!((range, d.span), (Some(range), Some(span)) if range.contains(&span.start));
     parsed
@@ -140,7 +160,9 @@ fn functions(source: &str) -> (Option<Range<usize>>, Option<Range<usize>>) {
     let body = &parsed.syntax().body;
     let find = |name: &str| {
         body.iter().rev().find_map(|stmt| match stmt {
-            ruff_python_ast::Stmt::FunctionDef(def) if def.name.as_str() == name => Some(usize::from(def.range.start())..usize::from(def.range.end())),
+            ruff_python_ast::Stmt::FunctionDef(def) if def.name.as_str() == name => {
+                Some(usize::from(def.range.start())..usize::from(def.range.end()))
+            }
             _ => None,
         })
     };
@@ -163,7 +185,8 @@ fn sql_parts(parsed: &Parsed, down: &Path) -> Vec<Part> {
 
 /// The statements to print, each ending in `;` and followed by a blank line, as `alembic … --sql` spaces them.
 fn script(migration: &Migration, direction: Direction, version_table: bool) -> String {
-    let mut statements: Vec<String> = migration.steps(direction).iter().map(|s| s.sql.clone()).collect();
+    let mut statements: Vec<String> =
+        migration.steps(direction).iter().map(|s| s.sql.clone()).collect();
     if version_table {
         let revision = &migration.revision;
         match direction {
@@ -201,7 +224,8 @@ fn sql_pair(path: &Path, source: &str) -> Result<(Parsed, PathBuf, Option<PathBu
     if let Some(stem) = name.strip_suffix(".down.sql") {
         let up = sibling(format!("{stem}.up.sql"));
         let up_source = crate::read_source(&up)?;
-        let parsed = sqlfile::parse_pair(&format!("{stem}.up.sql"), &up_source, Some(&name), Some(source));
+        let parsed =
+            sqlfile::parse_pair(&format!("{stem}.up.sql"), &up_source, Some(&name), Some(source));
         return Ok((parsed, up, Some(path.to_path_buf())));
     }
     let down_name = match (name.strip_suffix(".up.sql"), name.strip_prefix('V')) {
@@ -270,7 +294,9 @@ r1.py:13:5: miglab does not support `op.frobnicate()`, so it cannot show the SQL
 
     #[test]
     fn broken_upgrade_prints_downgrade_ok() {
-        let source = BROKEN_DOWN.replace("op.frobnicate(\"expenses\")", "op.drop_column(\"expenses\", \"note\")").replace("sa.Column(\"note\", sa.Text())", "");
+        let source = BROKEN_DOWN
+            .replace("op.frobnicate(\"expenses\")", "op.drop_column(\"expenses\", \"note\")")
+            .replace("sa.Column(\"note\", sa.Text())", "");
         let upgrade = check(Path::new("r1.py"), &source, Direction::Upgrade);
         assert_eq!(upgrade.lines().last(), Some("-- exit 1"), "{upgrade}");
         assert_eq!(
@@ -288,11 +314,16 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
     #[test]
     fn file_errors_break_both_directions_err() {
         let syntax = BROKEN_DOWN.replace("def upgrade():", "def upgrade(:");
-        let revision = BROKEN_DOWN.replace("op.frobnicate(\"expenses\")", "pass").replace("revision = \"r1\"", "revision = 1");
+        let revision = BROKEN_DOWN
+            .replace("op.frobnicate(\"expenses\")", "pass")
+            .replace("revision = \"r1\"", "revision = 1");
         for source in [syntax, revision] {
             for direction in [Direction::Upgrade, Direction::Downgrade] {
                 let out = check(Path::new("r1.py"), &source, direction);
-                assert!(out.starts_with("-- stderr\nr1.py:") && out.ends_with("-- exit 1"), "{out}");
+                assert!(
+                    out.starts_with("-- stderr\nr1.py:") && out.ends_with("-- exit 1"),
+                    "{out}"
+                );
             }
         }
     }
@@ -303,7 +334,10 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
         let source = std::fs::read_to_string(&up).expect("fixture");
         let printed = check(&up, &source, Direction::Upgrade);
         assert!(printed.starts_with("ALTER TABLE users ADD COLUMN nickname TEXT;\n"), "{printed}");
-        assert!(printed.contains("000005_broken_down.down.sql:2:15: This SQL cannot be read"), "{printed}");
+        assert!(
+            printed.contains("000005_broken_down.down.sql:2:15: This SQL cannot be read"),
+            "{printed}"
+        );
         assert!(printed.contains(": 1 error above in the down file: the upgrade is printed, but `miglab sql --downgrade "), "{printed}");
         assert!(printed.ends_with("-- exit 0"), "{printed}");
         assert!(check(&up, &source, Direction::Downgrade).ends_with("-- exit 1"));
@@ -315,13 +349,16 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
 
     #[test]
     fn version_table_ok() {
-        let source = std::fs::read_to_string(fixture("alembic/ok/a01_expenses_columns.py")).expect("fixture");
+        let source = std::fs::read_to_string(fixture("alembic/ok/a01_expenses_columns.py"))
+            .expect("fixture");
         let migration = alembic::parse(&source).migration;
         let upgrade = script(&migration, Direction::Upgrade, true);
         assert!(upgrade.starts_with("CREATE TABLE alembic_version"));
         assert!(upgrade.ends_with("INSERT INTO alembic_version (version_num) VALUES ('a01') RETURNING alembic_version.version_num;\n\n"));
         let downgrade = script(&migration, Direction::Downgrade, true);
-        assert!(downgrade.ends_with("DELETE FROM alembic_version WHERE alembic_version.version_num = 'a01';\n\n"));
+        assert!(downgrade.ends_with(
+            "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a01';\n\n"
+        ));
     }
 
     #[test]
@@ -332,7 +369,8 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
         assert!(up.ends_with("000003_broken.up.sql"));
         assert_eq!(found.as_deref(), Some(down.as_path()));
         let shown = up.display().to_string();
-        let rendered: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, found.as_deref())).collect();
+        let rendered: Vec<String> =
+            parsed.diagnostics.iter().map(|d| render(d, &shown, found.as_deref())).collect();
         assert!(rendered.iter().all(|r| r.contains("000003_broken.up.sql:1:48")), "{rendered:?}");
     }
 
@@ -342,7 +380,13 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
         let source = std::fs::read_to_string(&up).expect("fixture");
         let (parsed, up, down) = sql_pair(&up, &source).expect("pair reads");
         let shown = up.display().to_string();
-        let rendered: Vec<String> = parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
-        assert!(rendered.iter().any(|r| r.contains("000005_broken_down.down.sql:2:15: This SQL cannot be read")), "{rendered:?}");
+        let rendered: Vec<String> =
+            parsed.diagnostics.iter().map(|d| render(d, &shown, down.as_deref())).collect();
+        assert!(
+            rendered
+                .iter()
+                .any(|r| r.contains("000005_broken_down.down.sql:2:15: This SQL cannot be read")),
+            "{rendered:?}"
+        );
     }
 }

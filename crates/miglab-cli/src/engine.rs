@@ -12,8 +12,8 @@ mod session;
 
 pub use database_url::DatabaseUrl;
 
-pub use miglab_core::engine::{PgError, QueryResult, RunReport};
 use miglab_core::engine::plan::RunPlan;
+pub use miglab_core::engine::{PgError, QueryResult, RunReport};
 use miglab_core::schema::Schema;
 
 /// A database a lesson runs on.
@@ -76,7 +76,9 @@ impl EngineError {
     /// What happened, without the claim that the engine came back: for [`EngineError::Lost`].
     fn what_was_lost(&self) -> String {
         match self {
-            EngineError::Timeout { statement, ms } => format!("{statement} was still running after {ms} ms"),
+            EngineError::Timeout { statement, ms } => {
+                format!("{statement} was still running after {ms} ms")
+            }
             EngineError::Died(reason) => reason.clone(),
             other => other.to_string(),
         }
@@ -90,6 +92,8 @@ pub const STATEMENT_LIMIT_MS: u64 = 5000;
 pub fn open(database_url: Option<&DatabaseUrl>) -> Result<Box<dyn Engine>, EngineError> {
     Ok(match database_url {
         Some(url) => Box::new(session::Session::new(server::Server::connect(url)?)),
-        None => Box::new(session::Session::new(node::NodeHost::spawn(&node::HostConfig::default())?)),
+        None => {
+            Box::new(session::Session::new(node::NodeHost::spawn(&node::HostConfig::default())?))
+        }
     })
 }

@@ -15,7 +15,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "miglab", version, about = "Read, run and check database migrations and miglab lessons")]
+#[command(
+    name = "miglab",
+    version,
+    about = "Read, run and check database migrations and miglab lessons"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

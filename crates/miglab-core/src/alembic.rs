@@ -56,7 +56,10 @@ pub fn parse(source: &str) -> Parsed {
     let revision = revision::revision(&cx, body);
     let upgrade = function(&cx, body, "upgrade");
     let downgrade = function(&cx, body, "downgrade");
-    Parsed { migration: Migration { revision, upgrade, downgrade }, diagnostics: cx.into_diagnostics() }
+    Parsed {
+        migration: Migration { revision, upgrade, downgrade },
+        diagnostics: cx.into_diagnostics(),
+    }
 }
 
 fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {
@@ -69,10 +72,14 @@ fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {
         Some(def) => translate::function_body(cx, &def.body),
         None => {
             let end = cx.source.len();
-            let message = format!("This file has no `def {name}():`, so Alembic cannot run it in that direction.");
+            let message = format!(
+                "This file has no `def {name}():`, so Alembic cannot run it in that direction."
+            );
             let help = format!("Add `def {name}() -> None:` with the operations to run.");
             match name {
-                "upgrade" => cx.error::<()>("missing-upgrade", Span::new(end, end), message, help).unwrap_or_default(),
+                "upgrade" => cx
+                    .error::<()>("missing-upgrade", Span::new(end, end), message, help)
+                    .unwrap_or_default(),
                 _ => cx.warning("missing-downgrade", Span::new(end, end), message, help),
             }
             Vec::new()
@@ -80,17 +87,28 @@ fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {
     }
 }
 
-
 /// Renders a translation the way tests snapshot it: both directions, autocommit steps marked, then diagnostics.
 #[cfg(test)]
 pub(crate) fn render_for_test(parsed: &Parsed, file: &str) -> String {
     use crate::migration::Step;
     let steps = |steps: &[Step]| -> String {
-        steps.iter().map(|s| format!("{}{};\n", if s.autocommit { "-- autocommit\n" } else { "" }, s.sql)).collect()
+        steps
+            .iter()
+            .map(|s| format!("{}{};\n", if s.autocommit { "-- autocommit\n" } else { "" }, s.sql))
+            .collect()
     };
-    let mut out = format!("-- upgrade\n{}-- downgrade\n{}", steps(&parsed.migration.upgrade), steps(&parsed.migration.downgrade));
+    let mut out = format!(
+        "-- upgrade\n{}-- downgrade\n{}",
+        steps(&parsed.migration.upgrade),
+        steps(&parsed.migration.downgrade)
+    );
     for diagnostic in &parsed.diagnostics {
-        out.push_str(&format!("-- {:?} {}: {}\n", diagnostic.severity, diagnostic.code, diagnostic.render(file)));
+        out.push_str(&format!(
+            "-- {:?} {}: {}\n",
+            diagnostic.severity,
+            diagnostic.code,
+            diagnostic.render(file)
+        ));
     }
     out
 }
@@ -103,7 +121,12 @@ pub(crate) fn check(body: &str) -> String {
         "from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n\nrevision = \"r1\"\ndown_revision = None\n\n\ndef upgrade():\n{indented}\n\ndef downgrade():\n    pass\n"
     );
     let parsed = parse(&source);
-    let mut out: String = parsed.migration.upgrade.iter().map(|s| format!("{}{};\n", if s.autocommit { "-- autocommit\n" } else { "" }, s.sql)).collect();
+    let mut out: String = parsed
+        .migration
+        .upgrade
+        .iter()
+        .map(|s| format!("{}{};\n", if s.autocommit { "-- autocommit\n" } else { "" }, s.sql))
+        .collect();
     for diagnostic in &parsed.diagnostics {
         out.push_str(&format!("{} {}\n", diagnostic.code, diagnostic.render("r1.py")));
     }
@@ -115,7 +138,10 @@ mod test {
     use super::*;
 
     fn fixtures(verdict: &str) -> Vec<(String, String)> {
-        crate::fixture_files::fixtures("alembic", verdict, ".py").into_iter().map(|f| (f.name, f.text)).collect()
+        crate::fixture_files::fixtures("alembic", verdict, ".py")
+            .into_iter()
+            .map(|f| (f.name, f.text))
+            .collect()
     }
 
     /// Fixture snapshots live in `alembic/snapshots/`, named after the fixture and its verdict.
@@ -134,7 +160,10 @@ mod test {
             assert!(!parsed.has_errors(), "{name} has errors: {:#?}", parsed.diagnostics);
             assert!(!parsed.migration.revision.revision.is_empty(), "{name} has no revision id");
             let header = format!("{:#?}\n", parsed.migration.revision);
-            snapshot(&format!("ok__{name}"), header + &render_for_test(&parsed, &format!("{name}.py")));
+            snapshot(
+                &format!("ok__{name}"),
+                header + &render_for_test(&parsed, &format!("{name}.py")),
+            );
         }
     }
 
@@ -144,9 +173,13 @@ mod test {
         assert!(!files.is_empty());
         for (name, source) in files {
             let parsed = parse(&source);
-            let errors: Vec<&crate::diagnostic::Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
+            let errors: Vec<&crate::diagnostic::Diagnostic> =
+                parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
             assert!(!errors.is_empty(), "{name} produced no error");
-            assert!(errors.iter().all(|d| d.at.is_some() && d.help.is_some()), "{name}: every error needs a position and a help");
+            assert!(
+                errors.iter().all(|d| d.at.is_some() && d.help.is_some()),
+                "{name}: every error needs a position and a help"
+            );
             snapshot(&format!("err__{name}"), render_for_test(&parsed, &format!("{name}.py")));
         }
     }
@@ -167,11 +200,48 @@ mod fuzz {
 
     /// Fragments of migration code, so random sequences reach deep into the translator.
     const TOKENS: &[&str] = &[
-        "op.add_column(", "op.create_table(", "op.alter_column(", "op.create_index(", "op.execute(", "op.drop_constraint(",
-        "op.create_foreign_key(", "sa.Column(", "sa.Enum(", "sa.ForeignKey(", "sa.Numeric(", "sa.ARRAY(", "sa.text(", "sa.func.now(",
-        "op.f(", "postgresql.UUID(", "sa.PrimaryKeyConstraint(", "sa.Index(", ".create(op.get_bind())", "\"t\"", "\"users.id\"", "None",
-        "True", "-1", "3", "[", "]", "(", ")", ",", "=", "nullable", "server_default", "type_", "primary_key", "name", "*", "**",
-        "\n    ", "with op.batch_alter_table(\"t\") as batch_op:\n        ", "batch_op.", "with op.get_context().autocommit_block():\n        ",
+        "op.add_column(",
+        "op.create_table(",
+        "op.alter_column(",
+        "op.create_index(",
+        "op.execute(",
+        "op.drop_constraint(",
+        "op.create_foreign_key(",
+        "sa.Column(",
+        "sa.Enum(",
+        "sa.ForeignKey(",
+        "sa.Numeric(",
+        "sa.ARRAY(",
+        "sa.text(",
+        "sa.func.now(",
+        "op.f(",
+        "postgresql.UUID(",
+        "sa.PrimaryKeyConstraint(",
+        "sa.Index(",
+        ".create(op.get_bind())",
+        "\"t\"",
+        "\"users.id\"",
+        "None",
+        "True",
+        "-1",
+        "3",
+        "[",
+        "]",
+        "(",
+        ")",
+        ",",
+        "=",
+        "nullable",
+        "server_default",
+        "type_",
+        "primary_key",
+        "name",
+        "*",
+        "**",
+        "\n    ",
+        "with op.batch_alter_table(\"t\") as batch_op:\n        ",
+        "batch_op.",
+        "with op.get_context().autocommit_block():\n        ",
     ];
 
     fn upgrade_of(body: &str) -> String {
@@ -210,15 +280,22 @@ mod fuzz {
     #[test]
     fn deep_nesting_ok() {
         for depth in [100, 1_000, 5_000] {
-            let parens = upgrade_of(&format!("op.execute({}\"x\"{})", "(".repeat(depth), ")".repeat(depth)));
-            let calls = upgrade_of(&format!("{}1{}", "sa.Column(".repeat(depth), ")".repeat(depth)));
+            let parens =
+                upgrade_of(&format!("op.execute({}\"x\"{})", "(".repeat(depth), ")".repeat(depth)));
+            let calls =
+                upgrade_of(&format!("{}1{}", "sa.Column(".repeat(depth), ")".repeat(depth)));
             let unary = upgrade_of(&format!("op.execute({}1)", "not -".repeat(depth)));
             let lambdas = upgrade_of(&format!("op.execute({}1)", "lambda: ".repeat(depth)));
             let power = upgrade_of(&format!("op.execute(1{})", "**2".repeat(depth)));
             let ternary = upgrade_of(&format!("op.execute(1{})", " if 1 else 1".repeat(depth)));
             // Just under each limit at once: brackets and prefix operators interleaved.
-            let mixed = upgrade_of(&format!("op.execute({}1{})", "-(not ".repeat(50), ")".repeat(50)));
-            let mixed_chain = upgrade_of(&format!("op.execute({}1{})", "(1 if 1 else lambda: 2**".repeat(24), ")".repeat(24)));
+            let mixed =
+                upgrade_of(&format!("op.execute({}1{})", "-(not ".repeat(50), ")".repeat(50)));
+            let mixed_chain = upgrade_of(&format!(
+                "op.execute({}1{})",
+                "(1 if 1 else lambda: 2**".repeat(24),
+                ")".repeat(24)
+            ));
             for source in [parens, calls, unary, lambdas, power, ternary, mixed, mixed_chain] {
                 let _ = parse(&source);
             }

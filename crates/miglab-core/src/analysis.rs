@@ -28,7 +28,9 @@ pub fn analyze(steps: &[Step]) -> Analysis {
     let mut analysis = Analysis::default();
     for (index, step) in steps.iter().enumerate() {
         analysis.add(index, &step.sql, &step.sql, 0, step.span);
-        if let Some(diagnostic) = analysis.diagnostics.last_mut().filter(|d| d.span.is_some() && step.span.is_some()) {
+        if let Some(diagnostic) =
+            analysis.diagnostics.last_mut().filter(|d| d.span.is_some() && step.span.is_some())
+        {
             diagnostic.span = step.span;
             diagnostic.at = None;
         }
@@ -73,7 +75,9 @@ impl Analysis {
         };
         // sqlparser does not parse `DO` blocks; they are valid PostgreSQL, so they are unknown, not errors.
         if text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("do")) {
-            let change = Change::Unknown { reason: "miglab does not model DO blocks (procedural code)".to_owned() };
+            let change = Change::Unknown {
+                reason: "miglab does not model DO blocks (procedural code)".to_owned(),
+            };
             self.facts.push(Fact { step, span, sql: text, change, inverse: None });
             return;
         }
@@ -99,7 +103,11 @@ impl Analysis {
 fn strip_drop_concurrently(sql: &str) -> Option<String> {
     let words: Vec<&str> = sql.split_whitespace().collect();
     match words.as_slice() {
-        [drop, index, concurrently, rest @ ..] if drop.eq_ignore_ascii_case("drop") && index.eq_ignore_ascii_case("index") && concurrently.eq_ignore_ascii_case("concurrently") => {
+        [drop, index, concurrently, rest @ ..]
+            if drop.eq_ignore_ascii_case("drop")
+                && index.eq_ignore_ascii_case("index")
+                && concurrently.eq_ignore_ascii_case("concurrently") =>
+        {
             Some(format!("DROP INDEX {}", rest.join(" ")))
         }
         _ => None,

@@ -16,7 +16,9 @@ impl Span {
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct LineCol {
     pub line: u32,
     pub column: u32,
@@ -63,7 +65,14 @@ impl Diagnostic {
     }
 
     fn new(code: &str, severity: Severity, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code: code.to_owned(), severity, message: message.into(), help: None, span: None, at: None }
+        Diagnostic {
+            code: code.to_owned(),
+            severity,
+            message: message.into(),
+            help: None,
+            span: None,
+            at: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {

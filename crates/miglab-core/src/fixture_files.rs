@@ -25,9 +25,11 @@ pub fn fixtures(area: &str, verdict: &str, suffix: &str) -> Vec<Fixture> {
     paths
         .into_iter()
         .map(|path| {
-            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let file =
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let name = file.strip_suffix(suffix).unwrap_or(&file).to_owned();
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
             Fixture { name, path, text }
         })
         .collect()

@@ -19,10 +19,13 @@ mod proptests;
 mod schema_prediction;
 mod value;
 
-pub use answer::{Answer, AnswerKey, ChoiceKey, Confidence, FreeTextKey, OrderingKey, Response, SchemaKey, SchemaScope, SelfAssessment, ValueKey, Why};
+pub use answer::{
+    Answer, AnswerKey, ChoiceKey, Confidence, FreeTextKey, OrderingKey, Response, SchemaKey,
+    SchemaScope, SelfAssessment, ValueKey, Why,
+};
 pub use calibration::{Calibration, Judgement, Level};
-pub use marks::{cbm_mark, marks, marks_table, LEVEL_WORDS};
 pub use graded::{Element, Graded, Verdict};
+pub use marks::{cbm_mark, marks, marks_table, LEVEL_WORDS};
 pub use observed::{Observed, OrderFailure, OrderRun};
 
 /// Grades one answer against its key and what the engine showed.
@@ -31,10 +34,19 @@ pub use observed::{Observed, OrderFailure, OrderRun};
 pub fn grade(key: &AnswerKey, answer: &Answer, observed: &Observed) -> Graded {
     let confidence = answer.confidence;
     match (key, &answer.response) {
-        (AnswerKey::Schema(key), Response::Schema { schema }) => match observed.actual.or(key.expected.as_ref()) {
-            Some(actual) => schema_prediction::grade(schema, observed.start, actual, &key.scope, &key.why, confidence),
-            None => unanswerable(confidence),
-        },
+        (AnswerKey::Schema(key), Response::Schema { schema }) => {
+            match observed.actual.or(key.expected.as_ref()) {
+                Some(actual) => schema_prediction::grade(
+                    schema,
+                    observed.start,
+                    actual,
+                    &key.scope,
+                    &key.why,
+                    confidence,
+                ),
+                None => unanswerable(confidence),
+            }
+        }
         _ => grade_without_sql(key, answer, observed).unwrap_or_else(|| unanswerable(confidence)),
     }
 }
@@ -46,20 +58,52 @@ pub fn grade_without_sql(key: &AnswerKey, answer: &Answer, observed: &Observed) 
     let confidence = answer.confidence;
     Some(match (key, &answer.response) {
         (AnswerKey::Schema(_), Response::Schema { .. }) => return None,
-        (AnswerKey::Value(key), Response::Value { value }) => value::grade(key, value.as_deref(), confidence),
-        (AnswerKey::Choice(key), Response::Choice { selected }) => choice::grade(key, selected, confidence),
-        (AnswerKey::Ordering(key), Response::Ordering { order }) => ordering::grade(key, order, observed, confidence),
-        (AnswerKey::FreeText(key), Response::FreeText { text, self_assessment }) => free_text::grade(key, text, *self_assessment, confidence),
+        (AnswerKey::Value(key), Response::Value { value }) => {
+            value::grade(key, value.as_deref(), confidence)
+        }
+        (AnswerKey::Choice(key), Response::Choice { selected }) => {
+            choice::grade(key, selected, confidence)
+        }
+        (AnswerKey::Ordering(key), Response::Ordering { order }) => {
+            ordering::grade(key, order, observed, confidence)
+        }
+        (AnswerKey::FreeText(key), Response::FreeText { text, self_assessment }) => {
+            free_text::grade(key, text, *self_assessment, confidence)
+        }
         (key, response) => {
-            let sentence = format!("This question asks for a {} answer, but the saved answer is a {} answer.", key.kind().replace('_', " "), response.kind().replace('_', " "));
-            Graded::new(vec![Element::miss("answer", Verdict::Wrong, Some(key.kind().into()), Some(response.kind().into()), sentence)], 0.0, confidence)
+            let sentence = format!(
+                "This question asks for a {} answer, but the saved answer is a {} answer.",
+                key.kind().replace('_', " "),
+                response.kind().replace('_', " ")
+            );
+            Graded::new(
+                vec![Element::miss(
+                    "answer",
+                    Verdict::Wrong,
+                    Some(key.kind().into()),
+                    Some(response.kind().into()),
+                    sentence,
+                )],
+                0.0,
+                confidence,
+            )
         }
     })
 }
 
 /// A schema question with neither an engine result nor an expected schema cannot be graded yet.
 fn unanswerable(confidence: Confidence) -> Graded {
-    let mut graded = Graded::new(vec![Element::miss("schema", Verdict::Missing, None, None, "Run the migration first: there is no actual schema to compare with.".into())], 0.0, confidence);
+    let mut graded = Graded::new(
+        vec![Element::miss(
+            "schema",
+            Verdict::Missing,
+            None,
+            None,
+            "Run the migration first: there is no actual schema to compare with.".into(),
+        )],
+        0.0,
+        confidence,
+    );
     graded.pending = true;
     graded
 }
@@ -70,8 +114,12 @@ mod test {
 
     #[test]
     fn kind_mismatch_err() {
-        let key = AnswerKey::Choice(ChoiceKey { correct: vec!["a".into()], ..ChoiceKey::default() });
-        let answer = Answer { response: Response::Value { value: Some("1".into()) }, confidence: Confidence::MAX };
+        let key =
+            AnswerKey::Choice(ChoiceKey { correct: vec!["a".into()], ..ChoiceKey::default() });
+        let answer = Answer {
+            response: Response::Value { value: Some("1".into()) },
+            confidence: Confidence::MAX,
+        };
         let graded = grade(&key, &answer, &Observed::default());
         insta::assert_snapshot!(graded.explanations().collect::<String>(), @"This question asks for a choice answer, but the saved answer is a value answer.");
         assert_eq!(graded.cbm, -10.0);

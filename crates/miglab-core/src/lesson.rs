@@ -16,12 +16,12 @@ mod header;
 mod lesson_migration;
 mod load;
 mod manifest;
-mod plan;
-mod translate;
 mod model;
+mod plan;
 mod question;
 mod scaffold;
 mod spans;
+mod translate;
 mod validate;
 
 pub use bundle::{bundle, BundledLesson, CourseBundle};
@@ -29,17 +29,21 @@ pub use command::{RunCommand, Target};
 pub use course::{parse_course, Course};
 pub use file_diagnostic::FileDiagnostic;
 pub use folder::{load_folder, LessonFolder};
+pub use header::is_valid_id;
 pub use lesson_migration::{LessonMigration, MigrationSource};
 pub use load::{load, Lesson};
 pub use manifest::parse_manifest;
-pub use plan::{Application, Plan};
 pub use model::{
-    Approval, Checks, Database, Investigate, LessonManifest, Make, MigrationRef, Modify, Predict, Prompt, Refuse, Run,
+    Approval, Checks, Database, Investigate, LessonManifest, Make, MigrationRef, Modify, Predict,
+    Prompt, Refuse, Run,
 };
-pub use question::{setup_and_query, Choice, Evidence, ExpectedError, Experiment, Item, Outcome, Question, ValueCheck};
+pub use plan::{Application, Plan};
+pub use question::{
+    setup_and_query, Choice, Evidence, ExpectedError, Experiment, Item, Outcome, Question,
+    ValueCheck,
+};
 pub use scaffold::scaffold;
 pub use spans::Located;
-pub use header::is_valid_id;
 pub use validate::{check_catalog, questions};
 
 /// The only lesson format version this build reads; `format = 1` in every lesson and course file.

@@ -15,7 +15,9 @@ pub fn format_type(data_type: &DataType) -> String {
         DataType::Int(_) | DataType::Integer(_) | DataType::Int4(_) => "integer".into(),
         DataType::BigInt(_) | DataType::Int8(_) => "bigint".into(),
         DataType::Real | DataType::Float4 => "real".into(),
-        DataType::Float8 | DataType::DoublePrecision | DataType::Double(_) => "double precision".into(),
+        DataType::Float8 | DataType::DoublePrecision | DataType::Double(_) => {
+            "double precision".into()
+        }
         DataType::Float(ExactNumberInfo::Precision(p)) if *p <= 24 => "real".into(),
         DataType::Float(_) => "double precision".into(),
         DataType::Numeric(info) | DataType::Decimal(info) | DataType::Dec(info) => match info {
@@ -33,11 +35,17 @@ pub fn format_type(data_type: &DataType) -> String {
         DataType::Regclass => "regclass".into(),
         DataType::TsVector => "tsvector".into(),
         DataType::TsQuery => "tsquery".into(),
-        DataType::Varchar(len) | DataType::CharacterVarying(len) | DataType::CharVarying(len) => with_length("character varying", len.as_ref(), None),
+        DataType::Varchar(len) | DataType::CharacterVarying(len) | DataType::CharVarying(len) => {
+            with_length("character varying", len.as_ref(), None)
+        }
         // Postgres reads a bare `char` as `char(1)`.
-        DataType::Char(len) | DataType::Character(len) => with_length("character", len.as_ref(), Some(1)),
+        DataType::Char(len) | DataType::Character(len) => {
+            with_length("character", len.as_ref(), Some(1))
+        }
         DataType::Bit(len) => format!("bit({})", len.unwrap_or(1)),
-        DataType::BitVarying(len) | DataType::VarBit(len) => len.map_or_else(|| "bit varying".into(), |n| format!("bit varying({n})")),
+        DataType::BitVarying(len) | DataType::VarBit(len) => {
+            len.map_or_else(|| "bit varying".into(), |n| format!("bit varying({n})"))
+        }
         DataType::Timestamp(precision, tz) => temporal("timestamp", *precision, tz),
         DataType::Time(precision, tz) => temporal("time", *precision, tz),
         DataType::Interval { fields, precision } => {
@@ -51,7 +59,12 @@ pub fn format_type(data_type: &DataType) -> String {
             }
             out
         }
-        DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _) | ArrayElemTypeDef::Qualified(inner, _) | ArrayElemTypeDef::AngleBracket(inner) | ArrayElemTypeDef::Parenthesis(inner)) => {
+        DataType::Array(
+            ArrayElemTypeDef::SquareBracket(inner, _)
+            | ArrayElemTypeDef::Qualified(inner, _)
+            | ArrayElemTypeDef::AngleBracket(inner)
+            | ArrayElemTypeDef::Parenthesis(inner),
+        ) => {
             format!("{}[]", format_type(inner))
         }
         DataType::Custom(name, modifiers) => custom(&name.to_string(), modifiers),
@@ -86,15 +99,31 @@ fn custom(name: &str, modifiers: &[String]) -> String {
         "serial" | "serial4" => "integer",
         "bigserial" | "serial8" => "bigint",
         "smallserial" | "serial2" => "smallint",
-        "timestamptz" => return temporal("timestamp", modifiers.first().and_then(|m| m.parse().ok()), &TimezoneInfo::WithTimeZone),
-        "timetz" => return temporal("time", modifiers.first().and_then(|m| m.parse().ok()), &TimezoneInfo::WithTimeZone),
+        "timestamptz" => {
+            return temporal(
+                "timestamp",
+                modifiers.first().and_then(|m| m.parse().ok()),
+                &TimezoneInfo::WithTimeZone,
+            )
+        }
+        "timetz" => {
+            return temporal(
+                "time",
+                modifiers.first().and_then(|m| m.parse().ok()),
+                &TimezoneInfo::WithTimeZone,
+            )
+        }
         "bool" => "boolean",
         "float4" => "real",
         "float8" => "double precision",
         "int2" => "smallint",
         "int4" => "integer",
         "int8" => "bigint",
-        "varchar" => return modifiers.first().map_or_else(|| "character varying".into(), |n| format!("character varying({n})")),
+        "varchar" => {
+            return modifiers
+                .first()
+                .map_or_else(|| "character varying".into(), |n| format!("character varying({n})"))
+        }
         other => other,
     };
     if modifiers.is_empty() {
@@ -128,7 +157,11 @@ mod test {
     use super::*;
 
     fn check(inputs: &str) -> String {
-        inputs.lines().map(|line| format!("{line} => {}", canonical_type(line))).collect::<Vec<_>>().join("\n")
+        inputs
+            .lines()
+            .map(|line| format!("{line} => {}", canonical_type(line)))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[test]

@@ -9,11 +9,12 @@ mod adding_field_with_default;
 mod adding_foreign_key_constraint;
 mod adding_not_nullable_field;
 mod adding_required_field;
+mod adding_serial_primary_key_field;
 mod ban_concurrent_index_creation_in_transaction;
 mod ban_drop_column;
 mod ban_drop_constraint;
-mod ban_drop_table;
 mod ban_drop_not_null;
+mod ban_drop_table;
 mod ban_truncate;
 mod changing_column_type;
 mod claim;
@@ -31,7 +32,6 @@ mod require_concurrent_index_deletion;
 mod require_timeout_settings;
 mod unique_over_existing_rows;
 mod update_without_where;
-mod adding_serial_primary_key_field;
 
 pub use claim::{LockClaim, CLAIM_SETUP};
 pub use finding::{quote_ident, Affected, Category, Finding};
@@ -121,9 +121,12 @@ impl Cx<'_> {
             .filter_map(|lock| {
                 let table = match &lock.target {
                     Target::Table(name) => name.clone(),
-                    Target::TableOfIndex(index) | Target::Index(index) => self.schema.tables.iter().find(|t| t.index(index).is_some())?.name.clone(),
+                    Target::TableOfIndex(index) | Target::Index(index) => {
+                        self.schema.tables.iter().find(|t| t.index(index).is_some())?.name.clone()
+                    }
                 };
-                (self.existing(&table) && Some(table.as_str()) != creates).then_some((table, lock.mode))
+                (self.existing(&table) && Some(table.as_str()) != creates)
+                    .then_some((table, lock.mode))
             })
             .collect()
     }
@@ -207,9 +210,14 @@ pub fn check(steps: &[Step], context: &RuleContext) -> Vec<Finding> {
     let facts = &analysis.facts;
     for (at, fact) in facts.iter().enumerate() {
         let earlier = &facts[..at];
-        let transaction_start = earlier.iter().rposition(|f| transaction(f) != transaction(fact)).map_or(0, |i| i + 1);
-        let later_start = facts[at..].iter().position(|f| f.step != fact.step).map_or(facts.len(), |i| at + i);
-        let later_end = facts[later_start..].iter().position(|f| transaction(f) != transaction(fact)).map_or(facts.len(), |i| later_start + i);
+        let transaction_start =
+            earlier.iter().rposition(|f| transaction(f) != transaction(fact)).map_or(0, |i| i + 1);
+        let later_start =
+            facts[at..].iter().position(|f| f.step != fact.step).map_or(facts.len(), |i| at + i);
+        let later_end = facts[later_start..]
+            .iter()
+            .position(|f| transaction(f) != transaction(fact))
+            .map_or(facts.len(), |i| later_start + i);
         let cx = Cx {
             schema: state.schema(),
             created: &created,
@@ -224,7 +232,9 @@ pub fn check(steps: &[Step], context: &RuleContext) -> Vec<Finding> {
         }
         match &fact.change {
             Change::CreateTable { table, .. } => created.push(table.name.clone()),
-            Change::AddColumn { table, column, .. } => added.push((table.name.clone(), column.name.clone())),
+            Change::AddColumn { table, column, .. } => {
+                added.push((table.name.clone(), column.name.clone()))
+            }
             _ => {}
         }
         // A statement Postgres would refuse leaves the schema as it was; later rules still run.
@@ -262,7 +272,8 @@ pub(crate) fn check_sql_all(setup: &str, sql: &str) -> String {
 #[cfg(test)]
 fn render(setup: &str, sql: &str, keep: impl Fn(&Finding) -> bool) -> String {
     use crate::analysis::steps_from_sql;
-    let context_schema = (!setup.is_empty()).then(|| crate::simulate::apply(&Schema::default(), &steps_from_sql(setup).0).schema);
+    let context_schema = (!setup.is_empty())
+        .then(|| crate::simulate::apply(&Schema::default(), &steps_from_sql(setup).0).schema);
     let (steps, _) = steps_from_sql(sql);
     let findings = check(&steps, &RuleContext { schema: context_schema.as_ref() });
     findings
@@ -270,7 +281,15 @@ fn render(setup: &str, sql: &str, keep: impl Fn(&Finding) -> bool) -> String {
         .filter(|f| keep(f))
         .map(|f| {
             let affected: Vec<String> = f.affected.iter().map(ToString::to_string).collect();
-            format!("{} [{}] step {}\n  {}\n  help: {}\n  affected: {}", f.code, f.category.as_str(), f.step, f.message, f.help, affected.join(", "))
+            format!(
+                "{} [{}] step {}\n  {}\n  help: {}\n  affected: {}",
+                f.code,
+                f.category.as_str(),
+                f.step,
+                f.message,
+                f.help,
+                affected.join(", ")
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -44,11 +44,20 @@ pub struct GradeItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reply", rename_all = "snake_case")]
 pub enum Reply {
-    Alembic { migration: Migration, diagnostics: Vec<Diagnostic> },
-    Rules { findings: Vec<Finding> },
-    Grade { graded: Vec<Graded> },
+    Alembic {
+        migration: Migration,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Rules {
+        findings: Vec<Finding>,
+    },
+    Grade {
+        graded: Vec<Graded>,
+    },
     /// The request itself could not be read: a mismatch between the app and the analyzer it fetched.
-    Refused { message: String },
+    Refused {
+        message: String,
+    },
 }
 
 /// Does the work a request asks for. Never panics: every learner mistake is inside the reply.
@@ -58,8 +67,25 @@ pub fn answer(request: Request) -> Reply {
             let parsed = alembic::parse(&text);
             Reply::Alembic { migration: parsed.migration, diagnostics: parsed.diagnostics }
         }
-        Request::Rules { steps, schema } => Reply::Rules { findings: rules::check(&steps, &RuleContext { schema: schema.as_ref() }) },
-        Request::Grade { items } => Reply::Grade { graded: items.iter().map(|i| grade::grade(&i.key, &i.answer, &grade::Observed { start: i.start.as_ref(), actual: i.actual.as_ref(), ..grade::Observed::default() })).collect() },
+        Request::Rules { steps, schema } => Reply::Rules {
+            findings: rules::check(&steps, &RuleContext { schema: schema.as_ref() }),
+        },
+        Request::Grade { items } => Reply::Grade {
+            graded: items
+                .iter()
+                .map(|i| {
+                    grade::grade(
+                        &i.key,
+                        &i.answer,
+                        &grade::Observed {
+                            start: i.start.as_ref(),
+                            actual: i.actual.as_ref(),
+                            ..grade::Observed::default()
+                        },
+                    )
+                })
+                .collect(),
+        },
     }
 }
 
@@ -68,7 +94,9 @@ pub fn answer(request: Request) -> Reply {
 pub fn answer_json(request: &str) -> String {
     let reply = match serde_json::from_str::<Request>(request) {
         Ok(request) => answer(request),
-        Err(error) => Reply::Refused { message: format!("the analyzer could not read the request: {error}") },
+        Err(error) => {
+            Reply::Refused { message: format!("the analyzer could not read the request: {error}") }
+        }
     };
     written(&reply)
 }
@@ -91,7 +119,11 @@ mod test {
 
     #[test]
     fn alembic_error_through_json_err() {
-        let Reply::Alembic { diagnostics, .. } = round_trip(Request::Alembic { text: "def upgrade(:\n".into() }) else { panic!("reply") };
+        let Reply::Alembic { diagnostics, .. } =
+            round_trip(Request::Alembic { text: "def upgrade(:\n".into() })
+        else {
+            panic!("reply")
+        };
         assert!(diagnostics.iter().any(Diagnostic::is_error));
     }
 
@@ -103,13 +135,23 @@ mod test {
                 Err(serde::ser::Error::custom(r#"a "quoted" \ message"#))
             }
         }
-        let reply: Reply = serde_json::from_str(&written(&Unwritable)).expect("the fallback is JSON");
-        assert_eq!(reply, Reply::Refused { message: r#"the analyzer could not write its reply: a "quoted" \ message"#.to_owned() });
+        let reply: Reply =
+            serde_json::from_str(&written(&Unwritable)).expect("the fallback is JSON");
+        assert_eq!(
+            reply,
+            Reply::Refused {
+                message: r#"the analyzer could not write its reply: a "quoted" \ message"#
+                    .to_owned()
+            }
+        );
     }
 
     #[test]
     fn unreadable_request_err() {
-        let reply: Reply = serde_json::from_str(&answer_json("{\"ask\":\"nonsense\"}")).expect("reply");
-        assert!(matches!(reply, Reply::Refused { message } if message.contains("could not read the request")));
+        let reply: Reply =
+            serde_json::from_str(&answer_json("{\"ask\":\"nonsense\"}")).expect("reply");
+        assert!(
+            matches!(reply, Reply::Refused { message } if message.contains("could not read the request"))
+        );
     }
 }

@@ -76,7 +76,11 @@ fn run(before: &Schema, facts: &[Fact], autocommit: impl Fn(&Fact) -> bool) -> S
         if let Err(error) = state.apply(fact) {
             let failure = error.into_failure(fact);
             committed.tables.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
-            return Simulation { schema: committed, unknowns: state.unknowns, failure: Some(failure) };
+            return Simulation {
+                schema: committed,
+                unknowns: state.unknowns,
+                failure: Some(failure),
+            };
         }
         if outside_transaction {
             committed = state.schema().clone();
@@ -90,7 +94,16 @@ fn run(before: &Schema, facts: &[Fact], autocommit: impl Fn(&Fact) -> bool) -> S
 /// indexes and constraints and any row count either side does not know.
 /// The lesson checker uses it to hold the simulation to the engine.
 pub fn differences(simulated: &Schema, actual: &Schema) -> Vec<String> {
-    compare(simulated, actual, &Comparison { left: "the simulation", right: "the engine", column_order: true, row_counts: true })
+    compare(
+        simulated,
+        actual,
+        &Comparison {
+            left: "the simulation",
+            right: "the engine",
+            column_order: true,
+            row_counts: true,
+        },
+    )
 }
 
 /// How to compare two schemas: what to call each side, and whether column order and known row
@@ -116,11 +129,24 @@ pub fn compare(left: &Schema, right: &Schema, how: &Comparison) -> Vec<String> {
             continue;
         };
         compare_columns(name, l, r, how, &mut out);
-        for (what, l_items, r_items) in [("index", named(&l.indexes, |i| (&i.name, &i.definition)), named(&r.indexes, |i| (&i.name, &i.definition))), ("constraint", named(&l.constraints, |c| (&c.name, &c.definition)), named(&r.constraints, |c| (&c.name, &c.definition)))] {
+        for (what, l_items, r_items) in [
+            (
+                "index",
+                named(&l.indexes, |i| (&i.name, &i.definition)),
+                named(&r.indexes, |i| (&i.name, &i.definition)),
+            ),
+            (
+                "constraint",
+                named(&l.constraints, |c| (&c.name, &c.definition)),
+                named(&r.constraints, |c| (&c.name, &c.definition)),
+            ),
+        ] {
             for (item, definition) in &l_items {
                 match r_items.get(item) {
                     None => out.push(format!("{what} `{item}` on `{name}` exists only in {a}")),
-                    Some(other) if other != definition => out.push(format!("{what} `{item}` is `{definition}` in {a} but `{other}` in {b}")),
+                    Some(other) if other != definition => out.push(format!(
+                        "{what} `{item}` is `{definition}` in {a} but `{other}` in {b}"
+                    )),
                     Some(_) => {}
                 }
             }
@@ -134,11 +160,15 @@ pub fn compare(left: &Schema, right: &Schema, how: &Comparison) -> Vec<String> {
             }
         }
     }
-    let enums = |s: &Schema| s.enums.iter().map(|e| (e.name.clone(), e.labels.join(", "))).collect::<BTreeMap<_, _>>();
+    let enums = |s: &Schema| {
+        s.enums.iter().map(|e| (e.name.clone(), e.labels.join(", "))).collect::<BTreeMap<_, _>>()
+    };
     let (l_enums, r_enums) = (enums(left), enums(right));
     for name in l_enums.keys().chain(r_enums.keys()).collect::<BTreeSet<_>>() {
         match (l_enums.get(name), r_enums.get(name)) {
-            (Some(x), Some(y)) if x != y => out.push(format!("type `{name}` has labels {x} in {a} but {y} in {b}")),
+            (Some(x), Some(y)) if x != y => {
+                out.push(format!("type `{name}` has labels {x} in {a} but {y} in {b}"))
+            }
             (Some(_), None) => out.push(format!("type `{name}` exists only in {a}")),
             (None, Some(_)) => out.push(format!("type `{name}` exists only in {b}")),
             _ => {}
@@ -151,9 +181,17 @@ fn named<T>(items: &[T], key: impl Fn(&T) -> (&String, &String)) -> BTreeMap<Str
     items.iter().map(key).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
-fn compare_columns(table: &str, l: &crate::schema::Table, r: &crate::schema::Table, how: &Comparison, out: &mut Vec<String>) {
+fn compare_columns(
+    table: &str,
+    l: &crate::schema::Table,
+    r: &crate::schema::Table,
+    how: &Comparison,
+    out: &mut Vec<String>,
+) {
     let (a, b) = (how.left, how.right);
-    let show_default = |d: &Option<String>| d.as_ref().map_or_else(|| "no default".to_owned(), |d| format!("default `{d}`"));
+    let show_default = |d: &Option<String>| {
+        d.as_ref().map_or_else(|| "no default".to_owned(), |d| format!("default `{d}`"))
+    };
     let nullability = |not_null: bool| if not_null { "NOT NULL" } else { "nullable" };
     for column in &l.columns {
         let Some(other) = r.column(&column.name) else {
@@ -162,21 +200,40 @@ fn compare_columns(table: &str, l: &crate::schema::Table, r: &crate::schema::Tab
         };
         let path = format!("`{table}.{}`", column.name);
         if column.data_type != other.data_type {
-            out.push(format!("{path} is `{}` in {a} but `{}` in {b}", column.data_type, other.data_type));
+            out.push(format!(
+                "{path} is `{}` in {a} but `{}` in {b}",
+                column.data_type, other.data_type
+            ));
         }
         if column.not_null != other.not_null {
-            out.push(format!("{path} is {} in {a} but {} in {b}", nullability(column.not_null), nullability(other.not_null)));
+            out.push(format!(
+                "{path} is {} in {a} but {} in {b}",
+                nullability(column.not_null),
+                nullability(other.not_null)
+            ));
         }
         if column.default != other.default {
-            out.push(format!("{path} has {} in {a} but {} in {b}", show_default(&column.default), show_default(&other.default)));
+            out.push(format!(
+                "{path} has {} in {a} but {} in {b}",
+                show_default(&column.default),
+                show_default(&other.default)
+            ));
         }
     }
     for column in r.columns.iter().filter(|c| l.column(&c.name).is_none()) {
         out.push(format!("column `{table}.{}` exists only in {b}", column.name));
     }
-    let order = |t: &crate::schema::Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    let order =
+        |t: &crate::schema::Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
     let (lo, ro) = (order(l), order(r));
-    if how.column_order && lo != ro && lo.iter().collect::<BTreeSet<_>>() == ro.iter().collect::<BTreeSet<_>>() {
-        out.push(format!("`{table}` lists its columns as ({}) in {a} but ({}) in {b}", lo.join(", "), ro.join(", ")));
+    if how.column_order
+        && lo != ro
+        && lo.iter().collect::<BTreeSet<_>>() == ro.iter().collect::<BTreeSet<_>>()
+    {
+        out.push(format!(
+            "`{table}` lists its columns as ({}) in {a} but ({}) in {b}",
+            lo.join(", "),
+            ro.join(", ")
+        ));
     }
 }

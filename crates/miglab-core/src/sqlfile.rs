@@ -19,11 +19,20 @@ use name::{file_name, Role};
 ///
 /// Spans of upgrade steps point into `up_sql`, spans of downgrade steps into `down_sql`.
 /// Diagnostics about the down file are resolved against `down_sql` too, and say which file they are about.
-pub fn parse_pair(up_name: &str, up_sql: &str, down_name: Option<&str>, down_sql: Option<&str>) -> Parsed {
+pub fn parse_pair(
+    up_name: &str,
+    up_sql: &str,
+    down_name: Option<&str>,
+    down_sql: Option<&str>,
+) -> Parsed {
     let mut diagnostics = Vec::new();
     let up = file_name(up_name);
     let revision = match &up {
-        Some(up) if up.direction == Role::Up => Revision { revision: up.version.clone(), message: up.description.clone(), ..Revision::default() },
+        Some(up) if up.direction == Role::Up => Revision {
+            revision: up.version.clone(),
+            message: up.description.clone(),
+            ..Revision::default()
+        },
         _ => {
             diagnostics.push(
                 Diagnostic::warning(
@@ -32,7 +41,11 @@ pub fn parse_pair(up_name: &str, up_sql: &str, down_name: Option<&str>, down_sql
                 )
                 .with_help("Name it like `000001_add_x.up.sql` or `V1__add_x.sql`."),
             );
-            Revision { revision: stem(up_name).to_owned(), message: stem(up_name).replace('_', " "), ..Revision::default() }
+            Revision {
+                revision: stem(up_name).to_owned(),
+                message: stem(up_name).replace('_', " "),
+                ..Revision::default()
+            }
         }
     };
     if let (Some(up), Some(down_name)) = (&up, down_name) {
@@ -50,8 +63,11 @@ pub fn parse_pair(up_name: &str, up_sql: &str, down_name: Option<&str>, down_sql
     let (upgrade, up_diagnostics) = split_statements(up_sql);
     if upgrade.is_empty() && up_diagnostics.is_empty() {
         diagnostics.push(
-            Diagnostic::warning("empty-sql", format!("`{up_name}` runs no statement: it is empty or only comments."))
-                .with_help("Write the migration's SQL, ending each statement with `;`."),
+            Diagnostic::warning(
+                "empty-sql",
+                format!("`{up_name}` runs no statement: it is empty or only comments."),
+            )
+            .with_help("Write the migration's SQL, ending each statement with `;`."),
         );
     }
     diagnostics.extend(up_diagnostics);
@@ -91,14 +107,22 @@ mod test {
     /// Every up file in a fixture folder with its down/undo partner (found by naming convention or listed).
     fn pairs(verdict: &str) -> Vec<(String, String, Option<File>)> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sqlfile").join(verdict);
-        let names: Vec<String> = crate::fixture_files::fixtures("sqlfile", verdict, "").into_iter().map(|f| f.name).collect();
-        let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("fixture is readable");
-        let ups: Vec<&String> = names.iter().filter(|n| file_name(n).is_some_and(|f| f.direction == Role::Up)).collect();
+        let names: Vec<String> = crate::fixture_files::fixtures("sqlfile", verdict, "")
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        let read =
+            |name: &str| std::fs::read_to_string(dir.join(name)).expect("fixture is readable");
+        let ups: Vec<&String> = names
+            .iter()
+            .filter(|n| file_name(n).is_some_and(|f| f.direction == Role::Up))
+            .collect();
         ups.iter()
             .map(|up| {
                 let down = names.iter().find(|n| {
                     let (Some(u), Some(d)) = (file_name(up), file_name(n)) else { return false };
-                    d.direction == Role::Down && (d.version == u.version || d.description == u.description)
+                    d.direction == Role::Down
+                        && (d.version == u.version || d.description == u.description)
                 });
                 (up.to_string(), read(up), down.map(|d| (d.clone(), read(d))))
             })
@@ -112,7 +136,12 @@ mod test {
     #[test]
     fn fixtures_ok() {
         for (up, up_sql, down) in pairs("ok") {
-            let parsed = parse_pair(&up, &up_sql, down.as_ref().map(|d| d.0.as_str()), down.as_ref().map(|d| d.1.as_str()));
+            let parsed = parse_pair(
+                &up,
+                &up_sql,
+                down.as_ref().map(|d| d.0.as_str()),
+                down.as_ref().map(|d| d.1.as_str()),
+            );
             assert!(!parsed.has_errors(), "{up}: {:#?}", parsed.diagnostics);
             assert!(!parsed.migration.downgrade.is_empty(), "{up} has no down file");
             let header = format!("{:#?}\n", parsed.migration.revision);
@@ -125,7 +154,12 @@ mod test {
     #[test]
     fn fixtures_err() {
         for (up, up_sql, down) in pairs("err") {
-            let parsed = parse_pair(&up, &up_sql, down.as_ref().map(|d| d.0.as_str()), down.as_ref().map(|d| d.1.as_str()));
+            let parsed = parse_pair(
+                &up,
+                &up_sql,
+                down.as_ref().map(|d| d.0.as_str()),
+                down.as_ref().map(|d| d.1.as_str()),
+            );
             assert!(parsed.has_errors(), "{up} produced no error");
             insta::with_settings!({ snapshot_path => "sqlfile/snapshots", prepend_module_to_snapshot => false }, {
                 insta::assert_snapshot!(format!("err__{up}"), render(&parsed));

@@ -38,13 +38,19 @@ pub(crate) struct Answer {
 impl Answer {
     /// Reads the worker's `{ results, failed: { index, error } | null }`.
     pub fn read(value: &JsValue) -> Result<Answer, EngineError> {
-        let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(from_js);
-        let results = get(value, "results")?.dyn_into::<js_sys::Array>().map_err(|_| EngineError::Protocol("a batch answer without results".to_owned()))?;
+        let get = |object: &JsValue, key: &str| {
+            js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(from_js)
+        };
+        let results = get(value, "results")?
+            .dyn_into::<js_sys::Array>()
+            .map_err(|_| EngineError::Protocol("a batch answer without results".to_owned()))?;
         let failed = get(value, "failed")?;
         let failed = match failed.is_null() || failed.is_undefined() {
             true => None,
             false => {
-                let index = get(&failed, "index")?.as_f64().ok_or_else(|| EngineError::Protocol("a batch failure without its index".to_owned()))?;
+                let index = get(&failed, "index")?.as_f64().ok_or_else(|| {
+                    EngineError::Protocol("a batch failure without its index".to_owned())
+                })?;
                 Some((index as usize, from_js(get(&failed, "error")?)))
             }
         };
@@ -54,7 +60,10 @@ impl Answer {
     /// The answer to the statements from `start` on, indexed from there, as if they had been a batch of their own.
     pub fn tail(self, start: usize) -> Answer {
         let results = self.results.into_iter().skip(start).collect();
-        let failed = self.failed.filter(|(index, _)| *index >= start).map(|(index, error)| (index - start, error));
+        let failed = self
+            .failed
+            .filter(|(index, _)| *index >= start)
+            .map(|(index, error)| (index - start, error));
         Answer { results, failed }
     }
 }

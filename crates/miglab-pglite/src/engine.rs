@@ -7,9 +7,9 @@ use crate::gate::{self, Gate};
 use crate::host::{self, Host};
 use crate::introspection::{Introspection, VERSION_TABLE};
 use miglab_core::engine::branch::{Branches, Reset, OPEN, STATEMENT_SAVEPOINT};
+use miglab_core::engine::introspect::{self, Catalog};
 use miglab_core::engine::plan::RunPlan;
 use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
-use miglab_core::engine::introspect::{self, Catalog};
 use miglab_core::engine::{backup, QueryResult, RunReport};
 use miglab_core::schema::Schema;
 use serde_json::json;
@@ -93,7 +93,12 @@ impl Engine {
         let boot = |e: EngineError| EngineError::Boot(e.to_string());
         // The early worker gets the limit a boot of our own would get; a slow link that has not finished by then
         // would not finish a second download sooner, but a worker that hangs must not keep the page waiting forever.
-        if !inner.host.adopt(&inner.config.pglite_url, inner.config.data_dir_url.as_deref(), BOOT_TIMEOUT_MS).await.map_err(boot)? {
+        if !inner
+            .host
+            .adopt(&inner.config.pglite_url, inner.config.data_dir_url.as_deref(), BOOT_TIMEOUT_MS)
+            .await
+            .map_err(boot)?
+        {
             inner.host.restart().await?;
             inner.boot_from(None).await.map_err(boot)?;
         }
@@ -126,7 +131,8 @@ impl Engine {
     /// Runs a statement (or a script) and returns the rows of the last one, every value as Postgres prints it.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let value = self.inner.guarded(sql, "query", self.inner.config.statement_timeout_ms).await?;
+        let value =
+            self.inner.guarded(sql, "query", self.inner.config.statement_timeout_ms).await?;
         rows(value)
     }
 
@@ -140,7 +146,9 @@ impl Engine {
         }
         let dump = match inner.pristine.get() {
             true => JsValue::NULL,
-            false => inner.call(json!({ "op": "dump" }), None, inner.config.script_timeout_ms).await?,
+            false => {
+                inner.call(json!({ "op": "dump" }), None, inner.config.script_timeout_ms).await?
+            }
         };
         inner.branches.borrow_mut().branched(name, dump);
         inner.open_branch().await
@@ -192,7 +200,8 @@ impl Engine {
         };
         let introspection = inner.introspection();
         let in_branch_transaction = introspection.guarded;
-        let mut runner = Runner::new(plan, RunnerConfig { version_table_exists, in_branch_transaction });
+        let mut runner =
+            Runner::new(plan, RunnerConfig { version_table_exists, in_branch_transaction });
         let mut action = runner.start();
         // The introspection's part of the last message, when every command before it succeeded.
         let mut introspected = None;
@@ -215,10 +224,15 @@ impl Engine {
                     return Ok(report);
                 }
             };
-            let commands: Vec<Statement> = std::iter::once(first).chain(runner.queued().into_iter().map(str::to_owned)).map(Statement::exec).collect();
+            let commands: Vec<Statement> = std::iter::once(first)
+                .chain(runner.queued().into_iter().map(str::to_owned))
+                .map(Statement::exec)
+                .collect();
             let sent = commands.len();
             inner.pristine.set(false);
-            let answer = inner.batch(commands.into_iter().chain(introspection.statements()).collect()).await?;
+            let answer = inner
+                .batch(commands.into_iter().chain(introspection.statements()).collect())
+                .await?;
             // The runner hears each command's outcome in order, up to the one that failed.
             let succeeded = answer.results.len().min(sent);
             let mut outcomes = vec![Ok(()); succeeded];
@@ -229,21 +243,29 @@ impl Engine {
                 match answer.failed {
                     Some((_, EngineError::Postgres(error))) => outcomes.push(Err(error)),
                     Some((_, other)) => return Err(other),
-                    None => return Err(EngineError::Protocol("a batch stopped without a failure".to_owned())),
+                    None => {
+                        return Err(EngineError::Protocol(
+                            "a batch stopped without a failure".to_owned(),
+                        ))
+                    }
                 }
             }
             let mut next = None;
             for outcome in outcomes {
                 next = Some(runner.next(outcome));
             }
-            action = next.ok_or_else(|| EngineError::Protocol("an empty batch answer".to_owned()))?;
+            action =
+                next.ok_or_else(|| EngineError::Protocol("an empty batch answer".to_owned()))?;
         }
     }
 
     /// A backup of `table`'s rows as a SQL script that restores them, for the drop guard.
     pub async fn dump_table(&self, table: &str) -> Result<String, EngineError> {
         let result = self.query(&backup::sql(table)).await?;
-        result.first_text().map(str::to_owned).ok_or_else(|| EngineError::Protocol("the backup query returned no script".to_owned()))
+        result
+            .first_text()
+            .map(str::to_owned)
+            .ok_or_else(|| EngineError::Protocol("the backup query returned no script".to_owned()))
     }
 }
 
@@ -261,7 +283,12 @@ impl Inner {
     }
 
     /// One request to the worker; a lost worker is rebuilt at the last branch point before the error is returned.
-    async fn call(&self, request: serde_json::Value, data: Option<&JsValue>, limit_ms: u32) -> Result<JsValue, EngineError> {
+    async fn call(
+        &self,
+        request: serde_json::Value,
+        data: Option<&JsValue>,
+        limit_ms: u32,
+    ) -> Result<JsValue, EngineError> {
         *self.known.borrow_mut() = Known::default();
         let outcome = self.host.send(&request, data, limit_ms).await;
         if let Err(error) = &outcome {
@@ -279,8 +306,14 @@ impl Inner {
     }
 
     /// [`Inner::batch`] with its own limit per statement.
-    async fn batch_within(&self, statements: Vec<Statement>, limit_ms: u32) -> Result<Answer, EngineError> {
-        Answer::read(&self.call(json!({ "op": "batch", "statements": statements }), None, limit_ms).await?)
+    async fn batch_within(
+        &self,
+        statements: Vec<Statement>,
+        limit_ms: u32,
+    ) -> Result<Answer, EngineError> {
+        Answer::read(
+            &self.call(json!({ "op": "batch", "statements": statements }), None, limit_ms).await?,
+        )
     }
 
     /// [`Inner::batch`] for statements that may change the database.
@@ -288,24 +321,38 @@ impl Inner {
         self.raw_batch_within(statements, self.config.statement_timeout_ms).await
     }
 
-    async fn raw_batch_within(&self, statements: Vec<Statement>, limit_ms: u32) -> Result<Answer, EngineError> {
+    async fn raw_batch_within(
+        &self,
+        statements: Vec<Statement>,
+        limit_ms: u32,
+    ) -> Result<Answer, EngineError> {
         self.pristine.set(false);
         self.batch_within(statements, limit_ms).await
     }
 
     /// The introspection to end the next message with.
     fn introspection(&self) -> Introspection {
-        Introspection { guarded: self.branches.borrow().in_transaction(), guess: self.guess.borrow().clone() }
+        Introspection {
+            guarded: self.branches.borrow().in_transaction(),
+            guess: self.guess.borrow().clone(),
+        }
     }
 
     /// Finishes an introspection from the answer to its statements: prepares the catalog query when this worker
     /// had not, and counts the rows when the guessed counts were not for these tables.
     /// The schema and the version table stay known until the next message.
-    async fn introspected(&self, introspection: &Introspection, answer: Answer) -> Result<Schema, EngineError> {
+    async fn introspected(
+        &self,
+        introspection: &Introspection,
+        answer: Answer,
+    ) -> Result<Schema, EngineError> {
         let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
         let missing = || EngineError::Protocol("an introspection answer is missing".to_owned());
         let text = |value: Option<&JsValue>| -> Result<String, EngineError> {
-            Ok(rows(value.ok_or_else(missing)?.clone())?.first_text().unwrap_or_default().to_owned())
+            Ok(rows(value.ok_or_else(missing)?.clone())?
+                .first_text()
+                .unwrap_or_default()
+                .to_owned())
         };
         let Answer { results, failed } = answer;
         let (execute, version_table) = (introspection.execute(), introspection.version_table());
@@ -326,10 +373,15 @@ impl Inner {
                 let last = retry.results.len();
                 (text(retry.results.get(last.wrapping_sub(2)))?, text(retry.results.last())?, false)
             }
-            failed => (text(results.get(execute))?, text(results.get(version_table))?, failed.is_some()),
+            failed => {
+                (text(results.get(execute))?, text(results.get(version_table))?, failed.is_some())
+            }
         };
         let catalog = introspect::parse(&catalog).map_err(protocol)?;
-        let guessed = introspection.guess.as_ref().is_some_and(|guess| guess.counts_sql() == catalog.counts_sql());
+        let guessed = introspection
+            .guess
+            .as_ref()
+            .is_some_and(|guess| guess.counts_sql() == catalog.counts_sql());
         let counts = match results.get(introspection.counts()) {
             Some(counts) if guessed && !guess_failed => text(Some(counts))?,
             _ => {
@@ -344,7 +396,8 @@ impl Inner {
         };
         *self.guess.borrow_mut() = Some(catalog.clone());
         let schema = catalog.finish(&counts).map_err(protocol)?;
-        *self.known.borrow_mut() = Known { schema: Some(schema.clone()), version_table: Some(version_table == "t") };
+        *self.known.borrow_mut() =
+            Known { schema: Some(schema.clone()), version_table: Some(version_table == "t") };
         Ok(schema)
     }
 
@@ -384,9 +437,16 @@ impl Inner {
     /// `introspect` reads the catalog afresh either way.
     async fn warm_introspection(&self) {
         let warm = async {
-            let answer = self.batch(vec![Statement::exec(introspect::PREPARE), Statement::query(introspect::EXECUTE)]).await?;
+            let answer = self
+                .batch(vec![
+                    Statement::exec(introspect::PREPARE),
+                    Statement::query(introspect::EXECUTE),
+                ])
+                .await?;
             let catalog = answer.results.get(1).cloned().map(rows).transpose()?;
-            if let Some(Ok(catalog)) = catalog.map(|c| introspect::parse(c.first_text().unwrap_or_default())) {
+            if let Some(Ok(catalog)) =
+                catalog.map(|c| introspect::parse(c.first_text().unwrap_or_default()))
+            {
                 self.call_sql("exec", &catalog.counts_sql()).await?;
             }
             Ok::<(), EngineError>(())
@@ -404,14 +464,17 @@ impl Inner {
     /// Starts a new worker and boots it at the current branch point (or the boot image when there is none).
     async fn recover(&self) {
         self.status(EngineStatus::Restarting);
-        let point = self.branches.borrow().recovery().map(|(name, dump)| (name.to_owned(), dump.clone()));
+        let point =
+            self.branches.borrow().recovery().map(|(name, dump)| (name.to_owned(), dump.clone()));
         let outcome = async {
             self.host.restart().await?;
             self.boot_from(point.as_ref().map(|(_, dump)| dump)).await?;
             if let Some((name, _)) = &point {
                 self.branches.borrow_mut().reloaded(name);
                 for sql in OPEN {
-                    self.host.send(&json!({ "op": "exec", "sql": sql }), None, BOOT_TIMEOUT_MS).await?;
+                    self.host
+                        .send(&json!({ "op": "exec", "sql": sql }), None, BOOT_TIMEOUT_MS)
+                        .await?;
                 }
             }
             Ok::<(), EngineError>(())
@@ -433,7 +496,16 @@ impl Inner {
         }
         let statement = Statement { sql: sql.to_owned(), rows: op == "query" };
         let release = Statement::exec(format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}"));
-        let answer = self.raw_batch_within(vec![Statement::exec(format!("SAVEPOINT {STATEMENT_SAVEPOINT}")), statement, release], limit_ms).await?;
+        let answer = self
+            .raw_batch_within(
+                vec![
+                    Statement::exec(format!("SAVEPOINT {STATEMENT_SAVEPOINT}")),
+                    statement,
+                    release,
+                ],
+                limit_ms,
+            )
+            .await?;
         let value = answer.results.get(1).cloned().unwrap_or(JsValue::NULL);
         match answer.failed {
             None => Ok(value),

@@ -37,7 +37,11 @@ impl Introspection {
 
     fn guard(&self, statement: Statement) -> Vec<Statement> {
         match self.guarded {
-            true => vec![Statement::exec(format!("SAVEPOINT {SAVEPOINT}")), statement, Statement::exec(format!("RELEASE SAVEPOINT {SAVEPOINT}"))],
+            true => vec![
+                Statement::exec(format!("SAVEPOINT {SAVEPOINT}")),
+                statement,
+                Statement::exec(format!("RELEASE SAVEPOINT {SAVEPOINT}")),
+            ],
             false => vec![statement],
         }
     }
@@ -60,7 +64,9 @@ impl Introspection {
     /// What undoes a failed statement's savepoint (nothing when unguarded: no transaction to abort).
     pub fn undo(&self) -> Vec<Statement> {
         match self.guarded {
-            true => vec![Statement::exec(format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"))],
+            true => vec![Statement::exec(format!(
+                "ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
+            ))],
             false => Vec::new(),
         }
     }
@@ -68,7 +74,11 @@ impl Introspection {
     /// After `EXECUTE` failed as not prepared: undo, prepare, then the catalog and the version table, the last two answers.
     pub fn prepare(&self) -> Vec<Statement> {
         let mut statements = self.undo();
-        statements.extend([Statement::exec(introspect::PREPARE), Statement::query(introspect::EXECUTE), Statement::query(VERSION_TABLE)]);
+        statements.extend([
+            Statement::exec(introspect::PREPARE),
+            Statement::query(introspect::EXECUTE),
+            Statement::query(VERSION_TABLE),
+        ]);
         statements
     }
 }

@@ -29,9 +29,23 @@ async fn engine_on(host: &str) -> Engine {
 fn confidence_score() -> Migration {
     let step = |sql: &str, autocommit| Step { sql: sql.to_owned(), autocommit, span: None };
     Migration {
-        revision: Revision { revision: "ab12cd34".into(), down_revision: vec!["9f0e1d2c".into()], message: "add confidence_score to expenses".into(), ..Revision::default() },
-        upgrade: vec![step("ALTER TABLE expenses ADD COLUMN confidence_score numeric(4,3)", false), step("CREATE INDEX CONCURRENTLY ix_expenses_score ON expenses (confidence_score)", true)],
-        downgrade: vec![step("DROP INDEX ix_expenses_score", false), step("ALTER TABLE expenses DROP COLUMN confidence_score", false)],
+        revision: Revision {
+            revision: "ab12cd34".into(),
+            down_revision: vec!["9f0e1d2c".into()],
+            message: "add confidence_score to expenses".into(),
+            ..Revision::default()
+        },
+        upgrade: vec![
+            step("ALTER TABLE expenses ADD COLUMN confidence_score numeric(4,3)", false),
+            step(
+                "CREATE INDEX CONCURRENTLY ix_expenses_score ON expenses (confidence_score)",
+                true,
+            ),
+        ],
+        downgrade: vec![
+            step("DROP INDEX ix_expenses_score", false),
+            step("ALTER TABLE expenses DROP COLUMN confidence_score", false),
+        ],
     }
 }
 
@@ -47,17 +61,27 @@ async fn exec_script_seeds_inside_the_branch_ok() {
     let engine = engine().await;
     engine.branch("start").await.expect("branch");
     engine.exec_script(SEED).await.expect("the seed runs");
-    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("count").rows, [[json!("1000")]]);
-    let error = engine.exec_script("CREATE TABLE expenses (id int)").await.expect_err("the table exists");
+    assert_eq!(
+        engine.query("SELECT count(*) FROM expenses").await.expect("count").rows,
+        [[json!("1000")]]
+    );
+    let error =
+        engine.exec_script("CREATE TABLE expenses (id int)").await.expect_err("the table exists");
     assert_eq!(error.postgres().map(|pg| pg.sqlstate.as_str()), Some("42P07"));
     engine.reset("start").await.expect("reset");
-    assert_eq!(engine.query("SELECT to_regclass('expenses') IS NULL").await.expect("gone").rows, [[json!("t")]]);
+    assert_eq!(
+        engine.query("SELECT to_regclass('expenses') IS NULL").await.expect("gone").rows,
+        [[json!("t")]]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn query_returns_text_rows_ok() {
     let engine = engine().await;
-    let result = engine.query("SELECT 1 AS one, 'x' AS x, NULL AS n, 12345678901234::int8 AS big").await.expect("query");
+    let result = engine
+        .query("SELECT 1 AS one, 'x' AS x, NULL AS n, 12345678901234::int8 AS big")
+        .await
+        .expect("query");
     assert_eq!(result.columns, ["one", "x", "n", "big"]);
     assert_eq!(result.rows, [[json!("1"), json!("x"), json!(null), json!("12345678901234")]]);
 }
@@ -65,9 +89,13 @@ async fn query_returns_text_rows_ok() {
 #[wasm_bindgen_test]
 async fn postgres_error_keeps_fields_err() {
     let engine = engine().await;
-    let error = engine.exec("SELECT 1;\nSELECT nope FROM missing").await.expect_err("missing table");
+    let error =
+        engine.exec("SELECT 1;\nSELECT nope FROM missing").await.expect_err("missing table");
     let pg = error.postgres().expect("a Postgres error");
-    assert_eq!((pg.sqlstate.as_str(), pg.position, pg.at.map(|at| at.to_string())), ("42P01", Some(28), Some("2:18".to_owned())));
+    assert_eq!(
+        (pg.sqlstate.as_str(), pg.position, pg.at.map(|at| at.to_string())),
+        ("42P01", Some(28), Some("2:18".to_owned()))
+    );
     assert!(error.to_string().starts_with("ERROR 42P01: relation \"missing\" does not exist"));
 }
 
@@ -79,13 +107,24 @@ async fn upgrade_reset_cycle_ok() {
     let up = RunPlan::new(&[confidence_score()], Direction::Upgrade);
     let report = engine.run(&up).await.expect("run");
     assert!(report.succeeded(), "{report:?}");
-    assert_eq!(report.log.last().map(String::as_str), Some("Running upgrade 9f0e1d2c -> ab12cd34, add confidence_score to expenses"));
+    assert_eq!(
+        report.log.last().map(String::as_str),
+        Some("Running upgrade 9f0e1d2c -> ab12cd34, add confidence_score to expenses")
+    );
     let schema = engine.introspect().await.expect("introspect");
     assert_eq!(schema.alembic_version, Some(vec!["ab12cd34".to_owned()]));
-    assert!(schema.table("expenses").is_some_and(|t| t.index("ix_expenses_score").is_some() && t.row_count == Some(1000)));
-    let down = engine.run(&RunPlan::new(&[confidence_score()], Direction::Downgrade)).await.expect("downgrade");
+    assert!(schema
+        .table("expenses")
+        .is_some_and(|t| t.index("ix_expenses_score").is_some() && t.row_count == Some(1000)));
+    let down = engine
+        .run(&RunPlan::new(&[confidence_score()], Direction::Downgrade))
+        .await
+        .expect("downgrade");
     assert!(down.succeeded(), "{down:?}");
-    engine.reset("start").await.expect("reset reloads the dump after CREATE INDEX CONCURRENTLY committed");
+    engine
+        .reset("start")
+        .await
+        .expect("reset reloads the dump after CREATE INDEX CONCURRENTLY committed");
     let schema = engine.introspect().await.expect("introspect");
     assert_eq!(schema.alembic_version, Some(vec!["9f0e1d2c".to_owned()]));
     assert!(schema.table("expenses").is_some_and(|t| t.column("confidence_score").is_none()));
@@ -115,7 +154,10 @@ async fn failed_migration_reports_step_err() {
     let report = engine.run(&RunPlan::new(&[broken], Direction::Upgrade)).await.expect("run");
     let failure = report.failure.expect("fails");
     assert_eq!((failure.step, failure.error.sqlstate.as_str()), (1, "42704"));
-    assert_eq!(engine.introspect().await.expect("introspect").alembic_version, Some(vec!["9f0e1d2c".to_owned()]));
+    assert_eq!(
+        engine.introspect().await.expect("introspect").alembic_version,
+        Some(vec!["9f0e1d2c".to_owned()])
+    );
     engine.exec("SELECT 1").await.expect("the branch transaction is still usable");
 }
 
@@ -124,7 +166,10 @@ async fn pristine_branch_reloads_boot_image_ok() {
     let engine = engine().await;
     engine.branch("pristine").await.expect("a branch of the boot image needs no dump");
     engine.exec("CREATE TABLE t (a int)").await.expect("create");
-    engine.exec("CREATE INDEX CONCURRENTLY ix_t ON t (a)").await.expect("commits the branch and runs alone");
+    engine
+        .exec("CREATE INDEX CONCURRENTLY ix_t ON t (a)")
+        .await
+        .expect("commits the branch and runs alone");
     engine.reset("pristine").await.expect("reloads the boot image");
     assert_eq!(engine.introspect().await.expect("introspect").tables, []);
 }
@@ -132,7 +177,14 @@ async fn pristine_branch_reloads_boot_image_ok() {
 /// A migration of plain SQL steps `(sql, autocommit)`, from 9f0e1d2c to ab12cd34.
 fn steps(up: &[(&str, bool)]) -> Migration {
     let mut migration = confidence_score();
-    migration.upgrade = up.iter().map(|(sql, autocommit)| Step { sql: (*sql).to_owned(), autocommit: *autocommit, span: None }).collect();
+    migration.upgrade = up
+        .iter()
+        .map(|(sql, autocommit)| Step {
+            sql: (*sql).to_owned(),
+            autocommit: *autocommit,
+            span: None,
+        })
+        .collect();
     migration
 }
 
@@ -153,12 +205,30 @@ async fn batched_run_failure_names_step_and_position_err() {
     let failure = report.failure.expect("the UPDATE fails");
     assert_eq!(plan.steps[failure.step].sql, "UPDATE expenses SET amount = nope");
     let error = &failure.error;
-    assert_eq!((error.sqlstate.as_str(), error.position, error.at.map(|at| at.to_string())), ("42703", Some(30), Some("1:30".to_owned())));
+    assert_eq!(
+        (error.sqlstate.as_str(), error.position, error.at.map(|at| at.to_string())),
+        ("42703", Some(30), Some("1:30".to_owned()))
+    );
     assert_eq!(error.message, "column \"nope\" does not exist");
-    assert!(!report.statements.iter().any(|sql| sql.contains("never")), "nothing after the failure is sent: {:?}", report.statements);
+    assert!(
+        !report.statements.iter().any(|sql| sql.contains("never")),
+        "nothing after the failure is sent: {:?}",
+        report.statements
+    );
     assert_eq!(report.statements.last().map(String::as_str), Some("ROLLBACK"));
-    assert_eq!(engine.introspect().await.expect("introspect"), before, "the column and index before the failure rolled back");
-    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("the branch transaction is usable").rows, [[json!("1000")]]);
+    assert_eq!(
+        engine.introspect().await.expect("introspect"),
+        before,
+        "the column and index before the failure rolled back"
+    );
+    assert_eq!(
+        engine
+            .query("SELECT count(*) FROM expenses")
+            .await
+            .expect("the branch transaction is usable")
+            .rows,
+        [[json!("1000")]]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -178,11 +248,19 @@ async fn batched_run_autocommit_step_commits_before_failure_err() {
     assert!(report.committed, "CREATE INDEX CONCURRENTLY ran alone and committed");
     let schema = engine.introspect().await.expect("introspect");
     let expenses = schema.table("expenses").expect("expenses");
-    assert!(expenses.column("note").is_some() && expenses.index("ix_note").is_some(), "what committed before the autocommit step stays");
+    assert!(
+        expenses.column("note").is_some() && expenses.index("ix_note").is_some(),
+        "what committed before the autocommit step stays"
+    );
     assert!(expenses.column("score").is_none());
     assert_eq!(schema.alembic_version, Some(vec!["9f0e1d2c".to_owned()]));
     engine.reset("start").await.expect("reset reloads the dump");
-    assert!(engine.introspect().await.expect("introspect").table("expenses").is_some_and(|t| t.column("note").is_none()));
+    assert!(engine
+        .introspect()
+        .await
+        .expect("introspect")
+        .table("expenses")
+        .is_some_and(|t| t.column("note").is_none()));
 }
 
 #[wasm_bindgen_test]
@@ -193,7 +271,10 @@ async fn introspection_follows_tables_and_deallocate_ok() {
     first.revision.down_revision.clear();
     let report = engine.run(&RunPlan::new(&[first], Direction::Upgrade)).await.expect("run");
     assert!(report.succeeded(), "{report:?}");
-    assert!(report.statements.iter().any(|sql| sql.starts_with("CREATE TABLE alembic_version")), "the version table was missing");
+    assert!(
+        report.statements.iter().any(|sql| sql.starts_with("CREATE TABLE alembic_version")),
+        "the version table was missing"
+    );
     let names = |schema: &miglab_core::schema::Schema| {
         assert_eq!(schema.alembic_version, Some(vec!["ab12cd34".to_owned()]));
         schema.tables.iter().map(|t| (t.name.clone(), t.row_count)).collect::<Vec<_>>()
@@ -204,13 +285,26 @@ async fn introspection_follows_tables_and_deallocate_ok() {
         tables
     };
     assert_eq!(names(&engine.introspect().await.expect("introspect")), expected(None));
-    engine.exec("CREATE TABLE extra (a int); INSERT INTO extra VALUES (1), (2)").await.expect("a new table");
+    engine
+        .exec("CREATE TABLE extra (a int); INSERT INTO extra VALUES (1), (2)")
+        .await
+        .expect("a new table");
     assert_eq!(names(&engine.introspect().await.expect("introspect")), expected(Some(2)));
     engine.exec("DROP TABLE extra").await.expect("the counted table goes");
     assert_eq!(names(&engine.introspect().await.expect("introspect")), expected(None));
     engine.exec("DEALLOCATE ALL").await.expect("the prepared introspection goes");
-    assert_eq!(names(&engine.introspect().await.expect("introspect prepares again")), expected(None));
-    assert_eq!(engine.query("SELECT count(*) FROM alembic_version").await.expect("the branch transaction is usable").rows, [[json!("1")]]);
+    assert_eq!(
+        names(&engine.introspect().await.expect("introspect prepares again")),
+        expected(None)
+    );
+    assert_eq!(
+        engine
+            .query("SELECT count(*) FROM alembic_version")
+            .await
+            .expect("the branch transaction is usable")
+            .rows,
+        [[json!("1")]]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -218,10 +312,17 @@ async fn guarded_statement_error_keeps_branch_err() {
     let engine = engine().await;
     engine.exec(SEED).await.expect("seed");
     engine.branch("start").await.expect("branch");
-    let error = engine.exec("SELECT 1;\nSELECT nope FROM missing").await.expect_err("missing table");
+    let error =
+        engine.exec("SELECT 1;\nSELECT nope FROM missing").await.expect_err("missing table");
     let pg = error.postgres().expect("a Postgres error");
-    assert_eq!((pg.sqlstate.as_str(), pg.position, pg.at.map(|at| at.to_string())), ("42P01", Some(28), Some("2:18".to_owned())));
-    assert_eq!(engine.query("SELECT 2 AS two").await.expect("the branch transaction is usable").rows, [[json!("2")]]);
+    assert_eq!(
+        (pg.sqlstate.as_str(), pg.position, pg.at.map(|at| at.to_string())),
+        ("42P01", Some(28), Some("2:18".to_owned()))
+    );
+    assert_eq!(
+        engine.query("SELECT 2 AS two").await.expect("the branch transaction is usable").rows,
+        [[json!("2")]]
+    );
     engine.exec("COMMIT").await.expect("a learner's COMMIT ends the branch transaction");
     engine.exec("CREATE TABLE kept (a int)").await.expect("a new transaction began");
     engine.reset("start").await.expect("reset reloads the dump");
@@ -235,10 +336,22 @@ async fn lost_worker_in_statement_run_alone_keeps_branch_err() {
     engine.exec(SEED).await.expect("seed");
     engine.branch("start").await.expect("branch");
     engine.exec("DELETE FROM expenses").await.expect("delete");
-    let error = engine.exec("CREATE INDEX CONCURRENTLY ix_amount ON expenses (amount) /* lose the worker */").await.expect_err("the worker is lost");
+    let error = engine
+        .exec("CREATE INDEX CONCURRENTLY ix_amount ON expenses (amount) /* lose the worker */")
+        .await
+        .expect_err("the worker is lost");
     assert!(matches!(error, EngineError::Timeout { ms: 5000 }), "{error:?}");
-    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("back at the branch point").rows, [[json!("1000")]]);
+    assert_eq!(
+        engine.query("SELECT count(*) FROM expenses").await.expect("back at the branch point").rows,
+        [[json!("1000")]]
+    );
     engine.exec("DELETE FROM expenses").await.expect("delete again");
-    engine.reset("start").await.expect("the branch savepoint is open again, so a reset rolls back to it");
-    assert_eq!(engine.query("SELECT count(*) FROM expenses").await.expect("count").rows, [[json!("1000")]]);
+    engine
+        .reset("start")
+        .await
+        .expect("the branch savepoint is open again, so a reset rolls back to it");
+    assert_eq!(
+        engine.query("SELECT count(*) FROM expenses").await.expect("count").rows,
+        [[json!("1000")]]
+    );
 }

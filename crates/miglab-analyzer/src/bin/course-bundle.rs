@@ -18,7 +18,9 @@ fn main() -> ExitCode {
     let root = PathBuf::from(lessons);
     let bundled = bundle(&|path| std::fs::read_to_string(root.join(path)).ok());
     match &bundled {
-        CourseBundle::Failed { message } => eprintln!("course-bundle: the course does not load:\n{message}"),
+        CourseBundle::Failed { message } => {
+            eprintln!("course-bundle: the course does not load:\n{message}")
+        }
         CourseBundle::Course { lessons, .. } => {
             for lesson in lessons {
                 for message in &lesson.messages {

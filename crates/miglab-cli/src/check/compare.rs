@@ -19,9 +19,18 @@ pub fn tables(expected: &[Table], actual: &Schema, scope: &SchemaScope) -> Vec<S
             out.extend(indexes(table, real));
         }
         if scope.constraints {
-            let names = |t: &Table| t.constraints.iter().map(|c| format!("{} {}", c.name, c.definition)).collect::<Vec<_>>();
+            let names = |t: &Table| {
+                t.constraints
+                    .iter()
+                    .map(|c| format!("{} {}", c.name, c.definition))
+                    .collect::<Vec<_>>()
+            };
             if sorted(names(table)) != sorted(names(real)) {
-                out.push(format!("table `{}` has constraints {:?}", table.name, sorted(names(real))));
+                out.push(format!(
+                    "table `{}` has constraints {:?}",
+                    table.name,
+                    sorted(names(real))
+                ));
             }
         }
     }
@@ -53,11 +62,19 @@ fn columns(expected: &Table, real: &Table, defaults: bool) -> Vec<String> {
             s
         };
         if shown(column, defaults) != shown(got, defaults) {
-            out.push(format!("column `{name}.{}` is `{}` on the engine, not `{}`", column.name, shown(got, defaults), shown(column, defaults)));
+            out.push(format!(
+                "column `{name}.{}` is `{}` on the engine, not `{}`",
+                column.name,
+                shown(got, defaults),
+                shown(column, defaults)
+            ));
         }
     }
     for got in real.columns.iter().filter(|c| expected.column(&c.name).is_none()) {
-        out.push(format!("column `{name}.{}` ({}) exists on the engine, but the key leaves it out", got.name, got.data_type));
+        out.push(format!(
+            "column `{name}.{}` ({}) exists on the engine, but the key leaves it out",
+            got.name, got.data_type
+        ));
     }
     out
 }
@@ -67,7 +84,9 @@ fn indexes(expected: &Table, real: &Table) -> Vec<String> {
     let name = &expected.name;
     for index in &expected.indexes {
         match real.index(&index.name) {
-            None => out.push(format!("index `{}` does not exist on `{name}` on the engine", index.name)),
+            None => {
+                out.push(format!("index `{}` does not exist on `{name}` on the engine", index.name))
+            }
             Some(got) if !index.definition.is_empty() && got.definition != index.definition => {
                 out.push(format!("index `{}` is `{}` on the engine", index.name, got.definition));
             }
@@ -75,7 +94,10 @@ fn indexes(expected: &Table, real: &Table) -> Vec<String> {
         }
     }
     for got in real.indexes.iter().filter(|i| expected.index(&i.name).is_none()) {
-        out.push(format!("index `{}` exists on `{name}` on the engine, but the key leaves it out: `{}`", got.name, got.definition));
+        out.push(format!(
+            "index `{}` exists on `{name}` on the engine, but the key leaves it out: `{}`",
+            got.name, got.definition
+        ));
     }
     out
 }
@@ -87,8 +109,12 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 
 /// Whether the engine's value is right by the grader's own rules (NULL, numbers, booleans).
 pub fn value(key: &ValueKey, got: Option<&str>) -> bool {
-    let answer = Answer { response: Response::Value { value: got.map(str::to_owned) }, confidence: Confidence::MAX };
-    grade::grade(&grade::AnswerKey::Value(key.clone()), &answer, &grade::Observed::default()).credit >= 1.0
+    let answer = Answer {
+        response: Response::Value { value: got.map(str::to_owned) },
+        confidence: Confidence::MAX,
+    };
+    grade::grade(&grade::AnswerKey::Value(key.clone()), &answer, &grade::Observed::default()).credit
+        >= 1.0
 }
 
 /// A value as the check output shows it.

@@ -20,7 +20,10 @@ pub struct Lab {
 
 impl Lab {
     /// Opens a fresh database, runs the seed and makes it the restore point.
-    pub fn seeded(database_url: Option<&DatabaseUrl>, seed: &str) -> Result<Result<Lab, PgError>, Broken> {
+    pub fn seeded(
+        database_url: Option<&DatabaseUrl>,
+        seed: &str,
+    ) -> Result<Result<Lab, PgError>, Broken> {
         let mut engine = engine::open(database_url).map_err(|e| e.to_string())?;
         if let Some(error) = postgres(engine.exec(seed))? {
             return Ok(Err(error));
@@ -37,7 +40,8 @@ impl Lab {
     /// Runs migrations the Alembic way, one run per stretch of the same direction; stops at the first failure.
     pub fn apply(&mut self, applications: &[Application<'_>]) -> Result<Option<PgError>, Broken> {
         for group in applications.chunk_by(|a, b| a.direction == b.direction) {
-            let migrations: Vec<Migration> = group.iter().map(|a| a.migration.migration.clone()).collect();
+            let migrations: Vec<Migration> =
+                group.iter().map(|a| a.migration.migration.clone()).collect();
             let plan = RunPlan::new(&migrations, group[0].direction);
             let report = match self.engine.run(&plan) {
                 Ok(report) => report,
@@ -51,7 +55,10 @@ impl Lab {
     }
 
     /// Runs an experiment as one migration transaction, never autocommitting; `Some` is the error.
-    pub fn exec_in_transaction(&mut self, experiment: &Experiment) -> Result<Option<PgError>, Broken> {
+    pub fn exec_in_transaction(
+        &mut self,
+        experiment: &Experiment,
+    ) -> Result<Option<PgError>, Broken> {
         match self.engine.run(&experiment.transaction_plan()) {
             Ok(report) => Ok(report.failure.map(|failure| failure.error)),
             Err(error) => failed(error).map(Some),

@@ -5,8 +5,14 @@ use super::lab::{Broken, Lab};
 use super::safety;
 use crate::engine::{DatabaseUrl, PgError};
 use miglab_core::diagnostic::Diagnostic;
-use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Observed, OrderFailure, OrderRun, Response, SchemaKey, SchemaScope, ValueKey};
-use miglab_core::lesson::{Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome, Question, RunCommand};
+use miglab_core::grade::{
+    self, Answer, AnswerKey, Confidence, Observed, OrderFailure, OrderRun, Response, SchemaKey,
+    SchemaScope, ValueKey,
+};
+use miglab_core::lesson::{
+    Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome, Question,
+    RunCommand,
+};
 use miglab_core::schema::Schema;
 use std::collections::BTreeMap;
 
@@ -28,7 +34,12 @@ struct Ctx<'a> {
 }
 
 /// Runs every engine check of `lesson`; `text` is its lesson.toml, for positions.
-pub fn check_lesson(lesson: &Lesson, manifest_file: &str, text: &str, database_url: Option<&DatabaseUrl>) -> Findings {
+pub fn check_lesson(
+    lesson: &Lesson,
+    manifest_file: &str,
+    text: &str,
+    database_url: Option<&DatabaseUrl>,
+) -> Findings {
     let at = Located::new(manifest_file, text);
     if database_url.is_some() {
         // Nothing of a lesson that would change the server itself is sent; the lesson fails instead.
@@ -41,12 +52,24 @@ pub fn check_lesson(lesson: &Lesson, manifest_file: &str, text: &str, database_u
         Err(broken) => return broken_findings(&at, &broken),
         Ok(Err(error)) => {
             let mut out = Findings::default();
-            out.diagnostics.push(at.error("database.seed", "lesson-seed-fails", format!("The seed fails on the engine: {error}."), "Fix the seed SQL; it must run on an empty database."));
+            out.diagnostics.push(at.error(
+                "database.seed",
+                "lesson-seed-fails",
+                format!("The seed fails on the engine: {error}."),
+                "Fix the seed SQL; it must run on an empty database.",
+            ));
             return out;
         }
         Ok(Ok(lab)) => lab,
     };
-    let mut ctx = Ctx { lesson, at, lab, out: Findings::default(), seeded_counts: BTreeMap::new(), start: Schema::default() };
+    let mut ctx = Ctx {
+        lesson,
+        at,
+        lab,
+        out: Findings::default(),
+        seeded_counts: BTreeMap::new(),
+        start: Schema::default(),
+    };
     if let Err(broken) = ctx.all() {
         let mut out = broken_findings(&ctx.at, &broken);
         out.diagnostics.splice(0..0, ctx.out.diagnostics);
@@ -57,7 +80,11 @@ pub fn check_lesson(lesson: &Lesson, manifest_file: &str, text: &str, database_u
 
 fn broken_findings(at: &Located<'_>, broken: &str) -> Findings {
     let mut out = Findings::default();
-    let diagnostic = Diagnostic::error("lesson-engine-failed", format!("The engine stopped while checking this lesson: {broken}.")).with_help("Run `miglab check` again; if it repeats, check the engine setup in the README.");
+    let diagnostic = Diagnostic::error(
+        "lesson-engine-failed",
+        format!("The engine stopped while checking this lesson: {broken}."),
+    )
+    .with_help("Run `miglab check` again; if it repeats, check the engine setup in the README.");
     out.diagnostics.push(FileDiagnostic::new(at.file, None, diagnostic));
     out
 }
@@ -72,17 +99,30 @@ impl Ctx<'_> {
         for (field, question) in miglab_core::lesson::questions(manifest) {
             self.question(&field, question)?;
         }
-        let version = self.lab.value("SHOW server_version_num")?.ok().flatten().and_then(|v| v.parse::<u32>().ok()).map(|v| v / 10000);
+        let version = self
+            .lab
+            .value("SHOW server_version_num")?
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse::<u32>().ok())
+            .map(|v| v / 10000);
         for (i, experiment) in manifest.investigate.experiments.iter().enumerate() {
             let field = format!("investigate.experiments[{i}]");
             if let (Some(since), Some(version)) = (experiment.since, version) {
                 if version < since {
-                    self.out.skipped.push(format!("experiment `{}` (needs PostgreSQL {since}, the server is {version})", experiment.id));
+                    self.out.skipped.push(format!(
+                        "experiment `{}` (needs PostgreSQL {since}, the server is {version})",
+                        experiment.id
+                    ));
                     continue;
                 }
             }
             if self.goto(&experiment.after, &format!("{field}.after"))? {
-                let error = if experiment.in_transaction { self.lab.exec_in_transaction(experiment)? } else { self.lab.exec(&experiment.sql)? };
+                let error = if experiment.in_transaction {
+                    self.lab.exec_in_transaction(experiment)?
+                } else {
+                    self.lab.exec(&experiment.sql)?
+                };
                 self.outcome(&format!("{field}.expect"), &experiment.expect, error)?;
             }
         }
@@ -103,14 +143,24 @@ impl Ctx<'_> {
         let plan = match self.lesson.plan(commands) {
             Ok(plan) => plan,
             Err(error) => {
-                self.fail(field, "lesson-bad-command", format!("The commands cannot run: {error}."), "Use commands this lesson's revisions can satisfy.");
+                self.fail(
+                    field,
+                    "lesson-bad-command",
+                    format!("The commands cannot run: {error}."),
+                    "Use commands this lesson's revisions can satisfy.",
+                );
                 return Ok(false);
             }
         };
         match self.lab.apply(&plan.applications)? {
             None => Ok(true),
             Some(error) => {
-                self.fail(field, "lesson-state-fails", format!("Reaching this state fails on the engine: {error}."), "Fix the migration, or start the question from a state that exists.");
+                self.fail(
+                    field,
+                    "lesson-state-fails",
+                    format!("Reaching this state fails on the engine: {error}."),
+                    "Fix the migration, or start the question from a state that exists.",
+                );
                 Ok(false)
             }
         }
@@ -145,7 +195,8 @@ impl Ctx<'_> {
         match &question.key {
             AnswerKey::Schema(key) => {
                 let schema = self.lab.schema()?;
-                let expected = key.expected.as_ref().map(|s| s.tables.as_slice()).unwrap_or_default();
+                let expected =
+                    key.expected.as_ref().map(|s| s.tables.as_slice()).unwrap_or_default();
                 let differences = compare::tables(expected, &schema, &key.scope);
                 self.differences(&format!("{field}.key.expected"), &question.id, &differences);
                 self.schema_discriminates(field, question, key, &schema);
@@ -172,17 +223,37 @@ impl Ctx<'_> {
 
     fn differences(&mut self, field: &str, what: &str, differences: &[String]) {
         if !differences.is_empty() {
-            let message = format!("`{what}` does not match the engine: {}.", differences.join("; "));
-            self.fail(field, "lesson-wrong-key", message, "Change the key to what the engine shows, or fix the migration.");
+            let message =
+                format!("`{what}` does not match the engine: {}.", differences.join("; "));
+            self.fail(
+                field,
+                "lesson-wrong-key",
+                message,
+                "Change the key to what the engine shows, or fix the migration.",
+            );
         }
     }
 
     fn value_key(&mut self, field: &str, query: &str, key: &ValueKey) -> Result<(), Broken> {
         match self.lab.value(query)? {
-            Err(error) => self.fail(field, "lesson-query-fails", format!("The query fails on the engine: {error}."), "Fix the query; it must return one value."),
+            Err(error) => self.fail(
+                field,
+                "lesson-query-fails",
+                format!("The query fails on the engine: {error}."),
+                "Fix the query; it must return one value.",
+            ),
             Ok(got) if !compare::value(key, got.as_deref()) => {
-                let message = format!("The key says {}, but the engine returns {}.", compare::shown(key.expected.as_deref()), compare::shown(got.as_deref()));
-                self.fail(field, "lesson-wrong-key", message, "Change `expected` to the engine's value, or fix the migration.");
+                let message = format!(
+                    "The key says {}, but the engine returns {}.",
+                    compare::shown(key.expected.as_deref()),
+                    compare::shown(got.as_deref())
+                );
+                self.fail(
+                    field,
+                    "lesson-wrong-key",
+                    message,
+                    "Change `expected` to the engine's value, or fix the migration.",
+                );
             }
             Ok(_) => {}
         }
@@ -195,15 +266,33 @@ impl Ctx<'_> {
     }
 
     /// Items with SQL run in the key's order must all succeed.
-    fn ordering(&mut self, field: &str, question: &Question, order: &[String]) -> Result<(), Broken> {
+    fn ordering(
+        &mut self,
+        field: &str,
+        question: &Question,
+        order: &[String],
+    ) -> Result<(), Broken> {
         if question.items.iter().any(|item| item.sql.is_none()) {
             return Ok(());
         }
         for id in order {
-            let Some(sql) = question.items.iter().find(|item| &item.id == id).and_then(|item| item.sql.as_deref()) else { continue };
+            let Some(sql) = question
+                .items
+                .iter()
+                .find(|item| &item.id == id)
+                .and_then(|item| item.sql.as_deref())
+            else {
+                continue;
+            };
             if let Some(error) = self.lab.exec(sql)? {
-                let message = format!("In the key's order, item `{id}` fails on the engine: {error}.");
-                self.fail(&format!("{field}.key.order"), "lesson-wrong-key", message, "Put the items in the order Postgres accepts.");
+                let message =
+                    format!("In the key's order, item `{id}` fails on the engine: {error}.");
+                self.fail(
+                    &format!("{field}.key.order"),
+                    "lesson-wrong-key",
+                    message,
+                    "Put the items in the order Postgres accepts.",
+                );
                 break;
             }
         }
@@ -214,14 +303,32 @@ impl Ctx<'_> {
     /// the untouched starting answer must not grade correct, unless the question says the answer
     /// is "nothing changes" (`no_change`), which the engine must then confirm; and the key itself
     /// must grade fully correct.
-    fn schema_discriminates(&mut self, field: &str, question: &Question, key: &SchemaKey, actual: &Schema) {
+    fn schema_discriminates(
+        &mut self,
+        field: &str,
+        question: &Question,
+        key: &SchemaKey,
+        actual: &Schema,
+    ) {
         let start = self.start.clone();
         let graded = |answer: &Schema| {
-            let answer = Answer { response: Response::Schema { schema: answer.clone() }, confidence: Confidence::MAX };
-            grade::grade(&question.key, &answer, &Observed { start: Some(&start), actual: Some(actual), ..Observed::default() })
+            let answer = Answer {
+                response: Response::Schema { schema: answer.clone() },
+                confidence: Confidence::MAX,
+            };
+            grade::grade(
+                &question.key,
+                &answer,
+                &Observed { start: Some(&start), actual: Some(actual), ..Observed::default() },
+            )
         };
         let untouched = graded(&start);
-        let misses = |g: &grade::Graded| g.explanations().map(|e| e.trim_end_matches('.').to_owned()).collect::<Vec<_>>().join("; ");
+        let misses = |g: &grade::Graded| {
+            g.explanations()
+                .map(|e| e.trim_end_matches('.').to_owned())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
         match (key.no_change, untouched.correct) {
             (false, true) => self.fail(
                 &format!("{field}.key"),
@@ -240,15 +347,30 @@ impl Ctx<'_> {
         if let Some(expected) = &key.expected {
             let keyed = graded(expected);
             if !keyed.correct {
-                let message = format!("`{}`: the key's own answer earns {:.0}% on the engine: {}.", question.id, keyed.credit * 100.0, misses(&keyed));
-                self.fail(&format!("{field}.key.expected"), "lesson-wrong-key", message, "Change the key to what the engine shows.");
+                let message = format!(
+                    "`{}`: the key's own answer earns {:.0}% on the engine: {}.",
+                    question.id,
+                    keyed.credit * 100.0,
+                    misses(&keyed)
+                );
+                self.fail(
+                    &format!("{field}.key.expected"),
+                    "lesson-wrong-key",
+                    message,
+                    "Change the key to what the engine shows.",
+                );
             }
         }
     }
 
     /// An ordering question tells orders apart: the order the items are listed in (what a learner
     /// who moves nothing submits) is not the key, and the full reverse, run on the engine, earns nothing.
-    fn ordering_discriminates(&mut self, field: &str, question: &Question, order: &[String]) -> Result<(), Broken> {
+    fn ordering_discriminates(
+        &mut self,
+        field: &str,
+        question: &Question,
+        order: &[String],
+    ) -> Result<(), Broken> {
         let listed: Vec<String> = question.items.iter().map(|item| item.id.clone()).collect();
         if listed == order {
             self.fail(&format!("{field}.items"), "lesson-key-does-not-discriminate", format!("`{}` lists its items in the key's order, so a learner who moves nothing is right.", question.id), "List the items in another order than the key's.");
@@ -258,26 +380,55 @@ impl Ctx<'_> {
             true => Some(self.run_order(field, question, &reversed)?),
             false => None,
         };
-        let labels: Vec<(String, String)> = question.items.iter().map(|item| (item.id.clone(), item.text.clone())).collect();
-        let answer = Answer { response: Response::Ordering { order: reversed }, confidence: Confidence::MAX };
-        let graded = grade::grade(&question.key, &answer, &Observed { order_run: run.as_ref(), labels: &labels, ..Observed::default() });
+        let labels: Vec<(String, String)> =
+            question.items.iter().map(|item| (item.id.clone(), item.text.clone())).collect();
+        let answer = Answer {
+            response: Response::Ordering { order: reversed },
+            confidence: Confidence::MAX,
+        };
+        let graded = grade::grade(
+            &question.key,
+            &answer,
+            &Observed { order_run: run.as_ref(), labels: &labels, ..Observed::default() },
+        );
         if graded.credit > 0.0 {
             let message = format!("`{}`: the reversed order earns {:.0}%, so the question does not tell a reversed order from a right one.", question.id, graded.credit * 100.0);
-            self.fail(&format!("{field}.key.order"), "lesson-key-does-not-discriminate", message, "Give the ordering at least two steps whose order matters.");
+            self.fail(
+                &format!("{field}.key.order"),
+                "lesson-key-does-not-discriminate",
+                message,
+                "Give the ordering at least two steps whose order matters.",
+            );
         }
         Ok(())
     }
 
     /// Runs the items' SQL in `order` from the question's state, as the browser runs a learner's order.
-    fn run_order(&mut self, field: &str, question: &Question, order: &[String]) -> Result<OrderRun, Broken> {
+    fn run_order(
+        &mut self,
+        field: &str,
+        question: &Question,
+        order: &[String],
+    ) -> Result<OrderRun, Broken> {
         let mut run = OrderRun::default();
         if !self.goto(&question.after, &format!("{field}.after"))? {
             return Ok(run);
         }
         for (step, id) in order.iter().enumerate() {
-            let Some(sql) = question.items.iter().find(|item| &item.id == id).and_then(|item| item.sql.as_deref()) else { continue };
+            let Some(sql) = question
+                .items
+                .iter()
+                .find(|item| &item.id == id)
+                .and_then(|item| item.sql.as_deref())
+            else {
+                continue;
+            };
             if let Some(error) = self.lab.exec(sql)? {
-                run.failed = Some(OrderFailure { step, sqlstate: error.sqlstate.clone(), message: error.message.clone() });
+                run.failed = Some(OrderFailure {
+                    step,
+                    sqlstate: error.sqlstate.clone(),
+                    message: error.message.clone(),
+                });
                 break;
             }
         }
@@ -285,30 +436,69 @@ impl Ctx<'_> {
     }
 
     /// Compares an expected outcome with what just happened.
-    fn outcome(&mut self, field: &str, expect: &Outcome, error: Option<PgError>) -> Result<(), Broken> {
+    fn outcome(
+        &mut self,
+        field: &str,
+        expect: &Outcome,
+        error: Option<PgError>,
+    ) -> Result<(), Broken> {
         match (&expect.error, error) {
             (Some(expected), None) => {
-                let message = format!("The lesson expects ERROR {}: {}, but the engine succeeded.", expected.sqlstate, expected.message);
-                self.fail(&format!("{field}.error"), "lesson-wrong-outcome", message, "Remove `error`, or change the SQL so that it fails.");
+                let message = format!(
+                    "The lesson expects ERROR {}: {}, but the engine succeeded.",
+                    expected.sqlstate, expected.message
+                );
+                self.fail(
+                    &format!("{field}.error"),
+                    "lesson-wrong-outcome",
+                    message,
+                    "Remove `error`, or change the SQL so that it fails.",
+                );
             }
             (Some(expected), Some(got)) => {
                 if expected.sqlstate != got.sqlstate || expected.message != got.message {
-                    let message = format!("The lesson expects ERROR {}: {}, but the engine says {got}.", expected.sqlstate, expected.message);
-                    self.fail(&format!("{field}.error"), "lesson-wrong-outcome", message, "Copy the SQLSTATE and message from the engine.");
+                    let message = format!(
+                        "The lesson expects ERROR {}: {}, but the engine says {got}.",
+                        expected.sqlstate, expected.message
+                    );
+                    self.fail(
+                        &format!("{field}.error"),
+                        "lesson-wrong-outcome",
+                        message,
+                        "Copy the SQLSTATE and message from the engine.",
+                    );
                 }
             }
             (None, Some(got)) => {
-                self.fail(field, "lesson-wrong-outcome", format!("The lesson expects success, but the engine says {got}."), "Fix the SQL or the migration, or expect this error.");
+                self.fail(
+                    field,
+                    "lesson-wrong-outcome",
+                    format!("The lesson expects success, but the engine says {got}."),
+                    "Fix the SQL or the migration, or expect this error.",
+                );
             }
-            (None, None) => self.state(field, &expect.tables, &expect.values, expect.rows_unchanged)?,
+            (None, None) => {
+                self.state(field, &expect.tables, &expect.values, expect.rows_unchanged)?
+            }
         }
         Ok(())
     }
 
     /// Tables, values and row counts of the current state.
-    fn state(&mut self, field: &str, tables: &[miglab_core::schema::Table], values: &[Evidence], rows_unchanged: bool) -> Result<(), Broken> {
+    fn state(
+        &mut self,
+        field: &str,
+        tables: &[miglab_core::schema::Table],
+        values: &[Evidence],
+        rows_unchanged: bool,
+    ) -> Result<(), Broken> {
         let schema = self.lab.schema()?;
-        let scope = SchemaScope { columns: false, indexes: tables.iter().any(|t| !t.indexes.is_empty()), constraints: tables.iter().any(|t| !t.constraints.is_empty()), ..SchemaScope::default() };
+        let scope = SchemaScope {
+            columns: false,
+            indexes: tables.iter().any(|t| !t.indexes.is_empty()),
+            constraints: tables.iter().any(|t| !t.constraints.is_empty()),
+            ..SchemaScope::default()
+        };
         let differences = compare::tables(tables, &schema, &scope);
         self.differences(&format!("{field}.tables"), "tables", &differences);
         for (i, value) in values.iter().enumerate() {
@@ -317,7 +507,12 @@ impl Ctx<'_> {
         if rows_unchanged {
             let changed = changed_counts(&self.seeded_counts, &schema);
             if !changed.is_empty() {
-                self.fail(&format!("{field}.rows_unchanged"), "lesson-wrong-outcome", format!("Row counts changed on the engine: {}.", changed.join(", ")), "Set `rows_unchanged = false`, or fix the migration so no rows are lost.");
+                self.fail(
+                    &format!("{field}.rows_unchanged"),
+                    "lesson-wrong-outcome",
+                    format!("Row counts changed on the engine: {}.", changed.join(", ")),
+                    "Set `rows_unchanged = false`, or fix the migration so no rows are lost.",
+                );
             }
         }
         Ok(())
@@ -339,28 +534,53 @@ pub fn changed_counts(before: &BTreeMap<String, Option<u64>>, after: &Schema) ->
 
 impl Ctx<'_> {
     /// Modify and Make: the reference solution passes the checks, and doing nothing fails them.
-    fn gate(&mut self, phase: &str, start: &[RunCommand], solution: &LessonMigration, checks: &Checks) -> Result<(), Broken> {
+    fn gate(
+        &mut self,
+        phase: &str,
+        start: &[RunCommand],
+        solution: &LessonMigration,
+        checks: &Checks,
+    ) -> Result<(), Broken> {
         let start_field = format!("{phase}.start");
         if !self.goto(start, &start_field)? {
             return Ok(());
         }
-        let failures = super::gate::evaluate(&mut self.lab, Some(solution), checks, &mut self.out.skipped)?;
+        let failures =
+            super::gate::evaluate(&mut self.lab, Some(solution), checks, &mut self.out.skipped)?;
         if !failures.is_empty() {
-            let message = format!("The reference solution `{}` fails its own checks: {}.", solution.file(), failures.join("; "));
-            self.fail(&format!("{phase}.checks"), "lesson-solution-fails", message, "Fix the solution or the checks until they agree.");
+            let message = format!(
+                "The reference solution `{}` fails its own checks: {}.",
+                solution.file(),
+                failures.join("; ")
+            );
+            self.fail(
+                &format!("{phase}.checks"),
+                "lesson-solution-fails",
+                message,
+                "Fix the solution or the checks until they agree.",
+            );
         }
         self.goto(start, &start_field)?;
         let untouched = super::gate::evaluate(&mut self.lab, None, checks, &mut Vec::new())?;
         if untouched.is_empty() {
             let message = "The untouched starting state passes every check, so a student who writes nothing would pass.".to_owned();
-            self.fail(&format!("{phase}.checks"), "lesson-checks-too-weak", message, "Add `tables` or `values` that only the finished migration satisfies.");
+            self.fail(
+                &format!("{phase}.checks"),
+                "lesson-checks-too-weak",
+                message,
+                "Add `tables` or `values` that only the finished migration satisfies.",
+            );
         }
         Ok(())
     }
 
     /// The migration to refuse really is destructive, and its evidence matches the engine.
     fn refuse(&mut self) -> Result<(), Broken> {
-        let (Some(refuse), Some(migration)) = (&self.lesson.manifest.make.refuse, &self.lesson.refuse) else { return Ok(()) };
+        let (Some(refuse), Some(migration)) =
+            (&self.lesson.manifest.make.refuse, &self.lesson.refuse)
+        else {
+            return Ok(());
+        };
         if !self.goto(&self.lesson.manifest.make.start, "make.start")? {
             return Ok(());
         }
@@ -369,10 +589,18 @@ impl Ctx<'_> {
             self.evidence(&format!("make.refuse.evidence[{i}]"), evidence)?;
         }
         match safety::findings(&migration.migration, &before) {
-            None => self.out.skipped.push("the refusal's destructive finding (safety rules not available)".to_owned()),
+            None => self
+                .out
+                .skipped
+                .push("the refusal's destructive finding (safety rules not available)".to_owned()),
             Some(safety) if !safety.destructive() => {
                 let message = format!("The migration to refuse, `{}`, has no destructive finding, so the drop guard would not stop it.", migration.file());
-                self.fail("make.refuse.migration", "lesson-refuse-not-destructive", message, "Refuse a migration that loses data, or make the rules recognise it.");
+                self.fail(
+                    "make.refuse.migration",
+                    "lesson-refuse-not-destructive",
+                    message,
+                    "Refuse a migration that loses data, or make the rules recognise it.",
+                );
             }
             Some(_) => {}
         }
@@ -387,15 +615,24 @@ impl Ctx<'_> {
         let id = lesson.manifest.id.as_str();
         self.lab.restart()?;
         for migration in &lesson.chain {
-            let found = super::guard::check_revision(&mut self.lab, id, migration, &mut self.out.skipped)?;
+            let found =
+                super::guard::check_revision(&mut self.lab, id, migration, &mut self.out.skipped)?;
             self.out.diagnostics.extend(found);
         }
         let make_start = &lesson.manifest.make.start;
-        let solutions = [(&lesson.manifest.modify.start, &lesson.modify, "modify.start"), (make_start, &lesson.make, "make.start")];
+        let solutions = [
+            (&lesson.manifest.modify.start, &lesson.modify, "modify.start"),
+            (make_start, &lesson.make, "make.start"),
+        ];
         let refuse = lesson.refuse.iter().map(|r| (make_start, r, "make.start"));
         for (start, migration, field) in solutions.into_iter().chain(refuse) {
             if self.goto(start, field)? {
-                let found = super::guard::check_revision(&mut self.lab, id, migration, &mut self.out.skipped)?;
+                let found = super::guard::check_revision(
+                    &mut self.lab,
+                    id,
+                    migration,
+                    &mut self.out.skipped,
+                )?;
                 self.out.diagnostics.extend(found);
             }
         }
@@ -410,7 +647,10 @@ mod test {
 
     /// Scaffolds lesson `t`, applies `edit` to its lesson.toml, and runs the engine checks on PGlite.
     fn check(edit: impl Fn(String) -> String) -> String {
-        let mut files: BTreeMap<String, String> = scaffold("t").into_iter().map(|(k, v)| (k.trim_start_matches("t/").to_owned(), v)).collect();
+        let mut files: BTreeMap<String, String> = scaffold("t")
+            .into_iter()
+            .map(|(k, v)| (k.trim_start_matches("t/").to_owned(), v))
+            .collect();
         let text = edit(files.remove(MANIFEST).unwrap_or_default());
         let (manifest, diagnostics) = parse_manifest("t/lesson.toml", &text);
         assert_eq!(diagnostics, Vec::new());
@@ -442,20 +682,40 @@ mod test {
 
     #[test]
     fn questions_discriminate_err() {
-        let no_change = check(|text| text.replacen("kind = \"schema\"\n", "kind = \"schema\"\nno_change = true\n", 1));
+        let no_change = check(|text| {
+            text.replacen("kind = \"schema\"\n", "kind = \"schema\"\nno_change = true\n", 1)
+        });
         assert!(no_change.contains("`schema-after-upgrade` says nothing changes, but the engine shows changes: `tasks` has a column `created_by`"), "{no_change}");
-        let untouched = check(|text| text.replacen("after = [\"upgrade head\"]\n\n[predict.questions.key]\nkind = \"schema\"", "after = []\n\n[predict.questions.key]\nkind = \"schema\"", 1));
-        assert!(untouched.contains("error[lesson-key-does-not-discriminate]") || untouched.contains("`schema-after-upgrade`: the untouched starting answer grades correct"), "{untouched}");
+        let untouched = check(|text| {
+            text.replacen(
+                "after = [\"upgrade head\"]\n\n[predict.questions.key]\nkind = \"schema\"",
+                "after = []\n\n[predict.questions.key]\nkind = \"schema\"",
+                1,
+            )
+        });
+        assert!(
+            untouched.contains("error[lesson-key-does-not-discriminate]")
+                || untouched.contains(
+                    "`schema-after-upgrade`: the untouched starting answer grades correct"
+                ),
+            "{untouched}"
+        );
     }
 
     #[test]
     fn runaway_experiment_err() {
         // The experiment is stopped at the default 5 s limit; the engine restarts at the seed and the gates after it still run.
         let found = check(|text| {
-            text.replace("sql = \"ALTER TABLE tasks ADD COLUMN created_by uuid NOT NULL\"", "sql = \"SELECT pg_sleep(30)\"")
-                .replace("sqlstate = \"23502\"", "sqlstate = \"57014\"")
-                .replace(r#"message = 'column "created_by" of relation "tasks" contains null values'"#, "message = 'canceling statement due to statement timeout'")
-                .replace(r#"expected = "5" }"#, r#"expected = "6" }"#)
+            text.replace(
+                "sql = \"ALTER TABLE tasks ADD COLUMN created_by uuid NOT NULL\"",
+                "sql = \"SELECT pg_sleep(30)\"",
+            )
+            .replace("sqlstate = \"23502\"", "sqlstate = \"57014\"")
+            .replace(
+                r#"message = 'column "created_by" of relation "tasks" contains null values'"#,
+                "message = 'canceling statement due to statement timeout'",
+            )
+            .replace(r#"expected = "5" }"#, r#"expected = "6" }"#)
         });
         let lines: Vec<&str> = found.lines().filter(|line| !line.starts_with("  help")).collect();
         assert_eq!(
@@ -465,7 +725,12 @@ mod test {
             ],
             "the stopped experiment matches its expected 57014, and the checks after it still ran"
         );
-        let found = check(|text| text.replace("sql = \"ALTER TABLE tasks ADD COLUMN created_by uuid NOT NULL\"", "sql = \"SELECT pg_sleep(30)\""));
+        let found = check(|text| {
+            text.replace(
+                "sql = \"ALTER TABLE tasks ADD COLUMN created_by uuid NOT NULL\"",
+                "sql = \"SELECT pg_sleep(30)\"",
+            )
+        });
         assert!(
             found.contains("but the engine says ERROR 57014: canceling statement due to statement timeout\nDETAIL: `SELECT pg_sleep(30)` was still running after 5000 ms"),
             "{found}"

@@ -37,8 +37,11 @@ pub fn load_dir(dir: &Path) -> Loaded {
             course
         }
         None => {
-            let diagnostic = Diagnostic::error("lesson-missing-file", format!("There is no {} in {}.", lesson::COURSE, dir.display()))
-                .with_help("Create it with `format = 1`, a `title` and the ordered `lessons` list.");
+            let diagnostic = Diagnostic::error(
+                "lesson-missing-file",
+                format!("There is no {} in {}.", lesson::COURSE, dir.display()),
+            )
+            .with_help("Create it with `format = 1`, a `title` and the ordered `lessons` list.");
             catalog.push(FileDiagnostic::new(lesson::COURSE, None, diagnostic));
             None
         }
@@ -56,11 +59,18 @@ pub fn load_dir(dir: &Path) -> Loaded {
         .filter_map(|id| {
             // The file is there, so only text that is not UTF-8 fails to read; it is parsed as empty and reported.
             let manifest = format!("{id}/{}", lesson::MANIFEST);
-            let folder = lesson::load_folder(&id, &|path| read(dir, path).or_else(|| (path == manifest).then(String::new)))?;
+            let folder = lesson::load_folder(&id, &|path| {
+                read(dir, path).or_else(|| (path == manifest).then(String::new))
+            })?;
             if let Some(manifest) = folder.manifest {
                 manifests.insert(id.clone(), (manifest, folder.text.clone()));
             }
-            Some(LessonResult { id, text: folder.text, lesson: folder.lesson, diagnostics: folder.diagnostics })
+            Some(LessonResult {
+                id,
+                text: folder.text,
+                lesson: folder.lesson,
+                diagnostics: folder.diagnostics,
+            })
         })
         .collect();
     if let (Some(course), Some(text)) = (&course, &course_text) {

@@ -24,14 +24,18 @@ pub fn check(lesson: &Lesson, skipped: &mut Vec<String>) -> Vec<FileDiagnostic> 
         unknown += simulation.unknowns.len();
         if let (Some(failure), false) = (&simulation.failure, run_fails) {
             let message = format!("The static simulation predicts this upgrade fails ({}: {}), but the lesson's run expects success.", failure.sqlstate, failure.error);
-            let diagnostic = Diagnostic::error("lesson-simulation-fails", message).with_help("Run `miglab check` with the engine to see what Postgres does.");
+            let diagnostic = Diagnostic::error("lesson-simulation-fails", message)
+                .with_help("Run `miglab check` with the engine to see what Postgres does.");
             out.push(FileDiagnostic::new(&format!("{id}/{}", migration.file()), None, diagnostic));
             break;
         }
         schema = simulation.schema;
     }
     if unknown > 0 {
-        skipped.push(format!("{unknown} statement{} the static simulation does not model (seed rows, data changes)", if unknown == 1 { "" } else { "s" }));
+        skipped.push(format!(
+            "{unknown} statement{} the static simulation does not model (seed rows, data changes)",
+            if unknown == 1 { "" } else { "s" }
+        ));
     }
     out
 }

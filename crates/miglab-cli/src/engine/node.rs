@@ -53,7 +53,11 @@ impl NodeHost {
     pub fn spawn(config: &HostConfig) -> Result<NodeHost, EngineError> {
         let pglite = config.web_dir.join("node_modules/@electric-sql/pglite/dist/index.js");
         if !pglite.is_file() {
-            return Err(EngineError::Boot(format!("{} is missing; run `npm ci` in {}", pglite.display(), config.web_dir.display())));
+            return Err(EngineError::Boot(format!(
+                "{} is missing; run `npm ci` in {}",
+                pglite.display(),
+                config.web_dir.display()
+            )));
         }
         let data_dir = config.web_dir.join("engine/dist/pgdata.tar.gz");
         let mut host = NodeHost {
@@ -68,7 +72,13 @@ impl NodeHost {
             dumps: DumpDir::create()?,
         };
         // Nothing to restart at yet: a Node that dies while booting is a boot failure.
-        host.start(None).map_err(|e| if e.lost_engine() { EngineError::Boot(e.what_was_lost()) } else { e })?;
+        host.start(None).map_err(|e| {
+            if e.lost_engine() {
+                EngineError::Boot(e.what_was_lost())
+            } else {
+                e
+            }
+        })?;
         Ok(host)
     }
 
@@ -109,7 +119,9 @@ impl NodeHost {
         process.next_id += 1;
         request["id"] = json!(process.next_id);
         let line = format!("{request}\n");
-        if let Err(error) = process.stdin.write_all(line.as_bytes()).and_then(|()| process.stdin.flush()) {
+        if let Err(error) =
+            process.stdin.write_all(line.as_bytes()).and_then(|()| process.stdin.flush())
+        {
             let ended = self.stop();
             return Err(EngineError::Died(format!("cannot write to node: {error}; node {ended}")));
         }
@@ -117,16 +129,24 @@ impl NodeHost {
             Ok(Ok(line)) => line,
             Ok(Err(error)) => {
                 let ended = self.stop();
-                return Err(EngineError::Died(format!("cannot read from node: {error}; node {ended}")));
+                return Err(EngineError::Died(format!(
+                    "cannot read from node: {error}; node {ended}"
+                )));
             }
-            Err(RecvTimeoutError::Disconnected) => return Err(EngineError::Died(format!("node {}", self.stop()))),
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(EngineError::Died(format!("node {}", self.stop())))
+            }
             Err(RecvTimeoutError::Timeout) => {
                 // PGlite has no cancel and ignores statement_timeout: the only way to stop it is to stop Node.
                 self.stop();
-                return Err(EngineError::Timeout { statement: described(&request), ms: limit.as_millis() as u64 });
+                return Err(EngineError::Timeout {
+                    statement: described(&request),
+                    ms: limit.as_millis() as u64,
+                });
             }
         };
-        let reply: Value = serde_json::from_str(&reply).map_err(|e| EngineError::Protocol(format!("{e}: {reply}")))?;
+        let reply: Value = serde_json::from_str(&reply)
+            .map_err(|e| EngineError::Protocol(format!("{e}: {reply}")))?;
         if reply["ok"] == true {
             return Ok(reply["value"].clone());
         }
@@ -214,9 +234,12 @@ struct DumpDir {
 
 impl DumpDir {
     fn create() -> Result<DumpDir, EngineError> {
-        let unique = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let unique = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         let path = std::env::temp_dir().join(format!("miglab-{}-{unique}", std::process::id()));
-        std::fs::create_dir_all(&path).map_err(|e| EngineError::Boot(format!("cannot create {}: {e}", path.display())))?;
+        std::fs::create_dir_all(&path)
+            .map_err(|e| EngineError::Boot(format!("cannot create {}: {e}", path.display())))?;
         Ok(DumpDir { path, next: 0 })
     }
 
@@ -308,19 +331,42 @@ mod test {
         engine.branch("start").expect("branch");
         engine.exec("INSERT INTO t VALUES (3)").expect("after the branch point");
         let error = engine.exec("SELECT pg_sleep(30)").expect_err("stopped at the limit");
-        assert!(matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement == "`SELECT pg_sleep(30)`"), "{error:?}");
+        assert!(
+            matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement == "`SELECT pg_sleep(30)`"),
+            "{error:?}"
+        );
         let message = error.to_string();
-        assert!(message.starts_with("`SELECT pg_sleep(30)` was still running after 2000 ms") && message.ends_with("restarted at the last branch point"), "{message}");
-        assert_eq!(count(&mut engine, "t"), json!("2"), "back at the branch point: the seed is kept, the insert after it is not");
+        assert!(
+            message.starts_with("`SELECT pg_sleep(30)` was still running after 2000 ms")
+                && message.ends_with("restarted at the last branch point"),
+            "{message}"
+        );
+        assert_eq!(
+            count(&mut engine, "t"),
+            json!("2"),
+            "back at the branch point: the seed is kept, the insert after it is not"
+        );
         engine.exec("INSERT INTO t VALUES (4)").expect("statements run again");
         assert_eq!(count(&mut engine, "t"), json!("3"));
         engine.reset("start").expect("the branch transaction is open again, so a reset rolls back");
         assert_eq!(count(&mut engine, "t"), json!("2"));
-        let m = migration(&[("ALTER TABLE t ADD COLUMN b int", false), ("SELECT pg_sleep(30)", false)], &[]);
-        let error = engine.run(&RunPlan::new(&[m], Direction::Upgrade)).expect_err("a migration step is stopped too");
-        assert!(matches!(&error, EngineError::Timeout { statement, .. } if statement == "`SELECT pg_sleep(30)`"), "{error:?}");
+        let m = migration(
+            &[("ALTER TABLE t ADD COLUMN b int", false), ("SELECT pg_sleep(30)", false)],
+            &[],
+        );
+        let error = engine
+            .run(&RunPlan::new(&[m], Direction::Upgrade))
+            .expect_err("a migration step is stopped too");
+        assert!(
+            matches!(&error, EngineError::Timeout { statement, .. } if statement == "`SELECT pg_sleep(30)`"),
+            "{error:?}"
+        );
         let schema = engine.introspect().expect("introspect");
-        assert_eq!(schema.table("t").map(|t| t.columns.len()), Some(1), "the run's work went with the stopped engine");
+        assert_eq!(
+            schema.table("t").map(|t| t.columns.len()),
+            Some(1),
+            "the run's work went with the stopped engine"
+        );
         engine.branch("later").expect("a new branch point dumps from the new host");
         engine.exec("DROP TABLE t").expect("drop");
         engine.reset("start").expect("an older point reloads its dump");
@@ -337,8 +383,13 @@ mod test {
         engine.exec("CREATE TABLE t (a int); INSERT INTO t VALUES (1)").expect("seed");
         engine.branch("start").expect("branch");
         engine.exec("INSERT INTO t VALUES (2)").expect("after the branch point");
-        let error = engine.exec("CREATE INDEX CONCURRENTLY t_slow ON t (slow(a))").expect_err("stopped at the limit");
-        assert!(matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement.starts_with("`CREATE INDEX CONCURRENTLY")), "{error:?}");
+        let error = engine
+            .exec("CREATE INDEX CONCURRENTLY t_slow ON t (slow(a))")
+            .expect_err("stopped at the limit");
+        assert!(
+            matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement.starts_with("`CREATE INDEX CONCURRENTLY")),
+            "{error:?}"
+        );
         assert_eq!(count(&mut engine, "t"), json!("1"), "back at the branch point");
         engine.exec("INSERT INTO t VALUES (3)").expect("the branch transaction is open again");
         engine.reset("start").expect("reset rolls back");
@@ -353,12 +404,18 @@ mod test {
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
         engine.exec("INSERT INTO t VALUES (1)").expect("insert");
-        let killed = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().expect("kill runs");
+        let killed = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("kill runs");
         assert!(killed.success());
         let error = engine.query("SELECT count(*) FROM t").expect_err("node is gone");
         assert!(matches!(error, EngineError::Died(_)), "{error:?}");
         let message = error.to_string();
-        assert!(message.contains("SIGKILL") && message.ends_with("restarted at the last branch point"), "{message}");
+        assert!(
+            message.contains("SIGKILL") && message.ends_with("restarted at the last branch point"),
+            "{message}"
+        );
         assert_eq!(count(&mut engine, "t"), json!("0"), "back at the branch point");
     }
 
@@ -370,15 +427,27 @@ mod test {
         let mut engine = Session::new(host);
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
-        let dump = std::fs::read_dir(&dumps).expect("dumps").next().expect("one dump").expect("entry").path();
+        let dump = std::fs::read_dir(&dumps)
+            .expect("dumps")
+            .next()
+            .expect("one dump")
+            .expect("entry")
+            .path();
         let aside = dump.with_extension("aside");
         std::fs::rename(&dump, &aside).expect("move the dump away");
-        let killed = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().expect("kill runs");
+        let killed = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("kill runs");
         assert!(killed.success());
         let error = engine.query("SELECT count(*) FROM t").expect_err("node is gone");
-        assert!(matches!(&error, EngineError::Lost { .. }), "the restart cannot read the dump: {error:?}");
+        assert!(
+            matches!(&error, EngineError::Lost { .. }),
+            "the restart cannot read the dump: {error:?}"
+        );
         std::fs::rename(&aside, &dump).expect("put the dump back");
-        let error = engine.query("SELECT count(*) FROM t").expect_err("this call finds the engine lost");
+        let error =
+            engine.query("SELECT count(*) FROM t").expect_err("this call finds the engine lost");
         assert!(error.lost_engine(), "{error:?}");
         assert_eq!(count(&mut engine, "t"), json!("0"), "started again at the branch point");
     }
@@ -391,16 +460,22 @@ mod test {
         std::fs::create_dir_all(web.join("engine")).expect("mkdir");
         std::fs::write(pglite.join("index.js"), "").expect("write");
         std::fs::write(web.join("engine/node-host.mjs"), "process.exit(3);\n").expect("write");
-        let outcome = NodeHost::spawn(&HostConfig { web_dir: web.clone(), statement_timeout_ms: 5000 });
+        let outcome =
+            NodeHost::spawn(&HostConfig { web_dir: web.clone(), statement_timeout_ms: 5000 });
         let _ = std::fs::remove_dir_all(&web);
         let error = outcome.err().expect("a host that exits cannot boot");
         assert_eq!(error.to_string(), "cannot start the engine: node exited with exit status: 3");
     }
 
     fn migration(up: &[(&str, bool)], down: &[&str]) -> Migration {
-        let step = |(sql, autocommit): (&str, bool)| Step { sql: sql.to_owned(), autocommit, span: None };
+        let step =
+            |(sql, autocommit): (&str, bool)| Step { sql: sql.to_owned(), autocommit, span: None };
         Migration {
-            revision: Revision { revision: "ab12cd34".into(), message: "add confidence_score".into(), ..Revision::default() },
+            revision: Revision {
+                revision: "ab12cd34".into(),
+                message: "add confidence_score".into(),
+                ..Revision::default()
+            },
             upgrade: up.iter().copied().map(step).collect(),
             downgrade: down.iter().map(|sql| step((sql, false))).collect(),
         }
@@ -411,13 +486,23 @@ mod test {
         let mut engine = engine();
         engine.exec("CREATE TABLE expenses (id int PRIMARY KEY, amount numeric NOT NULL); INSERT INTO expenses SELECT g, g FROM generate_series(1, 1000) g").expect("seed");
         engine.branch("start").expect("branch");
-        let m = migration(&[("ALTER TABLE expenses ADD COLUMN confidence_score numeric(4,3)", false), ("CREATE INDEX CONCURRENTLY ix_score ON expenses (confidence_score)", true)], &["DROP INDEX ix_score", "ALTER TABLE expenses DROP COLUMN confidence_score"]);
-        let report = engine.run(&RunPlan::new(std::slice::from_ref(&m), Direction::Upgrade)).expect("run");
+        let m = migration(
+            &[
+                ("ALTER TABLE expenses ADD COLUMN confidence_score numeric(4,3)", false),
+                ("CREATE INDEX CONCURRENTLY ix_score ON expenses (confidence_score)", true),
+            ],
+            &["DROP INDEX ix_score", "ALTER TABLE expenses DROP COLUMN confidence_score"],
+        );
+        let report =
+            engine.run(&RunPlan::new(std::slice::from_ref(&m), Direction::Upgrade)).expect("run");
         assert!(report.succeeded(), "{report:?}");
         assert!(report.committed);
         let schema = engine.introspect().expect("introspect");
         let expenses = schema.table("expenses").expect("expenses");
-        assert_eq!(expenses.column("confidence_score").map(|c| c.data_type.as_str()), Some("numeric(4,3)"));
+        assert_eq!(
+            expenses.column("confidence_score").map(|c| c.data_type.as_str()),
+            Some("numeric(4,3)")
+        );
         assert_eq!(expenses.row_count, Some(1000));
         assert_eq!(schema.alembic_version, Some(vec!["ab12cd34".to_owned()]));
         engine.reset("start").expect("reset reloads the dump");
@@ -433,7 +518,10 @@ mod test {
         engine.exec("CREATE TABLE t (a int)").expect("create");
         let error = engine.exec("SELECT 1;\nSELECT nope FROM t").expect_err("unknown column");
         let pg = error.postgres().expect("a Postgres error");
-        assert_eq!((pg.sqlstate.as_str(), pg.at.map(|at| at.to_string())), ("42703", Some("2:8".to_owned())));
+        assert_eq!(
+            (pg.sqlstate.as_str(), pg.at.map(|at| at.to_string())),
+            ("42703", Some("2:8".to_owned()))
+        );
         let rows = engine.query("SELECT count(*) FROM t").expect("the transaction is still usable");
         assert_eq!(rows.rows, [[json!("0")]]);
         engine.reset("start").expect("rollback");
@@ -445,7 +533,9 @@ mod test {
         let mut engine = engine();
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
-        let error = engine.exec("BEGIN;\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a)").expect_err("cannot run in a transaction block");
+        let error = engine
+            .exec("BEGIN;\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a)")
+            .expect_err("cannot run in a transaction block");
         assert_eq!(error.postgres().map(|pg| pg.sqlstate.as_str()), Some("25001"));
         engine.query("SELECT count(*) FROM t").expect("the branch is usable again");
     }
@@ -457,7 +547,10 @@ mod test {
         engine.exec("CREATE TABLE t (a int)").expect("create");
         assert!(engine.introspect().expect("prepares").table("t").is_some());
         engine.exec("DEALLOCATE ALL").expect("a learner may drop every prepared statement");
-        assert_eq!(engine.introspect().expect("prepares again").table("t").and_then(|t| t.row_count), Some(0));
+        assert_eq!(
+            engine.introspect().expect("prepares again").table("t").and_then(|t| t.row_count),
+            Some(0)
+        );
     }
 
     #[test]
@@ -465,12 +558,22 @@ mod test {
         let mut engine = engine();
         engine.exec("CREATE TABLE expenses (id int)").expect("seed");
         engine.branch("start").expect("branch");
-        let m = migration(&[("ALTER TABLE expenses ADD COLUMN a int", false), ("ALTER TABLE expenses ADD COLUMN nope nope", false)], &[]);
+        let m = migration(
+            &[
+                ("ALTER TABLE expenses ADD COLUMN a int", false),
+                ("ALTER TABLE expenses ADD COLUMN nope nope", false),
+            ],
+            &[],
+        );
         let report = engine.run(&RunPlan::new(&[m], Direction::Upgrade)).expect("run");
         let failure = report.failure.expect("fails");
         assert_eq!((failure.step, failure.error.sqlstate.as_str()), (2, "42704"));
         let schema = engine.introspect().expect("introspect");
-        assert_eq!(schema.table("expenses").map(|t| t.columns.len()), Some(1), "the whole run rolled back");
+        assert_eq!(
+            schema.table("expenses").map(|t| t.columns.len()),
+            Some(1),
+            "the whole run rolled back"
+        );
         assert_eq!(schema.alembic_version, None, "alembic_version's creation rolled back with it");
     }
 }

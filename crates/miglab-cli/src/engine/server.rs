@@ -19,10 +19,19 @@ pub struct Server {
 
 impl Server {
     pub fn connect(url: &DatabaseUrl) -> Result<Server, EngineError> {
-        let unique = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let unique = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         let name = format!("miglab_{}_{unique}", std::process::id());
-        scratch::admin(url.config(), &[&name], &[format!("CREATE DATABASE {name}")])
-            .map_err(|e| EngineError::Boot(format!("cannot make a scratch database on {}: {}", url.shown(), describe(url, &e))))?;
+        scratch::admin(url.config(), &[&name], &[format!("CREATE DATABASE {name}")]).map_err(
+            |e| {
+                EngineError::Boot(format!(
+                    "cannot make a scratch database on {}: {}",
+                    url.shown(),
+                    describe(url, &e)
+                ))
+            },
+        )?;
         let mut server = Server { url: url.clone(), name, client: None, copies: Vec::new() };
         server.reconnect()?;
         Ok(server)
@@ -34,19 +43,28 @@ impl Server {
         // A server honours `statement_timeout` (PGlite does not), so a runaway statement ends with Postgres's own
         // 57014 after the same limit the Node engine enforces by restarting, and `check` goes on.
         config.options(&format!("-c statement_timeout={}", super::STATEMENT_LIMIT_MS));
-        let client = config.connect(NoTls).map_err(|e| EngineError::Boot(format!("cannot connect to {}: {}", self.url.shown(), describe(&self.url, &e))))?;
+        let client = config.connect(NoTls).map_err(|e| {
+            EngineError::Boot(format!(
+                "cannot connect to {}: {}",
+                self.url.shown(),
+                describe(&self.url, &e)
+            ))
+        })?;
         self.client = Some(client);
         Ok(())
     }
 
     fn client(&mut self) -> Result<&mut Client, EngineError> {
-        self.client.as_mut().ok_or_else(|| EngineError::Died("the connection was closed".to_owned()))
+        self.client
+            .as_mut()
+            .ok_or_else(|| EngineError::Died("the connection was closed".to_owned()))
     }
 
     /// Runs admin statements with our own connection closed, since a template must have no other sessions.
     fn with_admin(&mut self, creates: &[&str], sql: &[String]) -> Result<(), EngineError> {
         self.client = None;
-        let outcome = scratch::admin(self.url.config(), creates, sql).map_err(|e| convert(&self.url, &e));
+        let outcome =
+            scratch::admin(self.url.config(), creates, sql).map_err(|e| convert(&self.url, &e));
         self.reconnect()?;
         outcome
     }
@@ -66,7 +84,11 @@ impl Drop for Server {
         self.client = None;
         let names: Vec<String> = self.copies.iter().chain([&self.name]).cloned().collect();
         if let Err(error) = scratch::drop_all(self.url.config(), &names) {
-            eprintln!("warning: could not drop the scratch databases {}: {}", names.join(", "), self.url.scrub(&error.to_string()));
+            eprintln!(
+                "warning: could not drop the scratch databases {}: {}",
+                names.join(", "),
+                self.url.scrub(&error.to_string())
+            );
         }
     }
 }
@@ -86,7 +108,9 @@ fn describe(url: &DatabaseUrl, error: &postgres::Error) -> String {
 }
 
 fn convert(url: &DatabaseUrl, error: &postgres::Error) -> EngineError {
-    let Some(db) = error.as_db_error() else { return EngineError::Died(url.scrub(&error.to_string())) };
+    let Some(db) = error.as_db_error() else {
+        return EngineError::Died(url.scrub(&error.to_string()));
+    };
     let position = match db.position() {
         Some(postgres::error::ErrorPosition::Original(p)) => Some(*p),
         _ => None,
@@ -113,10 +137,19 @@ impl Backend for Server {
         for message in messages {
             match message {
                 SimpleQueryMessage::RowDescription(columns) => {
-                    result = QueryResult { columns: columns.iter().map(|c| c.name().to_owned()).collect(), rows: Vec::new() };
+                    result = QueryResult {
+                        columns: columns.iter().map(|c| c.name().to_owned()).collect(),
+                        rows: Vec::new(),
+                    };
                 }
                 SimpleQueryMessage::Row(row) => {
-                    result.rows.push((0..row.len()).map(|i| row.get(i).map_or(Value::Null, |v| Value::String(v.to_owned()))).collect());
+                    result.rows.push(
+                        (0..row.len())
+                            .map(|i| {
+                                row.get(i).map_or(Value::Null, |v| Value::String(v.to_owned()))
+                            })
+                            .collect(),
+                    );
                 }
                 _ => {}
             }
@@ -134,7 +167,13 @@ impl Backend for Server {
 
     fn reload(&mut self, dump: &String) -> Result<(), EngineError> {
         let name = self.name.clone();
-        self.with_admin(&[], &[format!("DROP DATABASE {name} WITH (FORCE)"), format!("CREATE DATABASE {name} TEMPLATE {dump}")])
+        self.with_admin(
+            &[],
+            &[
+                format!("DROP DATABASE {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name} TEMPLATE {dump}"),
+            ],
+        )
     }
 
     /// A lost connection: connect again, and go back to the copy when there is one.
@@ -155,7 +194,8 @@ mod test {
     /// The server the tests run on; they are `#[ignore]`d, and `cargo xtask test` runs them with
     /// `--include-ignored` only when it has a server (it starts Debian's PostgreSQL when installed).
     fn server() -> Server {
-        let url = std::env::var("MIGLAB_TEST_DATABASE_URL").expect("MIGLAB_TEST_DATABASE_URL names the server to test on");
+        let url = std::env::var("MIGLAB_TEST_DATABASE_URL")
+            .expect("MIGLAB_TEST_DATABASE_URL names the server to test on");
         Server::connect(&DatabaseUrl::parse(&url).expect("the URL parses")).expect("connects")
     }
 
@@ -176,11 +216,17 @@ mod test {
         let mut engine = Session::new(server());
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
-        engine.exec("CREATE INDEX CONCURRENTLY ix ON t (a)").expect("runs outside the branch transaction");
+        engine
+            .exec("CREATE INDEX CONCURRENTLY ix ON t (a)")
+            .expect("runs outside the branch transaction");
         let error = engine.exec("SELECT nope FROM t").expect_err("unknown column");
         assert_eq!(error.postgres().map(|pg| pg.sqlstate.as_str()), Some("42703"));
         engine.reset("start").expect("reset reloads the copy");
-        assert!(engine.introspect().expect("introspect").table("t").is_some_and(|t| t.indexes.is_empty()));
+        assert!(engine
+            .introspect()
+            .expect("introspect")
+            .table("t")
+            .is_some_and(|t| t.indexes.is_empty()));
     }
 
     /// The server stops a runaway statement itself, and the session goes on at the same branch point.
@@ -205,12 +251,18 @@ mod test {
         let server = server();
         let victim = format!("{}_victim", server.name);
         let mut engine = Session::new(server);
-        engine.exec(&format!("CREATE TABLE t (a int); CREATE TABLE \"{victim}\" (a int)")).expect("create");
+        engine
+            .exec(&format!("CREATE TABLE t (a int); CREATE TABLE \"{victim}\" (a int)"))
+            .expect("create");
         engine.branch("start").expect("branch");
         // A database the role owns, which `DROP DATABASE` (re-run after 25001) could really drop.
-        let exists = || onlooker(&format!("SELECT count(*) FROM pg_database WHERE datname = '{victim}'"));
-        let url = DatabaseUrl::parse(&std::env::var("MIGLAB_TEST_DATABASE_URL").unwrap_or_default()).expect("parses");
-        scratch::admin(url.config(), &[&victim], &[format!("CREATE DATABASE {victim}")]).expect("the victim exists");
+        let exists =
+            || onlooker(&format!("SELECT count(*) FROM pg_database WHERE datname = '{victim}'"));
+        let url =
+            DatabaseUrl::parse(&std::env::var("MIGLAB_TEST_DATABASE_URL").unwrap_or_default())
+                .expect("parses");
+        scratch::admin(url.config(), &[&victim], &[format!("CREATE DATABASE {victim}")])
+            .expect("the victim exists");
         let _cleanup = Victim(url.clone(), victim.clone());
         assert_eq!(exists().as_deref(), Some("1"));
         let role = format!("{victim}_role");
@@ -223,16 +275,27 @@ mod test {
         ];
         for sql in &attempts {
             let error = engine.exec(sql).expect_err("refused");
-            assert!(matches!(&error, EngineError::Refused(text) if text.contains("which belongs to the whole server")), "{sql}: {error}");
+            assert!(
+                matches!(&error, EngineError::Refused(text) if text.contains("which belongs to the whole server")),
+                "{sql}: {error}"
+            );
             let error = engine.query(sql).expect_err("refused");
             assert!(matches!(error, EngineError::Refused(_)), "{sql}: {error}");
         }
-        let plan = miglab_core::engine::plan::RunPlan::new(&[alembic_dropping(&victim)], miglab_core::migration::Direction::Upgrade);
+        let plan = miglab_core::engine::plan::RunPlan::new(
+            &[alembic_dropping(&victim)],
+            miglab_core::migration::Direction::Upgrade,
+        );
         assert!(matches!(engine.run(&plan), Err(EngineError::Refused(_))));
         assert_eq!(exists().as_deref(), Some("1"), "the victim database is still there");
-        assert_eq!(onlooker(&format!("SELECT count(*) FROM pg_roles WHERE rolname = '{role}'")).as_deref(), Some("0"));
+        assert_eq!(
+            onlooker(&format!("SELECT count(*) FROM pg_roles WHERE rolname = '{role}'")).as_deref(),
+            Some("0")
+        );
         engine.reset("start").expect("the session goes on after a refusal");
-        engine.exec(&format!("SELECT count(*) FROM \"{victim}\"")).expect("a table named like a database is fine");
+        engine
+            .exec(&format!("SELECT count(*) FROM \"{victim}\""))
+            .expect("a table named like a database is fine");
     }
 
     /// Drops the test's own database when the test ends, failed or not.
@@ -246,8 +309,16 @@ mod test {
 
     /// A migration whose one step is an autocommit `DROP DATABASE`, as `autocommit_block()` would make it.
     fn alembic_dropping(name: &str) -> miglab_core::migration::Migration {
-        let step = miglab_core::migration::Step { sql: format!("DROP DATABASE {name}"), autocommit: true, span: None };
-        let revision = miglab_core::migration::Revision { revision: "a1".to_owned(), message: "drop".to_owned(), ..Default::default() };
+        let step = miglab_core::migration::Step {
+            sql: format!("DROP DATABASE {name}"),
+            autocommit: true,
+            span: None,
+        };
+        let revision = miglab_core::migration::Revision {
+            revision: "a1".to_owned(),
+            message: "drop".to_owned(),
+            ..Default::default()
+        };
         miglab_core::migration::Migration { revision, upgrade: vec![step], downgrade: Vec::new() }
     }
 }

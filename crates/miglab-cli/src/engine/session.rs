@@ -57,13 +57,19 @@ impl<B: Backend> Session<B> {
         });
         match reopened {
             Ok(()) => lost,
-            Err(again) => EngineError::Lost { lost: lost.what_was_lost(), restart: again.to_string() },
+            Err(again) => {
+                EngineError::Lost { lost: lost.what_was_lost(), restart: again.to_string() }
+            }
         }
     }
 
     /// Runs `sql` so that a failure leaves the branch transaction usable, the way psql's autocommit would leave the database.
     /// A statement that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`, `VACUUM`) commits the branch and runs alone.
-    fn guarded<T>(&mut self, sql: &str, call: impl Fn(&mut B, &str) -> Result<T, EngineError>) -> Result<T, EngineError> {
+    fn guarded<T>(
+        &mut self,
+        sql: &str,
+        call: impl Fn(&mut B, &str) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
         let located = |error: EngineError| match error {
             EngineError::Postgres(pg) => EngineError::Postgres(pg.located_in(sql)),
             other => other,
@@ -74,7 +80,9 @@ impl<B: Backend> Session<B> {
         self.backend.exec(&format!("SAVEPOINT {STATEMENT_SAVEPOINT}"))?;
         match call(&mut self.backend, sql) {
             Ok(value) => {
-                if let Err(error) = self.backend.exec(&format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}")) {
+                if let Err(error) =
+                    self.backend.exec(&format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}"))
+                {
                     // The learner's COMMIT or ROLLBACK ended the branch transaction: start a new one.
                     if !is_sqlstate(&error, "25P01") && !is_sqlstate(&error, "3B001") {
                         return Err(error);
@@ -153,7 +161,10 @@ impl<B: Backend> Session<B> {
         if self.backend.query(introspect::IS_PREPARED)?.first_text() != Some("1") {
             self.backend.exec(introspect::PREPARE)?;
         }
-        let catalog = introspect::parse(self.backend.query(introspect::EXECUTE)?.first_text().unwrap_or_default()).map_err(protocol)?;
+        let catalog = introspect::parse(
+            self.backend.query(introspect::EXECUTE)?.first_text().unwrap_or_default(),
+        )
+        .map_err(protocol)?;
         let counts = self.backend.query(&catalog.counts_sql())?;
         catalog.finish(counts.first_text().unwrap_or_default()).map_err(protocol)
     }
@@ -177,7 +188,11 @@ impl<B: Backend> Session<B> {
                         // transaction is as it would be, and the refusal is what the caller sees.
                         Err(EngineError::Refused(why)) => {
                             refused = Some(why);
-                            Err(PgError { sqlstate: "42501".to_owned(), message: "not sent".to_owned(), ..PgError::default() })
+                            Err(PgError {
+                                sqlstate: "42501".to_owned(),
+                                message: "not sent".to_owned(),
+                                ..PgError::default()
+                            })
                         }
                         Err(other) => return Err(other),
                     };
@@ -219,7 +234,13 @@ impl<B: Backend> Session<B> {
 }
 
 /// Turns a Postgres error's parts into the shared value; used by both backends.
-pub fn pg_error(sqlstate: &str, message: &str, detail: Option<&str>, hint: Option<&str>, position: Option<u32>) -> EngineError {
+pub fn pg_error(
+    sqlstate: &str,
+    message: &str,
+    detail: Option<&str>,
+    hint: Option<&str>,
+    position: Option<u32>,
+) -> EngineError {
     EngineError::Postgres(PgError {
         sqlstate: sqlstate.to_owned(),
         message: message.to_owned(),

@@ -42,9 +42,20 @@ pub(crate) enum Autoincrement {
 }
 
 const COLUMN: &[&str] = &["name", "type_"];
-const COLUMN_KW: &[&str] = &["primary_key", "nullable", "unique", "index", "autoincrement", "server_default", "comment"];
+const COLUMN_KW: &[&str] =
+    &["primary_key", "nullable", "unique", "index", "autoincrement", "server_default", "comment"];
 /// Keywords that only affect Python-side behaviour, never the DDL.
-const COLUMN_IGNORED: &[&str] = &["default", "onupdate", "server_onupdate", "doc", "key", "info", "quote", "sort_order", "insert_default"];
+const COLUMN_IGNORED: &[&str] = &[
+    "default",
+    "onupdate",
+    "server_onupdate",
+    "doc",
+    "key",
+    "info",
+    "quote",
+    "sort_order",
+    "insert_default",
+];
 
 /// Reads `sa.Column("name", sa.Type(), sa.ForeignKey(...), nullable=..., ...)`.
 pub(crate) fn column(cx: &Cx, value: &Value) -> Option<Column> {
@@ -52,7 +63,12 @@ pub(crate) fn column(cx: &Cx, value: &Value) -> Option<Column> {
         Some(call) if call.func.last_name() == Some("Column") => call,
         _ => return cx.unsupported(value, "a column written as `sa.Column(...)`"),
     };
-    let sig = Signature { varargs: true, kwonly: COLUMN_KW, ignored: COLUMN_IGNORED, ..Signature::new("sa.Column", COLUMN) };
+    let sig = Signature {
+        varargs: true,
+        kwonly: COLUMN_KW,
+        ignored: COLUMN_IGNORED,
+        ..Signature::new("sa.Column", COLUMN)
+    };
     let args = Args::bind(cx, call, value.span, &sig)?;
     let name = cx.string(args.required(cx, "name", "sa.Column")?, "the column name as a string")?;
     let ty_value = args.required(cx, "type_", "sa.Column")?;
@@ -111,12 +127,17 @@ fn column_item(cx: &Cx, column: &mut Column, value: &Value) -> Option<()> {
             let fk = foreign_key(cx, call, value.span, &column.name)?;
             column.foreign_keys.push(fk);
         }
-        Some("CheckConstraint") => match super::constraint::table_constraint(cx, call, value.span)? {
+        Some("CheckConstraint") => match super::constraint::table_constraint(cx, call, value.span)?
+        {
             Some(check) => column.checks.push(check),
             None => return cx.unsupported(value, "`sa.CheckConstraint(...)`"),
         },
-        Some("Identity") => column.identity = Some(super::generated::identity(cx, call, value.span)?),
-        Some("Computed") => column.computed = Some(super::generated::computed(cx, call, value.span)?),
+        Some("Identity") => {
+            column.identity = Some(super::generated::identity(cx, call, value.span)?)
+        }
+        Some("Computed") => {
+            column.computed = Some(super::generated::computed(cx, call, value.span)?)
+        }
         Some("Sequence") => {
             return cx.error(
                 "unsupported-column-option",
@@ -131,17 +152,39 @@ fn column_item(cx: &Cx, column: &mut Column, value: &Value) -> Option<()> {
 }
 
 fn foreign_key(cx: &Cx, call: &Call, span: Span, column: &str) -> Option<Constraint> {
-    let params = ["column", "_constraint", "use_alter", "name", "onupdate", "ondelete", "deferrable", "initially", "link_to_name", "match"];
-    let sig = Signature { ignored: &["info", "comment"], ..Signature::new("sa.ForeignKey", &params[..]) };
+    let params = [
+        "column",
+        "_constraint",
+        "use_alter",
+        "name",
+        "onupdate",
+        "ondelete",
+        "deferrable",
+        "initially",
+        "link_to_name",
+        "match",
+    ];
+    let sig =
+        Signature { ignored: &["info", "comment"], ..Signature::new("sa.ForeignKey", &params[..]) };
     let args = Args::bind(cx, call, span, &sig)?;
     for unsupported in ["_constraint", "use_alter", "link_to_name"] {
         if let Some(v) = args.given(unsupported) {
             return cx.unsupported(v, "a foreign key without `use_alter` or `link_to_name`");
         }
     }
-    let (target, target_column) = split_reference(cx, args.required(cx, "column", "sa.ForeignKey")?)?;
-    let fk = ForeignKey { columns: vec![column.to_owned()], target, target_columns: vec![target_column], actions: actions(cx, &args)? };
-    Some(Constraint { name: cx.optional_name(args.get("name"))?, kind: ConstraintKind::ForeignKey(fk), suffix: suffix(cx, &args)? })
+    let (target, target_column) =
+        split_reference(cx, args.required(cx, "column", "sa.ForeignKey")?)?;
+    let fk = ForeignKey {
+        columns: vec![column.to_owned()],
+        target,
+        target_columns: vec![target_column],
+        actions: actions(cx, &args)?,
+    };
+    Some(Constraint {
+        name: cx.optional_name(args.get("name"))?,
+        kind: ConstraintKind::ForeignKey(fk),
+        suffix: suffix(cx, &args)?,
+    })
 }
 
 impl Column {
@@ -152,13 +195,20 @@ impl Column {
         if self.identity.is_some() {
             return false;
         }
-        let integer = matches!(self.ty.family, Family::Integer | Family::BigInteger | Family::SmallInteger | Family::Numeric);
+        let integer = matches!(
+            self.ty.family,
+            Family::Integer | Family::BigInteger | Family::SmallInteger | Family::Numeric
+        );
         let single = primary_key.len() == 1 && primary_key.first() == Some(&self.name);
         match self.autoincrement {
             Autoincrement::Yes => integer && primary_key.contains(&self.name),
             Autoincrement::No => false,
             Autoincrement::Auto => {
-                single && integer && self.foreign_keys.is_empty() && !self.in_foreign_key && self.server_default.is_none()
+                single
+                    && integer
+                    && self.foreign_keys.is_empty()
+                    && !self.in_foreign_key
+                    && self.server_default.is_none()
             }
         }
     }
@@ -167,7 +217,8 @@ impl Column {
     pub fn spec(&self, primary_key: &[String]) -> String {
         let mut out = quote(&self.name);
         // `sa.Identity()` makes the column NOT NULL implicitly; PostgreSQL needs no keyword for that.
-        let nullable = self.nullable.unwrap_or(self.identity.is_none() && !primary_key.contains(&self.name));
+        let nullable =
+            self.nullable.unwrap_or(self.identity.is_none() && !primary_key.contains(&self.name));
         if self.is_serial(primary_key) {
             out.push_str(match self.ty.family {
                 Family::BigInteger => " BIGSERIAL",
@@ -200,7 +251,11 @@ impl Column {
     pub fn derived_constraints(&self) -> Vec<Constraint> {
         let mut out = Vec::new();
         if self.unique && !self.index {
-            out.push(Constraint { name: None, kind: ConstraintKind::Unique(vec![self.name.clone()]), suffix: String::new() });
+            out.push(Constraint {
+                name: None,
+                kind: ConstraintKind::Unique(vec![self.name.clone()]),
+                suffix: String::new(),
+            });
         }
         out.extend(self.foreign_keys.iter().cloned());
         out

@@ -40,8 +40,12 @@ impl Constraint {
             None => String::new(),
         };
         match &self.kind {
-            ConstraintKind::PrimaryKey(columns) => out.push_str(&format!("PRIMARY KEY ({})", column_list(columns))),
-            ConstraintKind::Unique(columns) => out.push_str(&format!("UNIQUE ({})", column_list(columns))),
+            ConstraintKind::PrimaryKey(columns) => {
+                out.push_str(&format!("PRIMARY KEY ({})", column_list(columns)))
+            }
+            ConstraintKind::Unique(columns) => {
+                out.push_str(&format!("UNIQUE ({})", column_list(columns)))
+            }
             ConstraintKind::ForeignKey(fk) => out.push_str(&format!(
                 "FOREIGN KEY({}) REFERENCES {} ({}){}",
                 column_list(&fk.columns),
@@ -84,7 +88,11 @@ pub(crate) fn actions(cx: &Cx, args: &Args) -> Option<String> {
     }
     for (key, keyword) in [("ondelete", "ON DELETE"), ("onupdate", "ON UPDATE")] {
         if let Some(action) = args.given(key) {
-            let action = phrase(cx, action, &["CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"])?;
+            let action = phrase(
+                cx,
+                action,
+                &["CASCADE", "RESTRICT", "NO ACTION", "SET NULL", "SET DEFAULT"],
+            )?;
             out.push_str(&format!(" {keyword} {action}"));
         }
     }
@@ -146,9 +154,18 @@ pub(crate) fn table_constraint(cx: &Cx, call: &Call, span: Span) -> Option<Optio
     const IGNORED: &[&str] = &["info", "comment", "_create_rule", "_type_bound"];
     let constraint = match kind {
         "PrimaryKeyConstraint" | "UniqueConstraint" => {
-            let what = if kind == "UniqueConstraint" { "sa.UniqueConstraint" } else { "sa.PrimaryKeyConstraint" };
+            let what = if kind == "UniqueConstraint" {
+                "sa.UniqueConstraint"
+            } else {
+                "sa.PrimaryKeyConstraint"
+            };
             let kwonly = ["name", "deferrable", "initially", "postgresql_not_valid"];
-            let sig = Signature { varargs: true, kwonly: &kwonly, ignored: IGNORED, ..Signature::new(what, &[]) };
+            let sig = Signature {
+                varargs: true,
+                kwonly: &kwonly,
+                ignored: IGNORED,
+                ..Signature::new(what, &[])
+            };
             let args = Args::bind(cx, call, span, &sig)?;
             let mut columns = Vec::new();
             for column in &args.rest {
@@ -156,19 +173,50 @@ pub(crate) fn table_constraint(cx: &Cx, call: &Call, span: Span) -> Option<Optio
             }
             let name = cx.optional_name(args.get("name"))?;
             let suffix = suffix(cx, &args)?;
-            let kind = if kind == "UniqueConstraint" { ConstraintKind::Unique(columns) } else { ConstraintKind::PrimaryKey(columns) };
+            let kind = if kind == "UniqueConstraint" {
+                ConstraintKind::Unique(columns)
+            } else {
+                ConstraintKind::PrimaryKey(columns)
+            };
             Constraint { name, kind, suffix }
         }
         "ForeignKeyConstraint" => {
-            let params = ["columns", "refcolumns", "name", "onupdate", "ondelete", "deferrable", "initially", "match", "postgresql_not_valid"];
-            let args = Args::bind(cx, call, span, &Signature { ignored: IGNORED, ..Signature::new("sa.ForeignKeyConstraint", &params) })?;
+            let params = [
+                "columns",
+                "refcolumns",
+                "name",
+                "onupdate",
+                "ondelete",
+                "deferrable",
+                "initially",
+                "match",
+                "postgresql_not_valid",
+            ];
+            let args = Args::bind(
+                cx,
+                call,
+                span,
+                &Signature {
+                    ignored: IGNORED,
+                    ..Signature::new("sa.ForeignKeyConstraint", &params)
+                },
+            )?;
             foreign_key_constraint(cx, &args)?
         }
         "CheckConstraint" => {
             let params = ["sqltext", "name", "deferrable", "initially", "postgresql_not_valid"];
-            let args = Args::bind(cx, call, span, &Signature { ignored: IGNORED, ..Signature::new("sa.CheckConstraint", &params) })?;
+            let args = Args::bind(
+                cx,
+                call,
+                span,
+                &Signature { ignored: IGNORED, ..Signature::new("sa.CheckConstraint", &params) },
+            )?;
             let sql = condition(cx, args.required(cx, "sqltext", "sa.CheckConstraint")?)?;
-            Constraint { name: cx.optional_name(args.get("name"))?, kind: ConstraintKind::Check(sql), suffix: suffix(cx, &args)? }
+            Constraint {
+                name: cx.optional_name(args.get("name"))?,
+                kind: ConstraintKind::Check(sql),
+                suffix: suffix(cx, &args)?,
+            }
         }
         _ => return Some(None),
     };
@@ -178,7 +226,9 @@ pub(crate) fn table_constraint(cx: &Cx, call: &Call, span: Span) -> Option<Optio
 fn foreign_key_constraint(cx: &Cx, args: &Args) -> Option<Constraint> {
     let columns = cx.names(args.required(cx, "columns", "sa.ForeignKeyConstraint")?)?;
     let refs = args.required(cx, "refcolumns", "sa.ForeignKeyConstraint")?;
-    let Kind::Seq(items) = &refs.kind else { return cx.unsupported(refs, "a list of \"table.column\" references") };
+    let Kind::Seq(items) = &refs.kind else {
+        return cx.unsupported(refs, "a list of \"table.column\" references");
+    };
     let mut target = None;
     let mut target_columns = Vec::new();
     for item in items {
@@ -186,7 +236,13 @@ fn foreign_key_constraint(cx: &Cx, args: &Args) -> Option<Constraint> {
         target = Some(table);
         target_columns.push(column);
     }
-    let Some(target) = target else { return cx.unsupported(refs, "at least one \"table.column\" reference") };
+    let Some(target) = target else {
+        return cx.unsupported(refs, "at least one \"table.column\" reference");
+    };
     let fk = ForeignKey { columns, target, target_columns, actions: actions(cx, args)? };
-    Some(Constraint { name: cx.optional_name(args.get("name"))?, kind: ConstraintKind::ForeignKey(fk), suffix: suffix(cx, args)? })
+    Some(Constraint {
+        name: cx.optional_name(args.get("name"))?,
+        kind: ConstraintKind::ForeignKey(fk),
+        suffix: suffix(cx, args)?,
+    })
 }

@@ -31,21 +31,45 @@ impl<'s> Cx<'s> {
     }
 
     /// Records an error; returns `None` so callers can write `return cx.error(...)`.
-    pub fn error<T>(&self, code: &str, span: Span, message: impl Into<String>, help: impl Into<String>) -> Option<T> {
-        let diagnostic = Diagnostic::error(code, message).with_help(help).with_span(span, self.source);
+    pub fn error<T>(
+        &self,
+        code: &str,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Option<T> {
+        let diagnostic =
+            Diagnostic::error(code, message).with_help(help).with_span(span, self.source);
         self.diagnostics.borrow_mut().push(diagnostic);
         None
     }
 
-    pub fn warning(&self, code: &str, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        let diagnostic = Diagnostic::warning(code, message).with_help(help).with_span(span, self.source);
+    pub fn warning(
+        &self,
+        code: &str,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let diagnostic =
+            Diagnostic::warning(code, message).with_help(help).with_span(span, self.source);
         self.diagnostics.borrow_mut().push(diagnostic);
     }
 
     /// The standard error for a value of the wrong kind, or one miglab cannot evaluate, where it appears.
     pub fn unsupported<T>(&self, value: &Value, wanted: &str) -> Option<T> {
-        let literal = matches!(value.kind, Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) | Kind::None | Kind::Seq(_) | Kind::Dict(_));
-        let why = if literal { "" } else { ", which miglab cannot evaluate without running Python" };
+        let literal = matches!(
+            value.kind,
+            Kind::Str(_)
+                | Kind::Int(_)
+                | Kind::Float(_)
+                | Kind::Bool(_)
+                | Kind::None
+                | Kind::Seq(_)
+                | Kind::Dict(_)
+        );
+        let why =
+            if literal { "" } else { ", which miglab cannot evaluate without running Python" };
         self.error(
             "unsupported-expression",
             value.span,
@@ -65,7 +89,8 @@ impl<'s> Cx<'s> {
     /// A name: a string literal or `op.f("…")` (which only tells Alembic not to apply a naming convention).
     pub fn name(&self, value: &Value) -> Option<String> {
         if let Some(call) = value.as_call() {
-            if call.func.last_name() == Some("f") && call.args.len() == 1 && call.kwargs.is_empty() {
+            if call.func.last_name() == Some("f") && call.args.len() == 1 && call.kwargs.is_empty()
+            {
                 if let Some(arg) = call.args.first() {
                     return self.string(arg, "a name string");
                 }
@@ -163,7 +188,11 @@ impl<'v> Args<'v> {
                     return cx.error(
                         "unsupported-argument",
                         value.span,
-                        format!("`{}` takes at most {} positional arguments.", sig.what, sig.params.len()),
+                        format!(
+                            "`{}` takes at most {} positional arguments.",
+                            sig.what,
+                            sig.params.len()
+                        ),
                         "Remove the extra argument or pass it by keyword.",
                     )
                 }

@@ -6,7 +6,14 @@ use super::python::{Kind, Value};
 
 /// Functions SQLAlchemy renders as bare SQL keywords, without parentheses.
 const ANSI_FUNCTIONS: &[&str] = &[
-    "current_date", "current_time", "current_timestamp", "current_user", "localtime", "localtimestamp", "session_user", "user",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "localtime",
+    "localtimestamp",
+    "session_user",
+    "user",
 ];
 
 /// A string becomes a quoted literal; `sa.text()` is inserted verbatim; `sa.func.now()` becomes `now()`.
@@ -16,7 +23,11 @@ pub(crate) fn server_default(cx: &Cx, value: &Value) -> Option<String> {
         Kind::Call(call) => {
             let path = call.func.path().unwrap_or_default();
             let last = call.func.last_name().unwrap_or_default();
-            if let Some(function) = path.strip_prefix("sa.func.").or_else(|| path.strip_prefix("func.")).or_else(|| path.strip_prefix("sqlalchemy.func.")) {
+            if let Some(function) = path
+                .strip_prefix("sa.func.")
+                .or_else(|| path.strip_prefix("func."))
+                .or_else(|| path.strip_prefix("sqlalchemy.func."))
+            {
                 return function_call(cx, function, &call.args, value);
             }
             match last {

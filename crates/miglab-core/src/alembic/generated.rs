@@ -8,10 +8,21 @@ use crate::diagnostic::Span;
 pub(crate) fn identity(cx: &Cx, call: &Call, span: Span) -> Option<String> {
     // Keyword-only: SQLAlchemy's positional order includes options (`on_null`, `order`) PostgreSQL lacks.
     let kwonly = ["always", "start", "increment", "minvalue", "maxvalue", "cycle", "cache"];
-    let args = Args::bind(cx, call, span, &Signature { kwonly: &kwonly, ..Signature::new("sa.Identity", &[]) })?;
+    let args = Args::bind(
+        cx,
+        call,
+        span,
+        &Signature { kwonly: &kwonly, ..Signature::new("sa.Identity", &[]) },
+    )?;
     let kind = if args.flag(cx, "always")? { "ALWAYS" } else { "BY DEFAULT" };
     let mut options = Vec::new();
-    for (key, keyword) in [("increment", "INCREMENT BY"), ("start", "START WITH"), ("minvalue", "MINVALUE"), ("maxvalue", "MAXVALUE"), ("cache", "CACHE")] {
+    for (key, keyword) in [
+        ("increment", "INCREMENT BY"),
+        ("start", "START WITH"),
+        ("minvalue", "MINVALUE"),
+        ("maxvalue", "MAXVALUE"),
+        ("cache", "CACHE"),
+    ] {
         if let Some(value) = args.given(key) {
             options.push(format!("{keyword} {}", cx.int(value)?));
         }
@@ -19,13 +30,15 @@ pub(crate) fn identity(cx: &Cx, call: &Call, span: Span) -> Option<String> {
     if let Some(cycle) = args.given("cycle") {
         options.push(if cx.bool(cycle)? { "CYCLE" } else { "NO CYCLE" }.to_owned());
     }
-    let options = if options.is_empty() { String::new() } else { format!(" ({})", options.join(" ")) };
+    let options =
+        if options.is_empty() { String::new() } else { format!(" ({})", options.join(" ")) };
     Some(format!(" GENERATED {kind} AS IDENTITY{options}"))
 }
 
 /// ` GENERATED ALWAYS AS (expr) STORED`: PostgreSQL through SQLAlchemy 2.0 only has stored generated columns.
 pub(crate) fn computed(cx: &Cx, call: &Call, span: Span) -> Option<String> {
-    let args = Args::bind(cx, call, span, &Signature::new("sa.Computed", &["sqltext", "persisted"]))?;
+    let args =
+        Args::bind(cx, call, span, &Signature::new("sa.Computed", &["sqltext", "persisted"]))?;
     let sql = super::constraint::condition(cx, args.required(cx, "sqltext", "sa.Computed")?)?;
     if let Some(persisted) = args.given("persisted") {
         if !cx.bool(persisted)? {

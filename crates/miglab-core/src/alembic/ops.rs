@@ -36,7 +36,13 @@ pub(crate) struct Receiver<'a> {
 }
 
 /// Renders one operation; `None` after reporting why it cannot be translated.
-pub(crate) fn operation(cx: &Cx, name: &str, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn operation(
+    cx: &Cx,
+    name: &str,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     match name {
         "create_table" => table::create_table(cx, call, span, receiver),
         "drop_table" => table::drop_table(cx, call, span, receiver),
@@ -73,9 +79,12 @@ pub(crate) fn bind<'v>(
 ) -> Option<(Args<'v>, TableRef)> {
     match receiver.batch {
         Some(table) => {
-            let params: Vec<&'static str> = sig.params.iter().copied().filter(|p| *p != table_param).collect();
-            let kwonly: Vec<&'static str> = sig.kwonly.iter().copied().filter(|p| *p != "schema").collect();
-            let args = Args::bind(cx, call, span, &Signature { params: &params, kwonly: &kwonly, ..sig })?;
+            let params: Vec<&'static str> =
+                sig.params.iter().copied().filter(|p| *p != table_param).collect();
+            let kwonly: Vec<&'static str> =
+                sig.kwonly.iter().copied().filter(|p| *p != "schema").collect();
+            let args =
+                Args::bind(cx, call, span, &Signature { params: &params, kwonly: &kwonly, ..sig })?;
             Some((args, table.clone()))
         }
         None => {

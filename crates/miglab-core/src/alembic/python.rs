@@ -147,7 +147,12 @@ pub(crate) fn too_deep(source: &str) -> Option<usize> {
                 i += 1;
             }
             _ if b.is_ascii_alphanumeric() || b == b'_' => {
-                let end = bytes.get(i..).unwrap_or_default().iter().position(|c| !(c.is_ascii_alphanumeric() || *c == b'_')).map_or(bytes.len(), |n| i + n);
+                let end = bytes
+                    .get(i..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .map_or(bytes.len(), |n| i + n);
                 match bytes.get(i..end) {
                     Some(b"not" | b"await") => prefix_run += 1,
                     Some(b"if" | b"else" | b"lambda") => {
@@ -182,7 +187,9 @@ fn skip_string(bytes: &[u8], start: usize) -> usize {
             i += 2;
             continue;
         }
-        if b == quote && (!triple || (bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote))) {
+        if b == quote
+            && (!triple || (bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote)))
+        {
             return i + if triple { 3 } else { 1 };
         }
         if b == b'\n' && !triple {
@@ -216,7 +223,9 @@ pub(crate) fn constants(module: &[ast::Stmt]) -> Constants {
     let mut rebound: Vec<String> = Vec::new();
     for stmt in module {
         let (target, value) = match stmt {
-            ast::Stmt::Assign(assign) if assign.targets.len() == 1 => (assign.targets.first(), Some(assign.value.as_ref())),
+            ast::Stmt::Assign(assign) if assign.targets.len() == 1 => {
+                (assign.targets.first(), Some(assign.value.as_ref()))
+            }
             ast::Stmt::AnnAssign(assign) => (Some(assign.target.as_ref()), assign.value.as_deref()),
             _ => continue,
         };
@@ -258,16 +267,25 @@ fn kind(expr: &Expr, depth: usize, constants: &Constants) -> Kind {
     match expr {
         Expr::StringLiteral(s) => Kind::Str(s.value.to_str().to_owned()),
         Expr::NumberLiteral(n) => number(&n.value, false),
-        Expr::UnaryOp(ast::ExprUnaryOp { op: UnaryOp::USub, operand, .. }) => match operand.as_ref() {
-            Expr::NumberLiteral(n) => number(&n.value, true),
-            _ => Kind::Other("an arithmetic expression"),
-        },
+        Expr::UnaryOp(ast::ExprUnaryOp { op: UnaryOp::USub, operand, .. }) => {
+            match operand.as_ref() {
+                Expr::NumberLiteral(n) => number(&n.value, true),
+                _ => Kind::Other("an arithmetic expression"),
+            }
+        }
         Expr::BooleanLiteral(b) => Kind::Bool(b.value),
         Expr::NoneLiteral(_) => Kind::None,
-        Expr::List(list) => Kind::Seq(list.elts.iter().map(|e| convert(e, depth, constants)).collect()),
-        Expr::Tuple(tuple) => Kind::Seq(tuple.elts.iter().map(|e| convert(e, depth, constants)).collect()),
+        Expr::List(list) => {
+            Kind::Seq(list.elts.iter().map(|e| convert(e, depth, constants)).collect())
+        }
+        Expr::Tuple(tuple) => {
+            Kind::Seq(tuple.elts.iter().map(|e| convert(e, depth, constants)).collect())
+        }
         Expr::Name(name) => Kind::Name(name.id.as_str().to_owned()),
-        Expr::Attribute(attr) => Kind::Attr(Box::new(convert(&attr.value, depth, constants)), attr.attr.as_str().to_owned()),
+        Expr::Attribute(attr) => Kind::Attr(
+            Box::new(convert(&attr.value, depth, constants)),
+            attr.attr.as_str().to_owned(),
+        ),
         Expr::Call(call) => Kind::Call(Box::new(Call {
             func: convert(&call.func, depth, constants),
             args: call.arguments.args.iter().map(|e| convert(e, depth, constants)).collect(),
@@ -275,7 +293,10 @@ fn kind(expr: &Expr, depth: usize, constants: &Constants) -> Kind {
                 .arguments
                 .keywords
                 .iter()
-                .map(|k| Kwarg { name: k.arg.as_ref().map(|a| a.as_str().to_owned()), value: convert(&k.value, depth, constants) })
+                .map(|k| Kwarg {
+                    name: k.arg.as_ref().map(|a| a.as_str().to_owned()),
+                    value: convert(&k.value, depth, constants),
+                })
                 .collect(),
         })),
         Expr::Starred(_) => Kind::Other(STARRED),
@@ -284,8 +305,11 @@ fn kind(expr: &Expr, depth: usize, constants: &Constants) -> Kind {
         Expr::Dict(dict) => {
             let mut items = Vec::new();
             for item in &dict.items {
-                let Some(key) = &item.key else { return Kind::Other("a dictionary with `**` entries") };
-                items.push((convert(key, depth, constants), convert(&item.value, depth, constants)));
+                let Some(key) = &item.key else {
+                    return Kind::Other("a dictionary with `**` entries");
+                };
+                items
+                    .push((convert(key, depth, constants), convert(&item.value, depth, constants)));
             }
             Kind::Dict(items)
         }
@@ -294,7 +318,9 @@ fn kind(expr: &Expr, depth: usize, constants: &Constants) -> Kind {
         Expr::BoolOp(_) => Kind::Other("a boolean expression"),
         Expr::Subscript(_) => Kind::Other("a subscript"),
         Expr::Lambda(_) => Kind::Other("a lambda"),
-        Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => Kind::Other("a comprehension"),
+        Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
+            Kind::Other("a comprehension")
+        }
         _ => Kind::Other("a Python expression miglab does not evaluate"),
     }
 }
@@ -302,7 +328,9 @@ fn kind(expr: &Expr, depth: usize, constants: &Constants) -> Kind {
 fn number(n: &Number, negative: bool) -> Kind {
     match n {
         Number::Int(int) => match int.as_i64() {
-            Some(v) if negative => v.checked_neg().map_or(Kind::Other("a very large number"), Kind::Int),
+            Some(v) if negative => {
+                v.checked_neg().map_or(Kind::Other("a very large number"), Kind::Int)
+            }
             Some(v) => Kind::Int(v),
             None => Kind::Other("a very large number"),
         },
@@ -336,7 +364,10 @@ mod test {
 
     #[test]
     fn long_flat_lines_ok() {
-        let negatives = format!("op.bulk_insert(t, [{}])", (0..500).map(|n| format!("{{\"n\": -{n}}}")).collect::<Vec<_>>().join(", "));
+        let negatives = format!(
+            "op.bulk_insert(t, [{}])",
+            (0..500).map(|n| format!("{{\"n\": -{n}}}")).collect::<Vec<_>>().join(", ")
+        );
         let sums = format!("x = {}", vec!["a"; 500].join(" + "));
         assert_eq!(too_deep(&negatives), None);
         assert_eq!(too_deep(&sums), None);

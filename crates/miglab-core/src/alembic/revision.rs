@@ -11,7 +11,8 @@ pub(crate) fn revision(cx: &Cx, module: &[Stmt]) -> Revision {
     if let Some(Stmt::Expr(docstring)) = module.first() {
         if let Expr::StringLiteral(text) = docstring.value.as_ref() {
             let text = text.value.to_str();
-            revision.message = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().to_owned();
+            revision.message =
+                text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().to_owned();
             revision.create_date = text
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("Create Date:"))
@@ -22,7 +23,9 @@ pub(crate) fn revision(cx: &Cx, module: &[Stmt]) -> Revision {
     let mut found_revision = false;
     for stmt in module {
         let (target, value) = match stmt {
-            Stmt::Assign(assign) if assign.targets.len() == 1 => (assign.targets.first(), Some(assign.value.as_ref())),
+            Stmt::Assign(assign) if assign.targets.len() == 1 => {
+                (assign.targets.first(), Some(assign.value.as_ref()))
+            }
             Stmt::AnnAssign(assign) => (Some(assign.target.as_ref()), assign.value.as_deref()),
             _ => continue,
         };
@@ -60,7 +63,9 @@ fn ids(cx: &Cx, value: &Value) -> Vec<String> {
     match &value.kind {
         Kind::None => Vec::new(),
         Kind::Str(id) => vec![id.clone()],
-        Kind::Seq(items) => items.iter().filter_map(|item| cx.string(item, "a revision id string")).collect(),
+        Kind::Seq(items) => {
+            items.iter().filter_map(|item| cx.string(item, "a revision id string")).collect()
+        }
         _ => {
             cx.unsupported::<()>(value, "`None`, a revision id string, or a tuple of them");
             Vec::new()

@@ -45,7 +45,9 @@ fn statements(cx: &Cx, body: &[Stmt], block: Block, walk: &mut Walk) {
                 expression(cx, &value, block, walk);
             }
             Stmt::With(with) => with_block(cx, with, block, walk),
-            Stmt::Assign(assign) if is_table_binding(assign) => table_binding(cx, assign, block, walk),
+            Stmt::Assign(assign) if is_table_binding(assign) => {
+                table_binding(cx, assign, block, walk)
+            }
             other => {
                 cx.error::<()>(
                     "unsupported-statement",
@@ -63,7 +65,8 @@ fn is_table_binding(assign: &StmtAssign) -> bool {
     let [Expr::Name(_)] = assign.targets.as_slice() else { return false };
     let Expr::Call(call) = assign.value.as_ref() else { return false };
     let value = python::value(&call.func);
-    value.path().as_deref() == Some("op.create_table") || matches!(value.last_name(), Some("table" | "Table"))
+    value.path().as_deref() == Some("op.create_table")
+        || matches!(value.last_name(), Some("table" | "Table"))
 }
 
 fn table_binding(cx: &Cx, assign: &StmtAssign, block: Block, walk: &mut Walk) {
@@ -91,10 +94,18 @@ fn expression(cx: &Cx, value: &Value, block: Block, walk: &mut Walk) {
     };
     let sql = match &call.func.kind {
         Kind::Attr(receiver, name) => match (&receiver.kind, block.batch) {
-            (Kind::Name(r), _) if r == "op" && name == "bulk_insert" => ops::bulk_insert(cx, call, value.span, &walk.tables),
-            (Kind::Name(r), _) if r == "op" => ops::operation(cx, name, call, value.span, Receiver { batch: None }),
-            (Kind::Name(r), Some((alias, table))) if r == alias => ops::operation(cx, name, call, value.span, Receiver { batch: Some(table) }),
-            (Kind::Call(inner), _) if matches!(name.as_str(), "create" | "drop") && is_enum(inner) => {
+            (Kind::Name(r), _) if r == "op" && name == "bulk_insert" => {
+                ops::bulk_insert(cx, call, value.span, &walk.tables)
+            }
+            (Kind::Name(r), _) if r == "op" => {
+                ops::operation(cx, name, call, value.span, Receiver { batch: None })
+            }
+            (Kind::Name(r), Some((alias, table))) if r == alias => {
+                ops::operation(cx, name, call, value.span, Receiver { batch: Some(table) })
+            }
+            (Kind::Call(inner), _)
+                if matches!(name.as_str(), "create" | "drop") && is_enum(inner) =>
+            {
                 enum_ddl(cx, receiver, name, call, value)
             }
             _ => not_an_operation(cx, value),
@@ -121,14 +132,19 @@ fn not_an_operation(cx: &Cx, value: &Value) -> Option<Vec<String>> {
     cx.error(
         "unsupported-statement",
         value.span,
-        format!("miglab only translates `op.…` operations, and {} is not one it knows.", value.describe()),
+        format!(
+            "miglab only translates `op.…` operations, and {} is not one it knows.",
+            value.describe()
+        ),
         "Use an `op.…` operation, or write the SQL with `op.execute()`.",
     )
 }
 
 /// Alembic's own statements are only concurrent when they say so at the start.
 fn is_concurrent(sql: &str) -> bool {
-    ["CREATE INDEX CONCURRENTLY", "CREATE UNIQUE INDEX CONCURRENTLY", "DROP INDEX CONCURRENTLY"].iter().any(|p| sql.starts_with(p))
+    ["CREATE INDEX CONCURRENTLY", "CREATE UNIQUE INDEX CONCURRENTLY", "DROP INDEX CONCURRENTLY"]
+        .iter()
+        .any(|p| sql.starts_with(p))
 }
 
 fn is_enum(call: &Call) -> bool {
@@ -136,8 +152,16 @@ fn is_enum(call: &Call) -> bool {
 }
 
 /// `sa.Enum(..., name="x").create(op.get_bind())` and `.drop(op.get_bind())`.
-fn enum_ddl(cx: &Cx, enum_value: &Value, method: &str, call: &Call, whole: &Value) -> Option<Vec<String>> {
-    let bind_ok = call.args.len() == 1 && call.args.first().and_then(|a| a.as_call()).and_then(|c| c.func.path()).as_deref() == Some("op.get_bind");
+fn enum_ddl(
+    cx: &Cx,
+    enum_value: &Value,
+    method: &str,
+    call: &Call,
+    whole: &Value,
+) -> Option<Vec<String>> {
+    let bind_ok = call.args.len() == 1
+        && call.args.first().and_then(|a| a.as_call()).and_then(|c| c.func.path()).as_deref()
+            == Some("op.get_bind");
     if !bind_ok {
         return cx.unsupported(whole, &format!("`.{method}(op.get_bind())`"));
     }
@@ -175,7 +199,9 @@ fn with_block(cx: &Cx, with: &StmtWith, block: Block, walk: &mut Walk) {
         statements(cx, &with.body, Block { autocommit: true, ..block }, walk);
         return;
     }
-    if let Some(call) = context.as_call().filter(|c| c.func.path().as_deref() == Some("op.batch_alter_table")) {
+    if let Some(call) =
+        context.as_call().filter(|c| c.func.path().as_deref() == Some("op.batch_alter_table"))
+    {
         let Some(table) = batch_table(cx, call, &context) else { return };
         let alias = match item.optional_vars.as_deref() {
             Some(ruff_python_ast::Expr::Name(name)) => name.id.as_str().to_owned(),
@@ -203,7 +229,8 @@ fn with_block(cx: &Cx, with: &StmtWith, block: Block, walk: &mut Walk) {
 fn is_autocommit_block(value: &Value) -> bool {
     let Some(call) = value.as_call() else { return false };
     let Kind::Attr(receiver, name) = &call.func.kind else { return false };
-    name == "autocommit_block" && receiver.as_call().and_then(|c| c.func.path()).as_deref() == Some("op.get_context")
+    name == "autocommit_block"
+        && receiver.as_call().and_then(|c| c.func.path()).as_deref() == Some("op.get_context")
 }
 
 /// `op.batch_alter_table("t", schema=None, ...)`. On PostgreSQL a batch is plain ALTERs,
@@ -211,7 +238,15 @@ fn is_autocommit_block(value: &Value) -> bool {
 fn batch_table(cx: &Cx, call: &Call, value: &Value) -> Option<TableRef> {
     let sig = super::cx::Signature {
         kwonly: &["schema", "recreate"],
-        ignored: &["partial_reordering", "copy_from", "table_args", "table_kwargs", "reflect_args", "reflect_kwargs", "naming_convention"],
+        ignored: &[
+            "partial_reordering",
+            "copy_from",
+            "table_args",
+            "table_kwargs",
+            "reflect_args",
+            "reflect_kwargs",
+            "naming_convention",
+        ],
         ..super::cx::Signature::new("op.batch_alter_table", &["table_name"])
     };
     let args = super::cx::Args::bind(cx, call, value.span, &sig)?;

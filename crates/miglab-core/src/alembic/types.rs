@@ -54,13 +54,16 @@ pub(crate) fn sql_type(cx: &Cx, value: &Value) -> Option<SqlType> {
         Kind::Name(_) | Kind::Attr(..) => (value.last_name(), None),
         _ => return cx.unsupported(value, "a SQLAlchemy type such as `sa.Integer()`"),
     };
-    let Some(name) = name else { return cx.unsupported(value, "a SQLAlchemy type such as `sa.Integer()`") };
+    let Some(name) = name else {
+        return cx.unsupported(value, "a SQLAlchemy type such as `sa.Integer()`");
+    };
     let empty = super::python::Call { func: value.clone(), args: Vec::new(), kwargs: Vec::new() };
     let call = call.unwrap_or(&empty);
     let bind = |cx: &Cx, params: &'static [&'static str], ignored: &'static [&'static str]| {
         Args::bind(cx, call, value.span, &Signature { ignored, ..Signature::new(name, params) })
     };
-    let simple = |sql: &str, family: Family| Some(SqlType { sql: sql.to_owned(), family, enum_type: None });
+    let simple =
+        |sql: &str, family: Family| Some(SqlType { sql: sql.to_owned(), family, enum_type: None });
     match name {
         "Integer" | "INTEGER" | "INT" => {
             bind(cx, &[], &[])?;
@@ -198,7 +201,20 @@ fn with_zone(base: &str, cx: &Cx, args: &Args) -> Option<String> {
 fn enum_type(cx: &Cx, value: &Value, call: &super::python::Call) -> Option<SqlType> {
     let sig = Signature {
         varargs: true,
-        ignored: &["name", "schema", "native_enum", "create_type", "create_constraint", "length", "validate_strings", "values_callable", "inherit_schema", "metadata", "omit_aliases", "sort_key_function"],
+        ignored: &[
+            "name",
+            "schema",
+            "native_enum",
+            "create_type",
+            "create_constraint",
+            "length",
+            "validate_strings",
+            "values_callable",
+            "inherit_schema",
+            "metadata",
+            "omit_aliases",
+            "sort_key_function",
+        ],
         ..Signature::new("sa.Enum", &[])
     };
     let args = Args::bind(cx, call, value.span, &sig)?;
@@ -206,17 +222,19 @@ fn enum_type(cx: &Cx, value: &Value, call: &super::python::Call) -> Option<SqlTy
     for item in &args.rest {
         match item.as_str() {
             Some(text) => values.push(text.to_owned()),
-            None => {
-                return cx.error(
-                    "unsupported-expression",
-                    item.span,
-                    format!("miglab reads enum values written as strings, and cannot look inside {}.", item.describe()),
-                    "List the values as strings, e.g. `sa.Enum(\"sad\", \"happy\", name=\"mood\")`.",
-                )
-            }
+            None => return cx.error(
+                "unsupported-expression",
+                item.span,
+                format!(
+                    "miglab reads enum values written as strings, and cannot look inside {}.",
+                    item.describe()
+                ),
+                "List the values as strings, e.g. `sa.Enum(\"sad\", \"happy\", name=\"mood\")`.",
+            ),
         }
     }
-    let kwarg = |name: &str| call.kwargs.iter().find(|k| k.name.as_deref() == Some(name)).map(|k| &k.value);
+    let kwarg =
+        |name: &str| call.kwargs.iter().find(|k| k.name.as_deref() == Some(name)).map(|k| &k.value);
     let native = match kwarg("native_enum") {
         Some(v) => cx.bool(v)?,
         None => true,
@@ -226,7 +244,11 @@ fn enum_type(cx: &Cx, value: &Value, call: &super::python::Call) -> Option<SqlTy
             Some(v) => cx.int(v)?,
             None => values.iter().map(|v| v.chars().count() as i64).max().unwrap_or(0),
         };
-        return Some(SqlType { sql: format!("VARCHAR({length})"), family: Family::Other, enum_type: None });
+        return Some(SqlType {
+            sql: format!("VARCHAR({length})"),
+            family: Family::Other,
+            enum_type: None,
+        });
     }
     for unsupported in ["values_callable", "metadata", "inherit_schema"] {
         if let Some(v) = kwarg(unsupported) {
@@ -256,7 +278,11 @@ fn enum_type(cx: &Cx, value: &Value, call: &super::python::Call) -> Option<SqlTy
         None => true,
     };
     let name = super::ident::table(&name, schema.as_deref());
-    Some(SqlType { sql: name.clone(), family: Family::Other, enum_type: Some(EnumType { name, values, create }) })
+    Some(SqlType {
+        sql: name.clone(),
+        family: Family::Other,
+        enum_type: Some(EnumType { name, values, create }),
+    })
 }
 
 #[cfg(test)]
@@ -266,17 +292,56 @@ mod test {
     #[test]
     fn every_type_ok() {
         let types = [
-            "sa.Integer()", "sa.INTEGER()", "sa.BigInteger", "sa.SmallInteger()", "sa.String()", "sa.String(50)", "sa.String(length=20, collation=\"C\")",
-            "sa.Unicode(10)", "sa.VARCHAR(length=10)", "sa.CHAR(2)", "sa.Text()", "sa.UnicodeText()", "sa.Boolean()", "sa.Numeric()",
-            "sa.Numeric(4, 3)", "sa.NUMERIC(precision=10, scale=2)", "sa.Numeric(10)", "sa.DECIMAL(8, 2)", "sa.Float()", "sa.Float(precision=53)",
-            "sa.REAL()", "sa.Double()", "postgresql.DOUBLE_PRECISION()", "sa.DateTime()", "sa.DateTime(timezone=True)",
-            "postgresql.TIMESTAMP(timezone=True, precision=6)", "sa.Date()", "sa.Time()", "sa.Time(timezone=True)", "sa.Interval()",
-            "postgresql.INTERVAL(fields=\"DAY TO SECOND\", precision=2)", "sa.JSON()", "postgresql.JSONB(astext_type=sa.Text())",
-            "sa.Uuid()", "sa.UUID()", "postgresql.UUID(as_uuid=True)", "sa.LargeBinary()", "postgresql.BYTEA()",
-            "sa.ARRAY(sa.Integer())", "postgresql.ARRAY(sa.String(20), dimensions=2)", "postgresql.INET()", "postgresql.CITEXT()",
-            "sa.Enum(\"a\", \"b\", native_enum=False)", "sa.Enum(\"a\", name=\"Mood\", schema=\"app\")",
+            "sa.Integer()",
+            "sa.INTEGER()",
+            "sa.BigInteger",
+            "sa.SmallInteger()",
+            "sa.String()",
+            "sa.String(50)",
+            "sa.String(length=20, collation=\"C\")",
+            "sa.Unicode(10)",
+            "sa.VARCHAR(length=10)",
+            "sa.CHAR(2)",
+            "sa.Text()",
+            "sa.UnicodeText()",
+            "sa.Boolean()",
+            "sa.Numeric()",
+            "sa.Numeric(4, 3)",
+            "sa.NUMERIC(precision=10, scale=2)",
+            "sa.Numeric(10)",
+            "sa.DECIMAL(8, 2)",
+            "sa.Float()",
+            "sa.Float(precision=53)",
+            "sa.REAL()",
+            "sa.Double()",
+            "postgresql.DOUBLE_PRECISION()",
+            "sa.DateTime()",
+            "sa.DateTime(timezone=True)",
+            "postgresql.TIMESTAMP(timezone=True, precision=6)",
+            "sa.Date()",
+            "sa.Time()",
+            "sa.Time(timezone=True)",
+            "sa.Interval()",
+            "postgresql.INTERVAL(fields=\"DAY TO SECOND\", precision=2)",
+            "sa.JSON()",
+            "postgresql.JSONB(astext_type=sa.Text())",
+            "sa.Uuid()",
+            "sa.UUID()",
+            "postgresql.UUID(as_uuid=True)",
+            "sa.LargeBinary()",
+            "postgresql.BYTEA()",
+            "sa.ARRAY(sa.Integer())",
+            "postgresql.ARRAY(sa.String(20), dimensions=2)",
+            "postgresql.INET()",
+            "postgresql.CITEXT()",
+            "sa.Enum(\"a\", \"b\", native_enum=False)",
+            "sa.Enum(\"a\", name=\"Mood\", schema=\"app\")",
         ];
-        let body: String = types.iter().enumerate().map(|(i, t)| format!("op.add_column(\"t\", sa.Column(\"c{i}\", {t}))\n")).collect();
+        let body: String = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("op.add_column(\"t\", sa.Column(\"c{i}\", {t}))\n"))
+            .collect();
         insta::assert_snapshot!(check(&body), @r#"
             ALTER TABLE t ADD COLUMN c0 INTEGER;
             ALTER TABLE t ADD COLUMN c1 INTEGER;

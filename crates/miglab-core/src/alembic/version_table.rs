@@ -81,7 +81,11 @@ mod test {
 
     #[test]
     fn merge_ok() {
-        let revision = Revision { revision: "m".into(), down_revision: vec!["a".into(), "b".into()], ..Revision::default() };
+        let revision = Revision {
+            revision: "m".into(),
+            down_revision: vec!["a".into(), "b".into()],
+            ..Revision::default()
+        };
         insta::assert_snapshot!([after_upgrade(&revision), after_downgrade(&revision)].concat().join(";\n"), @r#"
             DELETE FROM alembic_version WHERE alembic_version.version_num = 'a';
             UPDATE alembic_version SET version_num='m' WHERE alembic_version.version_num = 'b';

@@ -104,38 +104,127 @@ pub struct IndexSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Change {
-    CreateTable { table: Name, columns: Vec<ColumnSpec>, constraints: Vec<ConstraintSpec>, if_not_exists: bool },
-    DropTable { table: Name, if_exists: bool, cascade: bool },
-    RenameTable { table: Name, to: String },
-    AddColumn { table: Name, column: ColumnSpec, if_not_exists: bool },
-    DropColumn { table: Name, column: String, if_exists: bool, cascade: bool },
-    RenameColumn { table: Name, column: String, to: String },
-    AlterType { table: Name, column: String, data_type: String, using: Option<String> },
-    SetNotNull { table: Name, column: String },
-    DropNotNull { table: Name, column: String },
-    SetDefault { table: Name, column: String, default: String },
-    DropDefault { table: Name, column: String },
-    AddConstraint { table: Name, constraint: ConstraintSpec, not_valid: bool },
-    DropConstraint { table: Name, name: String, if_exists: bool, cascade: bool },
-    RenameConstraint { table: Name, name: String, to: String },
-    CreateIndex { index: IndexSpec },
-    DropIndex { index: Name, if_exists: bool, concurrently: bool, cascade: bool },
-    RenameIndex { index: Name, to: String },
-    CreateEnum { name: Name, labels: Vec<String> },
-    AddEnumValue { name: Name, label: String },
-    DropType { name: Name, if_exists: bool },
+    CreateTable {
+        table: Name,
+        columns: Vec<ColumnSpec>,
+        constraints: Vec<ConstraintSpec>,
+        if_not_exists: bool,
+    },
+    DropTable {
+        table: Name,
+        if_exists: bool,
+        cascade: bool,
+    },
+    RenameTable {
+        table: Name,
+        to: String,
+    },
+    AddColumn {
+        table: Name,
+        column: ColumnSpec,
+        if_not_exists: bool,
+    },
+    DropColumn {
+        table: Name,
+        column: String,
+        if_exists: bool,
+        cascade: bool,
+    },
+    RenameColumn {
+        table: Name,
+        column: String,
+        to: String,
+    },
+    AlterType {
+        table: Name,
+        column: String,
+        data_type: String,
+        using: Option<String>,
+    },
+    SetNotNull {
+        table: Name,
+        column: String,
+    },
+    DropNotNull {
+        table: Name,
+        column: String,
+    },
+    SetDefault {
+        table: Name,
+        column: String,
+        default: String,
+    },
+    DropDefault {
+        table: Name,
+        column: String,
+    },
+    AddConstraint {
+        table: Name,
+        constraint: ConstraintSpec,
+        not_valid: bool,
+    },
+    DropConstraint {
+        table: Name,
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
+    RenameConstraint {
+        table: Name,
+        name: String,
+        to: String,
+    },
+    CreateIndex {
+        index: IndexSpec,
+    },
+    DropIndex {
+        index: Name,
+        if_exists: bool,
+        concurrently: bool,
+        cascade: bool,
+    },
+    RenameIndex {
+        index: Name,
+        to: String,
+    },
+    CreateEnum {
+        name: Name,
+        labels: Vec<String>,
+    },
+    AddEnumValue {
+        name: Name,
+        label: String,
+    },
+    DropType {
+        name: Name,
+        if_exists: bool,
+    },
     /// `rows` is the number of rows a plain `VALUES` list inserts; `None` for a query or an upsert.
-    Insert { table: Name, rows: Option<u64> },
+    Insert {
+        table: Name,
+        rows: Option<u64>,
+    },
     /// `filtered` is false for an UPDATE or DELETE without WHERE: it touches every row.
-    Update { table: Name, columns: Vec<String>, filtered: bool },
-    Delete { table: Name, filtered: bool },
-    Truncate { table: Name },
+    Update {
+        table: Name,
+        columns: Vec<String>,
+        filtered: bool,
+    },
+    Delete {
+        table: Name,
+        filtered: bool,
+    },
+    Truncate {
+        table: Name,
+    },
     /// `COMMENT ON …`: no effect on the schema model.
     Comment,
     /// Statements that change nothing miglab models: SELECT, SET, transaction control.
     NoSchemaChange,
     /// Anything not modelled; `reason` says what, so the simulation can report it rather than guess.
-    Unknown { reason: String },
+    Unknown {
+        reason: String,
+    },
 }
 
 impl Change {

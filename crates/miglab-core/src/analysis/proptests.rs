@@ -9,9 +9,67 @@ use proptest::prelude::*;
 
 /// Words that make sqlparser go deep into DDL rather than fail on the first token.
 const WORDS: &[&str] = &[
-    "CREATE", "TABLE", "INDEX", "CONCURRENTLY", "UNIQUE", "ALTER", "DROP", "COLUMN", "ADD", "CONSTRAINT", "PRIMARY", "KEY", "FOREIGN", "REFERENCES", "CHECK", "NOT", "NULL", "DEFAULT",
-    "TYPE", "USING", "SET", "RENAME", "TO", "ON", "IF", "EXISTS", "CASCADE", "UPDATE", "DELETE", "FROM", "WHERE", "TRUNCATE", "INSERT", "INTO", "VALUES", "ENUM", "AS", "t", "expenses",
-    "x", "id", "ix", "integer", "numeric(4,3)", "varchar(20)", "text", "uuid", "serial", "now()", "gen_random_uuid()", "0", "-1", "'a'", "(", ")", ",", ";", "=", "$$", "--", "\"Q\"",
+    "CREATE",
+    "TABLE",
+    "INDEX",
+    "CONCURRENTLY",
+    "UNIQUE",
+    "ALTER",
+    "DROP",
+    "COLUMN",
+    "ADD",
+    "CONSTRAINT",
+    "PRIMARY",
+    "KEY",
+    "FOREIGN",
+    "REFERENCES",
+    "CHECK",
+    "NOT",
+    "NULL",
+    "DEFAULT",
+    "TYPE",
+    "USING",
+    "SET",
+    "RENAME",
+    "TO",
+    "ON",
+    "IF",
+    "EXISTS",
+    "CASCADE",
+    "UPDATE",
+    "DELETE",
+    "FROM",
+    "WHERE",
+    "TRUNCATE",
+    "INSERT",
+    "INTO",
+    "VALUES",
+    "ENUM",
+    "AS",
+    "t",
+    "expenses",
+    "x",
+    "id",
+    "ix",
+    "integer",
+    "numeric(4,3)",
+    "varchar(20)",
+    "text",
+    "uuid",
+    "serial",
+    "now()",
+    "gen_random_uuid()",
+    "0",
+    "-1",
+    "'a'",
+    "(",
+    ")",
+    ",",
+    ";",
+    "=",
+    "$$",
+    "--",
+    "\"Q\"",
 ];
 
 fn sql_soup() -> impl Strategy<Value = String> {
@@ -24,7 +82,8 @@ fn exercise(up: &str, down: &str) {
     let simulation = simulate::apply(&Schema::default(), &steps);
     let _ = check(&steps, &RuleContext { schema: Some(&simulation.schema) });
     let _ = check(&steps, &RuleContext::default());
-    let migration = Migration { upgrade: steps, downgrade: steps_from_sql(down).0, ..Migration::default() };
+    let migration =
+        Migration { upgrade: steps, downgrade: steps_from_sql(down).0, ..Migration::default() };
     let _ = downgrade::check(&migration);
     let _ = downgrade::check_from(&migration, Some(&simulation.schema));
     let _ = downgrade::ordering_key(&migration);
@@ -32,8 +91,30 @@ fn exercise(up: &str, down: &str) {
 
 /// Type spellings at the edges: scale above precision, zero lengths, huge modifiers.
 const TYPES: &[&str] = &[
-    "numeric(2,5)", "numeric(5,-2)", "numeric(18446744073709551615,3)", "numeric", "numeric(4,3)", "varchar(0)", "varchar(99999999999999999999)", "varchar", "char", "text",
-    "smallint", "integer", "bigint", "real", "double precision", "boolean", "date", "timestamptz", "uuid", "jsonb", "mood", "text[]", "bit(3)", "interval",
+    "numeric(2,5)",
+    "numeric(5,-2)",
+    "numeric(18446744073709551615,3)",
+    "numeric",
+    "numeric(4,3)",
+    "varchar(0)",
+    "varchar(99999999999999999999)",
+    "varchar",
+    "char",
+    "text",
+    "smallint",
+    "integer",
+    "bigint",
+    "real",
+    "double precision",
+    "boolean",
+    "date",
+    "timestamptz",
+    "uuid",
+    "jsonb",
+    "mood",
+    "text[]",
+    "bit(3)",
+    "interval",
 ];
 
 proptest! {

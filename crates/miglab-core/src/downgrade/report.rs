@@ -106,7 +106,8 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
 
     // Explicit inverses must run in reverse upgrade order.
     let explicit: Vec<(usize, usize)> = {
-        let mut v: Vec<(usize, usize)> = pairs.iter().filter(|p| !p.2).map(|&(u, d, _)| (d, u)).collect();
+        let mut v: Vec<(usize, usize)> =
+            pairs.iter().filter(|p| !p.2).map(|&(u, d, _)| (d, u)).collect();
         v.sort();
         v
     };
@@ -114,7 +115,8 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
         let [(d_first, u_first), (d_late, u_late)] = window else { continue };
         if u_late > u_first {
             if let (Some(before), Some(late)) = (down.get(*d_first), down.get(*d_late)) {
-                report.out_of_order = Some(OutOfOrder { late: Step::of(late), before: Step::of(before) });
+                report.out_of_order =
+                    Some(OutOfOrder { late: Step::of(late), before: Step::of(before) });
             }
             break;
         }
@@ -129,14 +131,28 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
         report.failure = downgraded.failure.clone();
         if let (Some(before), None) = (before, &downgraded.failure) {
             for difference in compare(&downgraded.schema, before, &ROUND_TRIP) {
-                report.diagnostics.push(Diagnostic::warning("downgrade-not-restored", format!("The downgrade does not restore the schema: {difference}.")).with_help("Make downgrade() undo every upgrade step exactly."));
+                report.diagnostics.push(
+                    Diagnostic::warning(
+                        "downgrade-not-restored",
+                        format!("The downgrade does not restore the schema: {difference}."),
+                    )
+                    .with_help("Make downgrade() undo every upgrade step exactly."),
+                );
             }
         }
     }
     if let Some(out_of_order) = &report.out_of_order {
         report.diagnostics.push(out_of_order_diagnostic(out_of_order, report.failure.as_ref()));
     } else if let Some(failure) = &report.failure {
-        let mut diagnostic = Diagnostic::error("downgrade-fails", format!("Run right after the upgrade, downgrade step {} fails: {}", failure.step + 1, failure.diagnostic.message)).with_help("Fix or reorder the failing step.");
+        let mut diagnostic = Diagnostic::error(
+            "downgrade-fails",
+            format!(
+                "Run right after the upgrade, downgrade step {} fails: {}",
+                failure.step + 1,
+                failure.diagnostic.message
+            ),
+        )
+        .with_help("Fix or reorder the failing step.");
         diagnostic.span = failure.diagnostic.span;
         report.diagnostics.push(diagnostic);
     }
@@ -144,7 +160,12 @@ pub fn check_from(migration: &Migration, before: Option<&Schema>) -> DowngradeRe
     report
 }
 
-const ROUND_TRIP: Comparison<'static> = Comparison { left: "the schema after upgrade and downgrade", right: "the schema before the upgrade", column_order: false, row_counts: false };
+const ROUND_TRIP: Comparison<'static> = Comparison {
+    left: "the schema after upgrade and downgrade",
+    right: "the schema before the upgrade",
+    column_order: false,
+    row_counts: false,
+};
 
 fn out_of_order_diagnostic(out_of_order: &OutOfOrder, failure: Option<&Failure>) -> Diagnostic {
     let OutOfOrder { late, before } = out_of_order;
@@ -201,7 +222,11 @@ pub fn ordering_key(migration: &Migration) -> OrderingKey {
     let mut key = OrderingKey { order: report.expected_order.clone(), ..OrderingKey::default() };
     for fact in &down {
         if let Some(undone) = up.iter().find(|u| matching::undoes(&u.change, &fact.change)) {
-            let why = format!("it undoes `{}`, step {} of upgrade(), and later upgrade steps are undone first", undone.sql, undone.step + 1);
+            let why = format!(
+                "it undoes `{}`, step {} of upgrade(), and later upgrade steps are undone first",
+                undone.sql,
+                undone.step + 1
+            );
             key.why.insert(fact.sql.clone(), why);
         }
     }
@@ -214,14 +239,23 @@ mod test {
     use crate::analysis::steps_from_sql;
 
     fn migration(up: &str, down: &str) -> Migration {
-        Migration { upgrade: steps_from_sql(up).0, downgrade: steps_from_sql(down).0, ..Migration::default() }
+        Migration {
+            upgrade: steps_from_sql(up).0,
+            downgrade: steps_from_sql(down).0,
+            ..Migration::default()
+        }
     }
 
     fn check_pair(up: &str, down: &str) -> String {
         let report = check(&migration(up, down));
         let mut out = format!("exact: {}\n", report.exact);
         for diagnostic in &report.diagnostics {
-            out.push_str(&format!("{}: {}\n  help: {}\n", diagnostic.code, diagnostic.message, diagnostic.help.as_deref().unwrap_or("")));
+            out.push_str(&format!(
+                "{}: {}\n  help: {}\n",
+                diagnostic.code,
+                diagnostic.message,
+                diagnostic.help.as_deref().unwrap_or("")
+            ));
         }
         out.push_str(&format!("expected order: {}", report.expected_order.join(" | ")));
         out
@@ -233,7 +267,8 @@ mod test {
             "ALTER TABLE expenses ALTER COLUMN confidence_score SET NOT NULL;\nALTER TABLE expenses ALTER COLUMN confidence_score SET DEFAULT 0.000;",
             "ALTER TABLE expenses ALTER COLUMN confidence_score DROP NOT NULL;\nALTER TABLE expenses ALTER COLUMN confidence_score DROP DEFAULT;",
         ));
-        let codes: Vec<_> = report.diagnostics.iter().map(|d| (d.code.as_str(), d.is_error())).collect();
+        let codes: Vec<_> =
+            report.diagnostics.iter().map(|d| (d.code.as_str(), d.is_error())).collect();
         assert_eq!(codes, [("downgrade-out-of-order", false)]);
     }
 
@@ -243,9 +278,16 @@ mod test {
         for verdict in ["ok", "err"] {
             for fixture in crate::fixture_files::fixtures("downgrade", verdict, ".up.sql") {
                 let (name, up) = (fixture.name, fixture.text);
-                let down = std::fs::read_to_string(fixture.path.with_file_name(format!("{name}.down.sql"))).unwrap_or_default();
+                let down = std::fs::read_to_string(
+                    fixture.path.with_file_name(format!("{name}.down.sql")),
+                )
+                .unwrap_or_default();
                 let output = check_pair(&up, &down);
-                assert_eq!(output.starts_with("exact: true"), verdict == "ok", "{verdict}/{name}:\n{output}");
+                assert_eq!(
+                    output.starts_with("exact: true"),
+                    verdict == "ok",
+                    "{verdict}/{name}:\n{output}"
+                );
                 if verdict == "err" {
                     insta::assert_snapshot!(format!("fixture_{name}"), output);
                 }
@@ -255,13 +297,21 @@ mod test {
 
     #[test]
     fn not_restored_on_real_schema_err() {
-        let before = crate::simulate::apply(&Schema::default(), &steps_from_sql("CREATE TABLE expenses (id SERIAL PRIMARY KEY, amount NUMERIC(10, 2) NOT NULL)").0).schema;
+        let before = crate::simulate::apply(
+            &Schema::default(),
+            &steps_from_sql(
+                "CREATE TABLE expenses (id SERIAL PRIMARY KEY, amount NUMERIC(10, 2) NOT NULL)",
+            )
+            .0,
+        )
+        .schema;
         let migration = migration(
             "ALTER TABLE expenses ALTER COLUMN amount TYPE VARCHAR(20);\nALTER TABLE expenses ALTER COLUMN amount SET DEFAULT '0'",
             "ALTER TABLE expenses ALTER COLUMN amount TYPE NUMERIC(12, 2) USING amount::numeric",
         );
         let report = check_from(&migration, Some(&before));
-        let shown: Vec<String> = report.diagnostics.iter().map(|d| format!("{}: {}", d.code, d.message)).collect();
+        let shown: Vec<String> =
+            report.diagnostics.iter().map(|d| format!("{}: {}", d.code, d.message)).collect();
         insta::assert_snapshot!(shown.join("\n"), @r#"
             downgrade-missing-inverse: Nothing in `downgrade()` undoes `ALTER TABLE expenses ALTER COLUMN amount SET DEFAULT '0'`, so after a downgrade that change is still in the database.
             downgrade-not-restored: The downgrade does not restore the schema: `expenses.amount` is `numeric(12,2)` in the schema after upgrade and downgrade but `numeric(10,2)` in the schema before the upgrade.

@@ -6,7 +6,11 @@
 
 /// `table` quoted as one SQL identifier, or as `schema.table` when it contains a dot.
 pub fn quote_name(table: &str) -> String {
-    table.split('.').map(|part| format!("\"{}\"", part.replace('"', "\"\""))).collect::<Vec<_>>().join(".")
+    table
+        .split('.')
+        .map(|part| format!("\"{}\"", part.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// A query returning one row with one text column, `backup`: a comment line and one `INSERT` restoring every row.

@@ -103,7 +103,10 @@ mod test {
         assert_eq!(branches.before_branch(), None);
         branches.branched("start", 1);
         assert!(branches.in_transaction());
-        assert_eq!(branches.reset("start"), Some(Reset::Rollback("ROLLBACK TO SAVEPOINT miglab_branch")));
+        assert_eq!(
+            branches.reset("start"),
+            Some(Reset::Rollback("ROLLBACK TO SAVEPOINT miglab_branch"))
+        );
         assert_eq!(branches.before_branch(), Some("COMMIT"));
     }
 
@@ -123,7 +126,10 @@ mod test {
         branches.branched("start", 1);
         branches.branched("after", 2);
         assert_eq!(branches.reset("start"), Some(Reset::Reload(&1)));
-        assert_eq!(branches.reset("after"), Some(Reset::Rollback("ROLLBACK TO SAVEPOINT miglab_branch")));
+        assert_eq!(
+            branches.reset("after"),
+            Some(Reset::Rollback("ROLLBACK TO SAVEPOINT miglab_branch"))
+        );
         assert_eq!(branches.recovery(), Some(("after", &2)));
     }
 

@@ -21,7 +21,8 @@ pub const SQL: &str = include_str!("introspect.sql");
 /// Prepared statements survive `ROLLBACK TO SAVEPOINT`, and the plan reads the catalog afresh on every run.
 pub const PREPARE: &str = concat!("PREPARE miglab_introspect AS ", include_str!("introspect.sql"));
 /// `1` when [`PREPARE`] has run in this session (a learner's `DEALLOCATE ALL` undoes it), else `0`.
-pub const IS_PREPARED: &str = "SELECT count(*) FROM pg_prepared_statements WHERE name = 'miglab_introspect'";
+pub const IS_PREPARED: &str =
+    "SELECT count(*) FROM pg_prepared_statements WHERE name = 'miglab_introspect'";
 pub const EXECUTE: &str = "EXECUTE miglab_introspect";
 
 /// Why an introspection answer could not be read; this means the engine answered something unexpected.
@@ -79,7 +80,10 @@ pub fn parse(json: &str) -> Result<Catalog, ParseError> {
     tables.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     let mut enums = doc.enums;
     enums.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
-    Ok(Catalog { schema: Schema { tables, enums, alembic_version: None }, has_alembic_version: doc.has_alembic_version })
+    Ok(Catalog {
+        schema: Schema { tables, enums, alembic_version: None },
+        has_alembic_version: doc.has_alembic_version,
+    })
 }
 
 impl Catalog {
@@ -89,7 +93,12 @@ impl Catalog {
             .schema
             .tables
             .iter()
-            .map(|t| format!("(SELECT count(*) FROM {})", super::backup::quote_name(&format!("{}.{}", t.schema, t.name))))
+            .map(|t| {
+                format!(
+                    "(SELECT count(*) FROM {})",
+                    super::backup::quote_name(&format!("{}.{}", t.schema, t.name))
+                )
+            })
             .collect();
         let versions = match self.has_alembic_version {
             true => "(SELECT COALESCE(json_agg(version_num ORDER BY version_num), '[]') FROM public.alembic_version)",
@@ -102,7 +111,11 @@ impl Catalog {
     pub fn finish(mut self, json: &str) -> Result<Schema, ParseError> {
         let counts: Counts = serde_json::from_str(json).map_err(|e| ParseError(e.to_string()))?;
         if counts.counts.len() != self.schema.tables.len() {
-            return Err(ParseError(format!("{} counts for {} tables", counts.counts.len(), self.schema.tables.len())));
+            return Err(ParseError(format!(
+                "{} counts for {} tables",
+                counts.counts.len(),
+                self.schema.tables.len()
+            )));
         }
         for (table, count) in self.schema.tables.iter_mut().zip(counts.counts) {
             table.row_count = Some(count);
@@ -118,10 +131,19 @@ fn table(raw: RawTable) -> Table {
     let mut constraints: Vec<Constraint> = raw
         .constraints
         .into_iter()
-        .filter_map(|c| Some(Constraint { kind: kind(&c.kind)?, name: c.name, definition: c.definition }))
+        .filter_map(|c| {
+            Some(Constraint { kind: kind(&c.kind)?, name: c.name, definition: c.definition })
+        })
         .collect();
     constraints.sort_by(|a, b| a.name.cmp(&b.name));
-    Table { schema: raw.schema, name: raw.name, columns: raw.columns, indexes, constraints, row_count: None }
+    Table {
+        schema: raw.schema,
+        name: raw.name,
+        columns: raw.columns,
+        indexes,
+        constraints,
+        row_count: None,
+    }
 }
 
 /// `pg_constraint.contype` to the model's kind; `n` (NOT NULL) and `t` (trigger) are not listed.
@@ -151,8 +173,12 @@ mod test {
             "SELECT json_build_object('counts', json_build_array((SELECT count(*) FROM \"public\".\"Weird Name\"), (SELECT count(*) FROM \"public\".\"expenses\")), \
              'alembic_version', (SELECT COALESCE(json_agg(version_num ORDER BY version_num), '[]') FROM public.alembic_version))::text AS counts"
         );
-        let schema = catalog.finish(r#"{"counts": [0, 1000], "alembic_version": ["abc"]}"#).expect("counts");
-        assert_eq!(schema.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["Weird Name", "expenses"]);
+        let schema =
+            catalog.finish(r#"{"counts": [0, 1000], "alembic_version": ["abc"]}"#).expect("counts");
+        assert_eq!(
+            schema.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["Weird Name", "expenses"]
+        );
         let expenses = schema.table("expenses").expect("expenses");
         assert_eq!(expenses.row_count, Some(1000));
         assert_eq!(expenses.indexes[0].name, "expenses_pkey");
@@ -164,9 +190,13 @@ mod test {
 
     #[test]
     fn no_version_table_ok() {
-        let catalog = parse(r#"{"tables": [], "enums": [], "has_alembic_version": false}"#).expect("parses");
+        let catalog =
+            parse(r#"{"tables": [], "enums": [], "has_alembic_version": false}"#).expect("parses");
         assert_eq!(catalog.counts_sql(), "SELECT json_build_object('counts', json_build_array(), 'alembic_version', NULL)::text AS counts");
-        assert_eq!(catalog.finish(r#"{"counts": [], "alembic_version": null}"#), Ok(Schema::default()));
+        assert_eq!(
+            catalog.finish(r#"{"counts": [], "alembic_version": null}"#),
+            Ok(Schema::default())
+        );
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub enum StepKind {
 }
 
 /// Alembic's first two log lines on PostgreSQL, before any migration runs.
-pub const PREAMBLE_LOG: [&str; 2] = ["Context impl PostgresqlImpl.", "Will assume transactional DDL."];
+pub const PREAMBLE_LOG: [&str; 2] =
+    ["Context impl PostgresqlImpl.", "Will assume transactional DDL."];
 
 impl RunPlan {
     /// Plans `migrations`, given in the order they run: oldest first to upgrade, newest first to downgrade.
@@ -96,8 +97,12 @@ pub fn running_line(migration: &Migration, direction: Direction) -> String {
     let revision = &migration.revision;
     let down = revision.down_revision.join(", ");
     match direction {
-        Direction::Upgrade => format!("Running upgrade {down} -> {}, {}", revision.revision, revision.message),
-        Direction::Downgrade => format!("Running downgrade {} -> {down}, {}", revision.revision, revision.message),
+        Direction::Upgrade => {
+            format!("Running upgrade {down} -> {}, {}", revision.revision, revision.message)
+        }
+        Direction::Downgrade => {
+            format!("Running downgrade {} -> {down}, {}", revision.revision, revision.message)
+        }
     }
 }
 
@@ -107,7 +112,10 @@ pub fn running_line(migration: &Migration, direction: Direction) -> String {
 fn version_sql(migration: &Migration, direction: Direction) -> Vec<String> {
     let create = version_table::create_table();
     match direction {
-        Direction::Upgrade => version_table::after_upgrade(&migration.revision).into_iter().filter(|sql| *sql != create).collect(),
+        Direction::Upgrade => version_table::after_upgrade(&migration.revision)
+            .into_iter()
+            .filter(|sql| *sql != create)
+            .collect(),
         Direction::Downgrade => version_table::after_downgrade(&migration.revision),
     }
 }
@@ -125,7 +133,14 @@ mod test {
                 message: message.to_owned(),
                 ..Revision::default()
             },
-            upgrade: up.iter().map(|(sql, autocommit)| Step { sql: (*sql).to_owned(), autocommit: *autocommit, span: None }).collect(),
+            upgrade: up
+                .iter()
+                .map(|(sql, autocommit)| Step {
+                    sql: (*sql).to_owned(),
+                    autocommit: *autocommit,
+                    span: None,
+                })
+                .collect(),
             downgrade: vec![Step { sql: format!("-- undo {rev}"), autocommit: false, span: None }],
         }
     }
@@ -134,7 +149,13 @@ mod test {
         let text: Vec<String> = plan
             .steps
             .iter()
-            .flat_map(|s| s.log.iter().map(|l| format!("# {l}")).chain([format!("{}{}", if s.autocommit { "[autocommit] " } else { "" }, s.sql)]))
+            .flat_map(|s| {
+                s.log.iter().map(|l| format!("# {l}")).chain([format!(
+                    "{}{}",
+                    if s.autocommit { "[autocommit] " } else { "" },
+                    s.sql
+                )])
+            })
             .collect();
         assert_eq!(text.join("\n"), expect.trim());
     }
@@ -142,8 +163,18 @@ mod test {
     #[test]
     fn upgrade_from_base_ok() {
         let migrations = [
-            migration("9f0e1d2c", &[], "create expenses", &[("CREATE TABLE expenses (id int)", false)]),
-            migration("ab12cd34", &["9f0e1d2c"], "add index", &[("CREATE INDEX CONCURRENTLY ix ON expenses (id)", true)]),
+            migration(
+                "9f0e1d2c",
+                &[],
+                "create expenses",
+                &[("CREATE TABLE expenses (id int)", false)],
+            ),
+            migration(
+                "ab12cd34",
+                &["9f0e1d2c"],
+                "add index",
+                &[("CREATE INDEX CONCURRENTLY ix ON expenses (id)", true)],
+            ),
         ];
         check(
             &RunPlan::new(&migrations, Direction::Upgrade),
@@ -166,7 +197,10 @@ UPDATE alembic_version SET version_num='ab12cd34' WHERE alembic_version.version_
         let migrations = [migration("9f0e1d2c", &[], "create expenses", &[])];
         let plan = RunPlan::new(&migrations, Direction::Downgrade);
         assert_eq!(plan.steps[1].log, ["Running downgrade 9f0e1d2c -> , create expenses"]);
-        assert_eq!(plan.steps[2].sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = '9f0e1d2c'");
+        assert_eq!(
+            plan.steps[2].sql,
+            "DELETE FROM alembic_version WHERE alembic_version.version_num = '9f0e1d2c'"
+        );
         assert_eq!(plan.steps_of(0).count(), 2);
     }
 
@@ -174,7 +208,13 @@ UPDATE alembic_version SET version_num='ab12cd34' WHERE alembic_version.version_
     fn empty_migration_logs_on_version_step_ok() {
         let plan = RunPlan::new(&[migration("m1", &["a", "b"], "merge", &[])], Direction::Upgrade);
         assert_eq!(plan.steps[1].log, ["Running upgrade a, b -> m1, merge"]);
-        assert_eq!(plan.steps[1].sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a'");
-        assert_eq!(plan.steps[2].sql, "UPDATE alembic_version SET version_num='m1' WHERE alembic_version.version_num = 'b'");
+        assert_eq!(
+            plan.steps[1].sql,
+            "DELETE FROM alembic_version WHERE alembic_version.version_num = 'a'"
+        );
+        assert_eq!(
+            plan.steps[2].sql,
+            "UPDATE alembic_version SET version_num='m1' WHERE alembic_version.version_num = 'b'"
+        );
     }
 }

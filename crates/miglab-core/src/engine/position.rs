@@ -22,7 +22,9 @@ pub fn in_source(sql: &str, position: Option<u32>, span: Span, source: &str) -> 
     let spanned = source.get(span.start..span.end)?;
     let index = LineIndex::new(source);
     let offset = match (spanned.find(sql), position) {
-        (Some(found), Some(position)) if !sql.is_empty() => span.start + found + byte_offset(sql, position),
+        (Some(found), Some(position)) if !sql.is_empty() => {
+            span.start + found + byte_offset(sql, position)
+        }
         _ => span.start,
     };
     Some(index.line_col(offset))
@@ -34,7 +36,10 @@ mod test {
 
     #[test]
     fn in_text_ok() {
-        assert_eq!(in_text("SELECT 1;\nSELECT nope FROM t", 18).map(|at| at.to_string()).as_deref(), Some("2:8"));
+        assert_eq!(
+            in_text("SELECT 1;\nSELECT nope FROM t", 18).map(|at| at.to_string()).as_deref(),
+            Some("2:8")
+        );
         assert_eq!(in_text("SELECT 'é', x", 13).map(|at| at.to_string()).as_deref(), Some("1:13"));
         assert_eq!(in_text("", 99).map(|at| at.to_string()).as_deref(), Some("1:1"));
         assert_eq!(in_text("SELECT", 0), None);
@@ -45,14 +50,22 @@ mod test {
         let source = "-- up\nALTER TABLE expenses\n  ADD COLUMN x nope;\n";
         let sql = "ALTER TABLE expenses\n  ADD COLUMN x nope";
         let span = Span::new(6, 6 + sql.len());
-        assert_eq!(in_source(sql, Some(37), span, source).map(|at| at.to_string()).as_deref(), Some("3:16"));
+        assert_eq!(
+            in_source(sql, Some(37), span, source).map(|at| at.to_string()).as_deref(),
+            Some("3:16")
+        );
     }
 
     #[test]
     fn generated_sql_marks_operation_ok() {
         let source = "def upgrade():\n    op.add_column('expenses', sa.Column('x', sa.Nope()))\n";
         let span = Span::new(19, 72);
-        assert_eq!(in_source("ALTER TABLE expenses ADD COLUMN x NOPE", Some(33), span, source).map(|at| at.to_string()).as_deref(), Some("2:5"));
+        assert_eq!(
+            in_source("ALTER TABLE expenses ADD COLUMN x NOPE", Some(33), span, source)
+                .map(|at| at.to_string())
+                .as_deref(),
+            Some("2:5")
+        );
     }
 
     #[test]

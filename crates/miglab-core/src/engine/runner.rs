@@ -54,7 +54,13 @@ pub struct Runner<'p> {
 
 impl<'p> Runner<'p> {
     pub fn new(plan: &'p RunPlan, config: RunnerConfig) -> Runner<'p> {
-        Runner { plan, ops: script(plan, config), cursor: 0, recovering: Vec::new(), report: RunReport::default() }
+        Runner {
+            plan,
+            ops: script(plan, config),
+            cursor: 0,
+            recovering: Vec::new(),
+            report: RunReport::default(),
+        }
     }
 
     /// The first action.
@@ -74,7 +80,10 @@ impl<'p> Runner<'p> {
             self.report.committed |= op.commits;
             return self.advance();
         };
-        let step = op.step.or_else(|| self.ops[..self.cursor].iter().rev().find_map(|o| o.step)).unwrap_or(0);
+        let step = op
+            .step
+            .or_else(|| self.ops[..self.cursor].iter().rev().find_map(|o| o.step))
+            .unwrap_or(0);
         let error = match op.step {
             Some(index) => error.located_in(&self.plan.steps[index].sql),
             None => error,
@@ -94,7 +103,12 @@ impl<'p> Runner<'p> {
         if self.report.failure.is_some() {
             return self.recovering.iter().rev().map(String::as_str).collect();
         }
-        self.ops.get(self.cursor + 1..).unwrap_or_default().iter().map(|op| op.sql.as_str()).collect()
+        self.ops
+            .get(self.cursor + 1..)
+            .unwrap_or_default()
+            .iter()
+            .map(|op| op.sql.as_str())
+            .collect()
     }
 
     fn advance(&mut self) -> Action {
@@ -134,13 +148,18 @@ impl Script {
 
     /// Alembic's `BEGIN` (our savepoint inside a branch transaction).
     fn begin(&mut self) {
-        let sql = if self.branch { format!("SAVEPOINT {RUN_SAVEPOINT}") } else { "BEGIN".to_owned() };
+        let sql =
+            if self.branch { format!("SAVEPOINT {RUN_SAVEPOINT}") } else { "BEGIN".to_owned() };
         self.push(Op { sql, shown: Some("BEGIN".to_owned()), ..Op::default() });
         self.open = true;
     }
 
     fn commit(&mut self) {
-        let sql = if self.branch { format!("RELEASE SAVEPOINT {RUN_SAVEPOINT}") } else { "COMMIT".to_owned() };
+        let sql = if self.branch {
+            format!("RELEASE SAVEPOINT {RUN_SAVEPOINT}")
+        } else {
+            "COMMIT".to_owned()
+        };
         let recover = self.rollback();
         self.push(Op { sql, shown: Some("COMMIT".to_owned()), recover, ..Op::default() });
         self.open = false;
@@ -148,7 +167,10 @@ impl Script {
 
     fn rollback(&self) -> Vec<String> {
         if self.branch {
-            vec![format!("ROLLBACK TO SAVEPOINT {RUN_SAVEPOINT}"), format!("RELEASE SAVEPOINT {RUN_SAVEPOINT}")]
+            vec![
+                format!("ROLLBACK TO SAVEPOINT {RUN_SAVEPOINT}"),
+                format!("RELEASE SAVEPOINT {RUN_SAVEPOINT}"),
+            ]
         } else {
             vec!["ROLLBACK".to_owned()]
         }
@@ -163,7 +185,14 @@ impl Script {
             self.push(Op { sql: "COMMIT".to_owned(), commits: true, ..Op::default() });
         }
         let recover = if self.branch { vec!["BEGIN".to_owned()] } else { Vec::new() };
-        self.push(Op { sql: sql.to_owned(), step: Some(index), log: log.to_vec(), shown: Some(sql.to_owned()), recover, ..Op::default() });
+        self.push(Op {
+            sql: sql.to_owned(),
+            step: Some(index),
+            log: log.to_vec(),
+            shown: Some(sql.to_owned()),
+            recover,
+            ..Op::default()
+        });
         if self.branch {
             self.push(Op { sql: "BEGIN".to_owned(), ..Op::default() });
         }
@@ -174,12 +203,24 @@ impl Script {
             self.begin();
         }
         let recover = self.rollback();
-        self.push(Op { sql: sql.to_owned(), step: Some(index), log: log.to_vec(), shown: Some(sql.to_owned()), recover, ..Op::default() });
+        self.push(Op {
+            sql: sql.to_owned(),
+            step: Some(index),
+            log: log.to_vec(),
+            shown: Some(sql.to_owned()),
+            recover,
+            ..Op::default()
+        });
     }
 }
 
 fn script(plan: &RunPlan, config: RunnerConfig) -> Vec<Op> {
-    let mut script = Script { branch: config.in_branch_transaction, ops: Vec::new(), pending_log: Vec::new(), open: false };
+    let mut script = Script {
+        branch: config.in_branch_transaction,
+        ops: Vec::new(),
+        pending_log: Vec::new(),
+        open: false,
+    };
     for (index, step) in plan.steps.iter().enumerate() {
         if step.kind == StepKind::CreateVersionTable && config.version_table_exists {
             // Alembic checks and sends nothing, but its log lines still appear.
@@ -203,8 +244,19 @@ mod test {
 
     fn plan(steps: &[(&str, bool)]) -> RunPlan {
         let migration = Migration {
-            revision: Revision { revision: "a1".to_owned(), message: "first".to_owned(), ..Revision::default() },
-            upgrade: steps.iter().map(|(sql, autocommit)| Step { sql: (*sql).to_owned(), autocommit: *autocommit, span: None }).collect(),
+            revision: Revision {
+                revision: "a1".to_owned(),
+                message: "first".to_owned(),
+                ..Revision::default()
+            },
+            upgrade: steps
+                .iter()
+                .map(|(sql, autocommit)| Step {
+                    sql: (*sql).to_owned(),
+                    autocommit: *autocommit,
+                    span: None,
+                })
+                .collect(),
             downgrade: Vec::new(),
         };
         RunPlan::new(&[migration], Direction::Upgrade)
@@ -219,7 +271,12 @@ mod test {
             match action {
                 Action::Exec(sql) => {
                     let outcome = if !fail.is_empty() && sql.starts_with(fail) {
-                        Err(PgError { sqlstate: "42601".into(), message: "boom".into(), position: Some(3), ..PgError::default() })
+                        Err(PgError {
+                            sqlstate: "42601".into(),
+                            message: "boom".into(),
+                            position: Some(3),
+                            ..PgError::default()
+                        })
                     } else {
                         Ok(())
                     };
@@ -233,7 +290,11 @@ mod test {
 
     /// Drives a runner in batches, as the browser bridge does: each `Exec` with everything queued behind it,
     /// stopping at the first failing command (the one that starts with `fail`). Returns the batches and the report.
-    fn drive_batched(plan: &RunPlan, config: RunnerConfig, fail: &str) -> (Vec<Vec<String>>, RunReport) {
+    fn drive_batched(
+        plan: &RunPlan,
+        config: RunnerConfig,
+        fail: &str,
+    ) -> (Vec<Vec<String>>, RunReport) {
         let mut runner = Runner::new(plan, config);
         let mut batches = Vec::new();
         let mut action = runner.start();
@@ -242,11 +303,26 @@ mod test {
                 Action::Exec(sql) => sql.clone(),
                 Action::Done(report) => return (batches, report.clone()),
             };
-            let batch: Vec<String> = std::iter::once(first).chain(runner.queued().into_iter().map(str::to_owned)).collect();
+            let batch: Vec<String> = std::iter::once(first)
+                .chain(runner.queued().into_iter().map(str::to_owned))
+                .collect();
             for sql in &batch {
-                assert_eq!(action_sql(&action), Some(sql.as_str()), "the runner hands out what it queued");
+                assert_eq!(
+                    action_sql(&action),
+                    Some(sql.as_str()),
+                    "the runner hands out what it queued"
+                );
                 let failed = !fail.is_empty() && sql.starts_with(fail);
-                let outcome = if failed { Err(PgError { sqlstate: "42601".into(), message: "boom".into(), position: Some(3), ..PgError::default() }) } else { Ok(()) };
+                let outcome = if failed {
+                    Err(PgError {
+                        sqlstate: "42601".into(),
+                        message: "boom".into(),
+                        position: Some(3),
+                        ..PgError::default()
+                    })
+                } else {
+                    Ok(())
+                };
                 action = runner.next(outcome);
                 if failed {
                     break;
@@ -263,21 +339,37 @@ mod test {
         }
     }
 
-    const BRANCH: RunnerConfig = RunnerConfig { version_table_exists: false, in_branch_transaction: true };
-    const SERVER: RunnerConfig = RunnerConfig { version_table_exists: true, in_branch_transaction: false };
+    const BRANCH: RunnerConfig =
+        RunnerConfig { version_table_exists: false, in_branch_transaction: true };
+    const SERVER: RunnerConfig =
+        RunnerConfig { version_table_exists: true, in_branch_transaction: false };
 
     #[test]
     fn one_transaction_on_server_ok() {
         let (sent, report) = drive(&plan(&[("CREATE TABLE t (a int)", false)]), SERVER, "");
         assert_eq!(sent, ["BEGIN", "CREATE TABLE t (a int)", "INSERT INTO alembic_version (version_num) VALUES ('a1') RETURNING alembic_version.version_num", "COMMIT"]);
-        assert_eq!(report.log, ["Context impl PostgresqlImpl.", "Will assume transactional DDL.", "Running upgrade  -> a1, first"]);
+        assert_eq!(
+            report.log,
+            [
+                "Context impl PostgresqlImpl.",
+                "Will assume transactional DDL.",
+                "Running upgrade  -> a1, first"
+            ]
+        );
         assert_eq!(report.statements.first().map(String::as_str), Some("BEGIN"));
         assert!(report.succeeded() && !report.committed);
     }
 
     #[test]
     fn autocommit_commits_branch_ok() {
-        let (sent, report) = drive(&plan(&[("CREATE TABLE t (a int)", false), ("CREATE INDEX CONCURRENTLY i ON t (a)", true)]), BRANCH, "");
+        let (sent, report) = drive(
+            &plan(&[
+                ("CREATE TABLE t (a int)", false),
+                ("CREATE INDEX CONCURRENTLY i ON t (a)", true),
+            ]),
+            BRANCH,
+            "",
+        );
         assert_eq!(
             sent[..6],
             ["SAVEPOINT miglab_run", "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))", "CREATE TABLE t (a int)", "RELEASE SAVEPOINT miglab_run", "COMMIT", "CREATE INDEX CONCURRENTLY i ON t (a)"]
@@ -288,8 +380,19 @@ mod test {
 
     #[test]
     fn failure_rolls_back_err() {
-        let (sent, report) = drive(&plan(&[("CREATE TABLE t (a int)", false), ("ALTER TABLE nope", false)]), BRANCH, "ALTER");
-        assert_eq!(sent[sent.len() - 3..], ["ALTER TABLE nope", "ROLLBACK TO SAVEPOINT miglab_run", "RELEASE SAVEPOINT miglab_run"]);
+        let (sent, report) = drive(
+            &plan(&[("CREATE TABLE t (a int)", false), ("ALTER TABLE nope", false)]),
+            BRANCH,
+            "ALTER",
+        );
+        assert_eq!(
+            sent[sent.len() - 3..],
+            [
+                "ALTER TABLE nope",
+                "ROLLBACK TO SAVEPOINT miglab_run",
+                "RELEASE SAVEPOINT miglab_run"
+            ]
+        );
         let failure = report.failure.expect("a failure");
         assert_eq!(failure.step, 2);
         assert_eq!(failure.error.at.map(|at| at.to_string()).as_deref(), Some("1:3"));
@@ -298,7 +401,8 @@ mod test {
 
     #[test]
     fn failed_autocommit_reopens_branch_err() {
-        let (sent, report) = drive(&plan(&[("CREATE INDEX CONCURRENTLY i ON t (a)", true)]), BRANCH, "CREATE INDEX");
+        let (sent, report) =
+            drive(&plan(&[("CREATE INDEX CONCURRENTLY i ON t (a)", true)]), BRANCH, "CREATE INDEX");
         assert_eq!(sent[sent.len() - 2..], ["CREATE INDEX CONCURRENTLY i ON t (a)", "BEGIN"]);
         assert_eq!(report.failure.map(|f| f.step), Some(1));
         assert!(report.committed);
@@ -306,7 +410,11 @@ mod test {
 
     #[test]
     fn batched_matches_one_by_one_ok() {
-        let plan = plan(&[("CREATE TABLE t (a int)", false), ("CREATE INDEX CONCURRENTLY i ON t (a)", true), ("ALTER TABLE t ADD b int", false)]);
+        let plan = plan(&[
+            ("CREATE TABLE t (a int)", false),
+            ("CREATE INDEX CONCURRENTLY i ON t (a)", true),
+            ("ALTER TABLE t ADD b int", false),
+        ]);
         for config in [BRANCH, SERVER] {
             let (sent, report) = drive(&plan, config, "");
             let (batches, batched) = drive_batched(&plan, config, "");
@@ -317,14 +425,31 @@ mod test {
 
     #[test]
     fn batched_failure_recovers_err() {
-        let plan = plan(&[("CREATE TABLE t (a int)", false), ("ALTER TABLE nope", false), ("ALTER TABLE t ADD b int", false)]);
+        let plan = plan(&[
+            ("CREATE TABLE t (a int)", false),
+            ("ALTER TABLE nope", false),
+            ("ALTER TABLE t ADD b int", false),
+        ]);
         let (sent, report) = drive(&plan, BRANCH, "ALTER TABLE nope");
         let (batches, batched) = drive_batched(&plan, BRANCH, "ALTER TABLE nope");
-        assert_eq!(batches[1], ["ROLLBACK TO SAVEPOINT miglab_run", "RELEASE SAVEPOINT miglab_run"]);
-        assert!(batches[0].iter().any(|sql| sql == "ALTER TABLE t ADD b int"), "the first message queues the whole script");
-        let ran: Vec<String> = batches[0].iter().take_while(|sql| !sql.starts_with("ALTER TABLE nope")).cloned().collect();
+        assert_eq!(
+            batches[1],
+            ["ROLLBACK TO SAVEPOINT miglab_run", "RELEASE SAVEPOINT miglab_run"]
+        );
+        assert!(
+            batches[0].iter().any(|sql| sql == "ALTER TABLE t ADD b int"),
+            "the first message queues the whole script"
+        );
+        let ran: Vec<String> = batches[0]
+            .iter()
+            .take_while(|sql| !sql.starts_with("ALTER TABLE nope"))
+            .cloned()
+            .collect();
         assert_eq!([ran, vec!["ALTER TABLE nope".to_owned()], batches[1].clone()].concat(), sent);
         assert_eq!(batched, report);
-        assert_eq!(batched.failure.map(|f| (f.step, f.error.at.map(|at| at.to_string()))), Some((2, Some("1:3".to_owned()))));
+        assert_eq!(
+            batched.failure.map(|f| (f.step, f.error.at.map(|at| at.to_string()))),
+            Some((2, Some("1:3".to_owned())))
+        );
     }
 }

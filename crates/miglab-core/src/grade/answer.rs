@@ -18,7 +18,8 @@ impl Confidence {
     pub const MIN: Confidence = Confidence(1);
     pub const MAX: Confidence = Confidence(5);
     /// Every level, lowest first, for charts that show empty levels too.
-    pub const ALL: [Confidence; 5] = [Confidence(1), Confidence(2), Confidence(3), Confidence(4), Confidence(5)];
+    pub const ALL: [Confidence; 5] =
+        [Confidence(1), Confidence(2), Confidence(3), Confidence(4), Confidence(5)];
 
     pub fn new(level: u8) -> Option<Confidence> {
         (1..=5).contains(&level).then_some(Confidence(level))
@@ -98,7 +99,14 @@ pub struct SchemaScope {
 
 impl Default for SchemaScope {
     fn default() -> SchemaScope {
-        SchemaScope { columns: true, defaults: true, indexes: true, constraints: false, enums: false, tables: Vec::new() }
+        SchemaScope {
+            columns: true,
+            defaults: true,
+            indexes: true,
+            constraints: false,
+            enums: false,
+            tables: Vec::new(),
+        }
     }
 }
 
@@ -156,11 +164,19 @@ pub struct Answer {
 pub enum Response {
     /// A predicted schema; row counts are never graded here (a row count is a value question),
     /// and an index definition left empty is compared by its columns and uniqueness.
-    Schema { schema: Schema },
+    Schema {
+        schema: Schema,
+    },
     /// `None` is a prediction of NULL.
-    Value { value: Option<String> },
-    Choice { selected: Vec<String> },
-    Ordering { order: Vec<String> },
+    Value {
+        value: Option<String>,
+    },
+    Choice {
+        selected: Vec<String>,
+    },
+    Ordering {
+        order: Vec<String>,
+    },
     FreeText {
         text: String,
         /// Filled in after the model answer is revealed; `None` until then.
@@ -217,7 +233,8 @@ mod test {
     fn confidence_range_err() {
         assert_eq!(Confidence::new(0), None);
         assert_eq!(Confidence::new(6), None);
-        let parsed: Result<Answer, _> = serde_json::from_str(r#"{"response":{"kind":"value","value":null},"confidence":9}"#);
+        let parsed: Result<Answer, _> =
+            serde_json::from_str(r#"{"response":{"kind":"value","value":null},"confidence":9}"#);
         assert!(parsed.is_err());
     }
 
@@ -237,7 +254,10 @@ why = { a = "Postgres does not fill existing rows from a nullable column." }
     #[test]
     fn answer_json_round_trip_ok() {
         let answer = Answer {
-            response: Response::FreeText { text: "it drops the index".into(), self_assessment: Some(SelfAssessment::Partly) },
+            response: Response::FreeText {
+                text: "it drops the index".into(),
+                self_assessment: Some(SelfAssessment::Partly),
+            },
             confidence: Confidence::MAX,
         };
         let json = serde_json::to_string(&answer).expect("serialises");

@@ -17,12 +17,18 @@ pub const CALIBRATED_WITHIN: f64 = 0.1;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Judgement {
     /// Fewer answers than `needed` are graded: too few to say.
-    TooFew { needed: usize },
+    TooFew {
+        needed: usize,
+    },
     Calibrated,
     /// Stated probability above credit by `by` (0..1).
-    OverConfident { by: f64 },
+    OverConfident {
+        by: f64,
+    },
     /// Stated probability below credit by `by` (0..1).
-    UnderConfident { by: f64 },
+    UnderConfident {
+        by: f64,
+    },
 }
 
 /// One confidence level in a calibration chart.
@@ -63,13 +69,23 @@ impl Calibration {
         let levels = Confidence::ALL
             .iter()
             .map(|&confidence| {
-                let at: Vec<f64> = counted.iter().filter(|g| g.confidence == confidence).map(|g| g.credit).collect();
-                Level { confidence, count: at.len(), fraction_correct: mean(&at), stated: confidence.probability() }
+                let at: Vec<f64> = counted
+                    .iter()
+                    .filter(|g| g.confidence == confidence)
+                    .map(|g| g.credit)
+                    .collect();
+                Level {
+                    confidence,
+                    count: at.len(),
+                    fraction_correct: mean(&at),
+                    stated: confidence.probability(),
+                }
             })
             .collect();
         let credits: Vec<f64> = counted.iter().map(|g| g.credit).collect();
         let marks: Vec<f64> = counted.iter().map(|g| g.cbm).collect();
-        let gaps: Vec<f64> = counted.iter().map(|g| (g.confidence.probability() - g.credit).powi(2)).collect();
+        let gaps: Vec<f64> =
+            counted.iter().map(|g| (g.confidence.probability() - g.credit).powi(2)).collect();
         let stated: Vec<f64> = counted.iter().map(|g| g.confidence.probability()).collect();
         Calibration {
             levels,
@@ -128,7 +144,11 @@ impl Calibration {
 }
 
 fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 fn mean(values: &[f64]) -> Option<f64> {
@@ -154,19 +174,42 @@ mod test {
 
     #[test]
     fn judgement_needs_enough_answers_err() {
-        let few = Calibration::of(&[graded(1.0, 3), graded(1.0, 3), graded(1.0, 3), graded(0.0, 5)]);
+        let few =
+            Calibration::of(&[graded(1.0, 3), graded(1.0, 3), graded(1.0, 3), graded(0.0, 5)]);
         assert_eq!(few.judgement, Judgement::TooFew { needed: JUDGED_FROM });
         insta::assert_snapshot!(few.sentence(), @"4 answers graded so far: calibration is judged from 5 answers on.");
     }
 
     #[test]
     fn judgement_ok() {
-        let calibrated = Calibration::of(&[graded(1.0, 5), graded(1.0, 5), graded(1.0, 4), graded(0.0, 1), graded(1.0, 5)]);
+        let calibrated = Calibration::of(&[
+            graded(1.0, 5),
+            graded(1.0, 5),
+            graded(1.0, 4),
+            graded(0.0, 1),
+            graded(1.0, 5),
+        ]);
         assert_eq!(calibrated.judgement, Judgement::Calibrated, "{}", calibrated.sentence());
-        let over = Calibration::of(&[graded(0.0, 5), graded(0.0, 5), graded(1.0, 5), graded(1.0, 5), graded(0.0, 4)]);
+        let over = Calibration::of(&[
+            graded(0.0, 5),
+            graded(0.0, 5),
+            graded(1.0, 5),
+            graded(1.0, 5),
+            graded(0.0, 4),
+        ]);
         insta::assert_snapshot!(over.sentence(), @"Over-confident: your confidence stated 46 points more than the 40% you earned over 5 answers. A lower level on answers you are unsure of costs less when they are wrong.");
-        let under = Calibration::of(&[graded(1.0, 1), graded(1.0, 2), graded(1.0, 1), graded(1.0, 3), graded(1.0, 2)]);
-        assert!(matches!(under.judgement, Judgement::UnderConfident { .. }), "{}", under.sentence());
+        let under = Calibration::of(&[
+            graded(1.0, 1),
+            graded(1.0, 2),
+            graded(1.0, 1),
+            graded(1.0, 3),
+            graded(1.0, 2),
+        ]);
+        assert!(
+            matches!(under.judgement, Judgement::UnderConfident { .. }),
+            "{}",
+            under.sentence()
+        );
     }
 
     #[test]

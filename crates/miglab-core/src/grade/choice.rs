@@ -12,7 +12,13 @@ pub fn grade(key: &ChoiceKey, selected: &[String], confidence: Confidence) -> Gr
             elements.push(Element::correct(element, Some(id.clone())));
         } else {
             let sentence = format!("Option `{id}` is right.");
-            elements.push(Element::miss(element, Verdict::Missing, Some(id.clone()), None, explain(&sentence, key.why.get(id))));
+            elements.push(Element::miss(
+                element,
+                Verdict::Missing,
+                Some(id.clone()),
+                None,
+                explain(&sentence, key.why.get(id)),
+            ));
         }
     }
     let mut seen = Vec::new();
@@ -22,14 +28,28 @@ pub fn grade(key: &ChoiceKey, selected: &[String], confidence: Confidence) -> Gr
         }
         seen.push(id);
         let sentence = format!("Option `{id}` is wrong.");
-        elements.push(Element::miss(format!("option.{id}"), Verdict::Extra, None, Some(id.clone()), explain(&sentence, key.why.get(id))));
+        elements.push(Element::miss(
+            format!("option.{id}"),
+            Verdict::Extra,
+            None,
+            Some(id.clone()),
+            explain(&sentence, key.why.get(id)),
+        ));
     }
     let right = elements.iter().filter(|e| e.is_correct()).count() as f64;
     let wrong = elements.iter().filter(|e| e.verdict == Verdict::Extra).count() as f64;
     let credit = if !key.multiple {
-        if right >= 1.0 && wrong == 0.0 && selected.len() == 1 { 1.0 } else { 0.0 }
+        if right >= 1.0 && wrong == 0.0 && selected.len() == 1 {
+            1.0
+        } else {
+            0.0
+        }
     } else if key.correct.is_empty() {
-        if wrong == 0.0 { 1.0 } else { 0.0 }
+        if wrong == 0.0 {
+            1.0
+        } else {
+            0.0
+        }
     } else {
         (right - wrong) / key.correct.len() as f64
     };
@@ -44,7 +64,11 @@ mod test {
         let key = ChoiceKey {
             correct: correct.iter().map(|s| s.to_string()).collect(),
             multiple,
-            why: [("c".to_owned(), "Postgres rewrites the table only for a volatile default".to_owned())].into(),
+            why: [(
+                "c".to_owned(),
+                "Postgres rewrites the table only for a volatile default".to_owned(),
+            )]
+            .into(),
         };
         let selected: Vec<String> = selected.iter().map(|s| s.to_string()).collect();
         let graded = grade(&key, &selected, Confidence::MAX);

@@ -21,8 +21,14 @@ fn graded(verdict: &str) -> Vec<(String, super::Graded)> {
     crate::fixture_files::fixtures("grade", verdict, ".toml")
         .into_iter()
         .map(|fixture| {
-            let case: Case = toml::from_str(&fixture.text).map_err(|e| format!("{verdict}/{}.toml: {e}", fixture.name)).expect("the fixture parses");
-            let observed = Observed { start: case.start.as_ref(), order_run: case.order_run.as_ref(), ..Observed::default() };
+            let case: Case = toml::from_str(&fixture.text)
+                .map_err(|e| format!("{verdict}/{}.toml: {e}", fixture.name))
+                .expect("the fixture parses");
+            let observed = Observed {
+                start: case.start.as_ref(),
+                order_run: case.order_run.as_ref(),
+                ..Observed::default()
+            };
             (fixture.name, grade(&case.key, &case.answer, &observed))
         })
         .collect()
@@ -31,7 +37,11 @@ fn graded(verdict: &str) -> Vec<(String, super::Graded)> {
 #[test]
 fn fixtures_ok() {
     for (name, graded) in graded("ok") {
-        assert!(graded.correct, "ok/{name}.toml should grade correct: {:?}", graded.explanations().collect::<Vec<_>>());
+        assert!(
+            graded.correct,
+            "ok/{name}.toml should grade correct: {:?}",
+            graded.explanations().collect::<Vec<_>>()
+        );
     }
 }
 
@@ -39,7 +49,12 @@ fn fixtures_ok() {
 fn fixtures_err() {
     for (name, graded) in graded("err") {
         assert!(!graded.correct, "err/{name}.toml should not grade correct");
-        let report = format!("credit {:.2}, cbm {:.2}\n{}", graded.credit, graded.cbm, graded.explanations().collect::<Vec<_>>().join("\n"));
+        let report = format!(
+            "credit {:.2}, cbm {:.2}\n{}",
+            graded.credit,
+            graded.cbm,
+            graded.explanations().collect::<Vec<_>>().join("\n")
+        );
         insta::assert_snapshot!(format!("fixture_{name}"), report);
     }
 }

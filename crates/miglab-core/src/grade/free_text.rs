@@ -4,7 +4,12 @@ use super::answer::{Confidence, FreeTextKey, SelfAssessment};
 use super::graded::{Element, Graded, Verdict};
 
 /// Until the learner self-assesses, the result is `pending` and counts in no score.
-pub fn grade(key: &FreeTextKey, text: &str, assessment: Option<SelfAssessment>, confidence: Confidence) -> Graded {
+pub fn grade(
+    key: &FreeTextKey,
+    text: &str,
+    assessment: Option<SelfAssessment>,
+    confidence: Confidence,
+) -> Graded {
     let got = Some(text.to_owned());
     let expected = Some(key.model_answer.clone());
     let (verdict, credit) = match assessment {
@@ -15,7 +20,13 @@ pub fn grade(key: &FreeTextKey, text: &str, assessment: Option<SelfAssessment>, 
     let element = if verdict == Verdict::Correct {
         Element { element: "text".into(), verdict, expected, got, explanation: None }
     } else {
-        Element::miss("text", verdict, expected, got, "Compare your answer with the model answer.".to_owned())
+        Element::miss(
+            "text",
+            verdict,
+            expected,
+            got,
+            "Compare your answer with the model answer.".to_owned(),
+        )
     };
     let mut graded = Graded::new(vec![element], credit, confidence);
     graded.pending = assessment.is_none();

@@ -33,10 +33,22 @@ pub struct Element {
 
 impl Element {
     pub fn correct(element: impl Into<String>, value: Option<String>) -> Element {
-        Element { element: element.into(), verdict: Verdict::Correct, expected: value.clone(), got: value, explanation: None }
+        Element {
+            element: element.into(),
+            verdict: Verdict::Correct,
+            expected: value.clone(),
+            got: value,
+            explanation: None,
+        }
     }
 
-    pub fn miss(element: impl Into<String>, verdict: Verdict, expected: Option<String>, got: Option<String>, explanation: String) -> Element {
+    pub fn miss(
+        element: impl Into<String>,
+        verdict: Verdict,
+        expected: Option<String>,
+        got: Option<String>,
+        explanation: String,
+    ) -> Element {
         Element { element: element.into(), verdict, expected, got, explanation: Some(explanation) }
     }
 
@@ -70,7 +82,15 @@ impl Graded {
         let credit = if credit.is_finite() { credit.clamp(0.0, 1.0) } else { 0.0 };
         let first_miss = elements.iter().position(|e| !e.is_correct());
         let correct = first_miss.is_none() && credit >= 1.0;
-        Graded { elements, credit, correct, first_miss, confidence, cbm: super::marks::cbm_mark(credit, confidence), pending: false }
+        Graded {
+            elements,
+            credit,
+            correct,
+            first_miss,
+            confidence,
+            cbm: super::marks::cbm_mark(credit, confidence),
+            pending: false,
+        }
     }
 
     /// Credit as the fraction of correct elements; an empty element list is fully correct.

@@ -22,10 +22,14 @@ pub fn marks(level: Confidence) -> (f64, f64) {
 
 /// Every level with its words and marks, for the "how marks work" table shown before answering.
 pub fn marks_table() -> Vec<(Confidence, &'static str, f64, f64)> {
-    Confidence::ALL.iter().zip(LEVEL_WORDS).map(|(&level, words)| {
-        let (right, wrong) = marks(level);
-        (level, words, right, wrong)
-    }).collect()
+    Confidence::ALL
+        .iter()
+        .zip(LEVEL_WORDS)
+        .map(|(&level, words)| {
+            let (right, wrong) = marks(level);
+            (level, words, right, wrong)
+        })
+        .collect()
 }
 
 /// The mark for an answer with `credit` in 0..=1: partial credit blends the right and wrong marks.
@@ -46,12 +50,18 @@ mod test {
     /// The level with the highest expected mark when the chance of being right is `p`.
     fn best_level(p: f64) -> u8 {
         let expected = |l: &Confidence| p * marks(*l).0 + (1.0 - p) * marks(*l).1;
-        Confidence::ALL.iter().max_by(|a, b| expected(a).total_cmp(&expected(b))).map_or(0, |l| l.get())
+        Confidence::ALL
+            .iter()
+            .max_by(|a, b| expected(a).total_cmp(&expected(b)))
+            .map_or(0, |l| l.get())
     }
 
     #[test]
     fn marks_ok() {
-        let table: Vec<String> = marks_table().iter().map(|(l, words, right, wrong)| format!("{} {words}: {right:+} / {wrong:+}", l.get())).collect();
+        let table: Vec<String> = marks_table()
+            .iter()
+            .map(|(l, words, right, wrong)| format!("{} {words}: {right:+} / {wrong:+}", l.get()))
+            .collect();
         insta::assert_snapshot!(table.join("\n"), @r"
         1 a guess: +1 / +0
         2 unsure: +5 / -1
@@ -65,10 +75,18 @@ mod test {
     /// Each level is the best choice exactly inside its fifth, around the probability the chart draws for it.
     #[test]
     fn break_even_matches_stated_meaning_ok() {
-        let best: Vec<u8> = [0.05, 0.19, 0.21, 0.39, 0.41, 0.59, 0.61, 0.79, 0.81, 0.99].iter().map(|&p| best_level(p)).collect();
+        let best: Vec<u8> = [0.05, 0.19, 0.21, 0.39, 0.41, 0.59, 0.61, 0.79, 0.81, 0.99]
+            .iter()
+            .map(|&p| best_level(p))
+            .collect();
         assert_eq!(best, vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
         for l in Confidence::ALL {
-            assert_eq!(best_level(l.probability()), l.get(), "the stated probability of level {} is best at that level", l.get());
+            assert_eq!(
+                best_level(l.probability()),
+                l.get(),
+                "the stated probability of level {} is best at that level",
+                l.get()
+            );
         }
     }
 }

@@ -9,26 +9,56 @@ use crate::schema::{Column, Index, Schema, Table};
 use proptest::prelude::*;
 
 fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["id", "x", "expenses", "ix", "", "é", "a b", "confidence_score"]).prop_map(str::to_owned)
+    prop::sample::select(vec!["id", "x", "expenses", "ix", "", "é", "a b", "confidence_score"])
+        .prop_map(str::to_owned)
 }
 
 fn data_type() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["integer", "text", "numeric(4,3)", "boolean", "character varying(20)", "bigint", ")("]).prop_map(str::to_owned)
+    prop::sample::select(vec![
+        "integer",
+        "text",
+        "numeric(4,3)",
+        "boolean",
+        "character varying(20)",
+        "bigint",
+        ")(",
+    ])
+    .prop_map(str::to_owned)
 }
 
 fn column() -> impl Strategy<Value = Column> {
-    (name(), data_type(), any::<bool>(), prop::option::of(prop::sample::select(vec!["0", "'draft'", "now()", "(", "NULL"]))).prop_map(|(name, data_type, not_null, default)| Column {
-        name,
-        data_type,
-        not_null,
-        default: default.map(str::to_owned),
-    })
+    (
+        name(),
+        data_type(),
+        any::<bool>(),
+        prop::option::of(prop::sample::select(vec!["0", "'draft'", "now()", "(", "NULL"])),
+    )
+        .prop_map(|(name, data_type, not_null, default)| Column {
+            name,
+            data_type,
+            not_null,
+            default: default.map(str::to_owned),
+        })
 }
 
 fn table() -> impl Strategy<Value = Table> {
-    let index = (name(), any::<bool>(), prop::collection::vec(name(), 0..3)).prop_map(|(name, unique, columns)| Index { name, definition: String::new(), unique, columns });
-    (prop::sample::select(vec!["expenses", "users", "posts"]), prop::collection::vec(column(), 0..4), prop::collection::vec(index, 0..3), prop::option::of(any::<u64>()))
-        .prop_map(|(name, columns, indexes, row_count)| Table { schema: "public".into(), name: name.to_owned(), columns, indexes, constraints: Vec::new(), row_count })
+    let index = (name(), any::<bool>(), prop::collection::vec(name(), 0..3)).prop_map(
+        |(name, unique, columns)| Index { name, definition: String::new(), unique, columns },
+    );
+    (
+        prop::sample::select(vec!["expenses", "users", "posts"]),
+        prop::collection::vec(column(), 0..4),
+        prop::collection::vec(index, 0..3),
+        prop::option::of(any::<u64>()),
+    )
+        .prop_map(|(name, columns, indexes, row_count)| Table {
+            schema: "public".into(),
+            name: name.to_owned(),
+            columns,
+            indexes,
+            constraints: Vec::new(),
+            row_count,
+        })
 }
 
 fn schema() -> impl Strategy<Value = Schema> {
@@ -45,8 +75,16 @@ fn ids() -> impl Strategy<Value = Vec<String>> {
 
 fn schema_credit(predicted: &Schema, start: &Schema, actual: &Schema) -> f64 {
     let key = AnswerKey::Schema(SchemaKey::default());
-    let answer = Answer { response: Response::Schema { schema: predicted.clone() }, confidence: Confidence::MAX };
-    grade(&key, &answer, &Observed { start: Some(start), actual: Some(actual), ..Observed::default() }).credit
+    let answer = Answer {
+        response: Response::Schema { schema: predicted.clone() },
+        confidence: Confidence::MAX,
+    };
+    grade(
+        &key,
+        &answer,
+        &Observed { start: Some(start), actual: Some(actual), ..Observed::default() },
+    )
+    .credit
 }
 
 /// `got` with one element of `truth` copied over: a table, or one column of a table both have.

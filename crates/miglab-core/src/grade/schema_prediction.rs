@@ -12,8 +12,8 @@
 use super::answer::{Confidence, SchemaScope, Why};
 use super::graded::{explain, Element, Graded, Verdict};
 use super::value::same_value;
-use crate::schema::{Constraint, Index, Schema};
 use crate::pg_type::canonical_type;
+use crate::schema::{Constraint, Index, Schema};
 use sqlparser::ast::{Expr, Value};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -21,7 +21,14 @@ use std::collections::BTreeMap;
 
 /// Grades `predicted` against `actual` as a change from `start`; without a start (a brief compared
 /// with a learner's own migration), as a change from an empty database, so every element counts.
-pub fn grade(predicted: &Schema, start: Option<&Schema>, actual: &Schema, scope: &SchemaScope, why: &Why, confidence: Confidence) -> Graded {
+pub fn grade(
+    predicted: &Schema,
+    start: Option<&Schema>,
+    actual: &Schema,
+    scope: &SchemaScope,
+    why: &Why,
+    confidence: Confidence,
+) -> Graded {
     let empty = Schema::default();
     let start = Facts::of(start.unwrap_or(&empty), scope);
     let (actual, predicted) = (Facts::of(actual, scope), Facts::of(predicted, scope));
@@ -37,18 +44,43 @@ pub fn grade(predicted: &Schema, start: Option<&Schema>, actual: &Schema, scope:
             elements.push(Element::correct(key.path.clone(), Some(shown(want))));
         } else if guess.contains(key) {
             false_changes += 1;
-            elements.push(Element::miss(key.path.clone(), Verdict::Wrong, Some(shown(want)), Some(shown(got)), explain(&key.truth(want), why)));
+            elements.push(Element::miss(
+                key.path.clone(),
+                Verdict::Wrong,
+                Some(shown(want)),
+                Some(shown(got)),
+                explain(&key.truth(want), why),
+            ));
         } else {
-            elements.push(Element::miss(key.path.clone(), Verdict::Missing, Some(shown(want)), None, explain(&key.truth(want), why)));
+            elements.push(Element::miss(
+                key.path.clone(),
+                Verdict::Missing,
+                Some(shown(want)),
+                None,
+                explain(&key.truth(want), why),
+            ));
         }
     }
     let invented: Vec<&Key> = guess.iter().filter(|k| !truth.contains(k)).collect();
     for key in &invented {
         false_changes += 1;
         // An invented column costs each of its parts, but one sentence about the column says it all.
-        let parent_invented = key.parent.as_ref().is_some_and(|(path, kind)| invented.iter().any(|k| &k.path == path && k.kind == *kind));
-        let explanation = (!parent_invented).then(|| explain(&format!("That stays as it was: {}", key.truth(actual.get(key))), why.get(&key.path)));
-        elements.push(Element { element: key.path.clone(), verdict: Verdict::Extra, expected: Some(shown(actual.get(key))), got: Some(shown(predicted.get(key))), explanation });
+        let parent_invented = key.parent.as_ref().is_some_and(|(path, kind)| {
+            invented.iter().any(|k| &k.path == path && k.kind == *kind)
+        });
+        let explanation = (!parent_invented).then(|| {
+            explain(
+                &format!("That stays as it was: {}", key.truth(actual.get(key))),
+                why.get(&key.path),
+            )
+        });
+        elements.push(Element {
+            element: key.path.clone(),
+            verdict: Verdict::Extra,
+            expected: Some(shown(actual.get(key))),
+            got: Some(shown(predicted.get(key))),
+            explanation,
+        });
     }
     let credit = match truth.len() {
         0 if guess.is_empty() => 1.0,
@@ -106,35 +138,94 @@ impl Facts {
         let mut facts = Facts { order: Vec::new(), values: BTreeMap::new() };
         for table in schema.tables.iter().filter(|t| scope.includes(&t.name)) {
             let t = &table.name;
-            let part = |path: String, kind: Kind, name: &str, parent: (String, Kind)| Key { path, kind, parent: Some(parent), name: name.to_owned(), table: t.clone() };
+            let part = |path: String, kind: Kind, name: &str, parent: (String, Kind)| Key {
+                path,
+                kind,
+                parent: Some(parent),
+                name: name.to_owned(),
+                table: t.clone(),
+            };
             let table_key = (t.clone(), Kind::Table);
-            facts.add(Key { path: t.clone(), kind: Kind::Table, parent: None, name: t.clone(), table: t.clone() }, Fact::Present);
+            facts.add(
+                Key {
+                    path: t.clone(),
+                    kind: Kind::Table,
+                    parent: None,
+                    name: t.clone(),
+                    table: t.clone(),
+                },
+                Fact::Present,
+            );
             if scope.columns {
                 for column in &table.columns {
                     let path = format!("{t}.{}", column.name);
                     let column_key = (path.clone(), Kind::Column);
-                    facts.add(part(path.clone(), Kind::Column, &column.name, table_key.clone()), Fact::Present);
-                    facts.add(part(format!("{path}.type"), Kind::Type, &column.name, column_key.clone()), Fact::Type(column.data_type.clone()));
-                    facts.add(part(format!("{path}.nullable"), Kind::Nullable, &column.name, column_key.clone()), Fact::NotNull(column.not_null));
+                    facts.add(
+                        part(path.clone(), Kind::Column, &column.name, table_key.clone()),
+                        Fact::Present,
+                    );
+                    facts.add(
+                        part(format!("{path}.type"), Kind::Type, &column.name, column_key.clone()),
+                        Fact::Type(column.data_type.clone()),
+                    );
+                    facts.add(
+                        part(
+                            format!("{path}.nullable"),
+                            Kind::Nullable,
+                            &column.name,
+                            column_key.clone(),
+                        ),
+                        Fact::NotNull(column.not_null),
+                    );
                     if scope.defaults {
-                        facts.add(part(format!("{path}.default"), Kind::Default, &column.name, column_key), Fact::Default(column.default.clone()));
+                        facts.add(
+                            part(
+                                format!("{path}.default"),
+                                Kind::Default,
+                                &column.name,
+                                column_key,
+                            ),
+                            Fact::Default(column.default.clone()),
+                        );
                     }
                 }
             }
             if scope.indexes {
                 for index in &table.indexes {
-                    facts.add(part(format!("{t}.{}", index.name), Kind::Index, &index.name, table_key.clone()), Fact::Index(index.clone()));
+                    facts.add(
+                        part(
+                            format!("{t}.{}", index.name),
+                            Kind::Index,
+                            &index.name,
+                            table_key.clone(),
+                        ),
+                        Fact::Index(index.clone()),
+                    );
                 }
             }
             if scope.constraints {
                 for constraint in &table.constraints {
-                    facts.add(part(format!("{t}.{}", constraint.name), Kind::Constraint, &constraint.name, table_key.clone()), Fact::Constraint(constraint.clone()));
+                    facts.add(
+                        part(
+                            format!("{t}.{}", constraint.name),
+                            Kind::Constraint,
+                            &constraint.name,
+                            table_key.clone(),
+                        ),
+                        Fact::Constraint(constraint.clone()),
+                    );
                 }
             }
         }
         if scope.enums {
             for enum_type in &schema.enums {
-                let key = Key { path: format!("type.{}", enum_type.name), kind: Kind::Enum, parent: None, name: enum_type.name.clone(), table: String::new() };
+                let key = Key {
+                    path: format!("type.{}", enum_type.name),
+                    kind: Kind::Enum,
+                    parent: None,
+                    name: enum_type.name.clone(),
+                    table: String::new(),
+                };
                 facts.add(key, Fact::Labels(enum_type.labels.clone()));
             }
         }
@@ -144,7 +235,9 @@ impl Facts {
     /// Adds a fact unless the key is already there: a prediction may name a column twice, and the
     /// first one is the one the editor shows.
     fn add(&mut self, key: Key, fact: Fact) {
-        if let std::collections::btree_map::Entry::Vacant(slot) = self.values.entry((key.path.clone(), key.kind)) {
+        if let std::collections::btree_map::Entry::Vacant(slot) =
+            self.values.entry((key.path.clone(), key.kind))
+        {
             slot.insert(fact);
             self.order.push(key);
         }
@@ -163,7 +256,8 @@ impl Facts {
             if keys.iter().any(|k| k.path == key.path && k.kind == key.kind) {
                 continue;
             }
-            let parent_gone = key.parent.as_ref().is_some_and(|parent| !after.values.contains_key(parent));
+            let parent_gone =
+                key.parent.as_ref().is_some_and(|parent| !after.values.contains_key(parent));
             if !parent_gone && !same(self.get(key), after.get(key)) {
                 keys.push(key.clone());
             }
@@ -181,16 +275,24 @@ impl Key {
             (Kind::Table, None) => format!("There is no table `{name}`."),
             (Kind::Column, Some(_)) => format!("`{table}` has a column `{name}`."),
             (Kind::Column, None) => format!("`{table}` has no column `{name}`."),
-            (_, Some(Fact::Type(data_type))) => format!("`{name}` is `{}`.", canonical_type(data_type)),
+            (_, Some(Fact::Type(data_type))) => {
+                format!("`{name}` is `{}`.", canonical_type(data_type))
+            }
             (_, Some(Fact::NotNull(true))) => format!("`{name}` is NOT NULL."),
             (_, Some(Fact::NotNull(false))) => format!("`{name}` is nullable."),
             (_, Some(Fact::Default(Some(default)))) => format!("`{name}` defaults to `{default}`."),
             (_, Some(Fact::Default(None))) => format!("`{name}` has no default."),
-            (_, Some(Fact::Index(index))) => format!("Index `{name}` is `{}`.", shown(Some(&Fact::Index(index.clone())))),
+            (_, Some(Fact::Index(index))) => {
+                format!("Index `{name}` is `{}`.", shown(Some(&Fact::Index(index.clone()))))
+            }
             (Kind::Index, None) => format!("There is no index `{name}` on `{table}`."),
-            (_, Some(Fact::Constraint(constraint))) => format!("Constraint `{name}` is `{}`.", constraint.definition),
+            (_, Some(Fact::Constraint(constraint))) => {
+                format!("Constraint `{name}` is `{}`.", constraint.definition)
+            }
             (Kind::Constraint, None) => format!("There is no constraint `{name}` on `{table}`."),
-            (_, Some(Fact::Labels(labels))) => format!("Type `{name}` has the labels {}.", labels.join(", ")),
+            (_, Some(Fact::Labels(labels))) => {
+                format!("Type `{name}` has the labels {}.", labels.join(", "))
+            }
             (_, Some(Fact::Present) | None) => format!("There is no `{name}`."),
         }
     }
@@ -203,7 +305,9 @@ fn shown(fact: Option<&Fact>) -> String {
         Some(Fact::Type(data_type)) => canonical_type(data_type),
         Some(Fact::NotNull(not_null)) => if *not_null { "NOT NULL" } else { "nullable" }.to_owned(),
         Some(Fact::Default(default)) => default.clone().unwrap_or_else(|| "no default".to_owned()),
-        Some(Fact::Index(index)) if index.definition.trim().is_empty() => describe_index(index.unique, &index.columns),
+        Some(Fact::Index(index)) if index.definition.trim().is_empty() => {
+            describe_index(index.unique, &index.columns)
+        }
         Some(Fact::Index(index)) => index.definition.clone(),
         Some(Fact::Constraint(constraint)) => constraint.definition.clone(),
         Some(Fact::Labels(labels)) => labels.join(", "),
@@ -215,9 +319,16 @@ fn same(a: Option<&Fact>, b: Option<&Fact>) -> bool {
     match (a, b) {
         (None, None) => true,
         (Some(Fact::Type(a)), Some(Fact::Type(b))) => canonical_type(a) == canonical_type(b),
-        (Some(Fact::Default(a)), Some(Fact::Default(b))) => same_default(a.as_deref(), b.as_deref()),
+        (Some(Fact::Default(a)), Some(Fact::Default(b))) => {
+            same_default(a.as_deref(), b.as_deref())
+        }
         (Some(Fact::Index(a)), Some(Fact::Index(b))) => same_index(a, b),
-        (Some(Fact::Constraint(a)), Some(Fact::Constraint(b))) => a.kind == b.kind && (a.definition.trim().is_empty() || b.definition.trim().is_empty() || squash(&a.definition) == squash(&b.definition)),
+        (Some(Fact::Constraint(a)), Some(Fact::Constraint(b))) => {
+            a.kind == b.kind
+                && (a.definition.trim().is_empty()
+                    || b.definition.trim().is_empty()
+                    || squash(&a.definition) == squash(&b.definition))
+        }
         (Some(a), Some(b)) => a == b,
         _ => false,
     }
@@ -227,7 +338,8 @@ fn same(a: Option<&Fact>, b: Option<&Fact>) -> bool {
 /// compared by those; two definitions by their normalised text.
 fn same_index(a: &Index, b: &Index) -> bool {
     if a.definition.trim().is_empty() || b.definition.trim().is_empty() {
-        a.unique == b.unique && (a.columns.is_empty() || b.columns.is_empty() || a.columns == b.columns)
+        a.unique == b.unique
+            && (a.columns.is_empty() || b.columns.is_empty() || a.columns == b.columns)
     } else {
         normal_indexdef(&a.definition) == normal_indexdef(&b.definition)
     }
@@ -250,7 +362,12 @@ fn normal_indexdef(definition: &str) -> String {
 }
 
 fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace("( ", "(").replace(" )", ")")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace("( ", "(")
+        .replace(" )", ")")
 }
 
 /// Defaults match when they hold the same value once casts are stripped, so a learner's `0.000`
@@ -267,7 +384,9 @@ fn same_default(expected: Option<&str>, got: Option<&str>) -> bool {
 }
 
 fn default_value(text: &str) -> String {
-    let Ok(mut expr) = Parser::new(&PostgreSqlDialect {}).try_with_sql(text).and_then(|mut p| p.parse_expr()) else {
+    let Ok(mut expr) =
+        Parser::new(&PostgreSqlDialect {}).try_with_sql(text).and_then(|mut p| p.parse_expr())
+    else {
         return squash(text);
     };
     while let Expr::Cast { expr: inner, .. } | Expr::Nested(inner) = expr {
@@ -295,8 +414,24 @@ mod test {
             tables: vec![Table {
                 schema: "public".into(),
                 name: "expenses".into(),
-                columns: columns.iter().map(|(n, t, nn, d)| Column { name: n.to_string(), data_type: t.to_string(), not_null: *nn, default: d.map(str::to_owned) }).collect(),
-                indexes: indexes.iter().map(|(n, d)| Index { name: n.to_string(), definition: d.to_string(), unique: false, columns: Vec::new() }).collect(),
+                columns: columns
+                    .iter()
+                    .map(|(n, t, nn, d)| Column {
+                        name: n.to_string(),
+                        data_type: t.to_string(),
+                        not_null: *nn,
+                        default: d.map(str::to_owned),
+                    })
+                    .collect(),
+                indexes: indexes
+                    .iter()
+                    .map(|(n, d)| Index {
+                        name: n.to_string(),
+                        definition: d.to_string(),
+                        unique: false,
+                        columns: Vec::new(),
+                    })
+                    .collect(),
                 row_count: Some(40),
                 ..Table::default()
             }],
@@ -305,8 +440,10 @@ mod test {
     }
 
     const ID: ColumnSpec = ("id", "integer", true, Some("nextval('expenses_id_seq'::regclass)"));
-    const STATUS: ColumnSpec = ("status", "character varying(20)", true, Some("'draft'::character varying"));
-    const PKEY: (&str, &str) = ("expenses_pkey", "CREATE UNIQUE INDEX expenses_pkey ON public.expenses USING btree (id)");
+    const STATUS: ColumnSpec =
+        ("status", "character varying(20)", true, Some("'draft'::character varying"));
+    const PKEY: (&str, &str) =
+        ("expenses_pkey", "CREATE UNIQUE INDEX expenses_pkey ON public.expenses USING btree (id)");
 
     fn start() -> Schema {
         expenses(&[ID, STATUS], &[PKEY])
@@ -317,11 +454,21 @@ mod test {
     }
 
     fn check(predicted: &Schema, start: Option<&Schema>, actual: &Schema) -> String {
-        let why: Why = [("expenses.confidence_score.nullable".to_owned(), "the migration says `nullable=True`".to_owned())].into();
-        let graded = grade(predicted, start, actual, &SchemaScope::default(), &why, Confidence::MAX);
+        let why: Why = [(
+            "expenses.confidence_score.nullable".to_owned(),
+            "the migration says `nullable=True`".to_owned(),
+        )]
+        .into();
+        let graded =
+            grade(predicted, start, actual, &SchemaScope::default(), &why, Confidence::MAX);
         let mut out = format!("credit {:.2}\n", graded.credit);
         for e in graded.elements.iter().filter(|e| !e.is_correct()) {
-            out.push_str(&format!("{:?} {}: {}\n", e.verdict, e.element, e.explanation.as_deref().unwrap_or("-")));
+            out.push_str(&format!(
+                "{:?} {}: {}\n",
+                e.verdict,
+                e.element,
+                e.explanation.as_deref().unwrap_or("-")
+            ));
         }
         out
     }
@@ -329,8 +476,18 @@ mod test {
     #[test]
     fn change_predicted_ok() {
         let predicted = expenses(
-            &[("status", "varchar(20)", true, Some("'draft'")), ("confidence_score", "NUMERIC(4, 3)", false, None), ID],
-            &[PKEY, ("ix_expenses_score", "create index ix_expenses_score on expenses (confidence_score)")],
+            &[
+                ("status", "varchar(20)", true, Some("'draft'")),
+                ("confidence_score", "NUMERIC(4, 3)", false, None),
+                ID,
+            ],
+            &[
+                PKEY,
+                (
+                    "ix_expenses_score",
+                    "create index ix_expenses_score on expenses (confidence_score)",
+                ),
+            ],
         );
         insta::assert_snapshot!(check(&predicted, Some(&start()), &after()), @"credit 1.00");
     }
@@ -349,7 +506,14 @@ mod test {
 
     #[test]
     fn wrong_and_invented_changes_cost_credit_err() {
-        let predicted = expenses(&[ID, ("status", "text", true, Some("'draft'")), ("confidence_score", "numeric", true, None)], &[PKEY]);
+        let predicted = expenses(
+            &[
+                ID,
+                ("status", "text", true, Some("'draft'")),
+                ("confidence_score", "numeric", true, None),
+            ],
+            &[PKEY],
+        );
         insta::assert_snapshot!(check(&predicted, Some(&start()), &after()), @r"
         credit 0.00
         Wrong expenses.confidence_score.type: `confidence_score` is `numeric(4,3)`.
@@ -361,7 +525,8 @@ mod test {
 
     #[test]
     fn partly_right_ok() {
-        let predicted = expenses(&[ID, STATUS, ("confidence_score", "numeric(4,3)", true, None)], &[PKEY]);
+        let predicted =
+            expenses(&[ID, STATUS, ("confidence_score", "numeric(4,3)", true, None)], &[PKEY]);
         insta::assert_snapshot!(check(&predicted, Some(&start()), &after()), @r"
         credit 0.40
         Wrong expenses.confidence_score.nullable: `confidence_score` is nullable: the migration says `nullable=True`.

@@ -7,7 +7,9 @@ pub fn grade(key: &ValueKey, value: Option<&str>, confidence: Confidence) -> Gra
     let expected = key.expected.as_deref();
     let right = match (expected, value) {
         (None, None) => true,
-        (Some(expected), Some(value)) => std::iter::once(expected).chain(key.accept.iter().map(String::as_str)).any(|e| same_value(e, value)),
+        (Some(expected), Some(value)) => std::iter::once(expected)
+            .chain(key.accept.iter().map(String::as_str))
+            .any(|e| same_value(e, value)),
         _ => false,
     };
     let shown = |v: Option<&str>| Some(v.map_or_else(|| "NULL".to_owned(), str::to_owned));
@@ -18,7 +20,13 @@ pub fn grade(key: &ValueKey, value: Option<&str>, confidence: Confidence) -> Gra
             None => "The row holds NULL.".to_owned(),
             Some(e) => format!("The row holds `{e}`."),
         };
-        Element::miss("value", Verdict::Wrong, shown(expected), shown(value), explain(&sentence, key.why.as_ref()))
+        Element::miss(
+            "value",
+            Verdict::Wrong,
+            shown(expected),
+            shown(value),
+            explain(&sentence, key.why.as_ref()),
+        )
     };
     Graded::by_elements(vec![element], confidence)
 }
@@ -49,7 +57,11 @@ mod test {
     use super::*;
 
     fn check(expected: Option<&str>, got: Option<&str>) -> String {
-        let key = ValueKey { expected: expected.map(str::to_owned), why: Some("a nullable column without a default leaves existing rows NULL".into()), ..ValueKey::default() };
+        let key = ValueKey {
+            expected: expected.map(str::to_owned),
+            why: Some("a nullable column without a default leaves existing rows NULL".into()),
+            ..ValueKey::default()
+        };
         let graded = grade(&key, got, Confidence::MAX);
         format!("{:?} {}", graded.credit, graded.explanations().collect::<Vec<_>>().join(" "))
     }

@@ -10,7 +10,10 @@
 //! prerequisite that is a course lesson whose manifest does not parse is that lesson's error, not its
 //! dependents', so they still open.
 
-use super::{check_catalog, is_valid_id, load_folder, parse_course, parse_manifest, Course, FileDiagnostic, Lesson, LessonFolder, LessonManifest, COURSE, MANIFEST};
+use super::{
+    check_catalog, is_valid_id, load_folder, parse_course, parse_manifest, Course, FileDiagnostic,
+    Lesson, LessonFolder, LessonManifest, COURSE, MANIFEST,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,36 +40,53 @@ type Read<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// (`course.toml`, `confidence_score/lesson.toml`, …) or `None` when there is no such file.
 pub fn bundle(read: Read) -> CourseBundle {
     let Some(text) = read(COURSE) else {
-        return CourseBundle::Failed { message: format!("{COURSE}: the file is missing from the lessons folder.") };
+        return CourseBundle::Failed {
+            message: format!("{COURSE}: the file is missing from the lessons folder."),
+        };
     };
     let (course, diagnostics) = parse_course(&text);
     let Some(course) = course.filter(|_| !has_errors(&diagnostics)) else {
         return CourseBundle::Failed { message: rendered(&diagnostics).join("\n") };
     };
-    let folders: Vec<(String, Option<LessonFolder>)> = course.lessons.iter().map(|id| (id.clone(), load_folder(id, read))).collect();
+    let folders: Vec<(String, Option<LessonFolder>)> =
+        course.lessons.iter().map(|id| (id.clone(), load_folder(id, read))).collect();
     let mut catalog: BTreeMap<String, Vec<FileDiagnostic>> = BTreeMap::new();
     // A course lesson whose manifest does not parse is already listed with its own errors; the lessons that
     // name it as a prerequisite still open, so a student is never locked out by someone else's typo.
-    let unparsed: BTreeSet<&str> = folders.iter().filter(|(_, folder)| folder.as_ref().is_some_and(|f| f.manifest.is_some())).map(|(id, _)| id.as_str()).collect();
-    let unparsed: BTreeSet<&str> = course.lessons.iter().map(String::as_str).filter(|id| !unparsed.contains(id)).collect();
+    let unparsed: BTreeSet<&str> = folders
+        .iter()
+        .filter(|(_, folder)| folder.as_ref().is_some_and(|f| f.manifest.is_some()))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let unparsed: BTreeSet<&str> =
+        course.lessons.iter().map(String::as_str).filter(|id| !unparsed.contains(id)).collect();
     for diagnostic in check_catalog(&course, &text, &manifests(&folders, read)) {
         match about(&course, &diagnostic) {
             Some(id) if names_unparsed_prerequisite(&folders, id, &diagnostic, &unparsed) => {}
             Some(id) => catalog.entry(id.to_owned()).or_default().push(diagnostic),
             // Nothing the catalog checks say today, but an error about the course as a whole fails it, as in `miglab check`.
-            None if diagnostic.file == COURSE && diagnostic.is_error() => return CourseBundle::Failed { message: diagnostic.render() },
+            None if diagnostic.file == COURSE && diagnostic.is_error() => {
+                return CourseBundle::Failed { message: diagnostic.render() }
+            }
             // About a folder outside the course: `miglab check` reports it, and no student opens it.
             None => {}
         }
     }
-    let lessons = folders.into_iter().map(|(id, folder)| {
-        let more = catalog.remove(&id).unwrap_or_default();
-        bundled(id, folder, more)
-    }).collect();
+    let lessons = folders
+        .into_iter()
+        .map(|(id, folder)| {
+            let more = catalog.remove(&id).unwrap_or_default();
+            bundled(id, folder, more)
+        })
+        .collect();
     CourseBundle::Course { course, lessons }
 }
 
-fn bundled(id: String, folder: Option<LessonFolder>, catalog: Vec<FileDiagnostic>) -> BundledLesson {
+fn bundled(
+    id: String,
+    folder: Option<LessonFolder>,
+    catalog: Vec<FileDiagnostic>,
+) -> BundledLesson {
     let Some(LessonFolder { lesson, mut diagnostics, .. }) = folder else {
         let mut messages = vec![format!("{id}/{MANIFEST}: the file is missing.")];
         messages.extend(rendered(&catalog));
@@ -79,7 +99,10 @@ fn bundled(id: String, folder: Option<LessonFolder>, catalog: Vec<FileDiagnostic
 
 /// The manifests the catalog checks see: the course's lessons, and the folders outside the course that a
 /// prerequisite names (`miglab check` finds those by listing the lessons folder, which `read` cannot).
-fn manifests(folders: &[(String, Option<LessonFolder>)], read: Read) -> BTreeMap<String, (LessonManifest, String)> {
+fn manifests(
+    folders: &[(String, Option<LessonFolder>)],
+    read: Read,
+) -> BTreeMap<String, (LessonManifest, String)> {
     let mut manifests: BTreeMap<String, (LessonManifest, String)> = folders
         .iter()
         .filter_map(|(id, folder)| {
@@ -87,7 +110,8 @@ fn manifests(folders: &[(String, Option<LessonFolder>)], read: Read) -> BTreeMap
             Some((id.clone(), (folder.manifest.clone()?, folder.text.clone())))
         })
         .collect();
-    let mut wanted: Vec<String> = manifests.values().flat_map(|(manifest, _)| manifest.prerequisites.clone()).collect();
+    let mut wanted: Vec<String> =
+        manifests.values().flat_map(|(manifest, _)| manifest.prerequisites.clone()).collect();
     let mut tried = BTreeSet::new();
     while let Some(id) = wanted.pop() {
         if manifests.contains_key(&id) || !is_valid_id(&id) || !tried.insert(id.clone()) {
@@ -107,7 +131,13 @@ fn manifests(folders: &[(String, Option<LessonFolder>)], read: Read) -> BTreeMap
 /// `lessons[i]` entry of course.toml names.
 fn about<'a>(course: &'a Course, diagnostic: &'a FileDiagnostic) -> Option<&'a str> {
     if diagnostic.file == COURSE {
-        let index = diagnostic.field.as_deref()?.strip_prefix("lessons[")?.strip_suffix(']')?.parse::<usize>().ok()?;
+        let index = diagnostic
+            .field
+            .as_deref()?
+            .strip_prefix("lessons[")?
+            .strip_suffix(']')?
+            .parse::<usize>()
+            .ok()?;
         return course.lessons.get(index).map(String::as_str);
     }
     let folder = diagnostic.file.strip_suffix(MANIFEST)?.strip_suffix('/')?;
@@ -115,10 +145,26 @@ fn about<'a>(course: &'a Course, diagnostic: &'a FileDiagnostic) -> Option<&'a s
 }
 
 /// Whether `diagnostic` is about lesson `id`'s `prerequisites[i]` naming a course lesson that did not parse.
-fn names_unparsed_prerequisite(folders: &[(String, Option<LessonFolder>)], id: &str, diagnostic: &FileDiagnostic, unparsed: &BTreeSet<&str>) -> bool {
-    let Some(index) = diagnostic.field.as_deref().and_then(|f| f.strip_prefix("prerequisites[")?.strip_suffix(']')?.parse::<usize>().ok()) else { return false };
-    let manifest = folders.iter().find(|(folder, _)| folder == id).and_then(|(_, f)| f.as_ref()?.manifest.as_ref());
-    manifest.and_then(|m| m.prerequisites.get(index)).is_some_and(|prerequisite| unparsed.contains(prerequisite.as_str()))
+fn names_unparsed_prerequisite(
+    folders: &[(String, Option<LessonFolder>)],
+    id: &str,
+    diagnostic: &FileDiagnostic,
+    unparsed: &BTreeSet<&str>,
+) -> bool {
+    let Some(index) = diagnostic
+        .field
+        .as_deref()
+        .and_then(|f| f.strip_prefix("prerequisites[")?.strip_suffix(']')?.parse::<usize>().ok())
+    else {
+        return false;
+    };
+    let manifest = folders
+        .iter()
+        .find(|(folder, _)| folder == id)
+        .and_then(|(_, f)| f.as_ref()?.manifest.as_ref());
+    manifest
+        .and_then(|m| m.prerequisites.get(index))
+        .is_some_and(|prerequisite| unparsed.contains(prerequisite.as_str()))
 }
 
 fn has_errors(diagnostics: &[FileDiagnostic]) -> bool {
@@ -153,21 +199,34 @@ mod test {
     #[test]
     fn missing_seed_has_line_err() {
         // Only the second phase finds this one: the seed file the manifest names does not exist.
-        let lesson = scaffold_with(|text| text.replace(r#"seed = "seed.sql""#, r#"seed = "sead.sql""#));
+        let lesson =
+            scaffold_with(|text| text.replace(r#"seed = "seed.sql""#, r#"seed = "sead.sql""#));
         assert!(lesson.lesson.is_none());
-        let line = 1 + super::super::scaffold("t")["t/lesson.toml"].lines().position(|l| l.starts_with("seed = ")).expect("seed line");
+        let line = 1 + super::super::scaffold("t")["t/lesson.toml"]
+            .lines()
+            .position(|l| l.starts_with("seed = "))
+            .expect("seed line");
         let message = lesson.messages.join("\n");
         assert!(message.starts_with(&format!("t/lesson.toml:{line}:")), "{message}");
-        assert!(message.contains("field `database.seed`") && message.contains("`sead.sql`"), "{message}");
+        assert!(
+            message.contains("field `database.seed`") && message.contains("`sead.sql`"),
+            "{message}"
+        );
     }
 
     #[test]
     fn unknown_prerequisite_err() {
         // `miglab check` rejects the course for this catalog error, so the lesson is unavailable with its message.
-        let lesson = scaffold_with(|text| text.replace("prerequisites = []", r#"prerequisites = ["nope"]"#));
+        let lesson =
+            scaffold_with(|text| text.replace("prerequisites = []", r#"prerequisites = ["nope"]"#));
         assert!(lesson.lesson.is_none());
         let message = lesson.messages.join("\n");
-        assert!(message.starts_with("t/lesson.toml:") && message.contains("field `prerequisites[0]`: The prerequisite `nope` is not a lesson."), "{message}");
+        assert!(
+            message.starts_with("t/lesson.toml:")
+                && message
+                    .contains("field `prerequisites[0]`: The prerequisite `nope` is not a lesson."),
+            "{message}"
+        );
     }
 
     #[test]
@@ -176,9 +235,12 @@ mod test {
         let mut files = super::super::scaffold("t");
         files.extend(super::super::scaffold("u"));
         files.insert("course.toml".into(), "format = 1\ntitle = \"T\"\nlessons = [\"t\"]\n".into());
-        let manifest = files["t/lesson.toml"].replace("prerequisites = []", r#"prerequisites = ["u"]"#);
+        let manifest =
+            files["t/lesson.toml"].replace("prerequisites = []", r#"prerequisites = ["u"]"#);
         files.insert("t/lesson.toml".into(), manifest);
-        let CourseBundle::Course { lessons, .. } = bundle(&|path| files.get(path).cloned()) else { panic!("the course bundles") };
+        let CourseBundle::Course { lessons, .. } = bundle(&|path| files.get(path).cloned()) else {
+            panic!("the course bundles")
+        };
         assert!(lessons[0].lesson.is_some(), "{:?}", lessons[0].messages);
     }
 
@@ -187,26 +249,49 @@ mod test {
         // `u` does not parse; `t` names it as a prerequisite and still opens, while `u` is listed with its error.
         let mut files = super::super::scaffold("t");
         files.insert("u/lesson.toml".into(), "format = 1\nid = \"u\"\ntitle = 42\n".into());
-        files.insert("course.toml".into(), "format = 1\ntitle = \"T\"\nlessons = [\"u\", \"t\"]\n".into());
-        let manifest = files["t/lesson.toml"].replace("prerequisites = []", r#"prerequisites = ["u"]"#);
+        files.insert(
+            "course.toml".into(),
+            "format = 1\ntitle = \"T\"\nlessons = [\"u\", \"t\"]\n".into(),
+        );
+        let manifest =
+            files["t/lesson.toml"].replace("prerequisites = []", r#"prerequisites = ["u"]"#);
         files.insert("t/lesson.toml".into(), manifest);
-        let CourseBundle::Course { lessons, .. } = bundle(&|path| files.get(path).cloned()) else { panic!("the course bundles") };
-        assert!(lessons[0].lesson.is_none() && lessons[0].messages.iter().any(|m| m.starts_with("u/lesson.toml:3:")), "{:?}", lessons[0].messages);
+        let CourseBundle::Course { lessons, .. } = bundle(&|path| files.get(path).cloned()) else {
+            panic!("the course bundles")
+        };
+        assert!(
+            lessons[0].lesson.is_none()
+                && lessons[0].messages.iter().any(|m| m.starts_with("u/lesson.toml:3:")),
+            "{:?}",
+            lessons[0].messages
+        );
         assert!(lessons[1].lesson.is_some(), "{:?}", lessons[1].messages);
     }
 
     #[test]
     fn missing_lesson_err() {
         let course = "format = 1\ntitle = \"T\"\nlessons = [\"gone\"]\n";
-        let CourseBundle::Course { lessons, .. } = bundle(&|path| (path == COURSE).then(|| course.to_owned())) else { panic!("the course bundles") };
+        let CourseBundle::Course { lessons, .. } =
+            bundle(&|path| (path == COURSE).then(|| course.to_owned()))
+        else {
+            panic!("the course bundles")
+        };
         assert!(lessons[0].lesson.is_none());
         assert_eq!(lessons[0].messages[0], "gone/lesson.toml: the file is missing.");
-        assert!(lessons[0].messages[1].starts_with("course.toml:3:"), "the catalog check, as `miglab check` prints it: {:?}", lessons[0].messages);
+        assert!(
+            lessons[0].messages[1].starts_with("course.toml:3:"),
+            "the catalog check, as `miglab check` prints it: {:?}",
+            lessons[0].messages
+        );
     }
 
     #[test]
     fn broken_course_err() {
-        let CourseBundle::Failed { message } = bundle(&|path| (path == COURSE).then(|| "format = 1\nlessons = 3\n".to_owned())) else { panic!("a broken course.toml bundles") };
+        let CourseBundle::Failed { message } =
+            bundle(&|path| (path == COURSE).then(|| "format = 1\nlessons = 3\n".to_owned()))
+        else {
+            panic!("a broken course.toml bundles")
+        };
         assert!(message.starts_with("course.toml:"), "{message}");
     }
 
@@ -220,14 +305,21 @@ mod test {
         }
         // Nothing a lesson says is lost on the way to the browser.
         let json = serde_json::to_string(&bundled).expect("the bundle serializes");
-        assert_eq!(serde_json::from_str::<CourseBundle>(&json).expect("the bundle reads back"), bundled);
+        assert_eq!(
+            serde_json::from_str::<CourseBundle>(&json).expect("the bundle reads back"),
+            bundled
+        );
     }
 
     /// A lesson that did not load always says why; one that loaded is the lesson in its folder.
     fn well_formed(bundle: &CourseBundle) -> Result<(), proptest::test_runner::TestCaseError> {
         if let CourseBundle::Course { lessons, .. } = bundle {
             for lesson in lessons {
-                proptest::prop_assert!(lesson.lesson.is_some() || !lesson.messages.is_empty(), "{} has no lesson and no message", lesson.id);
+                proptest::prop_assert!(
+                    lesson.lesson.is_some() || !lesson.messages.is_empty(),
+                    "{} has no lesson and no message",
+                    lesson.id
+                );
             }
         }
         Ok(())

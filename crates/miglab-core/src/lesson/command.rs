@@ -63,13 +63,21 @@ impl std::str::FromStr for RunCommand {
                 Ok(steps) if steps != 0 => Target::Relative(steps),
                 _ => return Err(format!("`{target}` is not a step count like `+1` or `-1`")),
             },
-            _ if target.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => Target::Revision(target.to_owned()),
-            _ => return Err(format!("`{target}` is not `head`, `base`, a step count or a revision id")),
+            _ if target.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                Target::Revision(target.to_owned())
+            }
+            _ => {
+                return Err(format!(
+                    "`{target}` is not `head`, `base`, a step count or a revision id"
+                ))
+            }
         };
         if matches!((direction, &target), (Direction::Upgrade, Target::Relative(n)) if *n < 0)
             || matches!((direction, &target), (Direction::Downgrade, Target::Relative(n)) if *n > 0)
         {
-            return Err(format!("`{text}` points the wrong way; upgrade takes `+N` and downgrade takes `-N`"));
+            return Err(format!(
+                "`{text}` points the wrong way; upgrade takes `+N` and downgrade takes `-N`"
+            ));
         }
         Ok(RunCommand { direction, target })
     }

@@ -1,8 +1,8 @@
 //! `lessons/course.toml`: the ordered course path the catalog shows.
 
 use super::file_diagnostic::FileDiagnostic;
-use super::spans::Located;
 use super::header::{check_format, check_id};
+use super::spans::Located;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

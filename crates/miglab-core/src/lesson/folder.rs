@@ -20,10 +20,16 @@ pub fn load_folder(id: &str, read: &dyn Fn(&str) -> Option<String>) -> Option<Le
     let path = format!("{id}/{MANIFEST}");
     let text = read(&path)?;
     let (manifest, mut diagnostics) = parse_manifest(&path, &text);
-    let Some(manifest) = manifest else { return Some(LessonFolder { text, manifest: None, lesson: None, diagnostics }) };
+    let Some(manifest) = manifest else {
+        return Some(LessonFolder { text, manifest: None, lesson: None, diagnostics });
+    };
     // A missing file is reported by `load` with the field that names it. `lesson.toml` itself goes in too,
     // so a mistake in the manifest gets its file:line:col.
-    let mut files: BTreeMap<String, String> = manifest.files().into_iter().filter_map(|file| Some((file.clone(), read(&format!("{id}/{file}"))?))).collect();
+    let mut files: BTreeMap<String, String> = manifest
+        .files()
+        .into_iter()
+        .filter_map(|file| Some((file.clone(), read(&format!("{id}/{file}"))?)))
+        .collect();
     files.insert(MANIFEST.to_owned(), text.clone());
     let (lesson, found) = load(&manifest, &files);
     diagnostics.extend(found);

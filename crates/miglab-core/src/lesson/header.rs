@@ -9,7 +9,10 @@ pub fn check_format(located: &Located<'_>, format: u32) -> Option<FileDiagnostic
         located.error(
             "format",
             "lesson-format-version",
-            format!("This build reads lesson format {}, but the file says `format = {format}`.", super::FORMAT),
+            format!(
+                "This build reads lesson format {}, but the file says `format = {format}`.",
+                super::FORMAT
+            ),
             format!("Set `format = {}` and follow docs/lesson-format.md.", super::FORMAT),
         )
     })
@@ -17,7 +20,8 @@ pub fn check_format(located: &Located<'_>, format: u32) -> Option<FileDiagnostic
 
 /// Ids are folder names and progress keys: lowercase letters, digits, `_` and `-`, starting with a letter.
 pub fn is_valid_id(id: &str) -> bool {
-    id.starts_with(|c: char| c.is_ascii_lowercase()) && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 pub fn check_id(located: &Located<'_>, field: &str, id: &str) -> Option<FileDiagnostic> {

@@ -22,7 +22,11 @@ impl LessonManifest {
     /// the seed, the migration chain, the Modify and Make solutions and the migration to refuse.
     pub fn files(&self) -> Vec<String> {
         let refuse = self.make.refuse.iter().map(|r| &r.migration);
-        let references = self.migrations.iter().chain([&self.modify.solution, &self.make.solution]).chain(refuse);
+        let references = self
+            .migrations
+            .iter()
+            .chain([&self.modify.solution, &self.make.solution])
+            .chain(refuse);
         let mut files = vec![self.database.seed.clone()];
         for file in references.flat_map(|r| r.files()) {
             if !files.iter().any(|f| f == file) {

@@ -38,7 +38,11 @@ impl Lesson {
         self.plan_from(None, commands)
     }
 
-    pub fn plan_from(&self, start: Option<&str>, commands: &[RunCommand]) -> Result<Plan<'_>, String> {
+    pub fn plan_from(
+        &self,
+        start: Option<&str>,
+        commands: &[RunCommand],
+    ) -> Result<Plan<'_>, String> {
         let mut current = start.map(str::to_owned);
         let mut applications = Vec::new();
         for command in commands {
@@ -49,15 +53,26 @@ impl Lesson {
         Ok(Plan { applications, end: current })
     }
 
-    fn resolve(&self, current: Option<&str>, command: &RunCommand) -> Result<(Vec<Application<'_>>, Option<String>), String> {
+    fn resolve(
+        &self,
+        current: Option<&str>,
+        command: &RunCommand,
+    ) -> Result<(Vec<Application<'_>>, Option<String>), String> {
         let target = match &command.target {
             Target::Head => self.chain.last().map(|m| m.id().to_owned()),
             Target::Base => None,
             Target::Relative(steps) if *steps > 0 => {
-                let index = current.and_then(|rev| self.chain.iter().position(|m| m.id() == rev)).map_or(-1, |i| i as i64);
+                let index = current
+                    .and_then(|rev| self.chain.iter().position(|m| m.id() == rev))
+                    .map_or(-1, |i| i as i64);
                 let wanted = index + i64::from(*steps);
                 let found = usize::try_from(wanted).ok().and_then(|i| self.chain.get(i));
-                Some(found.ok_or_else(|| format!("`{command}` goes past the head of the chain"))?.id().to_owned())
+                Some(
+                    found
+                        .ok_or_else(|| format!("`{command}` goes past the head of the chain"))?
+                        .id()
+                        .to_owned(),
+                )
             }
             Target::Relative(steps) => {
                 let lineage = self.lineage(current)?;
@@ -74,18 +89,30 @@ impl Lesson {
                 let lineage = self.lineage(target.as_deref())?;
                 let below = lineage.iter().position(|m| Some(m.id()) == current);
                 if current.is_some() && below.is_none() {
-                    return Err(format!("`{command}` cannot run from {}: the target does not revise it", shown(current)));
+                    return Err(format!(
+                        "`{command}` cannot run from {}: the target does not revise it",
+                        shown(current)
+                    ));
                 }
                 let path = &lineage[..below.unwrap_or(lineage.len())];
-                path.iter().rev().map(|&migration| Application { migration, direction: Direction::Upgrade }).collect()
+                path.iter()
+                    .rev()
+                    .map(|&migration| Application { migration, direction: Direction::Upgrade })
+                    .collect()
             }
             Direction::Downgrade => {
                 let lineage = self.lineage(current)?;
                 let stop = lineage.iter().position(|m| Some(m.id()) == target.as_deref());
                 if target.is_some() && stop.is_none() {
-                    return Err(format!("`{command}` cannot run from {}: the target is not below it", shown(current)));
+                    return Err(format!(
+                        "`{command}` cannot run from {}: the target is not below it",
+                        shown(current)
+                    ));
                 }
-                lineage[..stop.unwrap_or(lineage.len())].iter().map(|&migration| Application { migration, direction: Direction::Downgrade }).collect()
+                lineage[..stop.unwrap_or(lineage.len())]
+                    .iter()
+                    .map(|&migration| Application { migration, direction: Direction::Downgrade })
+                    .collect()
             }
         };
         Ok((applications, target))
@@ -96,12 +123,16 @@ impl Lesson {
         let mut out = Vec::new();
         let mut next = rev.map(str::to_owned);
         while let Some(id) = next {
-            let migration = self.revision(&id).ok_or_else(|| format!("no revision `{id}` in this lesson"))?;
+            let migration =
+                self.revision(&id).ok_or_else(|| format!("no revision `{id}` in this lesson"))?;
             if out.len() > 64 || out.iter().any(|m: &&LessonMigration| m.id() == id) {
                 return Err(format!("the revisions loop back to `{id}`"));
             }
             out.push(migration);
-            next = migration.parent().filter(|parent| self.revision(parent).is_some()).map(str::to_owned);
+            next = migration
+                .parent()
+                .filter(|parent| self.revision(parent).is_some())
+                .map(str::to_owned);
         }
         Ok(out)
     }

@@ -7,8 +7,8 @@ use super::command::RunCommand;
 use crate::engine::plan::{PlanStep, RunPlan, StepKind};
 use crate::grade::AnswerKey;
 use crate::migration::Direction;
-use crate::sqlfile::split_statements;
 use crate::schema::Table;
+use crate::sqlfile::split_statements;
 use serde::{Deserialize, Serialize};
 
 /// One question of Predict, Investigate or Modify.
@@ -132,7 +132,14 @@ impl Experiment {
         let steps = split_statements(&self.sql)
             .0
             .into_iter()
-            .map(|step| PlanStep { sql: step.sql, kind: StepKind::Migration, autocommit: false, log: Vec::new(), migration: None, span: step.span })
+            .map(|step| PlanStep {
+                sql: step.sql,
+                kind: StepKind::Migration,
+                autocommit: false,
+                log: Vec::new(),
+                migration: None,
+                span: step.span,
+            })
             .collect();
         RunPlan { direction: Direction::Upgrade, steps }
     }
@@ -141,7 +148,8 @@ impl Experiment {
 /// Splits a value query into the statements that set up what it reads and the final query whose
 /// first value is the answer; every engine runs value queries this way.
 pub fn setup_and_query(sql: &str) -> (Vec<String>, String) {
-    let mut statements: Vec<String> = split_statements(sql).0.into_iter().map(|step| step.sql).collect();
+    let mut statements: Vec<String> =
+        split_statements(sql).0.into_iter().map(|step| step.sql).collect();
     let last = statements.pop().unwrap_or_default();
     (statements, last)
 }
@@ -152,7 +160,8 @@ mod test {
 
     #[test]
     fn setup_and_query_ok() {
-        let (setup, query) = setup_and_query("DELETE FROM users WHERE id = 8;\nSELECT count(*) FROM posts;");
+        let (setup, query) =
+            setup_and_query("DELETE FROM users WHERE id = 8;\nSELECT count(*) FROM posts;");
         assert_eq!(setup, vec!["DELETE FROM users WHERE id = 8".to_owned()]);
         assert_eq!(query, "SELECT count(*) FROM posts");
     }

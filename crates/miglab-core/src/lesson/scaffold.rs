@@ -10,7 +10,12 @@ use std::collections::BTreeMap;
 pub fn scaffold(id: &str) -> BTreeMap<String, String> {
     let [base, upgrade, modify, make] = revisions(id);
     let fill = |template: &str| {
-        template.replace("{id}", id).replace("{base}", &base).replace("{upgrade}", &upgrade).replace("{modify}", &modify).replace("{make}", &make)
+        template
+            .replace("{id}", id)
+            .replace("{base}", &base)
+            .replace("{upgrade}", &upgrade)
+            .replace("{modify}", &modify)
+            .replace("{make}", &make)
     };
     let migrations = [
         (
@@ -40,7 +45,8 @@ pub fn scaffold(id: &str) -> BTreeMap<String, String> {
             revision_file(&make, &upgrade, "2026-04-08", "add due_on to tasks", "    op.add_column(\"tasks\", sa.Column(\"due_on\", sa.Date(), nullable=True))", "    op.drop_column(\"tasks\", \"due_on\")"),
         ),
     ];
-    let mut files: BTreeMap<String, String> = migrations.into_iter().map(|(path, text)| (format!("{id}/{path}"), text)).collect();
+    let mut files: BTreeMap<String, String> =
+        migrations.into_iter().map(|(path, text)| (format!("{id}/{path}"), text)).collect();
     files.insert(format!("{id}/lesson.toml"), fill(LESSON));
     files.insert(format!("{id}/seed.sql"), fill(SEED));
     files
@@ -79,7 +85,14 @@ INSERT INTO alembic_version (version_num) VALUES ('{base}');
 "#;
 
 /// An Alembic revision file as `alembic revision` writes it, around the given function bodies.
-fn revision_file(revision: &str, down_revision: &str, date: &str, message: &str, upgrade: &str, downgrade: &str) -> String {
+fn revision_file(
+    revision: &str,
+    down_revision: &str,
+    date: &str,
+    message: &str,
+    upgrade: &str,
+    downgrade: &str,
+) -> String {
     format!(
         r#""""{message}
 
@@ -240,7 +253,10 @@ mod test {
         let (manifest, diagnostics) = parse_manifest("my_lesson/lesson.toml", text);
         assert_eq!(diagnostics, Vec::new());
         let manifest = manifest.expect("parses");
-        let relative: BTreeMap<String, String> = files.iter().map(|(k, v)| (k.trim_start_matches("my_lesson/").to_owned(), v.clone())).collect();
+        let relative: BTreeMap<String, String> = files
+            .iter()
+            .map(|(k, v)| (k.trim_start_matches("my_lesson/").to_owned(), v.clone()))
+            .collect();
         let (lesson, diagnostics) = load(&manifest, &relative);
         assert_eq!(diagnostics, Vec::new());
         assert_eq!(lesson.map(|l| l.chain.len()), Some(1));

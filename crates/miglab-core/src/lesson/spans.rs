@@ -23,7 +23,10 @@ impl<'a> Located<'a> {
     }
 
     /// Deserializes `text` as `T`; on failure the diagnostic names the line and the field.
-    pub fn parse<T: DeserializeOwned>(file: &'a str, text: &'a str) -> (Option<T>, Located<'a>, Vec<FileDiagnostic>) {
+    pub fn parse<T: DeserializeOwned>(
+        file: &'a str,
+        text: &'a str,
+    ) -> (Option<T>, Located<'a>, Vec<FileDiagnostic>) {
         let located = Located::new(file, text);
         match toml::from_str::<T>(text) {
             Ok(value) => (Some(value), located, Vec::new()),
@@ -31,7 +34,8 @@ impl<'a> Located<'a> {
                 let span = error.span().map(|range| Span::new(range.start, range.end));
                 let field = span.and_then(|span| located.field_of(span, error.message()));
                 let message = sentence(error.message());
-                let diagnostic = Diagnostic::error("lesson-file-invalid", message).with_help(help_for(error.message()));
+                let diagnostic = Diagnostic::error("lesson-file-invalid", message)
+                    .with_help(help_for(error.message()));
                 let diagnostic = match span {
                     Some(span) => diagnostic.with_span(span, text),
                     None => diagnostic,
@@ -42,7 +46,13 @@ impl<'a> Located<'a> {
     }
 
     /// A diagnostic pointing at the value of `path` (or the whole file when the path is absent).
-    pub fn error(&self, path: &str, code: &str, message: impl Into<String>, help: impl Into<String>) -> FileDiagnostic {
+    pub fn error(
+        &self,
+        path: &str,
+        code: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> FileDiagnostic {
         let diagnostic = Diagnostic::error(code, message).with_help(help);
         let diagnostic = match self.span_of(path) {
             Some(span) => diagnostic.with_span(span, self.text),
@@ -73,7 +83,9 @@ impl<'a> Located<'a> {
 
     /// The field an error is about: for a missing field, the table it is missing from plus its name.
     fn field_of(&self, span: Span, message: &str) -> Option<String> {
-        let Some(missing) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) else {
+        let Some(missing) =
+            message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next())
+        else {
             return self.path_at(span.start);
         };
         // The root table's span starts at 0; a nested table's starts at its header or brace.
@@ -110,7 +122,8 @@ fn descend_value(value: &DeValue<'_>, offset: usize, path: &mut String) {
     if let Some(table) = value.as_table() {
         descend(table, offset, path);
     } else if let Some(array) = value.as_array() {
-        if let Some((index, item)) = array.iter().enumerate().find(|(_, item)| covers(item, offset)) {
+        if let Some((index, item)) = array.iter().enumerate().find(|(_, item)| covers(item, offset))
+        {
             path.push_str(&format!("[{index}]"));
             descend_value(item.get_ref(), offset, path);
         }
@@ -124,7 +137,9 @@ fn covers(value: &Spanned<DeValue<'_>>, offset: usize) -> bool {
         return true;
     }
     match value.get_ref() {
-        DeValue::Table(table) => table.iter().any(|(k, v)| k.span().contains(&offset) || covers(v, offset)),
+        DeValue::Table(table) => {
+            table.iter().any(|(k, v)| k.span().contains(&offset) || covers(v, offset))
+        }
         DeValue::Array(array) => array.iter().any(|item| covers(item, offset)),
         _ => false,
     }

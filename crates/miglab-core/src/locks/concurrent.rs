@@ -28,7 +28,13 @@ pub enum Verdict {
 }
 
 impl Concurrent {
-    pub const ALL: [Concurrent; 5] = [Concurrent::Select, Concurrent::Write, Concurrent::CreateIndex, Concurrent::CreateIndexConcurrently, Concurrent::AlterTable];
+    pub const ALL: [Concurrent; 5] = [
+        Concurrent::Select,
+        Concurrent::Write,
+        Concurrent::CreateIndex,
+        Concurrent::CreateIndexConcurrently,
+        Concurrent::AlterTable,
+    ];
 
     /// The lock this statement asks for on the table, as the manual lists it.
     pub fn mode(self) -> LockMode {
@@ -76,8 +82,19 @@ mod test {
         let rows: Vec<String> = LockMode::ALL
             .into_iter()
             .map(|held| {
-                let waits: Vec<&str> = verdicts(held).into_iter().filter(|(_, v)| *v == Verdict::Waits).map(|(c, _)| c.label()).collect();
-                format!("{held}: {}", if waits.is_empty() { "all proceed".to_owned() } else { format!("{} wait", waits.join(", ")) })
+                let waits: Vec<&str> = verdicts(held)
+                    .into_iter()
+                    .filter(|(_, v)| *v == Verdict::Waits)
+                    .map(|(c, _)| c.label())
+                    .collect();
+                format!(
+                    "{held}: {}",
+                    if waits.is_empty() {
+                        "all proceed".to_owned()
+                    } else {
+                        format!("{} wait", waits.join(", "))
+                    }
+                )
             })
             .collect();
         insta::assert_snapshot!(rows.join("\n"), @r"

@@ -46,10 +46,14 @@ pub fn documented(change: &Change) -> Vec<DocumentedLock> {
         }
         Change::AddColumn { table, column, .. } => {
             let mut locks = vec![on(&table.name, AccessExclusive)];
-            locks.extend(referenced(std::slice::from_ref(column), &[]).map(|t| on(t, ShareRowExclusive)));
+            locks.extend(
+                referenced(std::slice::from_ref(column), &[]).map(|t| on(t, ShareRowExclusive)),
+            );
             locks
         }
-        Change::AddConstraint { table, constraint, .. } if constraint.kind == ConstraintKind::ForeignKey => {
+        Change::AddConstraint { table, constraint, .. }
+            if constraint.kind == ConstraintKind::ForeignKey =>
+        {
             let mut locks = vec![on(&table.name, ShareRowExclusive)];
             locks.extend(constraint.references.iter().map(|(t, _)| on(&t.name, ShareRowExclusive)));
             locks
@@ -67,13 +71,29 @@ pub fn documented(change: &Change) -> Vec<DocumentedLock> {
         | Change::DropConstraint { table, .. }
         | Change::RenameConstraint { table, .. }
         | Change::Truncate { table } => vec![on(&table.name, AccessExclusive)],
-        Change::CreateIndex { index } => vec![on(&index.table.name, if index.concurrently { ShareUpdateExclusive } else { Share })],
+        Change::CreateIndex { index } => vec![on(
+            &index.table.name,
+            if index.concurrently { ShareUpdateExclusive } else { Share },
+        )],
         Change::DropIndex { index, concurrently, .. } => {
-            vec![DocumentedLock { target: Target::TableOfIndex(index.name.clone()), mode: if *concurrently { ShareUpdateExclusive } else { AccessExclusive } }]
+            vec![DocumentedLock {
+                target: Target::TableOfIndex(index.name.clone()),
+                mode: if *concurrently { ShareUpdateExclusive } else { AccessExclusive },
+            }]
         }
-        Change::RenameIndex { index, .. } => vec![DocumentedLock { target: Target::Index(index.name.clone()), mode: ShareUpdateExclusive }],
-        Change::Insert { table, .. } | Change::Update { table, .. } | Change::Delete { table, .. } => vec![on(&table.name, RowExclusive)],
-        Change::CreateEnum { .. } | Change::AddEnumValue { .. } | Change::DropType { .. } | Change::Comment | Change::NoSchemaChange | Change::Unknown { .. } => Vec::new(),
+        Change::RenameIndex { index, .. } => vec![DocumentedLock {
+            target: Target::Index(index.name.clone()),
+            mode: ShareUpdateExclusive,
+        }],
+        Change::Insert { table, .. }
+        | Change::Update { table, .. }
+        | Change::Delete { table, .. } => vec![on(&table.name, RowExclusive)],
+        Change::CreateEnum { .. }
+        | Change::AddEnumValue { .. }
+        | Change::DropType { .. }
+        | Change::Comment
+        | Change::NoSchemaChange
+        | Change::Unknown { .. } => Vec::new(),
     };
     // A self-referencing foreign key names its table twice; the stronger lock is the one held.
     locks.sort_by(|a, b| a.target.cmp_key().cmp(&b.target.cmp_key()).then(b.mode.cmp(&a.mode)));
@@ -99,8 +119,17 @@ impl Target {
 }
 
 /// Tables that foreign keys among these columns and constraints point at.
-fn referenced<'a>(columns: &'a [ColumnSpec], constraints: &'a [ConstraintSpec]) -> impl Iterator<Item = &'a str> {
-    columns.iter().flat_map(|c| c.constraints.iter()).chain(constraints).filter(|c| c.kind == ConstraintKind::ForeignKey).filter_map(|c| c.references.as_ref()).map(|(t, _)| t.name.as_str())
+fn referenced<'a>(
+    columns: &'a [ColumnSpec],
+    constraints: &'a [ConstraintSpec],
+) -> impl Iterator<Item = &'a str> {
+    columns
+        .iter()
+        .flat_map(|c| c.constraints.iter())
+        .chain(constraints)
+        .filter(|c| c.kind == ConstraintKind::ForeignKey)
+        .filter_map(|c| c.references.as_ref())
+        .map(|(t, _)| t.name.as_str())
 }
 
 /// The documented locks of one statement: the analysis's facts, plus `REINDEX … CONCURRENTLY`, which it does not model.
@@ -109,7 +138,11 @@ pub fn documented_sql(sql: &str) -> Vec<DocumentedLock> {
         return vec![lock];
     }
     let step = Step { sql: sql.to_owned(), autocommit: false, span: None };
-    let mut locks: Vec<DocumentedLock> = analyze(std::slice::from_ref(&step)).facts.iter().flat_map(|f| documented(&f.change)).collect();
+    let mut locks: Vec<DocumentedLock> = analyze(std::slice::from_ref(&step))
+        .facts
+        .iter()
+        .flat_map(|f| documented(&f.change))
+        .collect();
     locks.sort_by(|a, b| a.target.cmp_key().cmp(&b.target.cmp_key()).then(b.mode.cmp(&a.mode)));
     locks.dedup_by(|later, first| later.target == first.target);
     locks
@@ -184,21 +217,38 @@ mod test {
     use super::*;
 
     fn shown(sql: &str) -> String {
-        documented_sql(sql).iter().map(|l| format!("{} {:?}", l.mode, l.target)).collect::<Vec<_>>().join("; ")
+        documented_sql(sql)
+            .iter()
+            .map(|l| format!("{} {:?}", l.mode, l.target))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     #[test]
     fn examples_ok() {
-        let rows: Vec<String> = EXAMPLES.iter().map(|sql| format!("{sql} => {}", shown(sql))).collect();
+        let rows: Vec<String> =
+            EXAMPLES.iter().map(|sql| format!("{sql} => {}", shown(sql))).collect();
         insta::assert_snapshot!(rows.join("\n"));
     }
 
     #[test]
     fn concurrently_ok() {
-        assert_eq!(shown("CREATE INDEX CONCURRENTLY ix ON expenses (note)"), "SHARE UPDATE EXCLUSIVE Table(\"expenses\")");
-        assert_eq!(shown("DROP INDEX CONCURRENTLY ix_expenses_status"), "SHARE UPDATE EXCLUSIVE TableOfIndex(\"ix_expenses_status\")");
-        assert_eq!(shown("REINDEX INDEX CONCURRENTLY ix_expenses_status"), "SHARE UPDATE EXCLUSIVE TableOfIndex(\"ix_expenses_status\")");
-        assert_eq!(shown("REINDEX (VERBOSE) TABLE CONCURRENTLY Expenses"), "SHARE UPDATE EXCLUSIVE Table(\"expenses\")");
+        assert_eq!(
+            shown("CREATE INDEX CONCURRENTLY ix ON expenses (note)"),
+            "SHARE UPDATE EXCLUSIVE Table(\"expenses\")"
+        );
+        assert_eq!(
+            shown("DROP INDEX CONCURRENTLY ix_expenses_status"),
+            "SHARE UPDATE EXCLUSIVE TableOfIndex(\"ix_expenses_status\")"
+        );
+        assert_eq!(
+            shown("REINDEX INDEX CONCURRENTLY ix_expenses_status"),
+            "SHARE UPDATE EXCLUSIVE TableOfIndex(\"ix_expenses_status\")"
+        );
+        assert_eq!(
+            shown("REINDEX (VERBOSE) TABLE CONCURRENTLY Expenses"),
+            "SHARE UPDATE EXCLUSIVE Table(\"expenses\")"
+        );
     }
 
     #[test]
@@ -211,6 +261,9 @@ mod test {
 
     #[test]
     fn self_reference_keeps_strongest_ok() {
-        assert_eq!(shown("CREATE TABLE nodes (id int PRIMARY KEY, parent int REFERENCES nodes (id))"), "ACCESS EXCLUSIVE Table(\"nodes\")");
+        assert_eq!(
+            shown("CREATE TABLE nodes (id int PRIMARY KEY, parent int REFERENCES nodes (id))"),
+            "ACCESS EXCLUSIVE Table(\"nodes\")"
+        );
     }
 }

@@ -64,7 +64,14 @@ impl LockMode {
 
     /// "an ACCESS EXCLUSIVE lock", "a SHARE lock": the mode as a sentence names it.
     pub fn a_lock(self) -> String {
-        let article = if matches!(self, LockMode::AccessShare | LockMode::AccessExclusive | LockMode::Exclusive) { "an" } else { "a" };
+        let article = if matches!(
+            self,
+            LockMode::AccessShare | LockMode::AccessExclusive | LockMode::Exclusive
+        ) {
+            "an"
+        } else {
+            "a"
+        };
         format!("{article} {} lock", self.name())
     }
 
@@ -84,9 +91,15 @@ impl LockMode {
 
     /// Reads either spelling, in any case: `ACCESS EXCLUSIVE`, `access exclusive` or `AccessExclusiveLock`.
     pub fn parse(text: &str) -> Option<LockMode> {
-        let squashed: String = text.chars().filter(|c| !c.is_whitespace() && *c != '_').collect::<String>().to_ascii_lowercase();
+        let squashed: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
         let squashed = squashed.strip_suffix("lock").unwrap_or(&squashed);
-        LockMode::ALL.into_iter().find(|mode| mode.name().replace(' ', "").eq_ignore_ascii_case(squashed))
+        LockMode::ALL
+            .into_iter()
+            .find(|mode| mode.name().replace(' ', "").eq_ignore_ascii_case(squashed))
     }
 
     fn index(self) -> usize {
@@ -131,8 +144,16 @@ mod test {
     #[test]
     fn documented_conflicts_ok() {
         // The sentences of section 13.3.1, mode by mode.
-        let names = |mode: LockMode| LockMode::ALL.into_iter().filter(|other| mode.conflicts_with(*other)).map(LockMode::name).collect::<Vec<_>>().join(", ");
-        let table: Vec<String> = LockMode::ALL.into_iter().map(|mode| format!("{mode}: {}", names(mode))).collect();
+        let names = |mode: LockMode| {
+            LockMode::ALL
+                .into_iter()
+                .filter(|other| mode.conflicts_with(*other))
+                .map(LockMode::name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let table: Vec<String> =
+            LockMode::ALL.into_iter().map(|mode| format!("{mode}: {}", names(mode))).collect();
         insta::assert_snapshot!(table.join("\n"), @r"
         ACCESS SHARE: ACCESS EXCLUSIVE
         ROW SHARE: EXCLUSIVE, ACCESS EXCLUSIVE
@@ -152,7 +173,10 @@ mod test {
             assert_eq!(LockMode::parse(mode.pg_name()), Some(mode));
             assert_eq!(LockMode::parse(&mode.name().to_lowercase()), Some(mode));
         }
-        assert_eq!(serde_json::to_string(&LockMode::ShareRowExclusive).ok().as_deref(), Some("\"SHARE ROW EXCLUSIVE\""));
+        assert_eq!(
+            serde_json::to_string(&LockMode::ShareRowExclusive).ok().as_deref(),
+            Some("\"SHARE ROW EXCLUSIVE\"")
+        );
     }
 
     #[test]
@@ -163,7 +187,8 @@ mod test {
 
     #[test]
     fn only_access_exclusive_blocks_reads_ok() {
-        let blocking: Vec<LockMode> = LockMode::ALL.into_iter().filter(|m| m.blocks_reads()).collect();
+        let blocking: Vec<LockMode> =
+            LockMode::ALL.into_iter().filter(|m| m.blocks_reads()).collect();
         assert_eq!(blocking, [LockMode::AccessExclusive]);
         assert!(LockMode::Share.blocks_writes() && !LockMode::ShareUpdateExclusive.blocks_writes());
     }

@@ -129,9 +129,19 @@ impl Trace {
     /// to the end of its transaction, summing the statements' times (the `COMMIT` itself is not timed).
     pub fn held_ms(&self, at: usize, relation: &str) -> f64 {
         let Some(transaction) = self.statements.get(at).map(|s| s.transaction) else { return 0.0 };
-        let acquired = |i: &usize| self.statements[*i].locks.iter().any(|l| l.relation == relation && l.acquired);
-        let start = (0..=at).rev().take_while(|i| self.statements[*i].transaction == transaction).find(acquired).unwrap_or(at);
-        self.statements[start..].iter().take_while(|s| s.transaction == transaction).map(|s| s.ms).sum()
+        let acquired = |i: &usize| {
+            self.statements[*i].locks.iter().any(|l| l.relation == relation && l.acquired)
+        };
+        let start = (0..=at)
+            .rev()
+            .take_while(|i| self.statements[*i].transaction == transaction)
+            .find(acquired)
+            .unwrap_or(at);
+        self.statements[start..]
+            .iter()
+            .take_while(|s| s.transaction == transaction)
+            .map(|s| s.ms)
+            .sum()
     }
 }
 
@@ -147,7 +157,15 @@ mod test {
             line: None,
             transaction,
             source: Source::Observed,
-            locks: locks.iter().map(|(r, m, a)| HeldLock { relation: (*r).to_owned(), kind: 'r', modes: vec![*m], acquired: *a }).collect(),
+            locks: locks
+                .iter()
+                .map(|(r, m, a)| HeldLock {
+                    relation: (*r).to_owned(),
+                    kind: 'r',
+                    modes: vec![*m],
+                    acquired: *a,
+                })
+                .collect(),
             rewrites: Vec::new(),
             created: Vec::new(),
             ms,
@@ -158,7 +176,12 @@ mod test {
     fn held_until_commit_ok() {
         let ae = LockMode::AccessExclusive;
         let trace = Trace {
-            statements: vec![statement(0, 1.0, &[]), statement(0, 2.0, &[("t", ae, true)]), statement(0, 4.0, &[("t", ae, false)]), statement(1, 8.0, &[])],
+            statements: vec![
+                statement(0, 1.0, &[]),
+                statement(0, 2.0, &[("t", ae, true)]),
+                statement(0, 4.0, &[("t", ae, false)]),
+                statement(1, 8.0, &[]),
+            ],
             failure: None,
         };
         assert_eq!(trace.held_ms(2, "t"), 6.0);

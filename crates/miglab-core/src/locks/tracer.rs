@@ -30,7 +30,13 @@ pub const LOCKS_SQL: &str = include_str!("locks.sql");
 /// Every user table, index, sequence and view with its `relfilenode` (and an index's table), as a JSON array.
 pub const RELATIONS_SQL: &str = include_str!("relations.sql");
 /// Both in one round trip: `{"locks": [...], "relations": [...]}` as one text value.
-pub const OBSERVE: &str = concat!("SELECT json_build_object('locks', (", include_str!("locks.sql"), "), 'relations', (", include_str!("relations.sql"), "))::text");
+pub const OBSERVE: &str = concat!(
+    "SELECT json_build_object('locks', (",
+    include_str!("locks.sql"),
+    "), 'relations', (",
+    include_str!("relations.sql"),
+    "))::text"
+);
 
 /// One statement to trace.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -134,7 +140,18 @@ impl<'s> Tracer<'s> {
     }
 
     fn with_end(steps: &'s [TraceStep], end: &'static str) -> Tracer<'s> {
-        Tracer { steps, ops: script(steps, end), cursor: 0, relations: BTreeMap::new(), pending: None, held: Vec::new(), transaction: 0, in_transaction: false, rolling_back: false, trace: Trace::default() }
+        Tracer {
+            steps,
+            ops: script(steps, end),
+            cursor: 0,
+            relations: BTreeMap::new(),
+            pending: None,
+            held: Vec::new(),
+            transaction: 0,
+            in_transaction: false,
+            rolling_back: false,
+            trace: Trace::default(),
+        }
     }
 
     pub fn start(&mut self) -> Action {
@@ -170,11 +187,12 @@ impl<'s> Tracer<'s> {
                 self.pending = Some((step, transaction, answer.ms));
             }
             Op::Observe => {
-                let observation = match answer.text.as_deref().map(serde_json::from_str::<Observation>) {
-                    Some(Ok(observation)) => observation,
-                    Some(Err(error)) => return self.fail(unreadable(&error.to_string())),
-                    None => return self.fail(unreadable("no value")),
-                };
+                let observation =
+                    match answer.text.as_deref().map(serde_json::from_str::<Observation>) {
+                        Some(Ok(observation)) => observation,
+                        Some(Err(error)) => return self.fail(unreadable(&error.to_string())),
+                        None => return self.fail(unreadable("no value")),
+                    };
                 self.fold(observation);
             }
         }
@@ -191,7 +209,19 @@ impl<'s> Tracer<'s> {
     }
 
     fn fail(&mut self, error: PgError) -> Action {
-        let step = self.pending.map(|(step, ..)| step).or_else(|| self.ops[..self.cursor].iter().rev().find_map(|op| if let Op::Run(s) = op { Some(*s) } else { None })).unwrap_or(0);
+        let step = self
+            .pending
+            .map(|(step, ..)| step)
+            .or_else(|| {
+                self.ops[..self.cursor].iter().rev().find_map(|op| {
+                    if let Op::Run(s) = op {
+                        Some(*s)
+                    } else {
+                        None
+                    }
+                })
+            })
+            .unwrap_or(0);
         let error = error.located_in(self.steps.get(step).map_or("", |s| s.sql.as_str()));
         let span = self.steps.get(step).and_then(|s| s.span);
         self.trace.failure = Some(TraceFailure { step, span, line: None, error });
@@ -210,7 +240,8 @@ impl<'s> Tracer<'s> {
     }
 
     fn fold(&mut self, observation: Observation) {
-        let after: BTreeMap<u64, Relation> = observation.relations.into_iter().map(|r| (r.oid, r)).collect();
+        let after: BTreeMap<u64, Relation> =
+            observation.relations.into_iter().map(|r| (r.oid, r)).collect();
         if let Some((step, transaction, ms)) = self.pending.take() {
             let (source, locks) = if self.steps[step].autocommit {
                 (Source::Documented, self.documented(step))
@@ -218,9 +249,27 @@ impl<'s> Tracer<'s> {
                 (Source::Observed, self.observed(&observation.locks, &after))
             };
             let rewrites = rewrites(&self.relations, &after);
-            let created = after.iter().filter(|(oid, r)| !self.relations.contains_key(oid) && matches!(kind_char(&r.kind), 'r' | 'p' | 'm' | 'i')).map(|(_, r)| r.relation.clone()).collect();
+            let created = after
+                .iter()
+                .filter(|(oid, r)| {
+                    !self.relations.contains_key(oid)
+                        && matches!(kind_char(&r.kind), 'r' | 'p' | 'm' | 'i')
+                })
+                .map(|(_, r)| r.relation.clone())
+                .collect();
             let traced = TraceStep::clone(&self.steps[step]);
-            self.trace.statements.push(TracedStatement { step, sql: traced.sql, span: traced.span, line: None, transaction, source, locks, rewrites, created, ms });
+            self.trace.statements.push(TracedStatement {
+                step,
+                sql: traced.sql,
+                span: traced.span,
+                line: None,
+                transaction,
+                source,
+                locks,
+                rewrites,
+                created,
+                ms,
+            });
         }
         self.relations = after;
     }
@@ -230,11 +279,12 @@ impl<'s> Tracer<'s> {
         let mut locks: Vec<HeldLock> = Vec::new();
         for row in rows {
             let Some(mode) = LockMode::parse(&row.mode) else { continue };
-            let (relation, kind) = match self.relations.get(&row.oid).or_else(|| after.get(&row.oid)) {
-                Some(known) => (known.relation.clone(), kind_char(&known.kind)),
-                // Not a user relation in either snapshot (a dropped relation's TOAST table): not the learner's.
-                None => continue,
-            };
+            let (relation, kind) =
+                match self.relations.get(&row.oid).or_else(|| after.get(&row.oid)) {
+                    Some(known) => (known.relation.clone(), kind_char(&known.kind)),
+                    // Not a user relation in either snapshot (a dropped relation's TOAST table): not the learner's.
+                    None => continue,
+                };
             match locks.iter_mut().find(|l| l.relation == relation) {
                 Some(lock) => lock.modes.push(mode),
                 None => locks.push(HeldLock { relation, kind, modes: vec![mode], acquired: false }),
@@ -243,7 +293,8 @@ impl<'s> Tracer<'s> {
         for lock in &mut locks {
             lock.modes.sort();
             lock.modes.dedup();
-            let before = self.held.iter().find(|h| h.relation == lock.relation).and_then(HeldLock::mode);
+            let before =
+                self.held.iter().find(|h| h.relation == lock.relation).and_then(HeldLock::mode);
             lock.acquired = before < lock.mode();
         }
         sort(&mut locks);
@@ -253,17 +304,23 @@ impl<'s> Tracer<'s> {
 
     /// The documented locks of an autocommit step, with an index's table found in the last snapshot.
     fn documented(&self, step: usize) -> Vec<HeldLock> {
-        let find = |name: &str, index: bool| self.relations.values().find(|r| r.relation == name && (kind_char(&r.kind) == 'i') == index);
+        let find = |name: &str, index: bool| {
+            self.relations
+                .values()
+                .find(|r| r.relation == name && (kind_char(&r.kind) == 'i') == index)
+        };
         let mut locks: Vec<HeldLock> = documented_sql(&self.steps[step].sql)
             .into_iter()
             .map(|lock| {
                 let (relation, kind) = match lock.target {
                     Target::Table(name) => (name, 'r'),
                     Target::Index(name) => (name, 'i'),
-                    Target::TableOfIndex(name) => match find(&name, true).and_then(|index| index.table.clone()) {
-                        Some(table) => (table, 'r'),
-                        None => (name, 'i'),
-                    },
+                    Target::TableOfIndex(name) => {
+                        match find(&name, true).and_then(|index| index.table.clone()) {
+                            Some(table) => (table, 'r'),
+                            None => (name, 'i'),
+                        }
+                    }
                 };
                 let kind = find(&relation, kind == 'i').map_or(kind, |r| kind_char(&r.kind));
                 HeldLock { relation, kind, modes: vec![lock.mode], acquired: true }
@@ -296,13 +353,22 @@ fn rewrites(before: &BTreeMap<u64, Relation>, after: &BTreeMap<u64, Relation>) -
             let new = after.get(oid)?;
             let kind = kind_char(&old.kind);
             let stored = matches!(kind, 'r' | 'm' | 'i');
-            (stored && old.filenode != 0 && new.filenode != old.filenode).then(|| Rewrite { relation: old.relation.clone(), kind, before: old.filenode, after: new.filenode })
+            (stored && old.filenode != 0 && new.filenode != old.filenode).then(|| Rewrite {
+                relation: old.relation.clone(),
+                kind,
+                before: old.filenode,
+                after: new.filenode,
+            })
         })
         .collect()
 }
 
 fn unreadable(what: &str) -> PgError {
-    PgError { sqlstate: "XX000".to_owned(), message: format!("unreadable lock observation: {what}"), ..PgError::default() }
+    PgError {
+        sqlstate: "XX000".to_owned(),
+        message: format!("unreadable lock observation: {what}"),
+        ..PgError::default()
+    }
 }
 
 /// The operations for `steps`: an observation first (the relations before anything runs), then each statement
@@ -351,7 +417,15 @@ mod test {
                 Action::Run(sql) => {
                     let failed = !fail.is_empty() && sql.starts_with(fail);
                     sent.push(sql);
-                    tracer.next(if failed { Err(PgError { sqlstate: "42P01".into(), message: "boom".into(), ..PgError::default() }) } else { Ok(Answer::timed(1.5)) })
+                    tracer.next(if failed {
+                        Err(PgError {
+                            sqlstate: "42P01".into(),
+                            message: "boom".into(),
+                            ..PgError::default()
+                        })
+                    } else {
+                        Ok(Answer::timed(1.5))
+                    })
                 }
                 Action::Observe(_) => {
                     sent.push("<observe>".to_owned());
@@ -370,9 +444,31 @@ mod test {
     fn shown(trace: &Trace) -> String {
         let mut out = Vec::new();
         for s in &trace.statements {
-            let locks: Vec<String> = s.locks.iter().map(|l| format!("{} {}{}", l.relation, l.mode().map_or("?", LockMode::name), if l.acquired { " (new)" } else { "" })).collect();
-            let rewrites: Vec<String> = s.rewrites.iter().map(|r| format!("{} {}->{}", r.relation, r.before, r.after)).collect();
-            out.push(format!("[{} {}] {} | {} | rewrites: {}", s.transaction, s.source.as_str(), s.sql, locks.join(", "), rewrites.join(", ")));
+            let locks: Vec<String> = s
+                .locks
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} {}{}",
+                        l.relation,
+                        l.mode().map_or("?", LockMode::name),
+                        if l.acquired { " (new)" } else { "" }
+                    )
+                })
+                .collect();
+            let rewrites: Vec<String> = s
+                .rewrites
+                .iter()
+                .map(|r| format!("{} {}->{}", r.relation, r.before, r.after))
+                .collect();
+            out.push(format!(
+                "[{} {}] {} | {} | rewrites: {}",
+                s.transaction,
+                s.source.as_str(),
+                s.sql,
+                locks.join(", "),
+                rewrites.join(", ")
+            ));
         }
         if let Some(failure) = &trace.failure {
             out.push(format!("failed at step {}: {}", failure.step, failure.error.message));
@@ -382,21 +478,45 @@ mod test {
 
     #[test]
     fn one_transaction_ok() {
-        let steps = [step("ALTER TABLE expenses ALTER amount TYPE text", false), step("UPDATE expenses SET note = 'x'", false), step("DROP INDEX CONCURRENTLY ix_expenses_status", true)];
+        let steps = [
+            step("ALTER TABLE expenses ALTER amount TYPE text", false),
+            step("UPDATE expenses SET note = 'x'", false),
+            step("DROP INDEX CONCURRENTLY ix_expenses_status", true),
+        ];
         let (sent, trace) = drive(&steps, &[BEFORE, ALTERED, UPDATED, AFTER_COMMIT], "");
-        assert_eq!(sent, ["<observe>", "BEGIN", steps[0].sql.as_str(), "<observe>", steps[1].sql.as_str(), "<observe>", "COMMIT", steps[2].sql.as_str(), "<observe>"]);
+        assert_eq!(
+            sent,
+            [
+                "<observe>",
+                "BEGIN",
+                steps[0].sql.as_str(),
+                "<observe>",
+                steps[1].sql.as_str(),
+                "<observe>",
+                "COMMIT",
+                steps[2].sql.as_str(),
+                "<observe>"
+            ]
+        );
         insta::assert_snapshot!(shown(&trace), @r"
         [0 observed] ALTER TABLE expenses ALTER amount TYPE text | expenses ACCESS EXCLUSIVE (new), ix_expenses_status ACCESS EXCLUSIVE (new) | rewrites: expenses 16390->16401, ix_expenses_status 16395->16402
         [0 observed] UPDATE expenses SET note = 'x' | expenses ACCESS EXCLUSIVE, ix_expenses_status ACCESS EXCLUSIVE | rewrites: 
         [1 documented] DROP INDEX CONCURRENTLY ix_expenses_status | expenses SHARE UPDATE EXCLUSIVE (new) | rewrites: 
         ");
-        assert_eq!(trace.statements[1].locks[0].modes, [LockMode::RowExclusive, LockMode::AccessExclusive]);
+        assert_eq!(
+            trace.statements[1].locks[0].modes,
+            [LockMode::RowExclusive, LockMode::AccessExclusive]
+        );
         assert_eq!(trace.statements[0].ms, 1.5);
     }
 
     #[test]
     fn failure_rolls_back_err() {
-        let steps = [step("ALTER TABLE expenses ADD n int", false), step("ALTER TABLE nope ADD n int", false), step("SELECT 1", false)];
+        let steps = [
+            step("ALTER TABLE expenses ADD n int", false),
+            step("ALTER TABLE nope ADD n int", false),
+            step("SELECT 1", false),
+        ];
         let (sent, trace) = drive(&steps, &[BEFORE, ALTERED], "ALTER TABLE nope");
         assert_eq!(sent[sent.len() - 2..], ["ALTER TABLE nope ADD n int", "ROLLBACK"]);
         assert_eq!(trace.statements.len(), 1);
@@ -408,7 +528,9 @@ mod test {
         let steps = [step("SELECT 1", false)];
         let (sent, trace) = drive(&steps, &[BEFORE, "not json"], "");
         assert_eq!(sent.last().map(String::as_str), Some("ROLLBACK"));
-        assert!(trace.failure.is_some_and(|f| f.error.message.starts_with("unreadable lock observation")));
+        assert!(trace
+            .failure
+            .is_some_and(|f| f.error.message.starts_with("unreadable lock observation")));
     }
 
     #[test]

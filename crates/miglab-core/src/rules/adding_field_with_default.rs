@@ -9,7 +9,19 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 
 /// Functions that are not volatile and may appear in a default without a rewrite.
-const NOT_VOLATILE: &[&str] = &["now", "current_timestamp", "current_date", "current_time", "localtimestamp", "localtime", "transaction_timestamp", "statement_timestamp", "current_user", "lower", "upper"];
+const NOT_VOLATILE: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtimestamp",
+    "localtime",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_user",
+    "lower",
+    "upper",
+];
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::AddColumn { table, column, .. } = &fact.change else { return Vec::new() };
@@ -28,15 +40,28 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         cx.rows_note(&table.name)
     );
     let help = "Add the column without the default, backfill it in batches, then set the default.";
-    vec![finding(fact, "adding-field-with-default", Category::HeavyLock, message, help, vec![Affected::column(&table.name, &column.name)])]
+    vec![finding(
+        fact,
+        "adding-field-with-default",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::column(&table.name, &column.name)],
+    )]
 }
 
 /// `Some("`gen_random_uuid()`")` when the default calls a function not known to be non-volatile.
 fn volatile_call(default: &str) -> Option<String> {
     let (name, _) = default.split_once('(')?;
-    let name = name.trim().rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')).next().unwrap_or(name).to_lowercase();
+    let name = name
+        .trim()
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .next()
+        .unwrap_or(name)
+        .to_lowercase();
     let bare = name.rsplit('.').next().unwrap_or(&name);
-    (!bare.is_empty() && !NOT_VOLATILE.contains(&bare)).then(|| format!("the volatile function `{bare}()`"))
+    (!bare.is_empty() && !NOT_VOLATILE.contains(&bare))
+        .then(|| format!("the volatile function `{bare}()`"))
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@ use crate::analysis::{Change, Fact};
 use crate::schema::ConstraintKind;
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
-    let Change::AddConstraint { table, constraint, not_valid: false } = &fact.change else { return Vec::new() };
+    let Change::AddConstraint { table, constraint, not_valid: false } = &fact.change else {
+        return Vec::new();
+    };
     if constraint.kind != ConstraintKind::ForeignKey || !cx.live(&table.name) {
         return Vec::new();
     }
@@ -15,8 +17,16 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         "Adding this foreign key takes SHARE ROW EXCLUSIVE locks on `{}` and `{target}`, blocking their writes while Postgres checks every existing row, and fails with 23503 if a row points at nothing.",
         table.name
     );
-    let help = "Add the constraint with NOT VALID, then run VALIDATE CONSTRAINT in a separate step.";
-    vec![finding(fact, "adding-foreign-key-constraint", Category::HeavyLock, message, help, vec![Affected::table(&table.name)])]
+    let help =
+        "Add the constraint with NOT VALID, then run VALIDATE CONSTRAINT in a separate step.";
+    vec![finding(
+        fact,
+        "adding-foreign-key-constraint",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::table(&table.name)],
+    )]
 }
 
 #[cfg(test)]

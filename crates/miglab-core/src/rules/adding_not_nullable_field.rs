@@ -6,7 +6,13 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 use crate::locks::LockMode;
 
-pub const CLAIM: LockClaim = LockClaim { code: "adding-not-nullable-field", sql: "ALTER TABLE expenses ALTER COLUMN user_id SET NOT NULL", relation: "expenses", mode: LockMode::AccessExclusive, rewrites: Some(false) };
+pub const CLAIM: LockClaim = LockClaim {
+    code: "adding-not-nullable-field",
+    sql: "ALTER TABLE expenses ALTER COLUMN user_id SET NOT NULL",
+    relation: "expenses",
+    mode: LockMode::AccessExclusive,
+    rewrites: Some(false),
+};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::SetNotNull { table, column } = &fact.change else { return Vec::new() };
@@ -19,7 +25,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         cx.rows_note(&table.name)
     );
     let help = "Backfill the NULLs first; on a large table add a `CHECK (column IS NOT NULL) NOT VALID` constraint and validate it before setting NOT NULL.";
-    vec![finding(fact, "adding-not-nullable-field", Category::FailsOnExistingData, message, help, vec![Affected::column(&table.name, column)])]
+    vec![finding(
+        fact,
+        "adding-not-nullable-field",
+        Category::FailsOnExistingData,
+        message,
+        help,
+        vec![Affected::column(&table.name, column)],
+    )]
 }
 
 #[cfg(test)]
@@ -38,6 +51,9 @@ mod test {
 
     #[test]
     fn set_not_null_new_table_ok() {
-        assert_eq!(check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t ALTER COLUMN x SET NOT NULL"), "");
+        assert_eq!(
+            check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t ALTER COLUMN x SET NOT NULL"),
+            ""
+        );
     }
 }

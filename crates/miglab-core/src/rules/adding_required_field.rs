@@ -6,8 +6,10 @@ use crate::analysis::{Change, Fact};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::AddColumn { table, column, .. } = &fact.change else { return Vec::new() };
-    let has_default = column.default.as_deref().is_some_and(|d| !d.trim().eq_ignore_ascii_case("null"));
-    if !column.not_null || has_default || column.serial || column.identity || !cx.live(&table.name) {
+    let has_default =
+        column.default.as_deref().is_some_and(|d| !d.trim().eq_ignore_ascii_case("null"));
+    if !column.not_null || has_default || column.serial || column.identity || !cx.live(&table.name)
+    {
         return Vec::new();
     }
     let message = format!(
@@ -17,7 +19,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         cx.rows_note(&table.name)
     );
     let help = "Add the column as nullable, backfill it, then set NOT NULL; or give it a default.";
-    vec![finding(fact, "adding-required-field", Category::FailsOnExistingData, message, help, vec![Affected::column(&table.name, &column.name)])]
+    vec![finding(
+        fact,
+        "adding-required-field",
+        Category::FailsOnExistingData,
+        message,
+        help,
+        vec![Affected::column(&table.name, &column.name)],
+    )]
 }
 
 #[cfg(test)]
@@ -36,7 +45,13 @@ mod test {
 
     #[test]
     fn required_field_with_default_ok() {
-        assert_eq!(check_sql(SETUP, "ALTER TABLE expenses ADD COLUMN approved BOOLEAN NOT NULL DEFAULT false"), "");
+        assert_eq!(
+            check_sql(
+                SETUP,
+                "ALTER TABLE expenses ADD COLUMN approved BOOLEAN NOT NULL DEFAULT false"
+            ),
+            ""
+        );
     }
 
     #[test]

@@ -18,8 +18,14 @@ pub const CLAIM: LockClaim = LockClaim {
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let (table, message) = match &fact.change {
-        Change::AddColumn { table, column, .. } if column.constraints.iter().any(|c| c.kind == ConstraintKind::PrimaryKey) => {
-            let rewrite = if column.serial || column.default.is_some() { ", rewrites every row to fill it" } else { "" };
+        Change::AddColumn { table, column, .. }
+            if column.constraints.iter().any(|c| c.kind == ConstraintKind::PrimaryKey) =>
+        {
+            let rewrite = if column.serial || column.default.is_some() {
+                ", rewrites every row to fill it"
+            } else {
+                ""
+            };
             let message = format!(
                 "Adding `{0}.{1}` as the primary key takes an ACCESS EXCLUSIVE lock on `{0}`{2}{rewrite} and builds the key's unique index, so every read and write of the table waits until both are done.",
                 table.name,
@@ -28,7 +34,9 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
             );
             (table, message)
         }
-        Change::AddConstraint { table, constraint, .. } if constraint.kind == ConstraintKind::PrimaryKey => {
+        Change::AddConstraint { table, constraint, .. }
+            if constraint.kind == ConstraintKind::PrimaryKey =>
+        {
             let message = format!(
                 "Adding a primary key to `{0}` builds its unique index while holding an ACCESS EXCLUSIVE lock on `{0}`{1}, so every read and write of the table waits until the whole index is built.",
                 table.name,
@@ -42,7 +50,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         return Vec::new();
     }
     let help = "Build the index with `CREATE UNIQUE INDEX CONCURRENTLY`, then add the key with `ADD PRIMARY KEY USING INDEX`.";
-    vec![finding(fact, "adding-serial-primary-key-field", Category::HeavyLock, message, help, vec![Affected::table(&table.name)])]
+    vec![finding(
+        fact,
+        "adding-serial-primary-key-field",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::table(&table.name)],
+    )]
 }
 
 #[cfg(test)]
@@ -71,6 +86,9 @@ mod test {
 
     #[test]
     fn primary_key_on_new_table_ok() {
-        assert_eq!(check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t ADD PRIMARY KEY (x)"), "");
+        assert_eq!(
+            check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t ADD PRIMARY KEY (x)"),
+            ""
+        );
     }
 }

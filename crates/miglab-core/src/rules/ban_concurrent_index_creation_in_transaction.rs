@@ -6,9 +6,18 @@ use crate::analysis::{Change, Fact};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let (statement, table, name) = match &fact.change {
-        Change::CreateIndex { index } if index.concurrently => ("CREATE INDEX CONCURRENTLY", index.table.name.clone(), index.name.clone().unwrap_or_default()),
+        Change::CreateIndex { index } if index.concurrently => (
+            "CREATE INDEX CONCURRENTLY",
+            index.table.name.clone(),
+            index.name.clone().unwrap_or_default(),
+        ),
         Change::DropIndex { index, concurrently: true, .. } => {
-            let table = cx.schema.tables.iter().find(|t| t.index(&index.name).is_some()).map_or_else(String::new, |t| t.name.clone());
+            let table = cx
+                .schema
+                .tables
+                .iter()
+                .find(|t| t.index(&index.name).is_some())
+                .map_or_else(String::new, |t| t.name.clone());
             ("DROP INDEX CONCURRENTLY", table, index.name.clone())
         }
         _ => return Vec::new(),
@@ -20,7 +29,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         "Postgres refuses `{statement}` inside a transaction block with 25001, and a migration runs in one transaction unless told otherwise, so the whole migration fails and rolls back."
     );
     let help = "Run it outside the transaction: in Alembic, inside `with op.get_context().autocommit_block():`.";
-    vec![finding(fact, "ban-concurrent-index-creation-in-transaction", Category::NoTransaction, message, help, vec![Affected::object(&table, &name)])]
+    vec![finding(
+        fact,
+        "ban-concurrent-index-creation-in-transaction",
+        Category::NoTransaction,
+        message,
+        help,
+        vec![Affected::object(&table, &name)],
+    )]
 }
 
 #[cfg(test)]
@@ -40,7 +56,13 @@ mod test {
 
     #[test]
     fn concurrently_autocommit_ok() {
-        let steps = [Step { sql: "CREATE INDEX CONCURRENTLY ix_expenses_note ON expenses (note)".into(), autocommit: true, span: None }];
-        assert!(!check(&steps, &RuleContext::default()).iter().any(|f| f.code == "ban-concurrent-index-creation-in-transaction"));
+        let steps = [Step {
+            sql: "CREATE INDEX CONCURRENTLY ix_expenses_note ON expenses (note)".into(),
+            autocommit: true,
+            span: None,
+        }];
+        assert!(!check(&steps, &RuleContext::default())
+            .iter()
+            .any(|f| f.code == "ban-concurrent-index-creation-in-transaction"));
     }
 }

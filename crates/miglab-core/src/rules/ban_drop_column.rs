@@ -15,7 +15,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         cx.rows_note(&table.name)
     );
     let help = "Count and back up the column's non-null values, and get explicit approval before dropping it.";
-    vec![finding(fact, "ban-drop-column", Category::Destructive, message, help, vec![Affected::column(&table.name, column)])]
+    vec![finding(
+        fact,
+        "ban-drop-column",
+        Category::Destructive,
+        message,
+        help,
+        vec![Affected::column(&table.name, column)],
+    )]
 }
 
 #[cfg(test)]
@@ -44,6 +51,9 @@ mod test {
 
     #[test]
     fn add_column_ok() {
-        assert_eq!(check_sql(SETUP, "ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)"), "");
+        assert_eq!(
+            check_sql(SETUP, "ALTER TABLE expenses ADD COLUMN confidence_score NUMERIC(4, 3)"),
+            ""
+        );
     }
 }

@@ -14,7 +14,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         table.name
     );
     let help = "Check that nothing relies on the constraint, and get explicit approval before dropping it.";
-    vec![finding(fact, "ban-drop-constraint", Category::Destructive, message, help, vec![Affected::object(&table.name, name)])]
+    vec![finding(
+        fact,
+        "ban-drop-constraint",
+        Category::Destructive,
+        message,
+        help,
+        vec![Affected::object(&table.name, name)],
+    )]
 }
 
 #[cfg(test)]

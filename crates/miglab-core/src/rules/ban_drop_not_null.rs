@@ -14,7 +14,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         table.name
     );
     let help = "Drop the NOT NULL only after every running version of the code handles NULL in this column.";
-    vec![finding(fact, "ban-drop-not-null", Category::BreaksRunningCode, message, help, vec![Affected::column(&table.name, column)])]
+    vec![finding(
+        fact,
+        "ban-drop-not-null",
+        Category::BreaksRunningCode,
+        message,
+        help,
+        vec![Affected::column(&table.name, column)],
+    )]
 }
 
 #[cfg(test)]
@@ -33,6 +40,12 @@ mod test {
 
     #[test]
     fn drop_not_null_new_table_ok() {
-        assert_eq!(check_sql(SETUP, "CREATE TABLE t (x int NOT NULL);\nALTER TABLE t ALTER COLUMN x DROP NOT NULL"), "");
+        assert_eq!(
+            check_sql(
+                SETUP,
+                "CREATE TABLE t (x int NOT NULL);\nALTER TABLE t ALTER COLUMN x DROP NOT NULL"
+            ),
+            ""
+        );
     }
 }

@@ -14,7 +14,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         table.name,
         cx.rows_note(&table.name)
     );
-    vec![finding(fact, "ban-drop-table", Category::Destructive, message, "Back up the table and get explicit approval before dropping it.", vec![Affected::table(&table.name)])]
+    vec![finding(
+        fact,
+        "ban-drop-table",
+        Category::Destructive,
+        message,
+        "Back up the table and get explicit approval before dropping it.",
+        vec![Affected::table(&table.name)],
+    )]
 }
 
 #[cfg(test)]

@@ -10,7 +10,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         return Vec::new();
     }
     let message = format!("`TRUNCATE {0}` deletes every row of `{0}`{1} at once under an ACCESS EXCLUSIVE lock, and no downgrade can bring the rows back.", table.name, cx.rows_note(&table.name));
-    vec![finding(fact, "ban-truncate", Category::Destructive, message, "Back up the table and get explicit approval before truncating it.", vec![Affected::table(&table.name)])]
+    vec![finding(
+        fact,
+        "ban-truncate",
+        Category::Destructive,
+        message,
+        "Back up the table and get explicit approval before truncating it.",
+        vec![Affected::table(&table.name)],
+    )]
 }
 
 #[cfg(test)]

@@ -10,16 +10,28 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
-    let Change::AlterType { table, column, data_type, .. } = &fact.change else { return Vec::new() };
+    let Change::AlterType { table, column, data_type, .. } = &fact.change else {
+        return Vec::new();
+    };
     let from = cx.column_type(&table.name, column);
     let mut findings = Vec::new();
     let affected = || vec![Affected::column(&table.name, column)];
     let (from_kind, to_kind) = (from.map(kind), kind(data_type));
     if let (Some(from), Some(from_kind)) = (from, &from_kind) {
         if let Some(reason) = loss(from_kind, &to_kind) {
-            let message = format!("Changing `{}.{column}` from `{from}` to `{data_type}` {reason}.", table.name);
+            let message = format!(
+                "Changing `{}.{column}` from `{from}` to `{data_type}` {reason}.",
+                table.name
+            );
             let help = "Check that every existing value fits the new type, and back up the column before changing it.";
-            findings.push(finding(fact, "type-change-loses-data", Category::Destructive, message, help, affected()));
+            findings.push(finding(
+                fact,
+                "type-change-loses-data",
+                Category::Destructive,
+                message,
+                help,
+                affected(),
+            ));
         }
     }
     let rewrites = from_kind.as_ref().is_none_or(|f| !binary_compatible(f, &to_kind));
@@ -30,7 +42,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
             table.name
         );
         let help = "Add a new column, backfill it in batches and switch over, instead of changing the type in place.";
-        findings.push(finding(fact, "changing-column-type", Category::HeavyLock, message, help, affected()));
+        findings.push(finding(
+            fact,
+            "changing-column-type",
+            Category::HeavyLock,
+            message,
+            help,
+            affected(),
+        ));
     }
     findings
 }
@@ -92,7 +111,13 @@ fn max_text_length(kind: &Kind) -> Option<u64> {
         Kind::Int(2) => Some(6),
         Kind::Int(4) => Some(11),
         Kind::Int(_) => Some(20),
-        Kind::Numeric(Some((p, s))) => Some(p.saturating_sub(*s).max(1).saturating_add(if *s > 0 { s.saturating_add(2) } else { 1 })),
+        Kind::Numeric(Some((p, s))) => {
+            Some(p.saturating_sub(*s).max(1).saturating_add(if *s > 0 {
+                s.saturating_add(2)
+            } else {
+                1
+            }))
+        }
         Kind::Varchar(Some(n)) | Kind::Char(n) => Some(*n),
         Kind::Bool => Some(5),
         Kind::Date => Some(13),
@@ -106,7 +131,9 @@ fn loss(from: &Kind, to: &Kind) -> Option<String> {
     if from == to {
         return None;
     }
-    let not_parsed = |code: &str| format!("fails with {code} on the first existing value that does not parse as the new type, and the whole migration rolls back");
+    let not_parsed = |code: &str| {
+        format!("fails with {code} on the first existing value that does not parse as the new type, and the whole migration rolls back")
+    };
     match (from, to) {
         (_, Kind::Varchar(Some(n)) | Kind::Char(n)) => match max_text_length(from) {
             Some(longest) if longest <= *n => None,
@@ -143,7 +170,8 @@ fn binary_compatible(from: &Kind, to: &Kind) -> bool {
     match (from, to) {
         (a, b) if a == b => true,
         (Kind::Varchar(Some(a)), Kind::Varchar(Some(b))) => b >= a,
-        (Kind::Varchar(_), Kind::Varchar(None) | Kind::Text) | (Kind::Text, Kind::Varchar(None)) => true,
+        (Kind::Varchar(_), Kind::Varchar(None) | Kind::Text)
+        | (Kind::Text, Kind::Varchar(None)) => true,
         (Kind::Numeric(Some((p1, s1))), Kind::Numeric(Some((p2, s2)))) => s1 == s2 && p2 >= p1,
         (Kind::Numeric(_), Kind::Numeric(None)) => true,
         _ => false,

@@ -34,9 +34,24 @@ mod test {
     fn every_claim_fires_and_names_its_mode_ok() {
         for claim in LOCK_CLAIMS {
             let output = check_sql_all(super::CLAIM_SETUP, claim.sql);
-            let finding = output.split("\n").skip_while(|line| !line.starts_with(claim.code)).nth(1).unwrap_or_default();
-            assert!(finding.contains(claim.mode.name()), "{} on `{}` should name {}:\n{output}", claim.code, claim.sql, claim.mode);
-            assert!(finding.contains(&format!("`{}`", claim.relation)), "{} should name `{}`:\n{output}", claim.code, claim.relation);
+            let finding = output
+                .split("\n")
+                .skip_while(|line| !line.starts_with(claim.code))
+                .nth(1)
+                .unwrap_or_default();
+            assert!(
+                finding.contains(claim.mode.name()),
+                "{} on `{}` should name {}:\n{output}",
+                claim.code,
+                claim.sql,
+                claim.mode
+            );
+            assert!(
+                finding.contains(&format!("`{}`", claim.relation)),
+                "{} should name `{}`:\n{output}",
+                claim.code,
+                claim.relation
+            );
         }
     }
 }

@@ -28,21 +28,43 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     if let Some(finding) = validate_in_same_transaction(fact, cx) {
         return vec![finding];
     }
-    let Change::AddConstraint { table, constraint, not_valid: false } = &fact.change else { return Vec::new() };
-    if !matches!(constraint.kind, ConstraintKind::Check | ConstraintKind::ForeignKey) || !cx.existing(&table.name) {
+    let Change::AddConstraint { table, constraint, not_valid: false } = &fact.change else {
+        return Vec::new();
+    };
+    if !matches!(constraint.kind, ConstraintKind::Check | ConstraintKind::ForeignKey)
+        || !cx.existing(&table.name)
+    {
         return Vec::new();
     }
-    let message = format!("Adding this constraint makes Postgres check every row of `{}`{} while it holds {}.", table.name, cx.rows_note(&table.name), held(&fact.change));
-    let help = "Add the constraint with `NOT VALID`, then `VALIDATE CONSTRAINT` in a later migration.";
+    let message = format!(
+        "Adding this constraint makes Postgres check every row of `{}`{} while it holds {}.",
+        table.name,
+        cx.rows_note(&table.name),
+        held(&fact.change)
+    );
+    let help =
+        "Add the constraint with `NOT VALID`, then `VALIDATE CONSTRAINT` in a later migration.";
     let name = constraint.name.clone().unwrap_or_default();
-    vec![finding(fact, "constraint-missing-not-valid", Category::HeavyLock, message, help, vec![Affected::object(&table.name, &name)])]
+    vec![finding(
+        fact,
+        "constraint-missing-not-valid",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::object(&table.name, &name)],
+    )]
 }
 
 /// The locks a change takes and what they block, as a phrase: "an ACCESS EXCLUSIVE lock on `t`, so reads and writes wait".
 fn held(change: &Change) -> String {
     let locks = documented(change);
-    let on: Vec<String> = locks.iter().map(|l| format!("{} on `{}`", l.mode.a_lock(), l.target.name())).collect();
-    let blocks = if locks.iter().any(|l| l.mode.blocks_reads()) { "every read and write of them waits" } else { "every INSERT, UPDATE and DELETE on them waits" };
+    let on: Vec<String> =
+        locks.iter().map(|l| format!("{} on `{}`", l.mode.a_lock(), l.target.name())).collect();
+    let blocks = if locks.iter().any(|l| l.mode.blocks_reads()) {
+        "every read and write of them waits"
+    } else {
+        "every INSERT, UPDATE and DELETE on them waits"
+    };
     format!("{}, so {blocks} until the scan ends", on.join(" and "))
 }
 
@@ -60,13 +82,22 @@ fn validate_in_same_transaction(fact: &Fact, cx: &Cx) -> Option<Finding> {
         cx.rows_note(&table)
     );
     let help = "Validate the constraint in a later migration, after the one that adds it `NOT VALID` has committed.";
-    Some(finding(fact, "constraint-missing-not-valid", Category::HeavyLock, message, help, vec![Affected::object(&table, &name)]))
+    Some(finding(
+        fact,
+        "constraint-missing-not-valid",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::object(&table, &name)],
+    ))
 }
 
 /// The constraint name of `ALTER TABLE t VALIDATE CONSTRAINT name`, as Postgres folds it.
 fn validated(sql: &str) -> Option<String> {
     let words: Vec<&str> = sql.split_whitespace().collect();
-    let at = words.windows(2).position(|w| w[0].eq_ignore_ascii_case("validate") && w[1].eq_ignore_ascii_case("constraint"))?;
+    let at = words.windows(2).position(|w| {
+        w[0].eq_ignore_ascii_case("validate") && w[1].eq_ignore_ascii_case("constraint")
+    })?;
     let name = words.get(at + 2)?.trim_end_matches(';');
     Some(match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
         Some(quoted) => quoted.to_owned(),
@@ -105,11 +136,21 @@ mod test {
 
     #[test]
     fn not_valid_alone_ok() {
-        assert!(!check_sql(SETUP, "ALTER TABLE expenses ADD CONSTRAINT amount_positive CHECK (amount > 0) NOT VALID").contains("constraint-missing-not-valid"));
+        assert!(!check_sql(
+            SETUP,
+            "ALTER TABLE expenses ADD CONSTRAINT amount_positive CHECK (amount > 0) NOT VALID"
+        )
+        .contains("constraint-missing-not-valid"));
     }
 
     #[test]
     fn new_table_ok() {
-        assert_eq!(check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT x_positive CHECK (x > 0)"), "");
+        assert_eq!(
+            check_sql(
+                SETUP,
+                "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT x_positive CHECK (x > 0)"
+            ),
+            ""
+        );
     }
 }

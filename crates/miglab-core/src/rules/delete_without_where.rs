@@ -10,7 +10,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         return Vec::new();
     }
     let message = format!("This DELETE has no WHERE clause, so Postgres deletes every row of `{}`{}; once committed, no downgrade can bring them back.", table.name, cx.rows_note(&table.name));
-    vec![finding(fact, "delete-without-where", Category::Destructive, message, "Add a WHERE clause, or back up the table and get explicit approval.", vec![Affected::table(&table.name)])]
+    vec![finding(
+        fact,
+        "delete-without-where",
+        Category::Destructive,
+        message,
+        "Add a WHERE clause, or back up the table and get explicit approval.",
+        vec![Affected::table(&table.name)],
+    )]
 }
 
 #[cfg(test)]

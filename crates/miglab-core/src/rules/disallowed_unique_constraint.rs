@@ -17,8 +17,16 @@ pub const CLAIM: LockClaim = LockClaim {
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let (table, columns) = match &fact.change {
-        Change::AddConstraint { table, constraint, .. } if constraint.kind == ConstraintKind::Unique => (table, constraint.columns.clone()),
-        Change::AddColumn { table, column, .. } if column.constraints.iter().any(|c| c.kind == ConstraintKind::Unique) => (table, vec![column.name.clone()]),
+        Change::AddConstraint { table, constraint, .. }
+            if constraint.kind == ConstraintKind::Unique =>
+        {
+            (table, constraint.columns.clone())
+        }
+        Change::AddColumn { table, column, .. }
+            if column.constraints.iter().any(|c| c.kind == ConstraintKind::Unique) =>
+        {
+            (table, vec![column.name.clone()])
+        }
         _ => return Vec::new(),
     };
     if !cx.existing(&table.name) {
@@ -31,7 +39,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         cx.rows_note(&table.name)
     );
     let help = "Build the index with `CREATE UNIQUE INDEX CONCURRENTLY`, then add the constraint with `UNIQUE USING INDEX`.";
-    vec![finding(fact, "disallowed-unique-constraint", Category::HeavyLock, message, help, vec![Affected::table(&table.name)])]
+    vec![finding(
+        fact,
+        "disallowed-unique-constraint",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::table(&table.name)],
+    )]
 }
 
 #[cfg(test)]
@@ -50,6 +65,12 @@ mod test {
 
     #[test]
     fn unique_on_new_table_ok() {
-        assert_eq!(check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT t_x_key UNIQUE (x)"), "");
+        assert_eq!(
+            check_sql(
+                SETUP,
+                "CREATE TABLE t (x int);\nALTER TABLE t ADD CONSTRAINT t_x_key UNIQUE (x)"
+            ),
+            ""
+        );
     }
 }

@@ -60,7 +60,9 @@ impl Affected {
     /// non-null values of the column.
     pub fn count_sql(&self) -> String {
         match &self.column {
-            Some(column) => format!("SELECT count({}) FROM {}", quote_ident(column), quote_ident(&self.table)),
+            Some(column) => {
+                format!("SELECT count({}) FROM {}", quote_ident(column), quote_ident(&self.table))
+            }
             None => format!("SELECT count(*) FROM {}", quote_ident(&self.table)),
         }
     }
@@ -69,7 +71,11 @@ impl Affected {
     /// or runs it whole for a CSV backup): every column of the rows that hold a value.
     pub fn values_sql(&self) -> String {
         match &self.column {
-            Some(column) => format!("SELECT * FROM {} WHERE {} IS NOT NULL", quote_ident(&self.table), quote_ident(column)),
+            Some(column) => format!(
+                "SELECT * FROM {} WHERE {} IS NOT NULL",
+                quote_ident(&self.table),
+                quote_ident(column)
+            ),
             None => format!("SELECT * FROM {}", quote_ident(&self.table)),
         }
     }
@@ -80,7 +86,9 @@ impl Affected {
 /// otherwise double-quoted with inner quotes doubled.
 pub fn quote_ident(name: &str) -> String {
     let keyword = sqlparser::keywords::ALL_KEYWORDS.contains(&name.to_ascii_uppercase().as_str());
-    let plain = !keyword && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_') && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let plain = !keyword
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if plain {
         name.to_owned()
     } else {
@@ -126,7 +134,8 @@ impl Finding {
     /// The finding as a diagnostic; with the migration's `source`, its line and column are resolved.
     pub fn to_diagnostic(&self, source: Option<&str>) -> Diagnostic {
         let severity = if self.is_destructive() { Severity::Error } else { Severity::Warning };
-        let mut diagnostic = Diagnostic::warning(&self.code, self.message.clone()).with_help(self.help.clone());
+        let mut diagnostic =
+            Diagnostic::warning(&self.code, self.message.clone()).with_help(self.help.clone());
         diagnostic.severity = severity;
         match (self.span, source) {
             (Some(span), Some(source)) => diagnostic.with_span(span, source),
@@ -139,8 +148,23 @@ impl Finding {
 }
 
 /// Builds a finding for `fact`; every rule goes through here so spans and steps are filled alike.
-pub fn finding(fact: &crate::analysis::Fact, code: &str, category: Category, message: String, help: &str, affected: Vec<Affected>) -> Finding {
-    Finding { code: code.to_owned(), category, message, help: help.to_owned(), step: fact.step, span: fact.span, affected }
+pub fn finding(
+    fact: &crate::analysis::Fact,
+    code: &str,
+    category: Category,
+    message: String,
+    help: &str,
+    affected: Vec<Affected>,
+) -> Finding {
+    Finding {
+        code: code.to_owned(),
+        category,
+        message,
+        help: help.to_owned(),
+        step: fact.step,
+        span: fact.span,
+        affected,
+    }
 }
 
 #[cfg(test)]

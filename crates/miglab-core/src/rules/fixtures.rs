@@ -8,18 +8,28 @@ use crate::simulate::apply;
 use std::path::Path;
 
 fn fixtures(verdict: &str) -> Vec<(String, String)> {
-    crate::fixture_files::fixtures("rules", verdict, ".sql").into_iter().map(|f| (f.name, f.text)).collect()
+    crate::fixture_files::fixtures("rules", verdict, ".sql")
+        .into_iter()
+        .map(|f| (f.name, f.text))
+        .collect()
 }
 
 fn context() -> Schema {
-    let setup = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/context.sql")).unwrap_or_default();
+    let setup = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/context.sql"),
+    )
+    .unwrap_or_default();
     apply(&Schema::default(), &steps_from_sql(&setup).0).schema
 }
 
 fn findings(sql: &str, context: &Schema) -> String {
     let (steps, _) = steps_from_sql(sql);
     let findings = check(&steps, &RuleContext { schema: Some(context) });
-    findings.iter().map(|f| format!("{} [{}] {}", f.code, f.category.as_str(), f.message)).collect::<Vec<_>>().join("\n")
+    findings
+        .iter()
+        .map(|f| format!("{} [{}] {}", f.code, f.category.as_str(), f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]

@@ -16,13 +16,25 @@ pub const CLAIM: LockClaim = LockClaim {
 };
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
-    let later = cx.later_in_transaction.iter().map(|f| f.step).collect::<std::collections::BTreeSet<_>>().len();
+    let later = cx
+        .later_in_transaction
+        .iter()
+        .map(|f| f.step)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     if later == 0 {
         return Vec::new();
     }
-    let exclusive = |f: &Fact| -> Vec<String> { cx.locks_on_existing(f).into_iter().filter(|(_, mode)| *mode == LockMode::AccessExclusive).map(|(table, _)| table).collect() };
+    let exclusive = |f: &Fact| -> Vec<String> {
+        cx.locks_on_existing(f)
+            .into_iter()
+            .filter(|(_, mode)| *mode == LockMode::AccessExclusive)
+            .map(|(table, _)| table)
+            .collect()
+    };
     let already: Vec<String> = cx.earlier_in_transaction().iter().flat_map(exclusive).collect();
-    let tables: Vec<String> = exclusive(fact).into_iter().filter(|t| !already.contains(t)).collect();
+    let tables: Vec<String> =
+        exclusive(fact).into_iter().filter(|t| !already.contains(t)).collect();
     tables
         .into_iter()
         .map(|table| {
@@ -56,11 +68,16 @@ mod test {
 
     #[test]
     fn last_statement_ok() {
-        assert!(!check_sql(SETUP, "UPDATE users SET email = lower(email);\nALTER TABLE expenses ADD COLUMN n int").contains("holding-access-exclusive"));
+        assert!(!check_sql(
+            SETUP,
+            "UPDATE users SET email = lower(email);\nALTER TABLE expenses ADD COLUMN n int"
+        )
+        .contains("holding-access-exclusive"));
     }
 
     #[test]
     fn new_table_ok() {
-        assert!(!check_sql(SETUP, "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1)").contains("holding-access-exclusive"));
+        assert!(!check_sql(SETUP, "CREATE TABLE t (x int);\nINSERT INTO t VALUES (1)")
+            .contains("holding-access-exclusive"));
     }
 }

@@ -6,7 +6,13 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 use crate::locks::LockMode;
 
-pub const CLAIM: LockClaim = LockClaim { code: "renaming-column", sql: "ALTER TABLE expenses RENAME COLUMN note TO memo", relation: "expenses", mode: LockMode::AccessExclusive, rewrites: Some(false) };
+pub const CLAIM: LockClaim = LockClaim {
+    code: "renaming-column",
+    sql: "ALTER TABLE expenses RENAME COLUMN note TO memo",
+    relation: "expenses",
+    mode: LockMode::AccessExclusive,
+    rewrites: Some(false),
+};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::RenameColumn { table, column, to } = &fact.change else { return Vec::new() };
@@ -17,8 +23,16 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         "Renaming `{0}.{column}` to `{to}` holds an ACCESS EXCLUSIVE lock on `{0}` only for a moment and rewrites nothing, but the application code already running still reads and writes `{column}`, so from the commit on its queries fail with 42703 (undefined column) until every server runs the new code.",
         table.name
     );
-    let help = "Add the new column, write to both and backfill, and drop the old one in a later release.";
-    vec![finding(fact, "renaming-column", Category::BreaksRunningCode, message, help, vec![Affected::column(&table.name, column)])]
+    let help =
+        "Add the new column, write to both and backfill, and drop the old one in a later release.";
+    vec![finding(
+        fact,
+        "renaming-column",
+        Category::BreaksRunningCode,
+        message,
+        help,
+        vec![Affected::column(&table.name, column)],
+    )]
 }
 
 #[cfg(test)]
@@ -37,6 +51,9 @@ mod test {
 
     #[test]
     fn rename_on_new_table_ok() {
-        assert_eq!(check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t RENAME COLUMN x TO y"), "");
+        assert_eq!(
+            check_sql(SETUP, "CREATE TABLE t (x int);\nALTER TABLE t RENAME COLUMN x TO y"),
+            ""
+        );
     }
 }

@@ -6,7 +6,13 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 use crate::locks::LockMode;
 
-pub const CLAIM: LockClaim = LockClaim { code: "renaming-table", sql: "ALTER TABLE users RENAME TO accounts", relation: "users", mode: LockMode::AccessExclusive, rewrites: Some(false) };
+pub const CLAIM: LockClaim = LockClaim {
+    code: "renaming-table",
+    sql: "ALTER TABLE users RENAME TO accounts",
+    relation: "users",
+    mode: LockMode::AccessExclusive,
+    rewrites: Some(false),
+};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::RenameTable { table, to } = &fact.change else { return Vec::new() };
@@ -18,7 +24,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         table.name
     );
     let help = "Keep the old name for running code, for example with a view named after it, until every server uses the new name.";
-    vec![finding(fact, "renaming-table", Category::BreaksRunningCode, message, help, vec![Affected::table(&table.name)])]
+    vec![finding(
+        fact,
+        "renaming-table",
+        Category::BreaksRunningCode,
+        message,
+        help,
+        vec![Affected::table(&table.name)],
+    )]
 }
 
 #[cfg(test)]

@@ -6,7 +6,13 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 use crate::locks::LockMode;
 
-pub const CLAIM: LockClaim = LockClaim { code: "require-concurrent-index-creation", sql: "CREATE INDEX ix_expenses_note ON expenses (note)", relation: "expenses", mode: LockMode::Share, rewrites: Some(false) };
+pub const CLAIM: LockClaim = LockClaim {
+    code: "require-concurrent-index-creation",
+    sql: "CREATE INDEX ix_expenses_note ON expenses (note)",
+    relation: "expenses",
+    mode: LockMode::Share,
+    rewrites: Some(false),
+};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Change::CreateIndex { index } = &fact.change else { return Vec::new() };
@@ -20,7 +26,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         cx.rows_note(&index.table.name)
     );
     let help = "Use `CREATE INDEX CONCURRENTLY`, outside a transaction.";
-    vec![finding(fact, "require-concurrent-index-creation", Category::HeavyLock, message, help, vec![Affected::object(&index.table.name, &name)])]
+    vec![finding(
+        fact,
+        "require-concurrent-index-creation",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::object(&index.table.name, &name)],
+    )]
 }
 
 #[cfg(test)]

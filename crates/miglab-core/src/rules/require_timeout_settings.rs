@@ -10,7 +10,13 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 use crate::locks::LockMode;
 
-pub const CLAIM: LockClaim = LockClaim { code: "require-timeout-settings", sql: "ALTER TABLE expenses ADD COLUMN n int", relation: "expenses", mode: LockMode::AccessExclusive, rewrites: Some(false) };
+pub const CLAIM: LockClaim = LockClaim {
+    code: "require-timeout-settings",
+    sql: "ALTER TABLE expenses ADD COLUMN n int",
+    relation: "expenses",
+    mode: LockMode::AccessExclusive,
+    rewrites: Some(false),
+};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let Some((table, mode)) = locking(fact, cx) else { return Vec::new() };
@@ -18,7 +24,8 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
         return Vec::new();
     }
     let set = |name: &str| cx.earlier.iter().any(|f| setting(&f.sql).as_deref() == Some(name));
-    let missing: Vec<&str> = ["lock_timeout", "statement_timeout"].into_iter().filter(|name| !set(name)).collect();
+    let missing: Vec<&str> =
+        ["lock_timeout", "statement_timeout"].into_iter().filter(|name| !set(name)).collect();
     if missing.is_empty() {
         return Vec::new();
     }
@@ -34,14 +41,25 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     } else {
         format!("With no `statement_timeout`, a slow statement keeps its {mode} lock on `{table}` for as long as it runs, and {later} waits")
     };
-    let message = format!("{queue}; this migration sets {} first.", missing.iter().map(|m| format!("no `{m}`")).collect::<Vec<_>>().join(" and "));
+    let message = format!(
+        "{queue}; this migration sets {} first.",
+        missing.iter().map(|m| format!("no `{m}`")).collect::<Vec<_>>().join(" and ")
+    );
     let help = "Start the migration with `SET lock_timeout = '2s'` and `SET statement_timeout = '30s'`, and retry when it times out.";
-    vec![finding(fact, "require-timeout-settings", Category::HeavyLock, message, help, vec![Affected::table(&table)])]
+    vec![finding(
+        fact,
+        "require-timeout-settings",
+        Category::HeavyLock,
+        message,
+        help,
+        vec![Affected::table(&table)],
+    )]
 }
 
 /// The strongest documented lock a schema change takes on a table that existed before the migration.
 fn locking(fact: &Fact, cx: &Cx) -> Option<(String, LockMode)> {
-    if matches!(fact.change, Change::Insert { .. } | Change::Update { .. } | Change::Delete { .. }) {
+    if matches!(fact.change, Change::Insert { .. } | Change::Update { .. } | Change::Delete { .. })
+    {
         return None;
     }
     cx.locks_on_existing(fact).into_iter().max_by_key(|(_, mode)| *mode)
@@ -99,6 +117,12 @@ mod test {
 
     #[test]
     fn new_table_and_data_ok() {
-        assert_eq!(check_sql_all(SETUP, "CREATE TABLE t (x int);\nINSERT INTO expenses (amount) VALUES (1)"), "");
+        assert_eq!(
+            check_sql_all(
+                SETUP,
+                "CREATE TABLE t (x int);\nINSERT INTO expenses (amount) VALUES (1)"
+            ),
+            ""
+        );
     }
 }

@@ -8,9 +8,19 @@ use crate::schema::ConstraintKind;
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     let (table, columns, what) = match &fact.change {
-        Change::AddConstraint { table, constraint, .. } if constraint.kind == ConstraintKind::Unique => (table, &constraint.columns, "unique constraint"),
-        Change::AddConstraint { table, constraint, .. } if constraint.kind == ConstraintKind::PrimaryKey => (table, &constraint.columns, "primary key"),
-        Change::CreateIndex { index } if index.unique => (&index.table, &index.keys, "unique index"),
+        Change::AddConstraint { table, constraint, .. }
+            if constraint.kind == ConstraintKind::Unique =>
+        {
+            (table, &constraint.columns, "unique constraint")
+        }
+        Change::AddConstraint { table, constraint, .. }
+            if constraint.kind == ConstraintKind::PrimaryKey =>
+        {
+            (table, &constraint.columns, "primary key")
+        }
+        Change::CreateIndex { index } if index.unique => {
+            (&index.table, &index.keys, "unique index")
+        }
         _ => return Vec::new(),
     };
     if !cx.live(&table.name) || cx.rows(&table.name) == Some(1) {
@@ -24,7 +34,14 @@ pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
     );
     let help = "Look for duplicates first with `GROUP BY … HAVING count(*) > 1` and resolve them.";
     let affected = columns.iter().map(|c| Affected::column(&table.name, c)).collect();
-    vec![finding(fact, "unique-over-existing-rows", Category::FailsOnExistingData, message, help, affected)]
+    vec![finding(
+        fact,
+        "unique-over-existing-rows",
+        Category::FailsOnExistingData,
+        message,
+        help,
+        affected,
+    )]
 }
 
 #[cfg(test)]
@@ -47,6 +64,7 @@ mod test {
 
     #[test]
     fn unique_on_empty_table_ok() {
-        assert!(!check_sql(SETUP, "ALTER TABLE users ADD CONSTRAINT uq_email UNIQUE (email)").contains("unique-over-existing-rows"));
+        assert!(!check_sql(SETUP, "ALTER TABLE users ADD CONSTRAINT uq_email UNIQUE (email)")
+            .contains("unique-over-existing-rows"));
     }
 }

@@ -8,15 +8,25 @@ use super::{Cx, Finding};
 use crate::analysis::{Change, Fact};
 
 pub fn check(fact: &Fact, cx: &Cx) -> Vec<Finding> {
-    let Change::Update { table, columns, filtered: false } = &fact.change else { return Vec::new() };
-    let overwritten: Vec<&String> = columns.iter().filter(|c| !cx.was_added(&table.name, c)).collect();
+    let Change::Update { table, columns, filtered: false } = &fact.change else {
+        return Vec::new();
+    };
+    let overwritten: Vec<&String> =
+        columns.iter().filter(|c| !cx.was_added(&table.name, c)).collect();
     if overwritten.is_empty() || !cx.live(&table.name) {
         return Vec::new();
     }
     let names: Vec<String> = overwritten.iter().map(|c| format!("`{c}`")).collect();
     let message = format!("This UPDATE has no WHERE clause, so Postgres overwrites {} in every row of `{}`{}; the old values are gone once it commits.", names.join(", "), table.name, cx.rows_note(&table.name));
     let affected = overwritten.iter().map(|c| Affected::column(&table.name, c)).collect();
-    vec![finding(fact, "update-without-where", Category::Destructive, message, "Add a WHERE clause, or back up the columns you overwrite.", affected)]
+    vec![finding(
+        fact,
+        "update-without-where",
+        Category::Destructive,
+        message,
+        "Add a WHERE clause, or back up the columns you overwrite.",
+        affected,
+    )]
 }
 
 #[cfg(test)]

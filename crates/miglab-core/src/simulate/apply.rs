@@ -3,7 +3,7 @@
 use super::default_expr::{render_default, strip_modifiers};
 use super::deparse::deparse;
 use super::naming::choose;
-use super::{Failure, Fact};
+use super::{Fact, Failure};
 use crate::analysis::{Change, ColumnSpec, ConstraintSpec, IndexSpec, Name};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::schema::{Column, Constraint, ConstraintKind, EnumType, Index, Schema, Table};
@@ -33,7 +33,12 @@ impl Refusal {
         let message = format!("Postgres refuses this statement with `{}` ({}), so the migration's transaction rolls back and nothing before it is kept.", self.error, self.sqlstate);
         let mut diagnostic = Diagnostic::error("statement-fails", message).with_help(self.help);
         diagnostic.span = fact.span;
-        Failure { step: fact.step, sqlstate: self.sqlstate.to_owned(), error: self.error, diagnostic }
+        Failure {
+            step: fact.step,
+            sqlstate: self.sqlstate.to_owned(),
+            error: self.error,
+            diagnostic,
+        }
     }
 }
 
@@ -42,7 +47,11 @@ fn schema_of(name: &Name) -> String {
 }
 
 fn missing_relation(name: &Name) -> Refusal {
-    refuse("42P01", format!("relation \"{}\" does not exist", name.name), "Create the table first, or check the table name.")
+    refuse(
+        "42P01",
+        format!("relation \"{}\" does not exist", name.name),
+        "Create the table first, or check the table name.",
+    )
 }
 
 impl State {
@@ -61,7 +70,8 @@ impl State {
     }
 
     fn note(&mut self, fact: &Fact, message: String) {
-        let mut diagnostic = Diagnostic::warning("simulation-unknown", message).with_help("Run the migration on a branch to see what the engine does.");
+        let mut diagnostic = Diagnostic::warning("simulation-unknown", message)
+            .with_help("Run the migration on a branch to see what the engine does.");
         diagnostic.severity = Severity::Info;
         diagnostic.span = fact.span;
         self.unknowns.push(diagnostic);
@@ -90,31 +100,53 @@ impl State {
     }
 
     fn relation_exists(&self, name: &str) -> bool {
-        self.schema.tables.iter().any(|t| t.name == name || t.indexes.iter().any(|i| i.name == name))
+        self.schema
+            .tables
+            .iter()
+            .any(|t| t.name == name || t.indexes.iter().any(|i| i.name == name))
     }
 
     pub fn apply(&mut self, fact: &Fact) -> Result<(), Refusal> {
         match &fact.change {
-            Change::CreateTable { table, columns, constraints, if_not_exists } => self.create_table(fact, table, columns, constraints, *if_not_exists),
-            Change::DropTable { table, if_exists, cascade } => self.drop_table(fact, table, *if_exists, *cascade),
+            Change::CreateTable { table, columns, constraints, if_not_exists } => {
+                self.create_table(fact, table, columns, constraints, *if_not_exists)
+            }
+            Change::DropTable { table, if_exists, cascade } => {
+                self.drop_table(fact, table, *if_exists, *cascade)
+            }
             Change::RenameTable { table, to } => self.rename_table(table, to),
-            Change::AddColumn { table, column, if_not_exists } => self.add_column(fact, table, column, *if_not_exists),
-            Change::DropColumn { table, column, if_exists, cascade } => self.drop_column(fact, table, column, *if_exists, *cascade),
+            Change::AddColumn { table, column, if_not_exists } => {
+                self.add_column(fact, table, column, *if_not_exists)
+            }
+            Change::DropColumn { table, column, if_exists, cascade } => {
+                self.drop_column(fact, table, column, *if_exists, *cascade)
+            }
             Change::RenameColumn { table, column, to } => self.rename_column(table, column, to),
             Change::AlterType { table, column, data_type, using } => {
                 let target = self.column(table, column)?;
                 if using.is_none() && !assignment_cast(&target.data_type, data_type) {
                     let bare = strip_modifiers(data_type);
-                    return Err(refuse("42804", format!("column \"{column}\" cannot be cast automatically to type {bare}"), "Add a USING clause that converts each value, e.g. `USING column::type`."));
+                    return Err(refuse(
+                        "42804",
+                        format!("column \"{column}\" cannot be cast automatically to type {bare}"),
+                        "Add a USING clause that converts each value, e.g. `USING column::type`.",
+                    ));
                 }
                 target.data_type = data_type.clone();
                 Ok(())
             }
             Change::SetNotNull { table, column } => self.set_not_null(table, column),
             Change::DropNotNull { table, column } => {
-                let in_primary_key = self.table(table)?.constraints.iter().any(|c| c.kind == ConstraintKind::PrimaryKey && constrained_columns(&c.definition).contains(column));
+                let in_primary_key = self.table(table)?.constraints.iter().any(|c| {
+                    c.kind == ConstraintKind::PrimaryKey
+                        && constrained_columns(&c.definition).contains(column)
+                });
                 if in_primary_key {
-                    return Err(refuse("42P16", format!("column \"{column}\" is in a primary key"), "Drop the primary key first, or leave the column NOT NULL."));
+                    return Err(refuse(
+                        "42P16",
+                        format!("column \"{column}\" is in a primary key"),
+                        "Drop the primary key first, or leave the column NOT NULL.",
+                    ));
                 }
                 self.column(table, column)?.not_null = false;
                 Ok(())
@@ -134,22 +166,45 @@ impl State {
                 }
                 self.add_constraint(table, constraint)
             }
-            Change::DropConstraint { table, name, if_exists, .. } => self.drop_constraint(fact, table, name, *if_exists),
+            Change::DropConstraint { table, name, if_exists, .. } => {
+                self.drop_constraint(fact, table, name, *if_exists)
+            }
             Change::RenameConstraint { table, name, to } => self.rename_constraint(table, name, to),
             Change::CreateIndex { index } => self.create_index(fact, index),
             Change::DropIndex { index, if_exists, .. } => self.drop_index(fact, index, *if_exists),
             Change::RenameIndex { index, to } => self.rename_index(index, to),
             Change::CreateEnum { name, labels } => {
                 if self.schema.enums.iter().any(|e| e.name == name.name) {
-                    return Err(refuse("42710", format!("type \"{}\" already exists", name.name), "Use a new type name, or drop the old type first."));
+                    return Err(refuse(
+                        "42710",
+                        format!("type \"{}\" already exists", name.name),
+                        "Use a new type name, or drop the old type first.",
+                    ));
                 }
-                self.schema.enums.push(EnumType { schema: schema_of(name), name: name.name.clone(), labels: labels.clone() });
+                self.schema.enums.push(EnumType {
+                    schema: schema_of(name),
+                    name: name.name.clone(),
+                    labels: labels.clone(),
+                });
                 Ok(())
             }
             Change::AddEnumValue { name, label } => {
-                let enum_type = self.schema.enums.iter_mut().find(|e| e.name == name.name).ok_or_else(|| refuse("42704", format!("type \"{}\" does not exist", name.name), "Create the type first."))?;
+                let enum_type =
+                    self.schema.enums.iter_mut().find(|e| e.name == name.name).ok_or_else(
+                        || {
+                            refuse(
+                                "42704",
+                                format!("type \"{}\" does not exist", name.name),
+                                "Create the type first.",
+                            )
+                        },
+                    )?;
                 if enum_type.labels.contains(label) {
-                    return Err(refuse("42710", format!("enum label \"{label}\" already exists"), "Add `IF NOT EXISTS`, or pick a new label."));
+                    return Err(refuse(
+                        "42710",
+                        format!("enum label \"{label}\" already exists"),
+                        "Add `IF NOT EXISTS`, or pick a new label.",
+                    ));
                 }
                 enum_type.labels.push(label.clone());
                 Ok(())
@@ -188,22 +243,46 @@ impl State {
 
     fn column(&mut self, table: &Name, column: &str) -> Result<&mut Column, Refusal> {
         let relation = table.name.clone();
-        self.table(table)?
-            .columns
-            .iter_mut()
-            .find(|c| c.name == column)
-            .ok_or_else(|| refuse("42703", format!("column \"{column}\" of relation \"{relation}\" does not exist"), "Check the column name, or add the column first."))
+        self.table(table)?.columns.iter_mut().find(|c| c.name == column).ok_or_else(|| {
+            refuse(
+                "42703",
+                format!("column \"{column}\" of relation \"{relation}\" does not exist"),
+                "Check the column name, or add the column first.",
+            )
+        })
     }
 
-    fn create_table(&mut self, fact: &Fact, name: &Name, columns: &[ColumnSpec], constraints: &[ConstraintSpec], if_not_exists: bool) -> Result<(), Refusal> {
+    fn create_table(
+        &mut self,
+        fact: &Fact,
+        name: &Name,
+        columns: &[ColumnSpec],
+        constraints: &[ConstraintSpec],
+        if_not_exists: bool,
+    ) -> Result<(), Refusal> {
         if self.relation_exists(&name.name) {
             if if_not_exists {
-                self.note(fact, format!("`{}` already exists, so Postgres skips this CREATE TABLE with a notice.", name.name));
+                self.note(
+                    fact,
+                    format!(
+                        "`{}` already exists, so Postgres skips this CREATE TABLE with a notice.",
+                        name.name
+                    ),
+                );
                 return Ok(());
             }
-            return Err(refuse("42P07", format!("relation \"{}\" already exists", name.name), "Use a new table name, or drop the old table first."));
+            return Err(refuse(
+                "42P07",
+                format!("relation \"{}\" already exists", name.name),
+                "Use a new table name, or drop the old table first.",
+            ));
         }
-        self.schema.tables.push(Table { schema: schema_of(name), name: name.name.clone(), row_count: Some(0), ..Table::default() });
+        self.schema.tables.push(Table {
+            schema: schema_of(name),
+            name: name.name.clone(),
+            row_count: Some(0),
+            ..Table::default()
+        });
         for column in columns {
             self.push_column(name, column)?;
         }
@@ -215,10 +294,16 @@ impl State {
 
     /// Adds a column with its serial default and its column constraints.
     fn push_column(&mut self, table: &Name, spec: &ColumnSpec) -> Result<(), Refusal> {
-        let mut column = Column { name: spec.name.clone(), data_type: spec.data_type.clone(), not_null: spec.not_null || spec.serial || spec.identity, default: None };
+        let mut column = Column {
+            name: spec.name.clone(),
+            data_type: spec.data_type.clone(),
+            not_null: spec.not_null || spec.serial || spec.identity,
+            default: None,
+        };
         if spec.serial {
             let taken = self.taken();
-            let sequence = choose(&table.name, Some(&spec.name), "seq", |n| taken.iter().any(|t| t == n));
+            let sequence =
+                choose(&table.name, Some(&spec.name), "seq", |n| taken.iter().any(|t| t == n));
             column.default = Some(format!("nextval('{sequence}'::regclass)"));
         } else if let Some(default) = &spec.default {
             column.default = render_default(default, &column.data_type);
@@ -230,19 +315,44 @@ impl State {
         Ok(())
     }
 
-    fn add_column(&mut self, fact: &Fact, table: &Name, spec: &ColumnSpec, if_not_exists: bool) -> Result<(), Refusal> {
+    fn add_column(
+        &mut self,
+        fact: &Fact,
+        table: &Name,
+        spec: &ColumnSpec,
+        if_not_exists: bool,
+    ) -> Result<(), Refusal> {
         let target = self.table(table)?;
         if target.column(&spec.name).is_some() {
             if if_not_exists {
-                self.note(fact, format!("`{}` already has `{}`, so Postgres skips this ADD COLUMN with a notice.", table.name, spec.name));
+                self.note(
+                    fact,
+                    format!(
+                        "`{}` already has `{}`, so Postgres skips this ADD COLUMN with a notice.",
+                        table.name, spec.name
+                    ),
+                );
                 return Ok(());
             }
-            return Err(refuse("42701", format!("column \"{}\" of relation \"{}\" already exists", spec.name, table.name), "Use a new column name, or drop the old column first."));
+            return Err(refuse(
+                "42701",
+                format!("column \"{}\" of relation \"{}\" already exists", spec.name, table.name),
+                "Use a new column name, or drop the old column first.",
+            ));
         }
         let has_rows = target.row_count.is_some_and(|n| n > 0);
-        let filled = spec.serial || spec.identity || spec.default.as_deref().and_then(|d| render_default(d, &spec.data_type)).is_some();
+        let filled = spec.serial
+            || spec.identity
+            || spec.default.as_deref().and_then(|d| render_default(d, &spec.data_type)).is_some();
         if has_rows && spec.not_null && !filled {
-            return Err(refuse("23502", format!("column \"{}\" of relation \"{}\" contains null values", spec.name, table.name), "Add the column as nullable, backfill it, then set NOT NULL; or give it a default."));
+            return Err(refuse(
+                "23502",
+                format!(
+                    "column \"{}\" of relation \"{}\" contains null values",
+                    spec.name, table.name
+                ),
+                "Add the column as nullable, backfill it, then set NOT NULL; or give it a default.",
+            ));
         }
         if has_rows && !filled {
             self.all_null.push((table.name.clone(), spec.name.clone()));
@@ -253,24 +363,50 @@ impl State {
     fn set_not_null(&mut self, table: &Name, column: &str) -> Result<(), Refusal> {
         let rows = self.table(table)?.row_count;
         self.column(table, column)?;
-        if rows.is_some_and(|n| n > 0) && self.all_null.iter().any(|(t, c)| t == &table.name && c == column) {
-            return Err(refuse("23502", format!("column \"{column}\" of relation \"{}\" contains null values", table.name), "Backfill the column before setting NOT NULL."));
+        if rows.is_some_and(|n| n > 0)
+            && self.all_null.iter().any(|(t, c)| t == &table.name && c == column)
+        {
+            return Err(refuse(
+                "23502",
+                format!("column \"{column}\" of relation \"{}\" contains null values", table.name),
+                "Backfill the column before setting NOT NULL.",
+            ));
         }
         self.column(table, column)?.not_null = true;
         Ok(())
     }
 
-    fn drop_table(&mut self, fact: &Fact, table: &Name, if_exists: bool, cascade: bool) -> Result<(), Refusal> {
+    fn drop_table(
+        &mut self,
+        fact: &Fact,
+        table: &Name,
+        if_exists: bool,
+        cascade: bool,
+    ) -> Result<(), Refusal> {
         let Some(position) = self.table_index(table) else {
             if if_exists {
-                self.note(fact, format!("`{}` does not exist, so Postgres skips this DROP TABLE with a notice.", table.name));
+                self.note(
+                    fact,
+                    format!(
+                        "`{}` does not exist, so Postgres skips this DROP TABLE with a notice.",
+                        table.name
+                    ),
+                );
                 return Ok(());
             }
-            return Err(refuse("42P01", format!("table \"{}\" does not exist", table.name), "Check the table name, or add `IF EXISTS`."));
+            return Err(refuse(
+                "42P01",
+                format!("table \"{}\" does not exist", table.name),
+                "Check the table name, or add `IF EXISTS`.",
+            ));
         };
         let referencing = self.foreign_keys_to(&table.name, None);
         if !referencing.is_empty() && !cascade {
-            return Err(refuse("2BP01", format!("cannot drop table {} because other objects depend on it", table.name), "Drop the foreign keys that reference the table first."));
+            return Err(refuse(
+                "2BP01",
+                format!("cannot drop table {} because other objects depend on it", table.name),
+                "Drop the foreign keys that reference the table first.",
+            ));
         }
         self.drop_constraints(&referencing);
         self.schema.tables.remove(position);
@@ -281,7 +417,9 @@ impl State {
     fn foreign_keys_to(&self, table: &str, column: Option<&str>) -> Vec<(String, String)> {
         let mut found = Vec::new();
         for other in self.schema.tables.iter().filter(|t| t.name != table) {
-            for constraint in other.constraints.iter().filter(|c| c.kind == ConstraintKind::ForeignKey) {
+            for constraint in
+                other.constraints.iter().filter(|c| c.kind == ConstraintKind::ForeignKey)
+            {
                 let Some((target, columns)) = referenced(&constraint.definition) else { continue };
                 if target == table && column.is_none_or(|c| columns.iter().any(|x| x == c)) {
                     found.push((other.name.clone(), constraint.name.clone()));
@@ -293,24 +431,38 @@ impl State {
 
     fn drop_constraints(&mut self, which: &[(String, String)]) {
         for table in &mut self.schema.tables {
-            table.constraints.retain(|c| !which.iter().any(|(t, n)| t == &table.name && n == &c.name));
+            table
+                .constraints
+                .retain(|c| !which.iter().any(|(t, n)| t == &table.name && n == &c.name));
         }
     }
 
     fn rename_table(&mut self, table: &Name, to: &str) -> Result<(), Refusal> {
         if self.relation_exists(to) {
-            return Err(refuse("42P07", format!("relation \"{to}\" already exists"), "Choose a name no table or index uses."));
+            return Err(refuse(
+                "42P07",
+                format!("relation \"{to}\" already exists"),
+                "Choose a name no table or index uses.",
+            ));
         }
         let from = table.name.clone();
         let target = self.table(table)?;
         target.name = to.to_owned();
         let schema = target.schema.clone();
         for index in &mut target.indexes {
-            index.definition = index.definition.replacen(&format!(" ON {schema}.{from} "), &format!(" ON {schema}.{to} "), 1);
+            index.definition = index.definition.replacen(
+                &format!(" ON {schema}.{from} "),
+                &format!(" ON {schema}.{to} "),
+                1,
+            );
         }
         for other in &mut self.schema.tables {
-            for constraint in other.constraints.iter_mut().filter(|c| c.kind == ConstraintKind::ForeignKey) {
-                constraint.definition = constraint.definition.replace(&format!(" REFERENCES {from}("), &format!(" REFERENCES {to}("));
+            for constraint in
+                other.constraints.iter_mut().filter(|c| c.kind == ConstraintKind::ForeignKey)
+            {
+                constraint.definition = constraint
+                    .definition
+                    .replace(&format!(" REFERENCES {from}("), &format!(" REFERENCES {to}("));
             }
         }
         Ok(())
@@ -318,7 +470,14 @@ impl State {
 
     /// Postgres drops the column's indexes and constraints with it; a foreign key elsewhere that
     /// references it needs CASCADE.
-    fn drop_column(&mut self, fact: &Fact, table: &Name, column: &str, if_exists: bool, cascade: bool) -> Result<(), Refusal> {
+    fn drop_column(
+        &mut self,
+        fact: &Fact,
+        table: &Name,
+        column: &str,
+        if_exists: bool,
+        cascade: bool,
+    ) -> Result<(), Refusal> {
         if self.table(table)?.column(column).is_none() {
             if if_exists {
                 self.note(fact, format!("`{}` has no column `{column}`, so Postgres skips this DROP COLUMN with a notice.", table.name));
@@ -328,7 +487,14 @@ impl State {
         }
         let referencing = self.foreign_keys_to(&table.name, Some(column));
         if !referencing.is_empty() && !cascade {
-            return Err(refuse("2BP01", format!("cannot drop column {column} of table {} because other objects depend on it", table.name), "Drop the foreign keys that reference the column first."));
+            return Err(refuse(
+                "2BP01",
+                format!(
+                    "cannot drop column {column} of table {} because other objects depend on it",
+                    table.name
+                ),
+                "Drop the foreign keys that reference the column first.",
+            ));
         }
         self.drop_constraints(&referencing);
         let target = self.table(table)?;
@@ -342,7 +508,11 @@ impl State {
     fn rename_column(&mut self, table: &Name, column: &str, to: &str) -> Result<(), Refusal> {
         let relation = table.name.clone();
         if self.table(table)?.column(to).is_some() {
-            return Err(refuse("42701", format!("column \"{to}\" of relation \"{relation}\" already exists"), "Choose a column name the table does not use."));
+            return Err(refuse(
+                "42701",
+                format!("column \"{to}\" of relation \"{relation}\" already exists"),
+                "Choose a column name the table does not use.",
+            ));
         }
         self.column(table, column)?.name = to.to_owned();
         let target = self.table(table)?;
@@ -361,11 +531,14 @@ impl State {
             };
         }
         for other in &mut self.schema.tables {
-            for constraint in other.constraints.iter_mut().filter(|c| c.kind == ConstraintKind::ForeignKey) {
+            for constraint in
+                other.constraints.iter_mut().filter(|c| c.kind == ConstraintKind::ForeignKey)
+            {
                 let prefix = format!(" REFERENCES {relation}(");
                 if let Some((own, rest)) = constraint.definition.split_once(&prefix) {
                     let (columns, tail) = rest.split_once(')').unwrap_or((rest, ""));
-                    constraint.definition = format!("{own}{prefix}{}){tail}", replace_word(columns, column, to));
+                    constraint.definition =
+                        format!("{own}{prefix}{}){tail}", replace_word(columns, column, to));
                 }
             }
         }
@@ -383,15 +556,29 @@ impl State {
         let relation = target.name.clone();
         if let Some(name) = &spec.name {
             if target.constraints.iter().any(|c| &c.name == name) {
-                return Err(refuse("42710", format!("constraint \"{name}\" for relation \"{relation}\" already exists"), "Use a new constraint name, or drop the old constraint first."));
+                return Err(refuse(
+                    "42710",
+                    format!("constraint \"{name}\" for relation \"{relation}\" already exists"),
+                    "Use a new constraint name, or drop the old constraint first.",
+                ));
             }
         }
-        if spec.kind == ConstraintKind::PrimaryKey && target.constraints.iter().any(|c| c.kind == ConstraintKind::PrimaryKey) {
-            return Err(refuse("42P16", format!("multiple primary keys for table \"{relation}\" are not allowed"), "Drop the existing primary key first."));
+        if spec.kind == ConstraintKind::PrimaryKey
+            && target.constraints.iter().any(|c| c.kind == ConstraintKind::PrimaryKey)
+        {
+            return Err(refuse(
+                "42P16",
+                format!("multiple primary keys for table \"{relation}\" are not allowed"),
+                "Drop the existing primary key first.",
+            ));
         }
         for column in &spec.columns {
             if spec.kind != ConstraintKind::Check && target.column(column).is_none() {
-                return Err(refuse("42703", format!("column \"{column}\" named in key does not exist"), "Check the column names in the constraint."));
+                return Err(refuse(
+                    "42703",
+                    format!("column \"{column}\" named in key does not exist"),
+                    "Check the column names in the constraint.",
+                ));
             }
         }
         let joined = spec.columns.join("_");
@@ -400,7 +587,9 @@ impl State {
             ConstraintKind::PrimaryKey => ("pkey", None),
             ConstraintKind::Unique => ("key", Some(joined.as_str())),
             ConstraintKind::ForeignKey => ("fkey", Some(joined.as_str())),
-            ConstraintKind::Check => ("check", (spec.columns.len() == 1).then_some(joined.as_str())),
+            ConstraintKind::Check => {
+                ("check", (spec.columns.len() == 1).then_some(joined.as_str()))
+            }
             ConstraintKind::Exclusion => ("excl", Some(joined.as_str())),
         };
         let name = spec.name.clone().unwrap_or_else(|| choose(&relation, name2, label, is_taken));
@@ -408,7 +597,9 @@ impl State {
         let definition = match spec.kind {
             ConstraintKind::PrimaryKey => format!("PRIMARY KEY ({columns})"),
             ConstraintKind::Unique => format!("UNIQUE ({columns})"),
-            ConstraintKind::Check => format!("CHECK ({})", deparse(spec.check.as_deref().unwrap_or_default(), target)),
+            ConstraintKind::Check => {
+                format!("CHECK ({})", deparse(spec.check.as_deref().unwrap_or_default(), target))
+            }
             ConstraintKind::Exclusion => format!("EXCLUDE ({columns})"),
             ConstraintKind::ForeignKey => return self.add_foreign_key(table, spec, name),
         };
@@ -419,20 +610,44 @@ impl State {
             }
         }
         if matches!(spec.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
-            let index_definition = format!("CREATE UNIQUE INDEX {name} ON {schema}.{relation} USING btree ({columns})");
-            target.indexes.push(Index { name: name.clone(), definition: index_definition, unique: true, columns: spec.columns.clone() });
+            let index_definition = format!(
+                "CREATE UNIQUE INDEX {name} ON {schema}.{relation} USING btree ({columns})"
+            );
+            target.indexes.push(Index {
+                name: name.clone(),
+                definition: index_definition,
+                unique: true,
+                columns: spec.columns.clone(),
+            });
         }
         target.constraints.push(Constraint { name, kind: spec.kind, definition });
         Ok(())
     }
 
-    fn add_foreign_key(&mut self, table: &Name, spec: &ConstraintSpec, name: String) -> Result<(), Refusal> {
+    fn add_foreign_key(
+        &mut self,
+        table: &Name,
+        spec: &ConstraintSpec,
+        name: String,
+    ) -> Result<(), Refusal> {
         let Some((target_table, target_columns)) = &spec.references else { return Ok(()) };
         let referenced_columns = if target_columns.is_empty() {
-            let primary_key = self.schema.tables.iter().find(|t| t.name == target_table.name).and_then(|t| t.constraints.iter().find(|c| c.kind == ConstraintKind::PrimaryKey));
+            let primary_key =
+                self.schema.tables.iter().find(|t| t.name == target_table.name).and_then(|t| {
+                    t.constraints.iter().find(|c| c.kind == ConstraintKind::PrimaryKey)
+                });
             match primary_key {
                 Some(pk) => constrained_columns(&pk.definition),
-                None => return Err(refuse("42830", format!("there is no primary key for referenced table \"{}\"", target_table.name), "Name the referenced columns, or give the table a primary key.")),
+                None => {
+                    return Err(refuse(
+                        "42830",
+                        format!(
+                            "there is no primary key for referenced table \"{}\"",
+                            target_table.name
+                        ),
+                        "Name the referenced columns, or give the table a primary key.",
+                    ))
+                }
             }
         } else {
             target_columns.clone()
@@ -440,19 +655,39 @@ impl State {
         if self.table_index(target_table).is_none() {
             return Err(missing_relation(target_table));
         }
-        let definition = format!("FOREIGN KEY ({}) REFERENCES {}({}){}", spec.columns.join(", "), target_table.name, referenced_columns.join(", "), spec.actions);
-        self.table(table)?.constraints.push(Constraint { name, kind: ConstraintKind::ForeignKey, definition });
+        let definition = format!(
+            "FOREIGN KEY ({}) REFERENCES {}({}){}",
+            spec.columns.join(", "),
+            target_table.name,
+            referenced_columns.join(", "),
+            spec.actions
+        );
+        self.table(table)?.constraints.push(Constraint {
+            name,
+            kind: ConstraintKind::ForeignKey,
+            definition,
+        });
         Ok(())
     }
 
-    fn drop_constraint(&mut self, fact: &Fact, table: &Name, name: &str, if_exists: bool) -> Result<(), Refusal> {
+    fn drop_constraint(
+        &mut self,
+        fact: &Fact,
+        table: &Name,
+        name: &str,
+        if_exists: bool,
+    ) -> Result<(), Refusal> {
         let target = self.table(table)?;
         let Some(position) = target.constraints.iter().position(|c| c.name == name) else {
             if if_exists {
                 self.note(fact, format!("`{}` has no constraint `{name}`, so Postgres skips this DROP CONSTRAINT with a notice.", table.name));
                 return Ok(());
             }
-            return Err(refuse("42704", format!("constraint \"{name}\" of relation \"{}\" does not exist", table.name), "Check the constraint name; Postgres may have chosen it for you."));
+            return Err(refuse(
+                "42704",
+                format!("constraint \"{name}\" of relation \"{}\" does not exist", table.name),
+                "Check the constraint name; Postgres may have chosen it for you.",
+            ));
         };
         let removed = target.constraints.remove(position);
         if matches!(removed.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
@@ -464,14 +699,18 @@ impl State {
     fn rename_constraint(&mut self, table: &Name, name: &str, to: &str) -> Result<(), Refusal> {
         let target = self.table(table)?;
         let relation = target.name.clone();
-        let constraint = target
-            .constraints
-            .iter_mut()
-            .find(|c| c.name == name)
-            .ok_or_else(|| refuse("42704", format!("constraint \"{name}\" for table \"{relation}\" does not exist"), "Check the constraint name."))?;
+        let constraint =
+            target.constraints.iter_mut().find(|c| c.name == name).ok_or_else(|| {
+                refuse(
+                    "42704",
+                    format!("constraint \"{name}\" for table \"{relation}\" does not exist"),
+                    "Check the constraint name.",
+                )
+            })?;
         constraint.name = to.to_owned();
         if let Some(index) = target.indexes.iter_mut().find(|i| i.name == name) {
-            index.definition = index.definition.replacen(&format!(" {name} ON "), &format!(" {to} ON "), 1);
+            index.definition =
+                index.definition.replacen(&format!(" {name} ON "), &format!(" {to} ON "), 1);
             index.name = to.to_owned();
         }
         Ok(())
@@ -485,23 +724,38 @@ impl State {
         let parts: Vec<String> = spec.keys.iter().map(|k| key_name(k)).collect();
         let name = match &spec.name {
             Some(name) => name.clone(),
-            None => choose(&relation, Some(&parts.join("_")), "idx", |n| taken.iter().any(|t| t == n)),
+            None => {
+                choose(&relation, Some(&parts.join("_")), "idx", |n| taken.iter().any(|t| t == n))
+            }
         };
         if self.relation_exists(&name) {
             if spec.if_not_exists {
                 self.note(fact, format!("`{name}` already exists, so Postgres skips this CREATE INDEX with a notice."));
                 return Ok(());
             }
-            return Err(refuse("42P07", format!("relation \"{name}\" already exists"), "Use a new index name, or drop the old index first."));
+            return Err(refuse(
+                "42P07",
+                format!("relation \"{name}\" already exists"),
+                "Use a new index name, or drop the old index first.",
+            ));
         }
         for column in &spec.columns {
             if self.table(&spec.table)?.column(column).is_none() {
-                return Err(refuse("42703", format!("column \"{column}\" does not exist"), "Check the column names in the index."));
+                return Err(refuse(
+                    "42703",
+                    format!("column \"{column}\" does not exist"),
+                    "Check the column names in the index.",
+                ));
             }
         }
         let owner = self.table(&spec.table)?;
         let keys: Vec<String> = spec.keys.iter().map(|key| index_key(key, owner)).collect();
-        let mut definition = format!("CREATE {}INDEX {name} ON {schema}.{relation} USING {} ({})", if spec.unique { "UNIQUE " } else { "" }, spec.method, keys.join(", "));
+        let mut definition = format!(
+            "CREATE {}INDEX {name} ON {schema}.{relation} USING {} ({})",
+            if spec.unique { "UNIQUE " } else { "" },
+            spec.method,
+            keys.join(", ")
+        );
         if !spec.include.is_empty() {
             definition.push_str(&format!(" INCLUDE ({})", spec.include.join(", ")));
         }
@@ -514,18 +768,32 @@ impl State {
     }
 
     fn drop_index(&mut self, fact: &Fact, index: &Name, if_exists: bool) -> Result<(), Refusal> {
-        let owner = self.schema.tables.iter_mut().find(|t| t.indexes.iter().any(|i| i.name == index.name));
+        let owner =
+            self.schema.tables.iter_mut().find(|t| t.indexes.iter().any(|i| i.name == index.name));
         let Some(owner) = owner else {
             if if_exists {
-                self.note(fact, format!("`{}` does not exist, so Postgres skips this DROP INDEX with a notice.", index.name));
+                self.note(
+                    fact,
+                    format!(
+                        "`{}` does not exist, so Postgres skips this DROP INDEX with a notice.",
+                        index.name
+                    ),
+                );
                 return Ok(());
             }
-            return Err(refuse("42704", format!("index \"{}\" does not exist", index.name), "Drop the index before anything that drops it for you, or add `IF EXISTS`."));
+            return Err(refuse(
+                "42704",
+                format!("index \"{}\" does not exist", index.name),
+                "Drop the index before anything that drops it for you, or add `IF EXISTS`.",
+            ));
         };
         if owner.constraints.iter().any(|c| c.name == index.name) {
             return Err(refuse(
                 "2BP01",
-                format!("cannot drop index {0} because constraint {0} on table {1} requires it", index.name, owner.name),
+                format!(
+                    "cannot drop index {0} because constraint {0} on table {1} requires it",
+                    index.name, owner.name
+                ),
                 "Drop the constraint instead; its index goes with it.",
             ));
         }
@@ -535,11 +803,27 @@ impl State {
 
     fn rename_index(&mut self, index: &Name, to: &str) -> Result<(), Refusal> {
         if self.relation_exists(to) {
-            return Err(refuse("42P07", format!("relation \"{to}\" already exists"), "Choose a name no table or index uses."));
+            return Err(refuse(
+                "42P07",
+                format!("relation \"{to}\" already exists"),
+                "Choose a name no table or index uses.",
+            ));
         }
-        let found = self.schema.tables.iter_mut().flat_map(|t| t.indexes.iter_mut()).find(|i| i.name == index.name);
-        let found = found.ok_or_else(|| refuse("42P01", format!("relation \"{}\" does not exist", index.name), "Check the index name."))?;
-        found.definition = found.definition.replacen(&format!(" {} ON ", index.name), &format!(" {to} ON "), 1);
+        let found = self
+            .schema
+            .tables
+            .iter_mut()
+            .flat_map(|t| t.indexes.iter_mut())
+            .find(|i| i.name == index.name);
+        let found = found.ok_or_else(|| {
+            refuse(
+                "42P01",
+                format!("relation \"{}\" does not exist", index.name),
+                "Check the index name.",
+            )
+        })?;
+        found.definition =
+            found.definition.replacen(&format!(" {} ON ", index.name), &format!(" {to} ON "), 1);
         found.name = to.to_owned();
         Ok(())
     }
@@ -547,14 +831,32 @@ impl State {
     fn drop_type(&mut self, fact: &Fact, name: &Name, if_exists: bool) -> Result<(), Refusal> {
         let Some(position) = self.schema.enums.iter().position(|e| e.name == name.name) else {
             if if_exists {
-                self.note(fact, format!("Type `{}` does not exist, so Postgres skips this DROP TYPE with a notice.", name.name));
+                self.note(
+                    fact,
+                    format!(
+                        "Type `{}` does not exist, so Postgres skips this DROP TYPE with a notice.",
+                        name.name
+                    ),
+                );
                 return Ok(());
             }
-            return Err(refuse("42704", format!("type \"{}\" does not exist", name.name), "Check the type name, or add `IF EXISTS`."));
+            return Err(refuse(
+                "42704",
+                format!("type \"{}\" does not exist", name.name),
+                "Check the type name, or add `IF EXISTS`.",
+            ));
         };
-        let used = self.schema.tables.iter().any(|t| t.columns.iter().any(|c| c.data_type == name.name || c.data_type == format!("{}[]", name.name)));
+        let used = self.schema.tables.iter().any(|t| {
+            t.columns
+                .iter()
+                .any(|c| c.data_type == name.name || c.data_type == format!("{}[]", name.name))
+        });
         if used {
-            return Err(refuse("2BP01", format!("cannot drop type {} because other objects depend on it", name.name), "Drop or change the columns that use the type first."));
+            return Err(refuse(
+                "2BP01",
+                format!("cannot drop type {} because other objects depend on it", name.name),
+                "Drop or change the columns that use the type first.",
+            ));
         }
         self.schema.enums.remove(position);
         Ok(())
@@ -589,7 +891,9 @@ fn assignment_cast(from: &str, to: &str) -> bool {
         }
     };
     let (from_family, to_family) = (family(from), family(to));
-    strip_modifiers(from) == strip_modifiers(to) || to_family == "string" || (from_family == to_family && from_family != "other" && from_family != "array")
+    strip_modifiers(from) == strip_modifiers(to)
+        || to_family == "string"
+        || (from_family == to_family && from_family != "other" && from_family != "array")
 }
 
 fn kind_name(kind: ConstraintKind) -> &'static str {
@@ -621,7 +925,10 @@ fn sequence_of(default: Option<&str>) -> Option<String> {
 fn constrained_columns(definition: &str) -> Vec<String> {
     let Some((_, rest)) = definition.split_once('(') else { return Vec::new() };
     let list = rest.split_once(')').map_or(rest, |(list, _)| list);
-    list.split(',').map(|c| c.trim().trim_matches('"').to_owned()).filter(|c| !c.is_empty()).collect()
+    list.split(',')
+        .map(|c| c.trim().trim_matches('"').to_owned())
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 /// The table and columns a foreign key definition references.
@@ -656,7 +963,10 @@ fn word_positions(text: &str, word: &str) -> Vec<usize> {
         if c == '\'' {
             in_string = !in_string;
         }
-        if !in_string && !previous.is_some_and(is_word_char) && text.get(i..).is_some_and(|rest| rest.starts_with(word)) {
+        if !in_string
+            && !previous.is_some_and(is_word_char)
+            && text.get(i..).is_some_and(|rest| rest.starts_with(word))
+        {
             let after = text.get(i + word.len()..).and_then(|rest| rest.chars().next());
             if !after.is_some_and(is_word_char) {
                 found.push(i);
@@ -701,13 +1011,22 @@ mod test {
             out.push(format!("table {}", table.name));
             for c in &table.columns {
                 let not_null = if c.not_null { " NOT NULL" } else { "" };
-                let default = c.default.as_ref().map(|d| format!(" DEFAULT {d}")).unwrap_or_default();
+                let default =
+                    c.default.as_ref().map(|d| format!(" DEFAULT {d}")).unwrap_or_default();
                 out.push(format!("  {} {}{not_null}{default}", c.name, c.data_type));
             }
-            let mut indexes: Vec<_> = table.indexes.iter().map(|i| format!("  index {}: {}", i.name, i.definition)).collect();
+            let mut indexes: Vec<_> = table
+                .indexes
+                .iter()
+                .map(|i| format!("  index {}: {}", i.name, i.definition))
+                .collect();
             indexes.sort();
             out.extend(indexes);
-            let mut constraints: Vec<_> = table.constraints.iter().map(|c| format!("  constraint {}: {}", c.name, c.definition)).collect();
+            let mut constraints: Vec<_> = table
+                .constraints
+                .iter()
+                .map(|c| format!("  constraint {}: {}", c.name, c.definition))
+                .collect();
             constraints.sort();
             out.extend(constraints);
         }
@@ -764,7 +1083,11 @@ mod test {
     fn autocommit_survives_failure_err() {
         let steps = [
             Step { sql: "CREATE TABLE t (x int)".into(), autocommit: false, span: None },
-            Step { sql: "CREATE INDEX CONCURRENTLY ix_t_x ON t (x)".into(), autocommit: true, span: None },
+            Step {
+                sql: "CREATE INDEX CONCURRENTLY ix_t_x ON t (x)".into(),
+                autocommit: true,
+                span: None,
+            },
             Step { sql: "ALTER TABLE t DROP COLUMN nope".into(), autocommit: false, span: None },
         ];
         insta::assert_snapshot!(render(&apply(&Schema::default(), &steps)), @r#"

@@ -13,7 +13,9 @@ use crate::pg_type::format_type;
 /// The stored default for `written` on a column of `column_type` (a `format_type` spelling);
 /// `None` when Postgres stores no default (`DEFAULT NULL`).
 pub fn render_default(written: &str, column_type: &str) -> Option<String> {
-    let Ok(expr) = Parser::new(&PostgreSqlDialect {}).try_with_sql(written).and_then(|mut p| p.parse_expr()) else {
+    let Ok(expr) =
+        Parser::new(&PostgreSqlDialect {}).try_with_sql(written).and_then(|mut p| p.parse_expr())
+    else {
         return Some(written.trim().to_owned());
     };
     render(&expr, column_type)
@@ -37,11 +39,17 @@ fn render(expr: &Expr, column_type: &str) -> Option<String> {
             _ => Some(format!("(- {})", render(expr, column_type).unwrap_or_default())),
         },
         // A literal cast to a type is folded into a constant of that type when parsed.
-        Expr::Cast { kind: CastKind::DoubleColon | CastKind::Cast, expr: inner, data_type, .. } if literal(inner).is_some() => {
+        Expr::Cast {
+            kind: CastKind::DoubleColon | CastKind::Cast, expr: inner, data_type, ..
+        } if literal(inner).is_some() => {
             let target = format_type(data_type);
             literal(inner).map(|s| string(&s, &target))
         }
-        Expr::BinaryOp { left, op, right } => Some(format!("({} {op} {})", render(left, column_type).unwrap_or_else(|| "NULL".into()), render(right, column_type).unwrap_or_else(|| "NULL".into()))),
+        Expr::BinaryOp { left, op, right } => Some(format!(
+            "({} {op} {})",
+            render(left, column_type).unwrap_or_else(|| "NULL".into()),
+            render(right, column_type).unwrap_or_else(|| "NULL".into())
+        )),
         Expr::Function(_) => Some(function(expr)),
         other => Some(other.to_string()),
     }
@@ -74,7 +82,9 @@ fn function(expr: &Expr) -> String {
 fn number(text: &str, negative: bool) -> String {
     let is_integer = text.chars().all(|c| c.is_ascii_digit());
     let sign = if negative { "-" } else { "" };
-    if is_integer && text.parse::<i64>().is_ok_and(|n| n <= i64::from(i32::MAX) + i64::from(negative)) {
+    if is_integer
+        && text.parse::<i64>().is_ok_and(|n| n <= i64::from(i32::MAX) + i64::from(negative))
+    {
         return if negative { format!("'-{text}'::integer") } else { text.to_owned() };
     }
     if is_integer && text.parse::<i64>().is_ok() {
@@ -97,7 +107,10 @@ fn string(value: &str, target: &str) -> String {
         },
         "numeric" => {
             let trimmed = value.trim();
-            if trimmed.starts_with(|c: char| c.is_ascii_digit()) && trimmed.contains(['.', 'e', 'E']) && trimmed.parse::<f64>().is_ok() {
+            if trimmed.starts_with(|c: char| c.is_ascii_digit())
+                && trimmed.contains(['.', 'e', 'E'])
+                && trimmed.parse::<f64>().is_ok()
+            {
                 trimmed.to_owned()
             } else {
                 quoted(trimmed, &bare)
@@ -137,7 +150,16 @@ mod test {
     use super::*;
 
     fn check(cases: &[(&str, &str)]) -> String {
-        cases.iter().map(|(default, ty)| format!("{default} on {ty} => {}", render_default(default, ty).unwrap_or_else(|| "(none)".into()))).collect::<Vec<_>>().join("\n")
+        cases
+            .iter()
+            .map(|(default, ty)| {
+                format!(
+                    "{default} on {ty} => {}",
+                    render_default(default, ty).unwrap_or_else(|| "(none)".into())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Every expected value here is what PGlite's `pg_get_expr` printed for the same column.

@@ -8,13 +8,16 @@
 //! as written.
 
 use crate::schema::Table;
-use sqlparser::ast::{BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Value};
+use sqlparser::ast::{
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Value,
+};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 /// The expression `written` on `table`, as ruleutils prints it.
 pub fn deparse(written: &str, table: &Table) -> String {
-    match Parser::new(&PostgreSqlDialect {}).try_with_sql(written).and_then(|mut p| p.parse_expr()) {
+    match Parser::new(&PostgreSqlDialect {}).try_with_sql(written).and_then(|mut p| p.parse_expr())
+    {
         Ok(expr) => Printer { table }.expr(&expr, Context::Top),
         Err(_) => written.to_owned(),
     }
@@ -42,7 +45,9 @@ enum Resolved {
 impl Printer<'_> {
     fn column_type(&self, expr: &Expr) -> Option<&str> {
         match expr {
-            Expr::Identifier(id) => self.table.column(&crate::analysis::ident_name(id)).map(|c| c.data_type.as_str()),
+            Expr::Identifier(id) => {
+                self.table.column(&crate::analysis::ident_name(id)).map(|c| c.data_type.as_str())
+            }
             _ => None,
         }
     }
@@ -61,12 +66,20 @@ impl Printer<'_> {
             Expr::Identifier(id) => {
                 let name = crate::analysis::ident_name(id);
                 match (self.column_type(expr), context) {
-                    (Some(t), Context::Operand) if t.starts_with("character") => format!("({name})::text"),
+                    (Some(t), Context::Operand) if t.starts_with("character") => {
+                        format!("({name})::text")
+                    }
                     _ => name,
                 }
             }
-            Expr::BinaryOp { left, op, right } if matches!(op, BinaryOperator::And | BinaryOperator::Or) => {
-                format!("({} {op} {})", self.expr(left, Context::Top), self.expr(right, Context::Top))
+            Expr::BinaryOp { left, op, right }
+                if matches!(op, BinaryOperator::And | BinaryOperator::Or) =>
+            {
+                format!(
+                    "({} {op} {})",
+                    self.expr(left, Context::Top),
+                    self.expr(right, Context::Top)
+                )
             }
             Expr::BinaryOp { left, op, right } => {
                 let (l, r) = (self.resolved(left), self.resolved(right));
@@ -78,16 +91,42 @@ impl Printer<'_> {
                 let op = if *negated { "<> ALL" } else { "= ANY" };
                 match self.column_type(inner) {
                     Some(t) if t.starts_with("character") => {
-                        let items: Vec<String> = list.iter().map(|e| literal(e).map_or_else(|| e.to_string(), |s| format!("{s}::character varying"))).collect();
-                        format!("({} {op} ((ARRAY[{}])::text[]))", self.expr(inner, Context::Operand), items.join(", "))
+                        let items: Vec<String> = list
+                            .iter()
+                            .map(|e| {
+                                literal(e).map_or_else(
+                                    || e.to_string(),
+                                    |s| format!("{s}::character varying"),
+                                )
+                            })
+                            .collect();
+                        format!(
+                            "({} {op} ((ARRAY[{}])::text[]))",
+                            self.expr(inner, Context::Operand),
+                            items.join(", ")
+                        )
                     }
                     Some("text") => {
-                        let items: Vec<String> = list.iter().map(|e| literal(e).map_or_else(|| e.to_string(), |s| format!("{s}::text"))).collect();
-                        format!("({} {op} (ARRAY[{}]))", self.expr(inner, Context::Top), items.join(", "))
+                        let items: Vec<String> = list
+                            .iter()
+                            .map(|e| {
+                                literal(e).map_or_else(|| e.to_string(), |s| format!("{s}::text"))
+                            })
+                            .collect();
+                        format!(
+                            "({} {op} (ARRAY[{}]))",
+                            self.expr(inner, Context::Top),
+                            items.join(", ")
+                        )
                     }
                     _ => {
-                        let items: Vec<String> = list.iter().map(|e| self.expr(e, Context::Top)).collect();
-                        format!("({} {op} (ARRAY[{}]))", self.expr(inner, Context::Top), items.join(", "))
+                        let items: Vec<String> =
+                            list.iter().map(|e| self.expr(e, Context::Top)).collect();
+                        format!(
+                            "({} {op} (ARRAY[{}]))",
+                            self.expr(inner, Context::Top),
+                            items.join(", ")
+                        )
                     }
                 }
             }
@@ -97,7 +136,9 @@ impl Printer<'_> {
                     .args
                     .iter()
                     .map(|arg| match arg {
-                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => self.expr(e, Context::Operand),
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                            self.expr(e, Context::Operand)
+                        }
                         other => other.to_string(),
                     })
                     .collect();
@@ -111,8 +152,12 @@ impl Printer<'_> {
     fn operand(&self, expr: &Expr, other: Resolved) -> String {
         let Expr::Value(value) = expr else { return self.expr(expr, Context::Operand) };
         match (&value.value, other) {
-            (Value::SingleQuotedString(s), Resolved::Text) => format!("'{}'::text", s.replace('\'', "''")),
-            (Value::Number(n, _), Resolved::Numeric) if !n.contains(['.', 'e', 'E']) => format!("({n})::numeric"),
+            (Value::SingleQuotedString(s), Resolved::Text) => {
+                format!("'{}'::text", s.replace('\'', "''"))
+            }
+            (Value::Number(n, _), Resolved::Numeric) if !n.contains(['.', 'e', 'E']) => {
+                format!("({n})::numeric")
+            }
             _ => self.expr(expr, Context::Operand),
         }
     }
@@ -134,13 +179,29 @@ mod test {
     use crate::schema::Column;
 
     fn check(cases: &[&str]) -> String {
-        let column = |name: &str, data_type: &str| Column { name: name.into(), data_type: data_type.into(), not_null: false, default: None };
+        let column = |name: &str, data_type: &str| Column {
+            name: name.into(),
+            data_type: data_type.into(),
+            not_null: false,
+            default: None,
+        };
         let table = Table {
             name: "t".into(),
-            columns: vec![column("title", "character varying(200)"), column("label", "character varying(40)"), column("s", "integer"), column("amount", "numeric"), column("status", "character varying(20)"), column("note", "text")],
+            columns: vec![
+                column("title", "character varying(200)"),
+                column("label", "character varying(40)"),
+                column("s", "integer"),
+                column("amount", "numeric"),
+                column("status", "character varying(20)"),
+                column("note", "text"),
+            ],
             ..Table::default()
         };
-        cases.iter().map(|c| format!("{c} => {}", deparse(c, &table))).collect::<Vec<_>>().join("\n")
+        cases
+            .iter()
+            .map(|c| format!("{c} => {}", deparse(c, &table)))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Every right-hand side is what PGlite's `pg_get_constraintdef` printed inside `CHECK (…)`.

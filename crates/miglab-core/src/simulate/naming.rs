@@ -31,7 +31,12 @@ pub fn object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
 }
 
 /// The first of `<name>`, `<name with label1>`, `<name with label2>` … that `taken` does not hold.
-pub fn choose(name1: &str, name2: Option<&str>, label: &str, taken: impl Fn(&str) -> bool) -> String {
+pub fn choose(
+    name1: &str,
+    name2: Option<&str>,
+    label: &str,
+    taken: impl Fn(&str) -> bool,
+) -> String {
     let mut pass = 0u32;
     loop {
         let modified = if pass == 0 { label.to_owned() } else { format!("{label}{pass}") };
@@ -60,7 +65,11 @@ mod test {
     fn object_name_ok() {
         assert_eq!(object_name("posts", Some("user_id"), "fkey"), "posts_user_id_fkey");
         assert_eq!(object_name("posts", None, "pkey"), "posts_pkey");
-        let long = object_name("a_very_long_table_name_that_goes_on_and_on_and_on_forever_more", Some("a_very_long_column_name_that_is_long"), "key");
+        let long = object_name(
+            "a_very_long_table_name_that_goes_on_and_on_and_on_forever_more",
+            Some("a_very_long_column_name_that_is_long"),
+            "key",
+        );
         assert_eq!(long, "a_very_long_table_name_that_g_a_very_long_column_name_that__key");
     }
 

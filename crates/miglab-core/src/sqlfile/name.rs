@@ -38,7 +38,12 @@ fn golang_migrate(name: &str) -> Option<FileName> {
     if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    Some(FileName { version: version.to_owned(), description: title.replace('_', " "), direction, style: Style::GolangMigrate })
+    Some(FileName {
+        version: version.to_owned(),
+        description: title.replace('_', " "),
+        direction,
+        style: Style::GolangMigrate,
+    })
 }
 
 fn flyway(name: &str) -> Option<FileName> {
@@ -54,7 +59,12 @@ fn flyway(name: &str) -> Option<FileName> {
     if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return None;
     }
-    Some(FileName { version, description: description.replace('_', " "), direction, style: Style::Flyway })
+    Some(FileName {
+        version,
+        description: description.replace('_', " "),
+        direction,
+        style: Style::Flyway,
+    })
 }
 
 #[cfg(test)]
@@ -63,14 +73,23 @@ mod test {
 
     fn check(name: &str) -> String {
         match file_name(name) {
-            Some(f) => format!("{:?} {:?} v{} {:?}", f.style, f.direction, f.version, f.description),
+            Some(f) => {
+                format!("{:?} {:?} v{} {:?}", f.style, f.direction, f.version, f.description)
+            }
             None => "none".to_owned(),
         }
     }
 
     #[test]
     fn names_ok() {
-        let names = ["000001_add_x.up.sql", "migrations/000001_add_x.down.sql", "V2__add_x.sql", "U2__add_x.sql", "V1_1__split_name.sql", "20240101120000_init.up.sql"];
+        let names = [
+            "000001_add_x.up.sql",
+            "migrations/000001_add_x.down.sql",
+            "V2__add_x.sql",
+            "U2__add_x.sql",
+            "V1_1__split_name.sql",
+            "20240101120000_init.up.sql",
+        ];
         insta::assert_snapshot!(names.map(check).join("\n"), @r#"
             GolangMigrate Up v000001 "add x"
             GolangMigrate Down v000001 "add x"

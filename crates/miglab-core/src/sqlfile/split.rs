@@ -17,7 +17,8 @@ pub fn split_statements(sql: &str) -> (Vec<Step>, Vec<Diagnostic>) {
         Err(error) => {
             let index = LineIndex::new(sql);
             let at = offset(&index, error.location);
-            let message = format!("This SQL cannot be read: {}.", error.message.trim_end_matches('.'));
+            let message =
+                format!("This SQL cannot be read: {}.", error.message.trim_end_matches('.'));
             let diagnostic = Diagnostic::error("sql-syntax-error", message)
                 .with_help("Close the string, quoted name or comment that starts here.")
                 .with_span(Span::new(at, at), sql);
@@ -32,7 +33,9 @@ pub fn split_statements(sql: &str) -> (Vec<Step>, Vec<Diagnostic>) {
         // `BEGIN ATOMIC … END` bodies (SQL-standard function bodies) contain `;` that end nothing.
         if let Token::Word(word) = &token.token {
             let previous = current.iter().rev().find(|t| !is_trivia(&t.token)).map(|t| &t.token);
-            if word.keyword == Keyword::ATOMIC && matches!(previous, Some(Token::Word(w)) if w.keyword == Keyword::BEGIN) {
+            if word.keyword == Keyword::ATOMIC
+                && matches!(previous, Some(Token::Word(w)) if w.keyword == Keyword::BEGIN)
+            {
                 atomic_depth += 1;
             } else if word.keyword == Keyword::END && atomic_depth > 0 {
                 atomic_depth -= 1;
@@ -97,7 +100,13 @@ mod test {
             .iter()
             .map(|s| {
                 let span = s.span.unwrap_or_default();
-                format!("{}..{}{} {}", span.start, span.end, if s.autocommit { " autocommit" } else { "" }, s.sql)
+                format!(
+                    "{}..{}{} {}",
+                    span.start,
+                    span.end,
+                    if s.autocommit { " autocommit" } else { "" },
+                    s.sql
+                )
             })
             .collect();
         out.extend(diagnostics.iter().map(|d| d.render("x.sql")));

@@ -12,7 +12,12 @@ use super::{bind, Receiver, TableRef};
 use crate::diagnostic::Span;
 
 /// `ALTER TABLE … ADD COLUMN …`, then the constraints, index and comment the column declares.
-pub(crate) fn add_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn add_column(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     let sig = Signature {
         kwonly: &["schema", "if_not_exists"],
         ignored: &["insert_before", "insert_after"],
@@ -32,8 +37,13 @@ pub(crate) fn add_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -
         );
     }
     let exists = if args.flag(cx, "if_not_exists")? { "IF NOT EXISTS " } else { "" };
-    let primary_key: Vec<String> = if column.primary_key { vec![column.name.clone()] } else { Vec::new() };
-    let mut out = vec![format!("ALTER TABLE {} ADD COLUMN {exists}{}", table.sql(), column.spec(&primary_key))];
+    let primary_key: Vec<String> =
+        if column.primary_key { vec![column.name.clone()] } else { Vec::new() };
+    let mut out = vec![format!(
+        "ALTER TABLE {} ADD COLUMN {exists}{}",
+        table.sql(),
+        column.spec(&primary_key)
+    )];
     out.extend(column.derived_constraints().iter().map(|c| add_constraint(&table, c)));
     if column.index {
         out.push(column_index(&table, &column));
@@ -46,7 +56,12 @@ pub(crate) fn add_constraint(table: &TableRef, constraint: &Constraint) -> Strin
     format!("ALTER TABLE {} ADD {}", table.sql(), constraint.sql())
 }
 
-pub(crate) fn drop_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn drop_column(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     let sig = Signature {
         kwonly: &["schema", "if_exists"],
         ignored: &["mssql_drop_check", "mssql_drop_default", "mssql_drop_foreign_key"],
@@ -58,7 +73,15 @@ pub(crate) fn drop_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) 
     Some(vec![format!("ALTER TABLE {} DROP COLUMN {exists}{}", table.sql(), quote(&name))])
 }
 
-const ALTER_PARAMS: &[&str] = &["table_name", "column_name", "nullable", "comment", "server_default", "new_column_name", "type_"];
+const ALTER_PARAMS: &[&str] = &[
+    "table_name",
+    "column_name",
+    "nullable",
+    "comment",
+    "server_default",
+    "new_column_name",
+    "type_",
+];
 const ALTER_IGNORED: &[&str] = &[
     "existing_type",
     "existing_server_default",
@@ -70,7 +93,12 @@ const ALTER_IGNORED: &[&str] = &[
 
 /// On PostgreSQL Alembic emits, in this order: the type change (with `USING`), nullability,
 /// the default, the comment, and the rename last.
-pub(crate) fn alter_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn alter_column(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     let sig = Signature {
         kwonly: &["schema", "postgresql_using"],
         ignored: ALTER_IGNORED,
@@ -98,7 +126,10 @@ pub(crate) fn alter_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
         None => {}
     }
     if let Some(nullable) = args.given("nullable") {
-        out.push(format!("{alter} {}", if cx.bool(nullable)? { "DROP NOT NULL" } else { "SET NOT NULL" }));
+        out.push(format!(
+            "{alter} {}",
+            if cx.bool(nullable)? { "DROP NOT NULL" } else { "SET NOT NULL" }
+        ));
     }
     // `server_default=None` is meaningful here (DROP DEFAULT), so look at `get`, not `given`;
     // `False` is Alembic's own "leave it alone" default for `server_default` and `comment`.
@@ -118,7 +149,12 @@ pub(crate) fn alter_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
     }
     if let Some(new_name) = args.given("new_column_name") {
         let new_name = cx.name(new_name)?;
-        out.push(format!("ALTER TABLE {} RENAME {} TO {}", table.sql(), quote(&name), quote(&new_name)));
+        out.push(format!(
+            "ALTER TABLE {} RENAME {} TO {}",
+            table.sql(),
+            quote(&name),
+            quote(&new_name)
+        ));
     }
     if out.is_empty() {
         cx.warning(
@@ -130,7 +166,6 @@ pub(crate) fn alter_column(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
     }
     Some(out)
 }
-
 
 #[cfg(test)]
 mod test {

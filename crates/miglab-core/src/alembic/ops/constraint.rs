@@ -1,6 +1,8 @@
 //! `create_unique_constraint`, `create_primary_key`, `create_check_constraint`, `create_foreign_key` and `drop_constraint`.
 
-use super::super::constraint::{actions, condition, suffix, Constraint, ConstraintKind, ForeignKey};
+use super::super::constraint::{
+    actions, condition, suffix, Constraint, ConstraintKind, ForeignKey,
+};
 use super::super::cx::{Cx, Signature};
 use super::super::ident::quote;
 use super::super::python::Call;
@@ -9,14 +11,45 @@ use super::{bind, Receiver};
 use crate::diagnostic::Span;
 
 const DEFERRAL: &[&str] = &["schema", "deferrable", "initially", "postgresql_not_valid"];
-const FK_KW: &[&str] = &["schema", "deferrable", "initially", "postgresql_not_valid", "onupdate", "ondelete", "match", "referent_schema", "source_schema"];
+const FK_KW: &[&str] = &[
+    "schema",
+    "deferrable",
+    "initially",
+    "postgresql_not_valid",
+    "onupdate",
+    "ondelete",
+    "match",
+    "referent_schema",
+    "source_schema",
+];
 
 /// `ALTER TABLE t ADD CONSTRAINT name …` for the four `create_*` constraint operations.
-pub(crate) fn create_constraint(cx: &Cx, op: &str, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn create_constraint(
+    cx: &Cx,
+    op: &str,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     let (what, params, kwonly, table_param): (&str, &[&str], &[&str], &str) = match op {
-        "create_unique_constraint" => ("op.create_unique_constraint", &["constraint_name", "table_name", "columns"], DEFERRAL, "table_name"),
-        "create_primary_key" => ("op.create_primary_key", &["constraint_name", "table_name", "columns"], DEFERRAL, "table_name"),
-        "create_check_constraint" => ("op.create_check_constraint", &["constraint_name", "table_name", "condition"], DEFERRAL, "table_name"),
+        "create_unique_constraint" => (
+            "op.create_unique_constraint",
+            &["constraint_name", "table_name", "columns"],
+            DEFERRAL,
+            "table_name",
+        ),
+        "create_primary_key" => (
+            "op.create_primary_key",
+            &["constraint_name", "table_name", "columns"],
+            DEFERRAL,
+            "table_name",
+        ),
+        "create_check_constraint" => (
+            "op.create_check_constraint",
+            &["constraint_name", "table_name", "condition"],
+            DEFERRAL,
+            "table_name",
+        ),
         _ => (
             "op.create_foreign_key",
             &["constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"],
@@ -31,9 +64,15 @@ pub(crate) fn create_constraint(cx: &Cx, op: &str, call: &Call, span: Span, rece
     }
     let name = cx.optional_name(args.get("constraint_name"))?;
     let kind = match op {
-        "create_unique_constraint" => ConstraintKind::Unique(cx.names(args.required(cx, "columns", what)?)?),
-        "create_primary_key" => ConstraintKind::PrimaryKey(cx.names(args.required(cx, "columns", what)?)?),
-        "create_check_constraint" => ConstraintKind::Check(condition(cx, args.required(cx, "condition", what)?)?),
+        "create_unique_constraint" => {
+            ConstraintKind::Unique(cx.names(args.required(cx, "columns", what)?)?)
+        }
+        "create_primary_key" => {
+            ConstraintKind::PrimaryKey(cx.names(args.required(cx, "columns", what)?)?)
+        }
+        "create_check_constraint" => {
+            ConstraintKind::Check(condition(cx, args.required(cx, "condition", what)?)?)
+        }
         _ => {
             let referent = cx.name(args.required(cx, "referent_table", what)?)?;
             let referent_schema = args.opt_string(cx, "referent_schema")?;
@@ -50,8 +89,16 @@ pub(crate) fn create_constraint(cx: &Cx, op: &str, call: &Call, span: Span, rece
 }
 
 /// `ALTER TABLE t DROP CONSTRAINT [IF EXISTS] name`; `type_` only matters to other databases.
-pub(crate) fn drop_constraint(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
-    let sig = Signature { kwonly: &["schema", "if_exists"], ..Signature::new("op.drop_constraint", &["constraint_name", "table_name", "type_"]) };
+pub(crate) fn drop_constraint(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: &["schema", "if_exists"],
+        ..Signature::new("op.drop_constraint", &["constraint_name", "table_name", "type_"])
+    };
     let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
     let name = cx.object_name(args.required(cx, "constraint_name", "op.drop_constraint")?)?;
     if let Some(kind) = args.given("type_") {

@@ -8,14 +8,21 @@ use crate::diagnostic::Span;
 /// Alembic prints the SQL verbatim, minus surrounding whitespace, and appends `;`.
 /// miglab keeps one statement per step: the text is split like a SQL file, so
 /// `op.execute("UPDATE a …; UPDATE b …;")` becomes two steps and a trailing `;` is dropped.
-pub(crate) fn execute(cx: &Cx, call: &Call, span: Span, _receiver: Receiver) -> Option<Vec<String>> {
-    let sig = Signature { ignored: &["execution_options"], ..Signature::new("op.execute", &["sqltext"]) };
+pub(crate) fn execute(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    _receiver: Receiver,
+) -> Option<Vec<String>> {
+    let sig =
+        Signature { ignored: &["execution_options"], ..Signature::new("op.execute", &["sqltext"]) };
     let args = Args::bind(cx, call, span, &sig)?;
     let value = args.required(cx, "sqltext", "op.execute")?;
     let sql = match &value.kind {
         Kind::Str(text) => text.clone(),
         Kind::Call(inner) if inner.func.last_name() == Some("text") => {
-            let text_args = Args::bind(cx, inner, value.span, &Signature::new("sa.text", &["text"]))?;
+            let text_args =
+                Args::bind(cx, inner, value.span, &Signature::new("sa.text", &["text"]))?;
             cx.string(text_args.required(cx, "text", "sa.text")?, "the SQL as a string")?
         }
         _ => return cx.unsupported(value, "SQL as a string or `sa.text(\"…\")`"),
@@ -28,7 +35,12 @@ pub(crate) fn execute(cx: &Cx, call: &Call, span: Span, _receiver: Receiver) -> 
         return Some(vec![sql.trim().to_owned()]);
     }
     if steps.is_empty() {
-        return cx.error("empty-sql", value.span, "This `op.execute` runs no SQL.", "Write the SQL statement to run, or remove the call.");
+        return cx.error(
+            "empty-sql",
+            value.span,
+            "This `op.execute` runs no SQL.",
+            "Write the SQL statement to run, or remove the call.",
+        );
     }
     Some(steps.into_iter().map(|step| step.sql).collect())
 }

@@ -18,8 +18,17 @@ const INDEX_KW: &[&str] = &[
 ];
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON table [USING m] (cols) [INCLUDE (…)] [WHERE …]`.
-pub(crate) fn create_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
-    let sig = Signature { kwonly: INDEX_KW, ignored: &["info"], ..Signature::new("op.create_index", &["index_name", "table_name", "columns"]) };
+pub(crate) fn create_index(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: INDEX_KW,
+        ignored: &["info"],
+        ..Signature::new("op.create_index", &["index_name", "table_name", "columns"])
+    };
     let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
     let Some(name) = cx.optional_name(args.get("index_name"))? else {
         return cx.error(
@@ -39,7 +48,12 @@ pub(crate) fn create_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
 
 /// An `sa.Index("name", "col", ...)` given inside `op.create_table(...)`.
 pub(crate) fn table_index(cx: &Cx, call: &Call, span: Span, table: &TableRef) -> Option<String> {
-    let sig = Signature { varargs: true, kwonly: INDEX_KW, ignored: &["info"], ..Signature::new("sa.Index", &["name"]) };
+    let sig = Signature {
+        varargs: true,
+        kwonly: INDEX_KW,
+        ignored: &["info"],
+        ..Signature::new("sa.Index", &["name"])
+    };
     let args = Args::bind(cx, call, span, &sig)?;
     let Some(name) = cx.optional_name(args.get("name"))? else {
         return cx.error("missing-argument", span, "`sa.Index` needs a name.", "Name the index.");
@@ -47,7 +61,13 @@ pub(crate) fn table_index(cx: &Cx, call: &Call, span: Span, table: &TableRef) ->
     render(cx, &args, &name, table, &args.rest)
 }
 
-fn render(cx: &Cx, args: &Args, name: &str, table: &TableRef, columns: &[&Value]) -> Option<String> {
+fn render(
+    cx: &Cx,
+    args: &Args,
+    name: &str,
+    table: &TableRef,
+    columns: &[&Value],
+) -> Option<String> {
     let mut sql = String::from("CREATE ");
     if args.flag(cx, "unique")? {
         sql.push_str("UNIQUE ");
@@ -71,18 +91,28 @@ fn render(cx: &Cx, args: &Args, name: &str, table: &TableRef, columns: &[&Value]
     for column in columns {
         let mut sql = index_column(cx, column)?;
         // SQLAlchemy looks operator classes up by column name.
-        if let Some((_, class)) = column.as_str().and_then(|name| ops.iter().find(|(c, _)| c == name)) {
+        if let Some((_, class)) =
+            column.as_str().and_then(|name| ops.iter().find(|(c, _)| c == name))
+        {
             sql.push_str(&format!(" {class}"));
         }
         rendered.push(sql);
     }
     if rendered.is_empty() {
-        return cx.error("missing-argument", args.span, "An index needs at least one column.", "List the indexed columns.");
+        return cx.error(
+            "missing-argument",
+            args.span,
+            "An index needs at least one column.",
+            "List the indexed columns.",
+        );
     }
     sql.push_str(&format!("({})", rendered.join(", ")));
     if let Some(include) = args.given("postgresql_include") {
         let names = cx.names(include)?;
-        sql.push_str(&format!(" INCLUDE ({})", names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")));
+        sql.push_str(&format!(
+            " INCLUDE ({})",
+            names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+        ));
     }
     if let Some(condition) = args.given("postgresql_where") {
         sql.push_str(&format!(" WHERE {}", super::super::constraint::condition(cx, condition)?));
@@ -118,16 +148,40 @@ fn index_column(cx: &Cx, value: &Value) -> Option<String> {
 }
 
 /// `DROP INDEX [CONCURRENTLY] [IF EXISTS] [schema.]name`; PostgreSQL needs no table name.
-pub(crate) fn drop_index(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn drop_index(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     let sig = Signature {
         kwonly: &["schema", "if_exists", "postgresql_concurrently"],
         // Autogenerate repeats the index's options in `drop_index`; DROP INDEX needs none of them.
-        ignored: &["info", "unique", "postgresql_where", "postgresql_using", "postgresql_include", "postgresql_ops"],
+        ignored: &[
+            "info",
+            "unique",
+            "postgresql_where",
+            "postgresql_using",
+            "postgresql_include",
+            "postgresql_ops",
+        ],
         ..Signature::new("op.drop_index", &["index_name", "table_name"])
     };
     // The table is optional here, so bind directly instead of through the batch-aware helper.
     let (args, schema) = match receiver.batch {
-        Some(table) => (Args::bind(cx, call, span, &Signature { params: &["index_name"], kwonly: &["if_exists", "postgresql_concurrently"], ..sig })?, table.schema.clone()),
+        Some(table) => (
+            Args::bind(
+                cx,
+                call,
+                span,
+                &Signature {
+                    params: &["index_name"],
+                    kwonly: &["if_exists", "postgresql_concurrently"],
+                    ..sig
+                },
+            )?,
+            table.schema.clone(),
+        ),
         None => {
             let args = Args::bind(cx, call, span, &sig)?;
             let schema = args.opt_string(cx, "schema")?;

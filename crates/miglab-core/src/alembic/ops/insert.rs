@@ -18,19 +18,29 @@ pub(crate) struct TableShape {
 
 /// The shape of `sa.table("t", sa.column("a"), …, schema=…)` or `op.create_table("t", sa.Column("a", …), …)`.
 pub(crate) fn shape(cx: &Cx, value: &Value) -> Option<TableShape> {
-    let Some(call) = value.as_call() else { return cx.unsupported(value, "`sa.table(...)` or `op.create_table(...)`") };
+    let Some(call) = value.as_call() else {
+        return cx.unsupported(value, "`sa.table(...)` or `op.create_table(...)`");
+    };
     let (column_fn, what) = match call.func.path().as_deref() {
         Some("op.create_table") => ("Column", "op.create_table"),
         _ if matches!(call.func.last_name(), Some("table" | "Table")) => ("column", "sa.table"),
         _ => return cx.unsupported(value, "`sa.table(...)` or `op.create_table(...)`"),
     };
-    let sig = Signature { varargs: true, kwonly: &["schema"], ignored: &["comment", "info", "if_not_exists"], ..Signature::new(what, &["name"]) };
+    let sig = Signature {
+        varargs: true,
+        kwonly: &["schema"],
+        ignored: &["comment", "info", "if_not_exists"],
+        ..Signature::new(what, &["name"])
+    };
     let args = Args::bind(cx, call, value.span, &sig)?;
     let name = cx.name(args.required(cx, "name", what)?)?;
     let schema = args.opt_string(cx, "schema")?;
     let mut columns = Vec::new();
     for item in &args.rest {
-        let Some(column) = item.as_call().filter(|c| c.func.last_name().is_some_and(|n| n.eq_ignore_ascii_case(column_fn))) else {
+        let Some(column) = item
+            .as_call()
+            .filter(|c| c.func.last_name().is_some_and(|n| n.eq_ignore_ascii_case(column_fn)))
+        else {
             continue; // constraints and indexes have no values to insert
         };
         match column.args.first() {
@@ -42,7 +52,12 @@ pub(crate) fn shape(cx: &Cx, value: &Value) -> Option<TableShape> {
 }
 
 /// `INSERT INTO t (a, b) VALUES (1, 'x')` per row, columns in table order, only those the row gives.
-pub(crate) fn bulk_insert(cx: &Cx, call: &Call, span: Span, tables: &[(String, TableShape)]) -> Option<Vec<String>> {
+pub(crate) fn bulk_insert(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    tables: &[(String, TableShape)],
+) -> Option<Vec<String>> {
     let sig = Signature::new("op.bulk_insert", &["table", "rows", "multiinsert"]);
     let args = Args::bind(cx, call, span, &sig)?;
     let table = args.required(cx, "table", sig.what)?;
@@ -63,7 +78,9 @@ pub(crate) fn bulk_insert(cx: &Cx, call: &Call, span: Span, tables: &[(String, T
 }
 
 fn insert(cx: &Cx, shape: &TableShape, row: &Value) -> Option<String> {
-    let Kind::Dict(items) = &row.kind else { return cx.unsupported(row, "a dictionary of column values") };
+    let Kind::Dict(items) = &row.kind else {
+        return cx.unsupported(row, "a dictionary of column values");
+    };
     let mut given = Vec::new();
     for (key, value) in items {
         let column = cx.string(key, "a column name")?;
@@ -71,7 +88,10 @@ fn insert(cx: &Cx, shape: &TableShape, row: &Value) -> Option<String> {
             return cx.error(
                 "invalid-argument",
                 key.span,
-                format!("The table {} has no column `{column}`, so SQLAlchemy rejects this row.", shape.table.name),
+                format!(
+                    "The table {} has no column `{column}`, so SQLAlchemy rejects this row.",
+                    shape.table.name
+                ),
                 format!("Add `{column}` to the table's columns, or remove it from the row."),
             );
         }
@@ -82,7 +102,12 @@ fn insert(cx: &Cx, shape: &TableShape, row: &Value) -> Option<String> {
         .iter()
         .filter_map(|c| given.iter().find(|(g, _)| g == c).map(|(_, v)| (quote(c), v.clone())))
         .unzip();
-    Some(format!("INSERT INTO {} ({}) VALUES ({})", shape.table.sql(), columns.join(", "), values.join(", ")))
+    Some(format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        shape.table.sql(),
+        columns.join(", "),
+        values.join(", ")
+    ))
 }
 
 /// A Python literal as SQLAlchemy renders a literal bind.

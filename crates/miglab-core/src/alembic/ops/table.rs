@@ -9,7 +9,12 @@ use super::{bind, Receiver, TableRef};
 use crate::diagnostic::Span;
 
 /// `CREATE TYPE` for native enums, `CREATE TABLE`, then indexes and comments, as Alembic's `create_table` runs them.
-pub(crate) fn create_table(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn create_table(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     let sig = Signature {
         varargs: true,
         kwonly: &["schema", "comment", "if_not_exists"],
@@ -25,7 +30,9 @@ pub(crate) fn create_table(cx: &Cx, call: &Call, span: Span, receiver: Receiver)
             columns.push(column(cx, item)?);
             continue;
         }
-        let Some(item_call) = item.as_call() else { return cx.unsupported(item, "a `sa.Column(...)` or a constraint") };
+        let Some(item_call) = item.as_call() else {
+            return cx.unsupported(item, "a `sa.Column(...)` or a constraint");
+        };
         if item_call.func.last_name() == Some("Index") {
             indexes.push(super::index::table_index(cx, item_call, item.span, &table)?);
             continue;
@@ -65,14 +72,23 @@ fn render(
     let (primary_key, pk_constraint) = primary_key(columns, &constraints);
     let mut out: Vec<String> = Vec::new();
     // SQLAlchemy creates each enum type once per table, even when several columns share it.
-    for sql in columns.iter().filter_map(|c| c.ty.enum_type.as_ref().filter(|e| e.create)).map(|e| e.create_sql()) {
+    for sql in columns
+        .iter()
+        .filter_map(|c| c.ty.enum_type.as_ref().filter(|e| e.create))
+        .map(|e| e.create_sql())
+    {
         if !out.contains(&sql) {
             out.push(sql);
         }
     }
     let mut lines: Vec<String> = columns.iter().map(|c| c.spec(&primary_key)).collect();
     lines.extend(pk_constraint.map(|pk| pk.sql()));
-    lines.extend(constraints.iter().filter(|c| !matches!(c.kind, ConstraintKind::PrimaryKey(_))).map(Constraint::sql));
+    lines.extend(
+        constraints
+            .iter()
+            .filter(|c| !matches!(c.kind, ConstraintKind::PrimaryKey(_)))
+            .map(Constraint::sql),
+    );
     lines.extend(columns.iter().flat_map(Column::derived_constraints).map(|c| c.sql()));
     let exists = if if_not_exists { "IF NOT EXISTS " } else { "" };
     out.push(format!("CREATE TABLE {exists}{} (\n    {}\n)", table.sql(), lines.join(",\n    ")));
@@ -87,7 +103,10 @@ fn render(
 
 /// The primary key's column names, and the constraint to render: an explicit `PrimaryKeyConstraint`,
 /// or one built from `primary_key=True` columns.
-fn primary_key(columns: &[Column], constraints: &[Constraint]) -> (Vec<String>, Option<Constraint>) {
+fn primary_key(
+    columns: &[Column],
+    constraints: &[Constraint],
+) -> (Vec<String>, Option<Constraint>) {
     let explicit = constraints.iter().find(|c| matches!(c.kind, ConstraintKind::PrimaryKey(_)));
     if let Some(pk @ Constraint { kind: ConstraintKind::PrimaryKey(names), .. }) = explicit {
         let mut names = names.clone();
@@ -96,13 +115,21 @@ fn primary_key(columns: &[Column], constraints: &[Constraint]) -> (Vec<String>, 
                 names.push(column.name.clone());
             }
         }
-        return (names.clone(), Some(Constraint { kind: ConstraintKind::PrimaryKey(names), ..pk.clone() }));
+        return (
+            names.clone(),
+            Some(Constraint { kind: ConstraintKind::PrimaryKey(names), ..pk.clone() }),
+        );
     }
-    let names: Vec<String> = columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect();
+    let names: Vec<String> =
+        columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect();
     if names.is_empty() {
         return (names, None);
     }
-    let pk = Constraint { name: None, kind: ConstraintKind::PrimaryKey(names.clone()), suffix: String::new() };
+    let pk = Constraint {
+        name: None,
+        kind: ConstraintKind::PrimaryKey(names.clone()),
+        suffix: String::new(),
+    };
     (names, Some(pk))
 }
 
@@ -117,31 +144,67 @@ pub(crate) fn column_index(table: &TableRef, column: &Column) -> String {
 
 pub(crate) fn column_comment(table: &TableRef, column: &Column) -> Option<String> {
     let comment = column.comment.as_ref()?;
-    Some(format!("COMMENT ON COLUMN {}.{} IS {}", table.sql(), quote(&column.name), literal(comment)))
+    Some(format!(
+        "COMMENT ON COLUMN {}.{} IS {}",
+        table.sql(),
+        quote(&column.name),
+        literal(comment)
+    ))
 }
 
-pub(crate) fn drop_table(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
-    let sig = Signature { kwonly: &["schema", "if_exists"], ignored: &["info"], ..Signature::new("op.drop_table", &["table_name"]) };
+pub(crate) fn drop_table(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: &["schema", "if_exists"],
+        ignored: &["info"],
+        ..Signature::new("op.drop_table", &["table_name"])
+    };
     let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
     let exists = if args.flag(cx, "if_exists")? { "IF EXISTS " } else { "" };
     Some(vec![format!("DROP TABLE {exists}{}", table.sql())])
 }
 
-pub(crate) fn rename_table(cx: &Cx, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
-    let sig = Signature { kwonly: &["schema"], ..Signature::new("op.rename_table", &["old_table_name", "new_table_name"]) };
+pub(crate) fn rename_table(
+    cx: &Cx,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
+    let sig = Signature {
+        kwonly: &["schema"],
+        ..Signature::new("op.rename_table", &["old_table_name", "new_table_name"])
+    };
     let (args, table) = bind(cx, call, span, receiver, sig, "old_table_name")?;
     let new = cx.name(args.required(cx, "new_table_name", "op.rename_table")?)?;
     Some(vec![format!("ALTER TABLE {} RENAME TO {}", table.sql(), quote(&new))])
 }
 
 /// `op.create_table_comment(table, comment)` and `op.drop_table_comment(table)`.
-pub(crate) fn table_comment(cx: &Cx, name: &str, call: &Call, span: Span, receiver: Receiver) -> Option<Vec<String>> {
+pub(crate) fn table_comment(
+    cx: &Cx,
+    name: &str,
+    call: &Call,
+    span: Span,
+    receiver: Receiver,
+) -> Option<Vec<String>> {
     let create = name == "create_table_comment";
     let params: &[&str] = if create { &["table_name", "comment"] } else { &["table_name"] };
-    let sig = Signature { kwonly: &["schema", "existing_comment"], ..Signature::new(if create { "op.create_table_comment" } else { "op.drop_table_comment" }, params) };
+    let sig = Signature {
+        kwonly: &["schema", "existing_comment"],
+        ..Signature::new(
+            if create { "op.create_table_comment" } else { "op.drop_table_comment" },
+            params,
+        )
+    };
     let (args, table) = bind(cx, call, span, receiver, sig, "table_name")?;
     let comment = match create {
-        true => literal(&cx.string(args.required(cx, "comment", sig.what)?, "the comment as a string")?),
+        true => {
+            literal(&cx.string(args.required(cx, "comment", sig.what)?, "the comment as a string")?)
+        }
         false => "NULL".to_owned(),
     };
     Some(vec![format!("COMMENT ON TABLE {} IS {comment}", table.sql())])
