@@ -317,9 +317,11 @@ impl Reducible for LessonState {
                     }
                 }
             }
-            LessonAction::GradingFailed(message) => next.grading_error = Some(format!(
+            LessonAction::GradingFailed(message) => {
+                next.grading_error = Some(format!(
                 "Your answers are saved and locked, but they could not be graded yet. {message}"
-            )),
+            ))
+            }
             LessonAction::GradeAgain => {
                 next.grading_error = None;
                 next.grading_attempt += 1;
