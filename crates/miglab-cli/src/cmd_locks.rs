@@ -67,7 +67,15 @@ pub fn run(args: Args) -> ExitCode {
         },
         None => None,
     };
-    let mut engine = match engine::open(args.database_url.as_deref()) {
+    let database_url =
+        match args.database_url.as_deref().map(engine::DatabaseUrl::parse).transpose() {
+            Ok(url) => url,
+            Err(error) => {
+                eprintln!("miglab locks: {error}");
+                return ExitCode::from(2);
+            }
+        };
+    let mut engine = match engine::open(database_url.as_ref()) {
         Ok(engine) => engine,
         Err(error) => {
             eprintln!("miglab locks: {error}");
