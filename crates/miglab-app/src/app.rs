@@ -106,7 +106,7 @@ fn Shell() -> Html {
                     html! { <LessonPage key={id.clone()} lesson={lesson.clone()} progress={progress.lesson(id)} lab={lab.clone()} {other_graded} {on_progress} /> }
                 }
                 Some(CourseEntry::Unavailable { message, .. }) => html! {
-                    <div class="failure" role="alert"><p><strong>{ format!("The lesson `{id}` is unavailable.") }</strong></p><pre class="diagnostic">{ message }</pre><p><a href="#/">{ "Back to the course" }</a></p></div>
+                    <div class="failure" role="alert"><p><strong>{ crate::markdown::render_inline(&format!("The lesson `{id}` is unavailable.")) }</strong></p><pre class="diagnostic">{ message }</pre><p><a href="#/">{ "Back to the course" }</a></p></div>
                 },
                 None => {
                     html! { <p class="notice">{ format!("There is no lesson `{id}`. ") }<a href="#/">{ "Back to the course" }</a></p> }
@@ -122,7 +122,7 @@ fn Shell() -> Html {
                 <crate::engine_boot::EngineBadge />
             </header>
             if let Some(text) = &*notice {
-                <div class="notice banner" role="alert"><p>{ text.clone() }</p><button type="button" onclick={dismiss}>{ "Dismiss" }</button></div>
+                <div class="notice banner" role="alert"><p>{ crate::markdown::render_inline(text) }</p><button type="button" onclick={dismiss}>{ "Dismiss" }</button></div>
             }
             <main id="main" tabindex="-1">{ body }</main>
         </>

@@ -229,7 +229,7 @@ pub fn SqlConsole(props: &Props) -> Html {
                 <button type="button" data-testid="console-run" disabled={!ready || *running}
                         onclick={run.reform(|_| ())}>{ button }</button>
                 if let EngineState::Failed(reason) = &engine {
-                    <span class="console-note" role="alert">{ reason.clone() }</span>
+                    <span class="console-note" role="alert">{ crate::markdown::render_inline(reason) }</span>
                 }
             </div>
             if let Some(h) = &*held {
@@ -241,7 +241,7 @@ pub fn SqlConsole(props: &Props) -> Html {
                     <button type="button" onclick={execute.reform({ let sql = h.sql.clone(); move |_: MouseEvent| sql.clone() })}>{ "Run it anyway" }</button>
                 </div>
             }
-            <div data-testid="console-output" aria-live="polite">
+            <div data-testid="console-output" aria-live="polite" aria-label="Console output">
                 { outcome.as_ref().map(view_outcome).unwrap_or_default() }
                 if read_only.is_some() && matches!(&*outcome, Some(Outcome::Rows { .. } | Outcome::Failed(_))) {
                     <p class="console-summary muted">{ "Rolled back: the starting database is as it was." }</p>
@@ -264,7 +264,7 @@ pub struct StartProps {
 #[function_component]
 pub fn StartConsole(props: &StartProps) -> Html {
     html! {
-        <details class="console-box start-console">
+        <details class="console-box start-console" aria-label="Query the starting database (read-only)">
             <summary>{ "Query the starting database (read-only)" }</summary>
             <p class="muted">{ "Each run happens in a read-only transaction that is then rolled back, so Postgres refuses any write and the starting database stays exactly as it is." }</p>
             if let Some(branch) = &props.branch {

@@ -69,7 +69,7 @@ pub fn PracticeView(props: &Props) -> Html {
                     <ul class="checks" aria-label="Checks">
                         { for checks.iter().map(|c| html! {
                             <li class={if c.passed { "pass" } else { "fail" }}>
-                                <strong>{ if c.passed { "✓ pass: " } else { "✗ fail: " } }{ &c.name }</strong>{ " — " }{ crate::markdown::render_inline(&c.detail) }
+                                <strong><span aria-hidden="true">{ if c.passed { "✓ " } else { "✗ " } }</span>{ if c.passed { "pass: " } else { "fail: " } }{ crate::markdown::render_inline(&c.name) }</strong>{ " — " }{ crate::markdown::render_inline(&c.detail) }
                             </li>
                         }) }
                     </ul>
@@ -153,7 +153,7 @@ fn gate(props: &Props, passed: bool) -> Html {
                 } else {
                     <button type="button" class="primary" disabled={!passed} onclick={approve}>{ "Approve" }</button>
                     if !passed { <span class="muted">{ " Pass every check first." }</span> }
-                    if let Some(error) = &state.submit_error { <p class="error" role="alert">{ error }</p> }
+                    if let Some(error) = &state.submit_error { <p class="error" role="alert">{ crate::markdown::render_inline(error) }</p> }
                 }
             </section>
             if let (Some(refuse), Some(migration)) = (&lesson.manifest.make.refuse, &lesson.refuse) {
@@ -166,7 +166,7 @@ fn gate(props: &Props, passed: bool) -> Html {
                     }
                     // With no threats the guard draws nothing, so a failure to read the migration is said here.
                     if props.guard.threats.is_empty() {
-                        if let Some(error) = &props.guard.error { <p class="error" role="alert">{ error }</p> }
+                        if let Some(error) = &props.guard.error { <p class="error" role="alert">{ crate::markdown::render_inline(error) }</p> }
                     }
                     <fieldset class="preconditions-picked" disabled={decided}>
                         <legend>{ "What do you need before it may run? Pick each precondition you would demand." }</legend>
@@ -195,7 +195,7 @@ fn gate(props: &Props, passed: bool) -> Html {
                     }
                     if let Some(verdict) = state.verdict(REFUSAL) {
                         <VerdictView graded={verdict.clone()} />
-                        <details><summary>{ "The model refusal" }</summary>{ crate::markdown::render(&refuse.model_answer) }</details>
+                        <details aria-label="The model refusal"><summary>{ "The model refusal" }</summary>{ crate::markdown::render(&refuse.model_answer) }</details>
                     }
                 </section>
             }

@@ -64,7 +64,7 @@ pub fn QuestionsView(props: &Props) -> Html {
                     <button type="button" class="primary" onclick={submit}>{ "Lock my answers" }</button>
                     <span class="muted">{ "You cannot change them afterwards." }</span>
                 </div>
-                if let Some(error) = &state.submit_error { <p class="error" role="alert">{ error }</p> }
+                if let Some(error) = &state.submit_error { <p class="error" role="alert">{ crate::markdown::render_inline(error) }</p> }
             }
         </section>
     }

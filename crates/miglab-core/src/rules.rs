@@ -30,11 +30,13 @@ mod renaming_table;
 mod require_concurrent_index_creation;
 mod require_concurrent_index_deletion;
 mod require_timeout_settings;
+mod titles;
 mod unique_over_existing_rows;
 mod update_without_where;
 
 pub use claim::{LockClaim, CLAIM_SETUP};
 pub use finding::{quote_ident, Affected, Category, Finding};
+pub use titles::{title, titled};
 
 use crate::analysis::{analyze, Change, Fact};
 use crate::migration::Step;
