@@ -17,6 +17,10 @@ test('proceeding past the drop guard needs a branch, a real backup and a named a
     await page.locator('.refuse .confidence-level').nth(2).click();
     await page.getByRole('button', { name: 'Run its upgrade on the branch' }).click();
     await page.locator('.at-stake').getByText('non-null values').waitFor({ timeout: 30_000 });
+    // The rule is named by its title, its code beside it, and no Markdown backticks reach the screen.
+    const threat = await page.locator('.guard .threat').first().textContent();
+    assert.match(threat, /^Dropping a column \(ban-drop-column\) /);
+    assert.doesNotMatch(threat, /`/);
 
     // Proceeding with nothing in place is refused, and says what is missing.
     await page.getByRole('button', { name: 'Proceed anyway' }).click();
