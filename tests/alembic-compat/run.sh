@@ -14,7 +14,7 @@ alembic="$root/target/alembic-venv/bin/alembic"
 # MIGLAB overrides the binary under test (any program taking `sql`'s arguments).
 if [ -z "${MIGLAB:-}" ]; then
     (cd "$root" && cargo build -q --bin miglab)
-    MIGLAB="$root/target/debug/miglab sql"
+    MIGLAB="${CARGO_TARGET_DIR:-$root/target}/debug/miglab sql"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

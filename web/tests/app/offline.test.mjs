@@ -44,6 +44,7 @@ test('after one visit, a lesson runs with no network', { timeout: 300_000 }, asy
     await up.getByLabel('Type of column confidence_score in expenses').fill('numeric(4,3)');
     await up.getByLabel('Type of column confidence_score in expenses').press('Tab');
     await confidence(page, 'columns-after-upgrade', 4);
+    await page.locator('#q-columns-after-downgrade').getByLabel('No change from the start').check();
     await confidence(page, 'columns-after-downgrade', 3);
     await page.locator('#q-existing-row-value input.value-input').fill('NULL');
     await confidence(page, 'existing-row-value', 4);
