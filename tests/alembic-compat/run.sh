@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares `miglab sql` with real `alembic upgrade --sql` / `downgrade --sql` on every case in cases/.
 # Usage: tests/alembic-compat/run.sh [case.py ...]   (from the repository root)
-# By default the cases are every ok fixture (crates/miglab-core/fixtures/alembic/ok/*.py) and every lesson migration (lessons/**/*.py),
+# By default the cases are every ok fixture (crates/miglab-analysis/fixtures/alembic/ok/*.py) and every lesson migration (lessons/**/*.py),
 # so each one is checked against real Alembic.
 # `cargo xtask test` runs it, after making the venv under target/ with the versions xtask/src/setup.rs pins
 # (by hand: python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install alembic==1.20.1 SQLAlchemy==2.0.58).
@@ -20,7 +20,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
-    mapfile -t cases < <(find "$root/crates/miglab-core/fixtures/alembic/ok" "$root/lessons" -name '*.py' 2>/dev/null | sort)
+    mapfile -t cases < <(find "$root/crates/miglab-analysis/fixtures/alembic/ok" "$root/lessons" -name '*.py' 2>/dev/null | sort)
 fi
 failed=0
 passes=0

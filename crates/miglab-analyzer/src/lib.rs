@@ -1,4 +1,4 @@
-//! The analyzer: `miglab_core::service` exported to JavaScript as one function.
+//! The analyzer: `miglab_analysis::service` exported to JavaScript as one function.
 //!
 //! The app's own wasm stays small because it never links the core's parsers; it sends each
 //! request here as JSON (`crates/miglab-app/src/analyzer_link.rs`). Built by `cargo xtask analyzer`
@@ -6,8 +6,8 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// One `miglab_core::service::Request` as JSON in, its `Reply` as JSON out.
+/// One `miglab_analysis::service::Request` as JSON in, its `Reply` as JSON out.
 #[wasm_bindgen]
 pub fn analyze(request: &str) -> String {
-    miglab_core::service::answer_json(request)
+    miglab_analysis::service::answer_json(request)
 }

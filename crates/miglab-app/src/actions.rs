@@ -10,9 +10,9 @@ use crate::lesson_state::{LessonAction, LessonState};
 use crate::lesson_view::{LessonView, Stage};
 use crate::practice::{self, PracticeRun};
 use crate::run_state::{Failure, RunAction, RunState};
-use miglab_core::lesson::{Experiment, Lesson, LessonMigration, RunCommand, ValueCheck};
-use miglab_core::migration::Direction;
-use miglab_core::schema::Schema;
+use miglab_model::lesson::{Experiment, Lesson, LessonMigration, RunCommand, ValueCheck};
+use miglab_model::migration::Direction;
+use miglab_model::schema::Schema;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -27,7 +27,7 @@ pub struct ExperimentOutcome {
     /// What its SQL would destroy, counted on the branch before it ran; empty when nothing.
     pub stakes: Vec<crate::drop_guard::Stake>,
     /// The branch just before and just after its SQL, so what it did (rows included) is shown.
-    pub diff: Option<(miglab_core::schema::Schema, miglab_core::schema::Schema)>,
+    pub diff: Option<(miglab_model::schema::Schema, miglab_model::schema::Schema)>,
 }
 
 /// One of an experiment's value checks after its script: `(query, expected, what the engine said)`.

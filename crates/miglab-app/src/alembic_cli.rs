@@ -1,6 +1,6 @@
 //! `alembic current` and `alembic history` as the Alembic CLI prints them, from the lesson's chain.
 
-use miglab_core::lesson::LessonMigration;
+use miglab_model::lesson::LessonMigration;
 
 /// `alembic current`: the revision in `alembic_version`, marked `(head)` when nothing is above it.
 pub fn current(chain: &[LessonMigration], revision: Option<&str>) -> String {

@@ -6,14 +6,14 @@
 //! links them; everything else it takes from the core (schema, runner, grading of answers that need
 //! no SQL) it calls in place.
 //!
-//! Natively, for the app's tests, a request goes through the same JSON to `miglab_core::service`.
+//! Natively, for the app's tests, a request goes through the same JSON to `miglab_model::service`.
 
-use miglab_core::alembic::Parsed;
-use miglab_core::grade::Graded;
-use miglab_core::migration::Step;
-use miglab_core::rules::Finding;
-use miglab_core::schema::Schema;
-use miglab_core::service::{GradeItem, Reply, Request};
+use miglab_model::alembic::Parsed;
+use miglab_model::grade::Graded;
+use miglab_model::migration::Step;
+use miglab_model::rules::Finding;
+use miglab_model::schema::Schema;
+use miglab_model::service::{GradeItem, Reply, Request};
 
 #[cfg(target_arch = "wasm32")]
 mod module {
@@ -77,7 +77,7 @@ mod module {
 
     #[allow(clippy::unused_async)]
     pub async fn send(request: String) -> Result<String, String> {
-        Ok(miglab_core::service::answer_json(&request))
+        Ok(miglab_model::service::answer_json(&request))
     }
 }
 
@@ -105,7 +105,7 @@ fn mismatched(reply: &Reply) -> String {
     format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
 }
 
-/// An Alembic revision file, translated to steps, as `miglab_core::alembic::parse` returns it.
+/// An Alembic revision file, translated to steps, as `miglab_model::alembic::parse` returns it.
 pub async fn alembic(text: String) -> Result<Parsed, String> {
     match ask(Request::Alembic { text }).await? {
         Reply::Alembic { migration, diagnostics } => Ok(Parsed { migration, diagnostics }),

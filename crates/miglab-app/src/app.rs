@@ -5,7 +5,7 @@ use crate::engine_link::use_lab;
 use crate::lesson_page::LessonPage;
 use crate::lesson_view::CourseEntry;
 use crate::route::{self, Route};
-use miglab_core::lesson::Course;
+use miglab_model::lesson::Course;
 use yew::prelude::*;
 
 enum CourseState {

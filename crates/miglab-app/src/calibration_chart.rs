@@ -1,6 +1,6 @@
 //! The calibration chart: for each confidence level, how often the student was right, against the diagonal of perfect calibration.
 
-use miglab_core::grade::Calibration;
+use miglab_model::grade::Calibration;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -3,8 +3,8 @@
 use crate::calibration_chart::CalibrationChart;
 use crate::lesson_view::{CourseEntry, Stage};
 use crate::progress::Progress;
-use miglab_core::grade::Calibration;
-use miglab_core::lesson::Course;
+use miglab_model::grade::Calibration;
+use miglab_model::lesson::Course;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,7 +1,7 @@
 //! The 1–5 confidence picker every answer carries, as a keyboard-friendly radio group, and the table of what each level
 //! earns, shown before the student answers so the payoff is known when they choose.
 
-use miglab_core::grade::{marks_table, Confidence, LEVEL_WORDS};
+use miglab_model::grade::{marks_table, Confidence, LEVEL_WORDS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -16,7 +16,7 @@
 use crate::drop_guard::Stake;
 use crate::engine_boot::{use_engine, EngineState};
 use crate::schema_diff_view::SchemaDiffView;
-use miglab_core::schema::Schema;
+use miglab_model::schema::Schema;
 use miglab_pglite::{EngineError, QueryResult};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -68,7 +68,7 @@ fn unprefixed(error: EngineError, text: &str) -> EngineError {
 /// Why the read-only console will not send `sql`, or `None` when it may.
 /// Transaction control is the one thing a read-only transaction does not stop, because it ends that transaction.
 pub fn refused_in_read_only(sql: &str) -> Option<String> {
-    let (steps, diagnostics) = miglab_core::analysis::steps_from_sql(sql);
+    let (steps, diagnostics) = miglab_model::analysis::steps_from_sql(sql);
     if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
         return Some(d.message.clone());
     }
@@ -390,7 +390,7 @@ mod test {
         let text = "SELECT 1;\nSELEC 2";
         let sent = format!("{READ_ONLY}; {text}");
         let at = u32::try_from(sent.find("SELEC 2").expect("sent") + 1).expect("small");
-        let error = EngineError::Postgres(miglab_core::engine::PgError {
+        let error = EngineError::Postgres(miglab_model::engine::PgError {
             sqlstate: "42601".into(),
             message: "syntax error".into(),
             position: Some(at),

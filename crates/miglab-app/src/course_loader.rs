@@ -1,4 +1,4 @@
-//! Fetches `course.json`, the course loaded and checked at build time (`miglab_core::lesson::bundle`,
+//! Fetches `course.json`, the course loaded and checked at build time (`miglab_model::lesson::bundle`,
 //! written by Trunk's pre-build hook), and turns it into the catalog's entries.
 //!
 //! Loading lessons needs the SQL and Python parsers, which only the analyzer module links; done at build
@@ -7,7 +7,7 @@
 
 use crate::lesson_view::{CourseEntry, LessonView};
 use gloo::net::http::Request;
-use miglab_core::lesson::{BundledLesson, Course, CourseBundle};
+use miglab_model::lesson::{BundledLesson, Course, CourseBundle};
 use std::rc::Rc;
 
 /// Where the bundle is served, relative to the page, stamped with its content's hash (see build.rs).
@@ -43,7 +43,7 @@ fn entry(bundled: BundledLesson) -> CourseEntry {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::lesson;
+    use miglab_model::lesson;
 
     fn bundle_of(edit: impl Fn(String) -> String) -> String {
         let mut files = lesson::scaffold("t");

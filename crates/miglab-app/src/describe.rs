@@ -3,7 +3,7 @@
 //! psql-describe would need a second query path from JavaScript into the engine worker;
 //! the introspected schema already holds what `\d` shows for the tables lessons use.
 
-use miglab_core::schema::{ConstraintKind, Table};
+use miglab_model::schema::{ConstraintKind, Table};
 
 pub fn describe(table: &Table) -> String {
     let headers = ["Column", "Type", "Collation", "Nullable", "Default"];
@@ -77,7 +77,7 @@ fn center(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::schema::{Column, Constraint, Index};
+    use miglab_model::schema::{Column, Constraint, Index};
 
     #[test]
     fn describe_ok() {

@@ -174,8 +174,8 @@ mod bench {
     //! One untimed round comes first: by a learner's first run the page has seeded, branched and introspected,
     //! and the first round otherwise measures Chromium compiling PGlite's hot code, which no later round pays.
 
-    use miglab_core::engine::plan::RunPlan;
-    use miglab_core::migration::{Direction, Migration, Revision, Step};
+    use miglab_model::engine::plan::RunPlan;
+    use miglab_model::migration::{Direction, Migration, Revision, Step};
     use miglab_pglite::{now_ms, Engine, EngineError};
 
     const SEED: &str = "CREATE TABLE expenses (id serial PRIMARY KEY, amount numeric(10,2) NOT NULL, note text);

@@ -3,9 +3,9 @@
 use crate::engine_boot::EngineState;
 use crate::lab::{Backend, Fut, Rows};
 use crate::run_state::Failure;
-use miglab_core::engine::plan::RunPlan;
-use miglab_core::engine::{QueryResult, RunReport};
-use miglab_core::schema::Schema;
+use miglab_model::engine::plan::RunPlan;
+use miglab_model::engine::{QueryResult, RunReport};
+use miglab_model::schema::Schema;
 use miglab_pglite::{Engine, EngineError};
 
 #[cfg(doc)]

@@ -1,8 +1,8 @@
 //! A small confidence_score lesson for the app's tests, parsed by the core like any lesson file.
 
 use crate::lesson_view::LessonView;
-use miglab_core::lesson::{self, Lesson, LessonMigration, MigrationRef, MigrationSource};
-use miglab_core::migration::{Migration, Revision, Step};
+use miglab_model::lesson::{self, Lesson, LessonMigration, MigrationRef, MigrationSource};
+use miglab_model::migration::{Migration, Revision, Step};
 
 const MANIFEST: &str = r#"
 format = 1
@@ -122,8 +122,8 @@ pub fn confidence_score() -> LessonView {
     LessonView::new(lesson)
 }
 
-pub fn expenses() -> miglab_core::schema::Schema {
-    use miglab_core::schema::{Column, Schema, Table};
+pub fn expenses() -> miglab_model::schema::Schema {
+    use miglab_model::schema::{Column, Schema, Table};
     let column = |name: &str, data_type: &str, not_null: bool| Column {
         name: name.into(),
         data_type: data_type.into(),

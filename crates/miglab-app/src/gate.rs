@@ -6,8 +6,8 @@
 //! matches the engine. Free text stays as a reflection and never opens anything, so "I need no backup" cannot pass.
 
 use crate::schema_diff::{diff, Change, DataChange, ItemDiff, TableDiff};
-use miglab_core::grade::{Confidence, Element, Graded, Verdict};
-use miglab_core::schema::Schema;
+use miglab_model::grade::{Confidence, Element, Graded, Verdict};
+use miglab_model::schema::Schema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -303,7 +303,7 @@ mod test {
     use super::*;
     use crate::fixture;
     use crate::schema_diff::describe_column;
-    use miglab_core::schema::{Column, Index, Table};
+    use miglab_model::schema::{Column, Index, Table};
 
     fn archive(rows: u64) -> Table {
         let column = |name: &str, data_type: &str| Column {

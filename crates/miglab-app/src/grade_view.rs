@@ -2,7 +2,7 @@
 
 use crate::calibration_chart::CalibrationChart;
 use crate::confidence::mark;
-use miglab_core::grade::{Calibration, Graded, Verdict, LEVEL_WORDS};
+use miglab_model::grade::{Calibration, Graded, Verdict, LEVEL_WORDS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -114,7 +114,7 @@ pub fn GradeSummary(props: &SummaryProps) -> Html {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::grade::{Confidence, Element};
+    use miglab_model::grade::{Confidence, Element};
 
     #[test]
     fn mark_cell_ok() {

@@ -6,9 +6,9 @@
 use crate::analyzer_link;
 use crate::lesson_view::Question;
 use crate::progress::Answer;
-use miglab_core::grade::{self, Graded, Observed, OrderRun};
-use miglab_core::schema::Schema;
-use miglab_core::service::GradeItem;
+use miglab_model::grade::{self, Graded, Observed, OrderRun};
+use miglab_model::schema::Schema;
+use miglab_model::service::GradeItem;
 use std::collections::BTreeMap;
 
 /// What the engine showed that a stage's answers are graded against.
@@ -100,14 +100,14 @@ pub fn self_assessed(
 mod test {
     use super::*;
     use crate::fixture;
-    use miglab_core::grade::{Confidence, Response};
+    use miglab_model::grade::{Confidence, Response};
 
     #[test]
     fn wrong_and_right_ok() {
         let lesson = fixture::confidence_score();
         let mut answers = BTreeMap::new();
         let mut after = fixture::expenses();
-        after.tables[0].columns.push(miglab_core::schema::Column {
+        after.tables[0].columns.push(miglab_model::schema::Column {
             name: "confidence_score".into(),
             data_type: "numeric(4,3)".into(),
             not_null: false,

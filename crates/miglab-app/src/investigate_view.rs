@@ -80,7 +80,7 @@ pub fn InvestigateView(props: &Props) -> Html {
     }
 }
 
-fn experiment_result(exp: &miglab_core::lesson::Experiment, outcome: &ExperimentOutcome) -> Html {
+fn experiment_result(exp: &miglab_model::lesson::Experiment, outcome: &ExperimentOutcome) -> Html {
     let Some(result) = &outcome.result else { return html! {} };
     let expected_error = exp.expect.error.as_ref();
     let (matched, line) = match (result, expected_error) {

@@ -5,16 +5,16 @@
 //! Alembic's transaction rules are the core's (`engine::plan`, `engine::runner`); this file only chooses what to run.
 
 use crate::run_state::{Failure, RunRecord};
-use miglab_core::alembic::version_table;
-use miglab_core::diagnostic::LineIndex;
-use miglab_core::engine::plan::RunPlan;
-use miglab_core::engine::RunReport;
-use miglab_core::grade::{OrderFailure, OrderRun};
-use miglab_core::lesson::{
+use miglab_model::alembic::version_table;
+use miglab_model::diagnostic::LineIndex;
+use miglab_model::engine::plan::RunPlan;
+use miglab_model::engine::RunReport;
+use miglab_model::grade::{OrderFailure, OrderRun};
+use miglab_model::lesson::{
     setup_and_query, Experiment, Lesson, LessonMigration, MigrationSource, RunCommand,
 };
-use miglab_core::migration::{Direction, Migration};
-use miglab_core::schema::Schema;
+use miglab_model::migration::{Direction, Migration};
+use miglab_model::schema::Schema;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -165,7 +165,7 @@ async fn run_applied(
 fn lines(
     migration: &LessonMigration,
     direction: Direction,
-    span: miglab_core::diagnostic::Span,
+    span: miglab_model::diagnostic::Span,
 ) -> Option<(u32, u32)> {
     let text = match &migration.source {
         MigrationSource::Alembic { text, .. } => text.as_str(),
@@ -186,7 +186,7 @@ fn lines(
 
 /// Runs a script statement by statement; the rows of the last statement come back, and the first error stops it.
 pub async fn script(engine: &dyn Backend, sql: &str) -> Result<Rows, Failure> {
-    let (steps, diagnostics) = miglab_core::analysis::steps_from_sql(sql);
+    let (steps, diagnostics) = miglab_model::analysis::steps_from_sql(sql);
     if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
         return Err(Failure::plain("The SQL does not parse", d.message.clone()));
     }
@@ -275,7 +275,7 @@ const ORDER_ROLLBACK: &str =
 /// engine's Alembic runner, then rolls it back; the first step Postgres refused is in the result.
 /// The grader marks an order Postgres refused as wrong, however close it is to the key.
 pub async fn run_order(engine: &dyn Backend, steps: &[String]) -> Result<OrderRun, Failure> {
-    use miglab_core::engine::plan::{PlanStep, StepKind};
+    use miglab_model::engine::plan::{PlanStep, StepKind};
     let step = |sql: &str| PlanStep {
         sql: sql.to_owned(),
         kind: StepKind::Migration,
@@ -418,7 +418,7 @@ pub mod test {
             })
         }
         fn run<'a>(&'a self, plan: &'a RunPlan) -> Fut<'a, RunReport> {
-            use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
+            use miglab_model::engine::runner::{Action, Runner, RunnerConfig};
             Box::pin(async move {
                 let mut runner = Runner::new(
                     plan,
@@ -429,7 +429,7 @@ pub mod test {
                     match action {
                         Action::Exec(sql) => {
                             let outcome =
-                                self.exec(&sql).await.map_err(|f| miglab_core::engine::PgError {
+                                self.exec(&sql).await.map_err(|f| miglab_model::engine::PgError {
                                     sqlstate: f.sqlstate.unwrap_or_default(),
                                     message: f.message,
                                     ..Default::default()
@@ -527,7 +527,7 @@ pub mod test {
     fn concurrently_experiments() -> Vec<Experiment> {
         let text = include_str!("../../../lessons/index_concurrently/lesson.toml");
         let (manifest, diagnostics) =
-            miglab_core::lesson::parse_manifest("index_concurrently/lesson.toml", text);
+            miglab_model::lesson::parse_manifest("index_concurrently/lesson.toml", text);
         assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
         manifest.expect("manifest").investigate.experiments
     }

@@ -16,7 +16,7 @@ use crate::questions_view::QuestionsView;
 use crate::run_state::{RunAction, RunState};
 use crate::run_view::RunView;
 use crate::stepper::Stepper;
-use miglab_core::grade::{Calibration, Graded, OrderRun};
+use miglab_model::grade::{Calibration, Graded, OrderRun};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -408,7 +408,7 @@ fn with_refusal(
 #[derive(Clone, PartialEq)]
 enum OrderMode {
     Here,
-    From(Vec<miglab_core::lesson::RunCommand>),
+    From(Vec<miglab_model::lesson::RunCommand>),
 }
 
 /// The next locked ordering to try on the engine, with the SQL of its steps in the student's order.
@@ -441,7 +441,7 @@ fn next_order(
             } else {
                 return None;
             };
-            let Some(miglab_core::grade::Response::Ordering { order }) = state.answer(q).response
+            let Some(miglab_model::grade::Response::Ordering { order }) = state.answer(q).response
             else {
                 return None;
             };

@@ -5,8 +5,8 @@
 use crate::lesson_view::{LessonView, Question, QuestionKind, Stage};
 use crate::progress::{Answer, CheckResult, LessonProgress};
 use crate::schema_edit::{self, SchemaEdit};
-use miglab_core::grade::{Confidence, Graded, Response, SelfAssessment};
-use miglab_core::schema::Schema;
+use miglab_model::grade::{Confidence, Graded, Response, SelfAssessment};
+use miglab_model::schema::Schema;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -158,7 +158,7 @@ impl LessonState {
     /// The grader scores the answer on its change from this same schema.
     pub fn start_schema(&self, question: &Question) -> Option<Schema> {
         let mut schema = self.start.clone()?;
-        if let miglab_core::grade::AnswerKey::Schema(key) = &question.key {
+        if let miglab_model::grade::AnswerKey::Schema(key) = &question.key {
             if !key.scope.tables.is_empty() {
                 schema.tables.retain(|t| key.scope.tables.contains(&t.name));
             }
@@ -186,7 +186,7 @@ impl LessonState {
     /// How the Make migration's two directions are called: `upgrade()`/`downgrade()`, or the up and down files of a SQL pair.
     pub fn direction_labels(&self) -> (&'static str, &'static str) {
         match self.lesson.lesson.make.source {
-            miglab_core::lesson::MigrationSource::Sql { .. } => ("the up file", "the down file"),
+            miglab_model::lesson::MigrationSource::Sql { .. } => ("the up file", "the down file"),
             _ => ("upgrade()", "downgrade()"),
         }
     }
@@ -635,7 +635,7 @@ mod test {
     fn checked_make() -> Rc<LessonState> {
         let before = fixture::expenses();
         let mut after = before.clone();
-        after.tables[0].columns.push(miglab_core::schema::Column {
+        after.tables[0].columns.push(miglab_model::schema::Column {
             name: "reconciler_run_id".into(),
             data_type: "uuid".into(),
             not_null: false,

@@ -1,7 +1,7 @@
 //! The lesson as the screens see it: the core's checked lesson plus its questions in the shape the inputs need.
 
-use miglab_core::grade::AnswerKey;
-use miglab_core::lesson::{self, Lesson, RunCommand};
+use miglab_model::grade::AnswerKey;
+use miglab_model::lesson::{self, Lesson, RunCommand};
 use serde::{Deserialize, Serialize};
 
 /// The five PRIMM stages in course order.

@@ -1,8 +1,8 @@
 //! The migration as the student reads it: the Alembic file highlighted, and a toggle for the DDL underneath.
 
 use crate::code_editor::CodeEditor;
-use miglab_core::lesson::{LessonMigration, MigrationSource};
-use miglab_core::migration::Step;
+use miglab_model::lesson::{LessonMigration, MigrationSource};
+use miglab_model::migration::Step;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -12,9 +12,9 @@ use crate::engine_boot::{use_engine, EngineState};
 use crate::engine_link::Lab;
 use crate::lab::{Backend, Fut, Rows};
 use crate::run_state::{Failure, RunAction, RunState};
-use miglab_core::engine::plan::RunPlan;
-use miglab_core::engine::RunReport;
-use miglab_core::schema::Schema;
+use miglab_model::engine::plan::RunPlan;
+use miglab_model::engine::RunReport;
+use miglab_model::schema::Schema;
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -182,7 +182,7 @@ mod test {
     use super::*;
     use crate::actions::{experiment_flow, practice_flow, question_flow};
     use crate::lab::test::{block_on, Fake};
-    use miglab_core::lesson::{Experiment, RunCommand};
+    use miglab_model::lesson::{Experiment, RunCommand};
 
     /// A fake engine that closes the page after `calls` calls have reached it, as a learner leaving mid-flow would.
     struct Leaving {

@@ -6,14 +6,14 @@ use crate::analyzer_link;
 use crate::drop_guard::Threat;
 use crate::progress::CheckResult;
 use crate::run_state::RunRecord;
-use miglab_core::diagnostic::Diagnostic;
-use miglab_core::grade::{
+use miglab_model::diagnostic::Diagnostic;
+use miglab_model::grade::{
     self, Answer, AnswerKey, Confidence, Response, SchemaKey, SchemaScope, ValueKey,
 };
-use miglab_core::lesson::{Checks, LessonMigration, MigrationRef, MigrationSource};
-use miglab_core::migration::Step;
-use miglab_core::schema::Schema;
-use miglab_core::service::GradeItem;
+use miglab_model::lesson::{Checks, LessonMigration, MigrationRef, MigrationSource};
+use miglab_model::migration::Step;
+use miglab_model::schema::Schema;
+use miglab_model::service::GradeItem;
 
 /// The student's file as a lesson migration, or the diagnostics that stop it from running
 /// (an analyzer that cannot load is one of them, so nothing runs untranslated).
@@ -264,7 +264,7 @@ async fn tables_as_briefed(checks: &Checks, after: Option<&Schema>) -> Vec<Check
 /// indexes, constraints, enum types and row counts. The alembic version is allowed to differ, and column order is no
 /// difference, since Postgres can only add a column at the end.
 pub fn round_trip_differences(expected: &Schema, got: &Schema) -> Vec<String> {
-    miglab_core::schema::compare::compare(expected, got).differences
+    miglab_model::schema::compare::compare(expected, got).differences
 }
 
 /// The round trip: `downgrade()` gives back the start, and upgrading again gives what the first upgrade gave.
@@ -278,7 +278,7 @@ fn round_trip(
     let Some(back) = back else {
         return (false, "The round trip stopped at the downgrade.".to_owned());
     };
-    let restored = miglab_core::schema::compare::compare(before, back);
+    let restored = miglab_model::schema::compare::compare(before, back);
     if !restored.same() {
         return (
             false,
@@ -289,7 +289,7 @@ fn round_trip(
         );
     }
     let Some(again) = again else { return (false, "Upgrading again failed.".to_owned()) };
-    let repeated = upgraded.map(|up| miglab_core::schema::compare::compare(up, again));
+    let repeated = upgraded.map(|up| miglab_model::schema::compare::compare(up, again));
     match repeated {
         Some(c) if !c.same() => (
             false,
@@ -331,7 +331,7 @@ mod test {
 
     fn with_column(name: &str) -> Schema {
         let mut schema = fixture::expenses();
-        schema.tables[0].columns.push(miglab_core::schema::Column {
+        schema.tables[0].columns.push(miglab_model::schema::Column {
             name: name.into(),
             data_type: "uuid".into(),
             not_null: false,
@@ -384,7 +384,7 @@ mod test {
 
     /// drop_guard's Modify: the column goes, and `downgrade()` adds it back at the end with its notes restored.
     fn archive_then_drop() -> (Schema, Schema, Schema) {
-        let notes = miglab_core::schema::Column {
+        let notes = miglab_model::schema::Column {
             name: "legacy_notes".into(),
             data_type: "text".into(),
             not_null: false,
@@ -393,7 +393,7 @@ mod test {
         let mut before = fixture::expenses();
         before.tables[0].columns.insert(1, notes.clone());
         let mut dropped = fixture::expenses();
-        dropped.tables.push(miglab_core::schema::Table {
+        dropped.tables.push(miglab_model::schema::Table {
             name: "expenses_legacy_notes_archive".into(),
             schema: "public".into(),
             row_count: Some(16),

@@ -4,7 +4,7 @@
 //! and each lesson is recovered on its own so one damaged lesson does not cost the others.
 
 use crate::lesson_view::Stage;
-use miglab_core::grade::{self, Confidence, Graded, Response};
+use miglab_model::grade::{self, Confidence, Graded, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,8 +56,8 @@ pub struct LastRun {
     pub log: Vec<String>,
     /// The last command, e.g. `upgrade head`.
     pub command: String,
-    pub before: miglab_core::schema::Schema,
-    pub after: miglab_core::schema::Schema,
+    pub before: miglab_model::schema::Schema,
+    pub after: miglab_model::schema::Schema,
 }
 
 /// An answer as the student builds it: either half may still be missing until submit.
@@ -255,11 +255,11 @@ mod test {
     #[test]
     fn last_run_round_trip_ok() {
         let mut progress = Progress::default();
-        let before = miglab_core::schema::Schema {
+        let before = miglab_model::schema::Schema {
             alembic_version: Some(vec!["9f0e1d2c".into()]),
             ..Default::default()
         };
-        let after = miglab_core::schema::Schema {
+        let after = miglab_model::schema::Schema {
             alembic_version: Some(vec!["ab12cd34".into()]),
             ..Default::default()
         };

@@ -7,7 +7,7 @@ use crate::lesson_view::{Question, QuestionKind};
 use crate::progress::Answer;
 use crate::schema_edit::SchemaEdit;
 use crate::schema_editor::SchemaEditor;
-use miglab_core::grade::{AnswerKey, Confidence, Graded, Response, SelfAssessment};
+use miglab_model::grade::{AnswerKey, Confidence, Graded, Response, SelfAssessment};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@
 
 use crate::lesson_view::{CourseEntry, Stage};
 use crate::progress::Progress;
-use miglab_core::grade::{Calibration, Graded};
+use miglab_model::grade::{Calibration, Graded};
 use serde_json::json;
 
 fn graded(progress: &Progress) -> impl Iterator<Item = &Graded> {
@@ -35,7 +35,7 @@ pub fn json(entries: &[CourseEntry], progress: &Progress) -> String {
 /// One row of a lesson's table: the question as the student read it, and its verdict once graded.
 struct Row {
     question: String,
-    confidence: Option<miglab_core::grade::Confidence>,
+    confidence: Option<miglab_model::grade::Confidence>,
     graded: Option<Graded>,
 }
 
@@ -200,7 +200,7 @@ fn plural(count: usize, noun: &str) -> String {
 mod test {
     use super::*;
     use crate::progress::LessonProgress;
-    use miglab_core::grade::{Confidence, Element};
+    use miglab_model::grade::{Confidence, Element};
 
     #[test]
     fn markdown_ok() {

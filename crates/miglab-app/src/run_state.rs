@@ -2,7 +2,7 @@
 //!
 //! Not saved: after a reload the engine starts again from the lesson's seed, and the screen says so.
 
-use miglab_core::schema::Schema;
+use miglab_model::schema::Schema;
 use std::rc::Rc;
 use yew::Reducible;
 

@@ -3,7 +3,7 @@
 //! Rows are part of the consequences: a `TRUNCATE` changes no column, yet it empties a table,
 //! so a table whose row count moved is a changed table, and fewer rows is marked as a loss.
 
-use miglab_core::schema::{Column, Index, Schema, Table};
+use miglab_model::schema::{Column, Index, Schema, Table};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {

@@ -2,7 +2,7 @@
 //! Row-count changes are listed first as data changes, a loss marked as one, so a `TRUNCATE` is never "no change".
 
 use crate::schema_diff::{diff, Change, DataChange, ItemDiff, TableDiff};
-use miglab_core::schema::Schema;
+use miglab_model::schema::Schema;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

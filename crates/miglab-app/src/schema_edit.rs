@@ -1,6 +1,6 @@
 //! Edits a student makes to a predicted schema in the table-card editor, as pure operations on the schema model.
 
-use miglab_core::schema::{Column, Index, Schema};
+use miglab_model::schema::{Column, Index, Schema};
 
 /// One edit. Tables, columns and indexes are addressed by position, as the cards show them.
 #[derive(Clone, Debug, PartialEq)]
@@ -162,7 +162,7 @@ fn fresh_name<'a>(base: &str, taken: impl Iterator<Item = &'a String> + Clone) -
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::schema::Table;
+    use miglab_model::schema::Table;
 
     fn expenses() -> Schema {
         let column = |name: &str, data_type: &str| Column {

@@ -3,7 +3,7 @@
 //! Columns, types, nullability, defaults and indexes only: row counts are not part of a schema answer, so none is shown.
 
 use crate::schema_edit::SchemaEdit;
-use miglab_core::schema::Schema;
+use miglab_model::schema::Schema;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 use crate::check::lesson_run::check_lesson;
 use crate::check::load_dir::{load_dir, LessonResult};
 use crate::engine::DatabaseUrl;
-use miglab_core::lesson::{FileDiagnostic, MANIFEST};
+use miglab_analysis::lesson::{FileDiagnostic, MANIFEST};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

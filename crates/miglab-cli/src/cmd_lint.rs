@@ -3,13 +3,13 @@
 //! Exit codes: 0 when nothing is destructive, 1 when a destructive finding exists (the drop
 //! guard would stop), 2 when the file cannot be read or parsed.
 
-use miglab_core::alembic;
-use miglab_core::analysis::steps_from_sql;
-use miglab_core::diagnostic::{Diagnostic, LineIndex};
-use miglab_core::downgrade;
-use miglab_core::migration::Migration;
-use miglab_core::rules::{self, Finding, RuleContext};
-use miglab_core::schema::Schema;
+use miglab_analysis::alembic;
+use miglab_analysis::analysis::steps_from_sql;
+use miglab_analysis::diagnostic::{Diagnostic, LineIndex};
+use miglab_analysis::downgrade;
+use miglab_analysis::migration::Migration;
+use miglab_analysis::rules::{self, Finding, RuleContext};
+use miglab_analysis::schema::Schema;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,9 +84,9 @@ pub fn run(args: Args) -> ExitCode {
     // Statements that do not parse: a SQL file's errors point at the exact position, an
     // Alembic file's at the operation that produced the statement.
     let syntax = if is_python {
-        miglab_core::analysis::analyze(&steps).diagnostics
+        miglab_analysis::analysis::analyze(&steps).diagnostics
     } else {
-        miglab_core::analysis::analyze_sql(&source).diagnostics
+        miglab_analysis::analysis::analyze_sql(&source).diagnostics
     };
     diagnostics.extend(syntax.into_iter().map(|d| resolve(d, &source)));
     let broken = diagnostics.iter().any(Diagnostic::is_error);

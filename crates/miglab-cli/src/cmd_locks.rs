@@ -6,12 +6,12 @@
 //! Exit codes: 0 when the migration ran, 1 when Postgres refused a statement, 2 when the file or the engine is unusable.
 
 use crate::engine::{self, Engine, EngineError};
-use miglab_core::alembic;
-use miglab_core::analysis::steps_from_sql;
-use miglab_core::diagnostic::Diagnostic;
-use miglab_core::locks::concurrent::verdicts;
-use miglab_core::locks::{Action, Answer, Trace, TraceStep, Tracer, Verdict};
-use miglab_core::migration::Step;
+use miglab_analysis::alembic;
+use miglab_analysis::analysis::steps_from_sql;
+use miglab_analysis::diagnostic::Diagnostic;
+use miglab_analysis::locks::concurrent::verdicts;
+use miglab_analysis::locks::{Action, Answer, Trace, TraceStep, Tracer, Verdict};
+use miglab_analysis::migration::Step;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -226,7 +226,7 @@ fn render(file: &str, trace: &Trace) -> String {
                 "not rewritten"
             };
             let note = match (statement.source, lock.acquired) {
-                (miglab_core::locks::Source::Documented, _) => " (while it runs)".to_owned(),
+                (miglab_analysis::locks::Source::Documented, _) => " (while it runs)".to_owned(),
                 (_, true) => format!(
                     " (taken here, held {:.2} ms until {end})",
                     trace.held_ms(at, &lock.relation)
@@ -278,9 +278,9 @@ fn one_line(sql: &str) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::locks::documented::{EXAMPLES, EXAMPLES_SETUP};
-    use miglab_core::locks::{documented_sql, LockMode, Source, Target};
-    use miglab_core::rules::{CLAIM_SETUP, LOCK_CLAIMS};
+    use miglab_analysis::locks::documented::{EXAMPLES, EXAMPLES_SETUP};
+    use miglab_analysis::locks::{documented_sql, LockMode, Source, Target};
+    use miglab_analysis::rules::{CLAIM_SETUP, LOCK_CLAIMS};
 
     /// PGlite under Node with `setup` run on it.
     fn engine(setup: &str) -> Box<dyn Engine> {

@@ -1,6 +1,6 @@
 //! `miglab new ID`: scaffold a lesson folder that passes `miglab check` as generated.
 
-use miglab_core::lesson;
+use miglab_analysis::lesson;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -3,10 +3,10 @@
 //! A direction is printed whenever it translates: an error in `downgrade()` (or the down file) never hides the upgrade,
 //! and the exit status is 1 only when the direction asked for has an error.
 
-use miglab_core::alembic::{self, version_table, Parsed};
-use miglab_core::diagnostic::Diagnostic;
-use miglab_core::migration::{Direction, Migration};
-use miglab_core::sqlfile;
+use miglab_analysis::alembic::{self, version_table, Parsed};
+use miglab_analysis::diagnostic::Diagnostic;
+use miglab_analysis::migration::{Direction, Migration};
+use miglab_analysis::sqlfile;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -12,9 +12,9 @@ mod session;
 
 pub use database_url::DatabaseUrl;
 
-use miglab_core::engine::plan::RunPlan;
-pub use miglab_core::engine::{PgError, QueryResult, RunReport};
-use miglab_core::schema::Schema;
+use miglab_analysis::engine::plan::RunPlan;
+pub use miglab_analysis::engine::{PgError, QueryResult, RunReport};
+use miglab_analysis::schema::Schema;
 
 /// A database a lesson runs on.
 pub trait Engine {

@@ -3,7 +3,7 @@
 //! A message between the page and the worker costs 0.2–1 ms in Chromium, more than most statements a run sends,
 //! so a run, a guarded console statement and an introspection each go as one message where they can.
 //! The worker sends each statement alone (its own simple-protocol query), so one that must run outside a transaction
-//! still can; what to send, and what a failure means, is decided here and in `miglab_core::engine`.
+//! still can; what to send, and what a failure means, is decided here and in `miglab_model::engine`.
 
 use crate::error::{from_js, EngineError};
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! The bridge's failures, each with a message a learner can read on screen.
 
-use miglab_core::engine::PgError;
+use miglab_model::engine::PgError;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 

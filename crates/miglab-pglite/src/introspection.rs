@@ -7,7 +7,7 @@
 //! otherwise the answer is discarded and the right query follows.
 
 use crate::batch::Statement;
-use miglab_core::engine::introspect::{self, Catalog};
+use miglab_model::engine::introspect::{self, Catalog};
 
 /// Whether `alembic_version` exists where Alembic looks for it; a run sends `CREATE TABLE` only when it does not.
 pub(crate) const VERSION_TABLE: &str = "SELECT to_regclass('alembic_version') IS NOT NULL";

@@ -2,8 +2,8 @@
 //! Run with `cargo test -p miglab-pglite --target wasm32-unknown-unknown` (`cargo xtask test` does).
 #![cfg(target_arch = "wasm32")]
 
-use miglab_core::engine::plan::RunPlan;
-use miglab_core::migration::{Direction, Migration, Revision, Step};
+use miglab_model::engine::plan::RunPlan;
+use miglab_model::migration::{Direction, Migration, Revision, Step};
 use miglab_pglite::{Engine, EngineConfig, EngineError};
 use serde_json::json;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -275,7 +275,7 @@ async fn introspection_follows_tables_and_deallocate_ok() {
         report.statements.iter().any(|sql| sql.starts_with("CREATE TABLE alembic_version")),
         "the version table was missing"
     );
-    let names = |schema: &miglab_core::schema::Schema| {
+    let names = |schema: &miglab_model::schema::Schema| {
         assert_eq!(schema.alembic_version, Some(vec!["ab12cd34".to_owned()]));
         schema.tables.iter().map(|t| (t.name.clone(), t.row_count)).collect::<Vec<_>>()
     };

@@ -1,11 +1,11 @@
 //! `course-bundle LESSONS_DIR OUT_JSON`: the course loaded at build time into the file the app reads
-//! (`miglab_core::lesson::bundle`). Trunk runs it before every build (through `cargo xtask course`).
+//! (`miglab_analysis::lesson::bundle`). Trunk runs it before every build (through `cargo xtask course`).
 //!
 //! A lesson that does not load is written with its messages, which are also printed here, and the
 //! exit status stays 0: the page lists the lesson with the error, as an instructor editing it expects.
 //! Only a bundle that cannot be written fails.
 
-use miglab_core::lesson::{bundle, CourseBundle};
+use miglab_analysis::lesson::{bundle, CourseBundle};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

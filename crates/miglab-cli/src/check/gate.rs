@@ -3,10 +3,10 @@
 use super::compare as briefed;
 use super::lab::{Broken, Lab};
 use super::safety;
-use miglab_core::grade::{SchemaScope, ValueKey};
-use miglab_core::lesson::{Application, Checks, LessonMigration};
-use miglab_core::migration::Direction;
-use miglab_core::schema::{compare, Schema};
+use miglab_analysis::grade::{SchemaScope, ValueKey};
+use miglab_analysis::lesson::{Application, Checks, LessonMigration};
+use miglab_analysis::migration::Direction;
+use miglab_analysis::schema::{compare, Schema};
 
 /// The checks `migration` fails, as sentences; empty when it passes. Checks that need the
 /// safety rules or downgrade analysis are added to `skipped` while those are unavailable.
@@ -126,9 +126,9 @@ fn sentences(differences: &[String]) -> String {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::analysis::steps_from_sql;
-    use miglab_core::lesson::{MigrationRef, MigrationSource};
-    use miglab_core::migration::Migration;
+    use miglab_analysis::analysis::steps_from_sql;
+    use miglab_analysis::lesson::{MigrationRef, MigrationSource};
+    use miglab_analysis::migration::Migration;
 
     const SEED: &str = "
 CREATE TABLE expenses (id serial PRIMARY KEY, legacy_notes text, amount int NOT NULL);

@@ -3,12 +3,12 @@
 
 use super::lab::{Broken, Lab};
 use super::safety;
-use miglab_core::analysis::{analyze, Change};
-use miglab_core::diagnostic::Diagnostic;
-use miglab_core::lesson::{Application, FileDiagnostic, LessonMigration};
-use miglab_core::migration::Direction;
-use miglab_core::schema::Schema;
-use miglab_core::simulate;
+use miglab_analysis::analysis::{analyze, Change};
+use miglab_analysis::diagnostic::Diagnostic;
+use miglab_analysis::lesson::{Application, FileDiagnostic, LessonMigration};
+use miglab_analysis::migration::Direction;
+use miglab_analysis::schema::Schema;
+use miglab_analysis::simulate;
 
 /// Upgrades `migration` from the lab's current state and checks it; the lab is left upgraded.
 pub fn check_revision(
@@ -124,7 +124,7 @@ fn lost_data(
 }
 
 /// `(table, None)` for each renamed table and `(table, Some(column))` for each renamed column.
-fn renamed(steps: &[miglab_core::migration::Step]) -> Vec<(String, Option<String>)> {
+fn renamed(steps: &[miglab_analysis::migration::Step]) -> Vec<(String, Option<String>)> {
     analyze(steps)
         .facts
         .into_iter()

@@ -1,10 +1,10 @@
 //! The engine as `miglab check` uses it: one seeded database per lesson, reset to the seed before every check.
 
 use crate::engine::{self, DatabaseUrl, Engine, EngineError, PgError};
-use miglab_core::engine::plan::RunPlan;
-use miglab_core::lesson::{setup_and_query, Application, Experiment};
-use miglab_core::migration::Migration;
-use miglab_core::schema::Schema;
+use miglab_analysis::engine::plan::RunPlan;
+use miglab_analysis::lesson::{setup_and_query, Application, Experiment};
+use miglab_analysis::migration::Migration;
+use miglab_analysis::schema::Schema;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

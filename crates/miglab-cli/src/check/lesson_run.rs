@@ -4,16 +4,16 @@ use super::compare;
 use super::lab::{Broken, Lab};
 use super::safety;
 use crate::engine::{DatabaseUrl, PgError};
-use miglab_core::diagnostic::Diagnostic;
-use miglab_core::grade::{
+use miglab_analysis::diagnostic::Diagnostic;
+use miglab_analysis::grade::{
     self, Answer, AnswerKey, Confidence, Observed, OrderFailure, OrderRun, Response, SchemaKey,
     SchemaScope, ValueKey,
 };
-use miglab_core::lesson::{
+use miglab_analysis::lesson::{
     Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome, Question,
     RunCommand,
 };
-use miglab_core::schema::Schema;
+use miglab_analysis::schema::Schema;
 use std::collections::BTreeMap;
 
 /// What the engine checks found, plus the checks they had to skip.
@@ -96,7 +96,7 @@ impl Ctx<'_> {
         self.stamp()?;
         self.run()?;
         let manifest = &self.lesson.manifest;
-        for (field, question) in miglab_core::lesson::questions(manifest) {
+        for (field, question) in miglab_analysis::lesson::questions(manifest) {
             self.question(&field, question)?;
         }
         let version = self
@@ -488,7 +488,7 @@ impl Ctx<'_> {
     fn state(
         &mut self,
         field: &str,
-        tables: &[miglab_core::schema::Table],
+        tables: &[miglab_analysis::schema::Table],
         values: &[Evidence],
         rows_unchanged: bool,
     ) -> Result<(), Broken> {
@@ -643,7 +643,7 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::lesson::{load, parse_manifest, scaffold, MANIFEST};
+    use miglab_analysis::lesson::{load, parse_manifest, scaffold, MANIFEST};
 
     /// Scaffolds lesson `t`, applies `edit` to its lesson.toml, and runs the engine checks on PGlite.
     fn check(edit: impl Fn(String) -> String) -> String {

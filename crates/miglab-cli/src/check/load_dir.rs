@@ -1,7 +1,7 @@
 //! Reading a lessons folder from disk through the core's two-phase loader, as `lesson::bundle` does when it builds the browser's `course.json`.
 
-use miglab_core::diagnostic::Diagnostic;
-use miglab_core::lesson::{self, FileDiagnostic, Lesson};
+use miglab_analysis::diagnostic::Diagnostic;
+use miglab_analysis::lesson::{self, FileDiagnostic, Lesson};
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -5,9 +5,9 @@
 //! names the file and line, and it stops the lesson before anything of it runs.
 
 use crate::engine::cluster::{self, Found};
-use miglab_core::diagnostic::{Diagnostic, Span};
-use miglab_core::lesson::{FileDiagnostic, Lesson, LessonMigration, Located, MigrationSource};
-use miglab_core::migration::Step;
+use miglab_analysis::diagnostic::{Diagnostic, Span};
+use miglab_analysis::lesson::{FileDiagnostic, Lesson, LessonMigration, Located, MigrationSource};
+use miglab_analysis::migration::Step;
 use serde_json::Value;
 
 const CODE: &str = "lesson-cluster-statement";
@@ -110,7 +110,7 @@ fn manifest_sql(value: &Value, path: String, each: &mut dyn FnMut(&str, &str)) {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_core::lesson::{load, parse_manifest, scaffold, MANIFEST};
+    use miglab_analysis::lesson::{load, parse_manifest, scaffold, MANIFEST};
     use std::collections::BTreeMap;
 
     /// Scaffolds lesson `t`, applies `edit` to its files, and renders what the pass refuses.

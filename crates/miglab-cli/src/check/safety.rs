@@ -1,9 +1,9 @@
 //! The seam to the core's safety rules and downgrade analysis, which the drop-guard and gate checks rely on.
 
-use miglab_core::downgrade;
-use miglab_core::migration::Migration;
-use miglab_core::rules::{self, RuleContext};
-use miglab_core::schema::Schema;
+use miglab_analysis::downgrade;
+use miglab_analysis::migration::Migration;
+use miglab_analysis::rules::{self, RuleContext};
+use miglab_analysis::schema::Schema;
 
 /// What the rules say about a migration's upgrade.
 pub struct Safety {

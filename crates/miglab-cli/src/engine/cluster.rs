@@ -8,7 +8,7 @@
 //! SQL assembled at run time (`EXECUTE 'DROP ' || kind`) cannot be seen this way: the role in the URL,
 //! which should have only `CREATEDB`, is the boundary for that.
 
-use miglab_core::diagnostic::{LineCol, LineIndex};
+use miglab_analysis::diagnostic::{LineCol, LineIndex};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 

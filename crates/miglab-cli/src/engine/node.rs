@@ -311,8 +311,8 @@ mod test {
     use super::super::session::Session;
     use super::super::Engine;
     use super::*;
-    use miglab_core::engine::plan::RunPlan;
-    use miglab_core::migration::{Direction, Migration, Revision, Step};
+    use miglab_analysis::engine::plan::RunPlan;
+    use miglab_analysis::migration::{Direction, Migration, Revision, Step};
 
     /// The engine every test in this file uses: real PGlite, so these tests need `npm ci` in web/.
     fn engine() -> Session<NodeHost> {

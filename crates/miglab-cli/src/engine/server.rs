@@ -282,9 +282,9 @@ mod test {
             let error = engine.query(sql).expect_err("refused");
             assert!(matches!(error, EngineError::Refused(_)), "{sql}: {error}");
         }
-        let plan = miglab_core::engine::plan::RunPlan::new(
+        let plan = miglab_analysis::engine::plan::RunPlan::new(
             &[alembic_dropping(&victim)],
-            miglab_core::migration::Direction::Upgrade,
+            miglab_analysis::migration::Direction::Upgrade,
         );
         assert!(matches!(engine.run(&plan), Err(EngineError::Refused(_))));
         assert_eq!(exists().as_deref(), Some("1"), "the victim database is still there");
@@ -308,17 +308,17 @@ mod test {
     }
 
     /// A migration whose one step is an autocommit `DROP DATABASE`, as `autocommit_block()` would make it.
-    fn alembic_dropping(name: &str) -> miglab_core::migration::Migration {
-        let step = miglab_core::migration::Step {
+    fn alembic_dropping(name: &str) -> miglab_analysis::migration::Migration {
+        let step = miglab_analysis::migration::Step {
             sql: format!("DROP DATABASE {name}"),
             autocommit: true,
             span: None,
         };
-        let revision = miglab_core::migration::Revision {
+        let revision = miglab_analysis::migration::Revision {
             revision: "a1".to_owned(),
             message: "drop".to_owned(),
             ..Default::default()
         };
-        miglab_core::migration::Migration { revision, upgrade: vec![step], downgrade: Vec::new() }
+        miglab_analysis::migration::Migration { revision, upgrade: vec![step], downgrade: Vec::new() }
     }
 }

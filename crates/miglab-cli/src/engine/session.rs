@@ -1,11 +1,11 @@
 //! The engine logic shared by both backends: branch transaction, statement guards, runs and introspection.
 
 use super::{Engine, EngineError, PgError, QueryResult, RunReport};
-use miglab_core::engine::branch::{Branches, Reset, OPEN, STATEMENT_SAVEPOINT};
-use miglab_core::engine::introspect;
-use miglab_core::engine::plan::RunPlan;
-use miglab_core::engine::runner::{Action, Runner, RunnerConfig};
-use miglab_core::schema::Schema;
+use miglab_analysis::engine::branch::{Branches, Reset, OPEN, STATEMENT_SAVEPOINT};
+use miglab_analysis::engine::introspect;
+use miglab_analysis::engine::plan::RunPlan;
+use miglab_analysis::engine::runner::{Action, Runner, RunnerConfig};
+use miglab_analysis::schema::Schema;
 
 /// What a backend must do; everything else is [`Session`]'s.
 pub trait Backend {

@@ -1,0 +1,361 @@
+//! Phase two of loading: read the referenced files, translate the migrations and check the chain.
+
+use super::file_diagnostic::FileDiagnostic;
+use miglab_model::lesson::{Lesson, LessonManifest, LessonMigration, MigrationRef, MigrationSource};
+use super::spans::Located;
+use super::translate::translate;
+use super::validate::{check_manifest, questions};
+use crate::diagnostic::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Builds the lesson from its manifest and the text of every file `manifest.files()` lists,
+/// keyed by that same relative path; include `lesson.toml` itself to get line numbers for the
+/// manifest's fields. Returns `None` when any diagnostic is an error, including the manifest's own
+/// (already reported by [`super::parse_manifest`], so not repeated here).
+pub fn load(
+    manifest: &LessonManifest,
+    files: &BTreeMap<String, String>,
+) -> (Option<Lesson>, Vec<FileDiagnostic>) {
+    let dir = manifest.id.as_str();
+    let manifest_file = format!("{dir}/{}", super::MANIFEST);
+    let at = Located::new(&manifest_file, files.get(super::MANIFEST).map_or("", String::as_str));
+    let manifest_ok = !check_manifest(&at, manifest, None).iter().any(FileDiagnostic::is_error);
+    let mut diagnostics = Vec::new();
+    let missing = |field: &str, file: &str| {
+        at.error(
+            field,
+            "lesson-missing-file",
+            format!("The lesson names `{file}`, but that file could not be read."),
+            format!("Create `{dir}/{file}` or fix the path."),
+        )
+    };
+    let seed = match files.get(&manifest.database.seed) {
+        Some(seed) => seed.clone(),
+        None => {
+            diagnostics.push(missing("database.seed", &manifest.database.seed));
+            String::new()
+        }
+    };
+    let mut translate_ref = |field: &str, reference: &MigrationRef| -> Option<LessonMigration> {
+        for file in reference.files().filter(|f| !files.contains_key(*f)) {
+            diagnostics.push(missing(field, file));
+        }
+        let (migration, found) = translate(dir, reference, files)?;
+        diagnostics.extend(found);
+        migration
+    };
+    let chain: Vec<Option<LessonMigration>> = manifest
+        .migrations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| translate_ref(&format!("migrations[{i}]"), r))
+        .collect();
+    let modify = translate_ref("modify.solution", &manifest.modify.solution);
+    let make = translate_ref("make.solution", &manifest.make.solution);
+    let refuse =
+        manifest.make.refuse.as_ref().map(|r| translate_ref("make.refuse.migration", &r.migration));
+    let (Some(chain), Some(modify), Some(make), Some(refuse)) = (
+        chain.into_iter().collect::<Option<Vec<_>>>(),
+        modify,
+        make,
+        refuse.map_or(Some(None), |r| r.map(Some)),
+    ) else {
+        return (None, diagnostics);
+    };
+    let mut lesson = Lesson { manifest: manifest.clone(), seed, chain, modify, make, refuse };
+    link_sql_revisions(&mut lesson);
+    diagnostics.extend(check_revisions(&lesson));
+    diagnostics.extend(check_commands(&lesson, &at));
+    let ok = manifest_ok && !diagnostics.iter().any(FileDiagnostic::is_error);
+    (ok.then_some(lesson), diagnostics)
+}
+
+/// SQL pairs carry a version but no `down_revision`; their place in the lesson says what they revise.
+fn link_sql_revisions(lesson: &mut Lesson) {
+    let is_sql = |m: &LessonMigration| {
+        matches!(m.source, MigrationSource::Sql { .. })
+            && m.migration.revision.down_revision.is_empty()
+    };
+    let mut parent = lesson.manifest.database.revision.clone();
+    for migration in &mut lesson.chain {
+        if is_sql(migration) {
+            migration.migration.revision.down_revision = parent.iter().cloned().collect();
+        }
+        parent = Some(migration.id().to_owned());
+    }
+    let base = lesson.manifest.database.revision.clone();
+    let start_of = |lesson: &Lesson, start: &[super::RunCommand]| {
+        lesson.plan(start).ok().and_then(|plan| plan.end).or_else(|| base.clone())
+    };
+    let modify_parent = start_of(lesson, &lesson.manifest.modify.start);
+    let make_parent = start_of(lesson, &lesson.manifest.make.start);
+    if is_sql(&lesson.modify) {
+        lesson.modify.migration.revision.down_revision = modify_parent.into_iter().collect();
+    }
+    for migration in [Some(&mut lesson.make), lesson.refuse.as_mut()].into_iter().flatten() {
+        if is_sql(migration) {
+            migration.migration.revision.down_revision = make_parent.iter().cloned().collect();
+        }
+    }
+}
+
+/// The chain is linear from the seed's revision, ids are unique, and each solution revises where its phase starts.
+fn check_revisions(lesson: &Lesson) -> Vec<FileDiagnostic> {
+    let mut out = Vec::new();
+    let mut error = |migration: &LessonMigration, code: &str, message: String, help: String| {
+        let diagnostic = Diagnostic::error(code, message).with_help(help);
+        let diagnostic = match down_revision_span(migration) {
+            Some((span, text)) => diagnostic.with_span(span, text),
+            None => diagnostic,
+        };
+        out.push(FileDiagnostic::new(
+            &format!("{}/{}", lesson.manifest.id, migration.file()),
+            None,
+            diagnostic,
+        ));
+    };
+    let shown = |rev: Option<&str>| rev.map_or_else(|| "None".to_owned(), |p| format!("'{p}'"));
+    let mut seen = BTreeSet::new();
+    for migration in lesson.revisions() {
+        if !seen.insert(migration.id()) {
+            error(
+                migration,
+                "lesson-duplicate-revision",
+                format!("The revision id `{}` is used by two migrations.", migration.id()),
+                "Give every revision its own id.".to_owned(),
+            );
+        }
+        if migration.migration.revision.down_revision.len() > 1 {
+            error(
+                migration,
+                "lesson-merge-revision",
+                format!(
+                    "Revision `{}` merges several revisions; lessons hold one linear chain.",
+                    migration.id()
+                ),
+                "Revise a single revision.".to_owned(),
+            );
+        }
+    }
+    let mut parent = lesson.manifest.database.revision.clone();
+    for migration in &lesson.chain {
+        if migration.parent() != parent.as_deref() {
+            let expected = shown(parent.as_deref());
+            error(
+                migration,
+                "lesson-broken-chain",
+                format!(
+                    "Revision `{}` revises {}, but the chain needs it to revise {expected}.",
+                    migration.id(),
+                    shown(migration.parent())
+                ),
+                format!("Set `down_revision = {expected}`."),
+            );
+        }
+        parent = Some(migration.id().to_owned());
+    }
+    let phases = [
+        (&lesson.modify, &lesson.manifest.modify.start, "modify"),
+        (&lesson.make, &lesson.manifest.make.start, "make"),
+    ];
+    let refuse = lesson.refuse.iter().map(|r| (r, &lesson.manifest.make.start, "make.refuse"));
+    for (migration, start, phase) in phases.into_iter().chain(refuse) {
+        let Ok(plan) = lesson.plan(start) else { continue };
+        let base = lesson.manifest.database.revision.as_deref();
+        let at = plan.end.as_deref().or(base);
+        if migration.parent() != at {
+            let expected = shown(at);
+            error(migration, "lesson-broken-chain", format!("The {phase} migration `{}` must revise the revision its phase starts from ({expected}).", migration.id()), format!("Set `down_revision = {expected}`."));
+        }
+    }
+    out
+}
+
+/// Where an Alembic file assigns `down_revision`, for pointing chain errors at it.
+fn down_revision_span(migration: &LessonMigration) -> Option<(crate::diagnostic::Span, &str)> {
+    let MigrationSource::Alembic { text, .. } = &migration.source else { return None };
+    let start = text.find("\ndown_revision").map(|i| i + 1)?;
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    Some((crate::diagnostic::Span::new(start, end), text))
+}
+
+/// Every command list in the manifest resolves to migrations of this lesson.
+fn check_commands(lesson: &Lesson, at: &Located<'_>) -> Vec<FileDiagnostic> {
+    let manifest = &lesson.manifest;
+    let mut lists: Vec<(String, &[super::RunCommand])> = vec![
+        ("run.commands".to_owned(), &manifest.run.commands),
+        ("modify.start".to_owned(), &manifest.modify.start),
+        ("make.start".to_owned(), &manifest.make.start),
+    ];
+    lists.extend(
+        questions(manifest)
+            .into_iter()
+            .map(|(field, q)| (format!("{field}.after"), q.after.as_slice())),
+    );
+    lists.extend(
+        manifest
+            .investigate
+            .experiments
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("investigate.experiments[{i}].after"), e.after.as_slice())),
+    );
+    lists
+        .into_iter()
+        .filter_map(|(field, commands)| {
+            let error = lesson.plan(commands).err()?;
+            Some(at.error(
+                &field,
+                "lesson-bad-command",
+                format!("The commands cannot run: {error}."),
+                "Use `upgrade head`, `downgrade -1` or a revision id of this lesson.",
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::lesson::{parse_manifest, scaffold, MANIFEST};
+
+    /// Scaffolds lesson `t`, applies `edit` to its files (keyed by path inside the lesson), loads it,
+    /// and renders every diagnostic the way `miglab check` prints it.
+    fn check(edit: impl Fn(&mut BTreeMap<String, String>)) -> String {
+        let mut files: BTreeMap<String, String> = scaffold("t")
+            .into_iter()
+            .map(|(k, v)| (k.trim_start_matches("t/").to_owned(), v))
+            .collect();
+        edit(&mut files);
+        let text = files.get(MANIFEST).cloned().unwrap_or_default();
+        let (manifest, mut diagnostics) = parse_manifest("t/lesson.toml", &text);
+        let mut loaded = false;
+        if let Some(manifest) = manifest {
+            let (lesson, found) = load(&manifest, &files);
+            loaded = lesson.is_some();
+            diagnostics.extend(found);
+        }
+        let mut out: Vec<String> = diagnostics.iter().map(FileDiagnostic::render).collect();
+        out.push(format!("loaded: {loaded}"));
+        out.join("\n")
+    }
+
+    fn replace(
+        file: &'static str,
+        from: &'static str,
+        to: &'static str,
+    ) -> impl Fn(&mut BTreeMap<String, String>) {
+        move |files| {
+            let key = files.keys().find(|k| k.starts_with(file)).cloned().unwrap_or_default();
+            if let Some(text) = files.get_mut(&key) {
+                assert!(text.contains(from), "fixture edit `{from}` does not apply");
+                *text = text.replacen(from, to, 1);
+            }
+        }
+    }
+
+    #[test]
+    fn scaffold_ok() {
+        insta::assert_snapshot!(check(|_| {}), @"loaded: true");
+    }
+
+    #[test]
+    fn shared_dataset_ok() {
+        let edit = |files: &mut BTreeMap<String, String>| {
+            let seed = files.remove("seed.sql").unwrap_or_default();
+            files.insert("../datasets/tasks.sql".to_owned(), seed);
+            replace(MANIFEST, r#"seed = "seed.sql""#, r#"seed = "../datasets/tasks.sql""#)(files);
+        };
+        insta::assert_snapshot!(check(edit), @"loaded: true");
+    }
+
+    #[test]
+    fn unknown_field_err() {
+        insta::assert_snapshot!(check(replace(
+            MANIFEST,
+            "ai_free = true\nafter",
+            "ai_fre = true\nafter"
+        )));
+    }
+
+    #[test]
+    fn missing_field_err() {
+        insta::assert_snapshot!(check(replace(MANIFEST, "minutes = 20\n", "")));
+    }
+
+    #[test]
+    fn bad_command_err() {
+        insta::assert_snapshot!(check(replace(
+            MANIFEST,
+            r#"commands = ["upgrade head", "downgrade -1"]"#,
+            r#"commands = ["upgrade head", "downgrade +1"]"#
+        )));
+    }
+
+    #[test]
+    fn unknown_revision_err() {
+        insta::assert_snapshot!(check(replace(
+            MANIFEST,
+            r#"after = ["upgrade head"]
+query"#,
+            r#"after = ["upgrade 0000feed"]
+query"#
+        )));
+    }
+
+    #[test]
+    fn choice_key_err() {
+        let edit = replace(MANIFEST, "[run]", "[[investigate.questions]]\nid = \"pick\"\nprompt = \"Pick one.\"\noptions = [{ id = \"a\", text = \"A\" }, { id = \"b\", text = \"B\" }]\nkey = { kind = \"choice\", correct = [\"c\"] }\n\n[run]");
+        insta::assert_snapshot!(check(edit));
+    }
+
+    #[test]
+    fn duplicate_id_err() {
+        insta::assert_snapshot!(check(replace(
+            MANIFEST,
+            r#"id = "existing-row""#,
+            r#"id = "schema-after-upgrade""#
+        )));
+    }
+
+    #[test]
+    fn missing_file_err() {
+        insta::assert_snapshot!(check(replace(
+            MANIFEST,
+            r#"seed = "seed.sql""#,
+            r#"seed = "seeds.sql""#
+        )));
+    }
+
+    #[test]
+    fn escaping_path_err() {
+        insta::assert_snapshot!(check(replace(
+            MANIFEST,
+            r#"seed = "seed.sql""#,
+            r#"seed = "../other/seed.sql""#
+        )));
+    }
+
+    #[test]
+    fn broken_chain_err() {
+        insta::assert_snapshot!(check(replace(
+            "migrations/",
+            "down_revision = \"",
+            "down_revision = \"9"
+        )));
+    }
+
+    #[test]
+    fn python_error_err() {
+        insta::assert_snapshot!(check(replace(
+            "migrations/",
+            "def upgrade() -> None:",
+            "def upgrade() -> None"
+        )));
+    }
+
+    #[test]
+    fn format_version_err() {
+        insta::assert_snapshot!(check(replace(MANIFEST, "format = 1", "format = 2")));
+    }
+}

@@ -1,0 +1,7 @@
+//! Locks: the model's lock modes, conflict table and trace (re-exported), and the lock each modelled change takes as
+//! the PostgreSQL manual documents it, which needs the statement analysis.
+
+pub mod documented;
+
+pub use documented::{documented, documented_sql, trace_steps};
+pub use miglab_model::locks::*;
