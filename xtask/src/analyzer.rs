@@ -84,7 +84,7 @@ fn stamp(dir: &Path, files: &[&str]) -> Result<()> {
 }
 
 /// `cargo xtask course`: the course loaded at build time into `web/course/dist/course.json`
-/// (`crates/miglab-analyzer/src/bin/course-bundle.rs`); a second Trunk pre-build hook.
+/// (`miglab bundle`, `crates/miglab-cli/src/cmd_bundle.rs`); a second Trunk pre-build hook.
 pub fn course() -> Result<bool> {
     let dir = root().join("web/course/dist");
     let out = dir.join("course.json").to_string_lossy().into_owned();
@@ -95,11 +95,13 @@ pub fn course() -> Result<bool> {
             "--offline",
             "-q",
             "-p",
-            "miglab-analyzer",
+            "miglab-cli",
             "--bin",
-            "course-bundle",
+            "miglab",
             "--",
+            "bundle",
             "lessons",
+            "-o",
             &out,
         ],
     ))?;

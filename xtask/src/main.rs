@@ -4,6 +4,7 @@
 //! Debian's chromium and binaryen), building tools from source with `cargo install` and never downloading a binary.
 
 mod analyzer;
+mod app_graph;
 mod bench;
 mod run_tests;
 mod serve;
@@ -11,7 +12,6 @@ mod setup;
 mod sh;
 mod site;
 mod static_server;
-mod wasm_split;
 
 use std::process::ExitCode;
 

@@ -65,7 +65,7 @@ pub fn run(args: &[String]) -> Result<bool> {
     if picked("browser") {
         setup::apt("chromium", "/usr/bin/chromium")?;
         let built = site::build(false);
-        tallies.push(app_wasm(built.as_ref().map(|b| b.dist.as_path())));
+        tallies.push(app_graph());
         tallies.push(browser(built));
     }
 
@@ -174,25 +174,28 @@ fn alembic_compat() -> Tally {
     tally("alembic-compat (real Alembic)", outcome, summary_counts)
 }
 
-/// The app's wasm links no parser (`wasm_split`); one check, counted as one test.
-fn app_wasm(dist: std::result::Result<&Path, &String>) -> Tally {
-    let outcome = dist.map_err(Clone::clone).and_then(crate::wasm_split::forbidden_in);
+/// The app's crate graph holds no parser (`app_graph`); one check, counted as one test.
+fn app_graph() -> Tally {
+    let outcome = crate::app_graph::parsers_in_app();
     let failed = match &outcome {
         Ok(found) if found.is_empty() => false,
         Ok(found) => {
-            eprintln!("app wasm: links {}, which belong in the analyzer module", found.join(", "));
+            eprintln!(
+                "app graph: depends on {}, which belong in the analyzer module",
+                found.join(", ")
+            );
             true
         }
         Err(error) => {
-            eprintln!("app wasm: {error}");
+            eprintln!("app graph: {error}");
             true
         }
     };
     if !failed {
-        println!("app wasm: links none of the parsers");
+        println!("app graph: no parser among the app's dependencies");
     }
     Tally {
-        runner: "app wasm without parsers",
+        runner: "app without parsers",
         passed: u64::from(!failed),
         failed: u64::from(failed),
         skipped: 0,

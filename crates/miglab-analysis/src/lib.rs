@@ -23,4 +23,3 @@ pub mod simulate;
 pub mod sqlfile;
 
 pub use miglab_model::{diagnostic, engine, finding, grade, migration, protocol, schema, sql_text};
-

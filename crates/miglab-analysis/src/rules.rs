@@ -30,9 +30,9 @@ mod renaming_table;
 mod require_concurrent_index_creation;
 mod require_concurrent_index_deletion;
 mod require_timeout_settings;
-mod unique_over_existing_rows;
 #[cfg(test)]
 mod titles_cover;
+mod unique_over_existing_rows;
 mod update_without_where;
 
 pub use claim::{LockClaim, CLAIM_SETUP};

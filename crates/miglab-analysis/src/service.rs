@@ -87,7 +87,8 @@ mod test {
     #[test]
     fn split_keeps_dollar_bodies_ok() {
         let sql = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT f();";
-        let Reply::Split { steps, diagnostics } = round_trip(Request::Split { sql: sql.into() }) else {
+        let Reply::Split { steps, diagnostics } = round_trip(Request::Split { sql: sql.into() })
+        else {
             panic!("reply")
         };
         assert_eq!(steps.len(), 2, "{steps:?}");

@@ -1,19 +1,18 @@
-//! The app's only way to the core's parsers: requests to the analyzer module.
+//! The app's only way to the parsers: requests to the analyzer module.
 //!
-//! Reading Alembic files and SQL needs two parsers that are most of the core's code. They live in a
+//! Reading Alembic files and SQL needs two parsers that are most of the analysis crate's code. They live in a
 //! second wasm module (`crates/miglab-analyzer`, served under `analyzer/`), which this file imports
-//! when a lesson opens ([`prefetch`]) or on the first request, and keeps. The app's own wasm never
-//! links them; everything else it takes from the core (schema, runner, grading of answers that need
-//! no SQL) it calls in place.
+//! when a lesson opens ([`prefetch`]) or on the first request, and keeps. The app depends on the model crate only,
+//! so it cannot link them; everything else (schema, runner, grading of answers that need no SQL) it calls in place.
 //!
-//! Natively, for the app's tests, a request goes through the same JSON to `miglab_model::service`.
+//! Natively, for the app's tests, a request goes through the same JSON to `miglab_analysis::service`.
 
-use miglab_model::alembic::Parsed;
+use miglab_model::diagnostic::Diagnostic;
+use miglab_model::finding::Finding;
 use miglab_model::grade::Graded;
-use miglab_model::migration::Step;
-use miglab_model::rules::Finding;
+use miglab_model::migration::{Parsed, Step};
+use miglab_model::protocol::{GradeItem, Reply, Request};
 use miglab_model::schema::Schema;
-use miglab_model::service::{GradeItem, Reply, Request};
 
 #[cfg(target_arch = "wasm32")]
 mod module {
@@ -77,7 +76,7 @@ mod module {
 
     #[allow(clippy::unused_async)]
     pub async fn send(request: String) -> Result<String, String> {
-        Ok(miglab_model::service::answer_json(&request))
+        Ok(miglab_analysis::service::answer_json(&request))
     }
 }
 
@@ -105,7 +104,16 @@ fn mismatched(reply: &Reply) -> String {
     format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
 }
 
-/// An Alembic revision file, translated to steps, as `miglab_model::alembic::parse` returns it.
+/// SQL split into statements with their spans, the way every engine runs them (`;` inside strings, `$$` bodies and
+/// comments never splits), with the splitter's diagnostics; a console line, an experiment, a value query.
+pub async fn split(sql: &str) -> Result<(Vec<Step>, Vec<Diagnostic>), String> {
+    match ask(Request::Split { sql: sql.to_owned() }).await? {
+        Reply::Split { steps, diagnostics } => Ok((steps, diagnostics)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// An Alembic revision file, translated to steps, as `miglab_analysis::alembic::parse` returns it.
 pub async fn alembic(text: String) -> Result<Parsed, String> {
     match ask(Request::Alembic { text }).await? {
         Reply::Alembic { migration, diagnostics } => Ok(Parsed { migration, diagnostics }),

@@ -23,7 +23,7 @@ pub async fn count(engine: &dyn Backend, threats: &[Threat]) -> Result<Vec<Stake
 /// The destructive steps of a SQL script on the engine's current state, and what they would destroy there.
 /// Empty when nothing is destroyed; an error (the analyzer did not answer, the SQL does not split) is never "safe".
 pub async fn of_sql(engine: &dyn Backend, sql: &str) -> Result<(Vec<Threat>, Vec<Stake>), String> {
-    let (steps, diagnostics) = miglab_model::analysis::steps_from_sql(sql);
+    let (steps, diagnostics) = crate::analyzer_link::split(sql).await?;
     if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
         return Err(d.message.clone());
     }

@@ -16,6 +16,8 @@
 use crate::drop_guard::Stake;
 use crate::engine_boot::{use_engine, EngineState};
 use crate::schema_diff_view::SchemaDiffView;
+use miglab_model::diagnostic::Diagnostic;
+use miglab_model::migration::Step;
 use miglab_model::schema::Schema;
 use miglab_pglite::{EngineError, QueryResult};
 use web_sys::HtmlTextAreaElement;
@@ -65,13 +67,20 @@ fn unprefixed(error: EngineError, text: &str) -> EngineError {
     }
 }
 
-/// Why the read-only console will not send `sql`, or `None` when it may.
+/// Why the read-only console will not send `sql`, or `None` when it may; the analyzer splits it into statements.
 /// Transaction control is the one thing a read-only transaction does not stop, because it ends that transaction.
-pub fn refused_in_read_only(sql: &str) -> Option<String> {
-    let (steps, diagnostics) = miglab_model::analysis::steps_from_sql(sql);
-    if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
-        return Some(d.message.clone());
+pub async fn refused_in_read_only(sql: &str) -> Option<String> {
+    match crate::analyzer_link::split(sql).await {
+        Err(message) => Some(message),
+        Ok((_, diagnostics)) if diagnostics.iter().any(Diagnostic::is_error) => {
+            diagnostics.into_iter().find(Diagnostic::is_error).map(|d| d.message)
+        }
+        Ok((steps, _)) => controls_transaction(&steps),
     }
+}
+
+/// The refusal for the first statement that controls the transaction, if any.
+fn controls_transaction(steps: &[Step]) -> Option<String> {
     const CONTROL: [&str; 9] =
         ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"];
     steps.iter().find_map(|step| {
@@ -168,10 +177,14 @@ pub fn SqlConsole(props: &Props) -> Html {
             }
             let text = (*sql).clone();
             if read_only.is_some() {
-                if let Some(why) = refused_in_read_only(&text) {
-                    return outcome.set(Some(Outcome::Refused(why)));
-                }
-                return execute.emit(text);
+                let (outcome, execute) = (outcome.clone(), execute.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match refused_in_read_only(&text).await {
+                        Some(why) => outcome.set(Some(Outcome::Refused(why))),
+                        None => execute.emit(text),
+                    }
+                });
+                return;
             }
             // On a branch, what a destructive statement would destroy is counted before it runs.
             let Some(backend) = lab.backend() else { return execute.emit(text) };
@@ -357,13 +370,16 @@ pub fn ConsolePage() -> Html {
 #[cfg(test)]
 mod test {
     use super::*;
+    use crate::lab::test::block_on;
+
+    fn refused(sql: &str) -> Option<String> {
+        block_on(refused_in_read_only(sql))
+    }
 
     #[test]
     fn reads_pass_ok() {
         assert_eq!(
-            refused_in_read_only(
-                "SELECT count(*) FROM expenses; DELETE FROM expenses; PREPARE q AS SELECT 1"
-            ),
+            refused("SELECT count(*) FROM expenses; DELETE FROM expenses; PREPARE q AS SELECT 1"),
             None,
             "a write is Postgres's to refuse"
         );
@@ -380,9 +396,9 @@ mod test {
             "savepoint x",
             "PREPARE TRANSACTION 'x'",
         ] {
-            assert!(refused_in_read_only(sql).is_some(), "{sql}");
+            assert!(refused(sql).is_some(), "{sql}");
         }
-        assert_eq!(refused_in_read_only("select 1;\ncommit").as_deref(), Some("`commit` controls the transaction, and this console runs every statement in one read-only transaction that is always rolled back, so it does not send it."));
+        assert_eq!(refused("select 1;\ncommit").as_deref(), Some("`commit` controls the transaction, and this console runs every statement in one read-only transaction that is always rolled back, so it does not send it."));
     }
 
     #[test]
@@ -404,6 +420,6 @@ mod test {
 
     #[test]
     fn strings_do_not_count_ok() {
-        assert_eq!(refused_in_read_only("SELECT 'COMMIT'; SELECT $$ROLLBACK$$"), None);
+        assert_eq!(refused("SELECT 'COMMIT'; SELECT $$ROLLBACK$$"), None);
     }
 }

@@ -1,4 +1,4 @@
-//! Fetches `course.json`, the course loaded and checked at build time (`miglab_model::lesson::bundle`,
+//! Fetches `course.json`, the course loaded and checked at build time (`miglab_analysis::lesson::bundle`,
 //! written by Trunk's pre-build hook), and turns it into the catalog's entries.
 //!
 //! Loading lessons needs the SQL and Python parsers, which only the analyzer module links; done at build
@@ -43,7 +43,7 @@ fn entry(bundled: BundledLesson) -> CourseEntry {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_model::lesson;
+    use miglab_analysis::lesson;
 
     fn bundle_of(edit: impl Fn(String) -> String) -> String {
         let mut files = lesson::scaffold("t");

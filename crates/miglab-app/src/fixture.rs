@@ -1,7 +1,7 @@
 //! A small confidence_score lesson for the app's tests, parsed by the core like any lesson file.
 
 use crate::lesson_view::LessonView;
-use miglab_model::lesson::{self, Lesson, LessonMigration, MigrationRef, MigrationSource};
+use miglab_model::lesson::{Lesson, LessonMigration, MigrationRef, MigrationSource};
 use miglab_model::migration::{Migration, Revision, Step};
 
 const MANIFEST: &str = r#"
@@ -69,7 +69,8 @@ approval = { template = "I read this; upgrade() does X; downgrade() does Y; test
 
 /// Built by hand rather than through `lesson::load`, so these tests do not depend on the translator.
 pub fn confidence_score() -> LessonView {
-    let (manifest, diagnostics) = lesson::parse_manifest("confidence_score/lesson.toml", MANIFEST);
+    let (manifest, diagnostics) =
+        miglab_analysis::lesson::parse_manifest("confidence_score/lesson.toml", MANIFEST);
     let manifest = manifest.ok_or(diagnostics).expect("the fixture manifest parses");
     let migration =
         |reference: &MigrationRef, revision: &str, parent: &str, up: &str, down: &str| {

@@ -7,8 +7,8 @@ use crate::analyzer_link;
 use crate::lesson_view::Question;
 use crate::progress::Answer;
 use miglab_model::grade::{self, Graded, Observed, OrderRun};
+use miglab_model::protocol::GradeItem;
 use miglab_model::schema::Schema;
-use miglab_model::service::GradeItem;
 use std::collections::BTreeMap;
 
 /// What the engine showed that a stage's answers are graded against.

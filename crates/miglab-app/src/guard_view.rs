@@ -48,7 +48,7 @@ pub fn GuardView(props: &Props) -> Html {
                 Some(Decision::Refused) => "Drop guard: refused",
                 Some(Decision::Proceeded) => "Drop guard: preconditions met",
             } }</h3>
-            { for g.threats.iter().map(|t| html! { <p class="threat"><span class="tag">{ crate::markdown::render_inline(&miglab_model::rules::titled(&t.code)) }</span>{ " " }{ crate::markdown::render_inline(&t.message) }</p> }) }
+            { for g.threats.iter().map(|t| html! { <p class="threat"><span class="tag">{ crate::markdown::render_inline(&miglab_model::finding::titled(&t.code)) }</span>{ " " }{ crate::markdown::render_inline(&t.message) }</p> }) }
             <ul class="at-stake" aria-label="At stake, counted on the branch">
                 { for targets.iter().map(|target| match g.stake(target) {
                     Some(stake) => html! {

@@ -5,15 +5,16 @@
 //! Alembic's transaction rules are the core's (`engine::plan`, `engine::runner`); this file only chooses what to run.
 
 use crate::run_state::{Failure, RunRecord};
-use miglab_model::alembic::version_table;
-use miglab_model::diagnostic::LineIndex;
+use miglab_model::diagnostic::{Diagnostic, LineIndex};
 use miglab_model::engine::plan::RunPlan;
 use miglab_model::engine::RunReport;
 use miglab_model::grade::{OrderFailure, OrderRun};
 use miglab_model::lesson::{
-    setup_and_query, Experiment, Lesson, LessonMigration, MigrationSource, RunCommand,
+    split_last_query, transaction_plan, Experiment, Lesson, LessonMigration, MigrationSource,
+    RunCommand,
 };
-use miglab_model::migration::{Direction, Migration};
+use miglab_model::migration::version_table;
+use miglab_model::migration::{Direction, Migration, Step};
 use miglab_model::schema::Schema;
 use std::future::Future;
 use std::pin::Pin;
@@ -184,12 +185,21 @@ fn lines(
     ))
 }
 
+/// `sql` split into statements by the analyzer; a syntax error, or an analyzer that did not answer, is a failure
+/// and nothing runs.
+async fn statements(sql: &str) -> Result<Vec<Step>, Failure> {
+    let (steps, diagnostics) = crate::analyzer_link::split(sql)
+        .await
+        .map_err(|message| Failure::plain("The analyzer did not answer", message))?;
+    match diagnostics.into_iter().find(Diagnostic::is_error) {
+        Some(d) => Err(Failure::plain("The SQL does not parse", d.message)),
+        None => Ok(steps),
+    }
+}
+
 /// Runs a script statement by statement; the rows of the last statement come back, and the first error stops it.
 pub async fn script(engine: &dyn Backend, sql: &str) -> Result<Rows, Failure> {
-    let (steps, diagnostics) = miglab_model::analysis::steps_from_sql(sql);
-    if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
-        return Err(Failure::plain("The SQL does not parse", d.message.clone()));
-    }
+    let steps = statements(sql).await?;
     let Some((last, rest)) = steps.split_last() else { return Ok(Rows::default()) };
     for step in rest {
         engine.exec(&step.sql).await.map_err(|f| Failure {
@@ -208,7 +218,8 @@ pub async fn script(engine: &dyn Backend, sql: &str) -> Result<Rows, Failure> {
 /// The first column of the first row of the query's last statement, as psql prints it (`None` for NULL or no row).
 /// Earlier statements run first, so a value question or evidence query can set up what it reads, as `miglab check` does.
 pub async fn value(engine: &dyn Backend, sql: &str) -> Result<Option<String>, Failure> {
-    let (setup, last) = setup_and_query(sql);
+    let steps = statements(sql).await?;
+    let (setup, last) = split_last_query(steps.into_iter().map(|step| step.sql).collect());
     for statement in &setup {
         engine
             .exec(statement)
@@ -238,13 +249,14 @@ pub async fn question_value(
 
 /// A "try it" experiment's SQL on the current state.
 /// `in_transaction = true` runs it as one migration transaction on the engine's Alembic runner
-/// (`Experiment::transaction_plan`), so `CREATE INDEX CONCURRENTLY` fails with 25001 as it does in a migration
+/// (`lesson::transaction_plan`), so `CREATE INDEX CONCURRENTLY` fails with 25001 as it does in a migration
 /// without `autocommit_block()`; otherwise it runs statement by statement, like a psql prompt.
 pub async fn experiment(engine: &dyn Backend, experiment: &Experiment) -> Result<Rows, Failure> {
     if !experiment.in_transaction {
         return script(engine, &experiment.sql).await;
     }
-    let plan = experiment.transaction_plan();
+    let steps = statements(&experiment.sql).await?;
+    let plan = transaction_plan(steps);
     let report = engine.run(&plan).await?;
     match report.failure {
         None => Ok(Rows::default()),
@@ -527,7 +539,7 @@ pub mod test {
     fn concurrently_experiments() -> Vec<Experiment> {
         let text = include_str!("../../../lessons/index_concurrently/lesson.toml");
         let (manifest, diagnostics) =
-            miglab_model::lesson::parse_manifest("index_concurrently/lesson.toml", text);
+            miglab_analysis::lesson::parse_manifest("index_concurrently/lesson.toml", text);
         assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
         manifest.expect("manifest").investigate.experiments
     }

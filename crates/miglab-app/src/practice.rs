@@ -12,8 +12,8 @@ use miglab_model::grade::{
 };
 use miglab_model::lesson::{Checks, LessonMigration, MigrationRef, MigrationSource};
 use miglab_model::migration::Step;
+use miglab_model::protocol::GradeItem;
 use miglab_model::schema::Schema;
-use miglab_model::service::GradeItem;
 
 /// The student's file as a lesson migration, or the diagnostics that stop it from running
 /// (an analyzer that cannot load is one of them, so nothing runs untranslated).

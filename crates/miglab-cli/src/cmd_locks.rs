@@ -10,7 +10,7 @@ use miglab_analysis::alembic;
 use miglab_analysis::analysis::steps_from_sql;
 use miglab_analysis::diagnostic::Diagnostic;
 use miglab_analysis::locks::concurrent::verdicts;
-use miglab_analysis::locks::{Action, Answer, Trace, TraceStep, Tracer, Verdict};
+use miglab_analysis::locks::{trace_steps, Action, Answer, Trace, TraceStep, Tracer, Verdict};
 use miglab_analysis::migration::Step;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -97,7 +97,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let steps: Vec<TraceStep> = plan.traced.iter().map(TraceStep::from).collect();
+    let steps: Vec<TraceStep> = trace_steps(&plan.traced);
     let mut trace = match trace(engine.as_mut(), &steps) {
         Ok(trace) => trace,
         Err(error) => {
@@ -290,7 +290,7 @@ mod test {
     }
 
     fn steps(sql: &str) -> Vec<TraceStep> {
-        steps_from_sql(sql).0.iter().map(TraceStep::from).collect()
+        trace_steps(&steps_from_sql(sql).0)
     }
 
     /// Traces `sql` in one transaction and rolls it back, so the next pattern starts from the same database.
@@ -449,23 +449,13 @@ mod test {
     #[test]
     fn concurrently_is_documented_ok() {
         let mut engine = engine(CLAIM_SETUP);
-        let steps = [
-            TraceStep {
-                sql: "ALTER TABLE expenses ADD COLUMN n int".to_owned(),
-                autocommit: false,
-                span: None,
-            },
-            TraceStep {
-                sql: "CREATE INDEX CONCURRENTLY ix_expenses_n ON expenses (n)".to_owned(),
-                autocommit: true,
-                span: None,
-            },
-            TraceStep {
-                sql: "DROP INDEX CONCURRENTLY ix_expenses_status".to_owned(),
-                autocommit: true,
-                span: None,
-            },
-        ];
+        let step =
+            |sql: &str, autocommit: bool| Step { sql: sql.to_owned(), autocommit, span: None };
+        let steps = trace_steps(&[
+            step("ALTER TABLE expenses ADD COLUMN n int", false),
+            step("CREATE INDEX CONCURRENTLY ix_expenses_n ON expenses (n)", true),
+            step("DROP INDEX CONCURRENTLY ix_expenses_status", true),
+        ]);
         let trace = super::trace(engine.as_mut(), &steps).expect("traced");
         assert!(trace.failure.is_none(), "{:?}", trace.failure);
         let shown: Vec<(usize, Source, Option<LockMode>)> = trace

@@ -344,7 +344,7 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
     }
 
     fn fixture(path: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../miglab-core/fixtures").join(path)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../miglab-analysis/fixtures").join(path)
     }
 
     #[test]

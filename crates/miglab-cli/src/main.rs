@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own `cmd_*.rs` file; this file only parses arguments and dispatches.
 
 mod check;
+mod cmd_bundle;
 mod cmd_check;
 mod cmd_lint;
 mod cmd_locks;
@@ -43,6 +44,8 @@ enum Command {
     Check(cmd_check::Args),
     /// Scaffold a new lesson that passes `miglab check` as generated.
     New(cmd_new::Args),
+    /// Write the course as `course.json`, the file the browser app reads; a lesson that does not load is listed with its messages.
+    Bundle(cmd_bundle::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Locks(args) => cmd_locks::run(args),
         Command::Check(args) => cmd_check::run(args),
         Command::New(args) => cmd_new::run(args),
+        Command::Bundle(args) => cmd_bundle::run(args),
     }
 }
 

@@ -36,7 +36,7 @@ test('a lesson that fails to load shows the checker message; the others still wo
   cpSync(join(ROOT, 'lessons'), lessons, { recursive: true });
   writeFileSync(join(lessons, 'reconciler_run_id/lesson.toml'), 'format = 1\nid = "reconciler_run_id"\ntitle = 42\n');
   const bundle = join(lessons, 'course.json');
-  execFileSync('cargo', ['run', '-q', '--offline', '-p', 'miglab-analyzer', '--bin', 'course-bundle', '--', lessons, bundle], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('cargo', ['run', '-q', '--offline', '-p', 'miglab-cli', '--bin', 'miglab', '--', 'bundle', lessons, '-o', bundle], { cwd: ROOT, stdio: 'pipe' });
   const app = await open('bad-lesson');
   const { page } = app;
   try {

@@ -47,7 +47,16 @@ fn start() -> Schema {
 }
 
 fn after() -> Schema {
-    expenses(&[ID, STATUS, ("confidence_score", "numeric(4,3)", false, None)], &[PKEY, ("ix_expenses_score", "CREATE INDEX ix_expenses_score ON public.expenses USING btree (confidence_score)")])
+    expenses(
+        &[ID, STATUS, ("confidence_score", "numeric(4,3)", false, None)],
+        &[
+            PKEY,
+            (
+                "ix_expenses_score",
+                "CREATE INDEX ix_expenses_score ON public.expenses USING btree (confidence_score)",
+            ),
+        ],
+    )
 }
 
 fn check(predicted: &Schema, start: Option<&Schema>, actual: &Schema) -> String {
@@ -57,8 +66,10 @@ fn check(predicted: &Schema, start: Option<&Schema>, actual: &Schema) -> String 
     )]
     .into();
     let key = AnswerKey::Schema(SchemaKey { why, ..SchemaKey::default() });
-    let answer =
-        Answer { response: Response::Schema { schema: predicted.clone() }, confidence: Confidence::MAX };
+    let answer = Answer {
+        response: Response::Schema { schema: predicted.clone() },
+        confidence: Confidence::MAX,
+    };
     let graded =
         grade(&key, &answer, &Observed { start, actual: Some(actual), ..Observed::default() });
     let mut out = format!("credit {:.2}\n", graded.credit);
@@ -83,10 +94,7 @@ fn change_predicted_ok() {
         ],
         &[
             PKEY,
-            (
-                "ix_expenses_score",
-                "create index ix_expenses_score on expenses (confidence_score)",
-            ),
+            ("ix_expenses_score", "create index ix_expenses_score on expenses (confidence_score)"),
         ],
     );
     insta::assert_snapshot!(check(&predicted, Some(&start()), &after()), @"credit 1.00");
@@ -168,4 +176,3 @@ fn without_start_every_element_counts_err() {
     Missing expenses.id.default: `id` defaults to `nextval('expenses_id_seq'::regclass)`.
     ");
 }
-

@@ -1,11 +1,13 @@
 //! Phase two of loading: read the referenced files, translate the migrations and check the chain.
 
 use super::file_diagnostic::FileDiagnostic;
-use miglab_model::lesson::{Lesson, LessonManifest, LessonMigration, MigrationRef, MigrationSource};
 use super::spans::Located;
 use super::translate::translate;
 use super::validate::{check_manifest, questions};
 use crate::diagnostic::Diagnostic;
+use miglab_model::lesson::{
+    Lesson, LessonManifest, LessonMigration, MigrationRef, MigrationSource,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds the lesson from its manifest and the text of every file `manifest.files()` lists,

@@ -1,9 +1,9 @@
 //! Phase one of loading: parse a `lesson.toml` and check everything that needs no other file.
 
 use super::file_diagnostic::FileDiagnostic;
-use super::LessonManifest;
 use super::spans::Located;
 use super::validate::check_manifest;
+use super::LessonManifest;
 
 /// Parses one lesson manifest. `path` is where it lives relative to the lessons folder,
 /// e.g. `confidence_score/lesson.toml`; its folder must equal the lesson id.

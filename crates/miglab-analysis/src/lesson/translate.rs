@@ -1,8 +1,8 @@
 //! The one seam between lessons and the migration front ends: an Alembic file or a SQL pair becomes a [`Migration`].
 
 use super::file_diagnostic::FileDiagnostic;
-use super::{LessonMigration, MigrationSource};
 use super::MigrationRef;
+use super::{LessonMigration, MigrationSource};
 use crate::diagnostic::Diagnostic;
 use crate::migration::Migration;
 use std::collections::BTreeMap;

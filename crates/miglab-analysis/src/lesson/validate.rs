@@ -1,11 +1,11 @@
 //! Static checks that need no engine: format version, ids, answer-key shapes, file paths, and the catalog's prerequisites.
 
-use super::Course;
 use super::file_diagnostic::FileDiagnostic;
 use super::header::{check_format, check_id};
-use super::{LessonManifest, MigrationRef};
-use super::Question;
 use super::spans::Located;
+use super::Course;
+use super::Question;
+use super::{LessonManifest, MigrationRef};
 use crate::grade::AnswerKey;
 use std::collections::{BTreeMap, BTreeSet};
 

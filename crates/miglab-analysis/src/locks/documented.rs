@@ -8,10 +8,10 @@
 //! `sql-dropindex.html`, `sql-alterindex.html`, `sql-reindex.html` and `indexam.sgml` ("SHARE UPDATE EXCLUSIVE is taken
 //! instead with CONCURRENTLY").
 
-use miglab_model::locks::{DocumentedLock, LockMode, Target, TraceStep};
 use crate::analysis::{analyze, Change, ColumnSpec, ConstraintSpec};
 use crate::migration::Step;
 use crate::schema::ConstraintKind;
+use miglab_model::locks::{DocumentedLock, LockMode, Target, TraceStep};
 
 fn on(table: &str, mode: LockMode) -> DocumentedLock {
     DocumentedLock { target: Target::Table(table.to_owned()), mode }

@@ -113,7 +113,12 @@ pub fn value(key: &ValueKey, got: Option<&str>) -> bool {
         response: Response::Value { value: got.map(str::to_owned) },
         confidence: Confidence::MAX,
     };
-    grade::grade(&grade::AnswerKey::Value(key.clone()), &answer, &grade::Observed::default()).credit
+    miglab_analysis::grading::grade(
+        &grade::AnswerKey::Value(key.clone()),
+        &answer,
+        &grade::Observed::default(),
+    )
+    .credit
         >= 1.0
 }
 

@@ -2,7 +2,7 @@
 
 use crate::engine::{self, DatabaseUrl, Engine, EngineError, PgError};
 use miglab_analysis::engine::plan::RunPlan;
-use miglab_analysis::lesson::{setup_and_query, Application, Experiment};
+use miglab_analysis::lesson::{experiment_plan, setup_and_query, Application, Experiment};
 use miglab_analysis::migration::Migration;
 use miglab_analysis::schema::Schema;
 use serde_json::Value;
@@ -59,7 +59,7 @@ impl Lab {
         &mut self,
         experiment: &Experiment,
     ) -> Result<Option<PgError>, Broken> {
-        match self.engine.run(&experiment.transaction_plan()) {
+        match self.engine.run(&experiment_plan(experiment)) {
             Ok(report) => Ok(report.failure.map(|failure| failure.error)),
             Err(error) => failed(error).map(Some),
         }

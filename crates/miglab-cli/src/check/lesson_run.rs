@@ -316,7 +316,7 @@ impl Ctx<'_> {
                 response: Response::Schema { schema: answer.clone() },
                 confidence: Confidence::MAX,
             };
-            grade::grade(
+            miglab_analysis::grading::grade(
                 &question.key,
                 &answer,
                 &Observed { start: Some(&start), actual: Some(actual), ..Observed::default() },
@@ -386,7 +386,7 @@ impl Ctx<'_> {
             response: Response::Ordering { order: reversed },
             confidence: Confidence::MAX,
         };
-        let graded = grade::grade(
+        let graded = miglab_analysis::grading::grade(
             &question.key,
             &answer,
             &Observed { order_run: run.as_ref(), labels: &labels, ..Observed::default() },

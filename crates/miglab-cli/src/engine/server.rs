@@ -319,6 +319,10 @@ mod test {
             message: "drop".to_owned(),
             ..Default::default()
         };
-        miglab_analysis::migration::Migration { revision, upgrade: vec![step], downgrade: Vec::new() }
+        miglab_analysis::migration::Migration {
+            revision,
+            upgrade: vec![step],
+            downgrade: Vec::new(),
+        }
     }
 }

@@ -4,8 +4,8 @@
 //! A step inside `autocommit_block()` commits that transaction, runs alone, and a new transaction begins after it.
 //! Each migration's `alembic_version` change runs right after its own steps, in the same transaction.
 
-use crate::migration::version_table;
 use crate::diagnostic::Span;
+use crate::migration::version_table;
 use crate::migration::{Direction, Migration};
 use serde::{Deserialize, Serialize};
 

@@ -333,9 +333,7 @@ fn same(a: Option<&Fact>, b: Option<&Fact>) -> bool {
     match (a, b) {
         (None, None) => true,
         (Some(Fact::Type(a)), Some(Fact::Type(b))) => a == b,
-        (Some(Fact::Default(a)), Some(Fact::Default(b))) => {
-            same_default(a.as_ref(), b.as_ref())
-        }
+        (Some(Fact::Default(a)), Some(Fact::Default(b))) => same_default(a.as_ref(), b.as_ref()),
         (Some(Fact::Index(a)), Some(Fact::Index(b))) => same_index(a, b),
         (Some(Fact::Constraint(a)), Some(Fact::Constraint(b))) => {
             a.kind == b.kind
@@ -391,7 +389,8 @@ fn same_default(expected: Option<&Written>, got: Option<&Written>) -> bool {
     match (expected, got) {
         (None, None) => true,
         (Some(expected), Some(got)) => {
-            same_value(&expected.value, &got.value) || expected.value.eq_ignore_ascii_case(&got.value)
+            same_value(&expected.value, &got.value)
+                || expected.value.eq_ignore_ascii_case(&got.value)
         }
         _ => false,
     }

@@ -154,7 +154,10 @@ mod test {
 
     #[test]
     fn split_last_query_ok() {
-        let (setup, query) = split_last_query(vec!["DELETE FROM users WHERE id = 8".to_owned(), "SELECT 1".to_owned()]);
+        let (setup, query) = split_last_query(vec![
+            "DELETE FROM users WHERE id = 8".to_owned(),
+            "SELECT 1".to_owned(),
+        ]);
         assert_eq!(setup, vec!["DELETE FROM users WHERE id = 8".to_owned()]);
         assert_eq!(query, "SELECT 1");
         assert_eq!(split_last_query(Vec::new()), (Vec::new(), String::new()));
@@ -162,7 +165,11 @@ mod test {
 
     #[test]
     fn transaction_plan_ok() {
-        let step = Step { sql: "CREATE INDEX CONCURRENTLY i ON t (c)".to_owned(), autocommit: true, span: None };
+        let step = Step {
+            sql: "CREATE INDEX CONCURRENTLY i ON t (c)".to_owned(),
+            autocommit: true,
+            span: None,
+        };
         let plan = transaction_plan(vec![step]);
         assert_eq!(plan.steps.len(), 1);
         assert!(!plan.steps[0].autocommit);

@@ -3,8 +3,8 @@
 //! Every function returns one statement without the trailing `;`.
 //! Revision ids come from files instructors and learners write, so they are always quoted as SQL string literals.
 
-use crate::sql_text::literal;
 use crate::migration::Revision;
+use crate::sql_text::literal;
 
 /// The table Alembic creates on first upgrade.
 pub fn create_table() -> String {

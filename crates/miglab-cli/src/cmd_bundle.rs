@@ -1,5 +1,5 @@
-//! `course-bundle LESSONS_DIR OUT_JSON`: the course loaded at build time into the file the app reads
-//! (`miglab_analysis::lesson::bundle`). Trunk runs it before every build (through `cargo xtask course`).
+//! `miglab bundle LESSONS_DIR -o OUT_JSON`: the course loaded into `course.json`, the one file the browser app reads
+//! (`miglab_analysis::lesson::bundle`). Trunk runs it before every build, through `cargo xtask course`.
 //!
 //! A lesson that does not load is written with its messages, which are also printed here, and the
 //! exit status stays 0: the page lists the lesson with the error, as an instructor editing it expects.
@@ -9,17 +9,22 @@ use miglab_analysis::lesson::{bundle, CourseBundle};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [lessons, out] = args.as_slice() else {
-        eprintln!("usage: course-bundle LESSONS_DIR OUT_JSON");
-        return ExitCode::from(2);
-    };
-    let root = PathBuf::from(lessons);
+#[derive(clap::Args)]
+pub struct Args {
+    /// The lessons folder, with `course.toml` at its root.
+    #[arg(default_value = "lessons")]
+    lessons: PathBuf,
+    /// Where to write the bundle.
+    #[arg(short, long)]
+    out: PathBuf,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let root = args.lessons;
     let bundled = bundle(&|path| std::fs::read_to_string(root.join(path)).ok());
     match &bundled {
         CourseBundle::Failed { message } => {
-            eprintln!("course-bundle: the course does not load:\n{message}")
+            eprintln!("miglab bundle: the course does not load:\n{message}")
         }
         CourseBundle::Course { lessons, .. } => {
             for lesson in lessons {
@@ -28,18 +33,18 @@ fn main() -> ExitCode {
                 }
             }
             let failed = lessons.iter().filter(|l| l.lesson.is_none()).count();
-            eprintln!("course-bundle: {} lessons, {failed} that do not load", lessons.len());
+            eprintln!("miglab bundle: {} lessons, {failed} that do not load", lessons.len());
         }
     }
+    let out = args.out;
     let written = serde_json::to_string(&bundled).map_err(|e| e.to_string()).and_then(|json| {
-        let out = PathBuf::from(out);
         out.parent().map_or(Ok(()), std::fs::create_dir_all).map_err(|e| e.to_string())?;
         std::fs::write(&out, json).map_err(|e| format!("cannot write {}: {e}", out.display()))
     });
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("course-bundle: {error}");
+            eprintln!("miglab bundle: {error}");
             ExitCode::FAILURE
         }
     }
