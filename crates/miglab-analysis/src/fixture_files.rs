@@ -1,4 +1,4 @@
-//! The one fixture walker the core's tests share: every file of `fixtures/<area>/<verdict>/`
+//! The one fixture walker the analysis's tests share: every file of `fixtures/<area>/<verdict>/`
 //! whose name ends in a suffix, sorted, so each test reads like data and no folder is silently empty.
 
 use std::path::{Path, PathBuf};

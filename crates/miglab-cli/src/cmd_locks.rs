@@ -126,7 +126,7 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Drives the core's tracer on `engine`: the engine only sends what the tracer hands out and times the statements.
+/// Drives the model's tracer on `engine`: the engine only sends what the tracer hands out and times the statements.
 pub fn trace(engine: &mut dyn Engine, steps: &[TraceStep]) -> Result<Trace, EngineError> {
     let mut tracer = Tracer::new(steps);
     let mut action = tracer.start();

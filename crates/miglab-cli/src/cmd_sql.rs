@@ -134,7 +134,7 @@ fn other_direction_note(file: &Path, printed: Direction, errors: usize, is_sql: 
 /// Which part of a revision file each diagnostic is about: the `def upgrade()` or `def downgrade()` its span lies in.
 /// A file that did not parse, or a diagnostic outside both functions (revision metadata), is about the whole file.
 fn python_parts(parsed: &Parsed, source: &str) -> Vec<Part> {
-    // ruff's parser may overflow the stack on what the core refused before parsing, so parse only what the core parsed.
+    // ruff's parser may overflow the stack on what the analysis refused before parsing, so parse only what the analysis parsed.
     let unparsed = parsed
         .diagnostics
         .iter()

@@ -1,7 +1,7 @@
 //! Engines the CLI runs lessons on: PGlite under Node by default, or a PostgreSQL server with `--database-url`.
 //!
 //! Both are synchronous and share [`session::Session`], which keeps the branch transaction, guards each statement
-//! with a savepoint and runs plans through the core's runner, so a lesson behaves here exactly as in the browser.
+//! with a savepoint and runs plans through the model's runner, so a lesson behaves here exactly as in the browser.
 
 pub mod cluster;
 mod database_url;

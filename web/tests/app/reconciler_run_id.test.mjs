@@ -23,7 +23,7 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     await page.getByRole('link', { name: /reconciler_run_id/ }).first().click();
     await waitForEngine(page);
     await page.getByLabel('Name of column id in expenses').waitFor({ timeout: 30_000 });
-    // The DDL underneath, from the core's translator.
+    // The DDL underneath, from the analysis's translator.
     await page.getByRole('button', { name: 'Show the DDL underneath' }).first().click();
     const ddl = await page.getByRole('textbox', { name: /DDL of migration 3f7a9c2e8d41/ }).textContent();
     assert.match(ddl, /CREATE INDEX ix_expenses_matched_receipt_id ON expenses \(matched_receipt_id\)/);

@@ -46,7 +46,7 @@ pub fn check_revision(
                         "The static simulation disagrees with the engine: {}.",
                         differences.join("; ")
                     ),
-                    "Report this to the core's simulate module, or simplify the migration.",
+                    "Report this as a bug in miglab's simulation (`miglab_analysis::simulate`), or simplify the migration.",
                 ));
             }
         }
@@ -61,7 +61,7 @@ pub fn check_revision(
             out.push(error(
                 "lesson-simulation-disagrees",
                 message,
-                "Report this to the core's simulate module, or simplify the migration.",
+                "Report this as a bug in miglab's simulation (`miglab_analysis::simulate`), or simplify the migration.",
             ));
         }
     }

@@ -1,4 +1,4 @@
-//! Reading a lessons folder from disk through the core's two-phase loader, as `lesson::bundle` does when it builds the browser's `course.json`.
+//! Reading a lessons folder from disk through the analysis's two-phase loader, as `lesson::bundle` does when it builds the browser's `course.json`.
 
 use miglab_analysis::diagnostic::Diagnostic;
 use miglab_analysis::lesson::{self, FileDiagnostic, Lesson};

@@ -1,4 +1,4 @@
-//! The seam to the core's safety rules and downgrade analysis, which the drop-guard and gate checks rely on.
+//! The seam to the analysis's safety rules and downgrade analysis, which the drop-guard and gate checks rely on.
 
 use miglab_analysis::downgrade;
 use miglab_analysis::migration::Migration;
