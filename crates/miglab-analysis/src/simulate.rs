@@ -31,12 +31,12 @@ pub struct Simulation {
     pub unknowns: Vec<Diagnostic>,
     /// The first statement Postgres would refuse, with its SQLSTATE in the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure: Option<Failure>,
+    pub failure: Option<PredictedFailure>,
 }
 
 /// A statement the simulation predicts Postgres will refuse.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
+pub struct PredictedFailure {
     /// The index of the failing step.
     pub step: usize,
     /// The SQLSTATE Postgres reports, e.g. `42704`.

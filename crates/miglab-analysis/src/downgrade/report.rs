@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::grade::OrderingKey;
 use crate::migration::Migration;
 use crate::schema::Schema;
-use crate::simulate::{apply_facts, compare, Comparison, Failure};
+use crate::simulate::{apply_facts, compare, Comparison, PredictedFailure};
 use serde::{Deserialize, Serialize};
 
 /// Everything the downgrade check found; `exact` is true when there is nothing to report.
@@ -25,7 +25,7 @@ pub struct DowngradeReport {
     pub out_of_order: Option<OutOfOrder>,
     /// What Postgres does when the downgrade runs right after the upgrade, as the simulation predicts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure: Option<Failure>,
+    pub failure: Option<PredictedFailure>,
     /// The downgrade's statements in the order that undoes the upgrade exactly.
     pub expected_order: Vec<String>,
     /// Every finding above as a learner-facing diagnostic.
@@ -167,7 +167,10 @@ const ROUND_TRIP: Comparison<'static> = Comparison {
     row_counts: false,
 };
 
-fn out_of_order_diagnostic(out_of_order: &OutOfOrder, failure: Option<&Failure>) -> Diagnostic {
+fn out_of_order_diagnostic(
+    out_of_order: &OutOfOrder,
+    failure: Option<&PredictedFailure>,
+) -> Diagnostic {
     let OutOfOrder { late, before } = out_of_order;
     let consequence = match failure {
         Some(failure) if failure.step == late.step && before.sql.contains(" DROP COLUMN ") => format!(

@@ -3,7 +3,7 @@
 use super::default_expr::{render_default, strip_modifiers};
 use super::deparse::deparse;
 use super::naming::choose;
-use super::{Fact, Failure};
+use super::{Fact, PredictedFailure};
 use crate::analysis::{Change, ColumnSpec, ConstraintSpec, IndexSpec, Name};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::schema::{Column, Constraint, ConstraintKind, EnumType, Index, Schema, Table};
@@ -29,11 +29,11 @@ fn refuse(sqlstate: &'static str, error: String, help: &'static str) -> Refusal 
 }
 
 impl Refusal {
-    pub fn into_failure(self, fact: &Fact) -> Failure {
+    pub fn into_failure(self, fact: &Fact) -> PredictedFailure {
         let message = format!("Postgres refuses this statement with `{}` ({}), so the migration's transaction rolls back and nothing before it is kept.", self.error, self.sqlstate);
         let mut diagnostic = Diagnostic::error("statement-fails", message).with_help(self.help);
         diagnostic.span = fact.span;
-        Failure {
+        PredictedFailure {
             step: fact.step,
             sqlstate: self.sqlstate.to_owned(),
             error: self.error,
