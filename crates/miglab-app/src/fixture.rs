@@ -1,6 +1,6 @@
 //! A small confidence_score lesson for the app's tests, parsed by the core like any lesson file.
 
-use crate::lesson_view::LessonView;
+use crate::state::lesson_model::LessonView;
 use miglab_core::lesson::{self, Lesson, LessonMigration, MigrationRef, MigrationSource};
 use miglab_core::migration::{Migration, Revision, Step};
 

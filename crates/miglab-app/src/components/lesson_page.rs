@@ -1,0 +1,453 @@
+//! The lesson screen: story, PRIMM stepper and the open stage, wired to the lesson, run and guard reducers.
+
+use crate::components::grade_view::GradeSummary;
+use crate::components::investigate_view::InvestigateView;
+use crate::components::migration_view::MigrationView;
+use crate::components::practice_view::PracticeView;
+use crate::components::questions_view::QuestionsView;
+use crate::components::run_view::RunView;
+use crate::components::stepper::Stepper;
+use crate::services::engine_link::Lab;
+use crate::services::grader;
+use crate::services::lab;
+use crate::services::lesson_session::{
+    use_lesson_actions, EngineCheck, EngineValues, ExperimentOutcome, Seen,
+};
+use crate::state::drop_guard::GuardState;
+use crate::state::lesson_model::{LessonView, Stage};
+use crate::state::lesson_state::{LessonAction, LessonState};
+use crate::state::progress::LessonProgress;
+use crate::state::run_state::{RunAction, RunState};
+use miglab_core::grade::{Calibration, Graded, OrderRun};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lesson: Rc<LessonView>,
+    pub progress: LessonProgress,
+    pub lab: Lab,
+    /// Every graded answer in the course except this lesson's, for the course calibration chart.
+    pub other_graded: Vec<Graded>,
+    pub on_progress: Callback<(String, LessonProgress)>,
+}
+
+#[function_component]
+pub fn LessonPage(props: &Props) -> Html {
+    let state = use_reducer({
+        let (lesson, progress) = (props.lesson.clone(), props.progress.clone());
+        move || LessonState::new(lesson, progress)
+    });
+    let run = use_reducer(RunState::default);
+    // Every engine call this page makes is bound to it: once the learner leaves, its unfinished work stops.
+    let lab = crate::services::page_lab::use_page_lab(props.lab.clone(), run.clone());
+    let guard = use_reducer(GuardState::default);
+    let experiments = use_state(Vec::<ExperimentOutcome>::new);
+    let engine_values = use_state(EngineValues::new);
+    let actions = use_lesson_actions(
+        lab.clone(),
+        props.lesson.clone(),
+        state.clone(),
+        run.clone(),
+        guard.clone(),
+        Seen { experiments: experiments.clone(), values: engine_values.clone() },
+    );
+
+    // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
+    use_effect_with((), |_| crate::services::analyzer_link::prefetch());
+    // Save as the student works: every change of progress goes up to the app, which writes it to storage.
+    {
+        let (on_progress, id) = (props.on_progress.clone(), props.lesson.id().to_owned());
+        use_effect_with(state.progress.clone(), move |progress| {
+            on_progress.emit((id, progress.clone()))
+        });
+    }
+    // The Run stage's results go into the saved progress as they change, so the next visit can show what this one ran;
+    // `restored` is what the previous visit left, shown until this visit runs something itself.
+    let restored = use_state({
+        let last = props.progress.last_run.clone();
+        move || last
+    });
+    {
+        let (state_d, restored) = (state.dispatcher(), restored.clone());
+        let first = use_mut_ref(|| true);
+        use_effect_with(run.last_run(), move |last| {
+            // The first call is the empty run state of a fresh page, which must not erase the saved results.
+            if std::mem::replace(&mut *first.borrow_mut(), false) {
+                return;
+            }
+            if last.is_some() {
+                restored.set(None);
+            }
+            state_d.dispatch(LessonAction::LastRun(last.clone()));
+        });
+    }
+    // Build the lesson's database and branch once the engine is ready.
+    {
+        let (lesson, run_d, state_d) = (props.lesson.clone(), run.dispatcher(), state.dispatcher());
+        use_effect_with(lab.clone(), move |lab| {
+            if let Some(engine) = lab.backend() {
+                run_d.dispatch(RunAction::Busy("building the lesson's database".into()));
+                wasm_bindgen_futures::spawn_local(async move {
+                    match lab::start(&*engine, &lesson.lesson).await {
+                        Ok((branch, schema)) => {
+                            state_d.dispatch(LessonAction::Started(schema.clone()));
+                            run_d.dispatch(RunAction::Branched { branch, schema });
+                        }
+                        Err(f) => run_d.dispatch(RunAction::Failed(f)),
+                    }
+                });
+            }
+        });
+    }
+    // Orderings whose steps carry SQL are tried on the engine before they are graded: what Postgres does with the
+    // student's order is the verdict. Each is tried once, by question id; a failure to try is kept so it is not retried in a loop.
+    let order_runs = use_state(BTreeMap::<String, Result<OrderRun, String>>::new);
+    let commands: Vec<String> =
+        props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
+    {
+        let next = next_order(&state, &run, &order_runs, &commands);
+        let (lab, lesson, run_d, state_d, order_runs) = (
+            props.lab.clone(),
+            props.lesson.clone(),
+            run.dispatcher(),
+            state.dispatcher(),
+            order_runs.clone(),
+        );
+        let branch = run.branch.clone();
+        use_effect_with(next, move |next| {
+            let (Some((id, steps, mode)), Some(engine), Some(branch)) =
+                (next.clone(), lab.backend(), branch)
+            else {
+                return;
+            };
+            run_d.dispatch(RunAction::Busy("trying your order of the steps".to_owned()));
+            spawn_local(async move {
+                let tried = match &mode {
+                    // The branch stands at the question's state: try the order there and roll it back, so the student's run stays.
+                    OrderMode::Here => lab::run_order(&*engine, &steps).await,
+                    // The run never stopped at the question's state: rebuild it from the branch point, as an experiment does.
+                    OrderMode::From(after) => {
+                        lab::run_order_from(&*engine, &lesson.lesson, &branch, after, &steps).await
+                    }
+                };
+                let mut all = (*order_runs).clone();
+                all.insert(
+                    id,
+                    tried.clone().map_err(|f| {
+                        format!(
+                            "{}{}",
+                            f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(),
+                            f.message
+                        )
+                    }),
+                );
+                order_runs.set(all);
+                if let Err(f) = &tried {
+                    state_d.dispatch(LessonAction::GradingFailed(format!(
+                        "Your order of the steps could not be tried on the engine: {}",
+                        f.message
+                    )));
+                }
+                match mode {
+                    OrderMode::Here => run_d.dispatch(RunAction::Idle),
+                    OrderMode::From(_) => {
+                        let back = async {
+                            engine.reset(&branch).await?;
+                            engine.introspect().await
+                        }
+                        .await;
+                        run_d.dispatch(back.map_or_else(RunAction::Failed, RunAction::Reset));
+                    }
+                }
+            });
+        });
+    }
+    // "Grade again" tries the orders that could not be tried once more.
+    {
+        let order_runs = order_runs.clone();
+        use_effect_with(state.grading_attempt, move |_| {
+            if order_runs.values().any(Result::is_err) {
+                order_runs.set(
+                    order_runs
+                        .iter()
+                        .filter(|(_, r)| r.is_ok())
+                        .map(|(id, r)| (id.clone(), r.clone()))
+                        .collect(),
+                );
+            }
+        });
+    }
+    let tried: BTreeMap<String, OrderRun> =
+        order_runs.iter().filter_map(|(id, r)| Some((id.clone(), r.clone().ok()?))).collect();
+    // Grade each locked prediction as soon as its own commands have run on the branch (an upgrade question right after
+    // the upgrade), against the engine, never before; once the lesson's commands have all run, grade what is left.
+    {
+        let ready: Vec<String> = if state.locked(Stage::Predict) {
+            let ran = |after: &[String]| run.snapshot(after).is_some() || run.ran_all(&commands);
+            grader::ready(&state.lesson.predict, |id| state.verdict(id).is_some(), ran, &tried)
+                .into_iter()
+                .map(|q| q.id.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (state, run, tried) = (state.clone(), run.clone(), tried.clone());
+        use_effect_with((ready, state.grading_attempt), move |(ready, _)| {
+            if !ready.is_empty() {
+                let questions: Vec<_> = state
+                    .lesson
+                    .predict
+                    .iter()
+                    .filter(|q| ready.contains(&q.id))
+                    .cloned()
+                    .collect();
+                spawn_local(async move {
+                    let start = |q: &crate::state::lesson_model::Question| state.start_schema(q);
+                    let actual = |after: &[String]| run.snapshot(after);
+                    let graded = grader::grade_all(
+                        &questions,
+                        &state.progress.answers,
+                        &grader::Seen { start: &start, actual: &actual, order_runs: &tried },
+                    )
+                    .await;
+                    state.dispatch(
+                        graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded),
+                    );
+                });
+            }
+        });
+    }
+    // Running the lesson's commands is the Run stage's work: done, however the student reached the stage.
+    {
+        let done = state.locked(Stage::Predict)
+            && !commands.is_empty()
+            && run.ran_all(&commands)
+            && !state.progress.completed.contains(&Stage::Run);
+        let state_d = state.dispatcher();
+        use_effect_with(done, move |done| {
+            if *done {
+                state_d.dispatch(LessonAction::Done(Stage::Run));
+            }
+        });
+    }
+    // Investigate and Modify questions have no run of their own: they are graded as soon as they are locked.
+    {
+        let state = state.clone();
+        let locked = (
+            state.locked(Stage::Investigate),
+            state.locked(Stage::Modify),
+            state.grading_attempt,
+            tried.len(),
+        );
+        let tried = tried.clone();
+        use_effect_with(locked, move |_| {
+            for stage in [Stage::Investigate, Stage::Modify] {
+                let ready: Vec<_> = grader::ready(
+                    state.questions(stage),
+                    |id| state.verdict(id).is_some(),
+                    |_| true,
+                    &tried,
+                )
+                .into_iter()
+                .cloned()
+                .collect();
+                if state.locked(stage) && !ready.is_empty() {
+                    let (state, tried) = (state.clone(), tried.clone());
+                    spawn_local(async move {
+                        let start =
+                            |q: &crate::state::lesson_model::Question| state.start_schema(q);
+                        let actual = |_: &[String]| None;
+                        let graded = grader::grade_all(
+                            &ready,
+                            &state.progress.answers,
+                            &grader::Seen { start: &start, actual: &actual, order_runs: &tried },
+                        )
+                        .await;
+                        state.dispatch(
+                            graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded),
+                        );
+                    });
+                }
+            }
+        });
+    }
+
+    // A new stage takes the focus to its heading, so keyboard and screen-reader users land where the content changed.
+    let stage_heading = use_node_ref();
+    let first_render = use_mut_ref(|| true);
+    {
+        let (heading, first_render) = (stage_heading.clone(), first_render.clone());
+        use_effect_with(state.stage(), move |_| {
+            if std::mem::replace(&mut *first_render.borrow_mut(), false) {
+                return;
+            }
+            if let Some(heading) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = heading.focus();
+                heading.scroll_into_view();
+            }
+        });
+    }
+
+    let lesson = &props.lesson;
+    let m = &lesson.lesson.manifest;
+    let stage = state.stage();
+    let go = state.dispatcher().to_callback().reform(LessonAction::Go);
+    let busy = run.busy.is_some();
+    let failing_lines = run.last().and_then(|r| r.failure.as_ref()).and_then(|f| f.lines);
+    let lesson_verdicts: Vec<(String, String, Graded)> = lesson
+        .questions()
+        .filter_map(|q| state.verdict(&q.id).map(|g| (q.id.clone(), q.prompt.clone(), g.clone())))
+        .collect();
+    let course = Calibration::of(props.other_graded.iter().chain(state.progress.verdicts.values()));
+    let complete = |s: Stage, label: &'static str| {
+        let onclick =
+            state.dispatcher().to_callback().reform(move |_: MouseEvent| LessonAction::Complete(s));
+        html! { <button type="button" class="primary next" {onclick}>{ label }</button> }
+    };
+    let body = match stage {
+        Stage::Predict => html! {
+            <>
+                { crate::components::markdown::render(&m.predict.intro) }
+                <crate::components::confidence::HowMarksWork open={!state.locked(Stage::Predict)} />
+                // Read-only, and only before locking: it resets the branch after every statement, which must not undo a run.
+                if !state.locked(Stage::Predict) { <crate::components::console::StartConsole branch={run.branch.clone().map(AttrValue::from)} /> }
+                <QuestionsView stage={Stage::Predict} state={state.clone()} />
+                if state.locked(Stage::Predict) { { complete(Stage::Predict, "Go to Run") } }
+            </>
+        },
+        Stage::Run if !state.locked(Stage::Predict) => html! {
+            <p class="notice">{ "Lock your predictions first: running the migration would give the answers away. " }
+                <button type="button" onclick={go.reform(|_: MouseEvent| Stage::Predict)}>{ "Back to Predict" }</button></p>
+        },
+        Stage::Run => html! {
+            <>
+                <RunView run={run.clone()} restored={(*restored).clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
+                if !lesson_verdicts.is_empty() {
+                    <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} />
+                }
+                if run.ran_all(&commands) || state.progress.completed.contains(&Stage::Run) {
+                    { complete(Stage::Run, "Go to Investigate") }
+                }
+            </>
+        },
+        Stage::Investigate => html! {
+            <>
+                <InvestigateView state={state.clone()} actions={actions.clone()} outcomes={(*experiments).clone()} {busy} />
+                if let Some(f) = &run.failure { <crate::components::failure_view::FailureView failure={f.clone()} /> }
+                if state.locked(Stage::Investigate) || lesson.investigate.is_empty() { { complete(Stage::Investigate, "Go to Modify") } }
+            </>
+        },
+        Stage::Modify | Stage::Make => html! {
+            <>
+                <PracticeView {stage} state={state.clone()} guard={guard.clone()} run={run.clone()} actions={actions.clone()} {busy} />
+                if let Some(f) = &run.failure { <crate::components::failure_view::FailureView failure={f.clone()} /> }
+                if stage == Stage::Make && state.progress.completed.contains(&Stage::Make) {
+                    <p class="gate-passed" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>
+                    <GradeSummary verdicts={with_refusal(lesson_verdicts.clone(), &state)} course={course.clone()} />
+                }
+            </>
+        },
+    };
+    let engine_check = EngineCheck {
+        values: Rc::new((*engine_values).clone()),
+        run: actions.question_value.clone(),
+        busy: busy || lab.backend().is_none(),
+    };
+    html! {
+        <ContextProvider<EngineCheck> context={engine_check}>
+        <article class="lesson" aria-labelledby="lesson-title">
+            <p class="crumbs"><a href="#/">{ "← Course" }</a></p>
+            <h1 id="lesson-title">{ &m.title }</h1>
+            <p class="summary">{ crate::components::markdown::render_inline(&m.summary) }<span class="muted">{ format!(" · about {} minutes", m.minutes) }</span></p>
+            <Stepper current={stage} completed={state.progress.completed.clone()} on_go={go.clone()} />
+            if let (None, Some(f)) = (&run.branch, &run.failure) {
+                // The lesson's own database could not be built: nothing can run, and the student should know why.
+                <crate::components::failure_view::FailureView failure={f.clone()} />
+            }
+            if let (None, Some(what), Lab::Ready(_)) = (&run.branch, &run.busy, &lab) {
+                <p class="busy" role="status">{ format!("Postgres is {what}…") }</p>
+            }
+            if let Lab::Failed(reason) = &lab {
+                <div class="failure" role="alert">
+                    <p><strong>{ "Postgres could not start, so nothing can run yet." }</strong>{ " Your answers are saved as you type; reload the page to try again." }</p>
+                    <p class="muted">{ reason.clone() }</p>
+                </div>
+            }
+            <details class="story" aria-label="The story" open={stage == Stage::Predict}>
+                <summary>{ "The story" }</summary>
+                { crate::components::markdown::render(&m.story) }
+            </details>
+            if matches!(stage, Stage::Predict | Stage::Run | Stage::Investigate) {
+                { for lesson.lesson.chain.iter().map(|migration| html! { <MigrationView migration={migration.clone()} mark={failing_lines} /> }) }
+            }
+            <section class="stage" aria-labelledby="stage-heading">
+                <h2 id="stage-heading" tabindex="-1" ref={stage_heading}>{ stage.label() }</h2>
+                { body }
+            </section>
+        </article>
+        </ContextProvider<EngineCheck>>
+    }
+}
+
+/// The lesson's verdicts plus the drop-guard answer, which is graded like a question.
+fn with_refusal(
+    mut verdicts: Vec<(String, String, Graded)>,
+    state: &LessonState,
+) -> Vec<(String, String, Graded)> {
+    if let Some(g) = state.verdict(crate::state::lesson_state::REFUSAL) {
+        verdicts.push((
+            crate::state::lesson_state::REFUSAL.to_owned(),
+            "Refuse the destructive migration, naming what you need".to_owned(),
+            g.clone(),
+        ));
+    }
+    verdicts
+}
+
+/// How an ordering is tried: on the branch as it stands, or rebuilt from the branch point with these commands.
+#[derive(Clone, PartialEq)]
+enum OrderMode {
+    Here,
+    From(Vec<miglab_core::lesson::RunCommand>),
+}
+
+/// The next locked ordering to try on the engine, with the SQL of its steps in the student's order.
+/// A prediction is tried as soon as the branch stands exactly at the state its question asks about (right after the
+/// student's own `upgrade head`, say), or, when the run never stopped there, once the lesson's commands have all run;
+/// a later stage's question, which has no run of its own, as soon as it is locked. One try at a time, never while busy.
+fn next_order(
+    state: &LessonState,
+    run: &RunState,
+    tried: &BTreeMap<String, Result<OrderRun, String>>,
+    commands: &[String],
+) -> Option<(String, Vec<String>, OrderMode)> {
+    if run.busy.is_some() || run.branch.is_none() {
+        return None;
+    }
+    let stages = [Stage::Predict, Stage::Investigate, Stage::Modify]
+        .into_iter()
+        .filter(|s| state.locked(*s));
+    stages
+        .flat_map(|stage| state.questions(stage).iter().map(move |q| (stage, q)))
+        .filter(|(_, q)| state.verdict(&q.id).is_none() && !tried.contains_key(&q.id))
+        .find_map(|(stage, q)| {
+            let after: Vec<String> = q.after.iter().map(ToString::to_string).collect();
+            let mode = if run.path == after {
+                OrderMode::Here
+            } else if stage != Stage::Predict
+                || (run.ran_all(commands) && run.snapshot(&after).is_none())
+            {
+                OrderMode::From(q.after.clone())
+            } else {
+                return None;
+            };
+            let Some(miglab_core::grade::Response::Ordering { order }) = state.answer(q).response
+            else {
+                return None;
+            };
+            Some((q.id.clone(), q.order_steps(&order)?, mode))
+        })
+}

@@ -1,0 +1,13 @@
+//! Effects behind small typed calls: the engine, the analyzer module, storage, downloads and the editor bundle.
+
+pub mod analyzer_link;
+pub mod consequences;
+pub mod course_loader;
+pub mod download;
+pub mod engine_boot;
+pub mod engine_link;
+pub mod grader;
+pub mod lab;
+pub mod lesson_session;
+pub mod page_lab;
+pub mod storage;

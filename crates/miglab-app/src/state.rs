@@ -1,0 +1,15 @@
+//! Behaviour as reducers and pure functions: no engine, no analyzer, no browser, so plain `cargo test` covers it.
+
+pub mod alembic_cli;
+pub mod describe;
+pub mod drop_guard;
+pub mod gate;
+pub mod lesson_model;
+pub mod lesson_state;
+pub mod practice_checks;
+pub mod progress;
+pub mod report;
+pub mod route;
+pub mod run_state;
+pub mod schema_diff;
+pub mod schema_edit;
