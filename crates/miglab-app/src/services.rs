@@ -11,3 +11,4 @@ pub mod lab;
 pub mod lesson_session;
 pub mod page_lab;
 pub mod storage;
+pub mod student_migration;

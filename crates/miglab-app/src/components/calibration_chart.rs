@@ -39,7 +39,7 @@ pub fn CalibrationChart(props: &Props) -> Html {
                 "{name}: {} graded, {:.0}% credit, total mark {}. {}",
                 c.count,
                 c.score * 100.0,
-                crate::components::confidence::mark(c.total_mark),
+                crate::state::marks::mark(c.total_mark),
                 c.sentence()
             )
         })

@@ -55,7 +55,7 @@ pub fn Catalog(props: &Props) -> Html {
                                 <p class="meta">
                                     <span>{ format!("about {} min", l.lesson.manifest.minutes) }</span>
                                     <span><progress max="5" value={done.to_string()} aria-label={format!("{} stages of 5 done", done)}></progress>{ format!(" {done}/5 stages") }</span>
-                                    if cal.count > 0 { <span>{ format!("score {:.0}%, total mark {}", cal.score * 100.0, crate::components::confidence::mark(cal.total_mark)) }</span> }
+                                    if cal.count > 0 { <span>{ format!("score {:.0}%, total mark {}", cal.score * 100.0, crate::state::marks::mark(cal.total_mark)) }</span> }
                                     <span class="status">{ progress_word(&p) }</span>
                                 </p>
                             </div>

@@ -1,6 +1,7 @@
 //! The 1–5 confidence picker every answer carries, as a keyboard-friendly radio group, and the table of what each level
 //! earns, shown before the student answers so the payoff is known when they choose.
 
+use crate::state::marks::mark;
 use miglab_core::grade::{marks_table, Confidence, LEVEL_WORDS};
 use yew::prelude::*;
 
@@ -32,15 +33,6 @@ pub fn ConfidencePicker(props: &Props) -> Html {
                 }
             }) }
         </fieldset>
-    }
-}
-
-/// A mark as the tables print it: a sign always, and a decimal only where partial credit blends two marks.
-pub fn mark(value: f64) -> String {
-    if value.fract().abs() < 0.05 {
-        format!("{:+.0}", value)
-    } else {
-        format!("{:+.1}", value)
     }
 }
 
@@ -76,18 +68,5 @@ pub fn HowMarksWork(props: &MarksProps) -> Html {
             </table>
             <p class="muted">{ "Partial credit earns the same share of the two marks. Each level pays best exactly inside its range, so saying how sure you really are is the best strategy." }</p>
         </details>
-    }
-}
-
-#[cfg(test)]
-mod test {
-    use super::*;
-
-    #[test]
-    fn mark_ok() {
-        assert_eq!(
-            [mark(11.0), mark(-10.0), mark(0.0), mark(2.7), mark(-0.45)].join(" "),
-            "+11 -10 +0 +2.7 -0.5"
-        );
     }
 }

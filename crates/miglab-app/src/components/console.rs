@@ -236,7 +236,7 @@ pub fn SqlConsole(props: &Props) -> Html {
             if let Some(h) = &*held {
                 <div class="console-stake at-stake" role="alert">
                     <p><strong>{ match &h.stakes {
-                        Ok(stakes) => crate::components::markdown::render_inline(&crate::services::consequences::sentence(stakes)),
+                        Ok(stakes) => crate::components::markdown::render_inline(&crate::state::drop_guard::sentence(stakes)),
                         Err(why) => html! { { format!("What this would destroy could not be checked: {why}") } },
                     } }</strong>{ " It has not run." }</p>
                     <button type="button" onclick={execute.reform({ let sql = h.sql.clone(); move |_: MouseEvent| sql.clone() })}>{ "Run it anyway" }</button>

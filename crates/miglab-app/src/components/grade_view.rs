@@ -1,22 +1,13 @@
 //! Grading results: one question's verdict with its explanations, and a lesson's summary with calibration.
 
 use crate::components::calibration_chart::CalibrationChart;
-use crate::components::confidence::mark;
+use crate::state::marks::{mark, verdict_word};
 use miglab_core::grade::{Calibration, Graded, Verdict, LEVEL_WORDS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct VerdictProps {
     pub graded: Graded,
-}
-
-pub fn verdict_word(graded: &Graded) -> &'static str {
-    match graded {
-        g if g.pending => "Not graded yet",
-        g if g.correct => "Right",
-        g if g.credit > 0.0 => "Partly right",
-        _ => "Wrong",
-    }
 }
 
 /// The words of the level the student picked, as the picker showed them.

@@ -39,7 +39,7 @@ pub fn InvestigateView(props: &Props) -> Html {
                         <label for={id.clone()}>{ crate::components::markdown::render_inline(&prompt.prompt) }if prompt.ai_free { <span class="badge">{ "AI-free" }</span> }</label>
                         <textarea id={id} rows="3" value={text.clone()} {oninput} />
                         if explained {
-                            <details aria-label={format!("Model answer: {}", crate::components::markdown::plain(&prompt.prompt))}><summary>{ "Compare with the model answer" }</summary>{ crate::components::markdown::render(&prompt.model_answer) }</details>
+                            <details aria-label={format!("Model answer: {}", crate::state::plain_text::plain(&prompt.prompt))}><summary>{ "Compare with the model answer" }</summary>{ crate::components::markdown::render(&prompt.model_answer) }</details>
                         }
                     </div>
                 }
@@ -55,15 +55,15 @@ pub fn InvestigateView(props: &Props) -> Html {
                     let confirm = props.actions.experiment.reform(move |_: MouseEvent| (i, true));
                     let waiting = outcome.is_some_and(|o| o.result.is_none());
                     html! {
-                        <article class="experiment" aria-label={crate::components::markdown::plain(&exp.title)}>
+                        <article class="experiment" aria-label={crate::state::plain_text::plain(&exp.title)}>
                             <h4>{ crate::components::markdown::render_inline(&exp.title) }</h4>
                             { crate::components::markdown::render(&exp.prompt) }
                             if !exp.after.is_empty() { <p class="muted">{ format!("Starts from the branch point after: {}", exp.after.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) }</p> }
                             if exp.in_transaction { <p class="muted">{ "Runs inside one migration transaction, the way Alembic runs a migration without autocommit_block()." }</p> }
-                            <CodeEditor value={exp.sql.clone()} language="sql" label={format!("SQL of experiment {}", crate::components::markdown::plain(&exp.title))} read_only=true />
+                            <CodeEditor value={exp.sql.clone()} language="sql" label={format!("SQL of experiment {}", crate::state::plain_text::plain(&exp.title))} read_only=true />
                             if let Some(o) = outcome.filter(|o| !o.stakes.is_empty()) {
                                 <div class="at-stake" role={if waiting { "alert" } else { "note" }}>
-                                    <p><strong>{ crate::components::markdown::render_inline(&crate::services::consequences::sentence(&o.stakes)) }</strong>{ " Counted on the branch before it runs; the branch is reset afterwards." }</p>
+                                    <p><strong>{ crate::components::markdown::render_inline(&crate::state::drop_guard::sentence(&o.stakes)) }</strong>{ " Counted on the branch before it runs; the branch is reset afterwards." }</p>
                                 </div>
                             }
                             if waiting {
@@ -112,7 +112,7 @@ fn experiment_result(exp: &miglab_core::lesson::Experiment, outcome: &Experiment
                 <p><code>{ query }</code>{ format!(" → {} (expected {})", match got { Ok(v) => v.clone().unwrap_or_else(|| "NULL".into()), Err(e) => format!("error: {e}") }, expected.clone().unwrap_or_else(|| "NULL".into())) }</p>
             }) }
             if let Some((before, after)) = &outcome.diff {
-                <SchemaDiffView before={before.clone()} after={after.clone()} caption={format!("What {} did on the branch", crate::components::markdown::plain(&exp.title))} />
+                <SchemaDiffView before={before.clone()} after={after.clone()} caption={format!("What {} did on the branch", crate::state::plain_text::plain(&exp.title))} />
             }
         </div>
     }

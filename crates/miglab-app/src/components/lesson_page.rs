@@ -187,10 +187,15 @@ pub fn LessonPage(props: &Props) -> Html {
     {
         let ready: Vec<String> = if state.locked(Stage::Predict) {
             let ran = |after: &[String]| run.snapshot(after).is_some() || run.ran_all(&commands);
-            grader::ready(&state.lesson.predict, |id| state.verdict(id).is_some(), ran, &tried)
-                .into_iter()
-                .map(|q| q.id.clone())
-                .collect()
+            crate::state::gradable::ready(
+                &state.lesson.predict,
+                |id| state.verdict(id).is_some(),
+                ran,
+                &tried,
+            )
+            .into_iter()
+            .map(|q| q.id.clone())
+            .collect()
         } else {
             Vec::new()
         };
@@ -245,7 +250,7 @@ pub fn LessonPage(props: &Props) -> Html {
         let tried = tried.clone();
         use_effect_with(locked, move |_| {
             for stage in [Stage::Investigate, Stage::Modify] {
-                let ready: Vec<_> = grader::ready(
+                let ready: Vec<_> = crate::state::gradable::ready(
                     state.questions(stage),
                     |id| state.verdict(id).is_some(),
                     |_| true,

@@ -112,7 +112,7 @@ pub fn QuestionView(props: &Props) -> Html {
             };
             html! {
                 <fieldset class="choices" disabled={locked}>
-                    <legend class="visually-hidden">{ crate::components::markdown::plain(&q.prompt) }</legend>
+                    <legend class="visually-hidden">{ crate::state::plain_text::plain(&q.prompt) }</legend>
                     { for options.iter().map(|(option, text)| {
                         let checked = selected.contains(option);
                         let (option, multiple, selected) = (option.clone(), *multiple, selected.clone());
@@ -151,7 +151,7 @@ pub fn QuestionView(props: &Props) -> Html {
                         };
                         let label = text_of(item);
                         // Accessible names are plain text: a screen reader would read the backticks out.
-                        let name = crate::components::markdown::plain(&label);
+                        let name = crate::state::plain_text::plain(&label);
                         html! {
                             <li>
                                 <span class="order-text">{ crate::components::markdown::render_inline(&label) }</span>

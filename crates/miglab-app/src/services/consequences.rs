@@ -28,17 +28,9 @@ pub async fn of_sql(engine: &dyn Backend, sql: &str) -> Result<(Vec<Threat>, Vec
         return Err(d.message.clone());
     }
     let schema = engine.introspect().await.map_err(|f| f.message)?;
-    let threats = crate::state::practice_checks::threats(&steps, Some(&schema)).await?;
+    let threats = crate::services::student_migration::threats(&steps, Some(&schema)).await?;
     let stakes = count(engine, &threats).await.map_err(|f| f.message)?;
     Ok((threats, stakes))
-}
-
-/// The stakes as one sentence, e.g. "This would destroy 40 rows of `expenses`."
-pub fn sentence(stakes: &[Stake]) -> String {
-    format!(
-        "This would destroy {}.",
-        stakes.iter().map(Stake::sentence).collect::<Vec<_>>().join(" and ")
-    )
 }
 
 #[cfg(test)]
@@ -46,6 +38,7 @@ mod test {
     use super::*;
     use crate::services::lab::test::{block_on, Fake};
     use crate::services::lab::Rows;
+    use crate::state::drop_guard::sentence;
 
     fn threat(table: &str, column: Option<&str>) -> Threat {
         Threat {

@@ -8,7 +8,7 @@ use crate::state::describe::describe;
 use crate::state::drop_guard::{Backup, Decision, GuardAction, GuardState, Threat};
 use crate::state::lesson_model::{LessonView, Stage};
 use crate::state::lesson_state::{LessonAction, LessonState};
-use crate::state::practice_checks::{self, PracticeRun};
+use crate::state::practice_checks::PracticeRun;
 use crate::state::run_state::{Failure, RunAction, RunState};
 use miglab_core::lesson::{Experiment, Lesson, LessonMigration, RunCommand, ValueCheck};
 use miglab_core::migration::Direction;
@@ -266,47 +266,54 @@ pub fn use_lesson_actions(
                     run_d.dispatch(RunAction::Idle);
                     state_d.dispatch(LessonAction::Checked { stage, results });
                 };
-                let student = match practice_checks::parse(&text, &file, &reference).await {
-                    Ok(student) => student,
-                    Err(diagnostics) => {
-                        let results = diagnostics
-                            .iter()
-                            .map(|d| crate::state::progress::CheckResult {
-                                name: if d.code == "analyzer" {
-                                    "the analyzer answers"
-                                } else {
-                                    "the file translates"
-                                }
-                                .into(),
-                                passed: false,
-                                lines: d.at.map(|a| (a.line, a.line)),
-                                detail: format!(
-                                    "{}{}{}",
-                                    d.at.map(|a| format!("line {}:{}: ", a.line, a.column))
-                                        .unwrap_or_default(),
-                                    d.message,
-                                    d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()
-                                ),
-                            })
-                            .collect();
-                        return checked(results);
-                    }
-                };
-                // The drop guard: a destructive step stops the run until the student proceeds with all three preconditions.
-                let threats =
-                    match practice_checks::threats(&student.migration.upgrade, before.as_ref())
-                        .await
+                let student =
+                    match crate::services::student_migration::parse(&text, &file, &reference).await
                     {
-                        Ok(threats) => threats,
-                        Err(message) => {
-                            return checked(vec![crate::state::progress::CheckResult {
-                                name: "drop guard".into(),
-                                passed: false,
-                                detail: message,
-                                lines: None,
-                            }])
+                        Ok(student) => student,
+                        Err(diagnostics) => {
+                            let results = diagnostics
+                                .iter()
+                                .map(|d| crate::state::progress::CheckResult {
+                                    name: if d.code == "analyzer" {
+                                        "the analyzer answers"
+                                    } else {
+                                        "the file translates"
+                                    }
+                                    .into(),
+                                    passed: false,
+                                    lines: d.at.map(|a| (a.line, a.line)),
+                                    detail: format!(
+                                        "{}{}{}",
+                                        d.at.map(|a| format!("line {}:{}: ", a.line, a.column))
+                                            .unwrap_or_default(),
+                                        d.message,
+                                        d.help
+                                            .as_ref()
+                                            .map(|h| format!(" {h}"))
+                                            .unwrap_or_default()
+                                    ),
+                                })
+                                .collect();
+                            return checked(results);
                         }
                     };
+                // The drop guard: a destructive step stops the run until the student proceeds with all three preconditions.
+                let threats = match crate::services::student_migration::threats(
+                    &student.migration.upgrade,
+                    before.as_ref(),
+                )
+                .await
+                {
+                    Ok(threats) => threats,
+                    Err(message) => {
+                        return checked(vec![crate::state::progress::CheckResult {
+                            name: "drop guard".into(),
+                            passed: false,
+                            detail: message,
+                            lines: None,
+                        }])
+                    }
+                };
                 let cleared = !guard.lesson
                     && guard.threats == threats
                     && guard.decision == Some(Decision::Proceeded);
@@ -357,7 +364,10 @@ pub fn use_lesson_actions(
                                 }
                                 state_d.dispatch(LessonAction::Checked {
                                     stage,
-                                    results: practice_checks::judge(&checks, &run, &threats).await,
+                                    results: crate::services::student_migration::judge(
+                                        &checks, &run, &threats,
+                                    )
+                                    .await,
                                 })
                             }
                             Err(f) => run_d2.dispatch(RunAction::Failed(f)),
@@ -386,8 +396,11 @@ pub fn use_lesson_actions(
             let (lab, guard_d, before, run_d) =
                 (lab.clone(), guard_d.clone(), state.start.clone(), run_d.clone());
             spawn_local(async move {
-                let threats =
-                    practice_checks::threats(&refuse.migration.upgrade, before.as_ref()).await;
+                let threats = crate::services::student_migration::threats(
+                    &refuse.migration.upgrade,
+                    before.as_ref(),
+                )
+                .await;
                 run_d.dispatch(RunAction::Idle);
                 match threats {
                     Ok(threats) => {

@@ -169,6 +169,14 @@ impl Reducible for GuardState {
     }
 }
 
+/// The stakes as one sentence, e.g. "This would destroy 40 rows of `expenses`."
+pub fn sentence(stakes: &[Stake]) -> String {
+    format!(
+        "This would destroy {}.",
+        stakes.iter().map(Stake::sentence).collect::<Vec<_>>().join(" and ")
+    )
+}
+
 #[cfg(test)]
 mod test {
     use super::*;

@@ -147,7 +147,7 @@ impl Question {
         match &self.kind {
             QuestionKind::Order { items } | QuestionKind::Choice { options: items, .. } => items
                 .iter()
-                .map(|(id, text)| (id.clone(), crate::components::markdown::plain(text)))
+                .map(|(id, text)| (id.clone(), crate::state::plain_text::plain(text)))
                 .collect(),
             _ => Vec::new(),
         }

@@ -285,7 +285,7 @@ impl Reducible for LessonState {
                 if let Some(q) = self.lesson.questions().find(|q| q.id == question) {
                     progress
                         .verdicts
-                        .extend(crate::services::grader::self_assessed(q, &progress.answers));
+                        .extend(crate::state::gradable::self_assessed(q, &progress.answers));
                 }
             }
             LessonAction::Answer { .. }

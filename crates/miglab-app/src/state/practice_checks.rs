@@ -1,39 +1,14 @@
-//! Modify and Make: the student's migration parsed, and the lesson's checks judged from what the engine did.
+//! Modify and Make: the lesson's checks judged from what the engine did with the student's migration.
 //!
-//! The engine work is in `lab::practice`; this file only decides pass or fail, so it is tested natively.
+//! The engine work is in `services::lesson_flows` and the reading of the file in `services::student_migration`;
+//! this file only decides pass or fail, so it is tested natively.
 
-use crate::services::analyzer_link;
 use crate::state::drop_guard::Threat;
 use crate::state::progress::CheckResult;
 use crate::state::run_state::RunRecord;
-use miglab_core::diagnostic::Diagnostic;
-use miglab_core::grade::{
-    self, Answer, AnswerKey, Confidence, Response, SchemaKey, SchemaScope, ValueKey,
-};
-use miglab_core::lesson::{Checks, LessonMigration, MigrationRef, MigrationSource};
-use miglab_core::migration::Step;
+use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Response, ValueKey};
+use miglab_core::lesson::Checks;
 use miglab_core::schema::Schema;
-use miglab_core::service::GradeItem;
-
-/// The student's file as a lesson migration, or the diagnostics that stop it from running
-/// (an analyzer that cannot load is one of them, so nothing runs untranslated).
-pub async fn parse(
-    text: &str,
-    file: &str,
-    reference: &MigrationRef,
-) -> Result<LessonMigration, Vec<Diagnostic>> {
-    let parsed = analyzer_link::alembic(text.to_owned())
-        .await
-        .map_err(|message| vec![Diagnostic::error("analyzer", message)])?;
-    if parsed.has_errors() {
-        return Err(parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect());
-    }
-    Ok(LessonMigration {
-        reference: reference.clone(),
-        source: MigrationSource::Alembic { file: file.to_owned(), text: text.to_owned() },
-        migration: parsed.migration,
-    })
-}
 
 /// A new revision file for the student to fill in, revising `parent` with the lesson's own revision id,
 /// so questions that name that id still apply to the student's file.
@@ -43,26 +18,6 @@ pub fn starter(revision: &str, parent: Option<&str>, message: &str) -> String {
         "\"\"\"{message}\n\nRevision ID: {revision}\nRevises: {}\n\"\"\"\n\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = \"{revision}\"\ndown_revision = {parent_literal}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n",
         parent.unwrap_or("")
     )
-}
-
-/// Steps that destroy data, for the drop guard: the core's destructive findings, each with the object it hits.
-/// `schema` is the database before the migration, so the rules know which tables hold rows.
-/// When the rules cannot run the answer is an error, never "no threats": the guard fails closed.
-pub async fn threats(steps: &[Step], schema: Option<&Schema>) -> Result<Vec<Threat>, String> {
-    let findings = analyzer_link::rules(steps.to_vec(), schema.cloned()).await?;
-    Ok(findings
-        .into_iter()
-        .filter(|f| f.is_destructive())
-        .flat_map(|f| {
-            let (code, message) = (f.code.clone(), f.message.clone());
-            f.affected.into_iter().map(move |a| Threat {
-                code: code.clone(),
-                message: message.clone(),
-                table: a.table,
-                column: a.column,
-            })
-        })
-        .collect())
 }
 
 /// What the engine did with the student's migration: upgrade, downgrade, upgrade again, and the value checks.
@@ -75,6 +30,11 @@ pub struct PracticeRun {
 }
 
 impl PracticeRun {
+    /// The branch after the first upgrade, when it finished: what the brief's tables are compared with.
+    pub fn upgraded(&self) -> Option<&Schema> {
+        self.runs.first().filter(|r| r.failure.is_none()).map(|r| &r.after)
+    }
+
     /// The statements the approval is checked against: what the upgrade did and, where it ran, what the downgrade did.
     /// `None` when the upgrade did not run, so there is nothing to confirm.
     pub fn claims(&self) -> Option<crate::state::gate::RunClaims> {
@@ -83,7 +43,14 @@ impl PracticeRun {
     }
 }
 
-pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Vec<CheckResult> {
+/// The lesson's checks, one line each, from what the engine did: `tables` are the brief's table checks, which the
+/// analyzer module grades ([`crate::services::student_migration::judge`] asks it), placed after the upgrade's line.
+pub fn judge(
+    checks: &Checks,
+    run: &PracticeRun,
+    threats: &[Threat],
+    tables: Vec<CheckResult>,
+) -> Vec<CheckResult> {
     let mut out = Vec::new();
     let result = |name: &str, passed: bool, detail: String| CheckResult {
         name: name.to_owned(),
@@ -121,8 +88,8 @@ pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Ve
             )
         }),
     }
-    let after = upgrade.filter(|r| r.failure.is_none()).map(|r| &r.after);
-    out.extend(tables_as_briefed(checks, after).await);
+    let after = run.upgraded();
+    out.extend(tables);
     for (i, check) in checks.values.iter().enumerate() {
         let got = run.values.get(i).map(|(_, v)| v.clone());
         let expected = check.expected.clone();
@@ -187,79 +154,6 @@ pub async fn judge(checks: &Checks, run: &PracticeRun, threats: &[Threat]) -> Ve
     out
 }
 
-/// One verdict per table the brief lists, from one request to the analyzer: the brief plays the prediction
-/// and the engine the truth, so each sentence says what the migration really did. Only what the brief lists
-/// is compared, as `miglab check` does.
-async fn tables_as_briefed(checks: &Checks, after: Option<&Schema>) -> Vec<CheckResult> {
-    let result = |table: &str, passed: bool, detail: String| CheckResult {
-        name: format!("`{table}` looks as the brief asks"),
-        passed,
-        detail,
-        lines: None,
-    };
-    let Some(after) = after else {
-        return checks
-            .tables
-            .iter()
-            .map(|t| {
-                result(
-                    &t.name,
-                    false,
-                    "The upgrade did not finish, so there is nothing to compare.".into(),
-                )
-            })
-            .collect();
-    };
-    let items = checks
-        .tables
-        .iter()
-        .map(|table| {
-            let brief = Schema { tables: vec![table.clone()], ..Default::default() };
-            let scope = SchemaScope {
-                columns: !table.columns.is_empty(),
-                indexes: !table.indexes.is_empty(),
-                tables: vec![table.name.clone()],
-                ..Default::default()
-            };
-            let key = AnswerKey::Schema(SchemaKey { scope, ..SchemaKey::default() });
-            GradeItem {
-                key,
-                answer: Answer {
-                    response: Response::Schema { schema: brief },
-                    confidence: Confidence::MAX,
-                },
-                start: None,
-                actual: Some(after.clone()),
-            }
-        })
-        .collect();
-    match analyzer_link::grade(items).await {
-        Ok(graded) if graded.len() == checks.tables.len() => checks
-            .tables
-            .iter()
-            .zip(graded)
-            .map(|(table, graded)| match graded.correct {
-                true => {
-                    result(&table.name, true, "Columns and indexes match the brief.".to_owned())
-                }
-                false => result(
-                    &table.name,
-                    false,
-                    graded.explanations().next().unwrap_or("It differs from the brief.").to_owned(),
-                ),
-            })
-            .collect(),
-        Ok(_) => checks
-            .tables
-            .iter()
-            .map(|t| result(&t.name, false, "The analyzer did not grade every table.".to_owned()))
-            .collect(),
-        Err(message) => {
-            checks.tables.iter().map(|t| result(&t.name, false, message.clone())).collect()
-        }
-    }
-}
-
 /// What differs between two states of the branch, matched by name: tables, columns (type, nullability, default),
 /// indexes, constraints, enum types and row counts. The alembic version is allowed to differ, and column order is no
 /// difference, since Postgres can only add a column at the end.
@@ -318,7 +212,6 @@ fn round_trip(
 mod test {
     use super::*;
     use crate::fixture;
-    use crate::services::lab::test::block_on;
 
     fn record(after: Schema, failure: Option<&str>) -> RunRecord {
         let failure = failure.map(|state| crate::state::run_state::Failure {
@@ -347,7 +240,7 @@ mod test {
             downgrade_order: true,
             ..Default::default()
         };
-        block_on(judge(&checks, run, &[]))
+        judge(&checks, run, &[], Vec::new())
             .iter()
             .map(|c| format!("{} {}: {}", if c.passed { "pass" } else { "FAIL" }, c.name, c.detail))
             .collect::<Vec<_>>()
@@ -424,56 +317,5 @@ mod test {
             "{detail}"
         );
         assert!(detail.contains("legacy_notes") && detail.contains("0 rows"), "{detail}");
-    }
-
-    #[test]
-    fn wrong_column_err() {
-        let run = PracticeRun {
-            before: fixture::expenses(),
-            runs: vec![record(with_column("run_id"), None)],
-            values: vec![],
-        };
-        assert!(check(&run).contains("FAIL `expenses` looks as the brief asks"), "{}", check(&run));
-    }
-
-    #[test]
-    fn threats_ok() {
-        let steps = [Step {
-            sql: "ALTER TABLE expenses DROP COLUMN legacy_notes".into(),
-            autocommit: false,
-            span: None,
-        }];
-        let found = block_on(threats(&steps, Some(&fixture::expenses()))).expect("rules run");
-        assert_eq!(
-            (found[0].table.as_str(), found[0].column.as_deref()),
-            ("expenses", Some("legacy_notes"))
-        );
-    }
-
-    #[test]
-    fn truncate_threat_ok() {
-        let steps = [Step { sql: "TRUNCATE expenses".into(), autocommit: false, span: None }];
-        let found = block_on(threats(&steps, Some(&fixture::expenses()))).expect("rules run");
-        assert_eq!((found[0].table.as_str(), found[0].column.as_deref()), ("expenses", None));
-    }
-
-    #[test]
-    fn add_column_no_threat_err() {
-        let steps = [Step {
-            sql: "ALTER TABLE expenses ADD COLUMN review_note text".into(),
-            autocommit: false,
-            span: None,
-        }];
-        assert!(block_on(threats(&steps, Some(&fixture::expenses())))
-            .expect("rules run")
-            .is_empty());
-    }
-
-    #[test]
-    fn starter_parses_ok() {
-        let text = starter("e41c7b9a2f05", Some("3f7a9c2e8d41"), "add reconciler_run_id");
-        let reference = MigrationRef { file: Some("make.py".into()), ..Default::default() };
-        let migration = block_on(parse(&text, "make.py", &reference)).expect("starter parses");
-        assert_eq!(migration.parent(), Some("3f7a9c2e8d41"));
     }
 }

@@ -60,7 +60,7 @@ fn rows(entry: &CourseEntry, p: &crate::state::progress::LessonProgress) -> Vec<
                 if graded.is_some() || p.locked.contains(&stage) {
                     listed.insert(q.id.as_str());
                     rows.push(Row {
-                        question: crate::components::markdown::plain(&q.prompt),
+                        question: crate::state::plain_text::plain(&q.prompt),
                         confidence,
                         graded,
                     });
@@ -105,7 +105,7 @@ pub fn markdown(entries: &[CourseEntry], progress: &Progress) -> String {
         out.push_str(&format!(
             "Mean credit {:.0}%, total mark {}.\n",
             course.score * 100.0,
-            crate::components::confidence::mark(course.total_mark)
+            crate::state::marks::mark(course.total_mark)
         ));
     }
     out.push_str(&format!("{}\n\n", course.sentence()));
@@ -145,11 +145,11 @@ pub fn markdown(entries: &[CourseEntry], progress: &Progress) -> String {
                 let (credit, mark, verdict) = match &row.graded {
                     Some(g) if !g.pending => (
                         format!("{:.0}%", g.credit * 100.0),
-                        crate::components::confidence::mark(g.cbm),
+                        crate::state::marks::mark(g.cbm),
                         format!(
                             "{}: {}",
-                            crate::components::grade_view::verdict_word(g),
-                            crate::components::markdown::plain(
+                            crate::state::marks::verdict_word(g),
+                            crate::state::plain_text::plain(
                                 g.explanations().next().unwrap_or("as predicted")
                             )
                         ),
