@@ -8,6 +8,7 @@ pub mod engine_boot;
 pub mod engine_link;
 pub mod grader;
 pub mod lab;
+pub mod lesson_flows;
 pub mod lesson_session;
 pub mod page_lab;
 pub mod storage;

@@ -4,16 +4,17 @@ use crate::components::code_editor::CodeEditor;
 use crate::components::failure_view::FailureView;
 use crate::components::questions_view::QuestionsView;
 use crate::components::schema_diff_view::SchemaDiffView;
-use crate::services::lesson_session::{ExperimentOutcome, LessonActions};
 use crate::state::lesson_model::Stage;
 use crate::state::lesson_state::{LessonAction, LessonState};
+use crate::state::seen::ExperimentOutcome;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub state: UseReducerHandle<LessonState>,
-    pub actions: LessonActions,
+    /// Runs experiment `index`; `true` once the learner has seen what a destructive one would destroy.
+    pub on_experiment: Callback<(usize, bool)>,
     pub outcomes: Vec<ExperimentOutcome>,
     pub busy: bool,
 }
@@ -51,8 +52,8 @@ pub fn InvestigateView(props: &Props) -> Html {
                 <h3>{ "Try it on the branch" }</h3>
                 { for inv.experiments.iter().enumerate().map(|(i, exp)| {
                     let outcome = props.outcomes.iter().find(|o| o.id == exp.id);
-                    let onclick = props.actions.experiment.reform(move |_: MouseEvent| (i, false));
-                    let confirm = props.actions.experiment.reform(move |_: MouseEvent| (i, true));
+                    let onclick = props.on_experiment.reform(move |_: MouseEvent| (i, false));
+                    let confirm = props.on_experiment.reform(move |_: MouseEvent| (i, true));
                     let waiting = outcome.is_some_and(|o| o.result.is_none());
                     html! {
                         <article class="experiment" aria-label={crate::state::plain_text::plain(&exp.title)}>

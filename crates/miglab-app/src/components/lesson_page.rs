@@ -4,24 +4,19 @@ use crate::components::grade_view::GradeSummary;
 use crate::components::investigate_view::InvestigateView;
 use crate::components::migration_view::MigrationView;
 use crate::components::practice_view::PracticeView;
+use crate::components::question_view::EngineCheck;
 use crate::components::questions_view::QuestionsView;
 use crate::components::run_view::RunView;
 use crate::components::stepper::Stepper;
 use crate::services::engine_link::Lab;
-use crate::services::grader;
-use crate::services::lab;
-use crate::services::lesson_session::{
-    use_lesson_actions, EngineCheck, EngineValues, ExperimentOutcome, Seen,
-};
+use crate::services::lesson_session::{use_lesson_session, LessonSession};
 use crate::state::drop_guard::GuardState;
 use crate::state::lesson_model::{LessonView, Stage};
 use crate::state::lesson_state::{LessonAction, LessonState};
 use crate::state::progress::LessonProgress;
-use crate::state::run_state::{RunAction, RunState};
-use miglab_core::grade::{Calibration, Graded, OrderRun};
-use std::collections::BTreeMap;
+use crate::state::run_state::RunState;
+use miglab_core::grade::{Calibration, Graded};
 use std::rc::Rc;
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,15 +39,12 @@ pub fn LessonPage(props: &Props) -> Html {
     // Every engine call this page makes is bound to it: once the learner leaves, its unfinished work stops.
     let lab = crate::services::page_lab::use_page_lab(props.lab.clone(), run.clone());
     let guard = use_reducer(GuardState::default);
-    let experiments = use_state(Vec::<ExperimentOutcome>::new);
-    let engine_values = use_state(EngineValues::new);
-    let actions = use_lesson_actions(
+    let session = use_lesson_session(
         lab.clone(),
         props.lesson.clone(),
         state.clone(),
         run.clone(),
         guard.clone(),
-        Seen { experiments: experiments.clone(), values: engine_values.clone() },
     );
 
     // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
@@ -86,102 +78,26 @@ pub fn LessonPage(props: &Props) -> Html {
     }
     // Build the lesson's database and branch once the engine is ready.
     {
-        let (lesson, run_d, state_d) = (props.lesson.clone(), run.dispatcher(), state.dispatcher());
-        use_effect_with(lab.clone(), move |lab| {
-            if let Some(engine) = lab.backend() {
-                run_d.dispatch(RunAction::Busy("building the lesson's database".into()));
-                wasm_bindgen_futures::spawn_local(async move {
-                    match lab::start(&*engine, &lesson.lesson).await {
-                        Ok((branch, schema)) => {
-                            state_d.dispatch(LessonAction::Started(schema.clone()));
-                            run_d.dispatch(RunAction::Branched { branch, schema });
-                        }
-                        Err(f) => run_d.dispatch(RunAction::Failed(f)),
-                    }
-                });
-            }
-        });
+        let session = session.clone();
+        use_effect_with(lab.clone(), move |_| session.start());
     }
-    // Orderings whose steps carry SQL are tried on the engine before they are graded: what Postgres does with the
-    // student's order is the verdict. Each is tried once, by question id; a failure to try is kept so it is not retried in a loop.
-    let order_runs = use_state(BTreeMap::<String, Result<OrderRun, String>>::new);
+    // Orderings whose steps carry SQL are tried on the engine before they are graded, one at a time, never while busy.
     let commands: Vec<String> =
         props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
     {
-        let next = next_order(&state, &run, &order_runs, &commands);
-        let (lab, lesson, run_d, state_d, order_runs) = (
-            props.lab.clone(),
-            props.lesson.clone(),
-            run.dispatcher(),
-            state.dispatcher(),
-            order_runs.clone(),
-        );
-        let branch = run.branch.clone();
-        use_effect_with(next, move |next| {
-            let (Some((id, steps, mode)), Some(engine), Some(branch)) =
-                (next.clone(), lab.backend(), branch)
-            else {
-                return;
-            };
-            run_d.dispatch(RunAction::Busy("trying your order of the steps".to_owned()));
-            spawn_local(async move {
-                let tried = match &mode {
-                    // The branch stands at the question's state: try the order there and roll it back, so the student's run stays.
-                    OrderMode::Here => lab::run_order(&*engine, &steps).await,
-                    // The run never stopped at the question's state: rebuild it from the branch point, as an experiment does.
-                    OrderMode::From(after) => {
-                        lab::run_order_from(&*engine, &lesson.lesson, &branch, after, &steps).await
-                    }
-                };
-                let mut all = (*order_runs).clone();
-                all.insert(
-                    id,
-                    tried.clone().map_err(|f| {
-                        format!(
-                            "{}{}",
-                            f.sqlstate.map(|s| format!("ERROR {s}: ")).unwrap_or_default(),
-                            f.message
-                        )
-                    }),
-                );
-                order_runs.set(all);
-                if let Err(f) = &tried {
-                    state_d.dispatch(LessonAction::GradingFailed(format!(
-                        "Your order of the steps could not be tried on the engine: {}",
-                        f.message
-                    )));
-                }
-                match mode {
-                    OrderMode::Here => run_d.dispatch(RunAction::Idle),
-                    OrderMode::From(_) => {
-                        let back = async {
-                            engine.reset(&branch).await?;
-                            engine.introspect().await
-                        }
-                        .await;
-                        run_d.dispatch(back.map_or_else(RunAction::Failed, RunAction::Reset));
-                    }
-                }
-            });
+        let session = session.clone();
+        use_effect_with(session.next_order(), move |next| {
+            if let Some(order) = next.clone() {
+                session.try_order(order);
+            }
         });
     }
     // "Grade again" tries the orders that could not be tried once more.
     {
-        let order_runs = order_runs.clone();
-        use_effect_with(state.grading_attempt, move |_| {
-            if order_runs.values().any(Result::is_err) {
-                order_runs.set(
-                    order_runs
-                        .iter()
-                        .filter(|(_, r)| r.is_ok())
-                        .map(|(id, r)| (id.clone(), r.clone()))
-                        .collect(),
-                );
-            }
-        });
+        let session = session.clone();
+        use_effect_with(state.grading_attempt, move |_| session.retry_orders());
     }
-    let tried: BTreeMap<String, OrderRun> =
-        order_runs.iter().filter_map(|(id, r)| Some((id.clone(), r.clone().ok()?))).collect();
+    let tried = session.tried_orders();
     // Grade each locked prediction as soon as its own commands have run on the branch (an upgrade question right after
     // the upgrade), against the engine, never before; once the lesson's commands have all run, grade what is left.
     {
@@ -199,29 +115,17 @@ pub fn LessonPage(props: &Props) -> Html {
         } else {
             Vec::new()
         };
-        let (state, run, tried) = (state.clone(), run.clone(), tried.clone());
+        let (state, session) = (state.clone(), session.clone());
         use_effect_with((ready, state.grading_attempt), move |(ready, _)| {
             if !ready.is_empty() {
-                let questions: Vec<_> = state
+                let questions = state
                     .lesson
                     .predict
                     .iter()
                     .filter(|q| ready.contains(&q.id))
                     .cloned()
                     .collect();
-                spawn_local(async move {
-                    let start = |q: &crate::state::lesson_model::Question| state.start_schema(q);
-                    let actual = |after: &[String]| run.snapshot(after);
-                    let graded = grader::grade_all(
-                        &questions,
-                        &state.progress.answers,
-                        &grader::Seen { start: &start, actual: &actual, order_runs: &tried },
-                    )
-                    .await;
-                    state.dispatch(
-                        graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded),
-                    );
-                });
+                session.grade(questions, true);
             }
         });
     }
@@ -247,7 +151,7 @@ pub fn LessonPage(props: &Props) -> Html {
             state.grading_attempt,
             tried.len(),
         );
-        let tried = tried.clone();
+        let (tried, session) = (tried.clone(), session.clone());
         use_effect_with(locked, move |_| {
             for stage in [Stage::Investigate, Stage::Modify] {
                 let ready: Vec<_> = crate::state::gradable::ready(
@@ -260,21 +164,7 @@ pub fn LessonPage(props: &Props) -> Html {
                 .cloned()
                 .collect();
                 if state.locked(stage) && !ready.is_empty() {
-                    let (state, tried) = (state.clone(), tried.clone());
-                    spawn_local(async move {
-                        let start =
-                            |q: &crate::state::lesson_model::Question| state.start_schema(q);
-                        let actual = |_: &[String]| None;
-                        let graded = grader::grade_all(
-                            &ready,
-                            &state.progress.answers,
-                            &grader::Seen { start: &start, actual: &actual, order_runs: &tried },
-                        )
-                        .await;
-                        state.dispatch(
-                            graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded),
-                        );
-                    });
+                    session.grade(ready, false);
                 }
             }
         });
@@ -329,7 +219,7 @@ pub fn LessonPage(props: &Props) -> Html {
         },
         Stage::Run => html! {
             <>
-                <RunView run={run.clone()} restored={(*restored).clone()} actions={actions.clone()} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
+                <RunView run={run.clone()} restored={(*restored).clone()} on_run={session.callback(LessonSession::run)} on_reset={session.callback(LessonSession::reset)} on_describe={session.callback(LessonSession::describe)} on_alembic={session.callback(LessonSession::alembic)} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
                 if !lesson_verdicts.is_empty() {
                     <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} />
                 }
@@ -340,14 +230,14 @@ pub fn LessonPage(props: &Props) -> Html {
         },
         Stage::Investigate => html! {
             <>
-                <InvestigateView state={state.clone()} actions={actions.clone()} outcomes={(*experiments).clone()} {busy} />
+                <InvestigateView state={state.clone()} on_experiment={session.callback(LessonSession::experiment)} outcomes={session.experiments().to_vec()} {busy} />
                 if let Some(f) = &run.failure { <crate::components::failure_view::FailureView failure={f.clone()} /> }
                 if state.locked(Stage::Investigate) || lesson.investigate.is_empty() { { complete(Stage::Investigate, "Go to Modify") } }
             </>
         },
         Stage::Modify | Stage::Make => html! {
             <>
-                <PracticeView {stage} state={state.clone()} guard={guard.clone()} run={run.clone()} actions={actions.clone()} {busy} />
+                <PracticeView {stage} state={state.clone()} guard={guard.clone()} run={run.clone()} on_check={session.callback(LessonSession::practice)} on_guard_arm={session.callback(LessonSession::guard_arm)} on_guard_proceed={session.callback(LessonSession::guard_proceed)} on_guard_branch={session.callback(LessonSession::guard_branch)} on_guard_backup={session.callback(LessonSession::guard_backup)} {busy} />
                 if let Some(f) = &run.failure { <crate::components::failure_view::FailureView failure={f.clone()} /> }
                 if stage == Stage::Make && state.progress.completed.contains(&Stage::Make) {
                     <p class="gate-passed" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>
@@ -357,8 +247,8 @@ pub fn LessonPage(props: &Props) -> Html {
         },
     };
     let engine_check = EngineCheck {
-        values: Rc::new((*engine_values).clone()),
-        run: actions.question_value.clone(),
+        values: Rc::new(session.engine_values().clone()),
+        run: session.callback(LessonSession::question_value),
         busy: busy || lab.backend().is_none(),
     };
     html! {
@@ -410,49 +300,4 @@ fn with_refusal(
         ));
     }
     verdicts
-}
-
-/// How an ordering is tried: on the branch as it stands, or rebuilt from the branch point with these commands.
-#[derive(Clone, PartialEq)]
-enum OrderMode {
-    Here,
-    From(Vec<miglab_core::lesson::RunCommand>),
-}
-
-/// The next locked ordering to try on the engine, with the SQL of its steps in the student's order.
-/// A prediction is tried as soon as the branch stands exactly at the state its question asks about (right after the
-/// student's own `upgrade head`, say), or, when the run never stopped there, once the lesson's commands have all run;
-/// a later stage's question, which has no run of its own, as soon as it is locked. One try at a time, never while busy.
-fn next_order(
-    state: &LessonState,
-    run: &RunState,
-    tried: &BTreeMap<String, Result<OrderRun, String>>,
-    commands: &[String],
-) -> Option<(String, Vec<String>, OrderMode)> {
-    if run.busy.is_some() || run.branch.is_none() {
-        return None;
-    }
-    let stages = [Stage::Predict, Stage::Investigate, Stage::Modify]
-        .into_iter()
-        .filter(|s| state.locked(*s));
-    stages
-        .flat_map(|stage| state.questions(stage).iter().map(move |q| (stage, q)))
-        .filter(|(_, q)| state.verdict(&q.id).is_none() && !tried.contains_key(&q.id))
-        .find_map(|(stage, q)| {
-            let after: Vec<String> = q.after.iter().map(ToString::to_string).collect();
-            let mode = if run.path == after {
-                OrderMode::Here
-            } else if stage != Stage::Predict
-                || (run.ran_all(commands) && run.snapshot(&after).is_none())
-            {
-                OrderMode::From(q.after.clone())
-            } else {
-                return None;
-            };
-            let Some(miglab_core::grade::Response::Ordering { order }) = state.answer(q).response
-            else {
-                return None;
-            };
-            Some((q.id.clone(), q.order_steps(&order)?, mode))
-        })
 }

@@ -7,7 +7,6 @@ use crate::components::guard_view::GuardView;
 use crate::components::migration_view::MigrationView;
 use crate::components::questions_view::QuestionsView;
 use crate::components::schema_diff_view::SchemaDiffView;
-use crate::services::lesson_session::LessonActions;
 use crate::state::drop_guard::{Decision, GuardState};
 use crate::state::gate::{Claim, PRECONDITIONS};
 use crate::state::lesson_model::Stage;
@@ -23,7 +22,14 @@ pub struct Props {
     pub state: UseReducerHandle<LessonState>,
     pub guard: UseReducerHandle<GuardState>,
     pub run: UseReducerHandle<RunState>,
-    pub actions: LessonActions,
+    /// Runs the student's migration (the editor's text) and its checks.
+    pub on_check: Callback<(Stage, String)>,
+    /// Arms the drop guard on the lesson's own destructive migration.
+    pub on_guard_arm: Callback<()>,
+    /// After the guard let it through: runs the lesson's destructive migration on the branch.
+    pub on_guard_proceed: Callback<()>,
+    pub on_guard_branch: Callback<()>,
+    pub on_guard_backup: Callback<()>,
     pub busy: bool,
 }
 
@@ -49,7 +55,7 @@ pub fn PracticeView(props: &Props) -> Html {
     let on_change = d.reform(move |text| LessonAction::Draft { stage, text });
     let checks = state.progress.checks.get(&stage).cloned().unwrap_or_default();
     let passed = !checks.is_empty() && checks.iter().all(|c| c.passed);
-    let run_checks = props.actions.practice.reform({
+    let run_checks = props.on_check.reform({
         let text = text.clone();
         move |_: MouseEvent| (stage, text.clone())
     });
@@ -85,7 +91,7 @@ pub fn PracticeView(props: &Props) -> Html {
                 }
                 // The student's own destructive draft meets the same guard; that decision is theirs to act on, not graded.
                 if !props.guard.lesson {
-                    <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={Callback::noop()} />
+                    <GuardView guard={props.guard.clone()} on_branch={props.on_guard_branch.clone()} on_backup={props.on_guard_backup.clone()} on_decided={Callback::noop()} />
                 }
                 if stage == Stage::Modify && passed {
                     <button type="button" onclick={d.reform(|_: MouseEvent| LessonAction::Complete(Stage::Modify))}>{ "Done: go to Make" }</button>
@@ -107,7 +113,7 @@ fn gate(props: &Props, passed: bool) -> Html {
     });
     let approve = d.reform(|_: MouseEvent| LessonAction::Approve);
     let on_decided = {
-        let (d, proceed) = (d.clone(), props.actions.guard_proceed.clone());
+        let (d, proceed) = (d.clone(), props.on_guard_proceed.clone());
         Callback::from(move |refused: bool| {
             d.emit(LessonAction::Guarded { refused });
             if !refused {
@@ -162,7 +168,7 @@ fn gate(props: &Props, passed: bool) -> Html {
                     { crate::components::markdown::render(&refuse.prompt) }
                     <MigrationView migration={migration.clone()} />
                     if !decided && (!props.guard.lesson || props.guard.threats.is_empty()) {
-                        <button type="button" disabled={props.busy} onclick={props.actions.guard_arm.reform(|_: MouseEvent| ())}>{ "Run its upgrade on the branch" }</button>
+                        <button type="button" disabled={props.busy} onclick={props.on_guard_arm.reform(|_: MouseEvent| ())}>{ "Run its upgrade on the branch" }</button>
                     }
                     // With no threats the guard draws nothing, so a failure to read the migration is said here.
                     if props.guard.threats.is_empty() {
@@ -185,7 +191,7 @@ fn gate(props: &Props, passed: bool) -> Html {
                     <textarea id="refusal-text" rows="3" value={gate.refusal.clone()} disabled={decided} oninput={d.reform(|e: InputEvent| LessonAction::Refusal(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
                     <ConfidencePicker name="refusal-confidence" value={gate.refusal_confidence} disabled={decided} on_change={d.reform(LessonAction::RefusalConfidence)} />
                     if props.guard.lesson {
-                        <GuardView guard={props.guard.clone()} on_branch={props.actions.guard_branch.clone()} on_backup={props.actions.guard_backup.clone()} on_decided={on_decided} {decide_blocked} />
+                        <GuardView guard={props.guard.clone()} on_branch={props.on_guard_branch.clone()} on_backup={props.on_guard_backup.clone()} on_decided={on_decided} {decide_blocked} />
                     }
                     if props.guard.decision == Some(Decision::Proceeded) {
                         if let Some(last) = props.run.last() {

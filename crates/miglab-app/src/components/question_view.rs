@@ -3,13 +3,24 @@
 use crate::components::confidence::ConfidencePicker;
 use crate::components::grade_view::VerdictView;
 use crate::components::schema_editor::SchemaEditor;
-use crate::services::lesson_session::EngineCheck;
 use crate::state::lesson_model::{Question, QuestionKind};
 use crate::state::progress::Answer;
 use crate::state::schema_edit::SchemaEdit;
+use crate::state::seen::EngineValues;
 use miglab_core::grade::{AnswerKey, Confidence, Graded, Response, SelfAssessment};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+/// What the engine gave for locked questions' queries, shared with every question view through a context,
+/// so the stages need not pass it down.
+#[derive(Clone, PartialEq)]
+pub struct EngineCheck {
+    pub values: Rc<EngineValues>,
+    /// Runs the question's query (by question id) on the state it asks about.
+    pub run: Callback<String>,
+    pub busy: bool,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

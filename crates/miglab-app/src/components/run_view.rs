@@ -2,7 +2,6 @@
 
 use crate::components::failure_view::FailureView;
 use crate::components::schema_diff_view::SchemaDiffView;
-use crate::services::lesson_session::LessonActions;
 use crate::state::progress::LastRun;
 use crate::state::run_state::RunState;
 use web_sys::HtmlSelectElement;
@@ -14,7 +13,13 @@ pub struct Props {
     /// What the Run stage showed on the previous visit, saved with the progress; the engine no longer holds it.
     #[prop_or_default]
     pub restored: Option<LastRun>,
-    pub actions: LessonActions,
+    /// Runs one Alembic command on the branch.
+    pub on_run: Callback<String>,
+    pub on_reset: Callback<()>,
+    /// `\d table`.
+    pub on_describe: Callback<String>,
+    /// `alembic current` or `alembic history`.
+    pub on_alembic: Callback<&'static str>,
     /// The lesson's run commands, offered as buttons in order.
     pub commands: Vec<String>,
     pub intro: AttrValue,
@@ -37,7 +42,7 @@ pub fn RunView(props: &Props) -> Html {
             table.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value()))
         })
     };
-    let describe = props.actions.describe.reform({
+    let describe = props.on_describe.reform({
         let chosen = chosen.clone();
         move |_: MouseEvent| chosen.clone()
     });
@@ -56,13 +61,13 @@ pub fn RunView(props: &Props) -> Html {
             </p>
             <div class="toolbar" role="toolbar" aria-label="Alembic commands">
                 { for props.commands.iter().map(|command| {
-                    let onclick = props.actions.run.reform({ let c = command.clone(); move |_: MouseEvent| c.clone() });
+                    let onclick = props.on_run.reform({ let c = command.clone(); move |_: MouseEvent| c.clone() });
                     let is_next = next == Some(command);
                     html! { <button type="button" class={classes!(is_next.then_some("primary"))} disabled={busy || run.branch.is_none()} {onclick}>{ format!("alembic {command}") }</button> }
                 }) }
-                <button type="button" disabled={busy || run.branch.is_none()} onclick={props.actions.reset.reform(|_: MouseEvent| ())}>{ "Reset to branch point" }</button>
-                <button type="button" disabled={run.branch.is_none()} onclick={props.actions.alembic.reform(|_: MouseEvent| "current")}>{ "alembic current" }</button>
-                <button type="button" disabled={run.branch.is_none()} onclick={props.actions.alembic.reform(|_: MouseEvent| "history")}>{ "alembic history" }</button>
+                <button type="button" disabled={busy || run.branch.is_none()} onclick={props.on_reset.reform(|_: MouseEvent| ())}>{ "Reset to branch point" }</button>
+                <button type="button" disabled={run.branch.is_none()} onclick={props.on_alembic.reform(|_: MouseEvent| "current")}>{ "alembic current" }</button>
+                <button type="button" disabled={run.branch.is_none()} onclick={props.on_alembic.reform(|_: MouseEvent| "history")}>{ "alembic history" }</button>
             </div>
             if let Some(what) = &run.busy { <p class="busy" role="status">{ format!("Running {what}…") }</p> }
             if run.records.is_empty() && run.branch.is_some() && run.busy.is_none() && props.restored.is_none() {

@@ -4,6 +4,7 @@
 //! against a fake, and `engine_link.rs` is the one place that adapts the PGlite bridge.
 //! Alembic's transaction rules are the core's (`engine::plan`, `engine::runner`); this file only chooses what to run.
 
+pub use crate::state::run_state::Rows;
 use crate::state::run_state::{Failure, RunRecord};
 use miglab_core::alembic::version_table;
 use miglab_core::diagnostic::LineIndex;
@@ -19,13 +20,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + 'a>>;
-
-/// Rows as text, `None` for NULL, the way psql shows them.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Rows {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<Option<String>>>,
-}
 
 pub trait Backend {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;

@@ -181,7 +181,7 @@ pub fn use_page_lab(lab: Lab, run: UseReducerHandle<RunState>) -> Lab {
 mod test {
     use super::*;
     use crate::services::lab::test::{block_on, Fake};
-    use crate::services::lesson_session::{experiment_flow, practice_flow, question_flow};
+    use crate::services::lesson_flows::{experiment_flow, practice_flow, question_flow};
     use miglab_core::lesson::{Experiment, RunCommand};
 
     /// A fake engine that closes the page after `calls` calls have reached it, as a learner leaving mid-flow would.

@@ -169,6 +169,43 @@ impl Reducible for GuardState {
     }
 }
 
+/// What the guard does with the student's own run, whose upgrade has `threats`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screening {
+    /// Nothing destructive, a lesson that allows it, or a proceed the student gave for exactly these threats.
+    Run,
+    /// Stopped before anything ran; `arm` when the guard must (re)arm on these threats and count them.
+    Stop { arm: bool, detail: &'static str },
+}
+
+/// The guard's decision on a Modify or Make run: a destructive step stops it until the student has proceeded,
+/// with all three preconditions, on exactly these threats (a proceed given for the lesson's migration does not count).
+pub fn screen(guard: &GuardState, threats: &[Threat], allow_destructive: bool) -> Screening {
+    let same = !guard.lesson && guard.threats == threats;
+    if allow_destructive
+        || threats.is_empty()
+        || (same && guard.decision == Some(Decision::Proceeded))
+    {
+        return Screening::Run;
+    }
+    let detail = if same && guard.decision == Some(Decision::Refused) {
+        "You refused this migration: change upgrade() so it keeps the data, then run it again."
+    } else {
+        "The drop guard stopped the run before anything ran: decide below."
+    };
+    Screening::Stop { arm: !same, detail }
+}
+
+impl GuardState {
+    /// The branch the guard offers to take before a destructive step, named after the first target.
+    pub fn branch_name(&self) -> String {
+        format!(
+            "before-{}",
+            self.threats.first().map(Threat::target).unwrap_or_default().replace('.', "-")
+        )
+    }
+}
+
 /// The stakes as one sentence, e.g. "This would destroy 40 rows of `expenses`."
 pub fn sentence(stakes: &[Stake]) -> String {
     format!(
@@ -284,5 +321,75 @@ mod test {
     fn refuse_ok() {
         let state = armed().reduce(GuardAction::Refuse);
         assert_eq!(state.decision, Some(Decision::Refused));
+    }
+
+    fn draft_threat() -> Threat {
+        Threat {
+            code: "ban-drop-column".into(),
+            message: String::new(),
+            table: "expenses".into(),
+            column: Some("legacy_notes".into()),
+        }
+    }
+
+    fn draft_guard() -> Rc<GuardState> {
+        Rc::new(GuardState::default())
+            .reduce(GuardAction::Armed { threats: vec![draft_threat()], lesson: false })
+    }
+
+    #[test]
+    fn screen_stops_and_arms_once_err() {
+        let threats = [draft_threat()];
+        let stopped = Screening::Stop {
+            arm: true,
+            detail: "The drop guard stopped the run before anything ran: decide below.",
+        };
+        assert_eq!(screen(&GuardState::default(), &threats, false), stopped);
+        // Armed on the lesson's own migration: the student's draft arms the guard again.
+        assert_eq!(screen(&armed(), &threats, false), stopped);
+        // Armed on this draft already: stopped again, without counting again.
+        assert_eq!(
+            screen(&draft_guard(), &threats, false),
+            Screening::Stop {
+                arm: false,
+                detail: "The drop guard stopped the run before anything ran: decide below."
+            }
+        );
+    }
+
+    #[test]
+    fn screen_runs_ok() {
+        let threats = [draft_threat()];
+        assert_eq!(screen(&GuardState::default(), &[], false), Screening::Run);
+        assert_eq!(
+            screen(&GuardState::default(), &threats, true),
+            Screening::Run,
+            "the lesson allows it"
+        );
+        let mut proceeded = (*draft_guard()).clone();
+        proceeded.decision = Some(Decision::Proceeded);
+        assert_eq!(screen(&proceeded, &threats, false), Screening::Run);
+        let mut other = draft_threat();
+        other.column = Some("amount".into());
+        assert!(
+            matches!(screen(&proceeded, &[other], false), Screening::Stop { arm: true, .. }),
+            "a proceed covers only its own threats"
+        );
+    }
+
+    #[test]
+    fn screen_after_refusal_says_so_err() {
+        let mut refused = (*draft_guard()).clone();
+        refused.decision = Some(Decision::Refused);
+        assert_eq!(
+            screen(&refused, &[draft_threat()], false),
+            Screening::Stop { arm: false, detail: "You refused this migration: change upgrade() so it keeps the data, then run it again." }
+        );
+    }
+
+    #[test]
+    fn branch_name_ok() {
+        assert_eq!(draft_guard().branch_name(), "before-expenses-legacy_notes");
+        assert_eq!(GuardState::default().branch_name(), "before-");
     }
 }

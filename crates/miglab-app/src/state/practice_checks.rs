@@ -6,6 +6,7 @@
 use crate::state::drop_guard::Threat;
 use crate::state::progress::CheckResult;
 use crate::state::run_state::RunRecord;
+use miglab_core::diagnostic::Diagnostic;
 use miglab_core::grade::{self, Answer, AnswerKey, Confidence, Response, ValueKey};
 use miglab_core::lesson::Checks;
 use miglab_core::schema::Schema;
@@ -18,6 +19,25 @@ pub fn starter(revision: &str, parent: Option<&str>, message: &str) -> String {
         "\"\"\"{message}\n\nRevision ID: {revision}\nRevises: {}\n\"\"\"\n\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = \"{revision}\"\ndown_revision = {parent_literal}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n",
         parent.unwrap_or("")
     )
+}
+
+/// The check lines of a file that cannot run: each diagnostic where it points, with its help.
+pub fn unreadable(diagnostics: &[Diagnostic]) -> Vec<CheckResult> {
+    diagnostics
+        .iter()
+        .map(|d| CheckResult {
+            name: if d.code == "analyzer" { "the analyzer answers" } else { "the file translates" }
+                .into(),
+            passed: false,
+            lines: d.at.map(|a| (a.line, a.line)),
+            detail: format!(
+                "{}{}{}",
+                d.at.map(|a| format!("line {}:{}: ", a.line, a.column)).unwrap_or_default(),
+                d.message,
+                d.help.as_ref().map(|h| format!(" {h}")).unwrap_or_default()
+            ),
+        })
+        .collect()
 }
 
 /// What the engine did with the student's migration: upgrade, downgrade, upgrade again, and the value checks.
@@ -317,5 +337,26 @@ mod test {
             "{detail}"
         );
         assert!(detail.contains("legacy_notes") && detail.contains("0 rows"), "{detail}");
+    }
+
+    #[test]
+    fn unreadable_points_at_the_line_err() {
+        let mut syntax = Diagnostic::error("python-syntax", "Expected an expression.");
+        syntax.at = Some(miglab_core::diagnostic::LineCol { line: 12, column: 5 });
+        syntax.help = Some("Finish the expression.".into());
+        let lines =
+            unreadable(&[syntax, Diagnostic::error("analyzer", "The analyzer did not load.")]);
+        assert_eq!(
+            lines.iter().map(|c| (c.name.as_str(), c.detail.as_str(), c.lines)).collect::<Vec<_>>(),
+            [
+                (
+                    "the file translates",
+                    "line 12:5: Expected an expression. Finish the expression.",
+                    Some((12, 12))
+                ),
+                ("the analyzer answers", "The analyzer did not load.", None),
+            ]
+        );
+        assert!(lines.iter().all(|c| !c.passed));
     }
 }

@@ -25,6 +25,19 @@ impl Failure {
     pub fn plain(title: &str, message: impl Into<String>) -> Failure {
         Failure { title: title.to_owned(), message: message.into(), ..Default::default() }
     }
+
+    /// One line, as a value or an ordering that failed to run is shown: `ERROR 42703: column … does not exist`.
+    pub fn line(&self) -> String {
+        let sqlstate = self.sqlstate.as_ref().map(|s| format!("ERROR {s}: ")).unwrap_or_default();
+        format!("{sqlstate}{}", self.message)
+    }
+}
+
+/// Rows as text, `None` for NULL, the way psql shows them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
