@@ -7,6 +7,8 @@
 mod components;
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+mod layers;
 mod services;
 mod state;
 

@@ -1,6 +1,7 @@
 //! Behaviour as reducers and pure functions: no engine, no analyzer, no browser, so plain `cargo test` covers it.
 
 pub mod alembic_cli;
+pub mod console_outcome;
 pub mod describe;
 pub mod drop_guard;
 pub mod gate;

@@ -51,10 +51,16 @@ pub fn failure(error: EngineError) -> Failure {
             hint: pg.hint,
             statement: None,
             lines: None,
+            position: pg.position,
+            retry: false,
         },
         EngineError::Timeout { .. } => {
             Failure::plain("The statement ran too long", error.to_string())
         }
+        EngineError::WorkerDied(_) => Failure {
+            retry: true,
+            ..Failure::plain("The database engine failed", error.to_string())
+        },
         other => Failure::plain("The database engine failed", other.to_string()),
     }
 }

@@ -141,6 +141,7 @@ async fn run_applied(
                     hint: failed.error.hint.clone(),
                     statement: step.map(|s| s.sql.clone()),
                     lines: step.zip(migration).and_then(|(s, m)| lines(m, direction, s.span?)),
+                    ..Failure::default()
                 };
                 record.log.push(format!(
                     "ERROR [alembic.util.messaging] ({}) {}",
@@ -255,6 +256,7 @@ pub async fn experiment(engine: &dyn Backend, experiment: &Experiment) -> Result
                 hint: failed.error.hint.clone(),
                 statement: step.map(|s| s.sql.clone()),
                 lines: None,
+                ..Failure::default()
             })
         }
     }

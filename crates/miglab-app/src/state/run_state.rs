@@ -19,6 +19,10 @@ pub struct Failure {
     pub statement: Option<String>,
     /// 1-based lines of that statement in the file the student reads.
     pub lines: Option<(u32, u32)>,
+    /// Where Postgres put the error, in characters from the start of the SQL sent, for SQL shown as typed (the console).
+    pub position: Option<u32>,
+    /// The engine was lost mid-statement through no fault of the SQL (its worker died): the same SQL again will run.
+    pub retry: bool,
 }
 
 impl Failure {
