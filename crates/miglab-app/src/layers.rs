@@ -1,5 +1,6 @@
-//! The app's layers as ARCHITECTURE.md states them, checked on the source: `state/` needs nothing above it,
-//! `services/` no view, only the pages that wire services name them, and only the engine's two files name the bridge.
+//! The app's layers as ARCHITECTURE.md states them, checked on the source: its codemap names every file,
+//! `state/` needs nothing above it, `services/` no view, only the components that wire services name them,
+//! and only the engine's two files name the bridge.
 
 use std::path::{Path, PathBuf};
 
@@ -103,4 +104,25 @@ fn naming_in(name: &str, what: &str) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+#[test]
+fn codemap_names_every_file_ok() {
+    let map = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ARCHITECTURE.md"),
+    )
+    .expect("ARCHITECTURE.md");
+    let start = map.find("### `crates/miglab-app`").expect("the app's section");
+    let section = &map[start..];
+    let section = &section[..section[4..].find("\n### ").map_or(section.len(), |end| end + 4)];
+    let missing: Vec<_> = files()
+        .into_iter()
+        .filter_map(|(name, _)| {
+            let (layer, file) = name.split_once('/')?;
+            let (stem, line) = (file.trim_end_matches(".rs"), format!("- `{layer}/`"));
+            let listed = section.lines().skip_while(|l| !l.starts_with(&line)).take(2);
+            (!listed.into_iter().any(|l| l.contains(&format!("`{stem}`")))).then_some(name)
+        })
+        .collect();
+    assert!(missing.is_empty(), "ARCHITECTURE.md's codemap does not name {missing:?}");
 }
