@@ -98,23 +98,10 @@ pub fn LessonPage(props: &Props) -> Html {
         use_effect_with(state.grading_attempt, move |_| session.retry_orders());
     }
     let tried = session.tried_orders();
-    // Grade each locked prediction as soon as its own commands have run on the branch (an upgrade question right after
-    // the upgrade), against the engine, never before; once the lesson's commands have all run, grade what is left.
+    // Grade each locked prediction as soon as its own commands have run on the branch, and later stages' answers as
+    // soon as they are locked (`state::gradable`).
     {
-        let ready: Vec<String> = if state.locked(Stage::Predict) {
-            let ran = |after: &[String]| run.snapshot(after).is_some() || run.ran_all(&commands);
-            crate::state::gradable::ready(
-                &state.lesson.predict,
-                |id| state.verdict(id).is_some(),
-                ran,
-                &tried,
-            )
-            .into_iter()
-            .map(|q| q.id.clone())
-            .collect()
-        } else {
-            Vec::new()
-        };
+        let ready = crate::state::gradable::predictions_ready(&state, &run, &tried, &commands);
         let (state, session) = (state.clone(), session.clone());
         use_effect_with((ready, state.grading_attempt), move |(ready, _)| {
             if !ready.is_empty() {
@@ -142,30 +129,17 @@ pub fn LessonPage(props: &Props) -> Html {
             }
         });
     }
-    // Investigate and Modify questions have no run of their own: they are graded as soon as they are locked.
     {
-        let state = state.clone();
         let locked = (
             state.locked(Stage::Investigate),
             state.locked(Stage::Modify),
             state.grading_attempt,
             tried.len(),
         );
-        let (tried, session) = (tried.clone(), session.clone());
+        let (state, tried, session) = (state.clone(), tried.clone(), session.clone());
         use_effect_with(locked, move |_| {
-            for stage in [Stage::Investigate, Stage::Modify] {
-                let ready: Vec<_> = crate::state::gradable::ready(
-                    state.questions(stage),
-                    |id| state.verdict(id).is_some(),
-                    |_| true,
-                    &tried,
-                )
-                .into_iter()
-                .cloned()
-                .collect();
-                if state.locked(stage) && !ready.is_empty() {
-                    session.grade(ready, false);
-                }
+            for questions in crate::state::gradable::later_ready(&state, &tried) {
+                session.grade(questions, false);
             }
         });
     }

@@ -1,7 +1,9 @@
 //! Which locked answers can be graded now, and the verdicts that need no grader at all.
 
-use crate::state::lesson_model::Question;
+use crate::state::lesson_model::{Question, Stage};
+use crate::state::lesson_state::LessonState;
 use crate::state::progress::Answer;
+use crate::state::run_state::RunState;
 use miglab_core::grade::{self, Graded, Observed, OrderRun};
 use std::collections::BTreeMap;
 
@@ -32,6 +34,40 @@ pub fn self_assessed(
         .map(|g| (question.id.clone(), g))
 }
 
+/// The locked predictions to grade now, by id: each as soon as its own commands have run on the branch (an upgrade
+/// question right after the upgrade), against the engine, never before; once the lesson's `commands` have all run,
+/// what is left.
+pub fn predictions_ready(
+    state: &LessonState,
+    run: &RunState,
+    tried: &BTreeMap<String, OrderRun>,
+    commands: &[String],
+) -> Vec<String> {
+    if !state.locked(Stage::Predict) {
+        return Vec::new();
+    }
+    let ran = |after: &[String]| run.snapshot(after).is_some() || run.ran_all(commands);
+    ready(&state.lesson.predict, |id| state.verdict(id).is_some(), ran, tried)
+        .into_iter()
+        .map(|q| q.id.clone())
+        .collect()
+}
+
+/// Investigate and Modify questions have no run of their own: each locked stage's ungraded answers, graded at once.
+pub fn later_ready(state: &LessonState, tried: &BTreeMap<String, OrderRun>) -> Vec<Vec<Question>> {
+    [Stage::Investigate, Stage::Modify]
+        .into_iter()
+        .filter(|stage| state.locked(*stage))
+        .map(|stage| {
+            ready(state.questions(stage), |id| state.verdict(id).is_some(), |_| true, tried)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .filter(|ready| !ready.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod test {
     use super::*;
@@ -57,5 +93,16 @@ mod test {
             ids(ready(&lesson.predict, |_| false, upgraded, &runs)),
             "after-upgrade existing-row rewrite downgrade-order"
         );
+    }
+
+    #[test]
+    fn nothing_ready_before_locking_err() {
+        let state =
+            LessonState::new(std::rc::Rc::new(fixture::confidence_score()), Default::default());
+        let run = RunState::default();
+        assert!(
+            predictions_ready(&state, &run, &BTreeMap::new(), &["upgrade head".into()]).is_empty()
+        );
+        assert!(later_ready(&state, &BTreeMap::new()).is_empty());
     }
 }
