@@ -1,4 +1,7 @@
 //! The lesson screen: story, PRIMM stepper and the open stage, wired to the lesson, run and guard reducers.
+//!
+//! Its engine and analyzer work is the lesson session's (`services::lesson_session`): the effects here only say
+//! when to call it, and the views get its intents as callbacks.
 
 use crate::components::grade_view::GradeSummary;
 use crate::components::investigate_view::InvestigateView;
