@@ -1,6 +1,6 @@
-//! A small confidence_score lesson for the app's tests, parsed by the core like any lesson file.
+//! A small confidence_score lesson for the app's tests, parsed by the analysis like any lesson file.
 
-use crate::lesson_view::LessonView;
+use crate::state::lesson_model::LessonView;
 use miglab_model::lesson::{Lesson, LessonMigration, MigrationRef, MigrationSource};
 use miglab_model::migration::{Migration, Revision, Step};
 

@@ -1,0 +1,17 @@
+//! Effects behind small typed calls: the engine, the analyzer module, storage, downloads and the editor bundle.
+
+pub mod analyzer_link;
+pub mod consequences;
+pub mod course_loader;
+pub mod download;
+pub mod editor;
+pub mod engine_boot;
+pub mod engine_link;
+pub mod grader;
+pub mod lab;
+pub mod lesson_flows;
+pub mod lesson_session;
+pub mod page_lab;
+pub mod sql_console;
+pub mod storage;
+pub mod student_migration;

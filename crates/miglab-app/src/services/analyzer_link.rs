@@ -1,0 +1,141 @@
+//! The app's only way to the parsers: requests to the analyzer module.
+//!
+//! Reading Alembic files and SQL needs two parsers that are most of the analysis crate's code. They live in a
+//! second wasm module (`crates/miglab-analyzer`, served under `analyzer/`), which this file imports
+//! when a lesson opens ([`prefetch`]) or on the first request, and keeps. The app depends on the model crate only,
+//! so it cannot link them; everything else (schema, runner, grading of answers that need no SQL) it calls in place.
+//!
+//! Natively, for the app's tests, a request goes through the same JSON to `miglab_analysis::service`.
+
+use miglab_model::diagnostic::Diagnostic;
+use miglab_model::finding::Finding;
+use miglab_model::grade::Graded;
+use miglab_model::migration::{Parsed, Step};
+use miglab_model::protocol::{GradeItem, Reply, Request};
+use miglab_model::schema::Schema;
+
+#[cfg(target_arch = "wasm32")]
+mod module {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    // The import is kept once it succeeds and forgotten when it fails, so a later request retries (a dropped
+    // connection should not need a reload to recover). Each retry asks for new URLs (`&retry=N`): Chromium keeps
+    // a failed dynamic `import()` in the page's module map, so asking for the same URL again fails without a request.
+    #[wasm_bindgen(inline_js = r#"
+let analyzer = null;
+let failures = 0;
+function load(stamp) {
+  const retry = failures > 0 ? `&retry=${failures}` : '';
+  const url = (file) => new URL(`analyzer/${file}?v=${stamp}${retry}`, document.baseURI).href;
+  analyzer ??= import(url('miglab_analyzer.js'))
+    .then(async (module) => { await module.default({ module_or_path: url('miglab_analyzer_bg.wasm') }); return module; })
+    .catch((error) => { analyzer = null; failures += 1; throw error; });
+  return analyzer;
+}
+export function prefetchAnalyzer(stamp) { load(stamp).catch(() => {}); }
+export function analyzeJson(request, stamp) {
+  return load(stamp).then(
+    (module) => module.analyze(request),
+    (error) => { throw new Error(`could not load (${error.message ?? error})`); },
+  );
+}"#)]
+    extern "C" {
+        #[wasm_bindgen(js_name = analyzeJson)]
+        fn analyze_json(request: &str, stamp: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = prefetchAnalyzer)]
+        fn prefetch_analyzer(stamp: &str);
+    }
+
+    /// The analyzer's content hash, in its URLs so a cached module from another build is never paired with this app.
+    const STAMP: &str = env!("MIGLAB_ANALYZER_STAMP");
+
+    pub fn prefetch() {
+        prefetch_analyzer(STAMP);
+    }
+
+    pub async fn send(request: String) -> Result<String, String> {
+        // A load failure is worth a retry; a failure inside the module (a trap, which the analysis's tests exist to
+        // prevent) is not, and the page should be reloaded for a fresh instance.
+        let reply = JsFuture::from(analyze_json(&request, STAMP)).await.map_err(|e| {
+            let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
+            match detail.strip_prefix("could not load ") {
+                Some(why) => format!("The analyzer (analyzer/miglab_analyzer.js) could not load {why}. Check the connection and try again."),
+                None => format!("The analyzer stopped on this input ({detail}). Your text is kept; reload the page and try again, and please report the file."),
+            }
+        })?;
+        reply
+            .as_string()
+            .ok_or_else(|| "The analyzer replied with something other than text.".to_owned())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod module {
+    pub fn prefetch() {}
+
+    #[allow(clippy::unused_async)]
+    pub async fn send(request: String) -> Result<String, String> {
+        Ok(miglab_analysis::service::answer_json(&request))
+    }
+}
+
+/// Starts fetching and compiling the analyzer without waiting, so the first request does not wait for it.
+/// A failure here is quiet; the request that needs the module retries and says what went wrong.
+pub fn prefetch() {
+    module::prefetch();
+}
+
+async fn ask(request: Request) -> Result<Reply, String> {
+    let json = serde_json::to_string(&request)
+        .map_err(|e| format!("The request for the analyzer could not be written: {e}."))?;
+    let reply = module::send(json).await?;
+    match serde_json::from_str(&reply).map_err(|e| format!("The analyzer's reply could not be read ({e}); reload the page so app and analyzer match."))? {
+        Reply::Refused { message } => Err(format!("The analyzer refused the request: {message}. Reload the page so app and analyzer match.")),
+        reply => Ok(reply),
+    }
+}
+
+fn mismatched(reply: &Reply) -> String {
+    let kind = serde_json::to_value(reply)
+        .ok()
+        .and_then(|v| v.get("reply").and_then(|r| r.as_str().map(str::to_owned)))
+        .unwrap_or_default();
+    format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
+}
+
+/// SQL split into statements with their spans, the way every engine runs them (`;` inside strings, `$$` bodies and
+/// comments never splits), with the splitter's diagnostics; a console line, an experiment, a value query.
+pub async fn split(sql: &str) -> Result<(Vec<Step>, Vec<Diagnostic>), String> {
+    match ask(Request::Split { sql: sql.to_owned() }).await? {
+        Reply::Split { steps, diagnostics } => Ok((steps, diagnostics)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// An Alembic revision file, translated to steps, as `miglab_analysis::alembic::parse` returns it.
+pub async fn alembic(text: String) -> Result<Parsed, String> {
+    match ask(Request::Alembic { text }).await? {
+        Reply::Alembic { migration, diagnostics } => Ok(Parsed { migration, diagnostics }),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// The safety rules' findings on steps that would run on `schema`.
+pub async fn rules(steps: Vec<Step>, schema: Option<Schema>) -> Result<Vec<Finding>, String> {
+    match ask(Request::Rules { steps, schema }).await? {
+        Reply::Rules { findings } => Ok(findings),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// Answers graded in order, schema predictions included.
+pub async fn grade(items: Vec<GradeItem>) -> Result<Vec<Graded>, String> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    match ask(Request::Grade { items }).await? {
+        Reply::Grade { graded } => Ok(graded),
+        other => Err(mismatched(&other)),
+    }
+}

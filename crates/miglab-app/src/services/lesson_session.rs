@@ -1,0 +1,461 @@
+//! The lesson session: everything a lesson page asks of the engine and the analyzer, as intent methods
+//! (`run`, `reset`, `experiment`, `practice`, `guard_*`, …) that start the work and tell the reducers what it gave.
+//!
+//! The engine sequences are `lesson_flows.rs` and the decisions (the drop guard's, which ordering to try,
+//! which answers are ready) are pure functions in `state/`; this file only binds them to one page's reducers.
+//! A session is made afresh on every render by [`use_lesson_session`], so each method sees that render's state.
+
+use crate::services::engine_link::Lab;
+use crate::services::lab::{self, Backend};
+use crate::services::lesson_flows::{self, Back};
+use crate::services::{consequences, download, grader, student_migration};
+use crate::state::alembic_cli;
+use crate::state::describe::describe;
+use crate::state::drop_guard::{self, Backup, GuardAction, GuardState, Screening, Threat};
+use crate::state::lesson_model::{LessonView, Question, Stage};
+use crate::state::lesson_state::{LessonAction, LessonState};
+use crate::state::order_tries::{self, OrderRuns, OrderTry};
+use crate::state::practice_checks;
+use crate::state::progress::CheckResult;
+use crate::state::run_state::{Failure, RunAction, RunState};
+use crate::state::seen::{EngineValues, ExperimentOutcome};
+use miglab_model::lesson::RunCommand;
+use miglab_model::migration::Direction;
+use std::future::Future;
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+/// One lesson page's session: its reducers, what the engine showed it, and its engine (bound to the page).
+#[derive(Clone)]
+pub struct LessonSession {
+    lab: Lab,
+    lesson: Rc<LessonView>,
+    state: UseReducerHandle<LessonState>,
+    run: UseReducerHandle<RunState>,
+    guard: UseReducerHandle<GuardState>,
+    experiments: UseStateHandle<Vec<ExperimentOutcome>>,
+    values: UseStateHandle<EngineValues>,
+    order_runs: UseStateHandle<OrderRuns>,
+}
+
+/// The session of the page that calls it; `lab` is already bound to that page (`page_lab`).
+#[hook]
+pub fn use_lesson_session(
+    lab: Lab,
+    lesson: Rc<LessonView>,
+    state: UseReducerHandle<LessonState>,
+    run: UseReducerHandle<RunState>,
+    guard: UseReducerHandle<GuardState>,
+) -> LessonSession {
+    let experiments = use_state(Vec::<ExperimentOutcome>::new);
+    let values = use_state(EngineValues::new);
+    let order_runs = use_state(OrderRuns::new);
+    LessonSession { lab, lesson, state, run, guard, experiments, values, order_runs }
+}
+
+/// What the run state hears once a flow is back at the branch point, or could not get there.
+fn back_at(back: Back) -> RunAction {
+    match back {
+        Ok(schema) => RunAction::Reset(schema),
+        Err(f) => RunAction::Failed(f),
+    }
+}
+
+impl LessonSession {
+    /// A callback that calls `intent` on this session, for a view to wire.
+    pub fn callback<T: 'static>(&self, intent: fn(&LessonSession, T)) -> Callback<T> {
+        let session = self.clone();
+        Callback::from(move |arg| intent(&session, arg))
+    }
+
+    pub fn experiments(&self) -> &[ExperimentOutcome] {
+        &self.experiments
+    }
+
+    pub fn engine_values(&self) -> &EngineValues {
+        &self.values
+    }
+
+    /// The orderings that ran on the engine, for the grader.
+    pub fn tried_orders(
+        &self,
+    ) -> std::collections::BTreeMap<String, miglab_model::grade::OrderRun> {
+        order_tries::tried(&self.order_runs)
+    }
+
+    fn branch(&self) -> String {
+        self.run.branch.clone().unwrap_or_else(|| self.lesson.lesson.manifest.run.branch.clone())
+    }
+
+    /// The engine, with the run state busy on `what`; or `None`, and the run state told the engine is not ready.
+    fn engine(&self, what: &str) -> Option<Rc<dyn Backend>> {
+        let Some(backend) = self.lab.backend() else {
+            self.run.dispatch(RunAction::Failed(Failure::plain(
+                "The engine is not ready",
+                "Postgres is still starting or failed to start; see the status at the top of the page.",
+            )));
+            return None;
+        };
+        self.run.dispatch(RunAction::Busy(what.to_owned()));
+        Some(backend)
+    }
+
+    /// Runs a flow that ends back at the branch point: `done` hears what it gave, then the run state where it is.
+    fn then_back<T: 'static>(
+        &self,
+        flow: impl Future<Output = (T, Back)> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        let run = self.run.dispatcher();
+        spawn_local(async move {
+            let (got, back) = flow.await;
+            done(got);
+            run.dispatch(back_at(back));
+        });
+    }
+
+    /// Builds the lesson's database and branch, once the engine is ready.
+    pub fn start(&self) {
+        let Some(engine) = self.lab.backend() else { return };
+        self.run.dispatch(RunAction::Busy("building the lesson's database".into()));
+        let (lesson, run, state) =
+            (self.lesson.clone(), self.run.dispatcher(), self.state.dispatcher());
+        spawn_local(async move {
+            match lab::start(&*engine, &lesson.lesson).await {
+                Ok((branch, schema)) => {
+                    state.dispatch(LessonAction::Started(schema.clone()));
+                    run.dispatch(RunAction::Branched { branch, schema });
+                }
+                Err(f) => run.dispatch(RunAction::Failed(f)),
+            }
+        });
+    }
+
+    /// Runs one Alembic command (`upgrade head`, `downgrade -1`) on the branch.
+    pub fn run(&self, command: String) {
+        let Some(engine) = self.engine(&command) else { return };
+        let (lesson, run) = (self.lesson.clone(), self.run.dispatcher());
+        spawn_local(async move {
+            let commands: Vec<RunCommand> = match command.parse() {
+                Ok(c) => vec![c],
+                Err(e) => {
+                    return run.dispatch(RunAction::Failed(Failure::plain(
+                        "Not an Alembic command",
+                        e.to_string(),
+                    )))
+                }
+            };
+            let mut record = lab::run(&*engine, &lesson.lesson, &commands).await;
+            record.command = command;
+            run.dispatch(RunAction::Ran(record));
+        });
+    }
+
+    pub fn reset(&self, (): ()) {
+        let Some(engine) = self.engine("reset") else { return };
+        let branch = self.branch();
+        self.then_back(async move { ((), lesson_flows::back(&*engine, &branch).await) }, |()| {});
+    }
+
+    /// `\d table`, from the schema the engine last showed.
+    pub fn describe(&self, table: String) {
+        let output =
+            self.run.current.as_ref().and_then(|s| s.table(&table)).map_or_else(
+                || format!("Did not find any relation named \"{table}\".\n"),
+                describe,
+            );
+        self.run.dispatch(RunAction::Terminal { command: format!("\\d {table}"), output });
+    }
+
+    /// `alembic current` or `alembic history`.
+    pub fn alembic(&self, what: &'static str) {
+        let chain = &self.lesson.lesson.chain;
+        let output = match what {
+            "current" => alembic_cli::current(chain, self.run.revision.as_deref()),
+            _ => alembic_cli::history(chain, self.run.revision.as_deref()),
+        };
+        self.run.dispatch(RunAction::Terminal { command: format!("alembic {what}"), output });
+    }
+
+    /// Runs experiment `index`; `confirmed` once the learner has seen what a destructive one would destroy.
+    pub fn experiment(&self, (index, confirmed): (usize, bool)) {
+        let Some(exp) = self.lesson.lesson.manifest.investigate.experiments.get(index).cloned()
+        else {
+            return;
+        };
+        let Some(engine) = self.engine(&exp.title) else { return };
+        let (lesson, branch, experiments) =
+            (self.lesson.clone(), self.branch(), self.experiments.clone());
+        let seen = experiments
+            .iter()
+            .find(|o| o.id == exp.id)
+            .map(|o| o.stakes.clone())
+            .unwrap_or_default();
+        let flow = async move {
+            lesson_flows::experiment_flow(&*engine, &lesson.lesson, &branch, &exp, confirmed, seen)
+                .await
+        };
+        self.then_back(flow, move |outcome| {
+            let mut all = (*experiments).clone();
+            all.retain(|o| o.id != outcome.id);
+            all.push(outcome);
+            experiments.set(all);
+        });
+    }
+
+    /// A locked question's evidence or value query, on the state it asks about.
+    pub fn question_value(&self, id: String) {
+        let Some(question) = self.lesson.questions().find(|q| q.id == id).cloned() else { return };
+        let Some(query) = question.engine_query().map(|(query, _)| query.to_owned()) else {
+            return;
+        };
+        let Some(engine) = self.engine(&format!("the query of question {id}")) else { return };
+        let (lesson, branch, values) = (self.lesson.clone(), self.branch(), self.values.clone());
+        let flow = async move {
+            lesson_flows::question_flow(&*engine, &lesson.lesson, &branch, &question.after, &query)
+                .await
+        };
+        self.then_back(flow, move |got| {
+            let mut all = (*values).clone();
+            all.insert(id, got.map_err(|f| f.line()));
+            values.set(all);
+        });
+    }
+
+    /// Checks the student's Modify or Make migration (the editor's text): read it in the analyzer, let the drop
+    /// guard screen it, run it on the branch, and judge the lesson's checks from what the engine did.
+    pub fn practice(&self, (stage, text): (Stage, String)) {
+        self.state.dispatch(LessonAction::Draft { stage, text: text.clone() });
+        if self.run.busy.is_some() {
+            return;
+        }
+        if self.lab.backend().is_none() {
+            self.engine("");
+            return;
+        }
+        // Translating the file and reading its threats happen in the analyzer module, so the check is a task;
+        // busy from the click on, so a second click cannot start a second check beside it.
+        self.run.dispatch(RunAction::Busy("reading your migration".to_owned()));
+        let m = &self.lesson.lesson.manifest;
+        let (solution, start, checks) = match stage {
+            Stage::Modify => {
+                (&self.lesson.lesson.modify, m.modify.start.clone(), m.modify.checks.clone())
+            }
+            _ => (&self.lesson.lesson.make, m.make.start.clone(), m.make.checks.clone()),
+        };
+        let (file, reference) = (solution.file().to_owned(), solution.reference.clone());
+        let (session, before) = (self.clone(), self.state.start.clone());
+        spawn_local(async move {
+            let (run, state) = (session.run.dispatcher(), session.state.dispatcher());
+            let checked = |results: Vec<CheckResult>| {
+                run.dispatch(RunAction::Idle);
+                state.dispatch(LessonAction::Checked { stage, results });
+            };
+            let student = match student_migration::parse(&text, &file, &reference).await {
+                Ok(student) => student,
+                Err(diagnostics) => return checked(practice_checks::unreadable(&diagnostics)),
+            };
+            let threats =
+                match student_migration::threats(&student.migration.upgrade, before.as_ref()).await
+                {
+                    Ok(threats) => threats,
+                    Err(message) => {
+                        return checked(vec![CheckResult {
+                            name: "drop guard".into(),
+                            passed: false,
+                            detail: message,
+                            lines: None,
+                        }])
+                    }
+                };
+            if let Screening::Stop { arm, detail } =
+                drop_guard::screen(&session.guard, &threats, checks.allow_destructive)
+            {
+                if arm {
+                    session
+                        .guard
+                        .dispatch(GuardAction::Armed { threats: threats.clone(), lesson: false });
+                    session.count_at_stake(&threats);
+                }
+                return checked(vec![CheckResult {
+                    name: "drop guard".into(),
+                    passed: false,
+                    detail: detail.into(),
+                    lines: None,
+                }]);
+            }
+            let Some(engine) = session.engine("your migration") else { return };
+            let (lesson, branch) = (&session.lesson.lesson, session.branch());
+            let (outcome, back) = lesson_flows::practice_flow(
+                &*engine,
+                lesson,
+                &branch,
+                &start,
+                &student,
+                &checks.values,
+            )
+            .await;
+            match outcome {
+                Ok(practiced) => {
+                    // The run's diffs stay on screen, and a Make run is what the approval is checked against.
+                    run.dispatch(RunAction::Practiced { stage, records: practiced.runs.clone() });
+                    if stage == Stage::Make {
+                        state.dispatch(LessonAction::RunClaims(practiced.claims()));
+                    }
+                    state.dispatch(LessonAction::Checked {
+                        stage,
+                        results: student_migration::judge(&checks, &practiced, &threats).await,
+                    })
+                }
+                Err(f) => run.dispatch(RunAction::Failed(f)),
+            }
+            run.dispatch(back_at(back));
+        });
+    }
+
+    /// Arms the guard on the lesson's own destructive migration, and counts what it would destroy.
+    pub fn guard_arm(&self, (): ()) {
+        let Some(refuse) = self.lesson.lesson.refuse.clone() else { return };
+        if self.run.busy.is_some() {
+            return;
+        }
+        self.run.dispatch(RunAction::Busy("reading the migration".to_owned()));
+        let (session, before) = (self.clone(), self.state.start.clone());
+        spawn_local(async move {
+            let threats =
+                student_migration::threats(&refuse.migration.upgrade, before.as_ref()).await;
+            session.run.dispatch(RunAction::Idle);
+            match threats {
+                Ok(threats) => {
+                    session
+                        .guard
+                        .dispatch(GuardAction::Armed { threats: threats.clone(), lesson: true });
+                    session.count_at_stake(&threats);
+                }
+                Err(message) => session.guard.dispatch(GuardAction::Failed(message)),
+            }
+        });
+    }
+
+    /// After the drop guard let it through: runs the lesson's destructive migration on the branch.
+    pub fn guard_proceed(&self, (): ()) {
+        let Some(refuse) = self.lesson.lesson.refuse.clone() else { return };
+        let Some(engine) = self.engine("the destructive migration") else { return };
+        let run = self.run.dispatcher();
+        spawn_local(async move {
+            let record = lab::run_one(&*engine, &refuse, Direction::Upgrade).await;
+            run.dispatch(RunAction::Ran(record));
+        });
+    }
+
+    /// The guard's first precondition: a branch taken before the destructive step.
+    pub fn guard_branch(&self, (): ()) {
+        let Some(backend) = self.lab.backend() else {
+            return self.guard.dispatch(GuardAction::Failed("The engine is not ready.".into()));
+        };
+        let (name, guard) = (self.guard.branch_name(), self.guard.dispatcher());
+        spawn_local(async move {
+            match backend.branch(&name).await {
+                Ok(()) => guard.dispatch(GuardAction::Branched(name)),
+                Err(f) => guard.dispatch(GuardAction::Failed(f.message)),
+            }
+        });
+    }
+
+    /// The guard's second precondition: a real backup of the table at stake, downloaded.
+    pub fn guard_backup(&self, (): ()) {
+        let Some(backend) = self.lab.backend() else {
+            return self.guard.dispatch(GuardAction::Failed("The engine is not ready.".into()));
+        };
+        let Some(table) = self.guard.threats.first().map(|t| t.table.clone()) else { return };
+        let guard = self.guard.dispatcher();
+        spawn_local(async move {
+            match backend.dump_table(&table).await {
+                Ok(script) => {
+                    let file_name = format!("{table}-backup.sql");
+                    let _ = download::download(&file_name, "application/sql", &script);
+                    guard.dispatch(GuardAction::BackedUp(Backup {
+                        file_name,
+                        bytes: script.len(),
+                        content: script.into(),
+                    }));
+                }
+                Err(f) => guard.dispatch(GuardAction::Failed(f.message)),
+            }
+        });
+    }
+
+    /// Counts what each threat would destroy, for the guard to show before anyone decides.
+    fn count_at_stake(&self, threats: &[Threat]) {
+        let Some(engine) = self.lab.backend() else { return };
+        let (guard, threats) = (self.guard.dispatcher(), threats.to_vec());
+        spawn_local(async move {
+            match consequences::count(&*engine, &threats).await {
+                Ok(stakes) => {
+                    stakes.into_iter().for_each(|stake| guard.dispatch(GuardAction::Counted(stake)))
+                }
+                Err(f) => guard.dispatch(GuardAction::Failed(f.message)),
+            }
+        });
+    }
+
+    /// The next ordering to try ([`order_tries::next_order`]), or `None` when none is due now.
+    pub fn next_order(&self) -> Option<OrderTry> {
+        let commands: Vec<String> =
+            self.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
+        order_tries::next_order(&self.state, &self.run, &self.order_runs, &commands)
+    }
+
+    /// Tries a student's ordering on the engine; its verdict is what Postgres did with it.
+    pub fn try_order(&self, order: OrderTry) {
+        let (Some(engine), Some(branch)) = (self.lab.backend(), self.run.branch.clone()) else {
+            return;
+        };
+        self.run.dispatch(RunAction::Busy("trying your order of the steps".to_owned()));
+        let (lesson, run, state, order_runs) = (
+            self.lesson.clone(),
+            self.run.dispatcher(),
+            self.state.dispatcher(),
+            self.order_runs.clone(),
+        );
+        spawn_local(async move {
+            let (tried, back) =
+                lesson_flows::order_flow(&*engine, &lesson.lesson, &branch, &order).await;
+            let mut all = (*order_runs).clone();
+            all.insert(order.id, tried.clone().map_err(|f| f.line()));
+            order_runs.set(all);
+            if let Err(f) = &tried {
+                state.dispatch(LessonAction::GradingFailed(format!(
+                    "Your order of the steps could not be tried on the engine: {}",
+                    f.message
+                )));
+            }
+            run.dispatch(back.map_or(RunAction::Idle, back_at));
+        });
+    }
+
+    /// "Grade again": the orderings that could not be tried are tried once more.
+    pub fn retry_orders(&self) {
+        if let Some(runs) = order_tries::without_failures(&self.order_runs) {
+            self.order_runs.set(runs);
+        }
+    }
+
+    /// Grades `questions` in the grader; `with_runs` when they ask about the branch after their own commands
+    /// (predictions), which the run state's snapshots answer.
+    pub fn grade(&self, questions: Vec<Question>, with_runs: bool) {
+        let (state, run, tried) = (self.state.clone(), self.run.clone(), self.tried_orders());
+        spawn_local(async move {
+            let start = |q: &Question| state.start_schema(q);
+            let actual = |after: &[String]| if with_runs { run.snapshot(after) } else { None };
+            let graded = grader::grade_all(
+                &questions,
+                &state.progress.answers,
+                &grader::Seen { start: &start, actual: &actual, order_runs: &tried },
+            )
+            .await;
+            state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));
+        });
+    }
+}
