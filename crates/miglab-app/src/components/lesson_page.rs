@@ -1,7 +1,8 @@
 //! The lesson screen: story, PRIMM stepper and the open stage, wired to the lesson, run and guard reducers.
 //!
 //! Its engine and analyzer work is the lesson session's (`services::lesson_session`), which also starts what falls
-//! due without a click; the views get its intents as callbacks, and the effects here only save and move the focus.
+//! due without a click; the views get its intents as callbacks, and the effects here only save progress and the
+//! last run, mark Run done and move the focus.
 
 use crate::components::grade_view::GradeSummary;
 use crate::components::investigate_view::InvestigateView;
