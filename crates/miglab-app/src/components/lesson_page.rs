@@ -1,7 +1,8 @@
 //! The lesson screen: story, PRIMM stepper and the open stage, wired to the lesson, run and guard reducers.
 //!
-//! Its engine and analyzer work is the lesson session's (`services::lesson_session`): the effects here only say
-//! when to call it, and the views get its intents as callbacks.
+//! Its engine and analyzer work is the lesson session's (`services::lesson_session`), which also starts what falls
+//! due without a click; the views get its intents as callbacks, and the effects here only save progress and the
+//! last run, mark Run done and move the focus.
 
 use crate::components::grade_view::GradeSummary;
 use crate::components::investigate_view::InvestigateView;
@@ -42,6 +43,7 @@ pub fn LessonPage(props: &Props) -> Html {
     // Every engine call this page makes is bound to it: once the learner leaves, its unfinished work stops.
     let lab = crate::services::page_lab::use_page_lab(props.lab.clone(), run.clone());
     let guard = use_reducer(GuardState::default);
+    // The session builds the lesson's database, tries orderings and grades answers as they become due.
     let session = use_lesson_session(
         lab.clone(),
         props.lesson.clone(),
@@ -50,8 +52,6 @@ pub fn LessonPage(props: &Props) -> Html {
         guard.clone(),
     );
 
-    // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
-    use_effect_with((), |_| crate::services::analyzer_link::prefetch());
     // Save as the student works: every change of progress goes up to the app, which writes it to storage.
     {
         let (on_progress, id) = (props.on_progress.clone(), props.lesson.id().to_owned());
@@ -79,46 +79,8 @@ pub fn LessonPage(props: &Props) -> Html {
             state_d.dispatch(LessonAction::LastRun(last.clone()));
         });
     }
-    // Build the lesson's database and branch once the engine is ready.
-    {
-        let session = session.clone();
-        use_effect_with(lab.clone(), move |_| session.start());
-    }
-    // Orderings whose steps carry SQL are tried on the engine before they are graded, one at a time, never while busy.
     let commands: Vec<String> =
         props.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
-    {
-        let session = session.clone();
-        use_effect_with(session.next_order(), move |next| {
-            if let Some(order) = next.clone() {
-                session.try_order(order);
-            }
-        });
-    }
-    // "Grade again" tries the orders that could not be tried once more.
-    {
-        let session = session.clone();
-        use_effect_with(state.grading_attempt, move |_| session.retry_orders());
-    }
-    let tried = session.tried_orders();
-    // Grade each locked prediction as soon as its own commands have run on the branch, and later stages' answers as
-    // soon as they are locked (`state::gradable`).
-    {
-        let ready = crate::state::gradable::predictions_ready(&state, &run, &tried, &commands);
-        let (state, session) = (state.clone(), session.clone());
-        use_effect_with((ready, state.grading_attempt), move |(ready, _)| {
-            if !ready.is_empty() {
-                let questions = state
-                    .lesson
-                    .predict
-                    .iter()
-                    .filter(|q| ready.contains(&q.id))
-                    .cloned()
-                    .collect();
-                session.grade(questions, true);
-            }
-        });
-    }
     // Running the lesson's commands is the Run stage's work: done, however the student reached the stage.
     {
         let done = state.locked(Stage::Predict)
@@ -129,20 +91,6 @@ pub fn LessonPage(props: &Props) -> Html {
         use_effect_with(done, move |done| {
             if *done {
                 state_d.dispatch(LessonAction::Done(Stage::Run));
-            }
-        });
-    }
-    {
-        let locked = (
-            state.locked(Stage::Investigate),
-            state.locked(Stage::Modify),
-            state.grading_attempt,
-            tried.len(),
-        );
-        let (state, tried, session) = (state.clone(), tried.clone(), session.clone());
-        use_effect_with(locked, move |_| {
-            for questions in crate::state::gradable::later_ready(&state, &tried) {
-                session.grade(questions, false);
             }
         });
     }

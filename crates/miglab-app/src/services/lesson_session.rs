@@ -3,15 +3,17 @@
 //!
 //! The engine sequences are `lesson_flows.rs` and the decisions (the drop guard's, which ordering to try,
 //! which answers are ready) are pure functions in `state/`; this file only binds them to one page's reducers.
-//! A session is made afresh on every render by [`use_lesson_session`], so each method sees that render's state.
+//! A session is made afresh on every render by [`use_lesson_session`], so each method sees that render's state;
+//! the hook also starts what falls due without a click: building the lesson's database, trying orderings, grading.
 
 use crate::services::engine_link::Lab;
 use crate::services::lab::{self, Backend};
 use crate::services::lesson_flows::{self, Back};
-use crate::services::{consequences, download, grader, student_migration};
+use crate::services::{analyzer_link, consequences, download, grader, student_migration};
 use crate::state::alembic_cli;
 use crate::state::describe::describe;
 use crate::state::drop_guard::{self, Backup, GuardAction, GuardState, Screening, Threat};
+use crate::state::gradable;
 use crate::state::lesson_model::{LessonView, Question, Stage};
 use crate::state::lesson_state::{LessonAction, LessonState};
 use crate::state::order_tries::{self, OrderRuns, OrderTry};
@@ -51,7 +53,66 @@ pub fn use_lesson_session(
     let experiments = use_state(Vec::<ExperimentOutcome>::new);
     let values = use_state(EngineValues::new);
     let order_runs = use_state(OrderRuns::new);
-    LessonSession { lab, lesson, state, run, guard, experiments, values, order_runs }
+    let session = LessonSession { lab, lesson, state, run, guard, experiments, values, order_runs };
+
+    // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
+    use_effect_with((), |_| analyzer_link::prefetch());
+    // Build the lesson's database and branch once the engine is ready.
+    {
+        let s = session.clone();
+        use_effect_with(session.lab.clone(), move |_| s.start());
+    }
+    // Orderings whose steps carry SQL are tried on the engine before they are graded, one at a time, never while busy.
+    {
+        let s = session.clone();
+        use_effect_with(session.next_order(), move |next| {
+            if let Some(order) = next.clone() {
+                s.try_order(order);
+            }
+        });
+    }
+    // "Grade again" tries the orders that could not be tried once more.
+    {
+        let s = session.clone();
+        use_effect_with(session.state.grading_attempt, move |_| s.retry_orders());
+    }
+    // Each locked prediction is graded as soon as its own commands have run on the branch, and later stages' answers
+    // as soon as they are locked (`state::gradable` says which).
+    let tried = session.tried_orders();
+    {
+        let ready =
+            gradable::predictions_ready(&session.state, &session.run, &tried, &session.commands());
+        let s = session.clone();
+        use_effect_with((ready, session.state.grading_attempt), move |(ready, _)| {
+            if !ready.is_empty() {
+                let questions = s
+                    .state
+                    .lesson
+                    .predict
+                    .iter()
+                    .filter(|q| ready.contains(&q.id))
+                    .cloned()
+                    .collect();
+                s.grade(questions, true);
+            }
+        });
+    }
+    {
+        let state = &session.state;
+        let locked = (
+            state.locked(Stage::Investigate),
+            state.locked(Stage::Modify),
+            state.grading_attempt,
+            tried.len(),
+        );
+        let s = session.clone();
+        use_effect_with(locked, move |_| {
+            for questions in gradable::later_ready(&s.state, &tried) {
+                s.grade(questions, false);
+            }
+        });
+    }
+    session
 }
 
 /// What the run state hears once a flow is back at the branch point, or could not get there.
@@ -78,9 +139,7 @@ impl LessonSession {
     }
 
     /// The orderings that ran on the engine, for the grader.
-    pub fn tried_orders(
-        &self,
-    ) -> std::collections::BTreeMap<String, miglab_model::grade::OrderRun> {
+    fn tried_orders(&self) -> std::collections::BTreeMap<String, miglab_model::grade::OrderRun> {
         order_tries::tried(&self.order_runs)
     }
 
@@ -116,7 +175,7 @@ impl LessonSession {
     }
 
     /// Builds the lesson's database and branch, once the engine is ready.
-    pub fn start(&self) {
+    fn start(&self) {
         let Some(engine) = self.lab.backend() else { return };
         self.run.dispatch(RunAction::Busy("building the lesson's database".into()));
         let (lesson, run, state) =
@@ -400,15 +459,18 @@ impl LessonSession {
         });
     }
 
+    /// The lesson's Run commands as typed.
+    fn commands(&self) -> Vec<String> {
+        self.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect()
+    }
+
     /// The next ordering to try ([`order_tries::next_order`]), or `None` when none is due now.
-    pub fn next_order(&self) -> Option<OrderTry> {
-        let commands: Vec<String> =
-            self.lesson.lesson.manifest.run.commands.iter().map(ToString::to_string).collect();
-        order_tries::next_order(&self.state, &self.run, &self.order_runs, &commands)
+    fn next_order(&self) -> Option<OrderTry> {
+        order_tries::next_order(&self.state, &self.run, &self.order_runs, &self.commands())
     }
 
     /// Tries a student's ordering on the engine; its verdict is what Postgres did with it.
-    pub fn try_order(&self, order: OrderTry) {
+    fn try_order(&self, order: OrderTry) {
         let (Some(engine), Some(branch)) = (self.lab.backend(), self.run.branch.clone()) else {
             return;
         };
@@ -436,7 +498,7 @@ impl LessonSession {
     }
 
     /// "Grade again": the orderings that could not be tried are tried once more.
-    pub fn retry_orders(&self) {
+    fn retry_orders(&self) {
         if let Some(runs) = order_tries::without_failures(&self.order_runs) {
             self.order_runs.set(runs);
         }
@@ -444,7 +506,7 @@ impl LessonSession {
 
     /// Grades `questions` in the grader; `with_runs` when they ask about the branch after their own commands
     /// (predictions), which the run state's snapshots answer.
-    pub fn grade(&self, questions: Vec<Question>, with_runs: bool) {
+    fn grade(&self, questions: Vec<Question>, with_runs: bool) {
         let (state, run, tried) = (self.state.clone(), self.run.clone(), self.tried_orders());
         spawn_local(async move {
             let start = |q: &Question| state.start_schema(q);
