@@ -6,6 +6,7 @@
 mod analyzer;
 mod app_graph;
 mod bench;
+mod codemap;
 mod run_tests;
 mod serve;
 mod setup;
