@@ -75,6 +75,7 @@ impl Guard {
             State::Guarded => {
                 let (mut results, failed) = match answer {
                     Answer::Sent { results, failed } => (results, failed),
+                    Answer::Failed(error) => return done(Err(error)),
                     other => return done(Err(super::action::unexpected(&other, "the guard"))),
                 };
                 let Some(error) = failed else {

@@ -89,6 +89,7 @@ impl Run {
         };
         let (results, failed) = match answer {
             Answer::Sent { results, failed } => (results, failed),
+            Answer::Failed(error) => return Action::Done(Err(error)),
             other => return Action::Done(Err(super::action::unexpected(&other, "a run"))),
         };
         // The runner hears each command's outcome in order, up to the one that failed.
