@@ -4,6 +4,7 @@ use crate::engine_boot::EngineState;
 use crate::lab::{Backend, Fut, Rows};
 use crate::run_state::Failure;
 use miglab_core::engine::plan::RunPlan;
+use miglab_core::engine::session::{LessonSetup, Prepared};
 use miglab_core::engine::{QueryResult, RunReport};
 use miglab_core::schema::Schema;
 use miglab_pglite::{Engine, EngineError};
@@ -77,9 +78,6 @@ impl Backend for Pglite {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
         Box::pin(async move { self.0.exec(sql).await.map_err(failure) })
     }
-    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
-        Box::pin(async move { self.0.exec_script(sql).await.map_err(failure) })
-    }
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
         Box::pin(async move { self.0.query(sql).await.map(rows).map_err(failure) })
     }
@@ -97,6 +95,9 @@ impl Backend for Pglite {
     }
     fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String> {
         Box::pin(async move { self.0.dump_table(table).await.map_err(failure) })
+    }
+    fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
+        Box::pin(async move { self.0.setup(setup).await.map_err(failure) })
     }
 }
 
