@@ -63,14 +63,13 @@ impl Guard {
     }
 
     pub(super) fn next<H>(&mut self, branches: &mut Branches<H>, answer: Answer<H>) -> Action<H> {
-        let located = |error: EngineError, sql: &str| error.located_in(sql);
         match std::mem::replace(&mut self.state, State::Start) {
             State::Start => {
                 done(Err(EngineError::Protocol("an answer before any statement".into())))
             }
             State::Unguarded => match answer.sent() {
                 Ok(mut results) => done(Ok(results.drain(..).next().flatten())),
-                Err(error) => done(Err(located(error, &self.sql))),
+                Err(error) => done(Err(error.located_in(&self.sql))),
             },
             State::Guarded => {
                 let (mut results, failed) = match answer {
@@ -107,7 +106,7 @@ impl Guard {
                     return done(Err(again));
                 }
                 if !error.is_sqlstate("25001") {
-                    return done(Err(located(error, &self.sql)));
+                    return done(Err(error.located_in(&self.sql)));
                 }
                 self.send(vec![Statement::exec("COMMIT")], Limit::Statement, State::Committing)
             }
@@ -132,7 +131,7 @@ impl Guard {
                 Err(error) => self.send(
                     vec![Statement::exec("ROLLBACK")],
                     Limit::Statement,
-                    State::Ending(Err(located(error, &self.sql))),
+                    State::Ending(Err(error.located_in(&self.sql))),
                 ),
             },
             State::Ending(outcome) => match answer.sent() {
