@@ -1,15 +1,20 @@
 //! Engine protocol, pure half: the introspection SQL, run plans with transaction boundaries, branch bookkeeping and error-position mapping.
 //!
-//! Both engines (the PGlite bridge in the browser and the CLI's engines) are thin loops over this module:
-//! they send the SQL it hands them and feed the answers back, so Alembic's transaction rules,
-//! branch restore points and error positions are decided once, here, and tested natively.
+//! Both engines (the PGlite bridge in the browser and the CLI's engines) are transports driving [`session::Session`]:
+//! they send the SQL it hands them and feed the answers back, so Alembic's transaction rules, the statement guard,
+//! branch restore points, the restart after a lost engine, lesson setup and error positions are decided once, here,
+//! and tested natively. [`EngineError`] is the one failure type they all return.
 
 pub mod backup;
 pub mod branch;
+mod error;
 pub mod introspect;
 pub mod plan;
 pub mod position;
 pub mod runner;
+pub mod session;
+
+pub use error::EngineError;
 
 use crate::diagnostic::LineCol;
 use serde::{Deserialize, Serialize};

@@ -6,38 +6,19 @@
 //! still can; what to send, and what a failure means, is decided here and in `miglab_model::engine`.
 
 use crate::error::{from_js, EngineError};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
-
-/// One statement of a batch.
-#[derive(Clone, Debug, Serialize)]
-pub(crate) struct Statement {
-    pub sql: String,
-    /// True when the answer needs its rows (the simple protocol's last result); false answers `null`.
-    pub rows: bool,
-}
-
-impl Statement {
-    pub fn exec(sql: impl Into<String>) -> Statement {
-        Statement { sql: sql.into(), rows: false }
-    }
-
-    pub fn query(sql: impl Into<String>) -> Statement {
-        Statement { sql: sql.into(), rows: true }
-    }
-}
 
 /// What the worker answered: one result per statement that succeeded, then the failure that stopped it, if any.
 #[derive(Debug)]
-pub(crate) struct Answer {
+pub(crate) struct Reply {
     pub results: Vec<JsValue>,
     /// The index of the failing statement and what Postgres said; the statements after it were not sent.
     pub failed: Option<(usize, EngineError)>,
 }
 
-impl Answer {
+impl Reply {
     /// Reads the worker's `{ results, failed: { index, error } | null }`.
-    pub fn read(value: &JsValue) -> Result<Answer, EngineError> {
+    pub fn read(value: &JsValue) -> Result<Reply, EngineError> {
         let get = |object: &JsValue, key: &str| {
             js_sys::Reflect::get(object, &JsValue::from_str(key)).map_err(from_js)
         };
@@ -54,16 +35,16 @@ impl Answer {
                 Some((index as usize, from_js(get(&failed, "error")?)))
             }
         };
-        Ok(Answer { results: results.iter().collect(), failed })
+        Ok(Reply { results: results.iter().collect(), failed })
     }
 
     /// The answer to the statements from `start` on, indexed from there, as if they had been a batch of their own.
-    pub fn tail(self, start: usize) -> Answer {
+    pub fn tail(self, start: usize) -> Reply {
         let results = self.results.into_iter().skip(start).collect();
         let failed = self
             .failed
             .filter(|(index, _)| *index >= start)
             .map(|(index, error)| (index - start, error));
-        Answer { results, failed }
+        Reply { results, failed }
     }
 }

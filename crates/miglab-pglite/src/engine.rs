@@ -1,15 +1,20 @@
-//! The engine handle the app holds: async calls to PGlite in the worker, with branch points and runaway-statement recovery.
+//! The engine handle the app holds: async calls to PGlite in the worker, as the transport of the core's engine session.
+//!
+//! [`miglab_model::engine::session::Session`] decides every statement (the guard, branch points, runs, the restart at
+//! the branch point after a lost worker, lesson setup); this file performs its actions on the worker, batching
+//! statements into one message where it can and keeping what the last message read.
 
-use crate::batch::{Answer, Statement};
+use crate::batch::Reply;
 use crate::config::EngineConfig;
 use crate::error::EngineError;
 use crate::gate::{self, Gate};
 use crate::host::{self, Host};
-use crate::introspection::{Introspection, VERSION_TABLE};
-use miglab_model::engine::branch::{Branches, Reset, OPEN, STATEMENT_SAVEPOINT};
+use crate::introspection::Introspection;
 use miglab_model::engine::introspect::{self, Catalog};
 use miglab_model::engine::plan::RunPlan;
-use miglab_model::engine::runner::{Action, Runner, RunnerConfig};
+use miglab_model::engine::session::{
+    Action, Answer, Batch, LessonSetup, Limit, Outcome, Prepared, Session, Statement, VERSION_TABLE,
+};
 use miglab_model::engine::{backup, QueryResult, RunReport};
 use miglab_model::schema::Schema;
 use serde_json::json;
@@ -50,8 +55,9 @@ struct Inner {
     host: Host,
     config: EngineConfig,
     gate: Rc<Gate>,
-    /// Dumps are Blobs kept on this side of the worker, so they survive terminating it.
-    branches: RefCell<Branches<JsValue>>,
+    /// The session this engine performs; its dumps are Blobs kept on this side of the worker, so they survive
+    /// terminating it.
+    session: RefCell<Session<JsValue>>,
     on_status: RefCell<Option<StatusListener>>,
     /// Milliseconds the last boot took, for the status line and the bench.
     boot_ms: Cell<f64>,
@@ -83,7 +89,7 @@ impl Engine {
             host,
             config,
             gate: Rc::default(),
-            branches: RefCell::default(),
+            session: RefCell::default(),
             on_status: RefCell::default(),
             boot_ms: Cell::default(),
             pristine: Cell::new(true),
@@ -119,59 +125,44 @@ impl Engine {
     /// Runs a script of one or more statements on the current branch.
     pub async fn exec(&self, sql: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        self.inner.guarded(sql, "exec", self.inner.config.statement_timeout_ms).await.map(drop)
+        let action = self.inner.session.borrow_mut().exec(sql, false, Limit::Statement);
+        self.inner.drive(action, false).await.map(drop)
     }
 
     /// [`Engine::exec`] for a whole script such as a lesson's seed, under the script limit rather than the statement limit.
     pub async fn exec_script(&self, sql: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        self.inner.guarded(sql, "exec", self.inner.config.script_timeout_ms).await.map(drop)
+        let action = self.inner.session.borrow_mut().exec(sql, false, Limit::Script);
+        self.inner.drive(action, false).await.map(drop)
     }
 
     /// Runs a statement (or a script) and returns the rows of the last one, every value as Postgres prints it.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let value =
-            self.inner.guarded(sql, "query", self.inner.config.statement_timeout_ms).await?;
-        rows(value)
+        let action = self.inner.session.borrow_mut().exec(sql, true, Limit::Statement);
+        self.inner.drive(action, false).await.map(Outcome::rows)
     }
 
     /// Makes a restore point `name` of the current database.
     pub async fn branch(&self, name: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let inner = &self.inner;
-        let before = inner.branches.borrow().before_branch();
-        if let Some(sql) = before {
-            inner.raw("exec", sql).await?;
-        }
-        let dump = match inner.pristine.get() {
-            true => JsValue::NULL,
-            false => {
-                inner.call(json!({ "op": "dump" }), None, inner.config.script_timeout_ms).await?
-            }
-        };
-        inner.branches.borrow_mut().branched(name, dump);
-        inner.open_branch().await
+        let action = self.inner.session.borrow_mut().branch(name);
+        self.inner.drive(action, false).await.map(drop)
     }
 
     /// Returns to the restore point `name`: a rollback while the branch transaction is intact, a reload otherwise.
     pub async fn reset(&self, name: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let inner = &self.inner;
-        let way = match inner.branches.borrow().reset(name) {
-            None => return Err(EngineError::UnknownBranch(name.to_owned())),
-            Some(Reset::Rollback(sql)) => Ok(sql),
-            Some(Reset::Reload(dump)) => Err(dump.clone()),
-        };
-        match way {
-            Ok(sql) => inner.raw("exec", sql).await.map(drop),
-            Err(dump) => {
-                inner.boot_from(Some(&dump)).await?;
-                inner.warm_introspection().await;
-                inner.branches.borrow_mut().reloaded(name);
-                inner.open_branch().await
-            }
-        }
+        let action = self.inner.session.borrow_mut().reset(name);
+        self.inner.drive(action, false).await.map(drop)
+    }
+
+    /// Sets a lesson up as `miglab check` does: back to the untouched database, the seed under the script limit,
+    /// the lesson's branch, and the schema there with the seed's stamp checked.
+    pub async fn setup(&self, setup: &LessonSetup) -> Result<Prepared, EngineError> {
+        let _pass = gate::enter(&self.inner.gate).await;
+        let action = self.inner.session.borrow_mut().setup(setup);
+        self.inner.drive(action, false).await?.prepared()
     }
 
     /// Reads every table, index, constraint and enum, and the `alembic_version` rows.
@@ -182,9 +173,8 @@ impl Engine {
         if let Some(schema) = inner.known.borrow().schema.clone() {
             return Ok(schema);
         }
-        let introspection = inner.introspection();
-        let answer = inner.batch(introspection.statements()).await?;
-        inner.introspected(&introspection, answer).await
+        let action = inner.session.borrow_mut().introspect();
+        inner.drive(action, false).await?.schema()
     }
 
     /// Runs migrations the way Alembic does; a failing step is in the report, not an `Err`.
@@ -196,67 +186,14 @@ impl Engine {
         let known = inner.known.borrow().version_table;
         let version_table_exists = match known {
             Some(exists) => exists,
-            None => rows(inner.call_sql("query", VERSION_TABLE).await?)?.first_text() == Some("t"),
+            None => match inner.call_sql("query", VERSION_TABLE).await {
+                Ok(value) => rows(value)?.first_text() == Some("t"),
+                Err(error) if error.lost_engine() => return inner.recover(error).await,
+                Err(error) => return Err(error),
+            },
         };
-        let introspection = inner.introspection();
-        let in_branch_transaction = introspection.guarded;
-        let mut runner =
-            Runner::new(plan, RunnerConfig { version_table_exists, in_branch_transaction });
-        let mut action = runner.start();
-        // The introspection's part of the last message, when every command before it succeeded.
-        let mut introspected = None;
-        loop {
-            let first = match action {
-                Action::Exec(sql) => sql,
-                Action::Done(report) => {
-                    if report.committed {
-                        inner.branches.borrow_mut().committed();
-                    }
-                    if let Some(answer) = introspected {
-                        // The run happened whatever the introspection says; `introspect` asks again and reports
-                        // its own failure, except a lost worker, which undid the run too.
-                        if let Err(error) = inner.introspected(&introspection, answer).await {
-                            if error.lost_worker() {
-                                return Err(error);
-                            }
-                        }
-                    }
-                    return Ok(report);
-                }
-            };
-            let commands: Vec<Statement> = std::iter::once(first)
-                .chain(runner.queued().into_iter().map(str::to_owned))
-                .map(Statement::exec)
-                .collect();
-            let sent = commands.len();
-            inner.pristine.set(false);
-            let answer = inner
-                .batch(commands.into_iter().chain(introspection.statements()).collect())
-                .await?;
-            // The runner hears each command's outcome in order, up to the one that failed.
-            let succeeded = answer.results.len().min(sent);
-            let mut outcomes = vec![Ok(()); succeeded];
-            introspected = None;
-            if succeeded == sent {
-                introspected = Some(answer.tail(sent));
-            } else {
-                match answer.failed {
-                    Some((_, EngineError::Postgres(error))) => outcomes.push(Err(error)),
-                    Some((_, other)) => return Err(other),
-                    None => {
-                        return Err(EngineError::Protocol(
-                            "a batch stopped without a failure".to_owned(),
-                        ))
-                    }
-                }
-            }
-            let mut next = None;
-            for outcome in outcomes {
-                next = Some(runner.next(outcome));
-            }
-            action =
-                next.ok_or_else(|| EngineError::Protocol("an empty batch answer".to_owned()))?;
-        }
+        let action = inner.session.borrow_mut().run(plan, Some(version_table_exists));
+        inner.drive(action, true).await?.report()
     }
 
     /// A backup of `table`'s rows as a SQL script that restores them, for the drop guard.
@@ -282,7 +219,7 @@ impl Inner {
         }
     }
 
-    /// One request to the worker; a lost worker is rebuilt at the last branch point before the error is returned.
+    /// One request to the worker. A lost worker is the session's to rebuild: the error goes back to it.
     async fn call(
         &self,
         request: serde_json::Value,
@@ -290,18 +227,156 @@ impl Inner {
         limit_ms: u32,
     ) -> Result<JsValue, EngineError> {
         *self.known.borrow_mut() = Known::default();
-        let outcome = self.host.send(&request, data, limit_ms).await;
-        if let Err(error) = &outcome {
-            if error.lost_worker() {
-                self.recover().await;
+        self.host.send(&request, data, limit_ms).await
+    }
+
+    /// Performs the session's actions until the operation is done.
+    /// `piggyback` ends every batch with the introspection (a run's), read when the whole run succeeded.
+    async fn drive(
+        &self,
+        mut action: Action<JsValue>,
+        piggyback: bool,
+    ) -> Result<Outcome, EngineError> {
+        let mut restarting = false;
+        // The introspection's part of the last batch, when every command before it succeeded.
+        let mut introspected: Option<(Introspection, Reply)> = None;
+        loop {
+            let answer = match action {
+                Action::Done(outcome) => {
+                    if restarting {
+                        let lost = matches!(outcome, Err(EngineError::Lost { .. }));
+                        self.status(if lost { EngineStatus::Failed } else { EngineStatus::Ready });
+                    }
+                    if let (Ok(_), Some((introspection, reply))) = (&outcome, introspected.take()) {
+                        // The run happened whatever the introspection says; `introspect` asks again and reports
+                        // its own failure, except a lost worker, which undid the run too.
+                        if let Err(error) = self.introspected(&introspection, reply).await {
+                            if error.lost_engine() {
+                                action = self.session.borrow_mut().recover(error);
+                                continue;
+                            }
+                        }
+                    }
+                    return outcome;
+                }
+                Action::Send(batch) => self.send(batch, piggyback, &mut introspected).await,
+                Action::Dump { .. } => match self.pristine.get() {
+                    // `null` stands for the boot image, which booting restores.
+                    true => Answer::Dumped(JsValue::NULL),
+                    false => {
+                        let dump = json!({ "op": "dump" });
+                        match self.call(dump, None, self.config.script_timeout_ms).await {
+                            Ok(dump) => Answer::Dumped(dump),
+                            Err(error) => Answer::Failed(error),
+                        }
+                    }
+                },
+                Action::Load(dump) => match self.boot_from(Some(&dump)).await {
+                    Ok(()) => {
+                        self.warm_introspection().await;
+                        Answer::Loaded
+                    }
+                    Err(error) => Answer::Failed(error),
+                },
+                Action::Restart(dump) => {
+                    restarting = true;
+                    self.status(EngineStatus::Restarting);
+                    let restarted = async {
+                        self.host.restart().await?;
+                        self.boot_from(dump.as_ref()).await
+                    };
+                    match restarted.await {
+                        Ok(()) => Answer::Loaded,
+                        Err(error) => Answer::Failed(error),
+                    }
+                }
+                Action::Introspect => match self.introspect_now().await {
+                    Ok(schema) => Answer::Introspected(schema),
+                    Err(error) => Answer::Failed(error),
+                },
+            };
+            action = self.session.borrow_mut().next(answer);
+        }
+    }
+
+    /// A lost worker found outside any session operation: the session rebuilds it, and the loss is the error.
+    async fn recover<T>(&self, lost: EngineError) -> Result<T, EngineError> {
+        let action = self.session.borrow_mut().recover(lost);
+        self.drive(action, false).await?;
+        Err(EngineError::Protocol("a recovery that did not report the loss".to_owned()))
+    }
+
+    /// Sends the session's statements: one alone as its own `exec` or `query` message, several as one batch
+    /// (plus the introspection when `piggyback`). A failure of the whole message counts as the first statement's.
+    async fn send(
+        &self,
+        batch: Batch,
+        piggyback: bool,
+        introspected: &mut Option<(Introspection, Reply)>,
+    ) -> Answer<JsValue> {
+        let limit_ms = match batch.limit {
+            Limit::Statement => self.config.statement_timeout_ms,
+            Limit::Script => self.config.script_timeout_ms,
+        };
+        let failed = |error| Answer::Sent { results: Vec::new(), failed: Some(error) };
+        self.pristine.set(false);
+        *introspected = None;
+        if let ([statement], false) = (batch.statements.as_slice(), piggyback) {
+            let op = if statement.rows { "query" } else { "exec" };
+            let request = json!({ "op": op, "sql": statement.sql });
+            return match self.call(request, None, limit_ms).await {
+                Ok(value) if statement.rows => match rows(value) {
+                    Ok(rows) => Answer::Sent { results: vec![Some(rows)], failed: None },
+                    Err(error) => failed(error),
+                },
+                Ok(_) => Answer::Sent { results: vec![None], failed: None },
+                Err(error) => failed(error),
+            };
+        }
+        let sent = batch.statements.len();
+        let wants: Vec<bool> = batch.statements.iter().map(|s| s.rows).collect();
+        let introspection = piggyback.then(|| self.introspection());
+        let mut statements = batch.statements;
+        if let Some(introspection) = &introspection {
+            statements.extend(introspection.statements());
+        }
+        let reply = match self.batch_within(statements, limit_ms).await {
+            Ok(reply) => reply,
+            Err(error) => return failed(error),
+        };
+        let mut results = Vec::new();
+        for (value, rows_wanted) in reply.results.iter().zip(&wants) {
+            match rows_wanted {
+                true => match rows(value.clone()) {
+                    Ok(rows) => results.push(Some(rows)),
+                    Err(error) => return Answer::Sent { results, failed: Some(error) },
+                },
+                false => results.push(None),
             }
         }
-        outcome
+        if results.len() == sent {
+            if let Some(introspection) = introspection {
+                *introspected = Some((introspection, reply.tail(sent)));
+            }
+            return Answer::Sent { results, failed: None };
+        }
+        let failed = match reply.failed {
+            Some((_, error)) => error,
+            None => EngineError::Protocol("a batch stopped without a failure".to_owned()),
+        };
+        Answer::Sent { results, failed: Some(failed) }
+    }
+
+    /// The introspection as one message, finished by [`Inner::introspected`].
+    async fn introspect_now(&self) -> Result<Schema, EngineError> {
+        let introspection = self.introspection();
+        let reply = self.batch(introspection.statements()).await?;
+        self.introspected(&introspection, reply).await
     }
 
     /// Sends `statements` in one message; the worker stops at the first that fails.
     /// Only a lost worker or a broken answer is an `Err`; a Postgres error is in the answer, with its index.
-    async fn batch(&self, statements: Vec<Statement>) -> Result<Answer, EngineError> {
+    async fn batch(&self, statements: Vec<Statement>) -> Result<Reply, EngineError> {
         self.batch_within(statements, self.config.statement_timeout_ms).await
     }
 
@@ -310,30 +385,16 @@ impl Inner {
         &self,
         statements: Vec<Statement>,
         limit_ms: u32,
-    ) -> Result<Answer, EngineError> {
-        Answer::read(
+    ) -> Result<Reply, EngineError> {
+        Reply::read(
             &self.call(json!({ "op": "batch", "statements": statements }), None, limit_ms).await?,
         )
-    }
-
-    /// [`Inner::batch`] for statements that may change the database.
-    async fn raw_batch(&self, statements: Vec<Statement>) -> Result<Answer, EngineError> {
-        self.raw_batch_within(statements, self.config.statement_timeout_ms).await
-    }
-
-    async fn raw_batch_within(
-        &self,
-        statements: Vec<Statement>,
-        limit_ms: u32,
-    ) -> Result<Answer, EngineError> {
-        self.pristine.set(false);
-        self.batch_within(statements, limit_ms).await
     }
 
     /// The introspection to end the next message with.
     fn introspection(&self) -> Introspection {
         Introspection {
-            guarded: self.branches.borrow().in_transaction(),
+            guarded: self.session.borrow().in_transaction(),
             guess: self.guess.borrow().clone(),
         }
     }
@@ -344,7 +405,7 @@ impl Inner {
     async fn introspected(
         &self,
         introspection: &Introspection,
-        answer: Answer,
+        answer: Reply,
     ) -> Result<Schema, EngineError> {
         let protocol = |e: introspect::ParseError| EngineError::Protocol(e.to_string());
         let missing = || EngineError::Protocol("an introspection answer is missing".to_owned());
@@ -354,7 +415,7 @@ impl Inner {
                 .unwrap_or_default()
                 .to_owned())
         };
-        let Answer { results, failed } = answer;
+        let Reply { results, failed } = answer;
         let (execute, version_table) = (introspection.execute(), introspection.version_table());
         let (catalog, version_table, guess_failed) = match failed {
             Some((index, error)) if index <= version_table => {
@@ -401,16 +462,6 @@ impl Inner {
         Ok(schema)
     }
 
-    /// Sends SQL; any SQL may change the database, so it is no longer the boot image.
-    async fn raw(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
-        self.raw_within(op, sql, self.config.statement_timeout_ms).await
-    }
-
-    async fn raw_within(&self, op: &str, sql: &str, limit_ms: u32) -> Result<JsValue, EngineError> {
-        self.pristine.set(false);
-        self.call(json!({ "op": op, "sql": sql }), None, limit_ms).await
-    }
-
     /// Sends SQL that only reads (or only prepares), so a database still at the boot image stays branchable for free.
     async fn call_sql(&self, op: &str, sql: &str) -> Result<JsValue, EngineError> {
         self.call(json!({ "op": op, "sql": sql }), None, self.config.statement_timeout_ms).await
@@ -452,95 +503,5 @@ impl Inner {
             Ok::<(), EngineError>(())
         };
         let _ = warm.await;
-    }
-
-    async fn open_branch(&self) -> Result<(), EngineError> {
-        match self.raw_batch(OPEN.map(Statement::exec).to_vec()).await?.failed {
-            Some((_, error)) => Err(error),
-            None => Ok(()),
-        }
-    }
-
-    /// Starts a new worker and boots it at the current branch point (or the boot image when there is none).
-    async fn recover(&self) {
-        self.status(EngineStatus::Restarting);
-        let point =
-            self.branches.borrow().recovery().map(|(name, dump)| (name.to_owned(), dump.clone()));
-        let outcome = async {
-            self.host.restart().await?;
-            self.boot_from(point.as_ref().map(|(_, dump)| dump)).await?;
-            if let Some((name, _)) = &point {
-                self.branches.borrow_mut().reloaded(name);
-                for sql in OPEN {
-                    self.host
-                        .send(&json!({ "op": "exec", "sql": sql }), None, BOOT_TIMEOUT_MS)
-                        .await?;
-                }
-            }
-            Ok::<(), EngineError>(())
-        }
-        .await;
-        self.status(if outcome.is_ok() { EngineStatus::Ready } else { EngineStatus::Failed });
-    }
-
-    /// Runs the learner's SQL so a failure leaves the branch transaction usable;
-    /// a statement that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) commits the branch and runs alone.
-    /// `limit_ms` applies to the learner's SQL; the savepoints around it keep the statement limit.
-    async fn guarded(&self, sql: &str, op: &str, limit_ms: u32) -> Result<JsValue, EngineError> {
-        let located = |error: EngineError| match error {
-            EngineError::Postgres(pg) => EngineError::Postgres(pg.located_in(sql)),
-            other => other,
-        };
-        if !self.branches.borrow().in_transaction() {
-            return self.raw_within(op, sql, limit_ms).await.map_err(located);
-        }
-        let statement = Statement { sql: sql.to_owned(), rows: op == "query" };
-        let release = Statement::exec(format!("RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}"));
-        let answer = self
-            .raw_batch_within(
-                vec![
-                    Statement::exec(format!("SAVEPOINT {STATEMENT_SAVEPOINT}")),
-                    statement,
-                    release,
-                ],
-                limit_ms,
-            )
-            .await?;
-        let value = answer.results.get(1).cloned().unwrap_or(JsValue::NULL);
-        match answer.failed {
-            None => Ok(value),
-            Some((0, error)) => Err(error),
-            Some((2, error)) => {
-                // The learner's COMMIT or ROLLBACK ended the branch transaction: open a new one.
-                if !error.is_sqlstate("25P01") && !error.is_sqlstate("3B001") {
-                    return Err(error);
-                }
-                self.branches.borrow_mut().committed();
-                self.raw("exec", "BEGIN").await?;
-                Ok(value)
-            }
-            Some((_, error)) => {
-                self.raw("exec", &format!("ROLLBACK TO SAVEPOINT {STATEMENT_SAVEPOINT}; RELEASE SAVEPOINT {STATEMENT_SAVEPOINT}")).await?;
-                if !error.is_sqlstate("25001") {
-                    return Err(located(error));
-                }
-                self.raw("exec", "COMMIT").await?;
-                self.branches.borrow_mut().committed();
-                let outcome = self.raw_within(op, sql, limit_ms).await.map_err(located);
-                match &outcome {
-                    // `call` has already rebuilt the worker with the branch transaction and its savepoint open;
-                    // a ROLLBACK now would end that transaction and leave the next reset without its savepoint.
-                    Err(error) if error.lost_worker() => return outcome,
-                    // A script that opened its own transaction leaves it aborted after the failure;
-                    // end it so the branch's new transaction can begin and the learner sees the real error.
-                    Err(_) => {
-                        self.raw("exec", "ROLLBACK").await?;
-                    }
-                    Ok(_) => {}
-                }
-                self.raw("exec", "BEGIN").await?;
-                outcome
-            }
-        }
     }
 }

@@ -1,44 +1,9 @@
-//! The bridge's failures, each with a message a learner can read on screen.
+//! The one place a JS rejection becomes the core's [`EngineError`], whose messages a learner can read on screen.
 
+pub use miglab_model::engine::EngineError;
 use miglab_model::engine::PgError;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum EngineError {
-    /// Postgres refused the SQL; SQLSTATE, message, detail, hint and position are kept.
-    #[error("{0}")]
-    Postgres(PgError),
-    #[error("The statement was still running after {ms} ms, so it was stopped. PGlite cannot cancel a statement, so the database restarted at the last branch point.")]
-    Timeout { ms: u32 },
-    #[error("The database engine stopped ({0}). It restarted at the last branch point.")]
-    WorkerDied(String),
-    #[error("The database engine could not start: {0}.")]
-    Boot(String),
-    #[error("The database engine answered something unexpected: {0}.")]
-    Protocol(String),
-    #[error("There is no branch called {0:?}.")]
-    UnknownBranch(String),
-}
-
-impl EngineError {
-    /// The Postgres error, when that is what this is.
-    pub fn postgres(&self) -> Option<&PgError> {
-        match self {
-            EngineError::Postgres(error) => Some(error),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn is_sqlstate(&self, sqlstate: &str) -> bool {
-        self.postgres().is_some_and(|pg| pg.sqlstate == sqlstate)
-    }
-
-    /// True when the worker is gone and the database has to be booted again.
-    pub(crate) fn lost_worker(&self) -> bool {
-        matches!(self, EngineError::Timeout { .. } | EngineError::WorkerDied(_))
-    }
-}
 
 /// The error object `worker.js` and `bridge.js` reject with.
 #[derive(Deserialize)]
@@ -75,7 +40,9 @@ pub(crate) fn from_js(value: JsValue) -> EngineError {
             position: shaped.position,
             at: None,
         }),
-        "timeout" => EngineError::Timeout { ms: shaped.ms.unwrap_or_default() },
+        "timeout" => {
+            EngineError::Timeout { statement: None, ms: shaped.ms.unwrap_or_default().into() }
+        }
         "died" => EngineError::WorkerDied(message),
         "boot" => EngineError::Boot(message),
         _ => EngineError::Protocol(message),

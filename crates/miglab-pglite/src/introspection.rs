@@ -6,11 +6,8 @@
 //! catalog has the same tables (the same `counts_sql`), which is every run that creates or drops no table;
 //! otherwise the answer is discarded and the right query follows.
 
-use crate::batch::Statement;
 use miglab_model::engine::introspect::{self, Catalog};
-
-/// Whether `alembic_version` exists where Alembic looks for it; a run sends `CREATE TABLE` only when it does not.
-pub(crate) const VERSION_TABLE: &str = "SELECT to_regclass('alembic_version') IS NOT NULL";
+use miglab_model::engine::session::{Statement, VERSION_TABLE};
 /// The savepoint around each statement of the introspection that may fail.
 const SAVEPOINT: &str = "miglab_introspect";
 

@@ -340,7 +340,7 @@ async fn lost_worker_in_statement_run_alone_keeps_branch_err() {
         .exec("CREATE INDEX CONCURRENTLY ix_amount ON expenses (amount) /* lose the worker */")
         .await
         .expect_err("the worker is lost");
-    assert!(matches!(error, EngineError::Timeout { ms: 5000 }), "{error:?}");
+    assert!(matches!(error, EngineError::Timeout { ms: 5000, .. }), "{error:?}");
     assert_eq!(
         engine.query("SELECT count(*) FROM expenses").await.expect("back at the branch point").rows,
         [[json!("1000")]]

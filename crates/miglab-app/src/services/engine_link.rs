@@ -4,6 +4,7 @@ use crate::services::engine_boot::EngineState;
 use crate::services::lab::{Backend, Fut, Rows};
 use crate::state::run_state::Failure;
 use miglab_model::engine::plan::RunPlan;
+use miglab_model::engine::session::{LessonSetup, Prepared};
 use miglab_model::engine::{QueryResult, RunReport};
 use miglab_model::schema::Schema;
 use miglab_pglite::{Engine, EngineError};
@@ -83,9 +84,6 @@ impl Backend for Pglite {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
         Box::pin(async move { self.0.exec(sql).await.map_err(failure) })
     }
-    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
-        Box::pin(async move { self.0.exec_script(sql).await.map_err(failure) })
-    }
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
         Box::pin(async move { self.0.query(sql).await.map(rows).map_err(failure) })
     }
@@ -103,6 +101,9 @@ impl Backend for Pglite {
     }
     fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String> {
         Box::pin(async move { self.0.dump_table(table).await.map_err(failure) })
+    }
+    fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
+        Box::pin(async move { self.0.setup(setup).await.map_err(failure) })
     }
 }
 

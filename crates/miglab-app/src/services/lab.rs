@@ -8,13 +8,13 @@ pub use crate::state::run_state::Rows;
 use crate::state::run_state::{Failure, RunRecord};
 use miglab_model::diagnostic::{Diagnostic, LineIndex};
 use miglab_model::engine::plan::RunPlan;
+use miglab_model::engine::session::{LessonSetup, Prepared};
 use miglab_model::engine::RunReport;
 use miglab_model::grade::{OrderFailure, OrderRun};
 use miglab_model::lesson::{
     split_last_query, transaction_plan, Experiment, Lesson, LessonMigration, MigrationSource,
     RunCommand,
 };
-use miglab_model::migration::version_table;
 use miglab_model::migration::{Direction, Migration, Step};
 use miglab_model::schema::Schema;
 use std::future::Future;
@@ -24,8 +24,6 @@ pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + 'a>>;
 
 pub trait Backend {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;
-    /// A whole script (a lesson's seed) under the engine's script limit, not the per-statement one.
-    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows>;
     fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
     fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
@@ -34,33 +32,28 @@ pub trait Backend {
     fn run<'a>(&'a self, plan: &'a RunPlan) -> Fut<'a, RunReport>;
     /// A backup of `table` as a SQL script that restores its rows.
     fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String>;
+    /// Sets a lesson up through the engine session, as `miglab check` does (see `engine::session::setup`).
+    fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared>;
 }
 
 /// The branch taken right after boot, so every lesson starts from an empty database.
-pub const PRISTINE: &str = "miglab-pristine";
+pub use miglab_model::engine::session::PRISTINE;
 
 /// Seeds the lesson's "production" database and makes its visible branch; returns the schema at the branch point.
+/// A seed whose `alembic_version` does not name `database.revision` fails here, as it fails `miglab check`.
 pub async fn start(engine: &dyn Backend, lesson: &Lesson) -> Result<(String, Schema), Failure> {
-    engine.reset(PRISTINE).await?;
-    engine
-        .exec_script(&lesson.seed)
-        .await
-        .map_err(|f| retitle(f, "The lesson's starting database could not be built"))?;
-    if let Some(revision) = &lesson.manifest.database.revision {
-        let has_table = engine
-            .query("SELECT 1 FROM pg_tables WHERE tablename = 'alembic_version'")
-            .await?
-            .rows
-            .len()
-            == 1;
-        if !has_table {
-            engine.exec(&version_table::create_table()).await?;
-            engine.exec(&version_table::insert(revision)).await?;
+    const TITLE: &str = "The lesson's starting database could not be built";
+    let prepared = engine.setup(&LessonSetup::of(lesson)).await.map_err(|f| {
+        if f.sqlstate.is_some() {
+            retitle(f, TITLE)
+        } else {
+            f
         }
+    })?;
+    if let Some(mismatch) = prepared.stamp {
+        return Err(Failure::plain(TITLE, mismatch.to_string()));
     }
-    let branch = lesson.manifest.run.branch.clone();
-    engine.branch(&branch).await?;
-    Ok((branch, engine.introspect().await?))
+    Ok((prepared.branch, prepared.schema))
 }
 
 /// Runs `commands` from the current revision in one transaction per command, as `alembic upgrade` does on Postgres,
@@ -69,11 +62,7 @@ pub async fn run(engine: &dyn Backend, lesson: &Lesson, commands: &[RunCommand])
     let command = commands.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
     let before = engine.introspect().await.unwrap_or_default();
     // The plan counts from the starting database (`None`), which sits at the lesson's `database.revision`.
-    let current = before
-        .alembic_version
-        .as_ref()
-        .and_then(|v| v.first().cloned())
-        .filter(|rev| Some(rev) != lesson.manifest.database.revision.as_ref());
+    let current = LessonSetup::of(lesson).chain_position(before.alembic_version.as_deref());
     match lesson.plan_from(current.as_deref(), commands) {
         Ok(plan) => {
             let applied: Vec<(&LessonMigration, Direction)> =
@@ -404,9 +393,6 @@ pub mod test {
                 }
             })
         }
-        fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
-            self.exec(sql)
-        }
         fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
             self.log.borrow_mut().push(sql.to_owned());
             Box::pin(async move { Ok(self.rows.clone()) })
@@ -450,6 +436,13 @@ pub mod test {
         }
         fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String> {
             Box::pin(async move { Ok(format!("-- backup of {table}")) })
+        }
+        fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
+            self.log.borrow_mut().push(format!("setup {}", setup.branch));
+            Box::pin(async move {
+                let schema = self.introspect().await?;
+                Ok(Prepared { branch: setup.branch.clone(), schema, stamp: None })
+            })
         }
     }
 

@@ -13,6 +13,7 @@ use crate::services::engine_link::Lab;
 use crate::services::lab::{Backend, Fut, Rows};
 use crate::state::run_state::{Failure, RunAction, RunState};
 use miglab_model::engine::plan::RunPlan;
+use miglab_model::engine::session::{LessonSetup, Prepared};
 use miglab_model::engine::RunReport;
 use miglab_model::schema::Schema;
 use std::cell::Cell;
@@ -64,14 +65,6 @@ impl Backend for Bound {
             self.inner.exec(sql).await
         })
     }
-    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.exec_script(sql).await
-        })
-    }
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
         Box::pin(async move {
             if !self.open.is_open() {
@@ -118,6 +111,14 @@ impl Backend for Bound {
                 return Err(left());
             }
             self.inner.dump_table(table).await
+        })
+    }
+    fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
+        Box::pin(async move {
+            if !self.open.is_open() {
+                return Err(left());
+            }
+            self.inner.setup(setup).await
         })
     }
 }
@@ -206,10 +207,6 @@ mod test {
             self.count();
             self.fake.exec(sql)
         }
-        fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
-            self.count();
-            self.fake.exec_script(sql)
-        }
         fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
             self.count();
             self.fake.query(sql)
@@ -233,6 +230,10 @@ mod test {
         fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String> {
             self.count();
             self.fake.dump_table(table)
+        }
+        fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
+            self.count();
+            self.fake.setup(setup)
         }
     }
 
@@ -348,12 +349,15 @@ mod test {
         }
     }
 
+    /// Setting a lesson up is one engine operation (the session's setup), so a page left before it sends nothing.
     #[test]
-    fn left_page_start_never_branches_err() {
+    fn left_page_start_never_sets_up_err() {
         let lesson = crate::fixture::confidence_score().lesson;
-        let (log, calls) =
-            left_after(2, |engine| drop(block_on(crate::services::lab::start(engine, &lesson))));
-        assert_eq!(calls, 2);
-        assert!(!log.iter().any(|l| l.starts_with("branch ")), "{log:?}");
+        let (fake, open) = (Rc::new(Fake::default()), PageOpen::new());
+        open.close();
+        let started =
+            block_on(crate::services::lab::start(&Bound::new(fake.clone(), open), &lesson));
+        assert_eq!(started.map(drop).map_err(|f| f.title), Err("The lesson was left".to_owned()));
+        assert!(fake.log.borrow().is_empty(), "{:?}", fake.log.borrow());
     }
 }

@@ -157,7 +157,13 @@ ALTER TABLE expenses DROP COLUMN legacy_notes;
     #[test]
     fn round_trip_by_name_ok_and_err() {
         // One test, so PGlite boots once for both cases.
-        let mut lab = Lab::seeded(None, SEED).expect("the engine starts").expect("the seed runs");
+        let setup = miglab_analysis::engine::session::LessonSetup {
+            seed: SEED.to_owned(),
+            revision: None,
+            branch: "start".to_owned(),
+        };
+        let (mut lab, _) =
+            Lab::set_up(None, &setup).expect("the engine starts").expect("the seed runs");
         let checks = Checks { round_trip: true, allow_destructive: true, ..Checks::default() };
         // The column comes back at the end of the table, with its note: a pass, whatever the order.
         let restores = migration("ALTER TABLE expenses ADD COLUMN legacy_notes text; UPDATE expenses SET legacy_notes = a.legacy_notes FROM archive AS a WHERE a.id = expenses.id; DROP TABLE archive;");

@@ -1,40 +1,40 @@
-//! The engine as `miglab check` uses it: one seeded database per lesson, reset to the seed before every check.
+//! The engine as `miglab check` uses it: one lesson set up per database, as the browser sets it up,
+//! and reset to the lesson's branch point before every check.
 
 use crate::engine::{self, DatabaseUrl, Engine, EngineError, PgError};
 use miglab_analysis::engine::plan::RunPlan;
+use miglab_analysis::engine::session::{LessonSetup, Prepared};
 use miglab_analysis::lesson::{experiment_plan, setup_and_query, Application, Experiment};
 use miglab_analysis::migration::Migration;
 use miglab_analysis::schema::Schema;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
-/// The restore point every check starts from.
-const SEEDED: &str = "seeded";
-
-/// An engine failure that is not Postgres refusing a statement: the lesson cannot be checked further.
+/// An engine failure that is not Postgres refusing a statement, as a full sentence: the lesson cannot be checked further.
 pub type Broken = String;
 
 pub struct Lab {
     engine: Box<dyn Engine>,
+    /// The lesson's branch, made right after the seed: the restore point every check starts from.
+    branch: String,
 }
 
 impl Lab {
-    /// Opens a fresh database, runs the seed and makes it the restore point.
-    pub fn seeded(
+    /// Opens a fresh database and sets the lesson up on it through the engine session, as the browser does;
+    /// `Err` inside is the seed's failure.
+    pub fn set_up(
         database_url: Option<&DatabaseUrl>,
-        seed: &str,
-    ) -> Result<Result<Lab, PgError>, Broken> {
+        setup: &LessonSetup,
+    ) -> Result<Result<(Lab, Prepared), PgError>, Broken> {
         let mut engine = engine::open(database_url).map_err(|e| e.to_string())?;
-        if let Some(error) = postgres(engine.exec(seed))? {
-            return Ok(Err(error));
+        match engine.setup(setup) {
+            Ok(prepared) => Ok(Ok((Lab { engine, branch: prepared.branch.clone() }, prepared))),
+            Err(error) => failed(error).map(Err),
         }
-        engine.branch(SEEDED).map_err(|e| e.to_string())?;
-        Ok(Ok(Lab { engine }))
     }
 
-    /// Back to the seeded database.
+    /// Back to the lesson's branch point.
     pub fn restart(&mut self) -> Result<(), Broken> {
-        self.engine.reset(SEEDED).map_err(|e| e.to_string())
+        self.engine.reset(&self.branch).map_err(|e| e.to_string())
     }
 
     /// Runs migrations the Alembic way, one run per stretch of the same direction; stops at the first failure.
@@ -88,11 +88,6 @@ impl Lab {
     pub fn schema(&mut self) -> Result<Schema, Broken> {
         self.engine.introspect().map_err(|e| e.to_string())
     }
-
-    /// Every table's row count, by name.
-    pub fn row_counts(&mut self) -> Result<BTreeMap<String, Option<u64>>, Broken> {
-        Ok(self.schema()?.tables.into_iter().map(|t| (t.name, t.row_count)).collect())
-    }
 }
 
 fn postgres(result: Result<(), EngineError>) -> Result<Option<PgError>, Broken> {
@@ -108,7 +103,7 @@ fn failed(error: EngineError) -> Result<PgError, Broken> {
         EngineError::Timeout { .. } => Ok(PgError {
             sqlstate: "57014".to_owned(),
             message: "canceling statement due to statement timeout".to_owned(),
-            detail: Some(format!("{error}.")),
+            detail: Some(error.to_string()),
             hint: None,
             position: None,
             at: None,

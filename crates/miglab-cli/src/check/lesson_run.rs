@@ -5,6 +5,7 @@ use super::lab::{Broken, Lab};
 use super::safety;
 use crate::engine::{DatabaseUrl, PgError};
 use miglab_analysis::diagnostic::Diagnostic;
+use miglab_analysis::engine::session::{LessonSetup, StampMismatch};
 use miglab_analysis::grade::{
     self, Answer, AnswerKey, Confidence, Observed, OrderFailure, OrderRun, Response, SchemaKey,
     SchemaScope, ValueKey,
@@ -31,6 +32,8 @@ struct Ctx<'a> {
     seeded_counts: BTreeMap<String, Option<u64>>,
     /// The schema at the branch point, where a learner's schema answer starts.
     start: Schema,
+    /// The setup's stamp check, reported as `lesson-stamp-mismatch`.
+    stamp: Option<StampMismatch>,
 }
 
 /// Runs every engine check of `lesson`; `text` is its lesson.toml, for positions.
@@ -48,7 +51,7 @@ pub fn check_lesson(
             return Findings { diagnostics: refused, skipped: Vec::new() };
         }
     }
-    let lab = match Lab::seeded(database_url, &lesson.seed) {
+    let (lab, prepared) = match Lab::set_up(database_url, &LessonSetup::of(lesson)) {
         Err(broken) => return broken_findings(&at, &broken),
         Ok(Err(error)) => {
             let mut out = Findings::default();
@@ -60,15 +63,21 @@ pub fn check_lesson(
             ));
             return out;
         }
-        Ok(Ok(lab)) => lab,
+        Ok(Ok(set_up)) => set_up,
     };
     let mut ctx = Ctx {
         lesson,
         at,
         lab,
         out: Findings::default(),
-        seeded_counts: BTreeMap::new(),
-        start: Schema::default(),
+        seeded_counts: prepared
+            .schema
+            .tables
+            .iter()
+            .map(|t| (t.name.clone(), t.row_count))
+            .collect(),
+        start: prepared.schema,
+        stamp: prepared.stamp,
     };
     if let Err(broken) = ctx.all() {
         let mut out = broken_findings(&ctx.at, &broken);
@@ -82,7 +91,7 @@ fn broken_findings(at: &Located<'_>, broken: &str) -> Findings {
     let mut out = Findings::default();
     let diagnostic = Diagnostic::error(
         "lesson-engine-failed",
-        format!("The engine stopped while checking this lesson: {broken}."),
+        format!("The engine stopped while checking this lesson. {broken}"),
     )
     .with_help("Run `miglab check` again; if it repeats, check the engine setup in the README.");
     out.diagnostics.push(FileDiagnostic::new(at.file, None, diagnostic));
@@ -91,9 +100,7 @@ fn broken_findings(at: &Located<'_>, broken: &str) -> Findings {
 
 impl Ctx<'_> {
     fn all(&mut self) -> Result<(), Broken> {
-        self.seeded_counts = self.lab.row_counts()?;
-        self.start = self.lab.schema()?;
-        self.stamp()?;
+        self.stamp();
         self.run()?;
         let manifest = &self.lesson.manifest;
         for (field, question) in miglab_analysis::lesson::questions(manifest) {
@@ -166,15 +173,11 @@ impl Ctx<'_> {
         }
     }
 
-    /// The seed's `alembic_version` names the revision `database.revision` says it is at.
-    fn stamp(&mut self) -> Result<(), Broken> {
-        let schema = self.lab.schema()?;
-        let expected = self.lesson.manifest.database.revision.clone();
-        let stamped = schema.alembic_version.clone().unwrap_or_default();
-        if stamped != expected.iter().cloned().collect::<Vec<_>>() {
-            self.fail("database.revision", "lesson-stamp-mismatch", format!("The seed stamps `alembic_version` with {stamped:?}, but `database.revision` says {expected:?}."), "Make the seed's `INSERT INTO alembic_version` and `database.revision` name the same revision.");
+    /// The seed's `alembic_version` names the revision `database.revision` says it is at (the setup checked it).
+    fn stamp(&mut self) {
+        if let Some(mismatch) = self.stamp.take() {
+            self.fail("database.revision", "lesson-stamp-mismatch", mismatch.to_string(), "Make the seed's `INSERT INTO alembic_version` and `database.revision` name the same revision.");
         }
-        Ok(())
     }
 
     fn run(&mut self) -> Result<(), Broken> {

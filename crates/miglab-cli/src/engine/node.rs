@@ -1,7 +1,8 @@
 //! PGlite under Node: `web/engine/node-host.mjs` as a child process, speaking the worker's protocol as JSON lines.
 
-use super::session::{pg_error, Backend};
+use super::session::{pg_error, Transport};
 use super::{EngineError, QueryResult};
+use miglab_analysis::engine::session::Limit;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -9,7 +10,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-/// Booting runs initdb when there is no prebuilt image, and a dump writes tens of megabytes: neither is a statement.
+/// Booting runs initdb when there is no prebuilt image, and a dump writes tens of megabytes: neither is a statement,
+/// and neither is a whole script such as a lesson's seed ([`Limit::Script`]), which gets the browser's 60 s too.
 const SLOW_CALL: Duration = Duration::from_secs(60);
 
 pub struct HostConfig {
@@ -44,9 +46,11 @@ pub struct NodeHost {
     statement_timeout: Duration,
     /// The `boot` request for the prebuilt image; a reload names a dump file as its `data_dir_url` instead.
     boot: Value,
-    /// `None` once Node was stopped or died, until [`Backend::restart`].
+    /// `None` once Node was stopped or died, until [`Transport::restart`].
     process: Option<Process>,
     dumps: DumpDir,
+    /// True while the database is the prebuilt image, so a branch point needs no dump file: booting stands for it.
+    pristine: bool,
 }
 
 impl NodeHost {
@@ -70,6 +74,7 @@ impl NodeHost {
             }),
             process: None,
             dumps: DumpDir::create()?,
+            pristine: false,
         };
         // Nothing to restart at yet: a Node that dies while booting is a boot failure.
         host.start(None).map_err(|e| {
@@ -92,13 +97,14 @@ impl NodeHost {
         if booted.is_err() {
             self.stop();
         }
+        self.pristine = booted.is_ok() && dump.is_none_or(|d| d.path.is_none());
         booted
     }
 
     fn boot_request(&self, dump: Option<&Dump>) -> Value {
         let mut boot = self.boot.clone();
-        if let Some(dump) = dump {
-            boot["data_dir_url"] = json!(dump.path.display().to_string());
+        if let Some(path) = dump.and_then(|d| d.path.as_ref()) {
+            boot["data_dir_url"] = json!(path.display().to_string());
         }
         boot
     }
@@ -108,13 +114,16 @@ impl NodeHost {
         self.process.take().map(Process::end).unwrap_or_else(|| "it was not running".to_owned())
     }
 
-    fn call(&mut self, mut request: Value) -> Result<Value, EngineError> {
-        let limit = match request["op"].as_str() {
-            Some("boot" | "dump") => SLOW_CALL,
-            _ => self.statement_timeout,
-        };
+    fn call(&mut self, request: Value) -> Result<Value, EngineError> {
+        let slow = matches!(request["op"].as_str(), Some("boot" | "dump"));
+        self.call_within(request, slow)
+    }
+
+    /// [`NodeHost::call`] under the slow limit when `slow`, else the statement limit.
+    fn call_within(&mut self, mut request: Value, slow: bool) -> Result<Value, EngineError> {
+        let limit = if slow { SLOW_CALL } else { self.statement_timeout };
         let Some(process) = &mut self.process else {
-            return Err(EngineError::Died("the engine is not running".to_owned()));
+            return Err(EngineError::WorkerDied("the engine is not running".to_owned()));
         };
         process.next_id += 1;
         request["id"] = json!(process.next_id);
@@ -123,24 +132,26 @@ impl NodeHost {
             process.stdin.write_all(line.as_bytes()).and_then(|()| process.stdin.flush())
         {
             let ended = self.stop();
-            return Err(EngineError::Died(format!("cannot write to node: {error}; node {ended}")));
+            return Err(EngineError::WorkerDied(format!(
+                "cannot write to node: {error}; node {ended}"
+            )));
         }
         let reply = match process.lines.recv_timeout(limit) {
             Ok(Ok(line)) => line,
             Ok(Err(error)) => {
                 let ended = self.stop();
-                return Err(EngineError::Died(format!(
+                return Err(EngineError::WorkerDied(format!(
                     "cannot read from node: {error}; node {ended}"
                 )));
             }
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(EngineError::Died(format!("node {}", self.stop())))
+                return Err(EngineError::WorkerDied(format!("node {}", self.stop())))
             }
             Err(RecvTimeoutError::Timeout) => {
                 // PGlite has no cancel and ignores statement_timeout: the only way to stop it is to stop Node.
                 self.stop();
                 return Err(EngineError::Timeout {
-                    statement: described(&request),
+                    statement: Some(described(&request)),
                     ms: limit.as_millis() as u64,
                 });
             }
@@ -215,14 +226,17 @@ fn described(request: &Value) -> String {
     }
 }
 
-/// A branch point's data directory as a file; removed when the branch point is dropped.
+/// A branch point's data directory as a file, removed when the branch point is dropped;
+/// `None` for the prebuilt image, which booting restores.
 pub struct Dump {
-    path: PathBuf,
+    path: Option<PathBuf>,
 }
 
 impl Drop for Dump {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -278,27 +292,37 @@ fn url(path: &Path) -> String {
     format!("file://{}", absolute.display())
 }
 
-impl Backend for NodeHost {
+impl Transport for NodeHost {
     type Dump = Dump;
 
-    fn exec(&mut self, sql: &str) -> Result<(), EngineError> {
-        self.call(json!({ "op": "exec", "sql": sql })).map(drop)
+    fn exec(&mut self, sql: &str, limit: Limit) -> Result<(), EngineError> {
+        self.pristine = false;
+        self.call_within(json!({ "op": "exec", "sql": sql }), limit == Limit::Script).map(drop)
     }
 
-    fn query(&mut self, sql: &str) -> Result<QueryResult, EngineError> {
-        let value = self.call(json!({ "op": "query", "sql": sql }))?;
+    fn query(&mut self, sql: &str, limit: Limit) -> Result<QueryResult, EngineError> {
+        self.pristine = false;
+        let value =
+            self.call_within(json!({ "op": "query", "sql": sql }), limit == Limit::Script)?;
         serde_json::from_value(value).map_err(|e| EngineError::Protocol(e.to_string()))
     }
 
     /// Node writes the dump straight to a file of ours (a Blob cannot cross the pipe, and base64 in JSON costs more).
+    /// The untouched image needs no file: a `check` run branches it before every lesson's seed, as the browser does.
     fn dump(&mut self, name: &str) -> Result<Dump, EngineError> {
-        let dump = Dump { path: self.dumps.next_path(name) };
-        self.call(json!({ "op": "dump", "path": dump.path.display().to_string() }))?;
+        if self.pristine {
+            return Ok(Dump { path: None });
+        }
+        let path = self.dumps.next_path(name);
+        let dump = Dump { path: Some(path.clone()) };
+        self.call(json!({ "op": "dump", "path": path.display().to_string() }))?;
         Ok(dump)
     }
 
     fn reload(&mut self, dump: &Dump) -> Result<(), EngineError> {
-        self.call(self.boot_request(Some(dump))).map(drop)
+        self.call(self.boot_request(Some(dump)))?;
+        self.pristine = dump.path.is_none();
+        Ok(())
     }
 
     fn restart(&mut self, dump: Option<&Dump>) -> Result<(), EngineError> {
@@ -308,37 +332,37 @@ impl Backend for NodeHost {
 
 #[cfg(test)]
 mod test {
-    use super::super::session::Session;
+    use super::super::session::Driver;
     use super::super::Engine;
     use super::*;
     use miglab_analysis::engine::plan::RunPlan;
     use miglab_analysis::migration::{Direction, Migration, Revision, Step};
 
     /// The engine every test in this file uses: real PGlite, so these tests need `npm ci` in web/.
-    fn engine() -> Session<NodeHost> {
-        Session::new(NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots"))
+    fn engine() -> Driver<NodeHost> {
+        Driver::new(NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots"))
     }
 
-    fn count(engine: &mut Session<NodeHost>, table: &str) -> Value {
+    fn count(engine: &mut Driver<NodeHost>, table: &str) -> Value {
         engine.query(&format!("SELECT count(*) FROM {table}")).expect("count").rows[0][0].clone()
     }
 
     #[test]
     fn runaway_statement_restarts_at_branch_err() {
         let config = HostConfig { statement_timeout_ms: 2000, ..HostConfig::default() };
-        let mut engine = Session::new(NodeHost::spawn(&config).expect("PGlite under Node boots"));
+        let mut engine = Driver::new(NodeHost::spawn(&config).expect("PGlite under Node boots"));
         engine.exec("CREATE TABLE t (a int); INSERT INTO t VALUES (1), (2)").expect("seed");
         engine.branch("start").expect("branch");
         engine.exec("INSERT INTO t VALUES (3)").expect("after the branch point");
         let error = engine.exec("SELECT pg_sleep(30)").expect_err("stopped at the limit");
         assert!(
-            matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement == "`SELECT pg_sleep(30)`"),
+            matches!(&error, EngineError::Timeout { statement: Some(statement), ms: 2000 } if statement == "`SELECT pg_sleep(30)`"),
             "{error:?}"
         );
         let message = error.to_string();
         assert!(
             message.starts_with("`SELECT pg_sleep(30)` was still running after 2000 ms")
-                && message.ends_with("restarted at the last branch point"),
+                && message.ends_with("restarted at the last branch point."),
             "{message}"
         );
         assert_eq!(
@@ -358,7 +382,7 @@ mod test {
             .run(&RunPlan::new(&[m], Direction::Upgrade))
             .expect_err("a migration step is stopped too");
         assert!(
-            matches!(&error, EngineError::Timeout { statement, .. } if statement == "`SELECT pg_sleep(30)`"),
+            matches!(&error, EngineError::Timeout { statement: Some(statement), .. } if statement == "`SELECT pg_sleep(30)`"),
             "{error:?}"
         );
         let schema = engine.introspect().expect("introspect");
@@ -378,7 +402,7 @@ mod test {
         // CREATE INDEX CONCURRENTLY refuses the branch transaction (25001), so the session commits and runs it alone;
         // an index expression that sleeps keeps that second run past the limit.
         let config = HostConfig { statement_timeout_ms: 2000, ..HostConfig::default() };
-        let mut engine = Session::new(NodeHost::spawn(&config).expect("PGlite under Node boots"));
+        let mut engine = Driver::new(NodeHost::spawn(&config).expect("PGlite under Node boots"));
         engine.exec("CREATE FUNCTION slow(a int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN a; END $$").expect("function");
         engine.exec("CREATE TABLE t (a int); INSERT INTO t VALUES (1)").expect("seed");
         engine.branch("start").expect("branch");
@@ -387,7 +411,7 @@ mod test {
             .exec("CREATE INDEX CONCURRENTLY t_slow ON t (slow(a))")
             .expect_err("stopped at the limit");
         assert!(
-            matches!(&error, EngineError::Timeout { statement, ms: 2000 } if statement.starts_with("`CREATE INDEX CONCURRENTLY")),
+            matches!(&error, EngineError::Timeout { statement: Some(statement), ms: 2000 } if statement.starts_with("`CREATE INDEX CONCURRENTLY")),
             "{error:?}"
         );
         assert_eq!(count(&mut engine, "t"), json!("1"), "back at the branch point");
@@ -400,7 +424,7 @@ mod test {
     fn killed_host_restarts_at_branch_err() {
         let host = NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots");
         let pid = host.process.as_ref().map(|p| p.child.id()).expect("node runs");
-        let mut engine = Session::new(host);
+        let mut engine = Driver::new(host);
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
         engine.exec("INSERT INTO t VALUES (1)").expect("insert");
@@ -410,10 +434,10 @@ mod test {
             .expect("kill runs");
         assert!(killed.success());
         let error = engine.query("SELECT count(*) FROM t").expect_err("node is gone");
-        assert!(matches!(error, EngineError::Died(_)), "{error:?}");
+        assert!(matches!(error, EngineError::WorkerDied(_)), "{error:?}");
         let message = error.to_string();
         assert!(
-            message.contains("SIGKILL") && message.ends_with("restarted at the last branch point"),
+            message.contains("SIGKILL") && message.ends_with("restarted at the last branch point."),
             "{message}"
         );
         assert_eq!(count(&mut engine, "t"), json!("0"), "back at the branch point");
@@ -424,7 +448,7 @@ mod test {
         let host = NodeHost::spawn(&HostConfig::default()).expect("PGlite under Node boots");
         let pid = host.process.as_ref().map(|p| p.child.id()).expect("node runs");
         let dumps = host.dumps.path.clone();
-        let mut engine = Session::new(host);
+        let mut engine = Driver::new(host);
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
         let dump = std::fs::read_dir(&dumps)
@@ -464,7 +488,10 @@ mod test {
             NodeHost::spawn(&HostConfig { web_dir: web.clone(), statement_timeout_ms: 5000 });
         let _ = std::fs::remove_dir_all(&web);
         let error = outcome.err().expect("a host that exits cannot boot");
-        assert_eq!(error.to_string(), "cannot start the engine: node exited with exit status: 3");
+        assert_eq!(
+            error.to_string(),
+            "The database engine could not start: node exited with exit status: 3."
+        );
     }
 
     fn migration(up: &[(&str, bool)], down: &[&str]) -> Migration {

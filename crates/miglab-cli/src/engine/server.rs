@@ -3,8 +3,9 @@
 use super::cluster;
 use super::database_url::DatabaseUrl;
 use super::scratch;
-use super::session::{pg_error, Backend};
+use super::session::{pg_error, Transport};
 use super::{EngineError, QueryResult};
+use miglab_analysis::engine::session::Limit;
 use postgres::{Client, NoTls, SimpleQueryMessage};
 use serde_json::Value;
 
@@ -15,6 +16,8 @@ pub struct Server {
     name: String,
     client: Option<Client>,
     copies: Vec<String>,
+    /// True while the scratch database is still as `CREATE DATABASE` made it, so a branch point needs no copy.
+    pristine: bool,
 }
 
 impl Server {
@@ -32,7 +35,8 @@ impl Server {
                 ))
             },
         )?;
-        let mut server = Server { url: url.clone(), name, client: None, copies: Vec::new() };
+        let mut server =
+            Server { url: url.clone(), name, client: None, copies: Vec::new(), pristine: true };
         server.reconnect()?;
         Ok(server)
     }
@@ -57,7 +61,7 @@ impl Server {
     fn client(&mut self) -> Result<&mut Client, EngineError> {
         self.client
             .as_mut()
-            .ok_or_else(|| EngineError::Died("the connection was closed".to_owned()))
+            .ok_or_else(|| EngineError::WorkerDied("the connection was closed".to_owned()))
     }
 
     /// Runs admin statements with our own connection closed, since a template must have no other sessions.
@@ -109,7 +113,7 @@ fn describe(url: &DatabaseUrl, error: &postgres::Error) -> String {
 
 fn convert(url: &DatabaseUrl, error: &postgres::Error) -> EngineError {
     let Some(db) = error.as_db_error() else {
-        return EngineError::Died(url.scrub(&error.to_string()));
+        return EngineError::WorkerDied(url.scrub(&error.to_string()));
     };
     let position = match db.position() {
         Some(postgres::error::ErrorPosition::Original(p)) => Some(*p),
@@ -118,19 +122,22 @@ fn convert(url: &DatabaseUrl, error: &postgres::Error) -> EngineError {
     pg_error(db.code().code(), db.message(), db.detail(), db.hint(), position)
 }
 
-impl Backend for Server {
-    /// The name of the copy database.
-    type Dump = String;
+/// A server honours `statement_timeout` for every statement alike, so the `Limit` of a batch changes nothing here.
+impl Transport for Server {
+    /// The name of the copy database; `None` for the empty database `CREATE DATABASE` makes.
+    type Dump = Option<String>;
 
-    fn exec(&mut self, sql: &str) -> Result<(), EngineError> {
+    fn exec(&mut self, sql: &str, _: Limit) -> Result<(), EngineError> {
         Server::refuse_cluster_level(sql)?;
+        self.pristine = false;
         let outcome = self.client()?.batch_execute(sql);
         outcome.map_err(|e| convert(&self.url, &e))
     }
 
     /// The rows of the last statement that returned any, every value as text, as psql prints them.
-    fn query(&mut self, sql: &str) -> Result<QueryResult, EngineError> {
+    fn query(&mut self, sql: &str, _: Limit) -> Result<QueryResult, EngineError> {
         Server::refuse_cluster_level(sql)?;
+        self.pristine = false;
         let outcome = self.client()?.simple_query(sql);
         let messages = outcome.map_err(|e| convert(&self.url, &e))?;
         let mut result = QueryResult::default();
@@ -157,27 +164,32 @@ impl Backend for Server {
         Ok(result)
     }
 
-    fn dump(&mut self, name: &str) -> Result<String, EngineError> {
+    /// The untouched scratch database needs no copy: a `check` run branches it before every lesson's seed,
+    /// as the browser does, and making it again is as good.
+    fn dump(&mut self, name: &str) -> Result<Option<String>, EngineError> {
+        if self.pristine {
+            return Ok(None);
+        }
         let safe: String = name.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
         let copy = format!("{}_{}_{safe}", self.name, self.copies.len());
         self.with_admin(&[&copy], &[format!("CREATE DATABASE {copy} TEMPLATE {}", self.name)])?;
         self.copies.push(copy.clone());
-        Ok(copy)
+        Ok(Some(copy))
     }
 
-    fn reload(&mut self, dump: &String) -> Result<(), EngineError> {
+    fn reload(&mut self, dump: &Option<String>) -> Result<(), EngineError> {
         let name = self.name.clone();
-        self.with_admin(
-            &[],
-            &[
-                format!("DROP DATABASE {name} WITH (FORCE)"),
-                format!("CREATE DATABASE {name} TEMPLATE {dump}"),
-            ],
-        )
+        let create = match dump {
+            Some(copy) => format!("CREATE DATABASE {name} TEMPLATE {copy}"),
+            None => format!("CREATE DATABASE {name}"),
+        };
+        self.with_admin(&[], &[format!("DROP DATABASE {name} WITH (FORCE)"), create])?;
+        self.pristine = dump.is_none();
+        Ok(())
     }
 
     /// A lost connection: connect again, and go back to the copy when there is one.
-    fn restart(&mut self, dump: Option<&String>) -> Result<(), EngineError> {
+    fn restart(&mut self, dump: Option<&Option<String>>) -> Result<(), EngineError> {
         match dump {
             Some(dump) => self.reload(dump),
             None => self.reconnect(),
@@ -187,7 +199,7 @@ impl Backend for Server {
 
 #[cfg(test)]
 mod test {
-    use super::super::session::Session;
+    use super::super::session::Driver;
     use super::super::Engine;
     use super::*;
 
@@ -213,7 +225,7 @@ mod test {
     #[test]
     #[ignore = "needs a PostgreSQL server: set MIGLAB_TEST_DATABASE_URL"]
     fn branch_reset_on_server_ok() {
-        let mut engine = Session::new(server());
+        let mut engine = Driver::new(server());
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
         engine
@@ -233,7 +245,7 @@ mod test {
     #[test]
     #[ignore = "needs a PostgreSQL server: set MIGLAB_TEST_DATABASE_URL"]
     fn runaway_on_server_err() {
-        let mut engine = Session::new(server());
+        let mut engine = Driver::new(server());
         engine.exec("CREATE TABLE t (a int)").expect("create");
         engine.branch("start").expect("branch");
         let error = engine.exec("SELECT pg_sleep(30)").expect_err("stopped at the limit");
@@ -250,7 +262,7 @@ mod test {
     fn cluster_statements_on_server_err() {
         let server = server();
         let victim = format!("{}_victim", server.name);
-        let mut engine = Session::new(server);
+        let mut engine = Driver::new(server);
         engine
             .exec(&format!("CREATE TABLE t (a int); CREATE TABLE \"{victim}\" (a int)"))
             .expect("create");

@@ -44,6 +44,11 @@ impl<H> Branches<H> {
         self.current.is_some()
     }
 
+    /// True when a branch point called `name` exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.points.iter().any(|(n, _)| n == name)
+    }
+
     /// True while a reset to the current point is a rollback rather than a reload.
     pub fn is_live(&self) -> bool {
         self.live

@@ -43,8 +43,9 @@ struct Op {
     commits: bool,
 }
 
-pub struct Runner<'p> {
-    plan: &'p RunPlan,
+pub struct Runner {
+    /// Each plan step's SQL, where a failing step's error position is counted.
+    steps: Vec<String>,
     ops: Vec<Op>,
     cursor: usize,
     /// Recovery commands still to send after a failure; the failure waits in `report`.
@@ -52,10 +53,10 @@ pub struct Runner<'p> {
     report: RunReport,
 }
 
-impl<'p> Runner<'p> {
-    pub fn new(plan: &'p RunPlan, config: RunnerConfig) -> Runner<'p> {
+impl Runner {
+    pub fn new(plan: &RunPlan, config: RunnerConfig) -> Runner {
         Runner {
-            plan,
+            steps: plan.steps.iter().map(|step| step.sql.clone()).collect(),
             ops: script(plan, config),
             cursor: 0,
             recovering: Vec::new(),
@@ -85,7 +86,10 @@ impl<'p> Runner<'p> {
             .or_else(|| self.ops[..self.cursor].iter().rev().find_map(|o| o.step))
             .unwrap_or(0);
         let error = match op.step {
-            Some(index) => error.located_in(&self.plan.steps[index].sql),
+            Some(index) => match self.steps.get(index) {
+                Some(sql) => error.located_in(sql),
+                None => error,
+            },
             None => error,
         };
         if !op.recover.is_empty() && op.shown.as_deref() != Some("BEGIN") {

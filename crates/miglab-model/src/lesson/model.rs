@@ -61,8 +61,8 @@ impl LessonManifest {
 pub struct Database {
     /// A SQL file with the schema and realistic rows, run once before anything else.
     pub seed: String,
-    /// The Alembic revision the seed stands for; it is stamped into `alembic_version`
-    /// and the first migration's `down_revision` must name it.
+    /// The Alembic revision the seed stands for: the seed's own `alembic_version` row must name it (the engine
+    /// session's setup checks, and writes nothing), and the first migration's `down_revision` must name it.
     #[serde(default)]
     pub revision: Option<String>,
 }
