@@ -1,7 +1,7 @@
 //! The analyzer: `miglab_analysis::service` exported to JavaScript as one function.
 //!
 //! The app's own wasm stays small because it never links the analysis crate's parsers; it sends each
-//! request here as JSON (`crates/miglab-app/src/analyzer_link.rs`). Built by `cargo xtask analyzer`
+//! request here as JSON (`crates/miglab-app/src/services/analyzer_link.rs`). Built by `cargo xtask analyzer`
 //! (a Trunk pre-build hook) into `web/analyzer/dist`, which the site serves under `analyzer/`.
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -56,70 +56,45 @@ impl Bound {
     }
 }
 
+impl Bound {
+    /// `call` on the inner backend while the page is open; the check and the call happen in the same poll.
+    fn guarded<'a, T: 'a>(
+        &'a self,
+        call: impl FnOnce(&'a dyn Backend) -> Fut<'a, T> + 'a,
+    ) -> Fut<'a, T> {
+        Box::pin(async move {
+            if !self.open.is_open() {
+                return Err(left());
+            }
+            call(&*self.inner).await
+        })
+    }
+}
+
 impl Backend for Bound {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.exec(sql).await
-        })
-    }
-    fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.query(sql).await
-        })
+        self.guarded(move |inner| inner.exec(sql))
     }
     fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.branch(name).await
-        })
+        self.guarded(move |inner| inner.branch(name))
     }
     fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.reset(name).await
-        })
+        self.guarded(move |inner| inner.reset(name))
+    }
+    fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
+        self.guarded(move |inner| inner.query(sql))
     }
     fn introspect(&self) -> Fut<'_, Schema> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.introspect().await
-        })
+        self.guarded(move |inner| inner.introspect())
     }
     fn run<'a>(&'a self, plan: &'a RunPlan) -> Fut<'a, RunReport> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.run(plan).await
-        })
+        self.guarded(move |inner| inner.run(plan))
     }
     fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.dump_table(table).await
-        })
+        self.guarded(move |inner| inner.dump_table(table))
     }
     fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
-        Box::pin(async move {
-            if !self.open.is_open() {
-                return Err(left());
-            }
-            self.inner.setup(setup).await
-        })
+        self.guarded(move |inner| inner.setup(setup))
     }
 }
 
