@@ -120,6 +120,34 @@ fn version_sql(migration: &Migration, direction: Direction) -> Vec<String> {
     }
 }
 
+/// Plans the engine's tests share.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::RunPlan;
+    use crate::migration::{Direction, Migration, Revision, Step};
+
+    /// One migration of `steps` (SQL, autocommit) as an upgrade plan.
+    pub fn plan(steps: &[(&str, bool)]) -> RunPlan {
+        let migration = Migration {
+            revision: Revision {
+                revision: "a1".to_owned(),
+                message: "first".to_owned(),
+                ..Revision::default()
+            },
+            upgrade: steps
+                .iter()
+                .map(|(sql, autocommit)| Step {
+                    sql: (*sql).to_owned(),
+                    autocommit: *autocommit,
+                    span: None,
+                })
+                .collect(),
+            downgrade: Vec::new(),
+        };
+        RunPlan::new(&[migration], Direction::Upgrade)
+    }
+}
+
 #[cfg(test)]
 mod test {
     use super::*;

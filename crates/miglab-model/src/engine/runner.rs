@@ -244,27 +244,7 @@ fn script(plan: &RunPlan, config: RunnerConfig) -> Vec<Op> {
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::migration::{Direction, Migration, Revision, Step};
-
-    fn plan(steps: &[(&str, bool)]) -> RunPlan {
-        let migration = Migration {
-            revision: Revision {
-                revision: "a1".to_owned(),
-                message: "first".to_owned(),
-                ..Revision::default()
-            },
-            upgrade: steps
-                .iter()
-                .map(|(sql, autocommit)| Step {
-                    sql: (*sql).to_owned(),
-                    autocommit: *autocommit,
-                    span: None,
-                })
-                .collect(),
-            downgrade: Vec::new(),
-        };
-        RunPlan::new(&[migration], Direction::Upgrade)
-    }
+    use crate::engine::plan::fixtures::plan;
 
     /// Drives a runner, failing the command that starts with `fail`, and returns the commands sent and the report.
     fn drive(plan: &RunPlan, config: RunnerConfig, fail: &str) -> (Vec<String>, RunReport) {

@@ -129,30 +129,9 @@ impl Run {
 pub(super) mod test {
     use super::super::fake::{pg, Fake, Kind};
     use super::super::Session;
+    pub use crate::engine::plan::fixtures::plan;
     use crate::engine::plan::RunPlan;
     use crate::engine::{EngineError, RunReport};
-    use crate::migration::{Direction, Migration, Revision, Step};
-
-    /// One migration of `steps` (SQL, autocommit) as a run plan.
-    pub fn plan(steps: &[(&str, bool)]) -> RunPlan {
-        let migration = Migration {
-            revision: Revision {
-                revision: "a1".to_owned(),
-                message: "first".to_owned(),
-                ..Revision::default()
-            },
-            upgrade: steps
-                .iter()
-                .map(|(sql, autocommit)| Step {
-                    sql: (*sql).to_owned(),
-                    autocommit: *autocommit,
-                    span: None,
-                })
-                .collect(),
-            downgrade: Vec::new(),
-        };
-        RunPlan::new(&[migration], Direction::Upgrade)
-    }
 
     fn run(
         fake: &mut Fake,
