@@ -147,3 +147,15 @@ pub fn expenses() -> miglab_model::schema::Schema {
         ..Default::default()
     }
 }
+
+/// The fixture's schema with one more nullable `uuid` column on `expenses`, as a student's Make migration adds it.
+pub fn expenses_with_column(name: &str) -> miglab_model::schema::Schema {
+    let mut schema = expenses();
+    schema.tables[0].columns.push(miglab_model::schema::Column {
+        name: name.into(),
+        data_type: "uuid".into(),
+        not_null: false,
+        default: None,
+    });
+    schema
+}

@@ -142,24 +142,16 @@ mod test {
     #[test]
     fn wrong_column_err() {
         // The brief asks for `reconciler_run_id`; the student added `run_id`.
-        let with_column = |name: &str| {
-            let mut schema = fixture::expenses();
-            schema.tables[0].columns.push(miglab_model::schema::Column {
-                name: name.into(),
-                data_type: "uuid".into(),
-                not_null: false,
-                default: None,
-            });
-            schema
+        let checks = Checks {
+            tables: fixture::expenses_with_column("reconciler_run_id").tables,
+            ..Default::default()
         };
-        let checks =
-            Checks { tables: with_column("reconciler_run_id").tables, ..Default::default() };
         let upgrade = RunRecord {
             command: String::new(),
             log: vec![],
             failure: None,
             before: Schema::default(),
-            after: with_column("run_id"),
+            after: fixture::expenses_with_column("run_id"),
         };
         let run = PracticeRun { before: fixture::expenses(), runs: vec![upgrade], values: vec![] };
         let out = block_on(judge(&checks, &run, &[]));

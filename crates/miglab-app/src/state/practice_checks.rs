@@ -242,20 +242,9 @@ mod test {
         RunRecord { command: String::new(), log: vec![], failure, before: Schema::default(), after }
     }
 
-    fn with_column(name: &str) -> Schema {
-        let mut schema = fixture::expenses();
-        schema.tables[0].columns.push(miglab_model::schema::Column {
-            name: name.into(),
-            data_type: "uuid".into(),
-            not_null: false,
-            default: None,
-        });
-        schema
-    }
-
     fn check(run: &PracticeRun) -> String {
         let checks = Checks {
-            tables: with_column("reconciler_run_id").tables,
+            tables: fixture::expenses_with_column("reconciler_run_id").tables,
             round_trip: true,
             downgrade_order: true,
             ..Default::default()
@@ -269,7 +258,7 @@ mod test {
 
     #[test]
     fn reference_passes_ok() {
-        let after = with_column("reconciler_run_id");
+        let after = fixture::expenses_with_column("reconciler_run_id");
         let run = PracticeRun {
             before: fixture::expenses(),
             runs: vec![
@@ -284,7 +273,7 @@ mod test {
 
     #[test]
     fn wrong_downgrade_order_err() {
-        let after = with_column("reconciler_run_id");
+        let after = fixture::expenses_with_column("reconciler_run_id");
         let run = PracticeRun {
             before: fixture::expenses(),
             runs: vec![record(after.clone(), None), record(after, Some("42704"))],
