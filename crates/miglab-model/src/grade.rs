@@ -9,6 +9,7 @@ pub mod calibration;
 mod choice;
 mod free_text;
 pub mod graded;
+mod lock;
 mod marks;
 mod observed;
 mod ordering;
@@ -97,6 +98,9 @@ pub fn grade_without_sql(key: &AnswerKey, answer: &Answer, observed: &Observed) 
         }
         (AnswerKey::FreeText(key), Response::FreeText { text, self_assessment }) => {
             free_text::grade(key, text, *self_assessment, confidence)
+        }
+        (AnswerKey::Lock(key), Response::Lock { mode, rewritten }) => {
+            lock::grade(key, *mode, *rewritten, observed.trace, confidence)
         }
         (key, response) => {
             let sentence = format!(

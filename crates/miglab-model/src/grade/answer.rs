@@ -3,6 +3,7 @@
 //! Lesson files (TOML) hold keys and saved progress (JSON) holds answers, so every type here
 //! round-trips through serde and tags its kind with a `kind` field.
 
+use crate::locks::LockMode;
 use crate::schema::Schema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -64,6 +65,7 @@ pub enum AnswerKey {
     Choice(ChoiceKey),
     Ordering(OrderingKey),
     FreeText(FreeTextKey),
+    Lock(LockKey),
 }
 
 /// A schema prediction is graded against the engine's actual schema; `expected` is the
@@ -145,6 +147,23 @@ pub struct OrderingKey {
     pub why: Why,
 }
 
+/// The strongest lock Alembic's transaction holds on `table` once `statement` has run, and whether the statement
+/// rewrote the table. The answer is graded against the engine's lock trace of the run, never against `mode` and
+/// `rewritten`: those are the author's reading, which `miglab check` verifies against the same trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockKey {
+    /// The statement, as the start of its SQL in the run (`ALTER TABLE expenses ADD COLUMN confidence_score`);
+    /// case and layout do not matter.
+    pub statement: String,
+    pub table: String,
+    pub mode: LockMode,
+    pub rewritten: bool,
+    /// Why the engine takes this lock, shown after the answer is graded.
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
 /// Free text is self-assessed against a model answer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -183,6 +202,11 @@ pub enum Response {
         #[serde(default)]
         self_assessment: Option<SelfAssessment>,
     },
+    /// `None` is a part left unanswered, which is wrong.
+    Lock {
+        mode: Option<LockMode>,
+        rewritten: Option<bool>,
+    },
 }
 
 /// How a learner rates their free text against the model answer.
@@ -202,6 +226,7 @@ impl Response {
             Response::Choice { .. } => "choice",
             Response::Ordering { .. } => "ordering",
             Response::FreeText { .. } => "free_text",
+            Response::Lock { .. } => "lock",
         }
     }
 }
@@ -214,6 +239,7 @@ impl AnswerKey {
             AnswerKey::Choice(_) => "choice",
             AnswerKey::Ordering(_) => "ordering",
             AnswerKey::FreeText(_) => "free_text",
+            AnswerKey::Lock(_) => "lock",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and what Postgres did with a learner's order. The grader compares answers with these, never with
 //! what a lesson merely says.
 
+use crate::locks::Trace;
 use crate::schema::Schema;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,8 @@ pub struct Observed<'a> {
     pub actual: Option<&'a Schema>,
     /// What Postgres did when the learner's order was run on the branch.
     pub order_run: Option<&'a OrderRun>,
+    /// The engine's lock trace of the run a lock question asks about.
+    pub trace: Option<&'a Trace>,
     /// Item id → the text the learner saw, so feedback names steps by what they say.
     pub labels: &'a [(String, String)],
 }
