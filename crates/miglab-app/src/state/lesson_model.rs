@@ -89,6 +89,8 @@ pub enum QuestionKind {
     Order { items: Vec<(String, String)> },
     /// Self-assessed against a model answer shown once the answer is locked.
     FreeText,
+    /// The strongest lock on `table` once `statement` has run, and whether it rewrote the table.
+    Lock { table: String, statement: String },
 }
 
 impl Question {
@@ -110,6 +112,9 @@ impl Question {
                 ),
             },
             AnswerKey::FreeText(_) => QuestionKind::FreeText,
+            AnswerKey::Lock(key) => {
+                QuestionKind::Lock { table: key.table.clone(), statement: key.statement.clone() }
+            }
         };
         let item_sql = q
             .items

@@ -213,7 +213,7 @@ impl Ctx<'_> {
                 self.ordering(field, question, &key.order)?;
                 self.ordering_discriminates(field, question, &key.order)?;
             }
-            AnswerKey::Choice(_) | AnswerKey::FreeText(_) => {}
+            AnswerKey::Choice(_) | AnswerKey::FreeText(_) | AnswerKey::Lock(_) => {}
         }
         if let Some(evidence) = &question.evidence {
             self.lab.restart()?;
