@@ -56,10 +56,9 @@ pub fn parse(source: &str) -> Parsed {
     let revision = revision::revision(&cx, body);
     let upgrade = function(&cx, body, "upgrade");
     let downgrade = function(&cx, body, "downgrade");
-    Parsed {
-        migration: Migration { revision, upgrade, downgrade },
-        diagnostics: cx.into_diagnostics(),
-    }
+    let mut migration = Migration { revision, upgrade, downgrade };
+    crate::locks::document(&mut migration);
+    Parsed { migration, diagnostics: cx.into_diagnostics() }
 }
 
 fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {

@@ -3,5 +3,5 @@
 
 pub mod documented;
 
-pub use documented::{documented, documented_sql, trace_steps};
+pub use documented::{document, documented, documented_sql, trace_steps};
 pub use miglab_model::locks::*;

@@ -80,7 +80,9 @@ pub fn parse_pair(
         d.message = format!("In {down_label}: {}", d.message);
         d
     }));
-    Parsed { migration: Migration { revision, upgrade, downgrade }, diagnostics }
+    let mut migration = Migration { revision, upgrade, downgrade };
+    crate::locks::document(&mut migration);
+    Parsed { migration, diagnostics }
 }
 
 fn stem(name: &str) -> &str {

@@ -74,7 +74,12 @@ pub fn confidence_score() -> LessonView {
     let manifest = manifest.ok_or(diagnostics).expect("the fixture manifest parses");
     let migration =
         |reference: &MigrationRef, revision: &str, parent: &str, up: &str, down: &str| {
-            let step = |sql: &str| Step { sql: sql.into(), autocommit: false, span: None };
+            let step = |sql: &str| Step {
+                sql: sql.into(),
+                autocommit: false,
+                span: None,
+                documented: Vec::new(),
+            };
             let file = reference.file.clone().unwrap_or_default();
             LessonMigration {
                 reference: reference.clone(),

@@ -449,8 +449,12 @@ mod test {
     #[test]
     fn concurrently_is_documented_ok() {
         let mut engine = engine(CLAIM_SETUP);
-        let step =
-            |sql: &str, autocommit: bool| Step { sql: sql.to_owned(), autocommit, span: None };
+        let step = |sql: &str, autocommit: bool| Step {
+            sql: sql.to_owned(),
+            autocommit,
+            span: None,
+            documented: Vec::new(),
+        };
         let steps = trace_steps(&[
             step("ALTER TABLE expenses ADD COLUMN n int", false),
             step("CREATE INDEX CONCURRENTLY ix_expenses_n ON expenses (n)", true),

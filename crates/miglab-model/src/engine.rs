@@ -78,7 +78,7 @@ impl QueryResult {
 
 /// What a migration run did: Alembic's log lines and, when a step failed, which one and why.
 /// A failing migration is a learner's result, not an engine failure, so it lives here and not in an `Err`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     /// The lines Alembic logs, e.g. `Running upgrade  -> 9f0e1d2c, create expenses`.
     pub log: Vec<String>,
@@ -90,6 +90,10 @@ pub struct RunReport {
     /// so the branch point can only be restored from its dump.
     #[serde(default)]
     pub committed: bool,
+    /// The lock trace of a traced plan ([`plan::RunPlan::traced`]): per statement, the locks the run's transaction
+    /// held after it, what it rewrote and how long it took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<crate::locks::Trace>,
 }
 
 impl RunReport {

@@ -10,11 +10,13 @@
 pub mod concurrent;
 pub mod documented_lock;
 pub mod mode;
+pub mod observer;
 pub mod trace;
 pub mod tracer;
 
 pub use concurrent::{Concurrent, Verdict};
 pub use documented_lock::{DocumentedLock, Target};
 pub use mode::LockMode;
+pub use observer::Observer;
 pub use trace::{HeldLock, Rewrite, Source, Trace, TraceFailure, TracedStatement};
 pub use tracer::{Action, Answer, TraceStep, Tracer};

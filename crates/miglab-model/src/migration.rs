@@ -3,6 +3,7 @@
 pub mod version_table;
 
 use crate::diagnostic::{Diagnostic, Span};
+use crate::locks::DocumentedLock;
 use serde::{Deserialize, Serialize};
 
 /// Where a migration came from, with the identity Alembic gives it.
@@ -31,6 +32,10 @@ pub struct Step {
     pub autocommit: bool,
     /// The span of the operation in the migration's source file, so an engine error can mark it.
     pub span: Option<Span>,
+    /// For an autocommit step, the locks the manual documents for it (filled by the analysis): such a step runs
+    /// outside any transaction, so its locks are over before a lock trace can look.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documented: Vec<DocumentedLock>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -124,7 +124,12 @@ fn expression(cx: &Cx, value: &Value, block: Block, walk: &mut Walk) {
                 "Move the operation into `with op.get_context().autocommit_block():`.",
             );
         }
-        walk.steps.push(Step { sql, autocommit: block.autocommit, span: Some(value.span) });
+        walk.steps.push(Step {
+            sql,
+            autocommit: block.autocommit,
+            span: Some(value.span),
+            documented: Vec::new(),
+        });
     }
 }
 

@@ -29,6 +29,7 @@ pub fn unreadable(source: &str) -> (Vec<Step>, Vec<Diagnostic>) {
             sql: whole.to_owned(),
             autocommit: false,
             span: Some(Span::new(0, source.len())),
+            documented: Vec::new(),
         }]
     };
     (steps, vec![diagnostic])

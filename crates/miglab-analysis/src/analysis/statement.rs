@@ -554,8 +554,12 @@ DROP TYPE mood
 
     #[test]
     fn steps_span_err() {
-        let steps =
-            [Step { sql: "ALTER TABLE".into(), autocommit: false, span: Some(Span::new(40, 60)) }];
+        let steps = [Step {
+            sql: "ALTER TABLE".into(),
+            autocommit: false,
+            span: Some(Span::new(40, 60)),
+            documented: Vec::new(),
+        }];
         let analysis = analyze(&steps);
         assert_eq!(analysis.diagnostics.first().and_then(|d| d.span), Some(Span::new(40, 60)));
     }

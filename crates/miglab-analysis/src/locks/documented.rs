@@ -9,7 +9,7 @@
 //! instead with CONCURRENTLY").
 
 use crate::analysis::{analyze, Change, ColumnSpec, ConstraintSpec};
-use crate::migration::Step;
+use crate::migration::{Migration, Step};
 use crate::schema::ConstraintKind;
 use miglab_model::locks::{DocumentedLock, LockMode, Target, TraceStep};
 
@@ -103,7 +103,7 @@ pub fn documented_sql(sql: &str) -> Vec<DocumentedLock> {
     if let Some(lock) = reindex_concurrently(sql) {
         return vec![lock];
     }
-    let step = Step { sql: sql.to_owned(), autocommit: false, span: None };
+    let step = Step { sql: sql.to_owned(), autocommit: false, span: None, documented: Vec::new() };
     let mut locks: Vec<DocumentedLock> = analyze(std::slice::from_ref(&step))
         .facts
         .iter()
@@ -112,6 +112,16 @@ pub fn documented_sql(sql: &str) -> Vec<DocumentedLock> {
     locks.sort_by(|a, b| a.target.order_key().cmp(&b.target.order_key()).then(b.mode.cmp(&a.mode)));
     locks.dedup_by(|later, first| later.target == first.target);
     locks
+}
+
+/// Gives every autocommit step of `migration` the locks the manual documents for it, so a lock trace that cannot
+/// observe such a step (it runs outside any transaction) can still report its lock, labelled as documented.
+pub fn document(migration: &mut Migration) {
+    for step in migration.upgrade.iter_mut().chain(migration.downgrade.iter_mut()) {
+        if step.autocommit && step.documented.is_empty() {
+            step.documented = documented_sql(&step.sql);
+        }
+    }
 }
 
 /// The tracer's steps for a migration's steps: an autocommit step, which cannot be observed inside a transaction,
@@ -123,7 +133,11 @@ pub fn trace_steps(steps: &[Step]) -> Vec<TraceStep> {
             sql: step.sql.clone(),
             autocommit: step.autocommit,
             span: step.span,
-            documented: if step.autocommit { documented_sql(&step.sql) } else { Vec::new() },
+            documented: match (step.autocommit, step.documented.is_empty()) {
+                (true, true) => documented_sql(&step.sql),
+                (true, false) => step.documented.clone(),
+                (false, _) => Vec::new(),
+            },
         })
         .collect()
 }

@@ -60,6 +60,7 @@ mod test {
             sql: "CREATE INDEX CONCURRENTLY ix_expenses_note ON expenses (note)".into(),
             autocommit: true,
             span: None,
+            documented: Vec::new(),
         }];
         assert!(!check(&steps, &RuleContext::default())
             .iter()

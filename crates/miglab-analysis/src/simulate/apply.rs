@@ -1082,13 +1082,24 @@ mod test {
     #[test]
     fn autocommit_survives_failure_err() {
         let steps = [
-            Step { sql: "CREATE TABLE t (x int)".into(), autocommit: false, span: None },
+            Step {
+                sql: "CREATE TABLE t (x int)".into(),
+                autocommit: false,
+                span: None,
+                documented: Vec::new(),
+            },
             Step {
                 sql: "CREATE INDEX CONCURRENTLY ix_t_x ON t (x)".into(),
                 autocommit: true,
                 span: None,
+                documented: Vec::new(),
             },
-            Step { sql: "ALTER TABLE t DROP COLUMN nope".into(), autocommit: false, span: None },
+            Step {
+                sql: "ALTER TABLE t DROP COLUMN nope".into(),
+                autocommit: false,
+                span: None,
+                documented: Vec::new(),
+            },
         ];
         insta::assert_snapshot!(render(&apply(&Schema::default(), &steps)), @r#"
             table t

@@ -59,7 +59,7 @@ fn step(sql: &str, index: &LineIndex, tokens: &[&TokenWithSpan]) -> Option<Step>
     let end = offset(index, last.span.end).max(start);
     let text = sql.get(start..end)?.to_owned();
     let autocommit = must_autocommit(tokens);
-    Some(Step { sql: text, autocommit, span: Some(Span::new(start, end)) })
+    Some(Step { sql: text, autocommit, span: Some(Span::new(start, end)), documented: Vec::new() })
 }
 
 fn is_trivia(token: &Token) -> bool {

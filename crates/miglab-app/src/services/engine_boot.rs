@@ -184,7 +184,12 @@ CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alemb
 INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
 
     fn confidence_score() -> Migration {
-        let step = |sql: &str| Step { sql: sql.to_owned(), autocommit: false, span: None };
+        let step = |sql: &str| Step {
+            sql: sql.to_owned(),
+            autocommit: false,
+            span: None,
+            documented: Vec::new(),
+        };
         Migration {
             revision: Revision {
                 revision: "ab12cd34e5f6".into(),

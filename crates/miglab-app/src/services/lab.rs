@@ -279,10 +279,12 @@ pub async fn run_order(engine: &dyn Backend, steps: &[String]) -> Result<OrderRu
         log: Vec::new(),
         migration: None,
         span: None,
+        documented: Vec::new(),
     };
     let plan = RunPlan {
         direction: Direction::Downgrade,
         steps: steps.iter().map(|s| step(s)).chain([step(ORDER_ROLLBACK)]).collect(),
+        traced: false,
     };
     let report = engine.run(&plan).await?;
     match report.failure {

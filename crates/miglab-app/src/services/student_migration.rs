@@ -165,6 +165,7 @@ mod test {
             sql: "ALTER TABLE expenses DROP COLUMN legacy_notes".into(),
             autocommit: false,
             span: None,
+            documented: Vec::new(),
         }];
         let found = block_on(threats(&steps, Some(&fixture::expenses()))).expect("rules run");
         assert_eq!(
@@ -175,7 +176,12 @@ mod test {
 
     #[test]
     fn truncate_threat_ok() {
-        let steps = [Step { sql: "TRUNCATE expenses".into(), autocommit: false, span: None }];
+        let steps = [Step {
+            sql: "TRUNCATE expenses".into(),
+            autocommit: false,
+            span: None,
+            documented: Vec::new(),
+        }];
         let found = block_on(threats(&steps, Some(&fixture::expenses()))).expect("rules run");
         assert_eq!((found[0].table.as_str(), found[0].column.as_deref()), ("expenses", None));
     }
@@ -186,6 +192,7 @@ mod test {
             sql: "ALTER TABLE expenses ADD COLUMN review_note text".into(),
             autocommit: false,
             span: None,
+            documented: Vec::new(),
         }];
         assert!(block_on(threats(&steps, Some(&fixture::expenses())))
             .expect("rules run")

@@ -495,8 +495,12 @@ mod test {
     }
 
     fn migration(up: &[(&str, bool)], down: &[&str]) -> Migration {
-        let step =
-            |(sql, autocommit): (&str, bool)| Step { sql: sql.to_owned(), autocommit, span: None };
+        let step = |(sql, autocommit): (&str, bool)| Step {
+            sql: sql.to_owned(),
+            autocommit,
+            span: None,
+            documented: Vec::new(),
+        };
         Migration {
             revision: Revision {
                 revision: "ab12cd34".into(),
@@ -602,5 +606,53 @@ mod test {
             "the whole run rolled back"
         );
         assert_eq!(schema.alembic_version, None, "alembic_version's creation rolled back with it");
+    }
+
+    /// A traced run on a branch: the trace sees the new column's ACCESS EXCLUSIVE without a rewrite, the index's
+    /// SHARE, the rewrite of the type change, and the documented lock of the `CONCURRENTLY` step.
+    #[test]
+    fn traced_run_on_branch_ok() {
+        use miglab_analysis::locks::LockMode;
+        let mut engine = engine();
+        engine.exec("CREATE TABLE expenses (id int PRIMARY KEY, amount numeric NOT NULL, vendor_id int); INSERT INTO expenses SELECT g, g, g FROM generate_series(1, 1000) g").expect("seed");
+        engine.branch("start").expect("branch");
+        let mut m = migration(
+            &[
+                ("ALTER TABLE expenses ADD COLUMN n int", false),
+                ("CREATE INDEX ix_vendor ON expenses (vendor_id)", false),
+                ("ALTER TABLE expenses ALTER COLUMN amount TYPE text", false),
+                ("CREATE INDEX CONCURRENTLY ix_n ON expenses (n)", true),
+            ],
+            &[],
+        );
+        miglab_analysis::locks::document(&mut m);
+        let plan = RunPlan::new(&[m], Direction::Upgrade).traced();
+        let report = engine.run(&plan).expect("run");
+        assert!(report.succeeded(), "{report:?}");
+        let trace = report.trace.expect("a traced plan reports its trace");
+        let on = |start: &str| {
+            let statement = trace.statement(start).expect(start);
+            (statement.mode_on("expenses"), statement.rewrote("expenses"))
+        };
+        assert_eq!(
+            on("ALTER TABLE expenses ADD COLUMN n"),
+            (Some(LockMode::AccessExclusive), false)
+        );
+        assert_eq!(
+            on("ALTER TABLE expenses ALTER COLUMN amount"),
+            (Some(LockMode::AccessExclusive), true)
+        );
+        let index = trace.statement("CREATE INDEX ix_vendor").expect("index");
+        assert!(
+            index
+                .locks
+                .iter()
+                .any(|l| l.relation == "expenses" && l.modes.contains(&LockMode::Share)),
+            "{index:?}"
+        );
+        let concurrently = trace.statement("CREATE INDEX CONCURRENTLY").expect("concurrently");
+        assert_eq!(concurrently.source, miglab_analysis::locks::Source::Documented);
+        assert_eq!(concurrently.mode_on("expenses"), Some(LockMode::ShareUpdateExclusive));
+        assert!(trace.statements.iter().all(|s| s.ms >= 0.0));
     }
 }

@@ -325,6 +325,7 @@ mod test {
             sql: format!("DROP DATABASE {name}"),
             autocommit: true,
             span: None,
+            documented: Vec::new(),
         };
         let revision = miglab_analysis::migration::Revision {
             revision: "a1".to_owned(),

@@ -5,6 +5,7 @@
 //! Each migration's `alembic_version` change runs right after its own steps, in the same transaction.
 
 use crate::diagnostic::Span;
+use crate::locks::DocumentedLock;
 use crate::migration::version_table;
 use crate::migration::{Direction, Migration};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub struct RunPlan {
     pub direction: Direction,
     pub steps: Vec<PlanStep>,
+    /// True to trace the run's locks: the report then carries a [`crate::locks::Trace`].
+    #[serde(default)]
+    pub traced: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +36,9 @@ pub struct PlanStep {
     /// The step's span in its migration's source file.
     #[serde(default)]
     pub span: Option<Span>,
+    /// The locks the manual documents for an autocommit step, which a lock trace cannot observe.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documented: Vec<DocumentedLock>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,6 +66,7 @@ impl RunPlan {
             log: PREAMBLE_LOG.iter().map(|line| (*line).to_owned()).collect(),
             migration: None,
             span: None,
+            documented: Vec::new(),
         }];
         for (index, migration) in migrations.iter().enumerate() {
             let first = steps.len();
@@ -69,6 +77,7 @@ impl RunPlan {
                 log: Vec::new(),
                 migration: Some(index),
                 span: step.span,
+                documented: step.documented.clone(),
             }));
             steps.extend(version_sql(migration, direction).into_iter().map(|sql| PlanStep {
                 sql,
@@ -77,12 +86,18 @@ impl RunPlan {
                 log: Vec::new(),
                 migration: Some(index),
                 span: None,
+                documented: Vec::new(),
             }));
             if let Some(step) = steps.get_mut(first) {
                 step.log.push(running_line(migration, direction));
             }
         }
-        RunPlan { direction, steps }
+        RunPlan { direction, steps, traced: false }
+    }
+
+    /// The same plan with its locks traced.
+    pub fn traced(self) -> RunPlan {
+        RunPlan { traced: true, ..self }
     }
 
     /// The steps that belong to one migration, for showing them under its log line.
@@ -140,6 +155,7 @@ pub(crate) mod fixtures {
                     sql: (*sql).to_owned(),
                     autocommit: *autocommit,
                     span: None,
+                    documented: Vec::new(),
                 })
                 .collect(),
             downgrade: Vec::new(),
@@ -167,9 +183,15 @@ mod test {
                     sql: (*sql).to_owned(),
                     autocommit: *autocommit,
                     span: None,
+                    documented: Vec::new(),
                 })
                 .collect(),
-            downgrade: vec![Step { sql: format!("-- undo {rev}"), autocommit: false, span: None }],
+            downgrade: vec![Step {
+                sql: format!("-- undo {rev}"),
+                autocommit: false,
+                span: None,
+                documented: Vec::new(),
+            }],
         }
     }
 

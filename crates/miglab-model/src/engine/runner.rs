@@ -20,7 +20,7 @@ pub struct RunnerConfig {
 }
 
 /// What the engine does next.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Send this SQL (one statement, or transaction control) and pass the outcome to [`Runner::next`].
     Exec(String),
@@ -113,6 +113,27 @@ impl Runner {
             .iter()
             .map(|op| op.sql.as_str())
             .collect()
+    }
+
+    /// [`Runner::queued`] with the plan step each command runs, if it runs one (`None` for transaction control).
+    pub fn queued_steps(&self) -> Vec<(&str, Option<usize>)> {
+        if self.report.failure.is_some() {
+            return self.recovering.iter().rev().map(|sql| (sql.as_str(), None)).collect();
+        }
+        self.ops
+            .get(self.cursor + 1..)
+            .unwrap_or_default()
+            .iter()
+            .map(|op| (op.sql.as_str(), op.step))
+            .collect()
+    }
+
+    /// The plan step of the command the last [`Action::Exec`] handed out, if it runs one.
+    pub fn current_step(&self) -> Option<usize> {
+        if self.report.failure.is_some() {
+            return None;
+        }
+        self.ops.get(self.cursor).and_then(|op| op.step)
     }
 
     fn advance(&mut self) -> Action {

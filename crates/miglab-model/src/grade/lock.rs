@@ -3,7 +3,7 @@
 
 use super::answer::{Confidence, LockKey};
 use super::graded::{Element, Graded, Verdict};
-use crate::locks::{LockMode, Trace, TracedStatement};
+use crate::locks::{HeldLock, LockMode, Trace};
 
 /// Grades `mode` and `rewritten` against the traced statement `key` names; without a trace (the run has not been
 /// traced yet) the answer waits, as a schema answer waits for its run.
@@ -20,7 +20,7 @@ pub fn grade(
             "Run the migration first: its locks have not been traced yet.".to_owned(),
         );
     };
-    let Some(statement) = traced(trace, &key.statement) else {
+    let Some(statement) = trace.statement(&key.statement) else {
         return pending(
             confidence,
             format!("The run has no statement starting `{}`; it stopped before it, or the lesson names it wrongly.", key.statement),
@@ -28,6 +28,15 @@ pub fn grade(
     };
     let (table, why) = (&key.table, key.why.as_deref());
     let held = statement.mode_on(table);
+    // A mode the branch's transaction held before the run cannot be seen being taken again, so a trace that shows
+    // nothing stronger on the table cannot tell which lock the statement took.
+    let earlier = trace.before.iter().find(|l| &l.relation == table).and_then(HeldLock::mode);
+    if let Some(earlier) = earlier.filter(|earlier| held.is_none_or(|held| held <= *earlier)) {
+        return pending(
+            confidence,
+            format!("The branch already held {} on `{table}` before this run, from an earlier statement on the branch, so the trace cannot tell which lock `{}` took. Reset the branch and run the migration again.", earlier.a_lock(), statement.sql),
+        );
+    }
     let shown =
         |mode: Option<LockMode>| mode.map_or_else(|| "no lock".to_owned(), |m| m.name().to_owned());
     let mode_element = if mode.is_some() && mode == held {
@@ -69,15 +78,6 @@ pub fn grade(
     Graded::by_elements(vec![mode_element, rewrite_element], confidence)
 }
 
-/// The first traced statement whose SQL starts with `start`, comparing words case-insensitively.
-pub fn traced<'t>(trace: &'t Trace, start: &str) -> Option<&'t TracedStatement> {
-    let words = |text: &str| -> Vec<String> {
-        text.split_whitespace().map(|w| w.trim_end_matches(';').to_ascii_lowercase()).collect()
-    };
-    let wanted = words(start);
-    trace.statements.iter().find(|s| !wanted.is_empty() && words(&s.sql).starts_with(&wanted))
-}
-
 fn with_why(sentence: String, why: Option<&str>) -> String {
     match why {
         Some(why) => format!("{sentence} {why}"),
@@ -98,7 +98,7 @@ fn pending(confidence: Confidence, sentence: String) -> Graded {
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::locks::{HeldLock, Rewrite, Source};
+    use crate::locks::{HeldLock, Rewrite, Source, TracedStatement};
 
     fn statement(sql: &str, mode: LockMode, rewrote: bool) -> TracedStatement {
         TracedStatement {
@@ -189,5 +189,26 @@ mod test {
             Confidence::MAX,
         );
         assert!(missing.pending);
+    }
+
+    /// The branch read `expenses` before the run (ACCESS SHARE), and the statement's own lock is no stronger, so the
+    /// trace cannot tell what the statement took: the answer waits for a run from a fresh branch.
+    #[test]
+    fn masked_by_the_branch_waits_err() {
+        let mut masked = trace();
+        masked.before = vec![HeldLock {
+            relation: "expenses".into(),
+            kind: 'r',
+            modes: vec![LockMode::AccessExclusive],
+            acquired: false,
+        }];
+        let graded = grade(
+            &key("CREATE INDEX"),
+            Some(LockMode::Share),
+            Some(false),
+            Some(&masked),
+            Confidence::MAX,
+        );
+        assert!(graded.pending, "{graded:?}");
     }
 }

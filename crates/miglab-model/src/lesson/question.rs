@@ -136,9 +136,10 @@ pub fn transaction_plan(statements: Vec<Step>) -> RunPlan {
             log: Vec::new(),
             migration: None,
             span: step.span,
+            documented: step.documented,
         })
         .collect();
-    RunPlan { direction: Direction::Upgrade, steps }
+    RunPlan { direction: Direction::Upgrade, steps, traced: false }
 }
 
 /// A value query's statements (split by the analysis) as the ones that set up what it reads and the final query
@@ -169,6 +170,7 @@ mod test {
             sql: "CREATE INDEX CONCURRENTLY i ON t (c)".to_owned(),
             autocommit: true,
             span: None,
+            documented: Vec::new(),
         };
         let plan = transaction_plan(vec![step]);
         assert_eq!(plan.steps.len(), 1);

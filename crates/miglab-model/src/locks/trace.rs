@@ -108,6 +108,10 @@ pub struct TraceFailure {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
+    /// Locks the transaction already held when the run began (a branch transaction that earlier statements on the
+    /// branch left locks in). They are not counted as the run's: each statement lists only the modes the run took.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<HeldLock>,
     pub statements: Vec<TracedStatement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<TraceFailure>,
@@ -123,6 +127,16 @@ impl Trace {
         if let Some(failure) = &mut self.failure {
             failure.line = failure.span.map(|s| index.line_col(s.start).line);
         }
+    }
+
+    /// The first traced statement whose SQL starts with `start`, comparing words case-insensitively, so a lesson
+    /// names a statement by its opening words (`ALTER TABLE expenses ADD COLUMN confidence_score`).
+    pub fn statement(&self, start: &str) -> Option<&TracedStatement> {
+        let words = |text: &str| -> Vec<String> {
+            text.split_whitespace().map(|w| w.trim_end_matches(';').to_ascii_lowercase()).collect()
+        };
+        let wanted = words(start);
+        self.statements.iter().find(|s| !wanted.is_empty() && words(&s.sql).starts_with(&wanted))
     }
 
     /// How long the lock on `relation` that statement `at` holds stays held: from the statement that acquired it
@@ -182,7 +196,7 @@ mod test {
                 statement(0, 4.0, &[("t", ae, false)]),
                 statement(1, 8.0, &[]),
             ],
-            failure: None,
+            ..Trace::default()
         };
         assert_eq!(trace.held_ms(2, "t"), 6.0);
         assert_eq!(trace.held_ms(1, "t"), 6.0);
@@ -196,7 +210,7 @@ mod test {
 
     #[test]
     fn locate_ok() {
-        let mut trace = Trace { statements: vec![statement(0, 0.0, &[])], failure: None };
+        let mut trace = Trace { statements: vec![statement(0, 0.0, &[])], ..Trace::default() };
         trace.statements[0].span = Some(Span::new(4, 5));
         trace.locate("a;\nb;\nc");
         assert_eq!(trace.statements[0].line, Some(2));

@@ -17,26 +17,12 @@
 //! } }
 //! ```
 
-use super::documented_lock::{DocumentedLock, Target};
-use super::mode::LockMode;
-use super::trace::{HeldLock, Rewrite, Source, Trace, TraceFailure, TracedStatement};
+use super::documented_lock::DocumentedLock;
+use super::observer::Observer;
+pub use super::observer::{LOCKS_SQL, OBSERVE, RELATIONS_SQL};
+use super::trace::Trace;
 use crate::diagnostic::Span;
 use crate::engine::PgError;
-use serde::Deserialize;
-use std::collections::BTreeMap;
-
-/// This backend's relation locks on user relations, as a JSON array (kept as data, like `introspect.sql`).
-pub const LOCKS_SQL: &str = include_str!("locks.sql");
-/// Every user table, index, sequence and view with its `relfilenode` (and an index's table), as a JSON array.
-pub const RELATIONS_SQL: &str = include_str!("relations.sql");
-/// Both in one round trip: `{"locks": [...], "relations": [...]}` as one text value.
-pub const OBSERVE: &str = concat!(
-    "SELECT json_build_object('locks', (",
-    include_str!("locks.sql"),
-    "), 'relations', (",
-    include_str!("relations.sql"),
-    "))::text"
-);
 
 /// One statement to trace.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -88,41 +74,16 @@ enum Op {
     Observe,
 }
 
-#[derive(Deserialize)]
-struct Observation {
-    locks: Vec<LockRow>,
-    relations: Vec<Relation>,
-}
-
-#[derive(Deserialize)]
-struct LockRow {
-    oid: u64,
-    mode: String,
-}
-
-#[derive(Clone, Deserialize)]
-struct Relation {
-    oid: u64,
-    relation: String,
-    kind: String,
-    filenode: u64,
-    table: Option<String>,
-}
-
 pub struct Tracer<'s> {
     steps: &'s [TraceStep],
     ops: Vec<Op>,
     cursor: usize,
-    /// Relations by oid, as of the last observation.
-    relations: BTreeMap<u64, Relation>,
     /// The statement run last, waiting for its observation, with its transaction number and time.
     pending: Option<(usize, usize, f64)>,
-    /// Locks the open transaction held after its previous statement.
-    held: Vec<HeldLock>,
     transaction: usize,
     in_transaction: bool,
     rolling_back: bool,
-    trace: Trace,
+    observer: Observer,
 }
 
 impl<'s> Tracer<'s> {
@@ -141,13 +102,11 @@ impl<'s> Tracer<'s> {
             steps,
             ops: script(steps, end),
             cursor: 0,
-            relations: BTreeMap::new(),
             pending: None,
-            held: Vec::new(),
             transaction: 0,
             in_transaction: false,
             rolling_back: false,
-            trace: Trace::default(),
+            observer: Observer::default(),
         }
     }
 
@@ -170,7 +129,7 @@ impl<'s> Tracer<'s> {
             Op::Control(sql) => {
                 if sql == "BEGIN" {
                     self.in_transaction = true;
-                    self.held.clear();
+                    self.observer.new_transaction();
                 } else {
                     self.in_transaction = false;
                     self.transaction += 1;
@@ -184,13 +143,16 @@ impl<'s> Tracer<'s> {
                 self.pending = Some((step, transaction, answer.ms));
             }
             Op::Observe => {
-                let observation =
-                    match answer.text.as_deref().map(serde_json::from_str::<Observation>) {
-                        Some(Ok(observation)) => observation,
-                        Some(Err(error)) => return self.fail(unreadable(&error.to_string())),
-                        None => return self.fail(unreadable("no value")),
-                    };
-                self.fold(observation);
+                let text = answer.text.as_deref();
+                let folded = match self.pending.take() {
+                    None => self.observer.baseline(text),
+                    Some((step, transaction, ms)) => {
+                        self.observer.statement(step, &self.steps[step], transaction, ms, text)
+                    }
+                };
+                if let Err(error) = folded {
+                    return self.fail(error);
+                }
             }
         }
         self.advance()
@@ -219,9 +181,7 @@ impl<'s> Tracer<'s> {
                 })
             })
             .unwrap_or(0);
-        let error = error.located_in(self.steps.get(step).map_or("", |s| s.sql.as_str()));
-        let span = self.steps.get(step).and_then(|s| s.span);
-        self.trace.failure = Some(TraceFailure { step, span, line: None, error });
+        self.observer.failed(step, self.steps.get(step), error);
         self.cursor = self.ops.len();
         if self.in_transaction {
             self.in_transaction = false;
@@ -233,140 +193,7 @@ impl<'s> Tracer<'s> {
 
     fn finish(&mut self) -> Action {
         self.cursor = self.ops.len();
-        Action::Done(std::mem::take(&mut self.trace))
-    }
-
-    fn fold(&mut self, observation: Observation) {
-        let after: BTreeMap<u64, Relation> =
-            observation.relations.into_iter().map(|r| (r.oid, r)).collect();
-        if let Some((step, transaction, ms)) = self.pending.take() {
-            let (source, locks) = if self.steps[step].autocommit {
-                (Source::Documented, self.documented(step))
-            } else {
-                (Source::Observed, self.observed(&observation.locks, &after))
-            };
-            let rewrites = rewrites(&self.relations, &after);
-            let created = after
-                .iter()
-                .filter(|(oid, r)| {
-                    !self.relations.contains_key(oid)
-                        && matches!(kind_char(&r.kind), 'r' | 'p' | 'm' | 'i')
-                })
-                .map(|(_, r)| r.relation.clone())
-                .collect();
-            let traced = TraceStep::clone(&self.steps[step]);
-            self.trace.statements.push(TracedStatement {
-                step,
-                sql: traced.sql,
-                span: traced.span,
-                line: None,
-                transaction,
-                source,
-                locks,
-                rewrites,
-                created,
-                ms,
-            });
-        }
-        self.relations = after;
-    }
-
-    /// The locks in `rows`, one entry per relation, named as the relation was called before the statement.
-    fn observed(&mut self, rows: &[LockRow], after: &BTreeMap<u64, Relation>) -> Vec<HeldLock> {
-        let mut locks: Vec<HeldLock> = Vec::new();
-        for row in rows {
-            let Some(mode) = LockMode::parse(&row.mode) else { continue };
-            let (relation, kind) =
-                match self.relations.get(&row.oid).or_else(|| after.get(&row.oid)) {
-                    Some(known) => (known.relation.clone(), kind_char(&known.kind)),
-                    // Not a user relation in either snapshot (a dropped relation's TOAST table): not the learner's.
-                    None => continue,
-                };
-            match locks.iter_mut().find(|l| l.relation == relation) {
-                Some(lock) => lock.modes.push(mode),
-                None => locks.push(HeldLock { relation, kind, modes: vec![mode], acquired: false }),
-            }
-        }
-        for lock in &mut locks {
-            lock.modes.sort();
-            lock.modes.dedup();
-            let before =
-                self.held.iter().find(|h| h.relation == lock.relation).and_then(HeldLock::mode);
-            lock.acquired = before < lock.mode();
-        }
-        sort(&mut locks);
-        self.held = locks.clone();
-        locks
-    }
-
-    /// The documented locks of an autocommit step, with an index's table found in the last snapshot.
-    fn documented(&self, step: usize) -> Vec<HeldLock> {
-        let find = |name: &str, index: bool| {
-            self.relations
-                .values()
-                .find(|r| r.relation == name && (kind_char(&r.kind) == 'i') == index)
-        };
-        let mut locks: Vec<HeldLock> = self.steps[step]
-            .documented
-            .iter()
-            .cloned()
-            .map(|lock| {
-                let (relation, kind) = match lock.target {
-                    Target::Table(name) => (name, 'r'),
-                    Target::Index(name) => (name, 'i'),
-                    Target::TableOfIndex(name) => {
-                        match find(&name, true).and_then(|index| index.table.clone()) {
-                            Some(table) => (table, 'r'),
-                            None => (name, 'i'),
-                        }
-                    }
-                };
-                let kind = find(&relation, kind == 'i').map_or(kind, |r| kind_char(&r.kind));
-                HeldLock { relation, kind, modes: vec![lock.mode], acquired: true }
-            })
-            .collect();
-        sort(&mut locks);
-        locks
-    }
-}
-
-/// Tables first, then indexes, then the rest; by name within each.
-fn sort(locks: &mut [HeldLock]) {
-    let rank = |kind: char| match kind {
-        'r' | 'p' | 'm' => 0,
-        'i' | 'I' => 1,
-        _ => 2,
-    };
-    locks.sort_by(|a, b| (rank(a.kind), &a.relation).cmp(&(rank(b.kind), &b.relation)));
-}
-
-fn kind_char(kind: &str) -> char {
-    kind.chars().next().unwrap_or('r')
-}
-
-/// Tables and indexes whose storage changed between two snapshots.
-fn rewrites(before: &BTreeMap<u64, Relation>, after: &BTreeMap<u64, Relation>) -> Vec<Rewrite> {
-    before
-        .iter()
-        .filter_map(|(oid, old)| {
-            let new = after.get(oid)?;
-            let kind = kind_char(&old.kind);
-            let stored = matches!(kind, 'r' | 'm' | 'i');
-            (stored && old.filenode != 0 && new.filenode != old.filenode).then(|| Rewrite {
-                relation: old.relation.clone(),
-                kind,
-                before: old.filenode,
-                after: new.filenode,
-            })
-        })
-        .collect()
-}
-
-fn unreadable(what: &str) -> PgError {
-    PgError {
-        sqlstate: "XX000".to_owned(),
-        message: format!("unreadable lock observation: {what}"),
-        ..PgError::default()
+        Action::Done(self.observer.finish())
     }
 }
 
@@ -396,6 +223,7 @@ fn script(steps: &[TraceStep], end: &'static str) -> Vec<Op> {
 #[cfg(test)]
 mod test {
     use super::*;
+    use crate::locks::{LockMode, Target};
 
     fn step(sql: &str, autocommit: bool) -> TraceStep {
         // The one autocommit step in these tests drops an index, which the manual documents as this lock.
@@ -546,11 +374,5 @@ mod test {
         let (sent, trace) = drive(&[], &[BEFORE], "");
         assert_eq!(sent, ["<observe>"]);
         assert!(trace.statements.is_empty() && trace.failure.is_none());
-    }
-
-    #[test]
-    fn observe_is_one_statement_ok() {
-        assert!(!OBSERVE.contains(';'), "the composed query must stay one statement");
-        assert!(LOCKS_SQL.contains("pg_backend_pid()") && RELATIONS_SQL.contains("relfilenode"));
     }
 }

@@ -2,12 +2,16 @@
 //! is remembered by the branch bookkeeping.
 //!
 //! Each batch is a command with everything the runner queues behind it, so a run that succeeds is one message.
+//! A traced plan adds the lock observation ([`OBSERVE`]) before the run and after every step, in the same batches,
+//! so the browser and the CLI trace alike and tracing costs no extra message.
 
 use super::action::{Action, Answer, Batch, Limit, Outcome, Statement};
 use crate::engine::branch::Branches;
 use crate::engine::plan::RunPlan;
 use crate::engine::runner::{self, Runner, RunnerConfig};
 use crate::engine::{EngineError, PgError, RunReport};
+use crate::locks::observer::{Observer, OBSERVE};
+use crate::locks::TraceStep;
 
 /// Whether `alembic_version` exists where Alembic looks for it; a run sends `CREATE TABLE` only when it does not.
 pub const VERSION_TABLE: &str = "SELECT to_regclass('alembic_version') IS NOT NULL";
@@ -21,12 +25,91 @@ pub(super) struct Run {
     /// A statement the transport would not send (`--database-url` refuses server-level SQL): the runner rolls back
     /// as after a failed step, so the branch transaction is as it would be, and the refusal is the run's error.
     refused: Option<String>,
+    /// The lock trace of a traced plan.
+    tracing: Option<Tracing>,
+    /// What each statement of the last batch was.
+    slots: Vec<Slot>,
+}
+
+/// A statement of a batch: one of the runner's commands, or a lock observation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Slot {
+    Command,
+    /// The observation before anything runs.
+    Baseline,
+    /// The observation after the plan step with this index.
+    After(usize),
+}
+
+/// The traced run's steps and what has been observed so far.
+struct Tracing {
+    steps: Vec<TraceStep>,
+    /// The transaction each plan step runs in, numbered from 0 as Alembic's run opens them.
+    transactions: Vec<usize>,
+    observer: Observer,
+    /// The transaction of the last observed step, so a new one clears what the run held.
+    last_transaction: Option<usize>,
+}
+
+impl Tracing {
+    fn new(plan: &RunPlan) -> Tracing {
+        let steps = plan
+            .steps
+            .iter()
+            .map(|step| TraceStep {
+                sql: step.sql.clone(),
+                autocommit: step.autocommit,
+                span: step.span,
+                documented: step.documented.clone(),
+            })
+            .collect();
+        let (mut transactions, mut number, mut open) = (Vec::new(), 0, false);
+        for step in &plan.steps {
+            if step.autocommit {
+                if open {
+                    number += 1;
+                    open = false;
+                }
+                transactions.push(number);
+                number += 1;
+            } else {
+                open = true;
+                transactions.push(number);
+            }
+        }
+        Tracing { steps, transactions, observer: Observer::default(), last_transaction: None }
+    }
+
+    /// Folds one observation; a reading that cannot be folded ends the trace, never the run.
+    fn fold(&mut self, slot: Slot, text: Option<&str>) -> Result<(), PgError> {
+        match slot {
+            Slot::Command => Ok(()),
+            Slot::Baseline => self.observer.baseline(text),
+            Slot::After(index) => {
+                let transaction = self.transactions.get(index).copied().unwrap_or_default();
+                if self.last_transaction.is_some_and(|last| last != transaction) {
+                    self.observer.new_transaction();
+                }
+                self.last_transaction = Some(transaction);
+                let Some(step) = self.steps.get(index) else { return Ok(()) };
+                self.observer.statement(index, step, transaction, 0.0, text)
+            }
+        }
+    }
 }
 
 impl Run {
     /// `version_table` is whether `alembic_version` exists, when the transport already knows; otherwise the run asks.
     pub(super) fn new(plan: &RunPlan, version_table: Option<bool>) -> Run {
-        Run { plan: Some(plan.clone()), version_table, runner: None, sent: 0, refused: None }
+        Run {
+            tracing: plan.traced.then(|| Tracing::new(plan)),
+            plan: Some(plan.clone()),
+            version_table,
+            runner: None,
+            sent: 0,
+            refused: None,
+            slots: Vec::new(),
+        }
     }
 
     pub(super) fn start<H>(&mut self, branches: &mut Branches<H>) -> Action<H> {
@@ -55,17 +138,51 @@ impl Run {
     fn follow<H>(&mut self, branches: &mut Branches<H>, action: runner::Action) -> Action<H> {
         match action {
             runner::Action::Exec(first) => {
-                let queued = self.runner.as_ref().map(Runner::queued).unwrap_or_default();
-                let statements: Vec<Statement> =
-                    std::iter::once(first.as_str()).chain(queued).map(Statement::exec).collect();
-                self.sent = statements.len();
+                let Some(runner) = self.runner.as_ref() else {
+                    return Action::Done(Err(EngineError::Protocol(
+                        "a run without its runner".into(),
+                    )));
+                };
+                let commands: Vec<(String, Option<usize>)> =
+                    std::iter::once((first.clone(), runner.current_step()))
+                        .chain(
+                            runner
+                                .queued_steps()
+                                .into_iter()
+                                .map(|(sql, step)| (sql.to_owned(), step)),
+                        )
+                        .collect();
+                self.sent = commands.len();
+                let (mut statements, mut slots) = (Vec::new(), Vec::new());
+                if let Some(tracing) = &self.tracing {
+                    if !tracing.observer.has_baseline() {
+                        statements.push(Statement::query(OBSERVE));
+                        slots.push(Slot::Baseline);
+                    }
+                }
+                for (sql, step) in commands {
+                    statements.push(Statement::exec(sql));
+                    slots.push(Slot::Command);
+                    if let (Some(_), Some(step)) = (&self.tracing, step) {
+                        statements.push(Statement::query(OBSERVE));
+                        slots.push(Slot::After(step));
+                    }
+                }
+                self.slots = slots;
                 Action::Send(Batch { statements, limit: Limit::Statement })
             }
             runner::Action::Done(report) => self.finish(branches, report),
         }
     }
 
-    fn finish<H>(&mut self, branches: &mut Branches<H>, report: RunReport) -> Action<H> {
+    fn finish<H>(&mut self, branches: &mut Branches<H>, mut report: RunReport) -> Action<H> {
+        if let Some(mut tracing) = self.tracing.take() {
+            if let Some(failure) = &report.failure {
+                let step = tracing.steps.get(failure.step);
+                tracing.observer.failed(failure.step, step, failure.error.clone());
+            }
+            report.trace = Some(tracing.observer.finish());
+        }
         if report.committed {
             branches.committed();
         }
@@ -92,10 +209,35 @@ impl Run {
             Answer::Failed(error) => return Action::Done(Err(error)),
             other => return Action::Done(Err(super::action::unexpected(&other, "a run"))),
         };
-        // The runner hears each command's outcome in order, up to the one that failed.
-        let succeeded = results.len().min(self.sent);
-        let mut outcomes: Vec<Result<(), PgError>> = vec![Ok(()); succeeded];
+        // The runner hears each command's outcome in order, up to the one that failed; the observations go to the
+        // trace. An observation Postgres refused leaves the transaction aborted, so the command after it fails with
+        // that error, and the runner rolls back as after any failed step.
+        let slots = std::mem::take(&mut self.slots);
+        let mut outcomes: Vec<Result<(), PgError>> = Vec::new();
+        for (slot, result) in slots.iter().zip(&results) {
+            if *slot == Slot::Command {
+                outcomes.push(Ok(()));
+                continue;
+            }
+            let text = result.as_ref().and_then(|rows| rows.first_text());
+            if let Some(tracing) = &mut self.tracing {
+                if tracing.fold(*slot, text).is_err() {
+                    // An unreadable observation ends the trace, never the run.
+                    self.tracing = None;
+                }
+            }
+        }
+        let succeeded = outcomes.len();
+        let observation_failed =
+            slots.get(results.len()).is_some_and(|slot| *slot != Slot::Command);
         if succeeded < self.sent {
+            let failed = match (observation_failed, failed) {
+                (true, Some(EngineError::Postgres(error))) => {
+                    self.tracing = None;
+                    Some(EngineError::Postgres(error))
+                }
+                (_, failed) => failed,
+            };
             match failed {
                 Some(EngineError::Postgres(error)) => outcomes.push(Err(error)),
                 Some(EngineError::Refused(why)) => {
