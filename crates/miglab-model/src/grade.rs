@@ -19,8 +19,8 @@ mod schema_prediction;
 mod value;
 
 pub use answer::{
-    Answer, AnswerKey, ChoiceKey, Confidence, FreeTextKey, OrderingKey, Response, SchemaKey,
-    SchemaScope, SelfAssessment, ValueKey, Why,
+    Answer, AnswerKey, ChoiceKey, Confidence, FreeTextKey, LockKey, OrderingKey, Response,
+    SchemaKey, SchemaScope, SelfAssessment, ValueKey, Why,
 };
 pub use calibration::{Calibration, Judgement, Level};
 pub use graded::{Element, Graded, Verdict};

@@ -311,6 +311,16 @@ query"#
         insta::assert_snapshot!(check(edit));
     }
 
+    /// A lock mode Postgres does not have is refused at its position, naming the modes it could be.
+    #[test]
+    fn lock_mode_err() {
+        insta::assert_snapshot!(check(replace(
+            MANIFEST,
+            "mode = \"ACCESS EXCLUSIVE\"",
+            "mode = \"TABLE\""
+        )));
+    }
+
     #[test]
     fn duplicate_id_err() {
         insta::assert_snapshot!(check(replace(

@@ -181,6 +181,20 @@ query = "SELECT created_by FROM tasks WHERE id = 1"
 kind = "value"
 why = "A nullable column without a default reads NULL in every existing row."
 
+[[predict.questions]]
+id = "add-column-lock"
+prompt = "Once `ALTER TABLE tasks ADD COLUMN created_by` has run, which lock does the migration's transaction hold on `tasks`, and has Postgres rewritten the table?"
+after = ["upgrade head"]
+
+# Graded against the engine's lock trace of the run; `miglab check` fails if `mode` or `rewritten` disagrees with it.
+[predict.questions.key]
+kind = "lock"
+statement = "ALTER TABLE tasks ADD COLUMN created_by"
+table = "tasks"
+mode = "ACCESS EXCLUSIVE"
+rewritten = false
+why = "Every ALTER TABLE that adds a column takes ACCESS EXCLUSIVE until the transaction commits, but a nullable column without a default is only a catalog change: no row is touched."
+
 [run]
 intro = "Upgrade, then downgrade, on a branch."
 branch = "migration-created-by"

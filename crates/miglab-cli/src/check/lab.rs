@@ -5,6 +5,7 @@ use crate::engine::{self, DatabaseUrl, Engine, EngineError, PgError};
 use miglab_analysis::engine::plan::RunPlan;
 use miglab_analysis::engine::session::{LessonSetup, Prepared};
 use miglab_analysis::lesson::{experiment_plan, setup_and_query, Application, Experiment};
+use miglab_analysis::locks::Trace;
 use miglab_analysis::migration::Migration;
 use miglab_analysis::schema::Schema;
 use serde_json::Value;
@@ -39,14 +40,27 @@ impl Lab {
 
     /// Runs migrations the Alembic way, one run per stretch of the same direction; stops at the first failure.
     pub fn apply(&mut self, applications: &[Application<'_>]) -> Result<Option<PgError>, Broken> {
+        self.apply_traced(applications, &mut None)
+    }
+
+    /// [`Lab::apply`], tracing the runs' locks into `trace` when it is `Some`: the statements of every run, in order.
+    pub fn apply_traced(
+        &mut self,
+        applications: &[Application<'_>],
+        trace: &mut Option<Trace>,
+    ) -> Result<Option<PgError>, Broken> {
         for group in applications.chunk_by(|a, b| a.direction == b.direction) {
             let migrations: Vec<Migration> =
                 group.iter().map(|a| a.migration.migration.clone()).collect();
-            let plan = RunPlan::new(&migrations, group[0].direction);
+            let mut plan = RunPlan::new(&migrations, group[0].direction);
+            plan.traced = trace.is_some();
             let report = match self.engine.run(&plan) {
                 Ok(report) => report,
                 Err(error) => return failed(error).map(Some),
             };
+            if let (Some(whole), Some(run)) = (trace.as_mut(), report.trace) {
+                whole.statements.extend(run.statements);
+            }
             if let Some(failure) = report.failure {
                 return Ok(Some(failure.error));
             }

@@ -7,13 +7,15 @@ use crate::engine::{DatabaseUrl, PgError};
 use miglab_analysis::diagnostic::Diagnostic;
 use miglab_analysis::engine::session::{LessonSetup, StampMismatch};
 use miglab_analysis::grade::{
-    self, Answer, AnswerKey, Confidence, Observed, OrderFailure, OrderRun, Response, SchemaKey,
-    SchemaScope, ValueKey,
+    self, Answer, AnswerKey, Confidence, LockKey, Observed, OrderFailure, OrderRun, Response,
+    SchemaKey, SchemaScope, ValueKey,
 };
 use miglab_analysis::lesson::{
-    Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome, Question,
-    RunCommand,
+    Application, Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome,
+    Question, RunCommand,
 };
+use miglab_analysis::locks::Trace;
+use miglab_analysis::migration::Direction;
 use miglab_analysis::schema::Schema;
 use std::collections::BTreeMap;
 
@@ -146,6 +148,16 @@ impl Ctx<'_> {
 
     /// Restores the seed and runs `commands`; false (with a diagnostic) when they fail.
     fn goto(&mut self, commands: &[RunCommand], field: &str) -> Result<bool, Broken> {
+        self.goto_traced(commands, field, &mut None)
+    }
+
+    /// [`Self::goto`], tracing the runs' locks into `trace` when it is `Some`.
+    fn goto_traced(
+        &mut self,
+        commands: &[RunCommand],
+        field: &str,
+        trace: &mut Option<Trace>,
+    ) -> Result<bool, Broken> {
         self.lab.restart()?;
         let plan = match self.lesson.plan(commands) {
             Ok(plan) => plan,
@@ -159,7 +171,7 @@ impl Ctx<'_> {
                 return Ok(false);
             }
         };
-        match self.lab.apply(&plan.applications)? {
+        match self.lab.apply_traced(&plan.applications, trace)? {
             None => Ok(true),
             Some(error) => {
                 self.fail(
@@ -192,10 +204,17 @@ impl Ctx<'_> {
     }
 
     fn question(&mut self, field: &str, question: &Question) -> Result<(), Broken> {
+        if let AnswerKey::Lock(key) = &question.key {
+            if let Some(trace) = self.lock_trace(field, question)? {
+                self.lock_key(&format!("{field}.key"), key, &trace);
+            }
+            return Ok(());
+        }
         if !self.goto(&question.after, &format!("{field}.after"))? {
             return Ok(());
         }
         match &question.key {
+            AnswerKey::Lock(_) => {}
             AnswerKey::Schema(key) => {
                 let schema = self.lab.schema()?;
                 let expected =
@@ -213,7 +232,7 @@ impl Ctx<'_> {
                 self.ordering(field, question, &key.order)?;
                 self.ordering_discriminates(field, question, &key.order)?;
             }
-            AnswerKey::Choice(_) | AnswerKey::FreeText(_) | AnswerKey::Lock(_) => {}
+            AnswerKey::Choice(_) | AnswerKey::FreeText(_) => {}
         }
         if let Some(evidence) = &question.evidence {
             self.lab.restart()?;
@@ -222,6 +241,91 @@ impl Ctx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The trace a lock question is graded against. In Predict and Run it is the trace of the question's `after`
+    /// runs. In Modify and Make the learner runs their own migration, so the check traces the stage's reference
+    /// solution, applied at the question's `after` (or the stage's `start`).
+    fn lock_trace(&mut self, field: &str, question: &Question) -> Result<Option<Trace>, Broken> {
+        let manifest = &self.lesson.manifest;
+        let phase = field.split('.').next().unwrap_or_default();
+        let stage = match phase {
+            "modify" => Some((&manifest.modify.start, &self.lesson.modify)),
+            "make" => Some((&manifest.make.start, &self.lesson.make)),
+            _ => None,
+        };
+        let mut trace = Some(Trace::default());
+        let Some((start, solution)) = stage else {
+            let reached =
+                self.goto_traced(&question.after, &format!("{field}.after"), &mut trace)?;
+            return Ok(trace.filter(|_| reached));
+        };
+        let (commands, commands_field) = if question.after.is_empty() {
+            (start.clone(), format!("{phase}.start"))
+        } else {
+            (question.after.clone(), format!("{field}.after"))
+        };
+        if !self.goto(&commands, &commands_field)? {
+            return Ok(None);
+        }
+        let upgrade = [Application { migration: solution, direction: Direction::Upgrade }];
+        if let Some(error) = self.lab.apply_traced(&upgrade, &mut trace)? {
+            self.fail(
+                &format!("{field}.key"),
+                "lesson-solution-fails",
+                format!("The reference solution `{}` fails on the engine, so its locks cannot be traced: {error}.", solution.file()),
+                "Fix the solution.",
+            );
+            return Ok(None);
+        }
+        Ok(trace)
+    }
+
+    /// A lock key agrees with the engine's trace of the question's runs: the statement ran, and its lock on the
+    /// table and whether it rewrote the table are what the key says. The learner is graded against the trace
+    /// itself; this catches an author's wrong reading before a learner sees it as feedback.
+    fn lock_key(&mut self, field: &str, key: &LockKey, trace: &Trace) {
+        let Some(statement) = trace.statement(&key.statement) else {
+            let ran: Vec<String> =
+                trace.statements.iter().map(|s| format!("`{}`", s.sql)).collect();
+            self.fail(
+                &format!("{field}.statement"),
+                "lesson-lock-statement",
+                format!(
+                    "No statement of the question's runs starts with `{}`; the runs sent {}.",
+                    key.statement,
+                    if ran.is_empty() { "nothing".to_owned() } else { ran.join(", ") }
+                ),
+                "Name the statement by the opening words of its SQL as the migration runs it.",
+            );
+            return;
+        };
+        let held = statement.mode_on(&key.table);
+        if held != Some(key.mode) {
+            let shown = held.map_or_else(|| "no lock".to_owned(), |m| m.name().to_owned());
+            self.fail(
+                &format!("{field}.mode"),
+                "lesson-wrong-key",
+                format!("The key says `{}` holds {} on `{}`, but the engine's trace shows {shown} ({}).", key.statement, key.mode.name(), key.table, statement.source.as_str()),
+                "Change `mode` to what the trace shows (`miglab locks` prints it), or fix the migration.",
+            );
+        }
+        let rewrote = statement.rewrote(&key.table);
+        if rewrote != key.rewritten {
+            let said = |b: bool| if b { "rewrites" } else { "does not rewrite" };
+            self.fail(
+                &format!("{field}.rewritten"),
+                "lesson-wrong-key",
+                format!(
+                    "The key says `{}` {} `{}`, but on the engine it {}.",
+                    key.statement,
+                    said(key.rewritten),
+                    key.table,
+                    said(rewrote)
+                ),
+                "Change `rewritten` to what the trace shows, or fix the migration.",
+            );
+        }
     }
 
     fn differences(&mut self, field: &str, what: &str, differences: &[String]) {
@@ -671,14 +775,17 @@ mod test {
             text.replace(r#"expected = "5" }"#, r#"expected = "6" }"#)
                 .replace("sqlstate = \"23502\"", "sqlstate = \"23503\"")
                 .replace("why = \"A nullable column", "expected = \"00000000-0000-0000-0000-000000000000\"\nwhy = \"A nullable column")
+                .replace("mode = \"ACCESS EXCLUSIVE\"\nrewritten = false", "mode = \"SHARE\"\nrewritten = true")
         });
         let lines: Vec<&str> = wrong.lines().filter(|line| !line.starts_with("  help")).collect();
         assert_eq!(
             lines,
             [
                 "t/lesson.toml:56:1: field `predict.questions[1].key`: The key says `00000000-0000-0000-0000-000000000000`, but the engine returns NULL.",
-                "t/lesson.toml:85:1: field `investigate.experiments[0].expect.error`: The lesson expects ERROR 23503: column \"created_by\" of relation \"tasks\" contains null values, but the engine says ERROR 23502: column \"created_by\" of relation \"tasks\" contains null values.",
-                "t/lesson.toml:93:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
+                "t/lesson.toml:71:8: field `predict.questions[2].key.mode`: The key says `ALTER TABLE tasks ADD COLUMN created_by` holds SHARE on `tasks`, but the engine's trace shows ACCESS EXCLUSIVE (observed).",
+                "t/lesson.toml:72:13: field `predict.questions[2].key.rewritten`: The key says `ALTER TABLE tasks ADD COLUMN created_by` rewrites `tasks`, but on the engine it does not rewrite.",
+                "t/lesson.toml:99:1: field `investigate.experiments[0].expect.error`: The lesson expects ERROR 23503: column \"created_by\" of relation \"tasks\" contains null values, but the engine says ERROR 23502: column \"created_by\" of relation \"tasks\" contains null values.",
+                "t/lesson.toml:107:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
             ]
         );
     }
@@ -724,7 +831,7 @@ mod test {
         assert_eq!(
             lines,
             [
-                "t/lesson.toml:92:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
+                "t/lesson.toml:106:1: field `modify.checks`: The reference solution `modify/dd36aabc83a0_add_priority.py` fails its own checks: `SELECT count(*) FROM tasks WHERE priority = 0` returns `5` instead of `6`.",
             ],
             "the stopped experiment matches its expected 57014, and the checks after it still ran"
         );

@@ -62,7 +62,6 @@ struct Relation {
 pub struct Observer {
     /// Relations by oid, as of the last observation; empty until the baseline.
     relations: BTreeMap<u64, Relation>,
-    baseline_taken: bool,
     /// When the last observation finished reading, by the engine's clock.
     last_end: Option<f64>,
     /// Locks the transaction held after the previous statement (the run's own modes only).
@@ -83,7 +82,6 @@ impl Observer {
         self.trace.before = before;
         self.relations = relations;
         self.last_end = observation.end;
-        self.baseline_taken = true;
         Ok(())
     }
 
@@ -147,8 +145,9 @@ impl Observer {
         self.trace.failure = Some(TraceFailure { step: index, span, line: None, error });
     }
 
-    pub fn has_baseline(&self) -> bool {
-        self.baseline_taken
+    /// True when the transaction held locks before the first statement (see [`Trace::before`]).
+    pub fn held_before(&self) -> bool {
+        !self.trace.before.is_empty()
     }
 
     pub fn finish(&mut self) -> Trace {

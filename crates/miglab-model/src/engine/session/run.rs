@@ -2,8 +2,11 @@
 //! is remembered by the branch bookkeeping.
 //!
 //! Each batch is a command with everything the runner queues behind it, so a run that succeeds is one message.
-//! A traced plan adds the lock observation ([`OBSERVE`]) before the run and after every step, in the same batches,
-//! so the browser and the CLI trace alike and tracing costs no extra message.
+//! A traced plan adds the lock observation ([`OBSERVE`]) after every step, in the same batches, so the browser and
+//! the CLI trace alike. Before it runs, one message observes the baseline. When the branch's transaction already
+//! holds locks (an earlier run on the branch took ACCESS EXCLUSIVE and still holds it), the trace could not see the
+//! run take them again, so the session commits that transaction first, as Alembic's separate runs would; the branch
+//! point is then restored from its dump, as after any commit.
 
 use super::action::{Action, Answer, Batch, Limit, Outcome, Statement};
 use crate::engine::branch::Branches;
@@ -29,6 +32,17 @@ pub(super) struct Run {
     tracing: Option<Tracing>,
     /// What each statement of the last batch was.
     slots: Vec<Slot>,
+    phase: Phase,
+}
+
+/// Where a run is before its runner starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Phase {
+    /// Asking whether `alembic_version` exists, and for a traced run observing the baseline.
+    Preflight,
+    /// Committing a branch transaction that held locks, so the traced run starts from none.
+    Releasing,
+    Running,
 }
 
 /// A statement of a batch: one of the runner's commands, or a lock observation.
@@ -80,6 +94,11 @@ impl Tracing {
         Tracing { steps, transactions, observer: Observer::default(), last_transaction: None }
     }
 
+    /// True when the baseline found locks the transaction held before the run.
+    fn holds_locks(&self) -> bool {
+        self.observer.held_before()
+    }
+
     /// Folds one observation; a reading that cannot be folded ends the trace, never the run.
     fn fold(&mut self, slot: Slot, text: Option<&str>) -> Result<(), PgError> {
         match slot {
@@ -109,20 +128,56 @@ impl Run {
             sent: 0,
             refused: None,
             slots: Vec::new(),
+            phase: Phase::Preflight,
         }
     }
 
     pub(super) fn start<H>(&mut self, branches: &mut Branches<H>) -> Action<H> {
+        let mut statements = Vec::new();
+        if self.tracing.is_some() {
+            statements.push(Statement::query(OBSERVE));
+        }
+        if self.version_table.is_none() {
+            statements.push(Statement::query(VERSION_TABLE));
+        }
         match self.version_table {
-            Some(exists) => self.begin(branches, exists),
-            None => Action::Send(Batch {
-                statements: vec![Statement::query(VERSION_TABLE)],
-                limit: Limit::Statement,
-            }),
+            Some(exists) if statements.is_empty() => self.begin(branches, exists),
+            _ => Action::Send(Batch { statements, limit: Limit::Statement }),
         }
     }
 
+    /// Folds the preflight's answers: the baseline, then whether `alembic_version` exists.
+    fn preflight<H>(&mut self, branches: &mut Branches<H>, answer: Answer<H>) -> Action<H> {
+        let results = match answer.sent() {
+            Ok(results) => results,
+            Err(error) => return Action::Done(Err(error)),
+        };
+        let mut results = results.iter();
+        if let Some(tracing) = &mut self.tracing {
+            let text = results.next().and_then(Option::as_ref).and_then(|rows| rows.first_text());
+            if tracing.fold(Slot::Baseline, text).is_err() {
+                self.tracing = None;
+            }
+        }
+        if self.version_table.is_none() {
+            let exists = results.next().and_then(Option::as_ref).and_then(|rows| rows.first_text())
+                == Some("t");
+            self.version_table = Some(exists);
+        }
+        let holds_locks = self.tracing.as_ref().is_some_and(Tracing::holds_locks);
+        if holds_locks && branches.in_transaction() {
+            self.phase = Phase::Releasing;
+            branches.committed();
+            return Action::Send(Batch {
+                statements: vec![Statement::exec("COMMIT"), Statement::exec("BEGIN")],
+                limit: Limit::Statement,
+            });
+        }
+        self.begin(branches, self.version_table.unwrap_or_default())
+    }
+
     fn begin<H>(&mut self, branches: &mut Branches<H>, version_table_exists: bool) -> Action<H> {
+        self.phase = Phase::Running;
         let Some(plan) = self.plan.take() else {
             return Action::Done(Err(EngineError::Protocol("a run started twice".to_owned())));
         };
@@ -154,12 +209,6 @@ impl Run {
                         .collect();
                 self.sent = commands.len();
                 let (mut statements, mut slots) = (Vec::new(), Vec::new());
-                if let Some(tracing) = &self.tracing {
-                    if !tracing.observer.has_baseline() {
-                        statements.push(Statement::query(OBSERVE));
-                        slots.push(Slot::Baseline);
-                    }
-                }
                 for (sql, step) in commands {
                     statements.push(Statement::exec(sql));
                     slots.push(Slot::Command);
@@ -193,16 +242,23 @@ impl Run {
     }
 
     pub(super) fn next<H>(&mut self, branches: &mut Branches<H>, answer: Answer<H>) -> Action<H> {
-        let Some(runner) = &mut self.runner else {
-            return match answer.sent() {
-                Ok(results) => {
-                    let exists =
-                        results.first().and_then(Option::as_ref).and_then(|rows| rows.first_text())
-                            == Some("t");
-                    self.begin(branches, exists)
+        match self.phase {
+            Phase::Preflight => return self.preflight(branches, answer),
+            Phase::Releasing => {
+                return match answer.sent() {
+                    Ok(_) => {
+                        if let Some(tracing) = &mut self.tracing {
+                            tracing.observer.new_transaction();
+                        }
+                        self.begin(branches, self.version_table.unwrap_or_default())
+                    }
+                    Err(error) => Action::Done(Err(error)),
                 }
-                Err(error) => Action::Done(Err(error)),
-            };
+            }
+            Phase::Running => {}
+        }
+        let Some(runner) = &mut self.runner else {
+            return Action::Done(Err(EngineError::Protocol("a run without its runner".into())));
         };
         let (results, failed) = match answer {
             Answer::Sent { results, failed } => (results, failed),
