@@ -11,6 +11,7 @@ pub mod grade_view;
 pub mod guard_view;
 pub mod investigate_view;
 pub mod lesson_page;
+pub mod lock_timeline_view;
 pub mod markdown;
 pub mod migration_view;
 pub mod practice_view;

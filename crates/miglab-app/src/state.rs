@@ -8,6 +8,7 @@ pub mod gate;
 pub mod gradable;
 pub mod lesson_model;
 pub mod lesson_state;
+pub mod lock_timeline;
 pub mod marks;
 pub mod order_tries;
 pub mod plain_text;

@@ -93,7 +93,7 @@ pub struct RunReport {
     /// The lock trace of a traced plan ([`plan::RunPlan::traced`]): per statement, the locks the run's transaction
     /// held after it, what it rewrote and how long it took.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<crate::locks::Trace>,
+    pub trace: Option<Box<crate::locks::Trace>>,
 }
 
 impl RunReport {

@@ -85,7 +85,12 @@ pub fn PracticeView(props: &Props) -> Html {
                 if let Some((ran, records)) = &props.run.practice {
                     if *ran == stage {
                         { for records.iter().take(2).map(|r| html! {
-                            <SchemaDiffView before={r.before.clone()} after={r.after.clone()} caption={format!("Your migration on the branch: `{}`{}", r.command, if r.failure.is_some() { " (failed and rolled back)" } else { "" })} />
+                            <>
+                                <SchemaDiffView before={r.before.clone()} after={r.after.clone()} caption={format!("Your migration on the branch: `{}`{}", r.command, if r.failure.is_some() { " (failed and rolled back)" } else { "" })} />
+                                if let Some(trace) = &r.trace {
+                                    <crate::components::lock_timeline_view::LockTimeline trace={(**trace).clone()} command={format!("your migration's `{}`", r.command)} />
+                                }
+                            </>
                         }) }
                     }
                 }

@@ -8,8 +8,9 @@ use crate::state::progress::Answer;
 use crate::state::schema_edit::SchemaEdit;
 use crate::state::seen::EngineValues;
 use miglab_model::grade::{AnswerKey, Confidence, Graded, Response, SelfAssessment};
+use miglab_model::locks::LockMode;
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// What the engine gave for locked questions' queries, shared with every question view through a context,
@@ -202,6 +203,38 @@ pub fn QuestionView(props: &Props) -> Html {
                         </fieldset>
                     }
                 </>
+            }
+        }
+        (QuestionKind::Lock { table, .. }, response) => {
+            let (mode, rewritten) = match response {
+                Some(Response::Lock { mode, rewritten }) => (*mode, *rewritten),
+                _ => (None, None),
+            };
+            let on_mode = props.on_answer.reform(move |e: Event| {
+                let name = e.target_unchecked_into::<HtmlSelectElement>().value();
+                let mode = LockMode::ALL.into_iter().find(|m| m.name() == name);
+                Response::Lock { mode, rewritten }
+            });
+            html! {
+                <fieldset class="lock-answer" disabled={locked}>
+                    <legend class="visually-hidden">{ crate::state::plain_text::plain(&q.prompt) }</legend>
+                    <p>
+                        <label for={format!("{id}-mode")}>{ "Strongest lock on " }<code>{ table.clone() }</code>{ ": " }</label>
+                        <select id={format!("{id}-mode")} onchange={on_mode}>
+                            <option value="" selected={mode.is_none()}>{ "Choose a lock mode" }</option>
+                            { for LockMode::ALL.into_iter().map(|m| html! {
+                                <option value={m.name()} selected={mode == Some(m)}>{ m.name() }</option>
+                            }) }
+                        </select>
+                    </p>
+                    <p class="rewrite-choice">
+                        <span id={format!("{id}-rewritten")}>{ "Is " }<code>{ table.clone() }</code>{ " rewritten (a new copy of every row)?" }</span>
+                        { for [(true, "Rewritten"), (false, "Not rewritten")].into_iter().map(|(value, word)| {
+                            let onchange = props.on_answer.reform(move |_: Event| Response::Lock { mode, rewritten: Some(value) });
+                            html! { <label><input type="radio" name={format!("{id}-rewritten")} checked={rewritten == Some(value)} {onchange} />{ " " }{ word }</label> }
+                        }) }
+                    </p>
+                </fieldset>
             }
         }
         _ => html! {},

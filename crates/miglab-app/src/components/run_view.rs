@@ -96,6 +96,10 @@ pub fn RunView(props: &Props) -> Html {
                 if let Some(failure) = &last.failure { <FailureView failure={failure.clone()} /> }
                 <SchemaDiffView before={last.before.clone()} after={last.after.clone()} caption={format!("Schema after `alembic {}`, against before it", last.command)} />
             }
+            // Every run's locks, newest first: the upgrade's stay on screen after the downgrade.
+            { for run.records.iter().rev().filter_map(|r| Some((r, r.trace.as_ref()?))).map(|(r, trace)| html! {
+                <crate::components::lock_timeline_view::LockTimeline trace={(**trace).clone()} command={format!("alembic {}", r.command)} />
+            }) }
             if let Some((command, output)) = &run.terminal {
                 <figure class="terminal">
                     <figcaption><code>{ format!("$ {command}") }</code></figcaption>

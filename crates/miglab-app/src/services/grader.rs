@@ -7,6 +7,7 @@ use crate::services::analyzer_link;
 use crate::state::lesson_model::Question;
 use crate::state::progress::Answer;
 use miglab_model::grade::{self, Graded, Observed, OrderRun};
+use miglab_model::locks::Trace;
 use miglab_model::protocol::GradeItem;
 use miglab_model::schema::Schema;
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ pub struct Seen<'a> {
     pub actual: &'a dyn Fn(&[String]) -> Option<&'a Schema>,
     /// What Postgres did with each ordering answer that was run on the branch, by question id.
     pub order_runs: &'a BTreeMap<String, OrderRun>,
+    /// The engine's lock trace of the runs a lock question asks about, when they were run.
+    pub trace: &'a dyn Fn(&Question) -> Option<&'a Trace>,
 }
 
 /// Grades the submitted answers among `questions`; questions without one are left out.
@@ -35,6 +38,7 @@ pub async fn grade_all(
         let labels = q.labels();
         let observed = Observed {
             order_run: seen.order_runs.get(&q.id),
+            trace: (seen.trace)(q),
             labels: &labels,
             ..Observed::default()
         };
@@ -108,7 +112,7 @@ mod test {
         let graded = crate::services::lab::test::block_on(grade_all(
             &lesson.predict,
             &answers,
-            &Seen { start: &start, actual: &actual, order_runs: &order_runs },
+            &Seen { start: &start, actual: &actual, order_runs: &order_runs, trace: &|_| None },
         ))
         .expect("graded");
         let by_id: BTreeMap<_, _> = graded.into_iter().collect();
@@ -140,7 +144,7 @@ mod test {
         let graded = crate::services::lab::test::block_on(grade_all(
             &lesson.predict,
             &answers,
-            &Seen { start: &start, actual: &actual, order_runs: &order_runs },
+            &Seen { start: &start, actual: &actual, order_runs: &order_runs, trace: &|_| None },
         ))
         .expect("graded");
         let (_, g) = &graded[0];

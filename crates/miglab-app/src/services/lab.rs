@@ -72,7 +72,14 @@ pub async fn run(engine: &dyn Backend, lesson: &Lesson, commands: &[RunCommand])
         Err(message) => {
             let failure =
                 Some(Failure::plain("Nothing ran", format!("Alembic cannot run this: {message}.")));
-            RunRecord { command, log: Vec::new(), failure, before: before.clone(), after: before }
+            RunRecord {
+                command,
+                log: Vec::new(),
+                failure,
+                before: before.clone(),
+                after: before,
+                trace: None,
+            }
         }
     }
 }
@@ -103,13 +110,15 @@ async fn run_applied(
         failure: None,
         before: before.clone(),
         after: before.clone(),
+        trace: None,
     };
     // One command runs in one direction; a plan of mixed directions would be two Alembic commands.
     let direction = applied.first().map_or(Direction::Upgrade, |(_, d)| *d);
     let migrations: Vec<Migration> = applied.iter().map(|(m, _)| m.migration.clone()).collect();
-    let plan = RunPlan::new(&migrations, direction);
+    let plan = RunPlan::new(&migrations, direction).traced();
     match engine.run(&plan).await {
         Ok(report) => {
+            record.trace = report.trace.clone();
             record.log = report
                 .log
                 .iter()

@@ -104,10 +104,14 @@ pub fn use_lesson_session(
             state.locked(Stage::Modify),
             state.grading_attempt,
             tried.len(),
+            // A Modify lock question waits for the learner's practice run to be traced.
+            session.run.practice.as_ref().map(|(stage, records)| {
+                (*stage, records.first().is_some_and(|r| r.trace.is_some()))
+            }),
         );
         let s = session.clone();
         use_effect_with(locked, move |_| {
-            for questions in gradable::later_ready(&s.state, &tried) {
+            for questions in gradable::later_ready(&s.state, &s.run, &tried) {
                 s.grade(questions, false);
             }
         });
@@ -511,10 +515,20 @@ impl LessonSession {
         spawn_local(async move {
             let start = |q: &Question| state.start_schema(q);
             let actual = |after: &[String]| if with_runs { run.snapshot(after) } else { None };
+            // A prediction's trace is the runs of its `after`; a Modify question's is the learner's own practice
+            // upgrade, the run the question asks them to predict.
+            let practiced = run.practice.as_ref().and_then(|(_, records)| records.first());
+            let trace = |q: &Question| {
+                if with_runs {
+                    run.trace(&q.after.iter().map(ToString::to_string).collect::<Vec<_>>())
+                } else {
+                    practiced.and_then(|record| record.trace.as_deref())
+                }
+            };
             let graded = grader::grade_all(
                 &questions,
                 &state.progress.answers,
-                &grader::Seen { start: &start, actual: &actual, order_runs: &tried },
+                &grader::Seen { start: &start, actual: &actual, order_runs: &tried, trace: &trace },
             )
             .await;
             state.dispatch(graded.map_or_else(LessonAction::GradingFailed, LessonAction::Graded));

@@ -152,6 +152,7 @@ mod test {
             failure: None,
             before: Schema::default(),
             after: fixture::expenses_with_column("run_id"),
+            trace: None,
         };
         let run = PracticeRun { before: fixture::expenses(), runs: vec![upgrade], values: vec![] };
         let out = block_on(judge(&checks, &run, &[]));

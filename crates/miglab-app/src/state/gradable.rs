@@ -1,6 +1,6 @@
 //! Which locked answers can be graded now, and the verdicts that need no grader at all.
 
-use crate::state::lesson_model::{Question, Stage};
+use crate::state::lesson_model::{Question, QuestionKind, Stage};
 use crate::state::lesson_state::LessonState;
 use crate::state::progress::Answer;
 use crate::state::run_state::RunState;
@@ -53,14 +53,23 @@ pub fn predictions_ready(
         .collect()
 }
 
-/// Investigate and Modify questions have no run of their own: each locked stage's ungraded answers, graded at once.
-pub fn later_ready(state: &LessonState, tried: &BTreeMap<String, OrderRun>) -> Vec<Vec<Question>> {
+/// Investigate and Modify questions have no run of their own: each locked stage's ungraded answers, graded at once,
+/// except a Modify lock question, which waits for the learner's own practice run to be traced.
+pub fn later_ready(
+    state: &LessonState,
+    run: &RunState,
+    tried: &BTreeMap<String, OrderRun>,
+) -> Vec<Vec<Question>> {
+    let practiced = run.practice.as_ref().is_some_and(|(stage, records)| {
+        *stage == Stage::Modify && records.first().is_some_and(|r| r.trace.is_some())
+    });
     [Stage::Investigate, Stage::Modify]
         .into_iter()
         .filter(|stage| state.locked(*stage))
         .map(|stage| {
             ready(state.questions(stage), |id| state.verdict(id).is_some(), |_| true, tried)
                 .into_iter()
+                .filter(|q| practiced || !matches!(q.kind, QuestionKind::Lock { .. }))
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -103,6 +112,6 @@ mod test {
         assert!(
             predictions_ready(&state, &run, &BTreeMap::new(), &["upgrade head".into()]).is_empty()
         );
-        assert!(later_ready(&state, &BTreeMap::new()).is_empty());
+        assert!(later_ready(&state, &run, &BTreeMap::new()).is_empty());
     }
 }

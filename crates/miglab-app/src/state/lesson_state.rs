@@ -217,6 +217,17 @@ impl LessonState {
                 // An untouched schema editor is not an answer: the student edits it or says nothing changes.
                 let untouched = matches!(q.kind, QuestionKind::Schema)
                     && self.progress.answers.get(&q.id).is_none_or(|a| a.response.is_none());
+                // A lock answer has two parts, and both must be chosen: a part left blank is not a prediction.
+                let half = matches!(
+                    answer.response,
+                    Some(Response::Lock { mode: None, .. } | Response::Lock { rewritten: None, .. })
+                );
+                if half {
+                    return Some(format!(
+                        "answer both parts of question {}: the lock mode and whether the table is rewritten",
+                        i + 1
+                    ));
+                }
                 match (answer.response.is_some() && !untouched, answer.confidence.is_some()) {
                     (true, true) => None,
                     (false, _) if untouched => Some(format!(

@@ -239,7 +239,14 @@ mod test {
             message: "index does not exist".into(),
             ..Default::default()
         });
-        RunRecord { command: String::new(), log: vec![], failure, before: Schema::default(), after }
+        RunRecord {
+            command: String::new(),
+            log: vec![],
+            failure,
+            before: Schema::default(),
+            after,
+            trace: None,
+        }
     }
 
     fn check(run: &PracticeRun) -> String {

@@ -2,6 +2,7 @@
 //!
 //! Not saved: after a reload the engine starts again from the lesson's seed, and the screen says so.
 
+use miglab_model::locks::Trace;
 use miglab_model::schema::Schema;
 use std::rc::Rc;
 use yew::Reducible;
@@ -53,6 +54,8 @@ pub struct RunRecord {
     pub failure: Option<Failure>,
     pub before: Schema,
     pub after: Schema,
+    /// The engine's lock trace of the run: which locks each statement left its transaction holding.
+    pub trace: Option<Box<Trace>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -75,6 +78,8 @@ pub struct RunState {
     pub path: Vec<String>,
     /// The schema after each prefix of `path`, so a question about the state "after `upgrade head`" is graded against it.
     pub snapshots: Vec<(Vec<String>, Schema)>,
+    /// The lock traces of the runs along `path`, one per prefix like `snapshots`: every statement of those runs.
+    pub traces: Vec<(Vec<String>, Trace)>,
     /// The last Modify or Make check's runs (upgrade, downgrade, upgrade), kept after the branch is reset so their diffs stay on screen.
     pub practice: Option<(crate::state::lesson_model::Stage, Vec<RunRecord>)>,
 }
@@ -115,6 +120,11 @@ impl RunState {
             return self.base.as_ref();
         }
         self.snapshots.iter().find(|(path, _)| path == commands).map(|(_, schema)| schema)
+    }
+
+    /// Every statement the runs of exactly `commands` from the branch point sent, with its locks, if they were run.
+    pub fn trace(&self, commands: &[String]) -> Option<&Trace> {
+        self.traces.iter().find(|(path, _)| path == commands).map(|(_, trace)| trace)
     }
 
     /// What a reload would lose, to save with the progress: the log of every run since the branch point and the last diff.
@@ -164,8 +174,13 @@ impl Reducible for RunState {
                     record.after.alembic_version.as_ref().and_then(|v| v.first().cloned());
                 next.current = Some(record.after.clone());
                 if record.failure.is_none() {
+                    let mut trace = next.traces.last().map(|(_, t)| t.clone()).unwrap_or_default();
+                    if let Some(run) = &record.trace {
+                        trace.statements.extend(run.statements.iter().cloned());
+                    }
                     next.path.push(record.command.clone());
                     next.snapshots.push((next.path.clone(), record.after.clone()));
+                    next.traces.push((next.path.clone(), trace));
                 }
                 next.records.push(record);
             }
@@ -178,6 +193,7 @@ impl Reducible for RunState {
                 next.terminal = None;
                 next.path.clear();
                 next.snapshots.clear();
+                next.traces.clear();
             }
             RunAction::Restarted(schema) => {
                 next.revision = schema.alembic_version.as_ref().and_then(|v| v.first().cloned());
@@ -185,6 +201,7 @@ impl Reducible for RunState {
                 let undone = !next.path.is_empty();
                 next.path.clear();
                 next.snapshots.clear();
+                next.traces.clear();
                 // Said only when runs were undone, and not over the failure that says why the worker was lost.
                 if undone && next.failure.is_none() {
                     next.failure = Some(Failure::plain(
@@ -225,6 +242,7 @@ mod test {
             failure: None,
             before: at("9f0e1d2c"),
             after: at("ab12cd34"),
+            trace: None,
         };
         let state =
             state.reduce(RunAction::Busy("upgrade head".into())).reduce(RunAction::Ran(record));
@@ -254,6 +272,7 @@ mod test {
             failure: None,
             before: at("9f0e1d2c"),
             after: at("ab12cd34"),
+            trace: None,
         };
         let down = RunRecord {
             command: "downgrade -1".into(),
@@ -261,6 +280,7 @@ mod test {
             failure: None,
             before: at("ab12cd34"),
             after: at("9f0e1d2c"),
+            trace: None,
         };
         let state = state.reduce(RunAction::Ran(up)).reduce(RunAction::Ran(down));
         let last = state.last_run().expect("runs to keep");
@@ -286,6 +306,7 @@ mod test {
             failure: None,
             before: at("9f0e1d2c"),
             after: at("ab12cd34"),
+            trace: None,
         };
         let state = state
             .reduce(RunAction::Ran(record))
@@ -317,6 +338,7 @@ mod test {
             failure: None,
             before: at("9f0e1d2c"),
             after: at("b93d"),
+            trace: None,
         };
         let state = Rc::new(RunState::default()).reduce(RunAction::Practiced {
             stage: crate::state::lesson_model::Stage::Modify,

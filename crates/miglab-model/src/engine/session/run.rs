@@ -230,7 +230,7 @@ impl Run {
                 let step = tracing.steps.get(failure.step);
                 tracing.observer.failed(failure.step, step, failure.error.clone());
             }
-            report.trace = Some(tracing.observer.finish());
+            report.trace = Some(Box::new(tracing.observer.finish()));
         }
         if report.committed {
             branches.committed();

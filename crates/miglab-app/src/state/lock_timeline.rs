@@ -1,0 +1,199 @@
+//! A run's lock trace as the learner reads it: each statement with the locks it left its transaction holding, where
+//! each transaction commits, and, for every table's strongest lock, how long it was held and what a concurrent read,
+//! write, index build or other migration would do meanwhile (Postgres's conflict table, kept in the model).
+
+use miglab_model::locks::concurrent::verdicts;
+use miglab_model::locks::{Concurrent, HeldLock, LockMode, Source, Trace, Verdict};
+
+/// One statement of the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub sql: String,
+    /// `relation MODE` for each lock held after it, with `new` on those this statement took or strengthened.
+    pub locks: Vec<(String, LockMode, bool)>,
+    pub rewritten: Vec<String>,
+    pub ms: f64,
+    pub documented: bool,
+    /// Alembic's own bookkeeping (`alembic_version`), shown dimmed.
+    pub bookkeeping: bool,
+    /// True when the statement is the last of its transaction, so `COMMIT` follows it.
+    pub commits: bool,
+}
+
+/// A table's strongest lock in one transaction: from the statement that took it until `COMMIT`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Held {
+    pub table: String,
+    pub mode: LockMode,
+    /// The statement that took the lock at this strength.
+    pub taken_by: String,
+    /// From that statement to the end of its transaction, as the engine timed the statements.
+    pub ms: f64,
+    pub documented: bool,
+    pub verdicts: Vec<(Concurrent, Verdict)>,
+}
+
+const VERSION_TABLE: &str = "alembic_version";
+
+fn bookkeeping(relation: &str) -> bool {
+    relation == VERSION_TABLE || relation.starts_with("alembic_version_")
+}
+
+pub fn rows(trace: &Trace) -> Vec<Row> {
+    let statements = &trace.statements;
+    statements
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Row {
+            sql: s.sql.clone(),
+            locks: s
+                .locks
+                .iter()
+                .filter_map(|l| Some((l.relation.clone(), l.mode()?, l.acquired)))
+                .collect(),
+            rewritten: s.rewrites.iter().map(|r| r.relation.clone()).collect(),
+            ms: s.ms,
+            documented: s.source == Source::Documented,
+            bookkeeping: s.sql.contains(VERSION_TABLE),
+            commits: statements.get(i + 1).is_none_or(|next| next.transaction != s.transaction),
+        })
+        .collect()
+}
+
+/// Every user table's strongest lock per transaction, in the order the locks were taken.
+pub fn held(trace: &Trace) -> Vec<Held> {
+    let mut out: Vec<(usize, Held)> = Vec::new();
+    for (at, statement) in trace.statements.iter().enumerate() {
+        for lock in statement.locks.iter().filter(|l| l.is_table() && !bookkeeping(&l.relation)) {
+            let Some(mode) = HeldLock::mode(lock) else { continue };
+            let transaction = statement.transaction;
+            let known = out.iter_mut().find(|(t, h)| *t == transaction && h.table == lock.relation);
+            match known {
+                Some((_, held)) if held.mode >= mode => {}
+                Some((_, held)) => {
+                    held.mode = mode;
+                    held.taken_by = statement.sql.clone();
+                    held.ms = trace.held_ms(at, &lock.relation);
+                }
+                None => out.push((
+                    transaction,
+                    Held {
+                        table: lock.relation.clone(),
+                        mode,
+                        taken_by: statement.sql.clone(),
+                        ms: trace.held_ms(at, &lock.relation),
+                        documented: statement.source == Source::Documented,
+                        verdicts: Vec::new(),
+                    },
+                )),
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(_, mut held)| {
+            held.verdicts = verdicts(held.mode);
+            held
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use miglab_model::locks::{Rewrite, TracedStatement};
+
+    fn statement(
+        sql: &str,
+        transaction: usize,
+        ms: f64,
+        locks: &[(&str, LockMode, bool)],
+    ) -> TracedStatement {
+        TracedStatement {
+            step: 0,
+            sql: sql.to_owned(),
+            span: None,
+            line: None,
+            transaction,
+            source: Source::Observed,
+            locks: locks
+                .iter()
+                .map(|(r, m, a)| HeldLock {
+                    relation: (*r).into(),
+                    kind: 'r',
+                    modes: vec![*m],
+                    acquired: *a,
+                })
+                .collect(),
+            rewrites: Vec::new(),
+            created: Vec::new(),
+            ms,
+        }
+    }
+
+    /// The backfill then SET NOT NULL in one transaction: ROW EXCLUSIVE first, then ACCESS EXCLUSIVE from the ALTER
+    /// until COMMIT, which blocks reads; `alembic_version` is bookkeeping, never a row of the conflict table.
+    #[test]
+    fn strongest_lock_until_commit_ok() {
+        use LockMode::*;
+        let mut alter = statement(
+            "ALTER TABLE expenses ALTER COLUMN s SET NOT NULL",
+            0,
+            30.0,
+            &[("expenses", AccessExclusive, true)],
+        );
+        alter.rewrites.push(Rewrite { relation: "x".into(), kind: 'r', before: 1, after: 2 });
+        let trace = Trace {
+            statements: vec![
+                statement(
+                    "UPDATE expenses SET s = 0",
+                    0,
+                    10.0,
+                    &[("expenses", RowExclusive, true)],
+                ),
+                alter,
+                statement(
+                    "UPDATE alembic_version SET version_num='b'",
+                    0,
+                    1.0,
+                    &[
+                        ("expenses", AccessExclusive, false),
+                        ("alembic_version", RowExclusive, true),
+                    ],
+                ),
+            ],
+            ..Trace::default()
+        };
+        let held = held(&trace);
+        assert_eq!(held.len(), 1, "{held:?}");
+        assert_eq!((held[0].mode, held[0].ms), (AccessExclusive, 31.0));
+        assert!(held[0].taken_by.starts_with("ALTER TABLE"));
+        assert!(
+            held[0].verdicts.iter().all(|(_, v)| *v == Verdict::Waits),
+            "ACCESS EXCLUSIVE blocks even a SELECT"
+        );
+        let rows = rows(&trace);
+        assert_eq!(
+            rows.iter().map(|r| (r.bookkeeping, r.commits)).collect::<Vec<_>>(),
+            [(false, false), (false, false), (true, true)]
+        );
+        assert_eq!(rows[1].rewritten, ["x"]);
+    }
+
+    #[test]
+    fn share_lets_reads_through_ok() {
+        let trace = Trace {
+            statements: vec![statement(
+                "CREATE INDEX i ON expenses (v)",
+                0,
+                5.0,
+                &[("expenses", LockMode::Share, true)],
+            )],
+            ..Trace::default()
+        };
+        let verdicts = &held(&trace)[0].verdicts;
+        let of = |c: Concurrent| verdicts.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+        assert_eq!(of(Concurrent::Select), Some(Verdict::Proceeds));
+        assert_eq!(of(Concurrent::Write), Some(Verdict::Waits));
+        assert_eq!(of(Concurrent::CreateIndex), Some(Verdict::Proceeds));
+    }
+}
