@@ -103,13 +103,22 @@ export async function confidence(page, questionId, level) {
   await page.locator(`#q-${questionId} .confidence-level`).nth(level - 1).click();
 }
 
+/// Answers a lock question, found by its prompt: the strongest lock mode, and `Rewritten` or `Not rewritten`.
+export async function lockAnswer(page, prompt, mode, rewritten) {
+  const question = page.getByRole('article', { name: prompt });
+  await question.getByRole('combobox', { name: /Strongest lock on/ }).selectOption(mode);
+  await question.getByRole('radio', { name: rewritten, exact: true }).check();
+}
+
 /// confidence_score's Modify predictions, answered right and locked, so its editor opens.
 export async function lockConfidenceScoreModify(page) {
   await page.getByRole('radio', { name: /No: a default applies only/ }).check();
   await confidence(page, 'default-fills-nulls', 4);
-  await page.getByRole('radio', { name: /SET NOT NULL.*ACCESS EXCLUSIVE/ }).check();
-  await confidence(page, 'locks', 3);
-  await page.getByLabel('Your answer to question 3').fill('Drop NOT NULL and the default; the backfill cannot be undone.');
+  await lockAnswer(page, /Once the backfill/, 'ROW EXCLUSIVE', 'Not rewritten');
+  await confidence(page, 'update-lock', 3);
+  await lockAnswer(page, /SET NOT NULL has run/, 'ACCESS EXCLUSIVE', 'Not rewritten');
+  await confidence(page, 'set-not-null-lock', 3);
+  await page.getByLabel('Your answer to question 4').fill('Drop NOT NULL and the default; the backfill cannot be undone.');
   await confidence(page, 'real-rollback', 4);
   await page.getByRole('button', { name: 'Lock my answers' }).click();
 }

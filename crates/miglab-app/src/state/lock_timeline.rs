@@ -9,8 +9,11 @@ use miglab_model::locks::{Concurrent, HeldLock, LockMode, Source, Trace, Verdict
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub sql: String,
-    /// `relation MODE` for each lock held after it, with `new` on those this statement took or strengthened.
+    /// Each table's lock held after it, with `true` on those this statement took or strengthened. Alembic's
+    /// `alembic_version` is left out except on its own statements, so the learner's tables stand out.
     pub locks: Vec<(String, LockMode, bool)>,
+    /// How many indexes (and other relations that are not tables) are locked too; their locks follow their table's.
+    pub others: usize,
     pub rewritten: Vec<String>,
     pub ms: f64,
     pub documented: bool,
@@ -49,8 +52,12 @@ pub fn rows(trace: &Trace) -> Vec<Row> {
             locks: s
                 .locks
                 .iter()
+                .filter(|l| {
+                    l.is_table() && (!bookkeeping(&l.relation) || s.sql.contains(VERSION_TABLE))
+                })
                 .filter_map(|l| Some((l.relation.clone(), l.mode()?, l.acquired)))
                 .collect(),
+            others: s.locks.iter().filter(|l| !l.is_table()).count(),
             rewritten: s.rewrites.iter().map(|r| r.relation.clone()).collect(),
             ms: s.ms,
             documented: s.source == Source::Documented,
@@ -177,6 +184,8 @@ mod test {
             [(false, false), (false, false), (true, true)]
         );
         assert_eq!(rows[1].rewritten, ["x"]);
+        assert_eq!(rows[2].locks.len(), 2, "alembic_version shows on its own statement");
+        assert!(rows[0].locks.iter().all(|(r, ..)| r == "expenses"));
     }
 
     #[test]
