@@ -20,7 +20,7 @@ pub use lesson_migration::{LessonMigration, MigrationSource};
 pub use loaded::Lesson;
 pub use model::{
     Approval, Checks, Database, Investigate, LessonManifest, Make, MigrationRef, Modify, Predict,
-    Prompt, Refuse, Run,
+    Prompt, Refuse, Run, Scale,
 };
 pub use plan::{Application, Plan};
 pub use question::{

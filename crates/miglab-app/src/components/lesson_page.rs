@@ -144,7 +144,7 @@ pub fn LessonPage(props: &Props) -> Html {
         },
         Stage::Run => html! {
             <>
-                <RunView run={run.clone()} restored={(*restored).clone()} on_run={session.callback(LessonSession::run)} on_reset={session.callback(LessonSession::reset)} on_describe={session.callback(LessonSession::describe)} on_alembic={session.callback(LessonSession::alembic)} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} />
+                <RunView run={run.clone()} restored={(*restored).clone()} on_run={session.callback(LessonSession::run)} on_reset={session.callback(LessonSession::reset)} on_describe={session.callback(LessonSession::describe)} on_alembic={session.callback(LessonSession::alembic)} commands={m.run.commands.iter().map(ToString::to_string).collect::<Vec<_>>()} intro={m.run.intro.clone()} scale={m.run.scale.clone()} on_scale={session.callback(LessonSession::scale)} />
                 if !lesson_verdicts.is_empty() {
                     <GradeSummary verdicts={lesson_verdicts.iter().filter(|(id, _, _)| lesson.predict.iter().any(|q| &q.id == id)).cloned().collect::<Vec<_>>()} course={course.clone()} />
                 }

@@ -23,6 +23,11 @@ pub struct Props {
     /// The lesson's run commands, offered as buttons in order.
     pub commands: Vec<String>,
     pub intro: AttrValue,
+    /// The lesson's `run.scale`: the first command again on a grown table.
+    #[prop_or_default]
+    pub scale: Option<miglab_model::lesson::Scale>,
+    #[prop_or_default]
+    pub on_scale: Callback<()>,
 }
 
 #[function_component]
@@ -96,6 +101,20 @@ pub fn RunView(props: &Props) -> Html {
                 if let Some(failure) = &last.failure { <FailureView failure={failure.clone()} /> }
                 <SchemaDiffView before={last.before.clone()} after={last.after.clone()} caption={format!("Schema after `alembic {}`, against before it", last.command)} />
             }
+            if let (Some(scale), Some(first)) = (&props.scale, props.commands.first()) {
+                if run.ran_all(&props.commands) || run.scaled.is_some() {
+                    <section class="scale" aria-label="How long on a big table">
+                        <p>{ format!("These times are for the lesson's small table. See how long `alembic {first}` holds its locks when `{}` has {} rows: the lab grows the table on the branch, runs it, and resets the branch.", scale.table, group(scale.rows)) }</p>
+                        <button type="button" disabled={busy || run.branch.is_none()} onclick={props.on_scale.reform(|_: MouseEvent| ())}>{ format!("Run `alembic {first}` with {} rows", group(scale.rows)) }</button>
+                    </section>
+                }
+            }
+            if let Some(scaled) = &run.scaled {
+                if let Some(failure) = &scaled.failure { <FailureView failure={failure.clone()} /> }
+                if let Some(trace) = &scaled.trace {
+                    <crate::components::lock_timeline_view::LockTimeline trace={(**trace).clone()} command={format!("alembic {}", scaled.command)} />
+                }
+            }
             // Every run's locks, newest first: the upgrade's stay on screen after the downgrade.
             { for run.records.iter().rev().filter_map(|r| Some((r, r.trace.as_ref()?))).map(|(r, trace)| html! {
                 <crate::components::lock_timeline_view::LockTimeline trace={(**trace).clone()} command={format!("alembic {}", r.command)} />
@@ -118,5 +137,29 @@ pub fn RunView(props: &Props) -> Html {
                 <crate::components::console::SqlConsole />
             </details>
         </section>
+    }
+}
+
+/// `20040` as `20,040`, as a person reads a row count.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod test {
+    #[test]
+    fn group_ok() {
+        assert_eq!(
+            [0, 999, 1000, 20040, 1234567].map(super::group),
+            ["0", "999", "1,000", "20,040", "1,234,567"]
+        );
     }
 }

@@ -8,9 +8,10 @@ use crate::services::lab::{self, Backend};
 use crate::state::order_tries::{OrderMode, OrderTry};
 use crate::state::practice_checks::PracticeRun;
 use crate::state::run_state::Failure;
+use crate::state::run_state::RunRecord;
 use crate::state::seen::ExperimentOutcome;
 use miglab_model::grade::OrderRun;
-use miglab_model::lesson::{Experiment, Lesson, LessonMigration, RunCommand, ValueCheck};
+use miglab_model::lesson::{Experiment, Lesson, LessonMigration, RunCommand, Scale, ValueCheck};
 use miglab_model::migration::Direction;
 use miglab_model::schema::Schema;
 use std::future::Future;
@@ -110,6 +111,25 @@ pub(crate) async fn practice_flow(
     values: &[ValueCheck],
 ) -> (Result<PracticeRun, Failure>, Back) {
     then_back(engine, branch, practice_run(engine, lesson, branch, start, student, values)).await
+}
+
+/// The lesson's first command again on a grown table (`run.scale`), from the branch point, then back there: its
+/// record shows how long the locks were held on many rows.
+pub(crate) async fn scale_flow(
+    engine: &dyn Backend,
+    lesson: &Lesson,
+    branch: &str,
+    scale: &Scale,
+    command: &RunCommand,
+) -> (Result<RunRecord, Failure>, Back) {
+    let work = async {
+        back(engine, branch).await?;
+        lab::script(engine, &scale.sql).await?;
+        let mut record = lab::run(engine, lesson, std::slice::from_ref(command)).await;
+        record.command = format!("{command} with {} rows in {}", scale.rows, scale.table);
+        Ok(record)
+    };
+    then_back(engine, branch, work).await
 }
 
 /// A student's ordering tried on the engine. Where the branch already stands at the question's state, the try rolls

@@ -215,6 +215,28 @@ impl LessonSession {
         });
     }
 
+    /// The lesson's first command again after `run.scale` grew its table, so the lock timeline shows real durations.
+    pub fn scale(&self, (): ()) {
+        let manifest = &self.lesson.lesson.manifest;
+        let (Some(scale), Some(first)) =
+            (manifest.run.scale.clone(), manifest.run.commands.first().cloned())
+        else {
+            return;
+        };
+        let what = format!("{first} on {} rows", scale.rows);
+        let Some(engine) = self.engine(&what) else { return };
+        let (lesson, branch, run) = (self.lesson.clone(), self.branch(), self.run.dispatcher());
+        self.then_back(
+            async move {
+                lesson_flows::scale_flow(&*engine, &lesson.lesson, &branch, &scale, &first).await
+            },
+            move |got| match got {
+                Ok(record) => run.dispatch(RunAction::Scaled(record)),
+                Err(failure) => run.dispatch(RunAction::Failed(failure)),
+            },
+        );
+    }
+
     pub fn reset(&self, (): ()) {
         let Some(engine) = self.engine("reset") else { return };
         let branch = self.branch();

@@ -80,6 +80,9 @@ pub struct RunState {
     pub snapshots: Vec<(Vec<String>, Schema)>,
     /// The lock traces of the runs along `path`, one per prefix like `snapshots`: every statement of those runs.
     pub traces: Vec<(Vec<String>, Trace)>,
+    /// The lesson's first command run again on a grown table (`run.scale`); kept across resets, since the flow ends
+    /// back at the branch point.
+    pub scaled: Option<RunRecord>,
     /// The last Modify or Make check's runs (upgrade, downgrade, upgrade), kept after the branch is reset so their diffs stay on screen.
     pub practice: Option<(crate::state::lesson_model::Stage, Vec<RunRecord>)>,
 }
@@ -103,6 +106,8 @@ pub enum RunAction {
         output: String,
     },
     /// A Modify or Make check ran the learner's migration; the branch is reset after it, the records stay.
+    /// The run on a grown table finished (the flow then resets the branch).
+    Scaled(RunRecord),
     Practiced {
         stage: crate::state::lesson_model::Stage,
         records: Vec<RunRecord>,
@@ -219,6 +224,7 @@ impl Reducible for RunState {
                 next.terminal = Some((command, output));
             }
             RunAction::Practiced { stage, records } => next.practice = Some((stage, records)),
+            RunAction::Scaled(record) => next.scaled = Some(record),
         }
         next.into()
     }

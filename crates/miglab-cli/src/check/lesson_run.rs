@@ -200,7 +200,49 @@ impl Ctx<'_> {
             Err(_) => return Ok(()), // reported by the loader
         };
         let error = self.lab.apply(&plan.applications)?;
-        self.outcome("run.expect", &run.expect, error)
+        self.outcome("run.expect", &run.expect, error)?;
+        self.scale()
+    }
+
+    /// `run.scale` grows its table to exactly `rows`, and the run's first command still runs on the grown table.
+    fn scale(&mut self) -> Result<(), Broken> {
+        let run = &self.lesson.manifest.run;
+        let Some(scale) = &run.scale else { return Ok(()) };
+        self.lab.restart()?;
+        if let Some(error) = self.lab.exec(&scale.sql)? {
+            self.fail(
+                "run.scale.sql",
+                "lesson-scale-fails",
+                format!("The scale SQL fails on the engine: {error}."),
+                "Fix the SQL; it runs on the lesson's branch point.",
+            );
+            return Ok(());
+        }
+        let count = format!("SELECT count(*) FROM {}", scale.table);
+        let rows = self.lab.value(&count)?.ok().flatten();
+        if rows.as_deref() != Some(scale.rows.to_string().as_str()) {
+            let got = rows.unwrap_or_else(|| "nothing".to_owned());
+            self.fail(
+                "run.scale.rows",
+                "lesson-wrong-key",
+                format!(
+                    "After the scale SQL, `{}` has {got} rows, not {}.",
+                    scale.table, scale.rows
+                ),
+                "Set `rows` to what the engine counts, or fix the SQL.",
+            );
+        }
+        let Some(first) = run.commands.first() else { return Ok(()) };
+        let Ok(plan) = self.lesson.plan(std::slice::from_ref(first)) else { return Ok(()) };
+        if let Some(error) = self.lab.apply(&plan.applications)? {
+            self.fail(
+                "run.scale",
+                "lesson-scale-fails",
+                format!("`{first}` fails on the scaled table: {error}."),
+                "Scale with rows the migration accepts.",
+            );
+        }
+        Ok(())
     }
 
     fn question(&mut self, field: &str, question: &Question) -> Result<(), Broken> {

@@ -113,6 +113,19 @@ pub struct Run {
     pub commands: Vec<RunCommand>,
     /// What the commands produce; `miglab check` verifies it on the engine.
     pub expect: Outcome,
+    /// Grows a table on the branch so the first command runs again on many rows, and its lock timeline shows how long
+    /// a rewrite or a full scan holds the lock.
+    #[serde(default)]
+    pub scale: Option<Scale>,
+}
+
+/// SQL that grows `table` to exactly `rows` rows on the branch, e.g. the seed's rows copied with `generate_series`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub table: String,
+    pub rows: u64,
+    pub sql: String,
 }
 
 /// Investigate: self-explanation first, then targeted questions, then experiments.
