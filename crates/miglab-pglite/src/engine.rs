@@ -319,6 +319,7 @@ impl Inner {
             Limit::Script => self.config.script_timeout_ms,
         };
         let failed = |error| Answer::Sent { results: Vec::new(), failed: Some(error) };
+        let piggyback = piggyback && !batch.midway;
         self.pristine.set(false);
         *introspected = None;
         if let ([statement], false) = (batch.statements.as_slice(), piggyback) {

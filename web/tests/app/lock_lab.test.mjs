@@ -65,3 +65,43 @@ test('confidence_score: lock predictions are graded against the trace of the lea
     await app.close();
   }
 });
+
+test('index_concurrently: the Run stage traces each run, and the upgrade again on 20,040 rows shows how long SHARE is held', { timeout: 240_000 }, async () => {
+  const app = await open('lock-scale');
+  const { page } = app;
+  try {
+    await page.goto(`${BASE}#/lesson/index_concurrently`);
+    await waitForEngine(page);
+    // Predict: the index left out (a wrong schema answer, at low confidence), the lock predicted.
+    await page.getByLabel('No change from the start').check();
+    await confidence(page, 'index-after-upgrade', 1);
+    await lockAnswer(page, /plain CREATE INDEX ix_expenses_vendor_id/, 'SHARE', 'Not rewritten');
+    await confidence(page, 'index-lock', 4);
+    await page.getByRole('button', { name: 'Lock my answers' }).click();
+    await page.getByRole('button', { name: 'Go to Run' }).click();
+    const toolbar = page.getByRole('toolbar', { name: 'Alembic commands' });
+    for (const command of ['alembic upgrade head', 'alembic downgrade -1']) {
+      await page.waitForFunction(() => !document.querySelector('.busy'), null, { timeout: 30_000 });
+      await toolbar.getByRole('button', { name: command }).click();
+      await page.getByRole('region', { name: `Locks taken by ${command}` }).waitFor({ timeout: 30_000 });
+    }
+    const upgrade = page.getByRole('region', { name: 'Locks taken by alembic upgrade head' });
+    assert.match(await upgrade.getByRole('row').filter({ hasText: 'CREATE INDEX ix_expenses_vendor_id' }).textContent(), /expenses SHARE/);
+    // The prediction is graded against that trace.
+    const verdict = await page.getByRole('table', { name: 'How your predictions did' }).getByRole('row').filter({ hasText: 'plain CREATE INDEX' }).textContent();
+    assert.match(verdict, /Right/, verdict);
+
+    await page.getByRole('button', { name: 'Run `alembic upgrade head` with 20,040 rows' }).click();
+    const scaled = page.getByRole('region', { name: /Locks taken by alembic upgrade head with 20040 rows/ });
+    await scaled.waitFor({ timeout: 60_000 });
+    const conflicts = scaled.getByRole('table', { name: /another session's statement/ });
+    const share = (await conflicts.getByRole('row').filter({ hasText: 'expenses SHARE' }).textContent()).replace(/\s+/g, ' ');
+    // SHARE lets a SELECT and another CREATE INDEX through, and makes writes wait.
+    assert.match(share, /ms ?proceeds ?waits ?proceeds ?waits ?waits/, share);
+    await scaled.scrollIntoViewIfNeeded();
+    await app.shot('scaled-timeline');
+    assert.deepEqual(app.errors.filter((e) => !e.includes('Content Security Policy')), []);
+  } finally {
+    await app.close();
+  }
+});

@@ -40,6 +40,9 @@ pub enum Limit {
 pub struct Batch {
     pub statements: Vec<Statement>,
     pub limit: Limit,
+    /// True for a batch the operation always follows with another in the same transaction (a traced run's
+    /// baseline): a transport must not append reads of its own to it, or their locks would be in the trace.
+    pub midway: bool,
 }
 
 /// What the transport does next. `H` is its handle to a saved database (a Blob in the browser, a file or a copy

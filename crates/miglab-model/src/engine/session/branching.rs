@@ -6,7 +6,11 @@ use crate::engine::EngineError;
 
 /// Sends [`OPEN`]: the branch transaction and its savepoint, after a dump or a load.
 pub(super) fn open<H>() -> Action<H> {
-    Action::Send(Batch { statements: OPEN.map(Statement::exec).to_vec(), limit: Limit::Statement })
+    Action::Send(Batch {
+        statements: OPEN.map(Statement::exec).to_vec(),
+        limit: Limit::Statement,
+        midway: false,
+    })
 }
 
 /// Commits the open branch transaction (so the dump holds what the learner sees), dumps, and opens a new one.
@@ -33,6 +37,7 @@ impl Branch {
                 Action::Send(Batch {
                     statements: vec![Statement::exec(sql)],
                     limit: Limit::Statement,
+                    midway: false,
                 })
             }
             None => self.dump(),
@@ -89,6 +94,7 @@ impl ResetTo {
                 Action::Send(Batch {
                     statements: vec![Statement::exec(sql)],
                     limit: Limit::Statement,
+                    midway: false,
                 })
             }
             Some(Reset::Reload(dump)) => {

@@ -47,7 +47,7 @@ impl Guard {
 
     fn send<H>(&mut self, statements: Vec<Statement>, limit: Limit, state: State) -> Action<H> {
         self.state = state;
-        Action::Send(Batch { statements, limit })
+        Action::Send(Batch { statements, limit, midway: false })
     }
 
     pub(super) fn start<H>(&mut self, branches: &mut Branches<H>) -> Action<H> {

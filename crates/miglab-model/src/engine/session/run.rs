@@ -142,7 +142,12 @@ impl Run {
         }
         match self.version_table {
             Some(exists) if statements.is_empty() => self.begin(branches, exists),
-            _ => Action::Send(Batch { statements, limit: Limit::Statement }),
+            // The baseline must see the transaction as the run finds it: nothing may be read after it.
+            _ => Action::Send(Batch {
+                statements,
+                limit: Limit::Statement,
+                midway: self.tracing.is_some(),
+            }),
         }
     }
 
@@ -171,6 +176,7 @@ impl Run {
             return Action::Send(Batch {
                 statements: vec![Statement::exec("COMMIT"), Statement::exec("BEGIN")],
                 limit: Limit::Statement,
+                midway: true,
             });
         }
         self.begin(branches, self.version_table.unwrap_or_default())
@@ -218,7 +224,7 @@ impl Run {
                     }
                 }
                 self.slots = slots;
-                Action::Send(Batch { statements, limit: Limit::Statement })
+                Action::Send(Batch { statements, limit: Limit::Statement, midway: false })
             }
             runner::Action::Done(report) => self.finish(branches, report),
         }
@@ -432,5 +438,28 @@ pub(super) mod test {
             fake.log[fake.log.len() - 3..],
             ["restart at 1", "BEGIN", "SAVEPOINT miglab_branch"]
         );
+    }
+
+    /// A traced run first observes the baseline alone, in a batch a transport must not append its own reads to
+    /// (the browser's bridge would otherwise count rows there, and those locks would show in the trace).
+    #[test]
+    fn traced_baseline_is_midway_ok() {
+        use super::super::action::Action;
+        let mut session: Session<u32> = Session::default();
+        let plan = plan(&[("CREATE TABLE t (a int)", false)]).traced();
+        match session.run(&plan, Some(true)) {
+            Action::Send(batch) => {
+                assert!(batch.midway);
+                assert_eq!(batch.statements.len(), 1, "the observation only");
+                assert!(batch.statements[0].sql.contains("pg_locks"));
+            }
+            other => panic!("expected the baseline, got {other:?}"),
+        }
+        let untraced = plan_untraced();
+        assert!(matches!(session.run(&untraced, Some(true)), Action::Send(batch) if !batch.midway));
+    }
+
+    fn plan_untraced() -> RunPlan {
+        plan(&[("CREATE TABLE t (a int)", false)])
     }
 }
