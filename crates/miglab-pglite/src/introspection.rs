@@ -11,6 +11,11 @@ use miglab_model::engine::session::{Statement, VERSION_TABLE};
 /// The savepoint around each statement of the introspection that may fail.
 const SAVEPOINT: &str = "miglab_introspect";
 
+/// Back to before the savepoint, and out of it: undoes a failed read, and releases a finished one's locks.
+fn rollback() -> String {
+    format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}")
+}
+
 /// One introspection's statements and where their answers are.
 pub(crate) struct Introspection {
     /// Inside the branch transaction, statements that may fail run in a savepoint, so they cannot abort it:
@@ -32,12 +37,15 @@ impl Introspection {
         statements
     }
 
+    /// Inside the branch transaction each read ends by rolling back to its savepoint, which releases the locks the
+    /// read took (the counts take ACCESS SHARE on every table); a kept lock would stay until the branch resets, and a
+    /// traced run would have to commit the branch to see the migration take it again.
     fn guard(&self, statement: Statement) -> Vec<Statement> {
         match self.guarded {
             true => vec![
                 Statement::exec(format!("SAVEPOINT {SAVEPOINT}")),
                 statement,
-                Statement::exec(format!("RELEASE SAVEPOINT {SAVEPOINT}")),
+                Statement::exec(rollback()),
             ],
             false => vec![statement],
         }
@@ -61,9 +69,7 @@ impl Introspection {
     /// What undoes a failed statement's savepoint (nothing when unguarded: no transaction to abort).
     pub fn undo(&self) -> Vec<Statement> {
         match self.guarded {
-            true => vec![Statement::exec(format!(
-                "ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
-            ))],
+            true => vec![Statement::exec(rollback())],
             false => Vec::new(),
         }
     }

@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use miglab_model::engine::plan::RunPlan;
+use miglab_model::locks::LockMode;
 use miglab_model::migration::{Direction, Migration, Revision, Step};
 use miglab_pglite::{Engine, EngineConfig, EngineError};
 use serde_json::json;
@@ -27,7 +28,12 @@ async fn engine_on(host: &str) -> Engine {
 }
 
 fn confidence_score() -> Migration {
-    let step = |sql: &str, autocommit| Step { sql: sql.to_owned(), autocommit, span: None };
+    let step = |sql: &str, autocommit| Step {
+        sql: sql.to_owned(),
+        autocommit,
+        span: None,
+        documented: Vec::new(),
+    };
     Migration {
         revision: Revision {
             revision: "ab12cd34".into(),
@@ -130,6 +136,29 @@ async fn upgrade_reset_cycle_ok() {
     assert!(schema.table("expenses").is_some_and(|t| t.column("confidence_score").is_none()));
 }
 
+/// A traced run in the browser's bridge, after the introspection every lab run starts with: the introspection's reads
+/// leave no lock behind (so the run need not commit the branch), and the trace holds only the migration's locks.
+#[wasm_bindgen_test]
+async fn traced_run_after_introspection_ok() {
+    let engine = engine().await;
+    engine.exec(SEED).await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    engine.introspect().await.expect("introspect");
+    let up = RunPlan::new(&[confidence_score()], Direction::Upgrade).traced();
+    let report = engine.run(&up).await.expect("run");
+    assert!(report.succeeded(), "{report:?}");
+    let trace = report.trace.expect("a traced plan reports its trace");
+    assert_eq!(trace.before, Vec::new(), "the introspection's counts released their locks");
+    let add = trace.statement("ALTER TABLE expenses ADD COLUMN").expect("traced");
+    assert_eq!(
+        add.locks.iter().map(|l| l.relation.as_str()).collect::<Vec<_>>(),
+        ["expenses"],
+        "only the migration's own lock: {add:?}"
+    );
+    assert_eq!(add.mode_on("expenses"), Some(LockMode::AccessExclusive));
+    assert!(!add.rewrote("expenses"));
+}
+
 #[wasm_bindgen_test]
 async fn reset_rolls_back_transactional_work_ok() {
     let engine = engine().await;
@@ -183,6 +212,7 @@ fn steps(up: &[(&str, bool)]) -> Migration {
             sql: (*sql).to_owned(),
             autocommit: *autocommit,
             span: None,
+            documented: Vec::new(),
         })
         .collect();
     migration
