@@ -23,6 +23,9 @@ pub fn run(args: &[String]) -> Result<bool> {
     let alembic = alembic_figures(runs)?;
 
     let (cycle, cycle_reload) = (median(&page.cycle), median(&page.cycle_reload));
+    let cycle_traced = median(&page.cycle_traced);
+    // Each run of the cycle traces two statements (the ALTER and the `alembic_version` update), four in all.
+    let per_traced_statement = (cycle_traced - cycle) / 4.0;
     let alembic_cycle = median(&alembic.cycle);
     let rows = [
         ("page load to engine ready, cold cache", median(&page.cold), "—"),
@@ -33,6 +36,8 @@ pub fn run(args: &[String]) -> Result<bool> {
         ("reset after CREATE INDEX CONCURRENTLY (reload the dump)", median(&page.reset_reload), "≤ 300"),
         ("confidence_score cycle: upgrade + introspect + downgrade + introspect, after a transactional reset (the lab's usual path)", cycle, "≤ 15"),
         ("the same cycle straight after a reload from the dump (worst case: a fresh backend)", cycle_reload, "—"),
+        ("the same cycle with the lock trace on (every lesson run in the lab is traced)", cycle_traced, "≤ 10"),
+        ("tracing, per traced statement: (traced − untraced cycle) / 4 statements", per_traced_statement, "≤ 1"),
         ("Alembic: `alembic upgrade head` on PostgreSQL", median(&alembic.upgrade), "—"),
         ("Alembic: `alembic downgrade -1` on PostgreSQL", median(&alembic.downgrade), "—"),
         ("Alembic: the same cycle (upgrade head + downgrade -1)", alembic_cycle, "—"),
@@ -107,6 +112,7 @@ struct Page {
     reset_reload: Vec<f64>,
     cycle: Vec<f64>,
     cycle_reload: Vec<f64>,
+    cycle_traced: Vec<f64>,
     first_visit: Vec<f64>,
     first_files: Vec<(String, u64)>,
 }
@@ -149,6 +155,7 @@ fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
         reset_reload: list("reset_reload"),
         cycle: list("cycle"),
         cycle_reload: list("cycle_reload"),
+        cycle_traced: list("cycle_traced"),
         first_visit: list("first_visit"),
         first_files: sizes(line, "first_files"),
     })

@@ -217,6 +217,7 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
             RunPlan::new(&[confidence_score()], Direction::Upgrade),
             RunPlan::new(&[confidence_score()], Direction::Downgrade),
         );
+        let (up_traced, down_traced) = (up.clone().traced(), down.clone().traced());
         let cycle = || async {
             engine.run(&up).await?;
             engine.introspect().await?;
@@ -224,12 +225,20 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
             engine.introspect().await?;
             Ok(())
         };
+        // The lab's own path: every lesson run is traced.
+        let traced_cycle = || async {
+            engine.run(&up_traced).await?;
+            engine.introspect().await?;
+            engine.run(&down_traced).await?;
+            engine.introspect().await?;
+            Ok(())
+        };
         let (mut branch, mut rollback, mut reload) = (vec![], vec![], vec![]);
-        let (mut after_rollback, mut after_reload) = (vec![], vec![]);
+        let (mut after_rollback, mut after_reload, mut traced) = (vec![], vec![], vec![]);
         for round in 0..=runs {
             if round == 1 {
-                (branch, rollback, reload, after_rollback, after_reload) =
-                    (vec![], vec![], vec![], vec![], vec![]);
+                (branch, rollback, reload, after_rollback, after_reload, traced) =
+                    (vec![], vec![], vec![], vec![], vec![], vec![]);
             }
             branch.push(timed(engine.branch("bench")).await?);
             engine.introspect().await?;
@@ -241,11 +250,13 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
             // The learner resets and runs again: a rollback, then the same cycle.
             engine.reset("bench").await?;
             after_rollback.push(timed(cycle()).await?);
+            engine.reset("bench").await?;
+            traced.push(timed(traced_cycle()).await?);
             // A rollback, so the next branch point does not keep the cycle's dropped column.
             engine.reset("bench").await?;
         }
         let figures = serde_json::json!({
-            "branch": branch, "reset_rollback": rollback, "reset_reload": reload, "cycle": after_rollback, "cycle_reload": after_reload,
+            "branch": branch, "reset_rollback": rollback, "reset_reload": reload, "cycle": after_rollback, "cycle_reload": after_reload, "cycle_traced": traced,
         });
         Ok(figures.to_string())
     }
