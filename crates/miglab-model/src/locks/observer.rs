@@ -92,7 +92,8 @@ impl Observer {
     }
 
     /// Folds the observation after `step` (the `index`th of the steps), run in transaction `transaction`.
-    /// `measured_ms` is the transport's own timing, used only when the observation carries no clock.
+    /// `measured_ms` is the transport's own timing of the statement alone (the CLI's tracer, which sends one statement
+    /// per message); when it is 0 (a batch, timed as a whole) the engine's clock between observations is used.
     pub fn statement(
         &mut self,
         index: usize,
@@ -109,8 +110,9 @@ impl Observer {
         } else {
             (Source::Observed, self.observed(&observation.locks, &after))
         };
-        let ms = match (self.last_end, observation.start) {
-            (Some(end), Some(start)) if start >= end => start - end,
+        let ms = match (measured_ms, self.last_end, observation.start) {
+            (measured, ..) if measured > 0.0 => measured,
+            (_, Some(end), Some(start)) if start >= end => start - end,
             _ => measured_ms,
         };
         let created = after
@@ -293,7 +295,7 @@ mod test {
         let mut observer = Observer::default();
         observer.baseline(Some(HELD_BEFORE)).expect("baseline");
         observer
-            .statement(0, &step("CREATE INDEX ix_v ON expenses (v)"), 0, 9.0, Some(AFTER_INDEX))
+            .statement(0, &step("CREATE INDEX ix_v ON expenses (v)"), 0, 0.0, Some(AFTER_INDEX))
             .expect("observed");
         let trace = observer.finish();
         assert_eq!(trace.before[0].modes, [LockMode::AccessShare]);
@@ -306,6 +308,16 @@ mod test {
         );
         assert_eq!(statement.created, ["ix_v"]);
         assert_eq!(statement.ms, 3.5, "from the end of one observation to the start of the next");
+        let mut timed = Observer::default();
+        timed.baseline(Some(HELD_BEFORE)).expect("baseline");
+        timed
+            .statement(0, &step("CREATE INDEX ix_v ON expenses (v)"), 0, 9.0, Some(AFTER_INDEX))
+            .expect("observed");
+        assert_eq!(
+            timed.finish().statements[0].ms,
+            9.0,
+            "the transport's timing of the statement alone wins"
+        );
     }
 
     #[test]
