@@ -125,19 +125,11 @@ pub fn grade_without_sql(key: &AnswerKey, answer: &Answer, observed: &Observed) 
 
 /// A schema question with neither an engine result nor an expected schema cannot be graded yet.
 fn unanswerable(confidence: Confidence) -> Graded {
-    let mut graded = Graded::new(
-        vec![Element::miss(
-            "schema",
-            Verdict::Missing,
-            None,
-            None,
-            "Run the migration first: there is no actual schema to compare with.".into(),
-        )],
-        0.0,
+    Graded::pending(
+        "schema",
+        "Run the migration first: there is no actual schema to compare with.".into(),
         confidence,
-    );
-    graded.pending = true;
-    graded
+    )
 }
 
 #[cfg(test)]

@@ -217,22 +217,20 @@ INSERT INTO alembic_version VALUES ('9f0e1d2c4b7a')";
             RunPlan::new(&[confidence_score()], Direction::Upgrade),
             RunPlan::new(&[confidence_score()], Direction::Downgrade),
         );
+        // The lab's own path traces every lesson run; the untraced cycle shows what tracing costs.
         let (up_traced, down_traced) = (up.clone().traced(), down.clone().traced());
-        let cycle = || async {
-            engine.run(&up).await?;
-            engine.introspect().await?;
-            engine.run(&down).await?;
-            engine.introspect().await?;
-            Ok(())
+        let cycle_of = |up: &'_ RunPlan, down: &'_ RunPlan| {
+            let (up, down) = (up.clone(), down.clone());
+            async move {
+                engine.run(&up).await?;
+                engine.introspect().await?;
+                engine.run(&down).await?;
+                engine.introspect().await?;
+                Ok(())
+            }
         };
-        // The lab's own path: every lesson run is traced.
-        let traced_cycle = || async {
-            engine.run(&up_traced).await?;
-            engine.introspect().await?;
-            engine.run(&down_traced).await?;
-            engine.introspect().await?;
-            Ok(())
-        };
+        let cycle = || cycle_of(&up, &down);
+        let traced_cycle = || cycle_of(&up_traced, &down_traced);
         let (mut branch, mut rollback, mut reload) = (vec![], vec![], vec![]);
         let (mut after_rollback, mut after_reload, mut traced) = (vec![], vec![], vec![]);
         for round in 0..=runs {

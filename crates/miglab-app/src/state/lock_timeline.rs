@@ -115,26 +115,7 @@ mod test {
         ms: f64,
         locks: &[(&str, LockMode, bool)],
     ) -> TracedStatement {
-        TracedStatement {
-            step: 0,
-            sql: sql.to_owned(),
-            span: None,
-            line: None,
-            transaction,
-            source: Source::Observed,
-            locks: locks
-                .iter()
-                .map(|(r, m, a)| HeldLock {
-                    relation: (*r).into(),
-                    kind: 'r',
-                    modes: vec![*m],
-                    acquired: *a,
-                })
-                .collect(),
-            rewrites: Vec::new(),
-            created: Vec::new(),
-            ms,
-        }
+        TracedStatement::observed(sql, transaction, ms, locks)
     }
 
     /// The backfill then SET NOT NULL in one transaction: ROW EXCLUSIVE first, then ACCESS EXCLUSIVE from the ALTER

@@ -93,6 +93,18 @@ impl Graded {
         }
     }
 
+    /// An answer that cannot be graded yet (the engine has not shown what it asks about): no credit and no mark, and
+    /// one element named `what` that says why.
+    pub fn pending(what: &str, sentence: String, confidence: Confidence) -> Graded {
+        let mut graded = Graded::new(
+            vec![Element::miss(what, Verdict::Missing, None, None, sentence)],
+            0.0,
+            confidence,
+        );
+        graded.pending = true;
+        graded
+    }
+
     /// Credit as the fraction of correct elements; an empty element list is fully correct.
     pub fn by_elements(elements: Vec<Element>, confidence: Confidence) -> Graded {
         let total = elements.len();

@@ -86,42 +86,25 @@ fn with_why(sentence: String, why: Option<&str>) -> String {
 }
 
 fn pending(confidence: Confidence, sentence: String) -> Graded {
-    let mut graded = Graded::new(
-        vec![Element::miss("locks", Verdict::Missing, None, None, sentence)],
-        0.0,
-        confidence,
-    );
-    graded.pending = true;
-    graded
+    Graded::pending("locks", sentence, confidence)
 }
 
 #[cfg(test)]
 mod test {
     use super::*;
-    use crate::locks::{HeldLock, Rewrite, Source, TracedStatement};
+    use crate::locks::{HeldLock, Rewrite, TracedStatement};
 
     fn statement(sql: &str, mode: LockMode, rewrote: bool) -> TracedStatement {
-        TracedStatement {
-            step: 0,
-            sql: sql.to_owned(),
-            span: None,
-            line: None,
-            transaction: 0,
-            source: Source::Observed,
-            locks: vec![HeldLock {
+        let mut statement = TracedStatement::observed(sql, 0, 0.5, &[("expenses", mode, true)]);
+        if rewrote {
+            statement.rewrites.push(Rewrite {
                 relation: "expenses".into(),
                 kind: 'r',
-                modes: vec![mode],
-                acquired: true,
-            }],
-            rewrites: if rewrote {
-                vec![Rewrite { relation: "expenses".into(), kind: 'r', before: 1, after: 2 }]
-            } else {
-                Vec::new()
-            },
-            created: Vec::new(),
-            ms: 0.5,
+                before: 1,
+                after: 2,
+            });
         }
+        statement
     }
 
     fn trace() -> Trace {

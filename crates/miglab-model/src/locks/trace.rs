@@ -84,6 +84,37 @@ pub struct TracedStatement {
 }
 
 impl TracedStatement {
+    /// A statement observed in transaction `transaction` that took `ms`, after which its transaction held `locks` on
+    /// tables, each as `(table, mode, taken by this statement)`; nothing rewritten or created. Tests and examples
+    /// build traces this way.
+    pub fn observed(
+        sql: &str,
+        transaction: usize,
+        ms: f64,
+        locks: &[(&str, LockMode, bool)],
+    ) -> TracedStatement {
+        TracedStatement {
+            step: 0,
+            sql: sql.to_owned(),
+            span: None,
+            line: None,
+            transaction,
+            source: Source::Observed,
+            locks: locks
+                .iter()
+                .map(|(relation, mode, acquired)| HeldLock {
+                    relation: (*relation).to_owned(),
+                    kind: 'r',
+                    modes: vec![*mode],
+                    acquired: *acquired,
+                })
+                .collect(),
+            rewrites: Vec::new(),
+            created: Vec::new(),
+            ms,
+        }
+    }
+
     /// The strongest lock on `relation` after this statement, if any.
     pub fn mode_on(&self, relation: &str) -> Option<LockMode> {
         self.locks.iter().find(|l| l.relation == relation).and_then(HeldLock::mode)
@@ -165,24 +196,8 @@ mod test {
 
     fn statement(transaction: usize, ms: f64, locks: &[(&str, LockMode, bool)]) -> TracedStatement {
         TracedStatement {
-            step: 0,
-            sql: String::new(),
             span: Some(Span::new(0, 1)),
-            line: None,
-            transaction,
-            source: Source::Observed,
-            locks: locks
-                .iter()
-                .map(|(r, m, a)| HeldLock {
-                    relation: (*r).to_owned(),
-                    kind: 'r',
-                    modes: vec![*m],
-                    acquired: *a,
-                })
-                .collect(),
-            rewrites: Vec::new(),
-            created: Vec::new(),
-            ms,
+            ..TracedStatement::observed("", transaction, ms, locks)
         }
     }
 
