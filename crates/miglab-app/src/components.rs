@@ -21,3 +21,4 @@ pub mod run_view;
 pub mod schema_diff_view;
 pub mod schema_editor;
 pub mod stepper;
+pub mod try_with_ai;

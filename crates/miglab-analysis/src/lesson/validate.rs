@@ -78,6 +78,18 @@ pub fn check_manifest(
     for (field, question) in questions(manifest) {
         out.extend(check_question(located, &field, question));
     }
+    for (i, prompt) in manifest.try_with_ai.iter().enumerate() {
+        for (part, text) in [("title", &prompt.title), ("prompt", &prompt.prompt)] {
+            if text.trim().is_empty() {
+                out.push(located.error(
+                    &format!("try_with_ai[{i}].{part}"),
+                    "lesson-empty-prompt",
+                    format!("The Try With AI prompt's `{part}` is empty."),
+                    "Write it, or remove the prompt.",
+                ));
+            }
+        }
+    }
     out
 }
 

@@ -207,6 +207,10 @@ pub fn LessonPage(props: &Props) -> Html {
                 <h2 id="stage-heading" tabindex="-1" ref={stage_heading}>{ stage.label() }</h2>
                 { body }
             </section>
+            // Only once the learner's own predictions are locked, apart from every AI-free question.
+            if state.locked(Stage::Predict) && !m.try_with_ai.is_empty() {
+                <crate::components::try_with_ai::TryWithAi prompts={m.try_with_ai.clone()} />
+            }
         </article>
         </ContextProvider<EngineCheck>>
     }

@@ -33,6 +33,22 @@ pub struct LessonManifest {
     pub investigate: Investigate,
     pub modify: Modify,
     pub make: Make,
+    /// Prompts for the learner's own AI assistant, kept apart from the AI-free questions: the page shows them with a
+    /// copy button and sends nothing anywhere.
+    #[serde(default)]
+    pub try_with_ai: Vec<AiPrompt>,
+}
+
+/// One "Try With AI" prompt: what to paste into an assistant, and what the exercise trains.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiPrompt {
+    pub title: String,
+    /// The text to paste, as plain text.
+    pub prompt: String,
+    /// What the exercise trains, in Markdown.
+    #[serde(default)]
+    pub learning: String,
 }
 
 impl LessonManifest {
