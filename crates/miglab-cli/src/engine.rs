@@ -22,6 +22,9 @@ use miglab_analysis::schema::Schema;
 pub trait Engine {
     /// Runs a script of one or more statements.
     fn exec(&mut self, sql: &str) -> Result<(), EngineError>;
+    /// [`Engine::exec`] under the script limit: SQL that does far more than one statement's work by design (a seed,
+    /// a lesson's `run.scale`).
+    fn exec_script(&mut self, sql: &str) -> Result<(), EngineError>;
     /// Runs a statement (or a script) and returns the rows of the last one.
     fn query(&mut self, sql: &str) -> Result<QueryResult, EngineError>;
     /// Reads every table, index, constraint, enum and the `alembic_version` rows.

@@ -84,6 +84,9 @@ impl Backend for Pglite {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
         Box::pin(async move { self.0.exec(sql).await.map_err(failure) })
     }
+    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
+        Box::pin(async move { self.0.exec_script(sql).await.map_err(failure) })
+    }
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows> {
         Box::pin(async move { self.0.query(sql).await.map(rows).map_err(failure) })
     }

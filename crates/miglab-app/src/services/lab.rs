@@ -24,6 +24,10 @@ pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + 'a>>;
 
 pub trait Backend {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;
+    /// [`Backend::exec`] under the script limit, for SQL meant to do a lot of work (a lesson's `run.scale`).
+    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
+        self.exec(sql)
+    }
     fn query<'a>(&'a self, sql: &'a str) -> Fut<'a, Rows>;
     fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;
     fn reset<'a>(&'a self, name: &'a str) -> Fut<'a, ()>;

@@ -124,7 +124,11 @@ pub(crate) async fn scale_flow(
 ) -> (Result<RunRecord, Failure>, Back) {
     let work = async {
         back(engine, branch).await?;
-        lab::script(engine, &scale.sql).await?;
+        engine.exec_script(&scale.sql).await.map_err(|f| Failure {
+            title: format!("Growing `{}` failed", scale.table),
+            statement: Some(scale.sql.clone()),
+            ..f
+        })?;
         let mut record = lab::run(engine, lesson, std::slice::from_ref(command)).await;
         record.command = format!("{command} with {} rows in {}", scale.rows, scale.table);
         Ok(record)

@@ -75,6 +75,9 @@ impl Backend for Bound {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
         self.guarded(move |inner| inner.exec(sql))
     }
+    fn exec_script<'a>(&'a self, sql: &'a str) -> Fut<'a, ()> {
+        self.guarded(move |inner| inner.exec_script(sql))
+    }
     fn branch<'a>(&'a self, name: &'a str) -> Fut<'a, ()> {
         self.guarded(move |inner| inner.branch(name))
     }

@@ -84,6 +84,11 @@ impl Lab {
         postgres(self.engine.exec(sql))
     }
 
+    /// [`Lab::exec`] under the script limit, for SQL that is meant to do a lot of work (`run.scale`).
+    pub fn exec_script(&mut self, sql: &str) -> Result<Option<PgError>, Broken> {
+        postgres(self.engine.exec_script(sql))
+    }
+
     /// The first column of the first row of the script's last statement, as text; `None` is NULL.
     /// Earlier statements of the script run first, so a query can set up what it reads.
     pub fn value(&mut self, sql: &str) -> Result<Result<Option<String>, PgError>, Broken> {

@@ -171,7 +171,24 @@ impl Ctx<'_> {
                 return Ok(false);
             }
         };
-        match self.lab.apply_traced(&plan.applications, trace)? {
+        // A traced state is reached one command per run, as the learner's buttons run them: consecutive upgrades in
+        // one run would share one transaction, and so their locks.
+        let mut failed = None;
+        let mut applied = 0;
+        for end in 1..=commands.len() {
+            let Ok(prefix) = self.lesson.plan(&commands[..end]) else { break };
+            let (runs, total) = match trace {
+                Some(_) => (&prefix.applications[applied..], prefix.applications.len()),
+                None if end == commands.len() => (&plan.applications[..], plan.applications.len()),
+                None => continue,
+            };
+            failed = self.lab.apply_traced(runs, trace)?;
+            applied = total;
+            if failed.is_some() {
+                break;
+            }
+        }
+        match failed {
             None => Ok(true),
             Some(error) => {
                 self.fail(
@@ -209,7 +226,7 @@ impl Ctx<'_> {
         let run = &self.lesson.manifest.run;
         let Some(scale) = &run.scale else { return Ok(()) };
         self.lab.restart()?;
-        if let Some(error) = self.lab.exec(&scale.sql)? {
+        if let Some(error) = self.lab.exec_script(&scale.sql)? {
             self.fail(
                 "run.scale.sql",
                 "lesson-scale-fails",
@@ -297,6 +314,23 @@ impl Ctx<'_> {
             _ => None,
         };
         let mut trace = Some(Trace::default());
+        // The page traces the runs a learner makes: the Run stage's commands, or their own Modify and Make migration.
+        let run = &manifest.run.commands;
+        let reachable = match phase {
+            "predict" => run.starts_with(&question.after),
+            "modify" | "make" => true,
+            _ => false,
+        };
+        if !reachable {
+            let commands: Vec<String> = run.iter().map(|c| format!("`{c}`")).collect();
+            self.fail(
+                &format!("{field}.after"),
+                "lesson-lock-unreachable",
+                format!("A learner's page traces the Run stage's commands ({}) one by one, so a lock question in {phase} whose `after` is not their first commands can never be graded.", commands.join(", ")),
+                "Ask it in Predict with `after` set to the first Run commands, or in Modify or Make about the learner's own migration.",
+            );
+            return Ok(None);
+        }
         let Some((start, solution)) = stage else {
             let reached =
                 self.goto_traced(&question.after, &format!("{field}.after"), &mut trace)?;

@@ -102,6 +102,11 @@ impl<T: Transport> Engine for Driver<T> {
         self.drive(action).map(drop)
     }
 
+    fn exec_script(&mut self, sql: &str) -> Result<(), EngineError> {
+        let action = self.session.exec(sql, false, Limit::Script);
+        self.drive(action).map(drop)
+    }
+
     fn query(&mut self, sql: &str) -> Result<QueryResult, EngineError> {
         let action = self.session.exec(sql, true, Limit::Statement);
         self.drive(action).map(Outcome::rows)
