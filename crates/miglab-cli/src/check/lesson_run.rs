@@ -11,8 +11,8 @@ use miglab_analysis::grade::{
     SchemaKey, SchemaScope, ValueKey,
 };
 use miglab_analysis::lesson::{
-    Application, Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome,
-    Question, RunCommand,
+    Application, Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, LockQueue,
+    Outcome, Question, RunCommand,
 };
 use miglab_analysis::locks::Trace;
 use miglab_analysis::migration::Direction;
@@ -28,6 +28,8 @@ pub struct Findings {
 
 struct Ctx<'a> {
     lesson: &'a Lesson,
+    /// The server `--database-url` names, where a question's lock queue can be proved; `None` on PGlite.
+    database_url: Option<&'a DatabaseUrl>,
     at: Located<'a>,
     lab: Lab,
     out: Findings,
@@ -69,6 +71,7 @@ pub fn check_lesson(
     };
     let mut ctx = Ctx {
         lesson,
+        database_url,
         at,
         lab,
         out: Findings::default(),
@@ -204,6 +207,9 @@ impl Ctx<'_> {
     }
 
     fn question(&mut self, field: &str, question: &Question) -> Result<(), Broken> {
+        if let Some(queue) = &question.queue {
+            self.queue(field, question, queue);
+        }
         if let AnswerKey::Lock(key) = &question.key {
             if let Some(trace) = self.lock_trace(field, question)? {
                 self.lock_key(&format!("{field}.key"), key, &trace);
@@ -279,6 +285,40 @@ impl Ctx<'_> {
             return Ok(None);
         }
         Ok(trace)
+    }
+
+    /// A question's lock queue, proved on the server with several connections at the question's state; skipped with
+    /// a note on PGlite, which has one connection and so cannot make a session wait.
+    fn queue(&mut self, field: &str, question: &Question, queue: &LockQueue) {
+        let Some(url) = self.database_url else {
+            self.out.skipped.push(format!(
+                "the lock queue of `{}` (it needs several connections: run `miglab check --database-url`)",
+                question.id
+            ));
+            return;
+        };
+        let Ok(plan) = self.lesson.plan(&question.after) else {
+            return; // reported by the loader
+        };
+        let mut setup = vec![self.lesson.seed.clone()];
+        setup.extend(plan.applications.iter().flat_map(|a| {
+            a.migration.migration.steps(a.direction).iter().map(|step| step.sql.clone())
+        }));
+        match super::lock_queue::prove(url, &setup, queue) {
+            Ok(failures) if failures.is_empty() => {}
+            Ok(failures) => self.fail(
+                &format!("{field}.queue"),
+                "lesson-wrong-queue",
+                format!("The server does not show the lock queue `{}` describes: {}", question.id, failures.join(" ")),
+                "Make `holder` hold a lock that `migration` conflicts with, and `reader` one that only conflicts with `migration`.",
+            ),
+            Err(broken) => self.fail(
+                &format!("{field}.queue"),
+                "lesson-queue-not-run",
+                format!("The lock queue of `{}` could not be run on the server: {broken}.", question.id),
+                "Check the queue's SQL on the question's state.",
+            ),
+        }
     }
 
     /// A lock key agrees with the engine's trace of the question's runs: the statement ran, and its lock on the
