@@ -108,9 +108,6 @@ impl Ctx<'_> {
         self.stamp();
         self.run()?;
         let manifest = &self.lesson.manifest;
-        for (field, question) in miglab_analysis::lesson::questions(manifest) {
-            self.question(&field, question)?;
-        }
         let version = self
             .lab
             .value("SHOW server_version_num")?
@@ -118,6 +115,22 @@ impl Ctx<'_> {
             .flatten()
             .and_then(|v| v.parse::<u32>().ok())
             .map(|v| v / 10000);
+        // A Modify stage that needs a newer server is skipped whole: its questions, its gate, its drop-guard check.
+        let modify_too_new = match (manifest.modify.since, version) {
+            (Some(since), Some(version)) if version < since => {
+                self.out.skipped.push(format!(
+                    "the Modify stage (needs PostgreSQL {since}, the server is {version})"
+                ));
+                true
+            }
+            _ => false,
+        };
+        for (field, question) in miglab_analysis::lesson::questions(manifest) {
+            if modify_too_new && field.starts_with("modify.") {
+                continue;
+            }
+            self.question(&field, question)?;
+        }
         for (i, experiment) in manifest.investigate.experiments.iter().enumerate() {
             let field = format!("investigate.experiments[{i}]");
             if let (Some(since), Some(version)) = (experiment.since, version) {
@@ -138,10 +151,13 @@ impl Ctx<'_> {
                 self.outcome(&format!("{field}.expect"), &experiment.expect, error)?;
             }
         }
-        self.gate("modify", &manifest.modify.start, &self.lesson.modify, &manifest.modify.checks)?;
+        if !modify_too_new {
+            let modify = &manifest.modify;
+            self.gate("modify", &modify.start, &self.lesson.modify, &modify.checks)?;
+        }
         self.gate("make", &manifest.make.start, &self.lesson.make, &manifest.make.checks)?;
         self.refuse()?;
-        self.simulation_and_guard()?;
+        self.simulation_and_guard(modify_too_new)?;
         Ok(())
     }
 
@@ -757,7 +773,8 @@ impl Ctx<'_> {
 
 impl Ctx<'_> {
     /// Every revision, upgraded from where it starts: simulation, expected findings, drop guard.
-    fn simulation_and_guard(&mut self) -> Result<(), Broken> {
+    /// `skip_modify`: the Modify solution needs a newer server than this one.
+    fn simulation_and_guard(&mut self, skip_modify: bool) -> Result<(), Broken> {
         let lesson = self.lesson;
         let id = lesson.manifest.id.as_str();
         self.lab.restart()?;
@@ -767,12 +784,14 @@ impl Ctx<'_> {
             self.out.diagnostics.extend(found);
         }
         let make_start = &lesson.manifest.make.start;
-        let solutions = [
-            (&lesson.manifest.modify.start, &lesson.modify, "modify.start"),
-            (make_start, &lesson.make, "make.start"),
-        ];
+        let modify = (&lesson.manifest.modify.start, &lesson.modify, "modify.start");
+        let solutions = [modify].into_iter().filter(|_| !skip_modify).chain([(
+            make_start,
+            &lesson.make,
+            "make.start",
+        )]);
         let refuse = lesson.refuse.iter().map(|r| (make_start, r, "make.start"));
-        for (start, migration, field) in solutions.into_iter().chain(refuse) {
+        for (start, migration, field) in solutions.chain(refuse) {
             if self.goto(start, field)? {
                 let found = super::guard::check_revision(
                     &mut self.lab,
