@@ -6,6 +6,7 @@ pub mod guard;
 pub mod lab;
 pub mod lesson_run;
 pub mod load_dir;
+pub mod lock_queue;
 pub mod refuse_cluster;
 pub mod safety;
 pub mod static_sim;

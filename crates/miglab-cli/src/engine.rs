@@ -7,7 +7,7 @@
 pub mod cluster;
 mod database_url;
 mod node;
-mod scratch;
+pub(crate) mod scratch;
 mod server;
 mod session;
 

@@ -24,8 +24,8 @@ pub use model::{
 };
 pub use plan::{Application, Plan};
 pub use question::{
-    split_last_query, transaction_plan, Choice, Evidence, ExpectedError, Experiment, Item, Outcome,
-    Question, ValueCheck,
+    split_last_query, transaction_plan, Choice, Evidence, ExpectedError, Experiment, Item,
+    LockQueue, Outcome, Question, ValueCheck,
 };
 
 /// The only lesson format version this build reads; `format = 1` in every lesson and course file.

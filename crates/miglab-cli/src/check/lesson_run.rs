@@ -11,8 +11,8 @@ use miglab_analysis::grade::{
     SchemaKey, SchemaScope, ValueKey,
 };
 use miglab_analysis::lesson::{
-    Application, Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, Outcome,
-    Question, RunCommand,
+    Application, Checks, Evidence, FileDiagnostic, Lesson, LessonMigration, Located, LockQueue,
+    Outcome, Question, RunCommand,
 };
 use miglab_analysis::locks::Trace;
 use miglab_analysis::migration::Direction;
@@ -28,6 +28,8 @@ pub struct Findings {
 
 struct Ctx<'a> {
     lesson: &'a Lesson,
+    /// The server `--database-url` names, where a question's lock queue can be proved; `None` on PGlite.
+    database_url: Option<&'a DatabaseUrl>,
     at: Located<'a>,
     lab: Lab,
     out: Findings,
@@ -69,6 +71,7 @@ pub fn check_lesson(
     };
     let mut ctx = Ctx {
         lesson,
+        database_url,
         at,
         lab,
         out: Findings::default(),
@@ -105,9 +108,6 @@ impl Ctx<'_> {
         self.stamp();
         self.run()?;
         let manifest = &self.lesson.manifest;
-        for (field, question) in miglab_analysis::lesson::questions(manifest) {
-            self.question(&field, question)?;
-        }
         let version = self
             .lab
             .value("SHOW server_version_num")?
@@ -115,6 +115,22 @@ impl Ctx<'_> {
             .flatten()
             .and_then(|v| v.parse::<u32>().ok())
             .map(|v| v / 10000);
+        // A Modify stage that needs a newer server is skipped whole: its questions, its gate, its drop-guard check.
+        let modify_too_new = match (manifest.modify.since, version) {
+            (Some(since), Some(version)) if version < since => {
+                self.out.skipped.push(format!(
+                    "the Modify stage (needs PostgreSQL {since}, the server is {version})"
+                ));
+                true
+            }
+            _ => false,
+        };
+        for (field, question) in miglab_analysis::lesson::questions(manifest) {
+            if modify_too_new && field.starts_with("modify.") {
+                continue;
+            }
+            self.question(&field, question)?;
+        }
         for (i, experiment) in manifest.investigate.experiments.iter().enumerate() {
             let field = format!("investigate.experiments[{i}]");
             if let (Some(since), Some(version)) = (experiment.since, version) {
@@ -135,10 +151,13 @@ impl Ctx<'_> {
                 self.outcome(&format!("{field}.expect"), &experiment.expect, error)?;
             }
         }
-        self.gate("modify", &manifest.modify.start, &self.lesson.modify, &manifest.modify.checks)?;
+        if !modify_too_new {
+            let modify = &manifest.modify;
+            self.gate("modify", &modify.start, &self.lesson.modify, &modify.checks)?;
+        }
         self.gate("make", &manifest.make.start, &self.lesson.make, &manifest.make.checks)?;
         self.refuse()?;
-        self.simulation_and_guard()?;
+        self.simulation_and_guard(modify_too_new)?;
         Ok(())
     }
 
@@ -263,6 +282,9 @@ impl Ctx<'_> {
     }
 
     fn question(&mut self, field: &str, question: &Question) -> Result<(), Broken> {
+        if let Some(queue) = &question.queue {
+            self.queue(field, question, queue);
+        }
         if let AnswerKey::Lock(key) = &question.key {
             if let Some(trace) = self.lock_trace(field, question)? {
                 self.lock_key(&format!("{field}.key"), key, &trace);
@@ -355,6 +377,40 @@ impl Ctx<'_> {
             return Ok(None);
         }
         Ok(trace)
+    }
+
+    /// A question's lock queue, proved on the server with several connections at the question's state; skipped with
+    /// a note on PGlite, which has one connection and so cannot make a session wait.
+    fn queue(&mut self, field: &str, question: &Question, queue: &LockQueue) {
+        let Some(url) = self.database_url else {
+            self.out.skipped.push(format!(
+                "the lock queue of `{}` (it needs several connections: run `miglab check --database-url`)",
+                question.id
+            ));
+            return;
+        };
+        let Ok(plan) = self.lesson.plan(&question.after) else {
+            return; // reported by the loader
+        };
+        let mut setup = vec![self.lesson.seed.clone()];
+        setup.extend(plan.applications.iter().flat_map(|a| {
+            a.migration.migration.steps(a.direction).iter().map(|step| step.sql.clone())
+        }));
+        match super::lock_queue::prove(url, &setup, queue) {
+            Ok(failures) if failures.is_empty() => {}
+            Ok(failures) => self.fail(
+                &format!("{field}.queue"),
+                "lesson-wrong-queue",
+                format!("The server does not show the lock queue `{}` describes: {}", question.id, failures.join(" ")),
+                "Make `holder` hold a lock that `migration` conflicts with, and `reader` one that only conflicts with `migration`.",
+            ),
+            Err(broken) => self.fail(
+                &format!("{field}.queue"),
+                "lesson-queue-not-run",
+                format!("The lock queue of `{}` could not be run on the server: {broken}.", question.id),
+                "Check the queue's SQL on the question's state.",
+            ),
+        }
     }
 
     /// A lock key agrees with the engine's trace of the question's runs: the statement ran, and its lock on the
@@ -793,7 +849,8 @@ impl Ctx<'_> {
 
 impl Ctx<'_> {
     /// Every revision, upgraded from where it starts: simulation, expected findings, drop guard.
-    fn simulation_and_guard(&mut self) -> Result<(), Broken> {
+    /// `skip_modify`: the Modify solution needs a newer server than this one.
+    fn simulation_and_guard(&mut self, skip_modify: bool) -> Result<(), Broken> {
         let lesson = self.lesson;
         let id = lesson.manifest.id.as_str();
         self.lab.restart()?;
@@ -803,12 +860,14 @@ impl Ctx<'_> {
             self.out.diagnostics.extend(found);
         }
         let make_start = &lesson.manifest.make.start;
-        let solutions = [
-            (&lesson.manifest.modify.start, &lesson.modify, "modify.start"),
-            (make_start, &lesson.make, "make.start"),
-        ];
+        let modify = (&lesson.manifest.modify.start, &lesson.modify, "modify.start");
+        let solutions = [modify].into_iter().filter(|_| !skip_modify).chain([(
+            make_start,
+            &lesson.make,
+            "make.start",
+        )]);
         let refuse = lesson.refuse.iter().map(|r| (make_start, r, "make.start"));
-        for (start, migration, field) in solutions.into_iter().chain(refuse) {
+        for (start, migration, field) in solutions.chain(refuse) {
             if self.goto(start, field)? {
                 let found = super::guard::check_revision(
                     &mut self.lab,

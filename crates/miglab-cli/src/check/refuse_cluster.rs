@@ -86,14 +86,19 @@ fn in_migration(
 }
 
 /// Calls `each` with the field path and text of every `sql` and `query` string in the manifest:
-/// experiments, value and evidence queries, ordering items, gate checks, refusal evidence.
+/// experiments, value and evidence queries, ordering items, gate checks, refusal evidence; and every
+/// string of a question's lock `queue`, which runs on the server too.
 fn manifest_sql(value: &Value, path: String, each: &mut dyn FnMut(&str, &str)) {
     match value {
         Value::Object(fields) => {
             for (key, value) in fields {
                 let field = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
                 match value {
-                    Value::String(sql) if key == "sql" || key == "query" => each(&field, sql),
+                    Value::String(sql)
+                        if key == "sql" || key == "query" || path.ends_with(".queue") =>
+                    {
+                        each(&field, sql)
+                    }
                     _ => manifest_sql(value, field, each),
                 }
             }

@@ -184,6 +184,11 @@ pub struct Modify {
     #[serde(default)]
     pub questions: Vec<Question>,
     pub checks: Checks,
+    /// The PostgreSQL major version the follow-up needs (e.g. `18` for `NOT NULL … NOT VALID`), as an experiment's
+    /// `since`: `miglab check --database-url` skips the stage's questions, gate and drop-guard check, with a note,
+    /// on an older server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<u32>,
 }
 
 /// Make, the mastery gate: a brief, the checks on the student's migration, the approval and a refusal.

@@ -37,7 +37,26 @@ pub struct Question {
     /// A query that proves a choice or free-text key on the engine.
     #[serde(default)]
     pub evidence: Option<Evidence>,
+    /// A lock queue that proves a key about waiting, which one connection cannot show: `miglab check --database-url`
+    /// runs it with several connections; PGlite has one, so there it is skipped with a note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<LockQueue>,
     pub key: AnswerKey,
+}
+
+/// Three sessions on one table, at the question's state: `holder` runs in a transaction left open, then `migration`
+/// asks for its lock and must wait behind it, then `reader` arrives and must wait behind the migration, although it
+/// does not conflict with `holder`; with `lock_timeout` set, the migration must give up with 55P03 and `reader` then
+/// runs at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockQueue {
+    /// What the long-running session holds, e.g. `SELECT count(*) FROM expenses` (ACCESS SHARE until it ends).
+    pub holder: String,
+    /// The migration's statement, e.g. `ALTER TABLE expenses ADD COLUMN receipt_url text`.
+    pub migration: String,
+    /// What arrives after the migration, e.g. the same `SELECT`.
+    pub reader: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
