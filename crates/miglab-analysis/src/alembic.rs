@@ -14,6 +14,8 @@ mod ident;
 mod ops;
 mod python;
 mod revision;
+#[cfg(test)]
+mod signatures;
 mod translate;
 mod types;
 pub use miglab_model::migration::version_table;
