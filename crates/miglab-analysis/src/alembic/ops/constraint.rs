@@ -163,7 +163,7 @@ op.create_unique_constraint("uq", "t")"#), @r#"
       help: Use one of CASCADE, RESTRICT, NO ACTION, SET NULL, SET DEFAULT.
     invalid-argument r1.py:12:41: "uniq" is not a constraint type Alembic knows; it expects "foreignkey", "primary", "unique" or "check".
       help: Use one of "foreignkey", "primary", "unique" or "check".
-    unsupported-expression r1.py:13:43: miglab expected a SQL condition as a string or `sa.text("…")` here but found a comparison, which miglab cannot evaluate without running Python.
+    unsupported-expression r1.py:13:43: miglab expected a SQL condition as a string or `sa.text("…")` here but found a comparison.
       help: Write a SQL condition as a string or `sa.text("…")` here.
     missing-argument r1.py:14:5: `op.create_unique_constraint` needs the `columns` argument.
       help: Pass `columns`.

@@ -109,7 +109,7 @@ op.execute(f"DROP TABLE {name}")
 op.execute("   ")
 op.execute(sa.select(1))
 op.execute("UPDATE t SET note = ':x'")"#), @r#"
-    unsupported-expression r1.py:11:16: miglab expected SQL as a string or `sa.text("…")` here but found an f-string, which miglab cannot evaluate without running Python.
+    unsupported-expression r1.py:11:16: miglab expected SQL as a string or `sa.text("…")` here but found an f-string with a value miglab cannot know.
       help: Write SQL as a string or `sa.text("…")` here.
     empty-sql r1.py:12:16: This `op.execute` runs no SQL.
       help: Write the SQL statement to run, or remove the call.

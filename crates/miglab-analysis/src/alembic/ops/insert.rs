@@ -1,7 +1,7 @@
 //! `op.bulk_insert(table, rows)`: one `INSERT` per row, as Alembic renders it in `--sql` mode.
 //!
-//! The table comes from `sa.table("t", sa.column("id"), ...)` or from a local bound to the result of
-//! `op.create_table(...)`; miglab only needs its name and column order.
+//! The table comes from `sa.table("t", sa.column("id"), ...)` or from the result of `op.create_table(...)`,
+//! often bound to a name first; miglab only needs its name and column order.
 
 use super::super::cx::{Args, Cx, Signature};
 use super::super::ident::{literal, quote};
@@ -52,22 +52,11 @@ pub(crate) fn shape(cx: &Cx, value: &Value) -> Option<TableShape> {
 }
 
 /// `INSERT INTO t (a, b) VALUES (1, 'x')` per row, columns in table order, only those the row gives.
-pub(crate) fn bulk_insert(
-    cx: &Cx,
-    call: &Call,
-    span: Span,
-    tables: &[(String, TableShape)],
-) -> Option<Vec<String>> {
+pub(crate) fn bulk_insert(cx: &Cx, call: &Call, span: Span) -> Option<Vec<String>> {
     let sig = Signature::new("op.bulk_insert", &["table", "rows", "multiinsert"]);
     let args = Args::bind(cx, call, span, &sig)?;
     let table = args.required(cx, "table", sig.what)?;
-    let shape = match &table.kind {
-        Kind::Name(local) => match tables.iter().find(|(name, _)| name == local) {
-            Some((_, shape)) => shape.clone(),
-            None => return cx.unsupported(table, "a table assigned from `sa.table(...)` or `op.create_table(...)` earlier in this function"),
-        },
-        _ => shape(cx, table)?,
-    };
+    let shape = shape(cx, table)?;
     let rows = args.required(cx, "rows", sig.what)?;
     let Kind::Seq(rows) = &rows.kind else { return cx.unsupported(rows, "a list of dictionaries") };
     let mut out = Vec::new();
@@ -141,8 +130,8 @@ op.bulk_insert(sa.table("statuses", sa.column("id", sa.Integer), sa.column("name
 op.bulk_insert(statuses, [{"id": 1}])
 op.bulk_insert(sa.table("t", sa.column("id")), [{"nope": 1}])
 op.bulk_insert(sa.table("t", sa.column("id")), [{"id": sa.func.now()}])"#), @r#"
-    unsupported-expression r1.py:11:20: miglab expected a table assigned from `sa.table(...)` or `op.create_table(...)` earlier in this function here but found `statuses`, which miglab cannot evaluate without running Python.
-      help: Write a table assigned from `sa.table(...)` or `op.create_table(...)` earlier in this function here.
+    unsupported-expression r1.py:11:20: miglab expected `sa.table(...)` or `op.create_table(...)` here but found `statuses`, which miglab cannot evaluate without running Python.
+      help: Write `sa.table(...)` or `op.create_table(...)` here.
     invalid-argument r1.py:12:54: The table t has no column `nope`, so SQLAlchemy rejects this row.
       help: Add `nope` to the table's columns, or remove it from the row.
     unsupported-expression r1.py:13:60: miglab expected a string, number, boolean or `None` here but found a call to `sa.func.now()`, which miglab cannot evaluate without running Python.
