@@ -9,6 +9,7 @@ mod column;
 mod constraint;
 mod cx;
 mod default;
+mod dml;
 mod eval;
 mod generated;
 mod ident;
@@ -17,6 +18,7 @@ mod python;
 mod revision;
 #[cfg(test)]
 mod signatures;
+mod sqlexpr;
 mod translate;
 mod types;
 pub use miglab_model::migration::version_table;

@@ -39,6 +39,8 @@ pub(crate) enum Kind {
     Name(String),
     Attr(Box<Value>, String),
     Call(Box<Call>),
+    /// Arithmetic on a SQLAlchemy clause (`t.c.n + 1`), kept for the SQL renderer; `&`, `|`, `~` become `and_`/`or_`/`not_` calls.
+    BinOp(Box<Value>, &'static str, Box<Value>),
     /// A comparison that is not between two known values: a SQLAlchemy clause such as `t.c.id == 5`.
     Compare(Box<Value>, ast::CmpOp, Box<Value>),
     /// A `batch_alter_table` block's `as` name: its operations apply to this table.
@@ -76,7 +78,9 @@ impl Value {
             Kind::Seq(items) => parts(items.iter()),
             Kind::Dict(items) => parts(items.iter().flat_map(|(k, v)| [k, v])),
             Kind::Attr(value, _) => parts(std::iter::once(value.as_ref())),
-            Kind::Compare(left, _, right) => parts([left.as_ref(), right.as_ref()].into_iter()),
+            Kind::Compare(left, _, right) | Kind::BinOp(left, _, right) => {
+                parts([left.as_ref(), right.as_ref()].into_iter())
+            }
             Kind::Call(call) => parts(
                 std::iter::once(&call.func)
                     .chain(&call.args)
@@ -137,11 +141,13 @@ impl Value {
             Kind::Seq(_) => "a list".to_owned(),
             Kind::Dict(_) => "a dictionary".to_owned(),
             Kind::Name(_) | Kind::Attr(..) => format!("`{}`", self.path().unwrap_or_default()),
-            Kind::Call(call) => match call.func.path() {
-                Some(path) => format!("a call to `{path}()`"),
-                None => "a call".to_owned(),
+            Kind::Call(call) => match (call.func.path(), &call.func.kind) {
+                (Some(path), _) => format!("a call to `{path}()`"),
+                (None, Kind::Attr(_, method)) => format!("a call to `.{method}()`"),
+                _ => "a call".to_owned(),
             },
             Kind::Compare(..) => "a comparison".to_owned(),
+            Kind::BinOp(..) => "an arithmetic expression".to_owned(),
             Kind::Batch(table) => format!("the batch operations of table {}", table.name),
             Kind::Other(what) => (*what).to_owned(),
         }

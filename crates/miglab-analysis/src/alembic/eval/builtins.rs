@@ -133,6 +133,7 @@ pub(super) fn binop(left: &Value, op: Operator, right: &Value) -> Kind {
         (Str(format), Operator::Mod, _) => percent(format, right).unwrap_or(Kind::Other(
             "a `%` format miglab cannot evaluate (it knows %s, %r, %d and %%)",
         )),
+        _ if is_clause(left) || is_clause(right) => clause_op(left, op, right).unwrap_or(unknown),
         _ => unknown,
     }
 }
@@ -186,8 +187,39 @@ fn percent(format: &str, args: &Value) -> Option<Kind> {
     Some(Kind::Str(out))
 }
 
+/// A SQLAlchemy clause or column, which Python operators build SQL from.
+fn is_clause(value: &Value) -> bool {
+    matches!(value.kind, Kind::Call(_) | Kind::Attr(..) | Kind::Compare(..) | Kind::BinOp(..))
+}
+
+/// `a & b`, `a | b` (SQLAlchemy's AND/OR) and arithmetic on clauses.
+fn clause_op(left: &Value, op: Operator, right: &Value) -> Option<Kind> {
+    let sql = match op {
+        Operator::BitAnd => {
+            return Some(call("and_", vec![left.clone(), right.clone()], left.span))
+        }
+        Operator::BitOr => return Some(call("or_", vec![left.clone(), right.clone()], left.span)),
+        Operator::Add => "+",
+        Operator::Sub => "-",
+        Operator::Mult => "*",
+        Operator::Div => "/",
+        Operator::Mod => "%",
+        _ => return None,
+    };
+    Some(Kind::BinOp(Box::new(left.clone()), sql, Box::new(right.clone())))
+}
+
+/// A call to a bare SQLAlchemy function, as `sa.and_(...)` would be written.
+fn call(name: &str, args: Vec<Value>, span: crate::diagnostic::Span) -> Kind {
+    let func = Value::new(Kind::Name(name.to_owned()), span);
+    Kind::Call(Box::new(crate::alembic::python::Call { func, args, kwargs: Vec::new() }))
+}
+
 pub(super) fn unary(op: UnaryOp, operand: &Value) -> Kind {
     match (op, &operand.kind) {
+        (UnaryOp::Invert, _) if is_clause(operand) => {
+            call("not_", vec![operand.clone()], operand.span)
+        }
         (UnaryOp::Not, _) => match truth(operand) {
             Some(b) => Kind::Bool(!b),
             None => Kind::Other("a `not` on a value miglab cannot know"),
@@ -222,6 +254,10 @@ pub(super) fn subscript(value: &Value, index: &Value) -> Kind {
             .iter()
             .find(|(k, _)| k.kind == index.kind)
             .map_or(Kind::Other("a dictionary key that is not there"), |(_, v)| v.kind.clone()),
+        // `t.c["name"]`, the same column as `t.c.name`.
+        (Kind::Attr(_, c), Kind::Str(name)) if c == "c" => {
+            Kind::Attr(Box::new(value.clone()), name.clone())
+        }
         _ => Kind::Other("a subscript miglab cannot know"),
     }
 }
