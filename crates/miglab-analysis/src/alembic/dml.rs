@@ -100,18 +100,29 @@ fn render(
         }
     }
     for (column, value) in &values {
-        if !columns.contains(column) {
+        let Some((_, typed)) = columns.iter().find(|(c, _)| c == column) else {
             return cx.error(
                 "invalid-argument",
                 value.span,
                 format!("The table {name} has no column `{column}`, so SQLAlchemy refuses this statement (\"Unconsumed column names\")."),
                 format!("Add `sa.column(\"{column}\")` to the table, or remove `{column}`."),
             );
+        };
+        // SQLAlchemy renders a literal through the column's type; `sa.column("x")` has none (NullType), so it fails.
+        let literal =
+            matches!(value.kind, Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_));
+        if literal && !typed {
+            return cx.error(
+                "untyped-column",
+                value.span,
+                format!("The column `{column}` has no type in `sa.table(...)`, so SQLAlchemy cannot render this value and Alembic fails with \"No literal value renderer is available\"."),
+                format!("Give the column a type, e.g. `sa.column(\"{column}\", sa.Text)`."),
+            );
         }
     }
     // SQLAlchemy lists SET and VALUES in the table's column order, not the order they were given in.
     let mut ordered = Vec::new();
-    for column in &columns {
+    for (column, _) in &columns {
         if let Some((_, value)) = values.iter().rev().find(|(c, _)| c == column) {
             ordered.push((quote(column), sqlexpr::value_sql(cx, value, context)?));
         }
@@ -157,14 +168,18 @@ fn render(
     })
 }
 
-/// The column names of `sa.table("t", sa.column("a"), …)`, in order.
-fn table_columns(cx: &Cx, table: &Value) -> Option<Vec<String>> {
+/// The column names of `sa.table("t", sa.column("a", sa.Text), …)`, in order, and whether each has a type.
+fn table_columns(cx: &Cx, table: &Value) -> Option<Vec<(String, bool)>> {
     let call = table.as_call()?;
     let mut columns = Vec::new();
     for arg in call.args.iter().skip(1) {
         match arg.as_call().filter(|c| matches!(c.func.last_name(), Some("column" | "Column"))) {
             Some(column) => match column.args.first().and_then(Value::as_str) {
-                Some(name) => columns.push(name.to_owned()),
+                Some(name) => {
+                    let typed = column.args.len() > 1
+                        || column.kwargs.iter().any(|k| k.name.as_deref() == Some("type_"));
+                    columns.push((name.to_owned(), typed));
+                }
                 None => return cx.unsupported(arg, "a column with a name"),
             },
             None => return cx.unsupported(arg, "`sa.column(\"name\")`"),
