@@ -70,6 +70,8 @@ pub(crate) struct Interp<'a, 'c> {
     autocommit: bool,
     /// While the module level runs, operations are not part of either direction and are not collected.
     module_level: bool,
+    /// Set while evaluating the receiver of an attribute, so a call there is not taken for a nested operation.
+    receiver: bool,
     out: Vec<Step>,
 }
 
@@ -85,6 +87,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             stopped: false,
             autocommit: false,
             module_level: true,
+            receiver: false,
             out: Vec::new(),
         }
     }

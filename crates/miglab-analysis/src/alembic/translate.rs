@@ -81,6 +81,19 @@ fn bind_execute(cx: &Cx, call: &Call, value: &Value) -> Option<Vec<String>> {
     if name != "execute" || !is_bind(receiver) {
         return query_result(cx, value);
     }
+    // Parameters or options beside the statement change what the connection runs; miglab does not model them.
+    if let Some(extra) = call.args.get(1).or(call.kwargs.first().map(|k| &k.value)) {
+        return cx.unsupported(extra, "only the statement, as in `bind.execute(sa.text(\"…\"))`");
+    }
+    // SQLAlchemy 2.0 refuses a plain string here (ObjectNotExecutableError); only `op.execute` wraps one in `text()`.
+    if let Some(plain) = call.args.first().filter(|a| a.as_str().is_some()) {
+        return cx.error(
+            "plain-string-execute",
+            plain.span,
+            "SQLAlchemy 2.0 refuses a plain string in `Connection.execute`, so Alembic fails with ObjectNotExecutableError.",
+            "Wrap the SQL in `sa.text(\"…\")`, or call `op.execute(\"…\")`.",
+        );
+    }
     ops::operation(cx, "execute", call, value.span, Receiver { batch: None })
 }
 

@@ -34,7 +34,10 @@ impl<'a> Interp<'a, '_> {
             Expr::Dict(dict) => self.dict(dict, depth),
             Expr::Name(name) => return self.name(name.id.as_str(), span),
             Expr::Attribute(attr) => {
+                // A call right before `.method` is a receiver (`bind.execute(...).scalar()`), which the outer call judges.
+                let outer = std::mem::replace(&mut self.receiver, true);
                 let receiver = self.expr(&attr.value, depth);
+                self.receiver = outer;
                 if attr.attr.as_str() == "name" && is_dialect(&receiver) {
                     // `op.get_bind().dialect.name`: the run is for PostgreSQL, so this is known before it.
                     Kind::Str("postgresql".to_owned())
@@ -47,7 +50,16 @@ impl<'a> Interp<'a, '_> {
             Expr::BinOp(binop) => {
                 let left = self.expr(&binop.left, depth);
                 let right = self.expr(&binop.right, depth);
-                builtins::binop(&left, binop.op, &right)
+                // `"%s" % a_list` formats the list itself, `% a_tuple` its items; a value from a name could be either.
+                let ambiguous = binop.op == ast::Operator::Mod
+                    && matches!(left.kind, Kind::Str(_))
+                    && matches!(right.kind, Kind::Seq(_))
+                    && !matches!(binop.right.as_ref(), Expr::Tuple(_));
+                if ambiguous {
+                    Kind::Other("a `%` format of a sequence miglab cannot tell apart from a tuple")
+                } else {
+                    builtins::binop(&left, binop.op, &right)
+                }
             }
             Expr::UnaryOp(unary) => {
                 // `-5` is a literal to SQLAlchemy too; keep it exact (and `-(2**63)` in range) by folding before evaluating.
@@ -155,6 +167,7 @@ impl<'a> Interp<'a, '_> {
     }
 
     fn call(&mut self, call: &'a ast::ExprCall, span: Span, depth: u32) -> Value {
+        let receiver = std::mem::take(&mut self.receiver);
         let (args, kwargs) = self.arguments(&call.arguments, depth);
         if let Expr::Name(name) = call.func.as_ref() {
             if let Some(Binding::Function(function)) = self.lookup(name.id.as_str()) {
@@ -185,6 +198,16 @@ impl<'a> Interp<'a, '_> {
             }
         }
         let func = self.expr(&call.func, depth);
+        // Offline mode is what `alembic upgrade --sql` runs, so the offline branch is the one miglab shows.
+        if func.path().as_deref() == Some("context.is_offline_mode") && args.is_empty() {
+            self.cx.warning(
+                "offline-mode",
+                span,
+                "miglab follows this migration as `alembic upgrade --sql` runs it, in offline mode; against a database the other branch runs.",
+                "Make sure the offline branch does what you mean.",
+            );
+            return Value::new(Kind::Bool(true), span);
+        }
         if let Kind::Name(name) = &func.kind {
             if let Some(kind) = builtins::function(name, &args, &kwargs) {
                 return Value::new(kind, span);
@@ -195,7 +218,19 @@ impl<'a> Interp<'a, '_> {
                 return Value::new(kind, span);
             }
         }
-        Value::new(Kind::Call(Box::new(Call { func, args, kwargs })), span)
+        let value = Value::new(Kind::Call(Box::new(Call { func, args, kwargs })), span);
+        // An operation inside a larger expression (a list, an argument, a comprehension) would run at a time
+        // miglab cannot place among the statements, so it is refused rather than dropped.
+        if depth > 1 && !receiver && crate::alembic::translate::is_effect(&value) {
+            self.cx.error::<()>(
+                "nested-operation",
+                span,
+                "miglab runs an operation written as a statement of its own or as the right side of an assignment, not inside a larger expression.",
+                "Move the operation to its own line.",
+            );
+            return Value::new(Kind::Other("an operation inside an expression"), span);
+        }
+        value
     }
 
     /// A call's arguments; `*known` and `**known` are spread, unknown ones stay marked for the translator to refuse.

@@ -79,7 +79,8 @@ impl<'a> Interp<'a, '_> {
             }
             Stmt::Return(ret) => {
                 let value = match &ret.value {
-                    Some(value) => self.value(value),
+                    // `return op.create_table(...)` runs the operation, as an assignment would.
+                    Some(value) => self.assigned(value),
                     None => Value::new(Kind::None, span),
                 };
                 return Flow::Return(value);
@@ -123,12 +124,28 @@ impl<'a> Interp<'a, '_> {
         if self.stopped {
             return;
         }
-        match value.kind {
-            // A docstring, or a string or a name used as a comment.
-            Kind::Str(_) if !self.module_level => {}
-            _ if self.module_level => {}
-            _ => self.effect(&value, span),
+        match (&value.kind, expr) {
+            // A docstring, or a string used as a comment.
+            (Kind::Str(_), _) => {}
+            // A line that is no call (`op.drop_table` without parentheses, a bare name) runs nothing in Python.
+            (_, Expr::Call(_)) => {}
+            _ => {
+                if !self.module_level {
+                    self.cx.warning(
+                        "no-effect",
+                        span,
+                        "This line runs nothing: Python evaluates it and moves on, so Alembic emits no SQL for it.",
+                        "Call the operation, as in `op.drop_table(\"t\")`, or remove the line.",
+                    );
+                }
+                return;
+            }
         }
+        // At import time only operations matter: Alembic runs them while it loads the files, which miglab does not model.
+        if self.module_level && !translate::is_effect(&value) {
+            return;
+        }
+        self.effect(&value, span);
     }
 
     /// `names.append(x)`, `names.extend(xs)` and `mapping.update(d)` on a known local list or dictionary.
@@ -190,10 +207,23 @@ impl<'a> Interp<'a, '_> {
     /// The value of an assignment's right side, running it first when it is an operation.
     fn assigned(&mut self, expr: &'a Expr) -> Value {
         let value = self.value(expr);
-        if self.module_level || self.stopped {
+        if self.stopped {
             return value;
         }
+        // Only a call written here runs: a name bound to `op.create_table(...)` already ran, and so did a helper's operations.
+        let Expr::Call(call_expr) = expr else { return value };
+        if let Expr::Name(name) = call_expr.func.as_ref() {
+            if matches!(self.lookup(name.id.as_str()), Some(Binding::Function(_))) {
+                return value;
+            }
+        }
         let Some(call) = value.as_call() else { return value };
+        if self.module_level {
+            if translate::is_effect(&value) {
+                self.effect(&value, value.span);
+            }
+            return value;
+        }
         if translate::is_effect(&value) {
             let span = value.span;
             self.effect(&value, span);
@@ -460,6 +490,12 @@ impl<'a> Interp<'a, '_> {
     /// Runs an operation and collects its steps.
     fn effect(&mut self, value: &Value, span: Span) {
         if self.module_level {
+            self.cx.error::<()>(
+                "operation-at-import",
+                span,
+                "This operation runs when Alembic imports the file, before every migration and in both directions, so miglab cannot place it in `upgrade()` or `downgrade()`.",
+                "Move the operation into `upgrade()` or `downgrade()`.",
+            );
             return;
         }
         let Some(sql) = translate::effect(self.cx, value) else { return };

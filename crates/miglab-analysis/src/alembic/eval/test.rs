@@ -319,3 +319,59 @@ mod fuzz {
             .any(|d| d.code == "unsupported-statement" || d.code == "evaluation-limit"));
     }
 }
+
+#[test]
+fn operations_in_expressions_err() {
+    let source = r#"
+from alembic import op, context
+import sqlalchemy as sa
+
+revision = "o1"
+down_revision = None
+
+
+def make():
+    return op.create_table("made", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def upgrade():
+    made = make()
+    op.bulk_insert(made, [{"id": 1}])
+    tables = [op.drop_table("a"), op.drop_table("b")]
+    print(op.execute("SELECT 1"))
+    op.get_bind().execute("UPDATE t SET a = 1")
+    op.get_bind().execute(sa.text("UPDATE t SET a = :a"), {"a": 1})
+    names = ["x"]
+    op.execute("SELECT '%s'" % names)
+    op.execute("SELECT '%s'" % ("tuple",))
+    if context.is_offline_mode():
+        op.execute("SELECT 'offline'")
+    else:
+        op.execute("SELECT 'online'")
+
+
+def downgrade():
+    pass
+"#;
+    snapshot("operations_in_expressions_err", module(source));
+}
+
+#[test]
+fn operations_run_once_ok() {
+    snapshot(
+        "operations_run_once_ok",
+        check(
+            r#"
+def make(name):
+    return op.create_table(name, sa.Column("id", sa.Integer(), primary_key=True))
+made = make("made")
+alias = made
+op.bulk_insert(alias, [{"id": 1}])
+alias
+op.drop_table
+def again():
+    return made
+again()"#,
+        ),
+    );
+}
