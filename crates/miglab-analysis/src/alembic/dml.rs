@@ -5,6 +5,7 @@ use super::cx::Cx;
 use super::ident::quote;
 use super::python::{Call, Kind, Value};
 use super::sqlexpr::{self, Context};
+use super::types::SqlType;
 
 /// The statement a DML construct renders, `None` (with an error) if it cannot be rendered,
 /// or `Some(None)` when the value is no DML construct at all.
@@ -100,31 +101,27 @@ fn render(
         }
     }
     for (column, value) in &values {
-        let Some((_, typed)) = columns.iter().find(|(c, _)| c == column) else {
+        if !columns.iter().any(|(c, _)| c == column) {
             return cx.error(
                 "invalid-argument",
                 value.span,
                 format!("The table {name} has no column `{column}`, so SQLAlchemy refuses this statement (\"Unconsumed column names\")."),
                 format!("Add `sa.column(\"{column}\")` to the table, or remove `{column}`."),
             );
-        };
-        // SQLAlchemy renders a literal through the column's type; `sa.column("x")` has none (NullType), so it fails.
-        let literal =
-            matches!(value.kind, Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_));
-        if literal && !typed {
-            return cx.error(
-                "untyped-column",
-                value.span,
-                format!("The column `{column}` has no type in `sa.table(...)`, so SQLAlchemy cannot render this value and Alembic fails with \"No literal value renderer is available\"."),
-                format!("Give the column a type, e.g. `sa.column(\"{column}\", sa.Text)`."),
-            );
         }
     }
     // SQLAlchemy lists SET and VALUES in the table's column order, not the order they were given in.
     let mut ordered = Vec::new();
-    for (column, _) in &columns {
+    for (column, ty) in &columns {
         if let Some((_, value)) = values.iter().rev().find(|(c, _)| c == column) {
-            ordered.push((quote(column), sqlexpr::value_sql(cx, value, context)?));
+            // A Python value goes through the column type's literal processor; a SQL expression renders as itself.
+            let sql = match value.kind {
+                Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_) | Kind::None => {
+                    sqlexpr::typed_literal(cx, value, ty.as_ref(), column)?
+                }
+                _ => sqlexpr::value_sql(cx, value, context)?,
+            };
+            ordered.push((quote(column), sql));
         }
     }
     let clause = |wheres: Vec<sqlexpr::Sql>| -> String {
@@ -168,18 +165,14 @@ fn render(
     })
 }
 
-/// The column names of `sa.table("t", sa.column("a", sa.Text), …)`, in order, and whether each has a type.
-fn table_columns(cx: &Cx, table: &Value) -> Option<Vec<(String, bool)>> {
+/// The column names of `sa.table("t", sa.column("a", sa.Text), …)`, in order, with their types.
+fn table_columns(cx: &Cx, table: &Value) -> Option<Vec<(String, Option<SqlType>)>> {
     let call = table.as_call()?;
     let mut columns = Vec::new();
     for arg in call.args.iter().skip(1) {
         match arg.as_call().filter(|c| matches!(c.func.last_name(), Some("column" | "Column"))) {
             Some(column) => match column.args.first().and_then(Value::as_str) {
-                Some(name) => {
-                    let typed = column.args.len() > 1
-                        || column.kwargs.iter().any(|k| k.name.as_deref() == Some("type_"));
-                    columns.push((name.to_owned(), typed));
-                }
+                Some(name) => columns.push((name.to_owned(), super::ops::column_type(cx, column)?)),
                 None => return cx.unsupported(arg, "a column with a name"),
             },
             None => return cx.unsupported(arg, "`sa.column(\"name\")`"),

@@ -27,7 +27,10 @@ const CALLS: &[(&str, &str)] = &[
     ("op.create_foreign_key", r#"op.create_foreign_key("fk", "t", "u", ["a"], ["id"]{})"#),
     ("op.drop_constraint", r#"op.drop_constraint("c", "t"{})"#),
     ("op.execute", r#"op.execute("SELECT 1"{})"#),
-    ("op.bulk_insert", r#"op.bulk_insert(sa.table("t", sa.column("a")), [{"a": 1}]{})"#),
+    (
+        "op.bulk_insert",
+        r#"op.bulk_insert(sa.table("t", sa.column("a", sa.Integer)), [{"a": 1}]{})"#,
+    ),
     ("sa.Column", r#"op.create_table("t", sa.Column("a", sa.Integer(){}))"#),
     // A second shape, where the primary key makes `autoincrement` matter.
     (

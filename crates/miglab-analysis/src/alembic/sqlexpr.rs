@@ -8,6 +8,7 @@
 use super::cx::Cx;
 use super::ident::{literal, quote};
 use super::python::{Call, Kind, Value};
+use super::types::SqlType;
 use ruff_python_ast::CmpOp;
 
 /// Rendered SQL and the operator at its top, which decides whether an enclosing operator must group it.
@@ -84,6 +85,65 @@ pub(crate) fn literal_sql(cx: &Cx, value: &Value) -> Option<String> {
         Kind::Bool(b) => Some(b.to_string()),
         Kind::None => Some("NULL".to_owned()),
         _ => unsupported(cx, value),
+    }
+}
+
+/// A Python value as SQLAlchemy's literal processor for the column's type renders it; `None` is always `NULL`.
+/// A column without a type (`sa.column("a")`) or a type without a literal renderer makes SQLAlchemy fail,
+/// and so does a value the type cannot take, so miglab refuses those too.
+pub(crate) fn typed_literal(
+    cx: &Cx,
+    value: &Value,
+    ty: Option<&SqlType>,
+    column: &str,
+) -> Option<String> {
+    if value.is_none() {
+        return Some("NULL".to_owned());
+    }
+    if !matches!(value.kind, Kind::Str(_) | Kind::Int(_) | Kind::Float(_) | Kind::Bool(_)) {
+        return cx.unsupported(value, "a string, number, boolean or `None`");
+    }
+    let Some(ty) = ty else {
+        return cx.error(
+            "untyped-column",
+            value.span,
+            format!("The column `{column}` has no type, so SQLAlchemy cannot render this value and Alembic fails with \"No literal value renderer is available\"."),
+            format!("Give the column a type, e.g. `sa.column(\"{column}\", sa.Text)`."),
+        );
+    };
+    let sql = ty.sql.as_str();
+    let head = sql.split(['(', ' ', '[']).next().unwrap_or_default();
+    let rendered = match (head, &value.kind) {
+        ("INTEGER" | "BIGINT" | "SMALLINT", Kind::Int(n)) => Some(n.to_string()),
+        ("INTEGER" | "BIGINT" | "SMALLINT", Kind::Bool(b)) => Some(i64::from(*b).to_string()),
+        ("INTEGER" | "BIGINT" | "SMALLINT", Kind::Float(f)) if f.is_finite() && f.abs() < 9e15 => {
+            Some((f.trunc() as i64).to_string())
+        }
+        ("INTEGER" | "BIGINT" | "SMALLINT", Kind::Str(s)) => {
+            s.trim().parse::<i64>().ok().map(|n| n.to_string())
+        }
+        ("BOOLEAN", Kind::Bool(b)) => Some(b.to_string()),
+        ("BOOLEAN", Kind::Int(n @ (0 | 1))) => Some((*n == 1).to_string()),
+        ("NUMERIC" | "FLOAT" | "REAL" | "DOUBLE", Kind::Int(n)) => Some(n.to_string()),
+        ("NUMERIC" | "FLOAT" | "REAL" | "DOUBLE", Kind::Float(f))
+            if *f == 0.0 || (f.abs() >= 1e-4 && f.abs() < 1e16) =>
+        {
+            Some(format!("{f:?}"))
+        }
+        ("VARCHAR" | "TEXT" | "CHAR" | "NVARCHAR" | "NCHAR" | "UUID", Kind::Str(s)) => {
+            Some(literal(s))
+        }
+        (_, Kind::Str(s)) if ty.enum_type.is_some() => Some(literal(s)),
+        _ => None,
+    };
+    match rendered {
+        Some(text) => Some(text),
+        None => cx.error(
+            "literal-for-type",
+            value.span,
+            format!("SQLAlchemy cannot render {} as a literal of the column `{column}`'s type {sql}, so Alembic fails here.", value.describe()),
+            "Write a value of the column's type (a string for text, a number for numbers, `True` or `False`), or use `op.execute()` with SQL.",
+        ),
     }
 }
 

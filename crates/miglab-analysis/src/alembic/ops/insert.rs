@@ -4,8 +4,10 @@
 //! often bound to a name first; miglab only needs its name and column order.
 
 use super::super::cx::{Args, Cx, Signature};
-use super::super::ident::{literal, quote};
+use super::super::ident::quote;
 use super::super::python::{Call, Kind, Value};
+use super::super::sqlexpr::typed_literal;
+use super::super::types::{sql_type, SqlType};
 use super::TableRef;
 use crate::diagnostic::Span;
 
@@ -14,6 +16,19 @@ use crate::diagnostic::Span;
 pub(crate) struct TableShape {
     pub table: TableRef,
     pub columns: Vec<String>,
+    /// Each column's type, `None` for `sa.column("a")` without one; SQLAlchemy renders values through it.
+    pub types: Vec<Option<SqlType>>,
+}
+
+/// The type of `sa.column("a", sa.Text)` / `sa.Column("a", sa.Text())` (positional or `type_=`), `None` without one.
+pub(crate) fn column_type(cx: &Cx, column: &Call) -> Option<Option<SqlType>> {
+    let given = column.args.get(1).or_else(|| {
+        column.kwargs.iter().find(|k| k.name.as_deref() == Some("type_")).map(|k| &k.value)
+    });
+    match given {
+        Some(ty) if !ty.is_none() => sql_type(cx, ty).map(Some),
+        _ => Some(None),
+    }
 }
 
 /// The shape of `sa.table("t", sa.column("a"), …, schema=…)` or `op.create_table("t", sa.Column("a", …), …)`.
@@ -36,6 +51,7 @@ pub(crate) fn shape(cx: &Cx, value: &Value) -> Option<TableShape> {
     let name = cx.name(args.required(cx, "name", what)?)?;
     let schema = args.opt_string(cx, "schema")?;
     let mut columns = Vec::new();
+    let mut types = Vec::new();
     for item in &args.rest {
         let Some(column) = item
             .as_call()
@@ -47,8 +63,9 @@ pub(crate) fn shape(cx: &Cx, value: &Value) -> Option<TableShape> {
             Some(first) => columns.push(cx.string(first, "the column name as a string")?),
             None => return cx.unsupported(item, "a column with a name"),
         }
+        types.push(column_type(cx, column)?);
     }
-    Some(TableShape { table: TableRef { name, schema }, columns })
+    Some(TableShape { table: TableRef { name, schema }, columns, types })
 }
 
 /// `INSERT INTO t (a, b) VALUES (1, 'x')` per row, columns in table order, only those the row gives.
@@ -84,7 +101,13 @@ fn insert(cx: &Cx, shape: &TableShape, row: &Value) -> Option<String> {
                 format!("Add `{column}` to the table's columns, or remove it from the row."),
             );
         }
-        given.push((column, value_sql(cx, value)?));
+        let ty = shape
+            .columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| shape.types.get(i))
+            .and_then(Option::as_ref);
+        given.push((column.clone(), typed_literal(cx, value, ty, &column)?));
     }
     let (columns, values): (Vec<String>, Vec<String>) = shape
         .columns
@@ -97,18 +120,6 @@ fn insert(cx: &Cx, shape: &TableShape, row: &Value) -> Option<String> {
         columns.join(", "),
         values.join(", ")
     ))
-}
-
-/// A Python literal as SQLAlchemy renders a literal bind.
-fn value_sql(cx: &Cx, value: &Value) -> Option<String> {
-    match &value.kind {
-        Kind::Str(text) => Some(literal(text)),
-        Kind::Int(n) => Some(n.to_string()),
-        Kind::Float(f) => Some(format!("{f:?}")),
-        Kind::Bool(b) => Some(b.to_string()),
-        Kind::None => Some("NULL".to_owned()),
-        _ => cx.unsupported(value, "a string, number, boolean or `None`"),
-    }
 }
 
 #[cfg(test)]
