@@ -332,8 +332,18 @@ fn same(a: &Value, b: &Value) -> bool {
 
 /// `range`, `zip`, `len`, `str`, `int`, `list`, `tuple`, `enumerate`, `sorted`, `reversed` on known values.
 pub(super) fn function(name: &str, args: &[Value], kwargs: &[Kwarg]) -> Option<Kind> {
-    if !kwargs.is_empty() {
-        return None;
+    match (name, kwargs) {
+        // `dict(id=1, name="x")` and `dict(pairs)`, as bulk_insert rows are often written.
+        ("dict", _) => return dict(args, kwargs),
+        // `enumerate(items, start=1)`.
+        ("enumerate", [Kwarg { name: Some(start), value }])
+            if start == "start" && args.len() == 1 =>
+        {
+            let Kind::Int(start) = value.kind else { return None };
+            return Some(enumerate(args.first()?, start)?);
+        }
+        (_, []) => {}
+        _ => return None,
     }
     let ints: Option<Vec<i64>> =
         args.iter().map(|a| if let Kind::Int(n) = a.kind { Some(n) } else { None }).collect();
@@ -372,16 +382,11 @@ pub(super) fn function(name: &str, args: &[Value], kwargs: &[Kwarg]) -> Option<K
                     .collect(),
             )
         }
-        ("enumerate", [items]) => Kind::Seq(
-            iterate(items)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let index = Value::new(Kind::Int(i as i64), v.span);
-                    Value::new(Kind::Seq(vec![index, v]), span)
-                })
-                .collect(),
-        ),
+        ("enumerate", [items]) => enumerate(items, 0)?,
+        ("enumerate", [items, start]) => match start.kind {
+            Kind::Int(start) => enumerate(items, start)?,
+            _ => return None,
+        },
         ("len", [value]) => match &value.kind {
             Kind::Str(s) => Kind::Int(s.chars().count() as i64),
             Kind::Seq(items) => Kind::Int(items.len() as i64),
@@ -413,6 +418,37 @@ pub(super) fn function(name: &str, args: &[Value], kwargs: &[Kwarg]) -> Option<K
         }
         _ => return None,
     })
+}
+
+fn enumerate(items: &Value, start: i64) -> Option<Kind> {
+    let mut out = Vec::new();
+    for (i, v) in iterate(items)?.into_iter().enumerate() {
+        let index = start.checked_add(i as i64)?;
+        let index = Value::new(Kind::Int(index), v.span);
+        out.push(Value::new(Kind::Seq(vec![index, v]), items.span));
+    }
+    Some(Kind::Seq(out))
+}
+
+fn dict(args: &[Value], kwargs: &[Kwarg]) -> Option<Kind> {
+    let mut items: Vec<(Value, Value)> = Vec::new();
+    match args {
+        [] => {}
+        [Value { kind: Kind::Dict(given), .. }] => items = given.clone(),
+        [pairs] => {
+            for pair in iterate(pairs)? {
+                let Kind::Seq(kv) = pair.kind else { return None };
+                let [k, v] = <[Value; 2]>::try_from(kv).ok()?;
+                dict_insert(&mut items, k, v);
+            }
+        }
+        _ => return None,
+    }
+    for kwarg in kwargs {
+        let key = Value::new(Kind::Str(kwarg.name.clone()?), kwarg.value.span);
+        dict_insert(&mut items, key, kwarg.value.clone());
+    }
+    Some(Kind::Dict(items))
 }
 
 /// Methods of known strings and dictionaries: `.format`, `.join`, `.upper`, `.items()`…

@@ -143,7 +143,9 @@ with op.batch_alter_table("orders") as batch_op:
         add(batch_op, name)
 columns = [sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.Text())]
 statuses = op.create_table("statuses", *columns)
-op.bulk_insert(statuses, [{"id": i, "name": n} for i, n in enumerate(["open", "closed"])])"#,
+op.bulk_insert(statuses, [{"id": i, "name": n} for i, n in enumerate(["open", "closed"])])
+op.bulk_insert(statuses, [dict(id=i, name=n) for i, n in enumerate(["held"], start=10)])
+op.bulk_insert(statuses, [dict([("id", 20)], name="pairs")])"#,
         ),
     );
 }
