@@ -112,8 +112,8 @@ pub(super) fn binop(left: &Value, op: Operator, right: &Value) -> Kind {
         (Int(a), Operator::Pow, Int(b)) => {
             u32::try_from(*b).ok().and_then(|b| a.checked_pow(b)).map_or(unknown, Int)
         }
-        (Int(a), Operator::FloorDiv, Int(b)) if *b != 0 => Int(a.div_euclid(*b)),
-        (Int(a), Operator::Mod, Int(b)) if *b != 0 => Int(a.rem_euclid(*b)),
+        (Int(a), Operator::FloorDiv, Int(b)) => floor_div(*a, *b).map_or(unknown, Int),
+        (Int(a), Operator::Mod, Int(b)) => floor_mod(*a, *b).map_or(unknown, Int),
         (Str(s), Operator::Mult, Int(n)) | (Int(n), Operator::Mult, Str(s)) => {
             match usize::try_from(*n).ok().and_then(|n| s.len().checked_mul(n)) {
                 Some(len) if len <= MAX_STR => Str(s.repeat(usize::try_from(*n).unwrap_or(0))),
@@ -136,6 +136,19 @@ pub(super) fn binop(left: &Value, op: Operator, right: &Value) -> Kind {
         _ if is_clause(left) || is_clause(right) => clause_op(left, op, right).unwrap_or(unknown),
         _ => unknown,
     }
+}
+
+/// Python's `//`: the quotient rounded toward negative infinity; `None` for division by zero or overflow.
+fn floor_div(a: i64, b: i64) -> Option<i64> {
+    let q = a.checked_div(b)?;
+    let r = a.checked_rem(b)?;
+    Some(if r != 0 && ((r < 0) != (b < 0)) { q - 1 } else { q })
+}
+
+/// Python's `%` on integers: the remainder takes the divisor's sign.
+fn floor_mod(a: i64, b: i64) -> Option<i64> {
+    let r = a.checked_rem(b)?;
+    Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
 }
 
 /// `"... %s ..." % value`, `% (a, b)` or `% {"name": v}` with `%(name)s`.
@@ -564,4 +577,26 @@ fn format_method(format: &str, args: &[Value], kwargs: &[Kwarg]) -> Option<Kind>
         }
     }
     Some(Kind::Str(out))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn python_integer_division_ok() {
+        let cases = [(-7, 2), (7, -2), (-7, -2), (7, 2), (i64::MIN, -1), (1, 0)];
+        let got: Vec<String> = cases
+            .iter()
+            .map(|&(a, b)| format!("{:?}/{:?}", floor_div(a, b), floor_mod(a, b)))
+            .collect();
+        assert_eq!(
+            got.join(" "),
+            "Some(-4)/Some(1) Some(-4)/Some(-1) Some(3)/Some(-1) Some(3)/Some(1) None/None None/None"
+        );
+        let span = crate::diagnostic::Span::new(0, 0);
+        let int = |n| Value::new(Kind::Int(n), span);
+        let big = function("range", &[int(-(1 << 62) * 2), int(i64::MAX), int(1 << 62)], &[]);
+        assert!(matches!(big, Some(Kind::Seq(items)) if items.len() == 4));
+    }
 }
