@@ -353,7 +353,7 @@ pub(super) fn function(name: &str, args: &[Value], kwargs: &[Kwarg]) -> Option<K
             if start == "start" && args.len() == 1 =>
         {
             let Kind::Int(start) = value.kind else { return None };
-            return Some(enumerate(args.first()?, start)?);
+            return enumerate(args.first()?, start);
         }
         (_, []) => {}
         _ => return None,
@@ -379,9 +379,12 @@ pub(super) fn function(name: &str, args: &[Value], kwargs: &[Kwarg]) -> Option<K
                 return Some(Kind::Other("a range too long for a migration"));
             }
             let len = usize::try_from(len.max(0)).unwrap_or(0);
-            Kind::Seq(
-                (0..len).map(|i| Value::new(Kind::Int(start + step * i as i64), span)).collect(),
-            )
+            // Every item lies between start and stop, so it fits; i128 keeps `step * i` from overflowing on the way.
+            let item = |i: usize| {
+                let n = i128::from(start) + i128::from(step) * i as i128;
+                Value::new(Kind::Int(i64::try_from(n).unwrap_or_default()), span)
+            };
+            Kind::Seq((0..len).map(item).collect())
         }
         ("zip", _) => {
             let lists: Vec<Vec<Value>> = args.iter().map(iterate).collect::<Option<_>>()?;
@@ -596,7 +599,7 @@ mod test {
         );
         let span = crate::diagnostic::Span::new(0, 0);
         let int = |n| Value::new(Kind::Int(n), span);
-        let big = function("range", &[int(-(1 << 62) * 2), int(i64::MAX), int(1 << 62)], &[]);
+        let big = function("range", &[int(i64::MIN), int(i64::MAX), int(1 << 62)], &[]);
         assert!(matches!(big, Some(Kind::Seq(items)) if items.len() == 4));
     }
 }
