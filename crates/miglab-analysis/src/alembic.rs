@@ -37,7 +37,7 @@ pub fn parse(source: &str) -> Parsed {
         cx.error::<()>(
             "python-too-deep",
             Span::new(at, at),
-            format!("This file nests brackets or operators more than {} deep, which no migration needs.", python::MAX_NESTING),
+            format!("This file nests brackets, blocks or operators more than {} deep, which no migration needs.", python::MAX_NESTING),
             "Flatten the expression.",
         );
         return Parsed { migration: Migration::default(), diagnostics: cx.into_diagnostics() };

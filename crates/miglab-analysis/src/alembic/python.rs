@@ -167,12 +167,14 @@ fn parts<'v>(items: impl Iterator<Item = &'v Value>) -> (u32, u64) {
 pub(crate) const MAX_NESTING: usize = 100;
 
 /// The byte offset where the source first nests deeper than [`MAX_NESTING`], skipping strings and comments:
-/// brackets; runs of prefix operators with no operand between them (`not not …`, `- - …`);
+/// brackets; indented blocks; runs of prefix operators with no operand between them (`not not …`, `- - …`);
 /// or, within one logical line, right-recursive chains (`2**2**…`, `a if b else c if …`, `lambda: lambda: …`).
 /// Left-associative chains (`a + b + …`) and lists of negative numbers parse iteratively and are not counted.
 pub(crate) fn too_deep(source: &str) -> Option<usize> {
     let bytes = source.as_bytes();
     let (mut depth, mut prefix_run, mut chain) = (0usize, 0usize, 0usize);
+    // The indentation widths of the enclosing blocks (0, the module level, is implicit).
+    let mut indents: Vec<usize> = Vec::new();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
@@ -187,7 +189,28 @@ pub(crate) fn too_deep(source: &str) -> Option<usize> {
                 prefix_run = 0;
                 continue;
             }
-            b'\n' if depth == 0 => chain = 0,
+            b'\n' if depth == 0 => {
+                chain = 0;
+                // Indented blocks nest too: CPython stops at 100 levels ("too many levels of indentation").
+                let width = bytes
+                    .get(i + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| matches!(c, b' ' | b'\t'))
+                    .count();
+                let next = bytes.get(i + 1 + width).copied();
+                if !matches!(next, None | Some(b'\n' | b'\r' | b'#')) {
+                    while indents.last().is_some_and(|&top| top > width) {
+                        indents.pop();
+                    }
+                    if indents.last().is_none_or(|&top| top < width) {
+                        indents.push(width);
+                    }
+                    if indents.len() > MAX_NESTING {
+                        return Some(i + 1 + width);
+                    }
+                }
+            }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => {
                 depth = depth.saturating_sub(1);

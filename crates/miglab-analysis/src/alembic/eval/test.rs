@@ -283,6 +283,15 @@ mod fuzz {
         "d = {}\n",
         "d[1] = d\n",
         "x = [i for i in range(10000) for j in range(10000)]\n",
+        "m = -9223372036854775807 - 1\n",
+        "m = m // -1\n",
+        "m = m % -1\n",
+        "m = -m\n",
+        "m = m ** 3\n",
+        "r = list(range(m, 9223372036854775807, 4611686018427387904))\n",
+        "r = [s[m], s[-m], x[m]]\n",
+        "op.execute('%d %s' % (m, s))\n",
+        "op.execute('{}{}'.format(s, m) * m)\n",
     ];
 
     fn indent(text: &str) -> String {
@@ -308,11 +317,18 @@ mod fuzz {
     fn deep_blocks_ok() {
         // Nested `if` blocks far deeper than the limit, and a long chain of helpers calling each other.
         let mut nested = String::new();
-        for depth in 0..90 {
+        for depth in 0..1000 {
             nested.push_str(&format!("{}if True:\n", "    ".repeat(depth + 1)));
         }
-        nested.push_str(&format!("{}op.execute('SELECT 1')\n", "    ".repeat(91)));
-        let _ = parse(&program(&format!("def upgrade():\n{nested}")));
+        nested.push_str(&format!("{}op.execute('SELECT 1')\n", "    ".repeat(1001)));
+        let parsed = parse(&program(&format!("def upgrade():\n{nested}")));
+        assert!(parsed.diagnostics.iter().any(|d| d.code == "python-too-deep"));
+        // Just under CPython's limit of 100 levels the parser still runs, and the evaluator stops at its own limit.
+        let under: String =
+            (0..98).map(|d| format!("{}if True:\n", "    ".repeat(d + 1))).collect();
+        let under = format!("{under}{}pass\n", "    ".repeat(99));
+        let parsed = parse(&program(&format!("def upgrade():\n{under}")));
+        assert!(parsed.diagnostics.iter().any(|d| d.code == "evaluation-limit"));
         let chain: String = (0..200).map(|i| format!("def f{i}():\n    f{}()\n", i + 1)).collect();
         let parsed = parse(&program(&format!("{chain}\ndef upgrade():\n    f0()\n")));
         assert!(parsed
