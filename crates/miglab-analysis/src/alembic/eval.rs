@@ -22,6 +22,8 @@ pub(crate) const MAX_STEPS: u64 = 200_000;
 pub(crate) const MAX_DEPTH: u32 = 40;
 /// Expression nesting within one statement (the parser's own check stops deeper source earlier).
 pub(crate) const MAX_EXPR_DEPTH: u32 = 64;
+/// Expression levels, blocks and calls together: what bounds the evaluator's recursion, wherever it comes from.
+pub(crate) const MAX_NESTING_TOTAL: u32 = 200;
 /// The longest list (`range`, repetition, concatenation) the evaluator builds.
 pub(crate) const MAX_ITEMS: usize = 10_000;
 /// The longest string the evaluator builds, in bytes.
@@ -65,6 +67,8 @@ pub(crate) struct Interp<'a, 'c> {
     imports: Vec<(String, bool)>,
     steps: u64,
     depth: u32,
+    /// Expression levels plus blocks and calls now open, against [`MAX_NESTING_TOTAL`].
+    nesting: u32,
     stopped: bool,
     /// Inside `with op.get_context().autocommit_block():`.
     autocommit: bool,
@@ -84,6 +88,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             imports: Vec::new(),
             steps: 0,
             depth: 0,
+            nesting: 0,
             stopped: false,
             autocommit: false,
             module_level: true,
@@ -142,16 +147,18 @@ impl<'a, 'c> Interp<'a, 'c> {
 
     /// Enters a nested block or call; false (after one error) past [`MAX_DEPTH`].
     fn enter(&mut self, span: Span) -> bool {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || self.nesting >= MAX_NESTING_TOTAL {
             self.stop(span, format!("miglab stopped here: blocks and function calls nest more than {MAX_DEPTH} deep, which no migration needs (is a function calling itself?)."), "Flatten the code, or remove the recursion.");
             return false;
         }
         self.depth += 1;
+        self.nesting += 1;
         true
     }
 
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+        self.nesting = self.nesting.saturating_sub(1);
     }
 
     fn lookup(&self, name: &str) -> Option<&Binding<'a>> {

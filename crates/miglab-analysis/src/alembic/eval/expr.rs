@@ -2,7 +2,7 @@
 //! (a call, an attribute) when it describes a SQLAlchemy object the translator reads.
 
 use super::builtins;
-use super::{Binding, Interp, MAX_EXPR_DEPTH, MAX_ITEMS};
+use super::{Binding, Interp, MAX_EXPR_DEPTH, MAX_ITEMS, MAX_NESTING_TOTAL};
 use crate::alembic::python::{self, Call, Kind, Kwarg, Value, STARRED};
 use crate::diagnostic::Span;
 use ruff_python_ast::{self as ast, Expr, UnaryOp};
@@ -16,9 +16,19 @@ impl<'a> Interp<'a, '_> {
 
     pub(super) fn expr(&mut self, expr: &'a Expr, depth: u32) -> Value {
         let span = python::span(expr.range());
-        if depth > MAX_EXPR_DEPTH {
+        // Helpers called inside deep expressions nest again; one count over all of them bounds the stack.
+        if depth > MAX_EXPR_DEPTH || self.nesting >= MAX_NESTING_TOTAL {
+            // Stopping, not skipping: a helper call in there could hold operations.
+            self.stop(span, "miglab stopped here: expressions, blocks and function calls nest deeper than a migration needs (is a function calling itself?).".to_owned(), "Flatten the expression, or remove the recursion.");
             return Value::new(Kind::Other("a deeply nested expression"), span);
         }
+        self.nesting += 1;
+        let value = self.expr_inner(expr, span, depth);
+        self.nesting -= 1;
+        value
+    }
+
+    fn expr_inner(&mut self, expr: &'a Expr, span: Span, depth: u32) -> Value {
         if !self.tick(1, span) {
             return Value::new(Kind::Other("an expression past miglab's evaluation limit"), span);
         }

@@ -393,3 +393,18 @@ again()"#,
         ),
     );
 }
+
+/// Helpers called from inside deeply nested expressions: the nesting counts across calls, so the stack stays bounded.
+#[test]
+fn deep_expressions_through_helpers_ok() {
+    let nested = format!("{}f(n + 1){}", "[".repeat(60), "]".repeat(60));
+    let source = format!(
+        "from alembic import op\nrevision = \"r\"\ndown_revision = None\n\ndef f(n):\n    return {nested}\n\ndef upgrade():\n    f(0)\n\ndef downgrade():\n    pass\n"
+    );
+    let parsed = parse(&source);
+    assert!(
+        parsed.diagnostics.iter().any(|d| d.code == "evaluation-limit"),
+        "{:?}",
+        parsed.diagnostics
+    );
+}
