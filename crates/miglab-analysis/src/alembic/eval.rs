@@ -63,8 +63,8 @@ pub(crate) struct Interp<'a, 'c> {
     pub cx: &'c Cx<'c>,
     module: Vec<(String, Binding<'a>)>,
     frames: Vec<Frame<'a>>,
-    /// Names imported from `alembic` or `sqlalchemy` (true) or from anything else (false).
-    imports: Vec<(String, bool)>,
+    /// Names imported, with the module they come from.
+    imports: Vec<(String, String)>,
     steps: u64,
     depth: u32,
     /// Expression levels plus blocks and calls now open, against [`MAX_NESTING_TOTAL`].
@@ -188,10 +188,20 @@ impl<'a, 'c> Interp<'a, 'c> {
 
     /// Whether `name` refers to an `alembic` or `sqlalchemy` import (or the usual aliases, when nothing is imported under that name).
     fn is_library_name(&self, name: &str) -> bool {
-        if let Some((_, library)) = self.imports.iter().rev().find(|(n, _)| n == name) {
-            return *library;
+        if let Some((_, module)) = self.imports.iter().rev().find(|(n, _)| n == name) {
+            return ["alembic", "sqlalchemy"]
+                .iter()
+                .any(|m| module == m || module.starts_with(&format!("{m}.")));
         }
         matches!(name, "op" | "sa" | "sqlalchemy" | "postgresql" | "context")
+    }
+
+    /// Whether `name` is the `logging` module or one of its names: log calls change no SQL (`--sql` sends logs to stderr).
+    fn is_logging_name(&self, name: &str) -> bool {
+        match self.imports.iter().rev().find(|(n, _)| n == name) {
+            Some((_, module)) => module == "logging" || module.starts_with("logging."),
+            None => false,
+        }
     }
 
     /// Runs a helper function with bound arguments and returns what it returns.
@@ -204,6 +214,15 @@ impl<'a, 'c> Interp<'a, 'c> {
     ) -> Value {
         let def = function.def;
         let none = Value::new(Kind::None, span);
+        if let Some(decorator) = def.decorator_list.first() {
+            return self
+                .cx
+                .unsupported(
+                    &self.unknown(super::python::span(decorator.range), "a decorator"),
+                    "a helper without decorators",
+                )
+                .unwrap_or(none);
+        }
         if function.scope.is_some_and(|scope| scope >= self.frames.len()) {
             return self.unknown(span, "a function whose defining call has returned");
         }

@@ -44,14 +44,17 @@ impl<'a> Interp<'a, '_> {
                     let name = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
                     // `import a.b` binds `a`.
                     let name = name.split('.').next().unwrap_or(name);
-                    self.imports.push((name.to_owned(), is_library(module)));
+                    self.imports.push((name.to_owned(), module.to_owned()));
                 }
             }
             Stmt::ImportFrom(import) => {
                 let module = import.module.as_ref().map(|m| m.as_str()).unwrap_or_default();
                 for alias in &import.names {
                     let name = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
-                    self.imports.push((name.to_owned(), import.level == 0 && is_library(module)));
+                    // A relative import (`from . import x`) is the project's own code.
+                    let module =
+                        if import.level == 0 { module.to_owned() } else { format!(".{module}") };
+                    self.imports.push((name.to_owned(), module));
                 }
             }
             Stmt::Expr(expr) => self.expression_statement(&expr.value, span),
@@ -91,8 +94,6 @@ impl<'a> Interp<'a, '_> {
             Stmt::With(with) => return self.with_block(with, span),
             Stmt::Break(_) => return Flow::Break,
             Stmt::Continue(_) => return Flow::Continue,
-            // `global`/`nonlocal` change nothing here: every assignment binds the running frame, which is what such code relies on.
-            Stmt::Global(_) | Stmt::Nonlocal(_) if !self.module_level => {}
             _ if self.module_level => {}
             other => {
                 self.cx.error::<()>(
@@ -123,6 +124,9 @@ impl<'a> Interp<'a, '_> {
         let value = self.value(expr);
         if self.stopped {
             return;
+        }
+        if self.is_logging(&value) {
+            return; // `logger.info(...)`: Alembic's `--sql` output never shows it
         }
         match (&value.kind, expr) {
             // A docstring, or a string used as a comment.
@@ -236,7 +240,7 @@ impl<'a> Interp<'a, '_> {
                 _ => Value::new(Kind::None, span),
             };
         }
-        if !self.is_library_value(&value) {
+        if !self.is_library_value(&value) && !self.is_logging(&value) {
             self.cx.error::<()>(
                 "unknown-call",
                 value.span,
@@ -260,6 +264,19 @@ impl<'a> Interp<'a, '_> {
                 Kind::Attr(receiver, _) => current = receiver,
                 Kind::Name(name) => return self.is_library_name(name),
                 Kind::Batch(_) => return true,
+                _ => return false,
+            }
+        }
+    }
+
+    /// Whether a value is a call into `logging` (`logging.getLogger(__name__)`, `log.info(...)` on such a logger).
+    fn is_logging(&self, value: &Value) -> bool {
+        let mut current = value;
+        loop {
+            match &current.kind {
+                Kind::Call(call) => current = &call.func,
+                Kind::Attr(receiver, _) => current = receiver,
+                Kind::Name(name) => return self.is_logging_name(name),
                 _ => return false,
             }
         }
@@ -526,11 +543,6 @@ fn unknown_part(value: &Value) -> &Value {
         }
         _ => value,
     }
-}
-
-/// Modules whose names the evaluator trusts to build objects rather than run unknown code.
-fn is_library(module: &str) -> bool {
-    ["alembic", "sqlalchemy"].iter().any(|m| module == *m || module.starts_with(&format!("{m}.")))
 }
 
 fn describe(stmt: &Stmt) -> &'static str {

@@ -408,3 +408,40 @@ fn deep_expressions_through_helpers_ok() {
         parsed.diagnostics
     );
 }
+
+#[test]
+fn logging_decorators_and_globals_ok_and_err() {
+    let source = r#"
+import logging
+import functools
+from alembic import op
+
+revision = "g1"
+down_revision = None
+log = logging.getLogger(__name__)
+COUNT = 0
+
+
+@functools.lru_cache
+def cached():
+    op.execute("SELECT 'cached'")
+
+
+def bump():
+    global COUNT
+    COUNT += 1
+
+
+def upgrade():
+    log.info("adding the index")
+    logging.getLogger("alembic").warning("careful")
+    op.execute("SELECT 'logged'")
+    cached()
+    bump()
+
+
+def downgrade():
+    pass
+"#;
+    snapshot("logging_decorators_and_globals_ok_and_err", module(source));
+}
