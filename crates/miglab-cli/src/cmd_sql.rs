@@ -447,6 +447,32 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
     }
 
     #[test]
+    fn folder_upgrade_ok() {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/alembic-compat/chains/branchy");
+        let (sql, messages, status) =
+            chain_output(&dir, None, "heads", true).expect("the folder loads");
+        assert_eq!((status, messages.len()), (0, 0), "{messages:?}");
+        assert!(sql.starts_with("CREATE TABLE alembic_version"), "{sql}");
+        let banners: Vec<&str> = sql.lines().filter(|l| l.starts_with("-- Running")).collect();
+        assert_eq!(
+            banners,
+            [
+                "-- Running upgrade  -> a",
+                "-- Running upgrade a -> b2",
+                "-- Running upgrade  -> c",
+                "-- Running upgrade c -> d",
+                "-- Running upgrade a -> b1",
+                "-- Running upgrade b1, b2 -> m"
+            ]
+        );
+        let (_, problems, status) =
+            chain_output(&dir, None, "head", false).unwrap_or_else(|p| (String::new(), vec![p], 1));
+        assert_eq!(status, 1);
+        assert!(problems[0].contains("2 heads"), "{problems:?}");
+    }
+
+    #[test]
     fn version_table_ok() {
         let source = std::fs::read_to_string(fixture("alembic/ok/a01_expenses_columns.py"))
             .expect("fixture");
