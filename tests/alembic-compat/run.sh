@@ -5,6 +5,8 @@
 # so each one is checked against real Alembic.
 # `cargo xtask test` runs it, after making the venv under target/ with the versions xtask/src/setup.rs pins
 # (by hand: python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install alembic==1.20.1 SQLAlchemy==2.0.58).
+# Then each folder in chains/ runs as a whole history: `alembic upgrade TARGET --sql` for each line of its `targets`
+# (`FROM:TO` too) against `miglab sql --version-table [--from FROM] --to TO FOLDER`, branches, merges and depends_on included.
 # It ends with `N passed, N failed`, one per case and direction.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,6 +59,38 @@ for case in "${cases[@]}"; do
             failures=$((failures + 1))
         fi
     done
+done
+chains=()
+if [ $# -eq 0 ]; then
+    mapfile -t chains < <(find "$here/chains" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort)
+fi
+for chain in "${chains[@]}"; do
+    name=$(basename "$chain")
+    rm -rf "$work/env" && mkdir -p "$work/env/versions"
+    cp "$here/env.py" "$here/script.py.mako" "$work/env/"
+    cp "$chain"/*.py "$work/env/versions/"
+    printf '[alembic]\nscript_location = %s\n' "$work/env" > "$work/env/alembic.ini"
+    while read -r target; do
+        [ -n "$target" ] || continue
+        from=()
+        to=$target
+        if [[ $target == *:* ]]; then
+            from=(--from "${target%%:*}")
+            to=${target#*:}
+        fi
+        (cd "$work/env" && "$alembic" upgrade "$target" --sql) > "$work/alembic.sql" 2> "$work/alembic.err" || { cat "$work/alembic.err"; echo "FAIL upgrade $name $target (alembic failed)"; failed=1; failures=$((failures + 1)); continue; }
+        $MIGLAB --version-table "${from[@]}" --to "$to" "$work/env/versions" > "$work/miglab.sql" || true
+        normalize < "$work/alembic.sql" > "$work/a.txt"
+        normalize < "$work/miglab.sql" > "$work/m.txt"
+        if diff -u --label "alembic upgrade $target ($name)" --label "miglab $target ($name)" "$work/a.txt" "$work/m.txt"; then
+            echo "ok   upgrade $name $target"
+            passes=$((passes + 1))
+        else
+            echo "FAIL upgrade $name $target"
+            failed=1
+            failures=$((failures + 1))
+        fi
+    done < "$chain/targets"
 done
 echo "$passes passed, $failures failed"
 exit $failed

@@ -9,11 +9,16 @@ mod column;
 mod constraint;
 mod cx;
 mod default;
+mod dml;
+mod eval;
 mod generated;
 mod ident;
 mod ops;
 mod python;
 mod revision;
+#[cfg(test)]
+mod signatures;
+mod sqlexpr;
 mod translate;
 mod types;
 pub use miglab_model::migration::version_table;
@@ -23,17 +28,16 @@ use crate::migration::Migration;
 /// Where both readers (Alembic files and SQL pairs) put their result; it lives in `migration` so neither reader depends on the other.
 pub use crate::migration::Parsed;
 use cx::Cx;
-use ruff_python_ast::Stmt;
 use ruff_python_parser::parse_module;
 
 /// Parses an Alembic revision file and translates `upgrade()` and `downgrade()`.
 pub fn parse(source: &str) -> Parsed {
-    let mut cx = Cx::new(source);
+    let cx = Cx::new(source);
     if let Some(at) = python::too_deep(source) {
         cx.error::<()>(
             "python-too-deep",
             Span::new(at, at),
-            format!("This file nests brackets or operators more than {} deep, which no migration needs.", python::MAX_NESTING),
+            format!("This file nests brackets, blocks or operators more than {} deep, which no migration needs.", python::MAX_NESTING),
             "Flatten the expression.",
         );
         return Parsed { migration: Migration::default(), diagnostics: cx.into_diagnostics() };
@@ -52,25 +56,25 @@ pub fn parse(source: &str) -> Parsed {
         }
     };
     let body = &module.body;
-    cx.constants = python::constants(body);
-    let revision = revision::revision(&cx, body);
-    let upgrade = function(&cx, body, "upgrade");
-    let downgrade = function(&cx, body, "downgrade");
+    let (revision, upgrade, downgrade) = {
+        let mut interp = eval::Interp::new(&cx);
+        interp.run_module(body);
+        let revision = revision::revision(&cx, &mut interp, body);
+        let upgrade = function(&cx, &mut interp, "upgrade");
+        let downgrade = function(&cx, &mut interp, "downgrade");
+        (revision, upgrade, downgrade)
+    };
     let mut migration = Migration { revision, upgrade, downgrade };
     crate::locks::document(&mut migration);
     Parsed { migration, diagnostics: cx.into_diagnostics() }
 }
 
-fn function(cx: &Cx, body: &[Stmt], name: &str) -> Vec<crate::migration::Step> {
-    // Python keeps the last definition of a name, so a second `def upgrade()` replaces the first.
-    let found = body.iter().rev().find_map(|stmt| match stmt {
-        Stmt::FunctionDef(def) if def.name.as_str() == name => Some(def),
-        _ => None,
-    });
-    match found {
-        Some(def) => translate::function_body(cx, &def.body),
+fn function(cx: &Cx, interp: &mut eval::Interp, name: &str) -> Vec<crate::migration::Step> {
+    // Python keeps the last binding of a name, so a second `def upgrade()` replaces the first.
+    let end = cx.source.len();
+    match interp.run_function(name, Span::new(end, end)) {
+        Some(steps) => steps,
         None => {
-            let end = cx.source.len();
             let message = format!(
                 "This file has no `def {name}():`, so Alembic cannot run it in that direction."
             );

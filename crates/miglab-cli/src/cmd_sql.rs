@@ -2,6 +2,9 @@
 //!
 //! A direction is printed whenever it translates: an error in `downgrade()` (or the down file) never hides the upgrade,
 //! and the exit status is 1 only when the direction asked for has an error.
+//! Given a folder of revisions, it prints `upgrade [FROM:]TO` across them, in Alembic's order ([`chain`]).
+
+mod chain;
 
 use miglab_analysis::alembic::{self, version_table, Parsed};
 use miglab_analysis::diagnostic::Diagnostic;
@@ -13,8 +16,14 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// An Alembic revision file (.py) or a plain SQL migration (.up.sql / V1__x.sql).
+    /// An Alembic revision file (.py), a plain SQL migration (.up.sql / V1__x.sql), or a folder of Alembic revisions.
     file: PathBuf,
+    /// With a folder: the revision the database is at already, as in `alembic upgrade FROM:TO --sql` (default: an empty database).
+    #[arg(long)]
+    from: Option<String>,
+    /// With a folder: the revision to upgrade to: an id, a unique prefix, a branch label, `head` or `heads` (default: `head`).
+    #[arg(long)]
+    to: Option<String>,
     /// Print what `downgrade()` (or the down/undo SQL file) runs instead of the upgrade; exit 1 only if that has an error.
     #[arg(long)]
     downgrade: bool,
@@ -43,6 +52,13 @@ impl Part {
 }
 
 pub fn run(args: Args) -> ExitCode {
+    if args.file.is_dir() {
+        return chain_run(&args);
+    }
+    if args.from.is_some() || args.to.is_some() {
+        eprintln!("{}: --from and --to choose revisions in a folder; give the versions folder instead of one file.", args.file.display());
+        return ExitCode::from(2);
+    }
     let source = match crate::read_source(&args.file) {
         Ok(source) => source,
         Err(code) => return code,
@@ -58,6 +74,89 @@ pub fn run(args: Args) -> ExitCode {
         }
         Err(code) => code,
     }
+}
+
+/// `miglab sql versions/`: every revision `upgrade FROM:TO` runs, each after Alembic's `-- Running upgrade` comment.
+/// Any error in a revision it runs prints no SQL at all, as a single file does.
+fn chain_run(args: &Args) -> ExitCode {
+    if args.downgrade {
+        eprintln!("{}: miglab prints the upgrade of a folder; for a downgrade, give one revision file with --downgrade.", args.file.display());
+        return ExitCode::from(2);
+    }
+    let to = args.to.as_deref().unwrap_or("head");
+    let (sql, messages, status) =
+        match chain_output(&args.file, args.from.as_deref(), to, args.version_table) {
+            Ok(out) => out,
+            Err(problem) => (String::new(), vec![problem], 1),
+        };
+    print!("{sql}");
+    for message in &messages {
+        eprintln!("{message}");
+    }
+    ExitCode::from(status)
+}
+
+/// The SQL, the messages and the exit status of `miglab sql DIR`.
+fn chain_output(
+    dir: &Path,
+    from: Option<&str>,
+    to: &str,
+    version_table: bool,
+) -> Result<(String, Vec<String>, u8), String> {
+    let chain = chain::Chain::load(dir)?;
+    let order = chain.upgrade(from, to)?;
+    let bookkeeping = chain.bookkeeping(from, &order)?;
+    let mut messages = Vec::new();
+    let mut errors = 0;
+    for &i in &order {
+        let node = &chain.nodes[i];
+        let source = std::fs::read_to_string(&node.file).unwrap_or_default();
+        let parts = python_parts(&node.parsed, &source);
+        for (diagnostic, part) in node.parsed.diagnostics.iter().zip(&parts) {
+            messages.push(diagnostic.render(&node.file.display().to_string()));
+            if diagnostic.is_error() && part.breaks(Direction::Upgrade) {
+                errors += 1;
+            }
+        }
+    }
+    if errors > 0 {
+        return Ok((String::new(), messages, 1));
+    }
+    let mut out = String::new();
+    if version_table && from.is_none() && !order.is_empty() {
+        out.push_str(&format!(
+            "{};
+
+",
+            version_table::create_table()
+        ));
+    }
+    for (&i, bookkeeping) in order.iter().zip(bookkeeping) {
+        out.push_str(&format!(
+            "{}
+
+",
+            chain.banner(i)
+        ));
+        for step in &chain.nodes[i].parsed.migration.upgrade {
+            out.push_str(&format!(
+                "{};
+
+",
+                step.sql
+            ));
+        }
+        if version_table {
+            for statement in bookkeeping {
+                out.push_str(&format!(
+                    "{statement};
+
+"
+                ));
+            }
+        }
+    }
+    Ok((out, messages, 0))
 }
 
 /// What `miglab sql` prints: the SQL (stdout), the diagnostics and notes (stderr), and the exit status.
@@ -345,6 +444,32 @@ r1.py: 1 error above in upgrade(): the downgrade is printed, but `miglab sql r1.
 
     fn fixture(path: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../miglab-analysis/fixtures").join(path)
+    }
+
+    #[test]
+    fn folder_upgrade_ok() {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/alembic-compat/chains/branchy");
+        let (sql, messages, status) =
+            chain_output(&dir, None, "heads", true).expect("the folder loads");
+        assert_eq!((status, messages.len()), (0, 0), "{messages:?}");
+        assert!(sql.starts_with("CREATE TABLE alembic_version"), "{sql}");
+        let banners: Vec<&str> = sql.lines().filter(|l| l.starts_with("-- Running")).collect();
+        assert_eq!(
+            banners,
+            [
+                "-- Running upgrade  -> a",
+                "-- Running upgrade a -> b2",
+                "-- Running upgrade  -> c",
+                "-- Running upgrade c -> d",
+                "-- Running upgrade a -> b1",
+                "-- Running upgrade b1, b2 -> m"
+            ]
+        );
+        let (_, problems, status) =
+            chain_output(&dir, None, "head", false).unwrap_or_else(|p| (String::new(), vec![p], 1));
+        assert_eq!(status, 1);
+        assert!(problems[0].contains("2 heads"), "{problems:?}");
     }
 
     #[test]

@@ -42,20 +42,20 @@ pub(crate) enum Autoincrement {
 }
 
 const COLUMN: &[&str] = &["name", "type_"];
-const COLUMN_KW: &[&str] =
-    &["primary_key", "nullable", "unique", "index", "autoincrement", "server_default", "comment"];
-/// Keywords that only affect Python-side behaviour, never the DDL.
-const COLUMN_IGNORED: &[&str] = &[
-    "default",
-    "onupdate",
-    "server_onupdate",
-    "doc",
-    "key",
-    "info",
+const COLUMN_KW: &[&str] = &[
+    "primary_key",
+    "nullable",
+    "unique",
+    "index",
+    "autoincrement",
+    "server_default",
+    "comment",
     "quote",
     "sort_order",
-    "insert_default",
 ];
+/// Keywords that only affect Python-side behaviour, never the DDL.
+const COLUMN_IGNORED: &[&str] =
+    &["default", "onupdate", "server_onupdate", "doc", "key", "info", "insert_default"];
 
 /// Reads `sa.Column("name", sa.Type(), sa.ForeignKey(...), nullable=..., ...)`.
 pub(crate) fn column(cx: &Cx, value: &Value) -> Option<Column> {
@@ -81,6 +81,17 @@ pub(crate) fn column(cx: &Cx, value: &Value) -> Option<Column> {
         );
     }
     let ty = sql_type(cx, ty_value)?;
+    // Both change the DDL (a forced quote, the column order of CREATE TABLE), and no migration needs them.
+    for unsupported in ["quote", "sort_order"] {
+        if let Some(v) = args.given(unsupported) {
+            return cx.error(
+                "unsupported-argument",
+                v.span,
+                format!("miglab does not support the `{unsupported}` argument of `sa.Column`, which changes the DDL Alembic emits."),
+                format!("Remove `{unsupported}`, or write the statement yourself with `op.execute()`."),
+            );
+        }
+    }
     let primary_key = args.flag(cx, "primary_key")?;
     let nullable = match args.given("nullable") {
         Some(v) => Some(cx.bool(v)?),

@@ -133,19 +133,10 @@ pub(crate) fn split_reference(cx: &Cx, value: &Value) -> Option<(String, String)
     }
 }
 
-/// The SQL text of a check condition: a string or `sa.text("…")`.
+/// The SQL text of a condition: a string, `sa.text("…")`, or a SQLAlchemy expression (`sa.column("a") > 0`),
+/// rendered without table names, as SQLAlchemy renders DDL.
 pub(crate) fn condition(cx: &Cx, value: &Value) -> Option<String> {
-    if let Kind::Call(call) = &value.kind {
-        if call.func.last_name() == Some("text") && call.args.len() == 1 {
-            if let Some(arg) = call.args.first() {
-                return cx.string(arg, "a SQL string");
-            }
-        }
-    }
-    match value.as_str() {
-        Some(text) => Some(text.to_owned()),
-        None => cx.unsupported(value, "a SQL condition as a string or `sa.text(\"…\")`"),
-    }
+    super::sqlexpr::condition(cx, value, super::sqlexpr::Context { qualify: false })
 }
 
 /// A table-level constraint object inside `op.create_table(...)`; `None` when `call` is not one.

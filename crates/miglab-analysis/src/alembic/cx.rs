@@ -3,7 +3,7 @@
 //! Every helper returns `None` after recording an error, so callers bail out with `?`
 //! and an unsupported construct can never turn into silently wrong SQL.
 
-use super::python::{Call, Constants, Kind, Value, STARRED};
+use super::python::{Call, Kind, Value, STARRED};
 use crate::diagnostic::{Diagnostic, Span};
 use std::cell::RefCell;
 
@@ -11,19 +11,12 @@ use std::cell::RefCell;
 /// as in `cx.name(args.required(cx, "column_name", what)?)`.
 pub(crate) struct Cx<'s> {
     pub source: &'s str,
-    /// Module-level literal constants, substituted wherever the translator reads an expression.
-    pub constants: Constants,
     diagnostics: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'s> Cx<'s> {
     pub fn new(source: &'s str) -> Cx<'s> {
-        Cx { source, constants: Constants::new(), diagnostics: RefCell::new(Vec::new()) }
-    }
-
-    /// Converts an expression of the migration, resolving module-level constants.
-    pub fn value(&self, expr: &ruff_python_ast::Expr) -> Value {
-        super::python::value_in(expr, &self.constants)
+        Cx { source, diagnostics: RefCell::new(Vec::new()) }
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
@@ -40,8 +33,16 @@ impl<'s> Cx<'s> {
     ) -> Option<T> {
         let diagnostic =
             Diagnostic::error(code, message).with_help(help).with_span(span, self.source);
-        self.diagnostics.borrow_mut().push(diagnostic);
+        self.push(diagnostic);
         None
+    }
+
+    /// Records a diagnostic once: a helper called in a loop reports its problem once, not per iteration.
+    fn push(&self, diagnostic: Diagnostic) {
+        let mut diagnostics = self.diagnostics.borrow_mut();
+        if !diagnostics.contains(&diagnostic) {
+            diagnostics.push(diagnostic);
+        }
     }
 
     pub fn warning(
@@ -53,27 +54,19 @@ impl<'s> Cx<'s> {
     ) {
         let diagnostic =
             Diagnostic::warning(code, message).with_help(help).with_span(span, self.source);
-        self.diagnostics.borrow_mut().push(diagnostic);
+        self.push(diagnostic);
     }
 
     /// The standard error for a value of the wrong kind, or one miglab cannot evaluate, where it appears.
     pub fn unsupported<T>(&self, value: &Value, wanted: &str) -> Option<T> {
-        let literal = matches!(
-            value.kind,
-            Kind::Str(_)
-                | Kind::Int(_)
-                | Kind::Float(_)
-                | Kind::Bool(_)
-                | Kind::None
-                | Kind::Seq(_)
-                | Kind::Dict(_)
-        );
-        let why =
-            if literal { "" } else { ", which miglab cannot evaluate without running Python" };
+        // Names and calls need Python to run; other values describe themselves ("a range too long…").
+        let code = matches!(value.kind, Kind::Name(_) | Kind::Attr(..) | Kind::Call(_));
+        let description = value.describe();
+        let why = if code { ", which miglab cannot evaluate without running Python" } else { "" };
         self.error(
             "unsupported-expression",
             value.span,
-            format!("miglab expected {wanted} here but found {}{why}.", value.describe()),
+            format!("miglab expected {wanted} here but found {description}{why}."),
             format!("Write {wanted} here."),
         )
     }

@@ -9,7 +9,7 @@ mod index;
 mod insert;
 mod table;
 
-pub(crate) use insert::{bulk_insert, shape as table_shape, TableShape};
+pub(crate) use insert::{bulk_insert, column_type};
 
 use super::cx::{Args, Cx, Signature};
 use super::ident;

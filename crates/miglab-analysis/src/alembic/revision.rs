@@ -2,11 +2,13 @@
 //! and the docstring's message and `Create Date`.
 
 use super::cx::Cx;
-use super::python::{self, Kind, Value};
+use super::eval::Interp;
+use super::python::{Kind, Value};
 use crate::migration::Revision;
 use ruff_python_ast::{Expr, Stmt};
 
-pub(crate) fn revision(cx: &Cx, module: &[Stmt]) -> Revision {
+/// Reads the metadata, evaluating each value in the module's scope (`down_revision = PARENT` works).
+pub(crate) fn revision<'a>(cx: &Cx, interp: &mut Interp<'a, '_>, module: &'a [Stmt]) -> Revision {
     let mut revision = Revision::default();
     if let Some(Stmt::Expr(docstring)) = module.first() {
         if let Expr::StringLiteral(text) = docstring.value.as_ref() {
@@ -30,7 +32,7 @@ pub(crate) fn revision(cx: &Cx, module: &[Stmt]) -> Revision {
             _ => continue,
         };
         let (Some(Expr::Name(target)), Some(value)) = (target, value) else { continue };
-        let value = python::value(value);
+        let value = interp.module_value(value);
         match target.id.as_str() {
             "revision" => {
                 found_revision = true;

@@ -240,6 +240,17 @@ fn enum_type(cx: &Cx, value: &Value, call: &super::python::Call) -> Option<SqlTy
         None => true,
     };
     if !native {
+        // SQLAlchemy then adds a named CHECK constraint listing the values, which miglab does not render.
+        if let Some(v) = kwarg("create_constraint")
+            .filter(|v| v.kind != super::python::Kind::Bool(false) && !v.is_none())
+        {
+            return cx.error(
+                "unsupported-argument",
+                v.span,
+                "miglab does not support `create_constraint=True` on a non-native enum, which makes SQLAlchemy add a CHECK constraint.",
+                "Remove `create_constraint`, or add the CHECK constraint with `op.create_check_constraint()`.",
+            );
+        }
         let length = match kwarg("length") {
             Some(v) => cx.int(v)?,
             None => values.iter().map(|v| v.chars().count() as i64).max().unwrap_or(0),

@@ -157,14 +157,14 @@ op.drop_constraint("ck", "items", schema="app")"#), @r#"
         insta::assert_snapshot!(check(r#"
 op.create_foreign_key("fk", "a", "b", ["b_id"], ["id"], ondelete="DELETE")
 op.drop_constraint("uq", "t", type_="uniq")
-op.create_check_constraint("ck", "t", sa.column("x") > 0)
+op.create_check_constraint("ck", "t", sa.column("x") > sa.select(1))
 op.create_unique_constraint("uq", "t")"#), @r#"
     invalid-argument r1.py:11:70: "DELETE" is not a valid choice here; PostgreSQL accepts CASCADE, RESTRICT, NO ACTION, SET NULL, SET DEFAULT.
       help: Use one of CASCADE, RESTRICT, NO ACTION, SET NULL, SET DEFAULT.
     invalid-argument r1.py:12:41: "uniq" is not a constraint type Alembic knows; it expects "foreignkey", "primary", "unique" or "check".
       help: Use one of "foreignkey", "primary", "unique" or "check".
-    unsupported-expression r1.py:13:43: miglab expected a SQL condition as a string or `sa.text("…")` here but found a comparison, which miglab cannot evaluate without running Python.
-      help: Write a SQL condition as a string or `sa.text("…")` here.
+    unsupported-expression r1.py:13:60: miglab expected a SQLAlchemy expression miglab renders (a column, a literal, `sa.and_`, `sa.or_`, `sa.not_`, a comparison, `.in_`, `.is_`, `sa.func.…`, `sa.cast`, `sa.text`) here but found a call to `sa.select()`, which miglab cannot evaluate without running Python.
+      help: Write a SQLAlchemy expression miglab renders (a column, a literal, `sa.and_`, `sa.or_`, `sa.not_`, a comparison, `.in_`, `.is_`, `sa.func.…`, `sa.cast`, `sa.text`) here.
     missing-argument r1.py:14:5: `op.create_unique_constraint` needs the `columns` argument.
       help: Pass `columns`.
     "#);

@@ -1,6 +1,7 @@
 //! `op.execute("…")` and `op.execute(sa.text("…"))`: raw SQL, passed through as Alembic prints it.
 
 use super::super::cx::{Args, Cx, Signature};
+use super::super::dml;
 use super::super::python::{Call, Kind};
 use super::Receiver;
 use crate::diagnostic::Span;
@@ -18,6 +19,7 @@ pub(crate) fn execute(
         Signature { ignored: &["execution_options"], ..Signature::new("op.execute", &["sqltext"]) };
     let args = Args::bind(cx, call, span, &sig)?;
     let value = args.required(cx, "sqltext", "op.execute")?;
+    let mut params = Vec::new();
     let sql = match &value.kind {
         Kind::Str(text) => text.clone(),
         Kind::Call(inner) if inner.func.last_name() == Some("text") => {
@@ -25,9 +27,19 @@ pub(crate) fn execute(
                 Args::bind(cx, inner, value.span, &Signature::new("sa.text", &["text"]))?;
             cx.string(text_args.required(cx, "text", "sa.text")?, "the SQL as a string")?
         }
-        _ => return cx.unsupported(value, "SQL as a string or `sa.text(\"…\")`"),
+        _ => {
+            if let Some((text, bound)) = dml::bound_text(cx, value)? {
+                params = bound;
+                text
+            } else if let Some(statement) = dml::statement(cx, value)? {
+                // SQLAlchemy renders the statement itself: nothing to split or bind.
+                return Some(vec![statement]);
+            } else {
+                return cx.unsupported(value, "SQL as a string, `sa.text(\"…\")`, or an update, delete or insert on `sa.table(...)`");
+            }
+        }
     };
-    let sql = bind_parameters(cx, &sql, value.span)?;
+    let sql = bind_parameters(cx, &sql, value.span, &params)?;
     let (steps, problems) = crate::sqlfile::split_statements(&sql);
     if !problems.is_empty() {
         // An unterminated string or comment: pass the text through whole and let PostgreSQL report it,
@@ -48,7 +60,8 @@ pub(crate) fn execute(
 /// Alembic wraps the SQL in `sa.text()`, which reads `:name` (after neither `:`, a word character nor `\\`)
 /// as a bind parameter. Nothing binds it, so running the migration fails, and `--sql` prints `NULL` in its place.
 /// `\\:name` escapes the colon and renders as `:name`.
-fn bind_parameters(cx: &Cx, sql: &str, span: Span) -> Option<String> {
+/// Parameters given with `.bindparams(name=value)` are replaced by their literals, as `--sql` with literal binds prints them.
+fn bind_parameters(cx: &Cx, sql: &str, span: Span, params: &[(String, String)]) -> Option<String> {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let chars: Vec<char> = sql.chars().collect();
     let mut out = String::with_capacity(sql.len());
@@ -62,6 +75,11 @@ fn bind_parameters(cx: &Cx, sql: &str, span: Span) -> Option<String> {
             out.pop();
         } else if is_param && !before.is_some_and(|b| b == ':' || word(b)) {
             let name: String = chars.iter().skip(i + 1).take(run).collect();
+            if let Some((_, literal)) = params.iter().find(|(n, _)| *n == name) {
+                out.push_str(literal);
+                i += 1 + run;
+                continue;
+            }
             return cx.error(
                 "sqlalchemy-bind-parameter",
                 span,
@@ -71,6 +89,14 @@ fn bind_parameters(cx: &Cx, sql: &str, span: Span) -> Option<String> {
         }
         out.push(c);
         i += 1;
+    }
+    if let Some((unused, _)) = params.iter().find(|(n, _)| !sql.contains(&format!(":{n}"))) {
+        return cx.error(
+            "invalid-argument",
+            span,
+            format!("This SQL has no `:{unused}` parameter, so SQLAlchemy refuses `.bindparams({unused}=…)`."),
+            format!("Remove `{unused}=`, or add `:{unused}` to the SQL."),
+        );
     }
     Some(out)
 }
@@ -109,12 +135,12 @@ op.execute(f"DROP TABLE {name}")
 op.execute("   ")
 op.execute(sa.select(1))
 op.execute("UPDATE t SET note = ':x'")"#), @r#"
-    unsupported-expression r1.py:11:16: miglab expected SQL as a string or `sa.text("…")` here but found an f-string, which miglab cannot evaluate without running Python.
-      help: Write SQL as a string or `sa.text("…")` here.
+    unsupported-expression r1.py:11:16: miglab expected SQL as a string, `sa.text("…")`, or an update, delete or insert on `sa.table(...)` here but found an f-string with a value miglab cannot know.
+      help: Write SQL as a string, `sa.text("…")`, or an update, delete or insert on `sa.table(...)` here.
     empty-sql r1.py:12:16: This `op.execute` runs no SQL.
       help: Write the SQL statement to run, or remove the call.
-    unsupported-expression r1.py:13:16: miglab expected SQL as a string or `sa.text("…")` here but found a call to `sa.select()`, which miglab cannot evaluate without running Python.
-      help: Write SQL as a string or `sa.text("…")` here.
+    unsupported-expression r1.py:13:16: miglab expected SQL as a string, `sa.text("…")`, or an update, delete or insert on `sa.table(...)` here but found a call to `sa.select()`, which miglab cannot evaluate without running Python.
+      help: Write SQL as a string, `sa.text("…")`, or an update, delete or insert on `sa.table(...)` here.
     sqlalchemy-bind-parameter r1.py:14:16: SQLAlchemy reads `:x` in this SQL as a bind parameter that nothing fills in, so Alembic fails with "A value is required for bind parameter 'x'".
       help: Escape the colon as `\\:x` if it is meant literally.
     "#);

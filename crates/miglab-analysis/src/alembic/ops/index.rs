@@ -15,6 +15,9 @@ const INDEX_KW: &[&str] = &[
     "postgresql_concurrently",
     "postgresql_include",
     "postgresql_ops",
+    "postgresql_nulls_not_distinct",
+    "postgresql_with",
+    "postgresql_tablespace",
 ];
 
 /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON table [USING m] (cols) [INCLUDE (…)] [WHERE …]`.
@@ -48,9 +51,11 @@ pub(crate) fn create_index(
 
 /// An `sa.Index("name", "col", ...)` given inside `op.create_table(...)`.
 pub(crate) fn table_index(cx: &Cx, call: &Call, span: Span, table: &TableRef) -> Option<String> {
+    // `sa.Index` has no `schema`: SQLAlchemy raises TypeError, as for any keyword without a dialect prefix.
+    let kwonly: Vec<&'static str> = INDEX_KW.iter().copied().filter(|k| *k != "schema").collect();
     let sig = Signature {
         varargs: true,
-        kwonly: INDEX_KW,
+        kwonly: &kwonly,
         ignored: &["info"],
         ..Signature::new("sa.Index", &["name"])
     };
@@ -88,15 +93,26 @@ fn render(
         None => Vec::new(),
     };
     let mut rendered = Vec::new();
+    let mut keys = Vec::new();
     for column in columns {
-        let mut sql = index_column(cx, column)?;
-        // SQLAlchemy looks operator classes up by column name.
-        if let Some((_, class)) =
-            column.as_str().and_then(|name| ops.iter().find(|(c, _)| c == name))
-        {
+        let (mut sql, key) = index_column(cx, column)?;
+        // SQLAlchemy looks operator classes up by the expression's key: the column name, or the text of `sa.text(...)`.
+        if let Some((_, class)) = ops.iter().find(|(c, _)| *c == key) {
             sql.push_str(&format!(" {class}"));
         }
         rendered.push(sql);
+        keys.push(key);
+    }
+    if let Some(ops_value) = args.given("postgresql_ops") {
+        // SQLAlchemy skips a key that names no indexed expression without a word; the index then lacks its operator class.
+        if let Some((unused, _)) = ops.iter().find(|(c, _)| !keys.contains(c)) {
+            cx.warning(
+                "index-ops-unused",
+                ops_value.span,
+                format!("`postgresql_ops` names `{unused}`, which is not one of this index's columns, so SQLAlchemy silently leaves its operator class out."),
+                format!("Key the operator class by an indexed column name (or the exact text of an `sa.text(...)` expression), one of: {}.", keys.join(", ")),
+            );
+        }
     }
     if rendered.is_empty() {
         return cx.error(
@@ -113,6 +129,17 @@ fn render(
             " INCLUDE ({})",
             names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
         ));
+    }
+    match args.given("postgresql_nulls_not_distinct") {
+        Some(value) if cx.bool(value)? => sql.push_str(" NULLS NOT DISTINCT"),
+        Some(_) => sql.push_str(" NULLS DISTINCT"),
+        None => {}
+    }
+    if let Some(with) = args.given("postgresql_with") {
+        sql.push_str(&format!(" WITH ({})", storage_parameters(cx, with)?));
+    }
+    if let Some(tablespace) = args.opt_string(cx, "postgresql_tablespace")? {
+        sql.push_str(&format!(" TABLESPACE {}", quote(&tablespace)));
     }
     if let Some(condition) = args.given("postgresql_where") {
         sql.push_str(&format!(" WHERE {}", super::super::constraint::condition(cx, condition)?));
@@ -134,14 +161,40 @@ fn operator_classes(cx: &Cx, value: &Value) -> Option<Vec<(String, String)>> {
     Some(out)
 }
 
-/// A column name, or an expression written as `sa.text("lower(email)")`.
-fn index_column(cx: &Cx, value: &Value) -> Option<String> {
+/// `postgresql_with={"fillfactor": 50}`: rendered `key = value` with Python's `str()` of each, as SQLAlchemy does.
+fn storage_parameters(cx: &Cx, value: &Value) -> Option<String> {
+    let Kind::Dict(items) = &value.kind else {
+        return cx
+            .unsupported(value, "a dictionary of storage parameters, like `{\"fillfactor\": 50}`");
+    };
+    let mut out = Vec::new();
+    for (key, value) in items {
+        let key = cx.string(key, "a storage parameter name")?;
+        let value = match &value.kind {
+            Kind::Str(text) => text.clone(),
+            Kind::Int(n) => n.to_string(),
+            Kind::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
+            _ => return cx.unsupported(value, "a number or a string"),
+        };
+        out.push(format!("{key} = {value}"));
+    }
+    Some(out.join(", "))
+}
+
+/// A column name, or an expression written as `sa.text("lower(email)")`: the SQL, and the key `postgresql_ops` uses.
+fn index_column(cx: &Cx, value: &Value) -> Option<(String, String)> {
     if let Kind::Str(name) = &value.kind {
-        return Some(quote(name));
+        return Some((quote(name), name.clone()));
     }
     match value.as_call() {
-        Some(call) if call.func.last_name() == Some("text") && call.args.len() == 1 => {
-            call.args.first().and_then(|arg| cx.string(arg, "a SQL expression string"))
+        Some(call)
+            if call.func.last_name() == Some("text")
+                && call.args.len() == 1
+                && call.kwargs.is_empty() =>
+        {
+            let text =
+                call.args.first().and_then(|arg| cx.string(arg, "a SQL expression string"))?;
+            Some((text.clone(), text))
         }
         _ => cx.unsupported(value, "a column name or `sa.text(\"expression\")`"),
     }
@@ -164,6 +217,9 @@ pub(crate) fn drop_index(
             "postgresql_using",
             "postgresql_include",
             "postgresql_ops",
+            "postgresql_nulls_not_distinct",
+            "postgresql_with",
+            "postgresql_tablespace",
         ],
         ..Signature::new("op.drop_index", &["index_name", "table_name"])
     };

@@ -1,11 +1,13 @@
 //! `op.bulk_insert(table, rows)`: one `INSERT` per row, as Alembic renders it in `--sql` mode.
 //!
-//! The table comes from `sa.table("t", sa.column("id"), ...)` or from a local bound to the result of
-//! `op.create_table(...)`; miglab only needs its name and column order.
+//! The table comes from `sa.table("t", sa.column("id"), ...)` or from the result of `op.create_table(...)`,
+//! often bound to a name first; miglab only needs its name and column order.
 
 use super::super::cx::{Args, Cx, Signature};
-use super::super::ident::{literal, quote};
+use super::super::ident::quote;
 use super::super::python::{Call, Kind, Value};
+use super::super::sqlexpr::typed_literal;
+use super::super::types::{sql_type, SqlType};
 use super::TableRef;
 use crate::diagnostic::Span;
 
@@ -14,6 +16,19 @@ use crate::diagnostic::Span;
 pub(crate) struct TableShape {
     pub table: TableRef,
     pub columns: Vec<String>,
+    /// Each column's type, `None` for `sa.column("a")` without one; SQLAlchemy renders values through it.
+    pub types: Vec<Option<SqlType>>,
+}
+
+/// The type of `sa.column("a", sa.Text)` / `sa.Column("a", sa.Text())` (positional or `type_=`), `None` without one.
+pub(crate) fn column_type(cx: &Cx, column: &Call) -> Option<Option<SqlType>> {
+    let given = column.args.get(1).or_else(|| {
+        column.kwargs.iter().find(|k| k.name.as_deref() == Some("type_")).map(|k| &k.value)
+    });
+    match given {
+        Some(ty) if !ty.is_none() => sql_type(cx, ty).map(Some),
+        _ => Some(None),
+    }
 }
 
 /// The shape of `sa.table("t", sa.column("a"), …, schema=…)` or `op.create_table("t", sa.Column("a", …), …)`.
@@ -36,6 +51,7 @@ pub(crate) fn shape(cx: &Cx, value: &Value) -> Option<TableShape> {
     let name = cx.name(args.required(cx, "name", what)?)?;
     let schema = args.opt_string(cx, "schema")?;
     let mut columns = Vec::new();
+    let mut types = Vec::new();
     for item in &args.rest {
         let Some(column) = item
             .as_call()
@@ -47,27 +63,17 @@ pub(crate) fn shape(cx: &Cx, value: &Value) -> Option<TableShape> {
             Some(first) => columns.push(cx.string(first, "the column name as a string")?),
             None => return cx.unsupported(item, "a column with a name"),
         }
+        types.push(column_type(cx, column)?);
     }
-    Some(TableShape { table: TableRef { name, schema }, columns })
+    Some(TableShape { table: TableRef { name, schema }, columns, types })
 }
 
 /// `INSERT INTO t (a, b) VALUES (1, 'x')` per row, columns in table order, only those the row gives.
-pub(crate) fn bulk_insert(
-    cx: &Cx,
-    call: &Call,
-    span: Span,
-    tables: &[(String, TableShape)],
-) -> Option<Vec<String>> {
+pub(crate) fn bulk_insert(cx: &Cx, call: &Call, span: Span) -> Option<Vec<String>> {
     let sig = Signature::new("op.bulk_insert", &["table", "rows", "multiinsert"]);
     let args = Args::bind(cx, call, span, &sig)?;
     let table = args.required(cx, "table", sig.what)?;
-    let shape = match &table.kind {
-        Kind::Name(local) => match tables.iter().find(|(name, _)| name == local) {
-            Some((_, shape)) => shape.clone(),
-            None => return cx.unsupported(table, "a table assigned from `sa.table(...)` or `op.create_table(...)` earlier in this function"),
-        },
-        _ => shape(cx, table)?,
-    };
+    let shape = shape(cx, table)?;
     let rows = args.required(cx, "rows", sig.what)?;
     let Kind::Seq(rows) = &rows.kind else { return cx.unsupported(rows, "a list of dictionaries") };
     let mut out = Vec::new();
@@ -95,7 +101,13 @@ fn insert(cx: &Cx, shape: &TableShape, row: &Value) -> Option<String> {
                 format!("Add `{column}` to the table's columns, or remove it from the row."),
             );
         }
-        given.push((column, value_sql(cx, value)?));
+        let ty = shape
+            .columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| shape.types.get(i))
+            .and_then(Option::as_ref);
+        given.push((column.clone(), typed_literal(cx, value, ty, &column)?));
     }
     let (columns, values): (Vec<String>, Vec<String>) = shape
         .columns
@@ -108,18 +120,6 @@ fn insert(cx: &Cx, shape: &TableShape, row: &Value) -> Option<String> {
         columns.join(", "),
         values.join(", ")
     ))
-}
-
-/// A Python literal as SQLAlchemy renders a literal bind.
-fn value_sql(cx: &Cx, value: &Value) -> Option<String> {
-    match &value.kind {
-        Kind::Str(text) => Some(literal(text)),
-        Kind::Int(n) => Some(n.to_string()),
-        Kind::Float(f) => Some(format!("{f:?}")),
-        Kind::Bool(b) => Some(b.to_string()),
-        Kind::None => Some("NULL".to_owned()),
-        _ => cx.unsupported(value, "a string, number, boolean or `None`"),
-    }
 }
 
 #[cfg(test)]
@@ -141,8 +141,8 @@ op.bulk_insert(sa.table("statuses", sa.column("id", sa.Integer), sa.column("name
 op.bulk_insert(statuses, [{"id": 1}])
 op.bulk_insert(sa.table("t", sa.column("id")), [{"nope": 1}])
 op.bulk_insert(sa.table("t", sa.column("id")), [{"id": sa.func.now()}])"#), @r#"
-    unsupported-expression r1.py:11:20: miglab expected a table assigned from `sa.table(...)` or `op.create_table(...)` earlier in this function here but found `statuses`, which miglab cannot evaluate without running Python.
-      help: Write a table assigned from `sa.table(...)` or `op.create_table(...)` earlier in this function here.
+    unsupported-expression r1.py:11:20: miglab expected `sa.table(...)` or `op.create_table(...)` here but found `statuses`, which miglab cannot evaluate without running Python.
+      help: Write `sa.table(...)` or `op.create_table(...)` here.
     invalid-argument r1.py:12:54: The table t has no column `nope`, so SQLAlchemy rejects this row.
       help: Add `nope` to the table's columns, or remove it from the row.
     unsupported-expression r1.py:13:60: miglab expected a string, number, boolean or `None` here but found a call to `sa.func.now()`, which miglab cannot evaluate without running Python.
