@@ -11,6 +11,7 @@ pub mod grader;
 pub mod lab;
 pub mod lesson_flows;
 pub mod lesson_session;
+pub mod pack_loader;
 pub mod page_lab;
 pub mod sql_console;
 pub mod storage;

@@ -11,6 +11,7 @@ pub mod lesson_state;
 pub mod lock_timeline;
 pub mod marks;
 pub mod order_tries;
+pub mod pack_view;
 pub mod plain_text;
 pub mod practice_checks;
 pub mod progress;

@@ -8,6 +8,7 @@ mod cmd_check;
 mod cmd_lint;
 mod cmd_locks;
 mod cmd_new;
+mod cmd_pack;
 mod cmd_sql;
 mod engine;
 
@@ -46,6 +47,8 @@ enum Command {
     New(cmd_new::Args),
     /// Write the course as `course.json`, the file the browser app reads; a lesson that does not load is listed with its messages.
     Bundle(cmd_bundle::Args),
+    /// Write the course as one lesson pack: a versioned, hashed file any static host can serve and the page opens with `?pack=<url>`.
+    Pack(cmd_pack::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd_check::run(args),
         Command::New(args) => cmd_new::run(args),
         Command::Bundle(args) => cmd_bundle::run(args),
+        Command::Pack(args) => cmd_pack::run(args),
     }
 }
 

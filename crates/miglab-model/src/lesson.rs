@@ -5,11 +5,13 @@
 //! the app only ever deserializes the bundle it built.
 
 mod bundle;
+pub mod checks;
 mod command;
 mod course;
 mod lesson_migration;
 mod loaded;
 mod model;
+pub mod pack;
 mod plan;
 mod question;
 

@@ -1,28 +1,15 @@
 //! `lessons/course.toml`: the ordered course path the catalog shows.
 
 use super::file_diagnostic::FileDiagnostic;
-use super::header::{check_format, check_id};
 use super::spans::Located;
-use miglab_model::lesson::Course;
+use miglab_model::lesson::{checks, Course};
 
 /// Parses `course.toml`. A course with diagnostics that are errors is still returned when it parsed,
 /// so the catalog can show the lessons it can.
 pub fn parse_course(text: &str) -> (Option<Course>, Vec<FileDiagnostic>) {
     let (course, located, mut diagnostics) = Located::parse::<Course>(super::COURSE, text);
     let Some(course) = course else { return (None, diagnostics) };
-    diagnostics.extend(check_format(&located, course.format));
-    for (i, id) in course.lessons.iter().enumerate() {
-        let field = format!("lessons[{i}]");
-        diagnostics.extend(check_id(&located, &field, id));
-        if course.lessons[..i].contains(id) {
-            diagnostics.push(located.error(
-                &field,
-                "lesson-duplicate-id",
-                format!("The course lists `{id}` twice."),
-                "Remove the second entry.",
-            ));
-        }
-    }
+    diagnostics.extend(checks::course(&course).iter().map(|problem| located.problem(problem)));
     (Some(course), diagnostics)
 }
 

@@ -3,12 +3,12 @@
 use super::file_diagnostic::FileDiagnostic;
 use super::spans::Located;
 use super::translate::translate;
-use super::validate::{check_manifest, questions};
+use super::validate::check_manifest;
 use crate::diagnostic::Diagnostic;
 use miglab_model::lesson::{
-    Lesson, LessonManifest, LessonMigration, MigrationRef, MigrationSource,
+    checks, Lesson, LessonManifest, LessonMigration, MigrationRef, MigrationSource,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Builds the lesson from its manifest and the text of every file `manifest.files()` lists,
 /// keyed by that same relative path; include `lesson.toml` itself to get line numbers for the
@@ -101,76 +101,24 @@ fn link_sql_revisions(lesson: &mut Lesson) {
     }
 }
 
-/// The chain is linear from the seed's revision, ids are unique, and each solution revises where its phase starts.
+/// The model's chain checks, each pointed at the migration's `down_revision` line.
 fn check_revisions(lesson: &Lesson) -> Vec<FileDiagnostic> {
-    let mut out = Vec::new();
-    let mut error = |migration: &LessonMigration, code: &str, message: String, help: String| {
-        let diagnostic = Diagnostic::error(code, message).with_help(help);
-        let diagnostic = match down_revision_span(migration) {
-            Some((span, text)) => diagnostic.with_span(span, text),
-            None => diagnostic,
-        };
-        out.push(FileDiagnostic::new(
-            &format!("{}/{}", lesson.manifest.id, migration.file()),
-            None,
-            diagnostic,
-        ));
-    };
-    let shown = |rev: Option<&str>| rev.map_or_else(|| "None".to_owned(), |p| format!("'{p}'"));
-    let mut seen = BTreeSet::new();
-    for migration in lesson.revisions() {
-        if !seen.insert(migration.id()) {
-            error(
-                migration,
-                "lesson-duplicate-revision",
-                format!("The revision id `{}` is used by two migrations.", migration.id()),
-                "Give every revision its own id.".to_owned(),
-            );
-        }
-        if migration.migration.revision.down_revision.len() > 1 {
-            error(
-                migration,
-                "lesson-merge-revision",
-                format!(
-                    "Revision `{}` merges several revisions; lessons hold one linear chain.",
-                    migration.id()
-                ),
-                "Revise a single revision.".to_owned(),
-            );
-        }
-    }
-    let mut parent = lesson.manifest.database.revision.clone();
-    for migration in &lesson.chain {
-        if migration.parent() != parent.as_deref() {
-            let expected = shown(parent.as_deref());
-            error(
-                migration,
-                "lesson-broken-chain",
-                format!(
-                    "Revision `{}` revises {}, but the chain needs it to revise {expected}.",
-                    migration.id(),
-                    shown(migration.parent())
-                ),
-                format!("Set `down_revision = {expected}`."),
-            );
-        }
-        parent = Some(migration.id().to_owned());
-    }
-    let phases = [
-        (&lesson.modify, &lesson.manifest.modify.start, "modify"),
-        (&lesson.make, &lesson.manifest.make.start, "make"),
-    ];
-    let refuse = lesson.refuse.iter().map(|r| (r, &lesson.manifest.make.start, "make.refuse"));
-    for (migration, start, phase) in phases.into_iter().chain(refuse) {
-        let Ok(plan) = lesson.plan(start) else { continue };
-        let base = lesson.manifest.database.revision.as_deref();
-        let at = plan.end.as_deref().or(base);
-        if migration.parent() != at {
-            let expected = shown(at);
-            error(migration, "lesson-broken-chain", format!("The {phase} migration `{}` must revise the revision its phase starts from ({expected}).", migration.id()), format!("Set `down_revision = {expected}`."));
-        }
-    }
-    out
+    checks::revisions(lesson)
+        .into_iter()
+        .map(|(migration, problem)| {
+            let diagnostic =
+                Diagnostic::error(problem.code, problem.message).with_help(problem.help);
+            let diagnostic = match down_revision_span(migration) {
+                Some((span, text)) => diagnostic.with_span(span, text),
+                None => diagnostic,
+            };
+            FileDiagnostic::new(
+                &format!("{}/{}", lesson.manifest.id, migration.file()),
+                None,
+                diagnostic,
+            )
+        })
+        .collect()
 }
 
 /// Where an Alembic file assigns `down_revision`, for pointing chain errors at it.
@@ -183,37 +131,7 @@ fn down_revision_span(migration: &LessonMigration) -> Option<(crate::diagnostic:
 
 /// Every command list in the manifest resolves to migrations of this lesson.
 fn check_commands(lesson: &Lesson, at: &Located<'_>) -> Vec<FileDiagnostic> {
-    let manifest = &lesson.manifest;
-    let mut lists: Vec<(String, &[super::RunCommand])> = vec![
-        ("run.commands".to_owned(), &manifest.run.commands),
-        ("modify.start".to_owned(), &manifest.modify.start),
-        ("make.start".to_owned(), &manifest.make.start),
-    ];
-    lists.extend(
-        questions(manifest)
-            .into_iter()
-            .map(|(field, q)| (format!("{field}.after"), q.after.as_slice())),
-    );
-    lists.extend(
-        manifest
-            .investigate
-            .experiments
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (format!("investigate.experiments[{i}].after"), e.after.as_slice())),
-    );
-    lists
-        .into_iter()
-        .filter_map(|(field, commands)| {
-            let error = lesson.plan(commands).err()?;
-            Some(at.error(
-                &field,
-                "lesson-bad-command",
-                format!("The commands cannot run: {error}."),
-                "Use `upgrade head`, `downgrade -1` or a revision id of this lesson.",
-            ))
-        })
-        .collect()
+    checks::commands(lesson).iter().map(|problem| at.problem(problem)).collect()
 }
 
 #[cfg(test)]

@@ -46,6 +46,11 @@ impl<'a> Located<'a> {
     }
 
     /// A diagnostic pointing at the value of `path` (or the whole file when the path is absent).
+    /// A model check's problem at its field's position.
+    pub fn problem(&self, problem: &miglab_model::lesson::checks::Problem) -> FileDiagnostic {
+        self.error(&problem.field, problem.code, problem.message.clone(), problem.help.clone())
+    }
+
     pub fn error(
         &self,
         path: &str,

@@ -4,14 +4,24 @@ use crate::components::catalog::Catalog;
 use crate::components::lesson_page::LessonPage;
 use crate::services::engine_link::use_lab;
 use crate::state::lesson_model::CourseEntry;
+use crate::state::pack_view::PackView;
 use crate::state::route::{self, Route};
 use miglab_model::lesson::Course;
+use std::rc::Rc;
 use yew::prelude::*;
 
 enum CourseState {
     Loading,
     Ready(Course, Vec<CourseEntry>),
     Failed(String),
+}
+
+/// The lesson pack `?pack=<url>` names, beside the built-in course.
+enum PackState {
+    None,
+    Loading(String),
+    Ready(Rc<PackView>),
+    Failed { url: String, message: String },
 }
 
 fn current_route() -> Route {
@@ -28,6 +38,10 @@ pub fn App() -> Html {
 fn Shell() -> Html {
     let route = use_state(current_route);
     let course = use_state(|| CourseState::Loading);
+    let pack = use_state(|| match crate::services::pack_loader::requested() {
+        Some(url) => PackState::Loading(url),
+        None => PackState::None,
+    });
     let crate::services::storage::Saved { progress, notice, on_progress } =
         crate::services::storage::use_saved_progress();
     let lab = use_lab();
@@ -55,6 +69,20 @@ fn Shell() -> Html {
                     Err(message) => CourseState::Failed(message),
                 });
             });
+        });
+    }
+    {
+        let pack = pack.clone();
+        use_effect_with((), move |_| {
+            if let PackState::Loading(url) = &*pack {
+                let url = url.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    pack.set(match crate::services::pack_loader::load(&url).await {
+                        Ok(view) => PackState::Ready(Rc::new(view)),
+                        Err(message) => PackState::Failed { url, message },
+                    });
+                });
+            }
         });
     }
     let on_export = {
@@ -92,27 +120,24 @@ fn Shell() -> Html {
             <div class="failure" role="alert"><p><strong>{ "The course could not load." }</strong></p><pre class="diagnostic">{ message }</pre></div>
         },
         (CourseState::Ready(c, entries), Route::Catalog) => html! {
-            <Catalog course={c.clone()} entries={entries.clone()} progress={(*progress).clone()} {on_export} />
+            <>
+                { pack_catalog(&pack, &progress) }
+                <Catalog course={c.clone()} entries={entries.clone()} progress={(*progress).clone()} on_export={Some(on_export)} />
+            </>
         },
         (CourseState::Ready(_, entries), Route::Lesson(id)) => {
-            match entries.iter().find(|e| e.id() == id) {
-                Some(CourseEntry::Ready(lesson)) => {
-                    let other_graded = progress
-                        .lessons
-                        .iter()
-                        .filter(|(k, _)| *k != id)
-                        .flat_map(|(_, l)| l.verdicts.values().cloned())
-                        .collect::<Vec<_>>();
-                    html! { <LessonPage key={id.clone()} lesson={lesson.clone()} progress={progress.lesson(id)} lab={lab.clone()} {other_graded} {on_progress} /> }
-                }
-                Some(CourseEntry::Unavailable { message, .. }) => html! {
-                    <div class="failure" role="alert"><p><strong>{ crate::components::markdown::render_inline(&format!("The lesson `{id}` is unavailable.")) }</strong></p><pre class="diagnostic">{ message }</pre><p><a href="#/">{ "Back to the course" }</a></p></div>
-                },
-                None => {
-                    html! { <p class="notice">{ format!("There is no lesson `{id}`. ") }<a href="#/">{ "Back to the course" }</a></p> }
-                }
-            }
+            lesson_body(entries.iter().find(|e| e.id() == id), id, &progress, &lab, &on_progress)
         }
+        (CourseState::Ready(..), Route::PackLesson(id)) => match &*pack {
+            PackState::Ready(view) => lesson_body(
+                view.entries.iter().find(|e| e.id() == id),
+                id,
+                &progress,
+                &lab,
+                &on_progress,
+            ),
+            _ => pack_catalog(&pack, &progress),
+        },
     };
     html! {
         <>
@@ -126,6 +151,57 @@ fn Shell() -> Html {
             }
             <main id="main" tabindex="-1">{ body }</main>
         </>
+    }
+}
+
+/// A lesson page, or why the lesson cannot open.
+fn lesson_body(
+    entry: Option<&CourseEntry>,
+    id: &str,
+    progress: &crate::state::progress::Progress,
+    lab: &crate::services::engine_link::Lab,
+    on_progress: &Callback<(String, crate::state::progress::LessonProgress)>,
+) -> Html {
+    match entry {
+        Some(CourseEntry::Ready(lesson)) => {
+            let key = &lesson.progress_key;
+            let other_graded = progress
+                .lessons
+                .iter()
+                .filter(|(k, _)| *k != key)
+                .flat_map(|(_, l)| l.verdicts.values().cloned())
+                .collect::<Vec<_>>();
+            html! { <LessonPage key={key.clone()} lesson={lesson.clone()} progress={progress.lesson(key)} lab={lab.clone()} {other_graded} on_progress={on_progress.clone()} /> }
+        }
+        Some(CourseEntry::Unavailable { message, .. }) => html! {
+            <div class="failure" role="alert"><p><strong>{ crate::components::markdown::render_inline(&format!("The lesson `{id}` is unavailable.")) }</strong></p><pre class="diagnostic">{ message }</pre><p><a href="#/">{ "Back to the course" }</a></p></div>
+        },
+        None => {
+            html! { <p class="notice">{ format!("There is no lesson `{id}`. ") }<a href="#/">{ "Back to the course" }</a></p> }
+        }
+    }
+}
+
+/// The opened pack's catalog above the course's, or where the pack is and why it did not open.
+fn pack_catalog(pack: &PackState, progress: &crate::state::progress::Progress) -> Html {
+    match pack {
+        PackState::None => Html::default(),
+        PackState::Loading(url) => {
+            html! { <p class="loading" role="status">{ format!("Loading the lesson pack from {url}…") }</p> }
+        }
+        PackState::Failed { url, message } => html! {
+            <div class="failure" role="alert">
+                <p><strong>{ format!("The lesson pack at {url} could not be opened.") }</strong></p>
+                <pre class="diagnostic">{ message }</pre>
+                <p>{ "The built-in course below still works." }</p>
+            </div>
+        },
+        PackState::Ready(view) => html! {
+            <section class="pack" aria-label="Lesson pack">
+                <p class="meta">{ format!("Lesson pack `{}` from {}, sha256 {}…", view.id, view.url, view.sha256.get(..16).unwrap_or(&view.sha256)) }</p>
+                <Catalog course={view.course.clone()} entries={view.entries.clone()} progress={view.progress(progress)} link="#/pack/" heading_id="pack-title" />
+            </section>
+        },
     }
 }
 

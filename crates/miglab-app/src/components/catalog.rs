@@ -12,7 +12,15 @@ pub struct Props {
     pub course: Course,
     pub entries: Vec<CourseEntry>,
     pub progress: Progress,
-    pub on_export: Callback<&'static str>,
+    /// The report export; a pack's catalog has none, as the report covers the built-in course.
+    #[prop_or_default]
+    pub on_export: Option<Callback<&'static str>>,
+    /// Where a lesson's link goes, followed by its id: `#/lesson/` for the course, `#/pack/` for a pack.
+    #[prop_or(AttrValue::Static("#/lesson/"))]
+    pub link: AttrValue,
+    /// The id of the catalog's heading, which labels its section.
+    #[prop_or(AttrValue::Static("course-title"))]
+    pub heading_id: AttrValue,
 }
 
 /// The first lesson not yet mastered whose prerequisites are.
@@ -31,11 +39,11 @@ pub fn Catalog(props: &Props) -> Html {
     let next = next_lesson(&props.entries, &props.progress);
     let course = Calibration::of(props.progress.lessons.values().flat_map(|l| l.verdicts.values()));
     html! {
-        <section class="catalog" aria-labelledby="course-title">
-            <h1 id="course-title">{ &props.course.title }</h1>
+        <section class="catalog" aria-labelledby={props.heading_id.clone()}>
+            <h1 id={props.heading_id.clone()}>{ &props.course.title }</h1>
             { crate::components::markdown::render(&props.course.summary) }
             if let Some(CourseEntry::Ready(l)) = next {
-                <p class="next-up">{ "Next: " }<a class="button primary" href={format!("#/lesson/{}", l.id())}>{ l.title() }</a>
+                <p class="next-up">{ "Next: " }<a class="button primary" href={format!("{}{}", props.link, l.id())}>{ l.title() }</a>
                     { format!(" — {}", progress_word(&props.progress.lesson(l.id()))) }</p>
             } else if !props.entries.is_empty() && next.is_none() {
                 <p class="next-up">{ "Every available lesson is mastered. Export your report below." }</p>
@@ -50,7 +58,7 @@ pub fn Catalog(props: &Props) -> Html {
                         <li class={classes!("lesson-card", p.mastered().then_some("mastered"))}>
                             <span class="path-number" aria-hidden="true">{ i + 1 }</span>
                             <div>
-                                <h2><a href={format!("#/lesson/{}", l.id())}>{ l.title() }</a></h2>
+                                <h2><a href={format!("{}{}", props.link, l.id())}>{ l.title() }</a></h2>
                                 <p>{ crate::components::markdown::render_inline(&l.lesson.manifest.summary) }</p>
                                 <p class="meta">
                                     <span>{ format!("about {} min", l.lesson.manifest.minutes) }</span>
@@ -75,10 +83,12 @@ pub fn Catalog(props: &Props) -> Html {
             }) }
             </ol>
             <CalibrationChart title="Your calibration across the course" lesson={None::<Calibration>} {course} />
-            <div class="toolbar">
-                <button type="button" onclick={props.on_export.reform(|_: MouseEvent| "md")}>{ "Export self-check report (Markdown)" }</button>
-                <button type="button" onclick={props.on_export.reform(|_: MouseEvent| "json")}>{ "Export self-check report (JSON)" }</button>
-            </div>
+            if let Some(on_export) = &props.on_export {
+                <div class="toolbar">
+                    <button type="button" onclick={on_export.reform(|_: MouseEvent| "md")}>{ "Export self-check report (Markdown)" }</button>
+                    <button type="button" onclick={on_export.reform(|_: MouseEvent| "json")}>{ "Export self-check report (JSON)" }</button>
+                </div>
+            }
         </section>
     }
 }

@@ -54,7 +54,7 @@ pub fn LessonPage(props: &Props) -> Html {
 
     // Save as the student works: every change of progress goes up to the app, which writes it to storage.
     {
-        let (on_progress, id) = (props.on_progress.clone(), props.lesson.id().to_owned());
+        let (on_progress, id) = (props.on_progress.clone(), props.lesson.progress_key.clone());
         use_effect_with(state.progress.clone(), move |progress| {
             on_progress.emit((id, progress.clone()))
         });

@@ -5,10 +5,9 @@
 //! time, the catalog opens without it. A lesson that did not load is `CourseEntry::Unavailable` with
 //! the checker's messages, and the other lessons still work.
 
-use crate::state::lesson_model::{CourseEntry, LessonView};
+use crate::state::lesson_model::CourseEntry;
 use gloo::net::http::Request;
-use miglab_model::lesson::{BundledLesson, Course, CourseBundle};
-use std::rc::Rc;
+use miglab_model::lesson::{Course, CourseBundle};
 
 /// Where the bundle is served, relative to the page, stamped with its content's hash (see build.rs).
 const BUNDLE: &str = concat!("course.json?v=", env!("MIGLAB_COURSE_STAMP"));
@@ -29,14 +28,9 @@ pub async fn load_course() -> Result<(Course, Vec<CourseEntry>), String> {
 fn entries(text: &str) -> Result<(Course, Vec<CourseEntry>), String> {
     match serde_json::from_str(text).map_err(|e| format!("`{BUNDLE}` is not a course this app can read ({e}); rebuild the site so app and course match."))? {
         CourseBundle::Failed { message } => Err(message),
-        CourseBundle::Course { course, lessons } => Ok((course, lessons.into_iter().map(entry).collect())),
-    }
-}
-
-fn entry(bundled: BundledLesson) -> CourseEntry {
-    match bundled.lesson {
-        Some(lesson) => CourseEntry::Ready(Rc::new(LessonView::new(*lesson))),
-        None => CourseEntry::Unavailable { id: bundled.id, message: bundled.messages.join("\n") },
+        CourseBundle::Course { course, lessons } => {
+            Ok((course, lessons.into_iter().map(|l| CourseEntry::from_bundled(l, "")).collect()))
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The lesson as the screens see it: the model's checked lesson plus its questions in the shape the inputs need.
 
 use miglab_model::grade::AnswerKey;
-use miglab_model::lesson::{self, Lesson, RunCommand};
+use miglab_model::lesson::{self, BundledLesson, Lesson, RunCommand};
 use serde::{Deserialize, Serialize};
 
 /// The five PRIMM stages in course order.
@@ -42,6 +42,20 @@ pub enum CourseEntry {
 }
 
 impl CourseEntry {
+    /// A bundle's lesson as a catalog entry; `progress_prefix` namespaces where its progress is saved.
+    pub fn from_bundled(bundled: BundledLesson, progress_prefix: &str) -> CourseEntry {
+        match bundled.lesson {
+            Some(lesson) => {
+                let mut view = LessonView::new(*lesson);
+                view.progress_key = format!("{progress_prefix}{}", view.progress_key);
+                CourseEntry::Ready(std::rc::Rc::new(view))
+            }
+            None => {
+                CourseEntry::Unavailable { id: bundled.id, message: bundled.messages.join("\n") }
+            }
+        }
+    }
+
     pub fn id(&self) -> &str {
         match self {
             CourseEntry::Ready(lesson) => lesson.id(),
@@ -53,6 +67,9 @@ impl CourseEntry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonView {
     pub lesson: Lesson,
+    /// Where the learner's progress in this lesson is saved: the lesson id, or for a pack's lesson that id
+    /// namespaced by the pack (`state::pack_view`), so a pack's `confidence_score` never shares the course's.
+    pub progress_key: String,
     pub predict: Vec<Question>,
     pub investigate: Vec<Question>,
     pub modify: Vec<Question>,
@@ -186,6 +203,7 @@ impl LessonView {
             predict: convert(&m.predict.questions),
             investigate: convert(&m.investigate.questions),
             modify: convert(&m.modify.questions),
+            progress_key: m.id.clone(),
             lesson,
         }
     }

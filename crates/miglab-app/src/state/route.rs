@@ -1,9 +1,11 @@
-//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson and `#/console` a scratch SQL console, so the page works from any static host.
+//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack and `#/console` a scratch SQL console, so the page works from any static host.
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Catalog,
     Lesson(String),
+    /// A lesson of the pack the page opened with `?pack=<url>`.
+    PackLesson(String),
     /// A SQL console on the page's database, outside any lesson.
     Console,
 }
@@ -12,6 +14,11 @@ pub fn parse(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
     if path.trim_end_matches('/') == "console" {
         return Route::Console;
+    }
+    if let Some(id) = path.strip_prefix("pack/").map(|id| id.trim_end_matches('/')) {
+        if !id.is_empty() {
+            return Route::PackLesson(id.to_owned());
+        }
     }
     match path.strip_prefix("lesson/") {
         Some(id) if !id.is_empty() => Route::Lesson(id.trim_end_matches('/').to_owned()),
@@ -28,6 +35,7 @@ mod test {
         assert_eq!(parse("#/lesson/confidence_score"), Route::Lesson("confidence_score".into()));
         assert_eq!(parse("#/"), Route::Catalog);
         assert_eq!(parse("#/console"), Route::Console);
+        assert_eq!(parse("#/pack/t"), Route::PackLesson("t".into()));
         assert_eq!(parse(""), Route::Catalog);
     }
 
