@@ -27,6 +27,7 @@ pub use graded::{Element, Graded, Verdict};
 pub use marks::{cbm_mark, marks, marks_table, LEVEL_WORDS};
 pub use observed::{Observed, OrderFailure, OrderRun};
 pub use schema_prediction::squash;
+pub use value::same_value;
 
 /// How SQL a learner or an author wrote reads once Postgres's own spellings are forgiven.
 /// Reading it means parsing it, so the analysis supplies the real one (`miglab_analysis::grading`); the model only

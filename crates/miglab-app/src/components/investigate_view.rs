@@ -96,7 +96,7 @@ fn experiment_result(exp: &miglab_model::lesson::Experiment, outcome: &Experimen
         (Err(_), None) => (false, "The lesson says this should succeed.".to_owned()),
         (Ok(_), None) => (true, "It succeeded, as the lesson says.".to_owned()),
     };
-    let values_ok = outcome.values.iter().all(|(_, expected, got)| matches!(got, Ok(v) if v.as_deref().map(str::trim) == expected.as_deref().map(str::trim)));
+    let values_ok = outcome.values.iter().all(|(_, expected, got)| matches!(got, Ok(v) if crate::state::seen::agrees(expected.as_deref(), v.as_deref())));
     html! {
         <div class={classes!("outcome", if matched && values_ok { "right" } else { "wrong" })} role="status">
             { match result {

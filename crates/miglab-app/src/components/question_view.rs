@@ -68,7 +68,7 @@ fn engine_evidence(
             { match seen {
                 Some(Ok(value)) => {
                     let shown = value.clone().unwrap_or_else(|| "NULL".into());
-                    let agrees = value.as_deref().map(str::trim) == expected.map(str::trim);
+                    let agrees = crate::state::seen::agrees(expected, value.as_deref());
                     html! { <p class={classes!("engine-value", if agrees { "right" } else { "wrong" })} role="status">{ format!("Postgres gives {shown}{}", if agrees { ", as the key says." } else { ", not what the key says." }) }</p> }
                 }
                 Some(Err(error)) => html! { <p class="engine-value wrong" role="status">{ format!("The query failed: {error}") }</p> },
