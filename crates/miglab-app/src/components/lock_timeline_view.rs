@@ -26,7 +26,12 @@ fn row(row: &Row) -> Html {
             <tr class={classes!(row.bookkeeping.then_some("bookkeeping"))}>
                 <td><code>{ row.sql.clone() }</code></td>
                 <td>
-                    if row.locks.is_empty() { <span class="muted">{ "none" }</span> }
+                    if row.locks.is_empty() && row.documented {
+                        // Outside a transaction nothing can be observed, and the lab has no documented lock for it.
+                        <span class="muted">{ "not known: it runs outside a transaction, where no lock can be observed, and the lab has no documented lock for this statement" }</span>
+                    } else if row.locks.is_empty() {
+                        <span class="muted">{ "none" }</span>
+                    }
                     { for row.locks.iter().map(|(relation, mode, new)| html! {
                         <span class={classes!("lock", new.then_some("taken"))}>
                             <code>{ relation.clone() }</code>{ " " }{ mode.name() }
