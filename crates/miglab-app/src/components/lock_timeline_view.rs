@@ -39,7 +39,7 @@ fn row(row: &Row) -> Html {
                         </span>
                     }) }
                     if row.others > 0 { <span class="muted">{ format!("and {} index or sequence lock{}", row.others, if row.others == 1 { "" } else { "s" }) }</span> }
-                    if row.documented { <span class="badge" title="This statement runs outside a transaction, so its lock is over before anyone can look: this is the lock the PostgreSQL manual documents for it.">{ "documented" }</span> }
+                    if row.documented && !row.locks.is_empty() { <span class="badge" title="This statement runs outside a transaction, so its lock is over before anyone can look: this is the lock the PostgreSQL manual documents for it.">{ "documented" }</span> }
                 </td>
                 <td>{ if row.rewritten.is_empty() { "no".to_owned() } else { format!("yes: {}", row.rewritten.join(", ")) } }</td>
                 <td class="number">{ ms(row.ms) }</td>
