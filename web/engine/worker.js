@@ -18,15 +18,17 @@ async function open(msg) {
     await db.close().catch(() => {});
     db = null;
   }
-  // PGlite's module, the data directory and the file-system bundle download in parallel: on a cold page they are
-  // the big fetches besides pglite.wasm, which PGlite starts itself.
-  const [module, data, bundle] = await Promise.all([
+  // PGlite's module, its wasm, the data directory and the file-system bundle download in parallel, and the wasm
+  // compiles as it arrives: left to PGlite, the wasm would be fetched only once the rest had arrived.
+  const [module, wasm, data, bundle] = await Promise.all([
     PGlite ? null : import(msg.pglite_url),
+    (pgliteWasm ??= compiledWasm(msg.pglite_url)),
     msg.data ?? (msg.data_dir_url ? readBlob(msg.data_dir_url) : null),
     (fsBundle ??= trimmedBundle()),
   ]);
   PGlite ??= module.PGlite;
-  db = await PGlite.create(data ? { loadDataDir: data, ...(bundle ? { fsBundle: bundle } : {}), initdbWasmModule: noInitdb() } : {});
+  const given = { ...(bundle ? { fsBundle: bundle } : {}), ...(wasm ? { pgliteWasmModule: wasm } : {}) };
+  db = await PGlite.create(data ? { loadDataDir: data, ...given, initdbWasmModule: noInitdb() } : given);
   rawParsers ??= Object.fromEntries(Object.keys(db.parsers ?? {}).map((oid) => [oid, (text) => text]));
   return null;
 }
@@ -38,6 +40,17 @@ function trimmedBundle() {
   if (inNode()) return Promise.resolve(null);
   return readBlob(new URL('dist/pglite.data.gz', import.meta.url).href).catch((error) => {
     fsBundle = null;
+    throw error;
+  });
+}
+
+/// `pglite.wasm` beside PGlite's module, compiled while it streams in; in a browser only, since Node reads the
+/// package's own from disk. Kept for every later boot of this worker, as PGlite keeps the module it compiles.
+let pgliteWasm = null;
+function compiledWasm(pgliteUrl) {
+  if (inNode()) return Promise.resolve(null);
+  return WebAssembly.compileStreaming(fetch(new URL('pglite.wasm', pgliteUrl))).catch((error) => {
+    pgliteWasm = null;
     throw error;
   });
 }
@@ -115,6 +128,11 @@ async function handle(msg, started) {
     case 'query':
       return await query(msg.sql);
     case 'dump':
+      // A checkpoint first writes every changed page out, so a boot from the dump replays nothing (without it, a
+      // reload replays all the WAL since the image's checkpoint) and the dump carries no WAL Postgres no longer
+      // needs; it takes a few milliseconds. Only outside a transaction (the session dumps after its COMMIT), where
+      // a failure could abort nothing.
+      if (!db.isInTransaction()) await db.exec('CHECKPOINT');
       return await db.dumpDataDir(msg.compression ?? 'none');
     case 'close':
       await db?.close();
