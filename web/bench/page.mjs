@@ -1,7 +1,7 @@
 // Times the built page in headless Chromium for `cargo xtask bench`; prints one JSON line of milliseconds.
 //
-// cold: a fresh profile per load, so nothing is cached; warm: reloads in one profile, so the service worker
-// (or the HTTP cache) serves every file.
+// cold: a fresh profile per load, so nothing is cached; warm: reloads in one profile once its service worker has
+// cached the site, so the service worker serves every file.
 // first_visit: a fresh profile over an emulated classroom link (Chromium's network emulation: 10 Mbit/s, 40 ms),
 // and first_files: every file that first visit downloads, engine and service worker included, in bytes on the wire
 // (body as served, compressed or not, plus headers).
@@ -80,6 +80,9 @@ const warm = [];
 const { page, close } = await profile();
 await page.goto(url);
 await ready(page);
+// The service worker registers once the engine is ready and then caches the whole site; warm reloads wait for it,
+// so each one is served alike (by the service worker) and none shares the CPU with that install.
+await page.evaluate(() => navigator.serviceWorker.ready.then(() => null));
 for (let i = 0; i < runs; i++) {
   await page.reload();
   warm.push(await ready(page));

@@ -18,15 +18,17 @@ async function open(msg) {
     await db.close().catch(() => {});
     db = null;
   }
-  // PGlite's module, the data directory and the file-system bundle download in parallel: on a cold page they are
-  // the big fetches besides pglite.wasm, which PGlite starts itself.
-  const [module, data, bundle] = await Promise.all([
+  // PGlite's module, its wasm, the data directory and the file-system bundle download in parallel, and the wasm
+  // compiles as it arrives: left to PGlite, the wasm would be fetched only once the rest had arrived.
+  const [module, wasm, data, bundle] = await Promise.all([
     PGlite ? null : import(msg.pglite_url),
+    (pgliteWasm ??= compiledWasm(msg.pglite_url)),
     msg.data ?? (msg.data_dir_url ? readBlob(msg.data_dir_url) : null),
     (fsBundle ??= trimmedBundle()),
   ]);
   PGlite ??= module.PGlite;
-  db = await PGlite.create(data ? { loadDataDir: data, ...(bundle ? { fsBundle: bundle } : {}), initdbWasmModule: noInitdb() } : {});
+  const given = { ...(bundle ? { fsBundle: bundle } : {}), ...(wasm ? { pgliteWasmModule: wasm } : {}) };
+  db = await PGlite.create(data ? { loadDataDir: data, ...given, initdbWasmModule: noInitdb() } : given);
   rawParsers ??= Object.fromEntries(Object.keys(db.parsers ?? {}).map((oid) => [oid, (text) => text]));
   return null;
 }
@@ -38,6 +40,17 @@ function trimmedBundle() {
   if (inNode()) return Promise.resolve(null);
   return readBlob(new URL('dist/pglite.data.gz', import.meta.url).href).catch((error) => {
     fsBundle = null;
+    throw error;
+  });
+}
+
+/// `pglite.wasm` beside PGlite's module, compiled while it streams in; in a browser only, since Node reads the
+/// package's own from disk. Kept for every later boot of this worker, as PGlite keeps the module it compiles.
+let pgliteWasm = null;
+function compiledWasm(pgliteUrl) {
+  if (inNode()) return Promise.resolve(null);
+  return WebAssembly.compileStreaming(fetch(new URL('pglite.wasm', pgliteUrl))).catch((error) => {
+    pgliteWasm = null;
     throw error;
   });
 }
@@ -76,6 +89,21 @@ async function readBlob(url) {
   return await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).blob();
 }
 
+/// Runs a statement or a script with the simple protocol (as psql does) when no rows are wanted back.
+/// One simple-protocol `Query` message, as `db.exec` sends, without what `exec` adds around it (a second message
+/// to the backend, a `Sync` the simple protocol does not need, and turning every answer into rows): about a third
+/// of exec's cost per statement, which a batch of savepoints, DDL and bookkeeping pays a dozen times.
+/// Postgres answers errors the same way, so `shape` sees the same fields.
+async function run(sql) {
+  const text = encoder.encode(sql);
+  const message = new Uint8Array(text.length + 6);
+  message[0] = 0x51; // 'Q', then the length of everything but this byte, the text, and its NUL terminator
+  new DataView(message.buffer).setInt32(1, text.length + 5);
+  message.set(text, 5);
+  await db.execProtocol(message);
+}
+const encoder = new TextEncoder();
+
 /// Runs a statement or a script with the simple protocol (as psql does) and returns the last statement's rows.
 /// The extended protocol refuses several commands, and its parse error would abort the branch transaction.
 async function query(sql) {
@@ -95,7 +123,7 @@ async function batch(statements, started) {
   for (const [index, statement] of statements.entries()) {
     started(index);
     try {
-      results.push(statement.rows ? await query(statement.sql) : (await db.exec(statement.sql), null));
+      results.push(statement.rows ? await query(statement.sql) : (await run(statement.sql), null));
     } catch (error) {
       return { results, failed: { index, error: shape(error) } };
     }
@@ -110,11 +138,16 @@ async function handle(msg, started) {
     case 'boot':
       return await open(msg);
     case 'exec':
-      await db.exec(msg.sql);
+      await run(msg.sql);
       return null;
     case 'query':
       return await query(msg.sql);
     case 'dump':
+      // A checkpoint first writes every changed page out, so a boot from the dump replays nothing (without it, a
+      // reload replays all the WAL since the image's checkpoint) and the dump carries no WAL Postgres no longer
+      // needs; it takes a few milliseconds. Only outside a transaction (the session dumps after its COMMIT), where
+      // a failure could abort nothing.
+      if (!db.isInTransaction()) await db.exec('CHECKPOINT');
       return await db.dumpDataDir(msg.compression ?? 'none');
     case 'close':
       await db?.close();

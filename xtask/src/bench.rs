@@ -19,7 +19,12 @@ pub fn run(args: &[String]) -> Result<bool> {
     let analyzer = optimise_wasm(&built.dist.join("analyzer/miglab_analyzer_bg.wasm"))?;
     // Served as a host that compresses ahead of time serves it: brotli to a browser that accepts it.
     static_server::precompress(&built.dist)?;
+    let load_before = load_average();
     let page = page_figures(&built.dist, runs)?;
+    let load = format!(
+        "The machine's load average (1, 5 and 15 minutes, from `/proc/loadavg`) was {load_before} as the browser figures began and {} as they ended; other work on the machine slows every figure, the engine's most.",
+        load_average()
+    );
     let alembic = alembic_figures(runs)?;
 
     let (cycle, cycle_reload) = (median(&page.cycle), median(&page.cycle_reload));
@@ -29,9 +34,9 @@ pub fn run(args: &[String]) -> Result<bool> {
     let alembic_cycle = median(&alembic.cycle);
     let rows = [
         ("page load to engine ready, cold cache", median(&page.cold), "—"),
-        ("page load to engine ready, warm cache", median(&page.warm), "≤ 1000"),
+        ("page load to engine ready, warm cache (served by the service worker)", median(&page.warm), "≤ 1000"),
         ("first visit over 10 Mbit/s with 40 ms latency: navigation to engine ready", median(&page.first_visit), "≤ 6000"),
-        ("branch (commit + dumpDataDir)", median(&page.branch), "—"),
+        ("branch (commit + checkpoint + dumpDataDir)", median(&page.branch), "—"),
         ("reset after a transactional change (ROLLBACK TO SAVEPOINT)", median(&page.reset_rollback), "≤ 5"),
         ("reset after CREATE INDEX CONCURRENTLY (reload the dump)", median(&page.reset_reload), "≤ 300"),
         ("confidence_score cycle: upgrade + introspect + downgrade + introspect, after a transactional reset (the lab's usual path)", cycle, "≤ 15"),
@@ -57,7 +62,8 @@ pub fn run(args: &[String]) -> Result<bool> {
     let first = first_visit_table(&page.first_files);
     println!("\n{table}\n{wasm}\n{first}");
     println!("{runs} runs each; PostgreSQL {}", alembic.server);
-    write_report(runs, &table, &wasm, &first, &alembic.server)?;
+    println!("{load}");
+    write_report(runs, &table, &wasm, &first, &alembic.server, &load)?;
     Ok(true)
 }
 
@@ -265,7 +271,24 @@ fn start_postgres() -> Result<String> {
     Ok(format!("postgresql+psycopg2://postgres:miglab-bench@127.0.0.1:{port}/miglab_bench"))
 }
 
-fn write_report(runs: usize, table: &str, wasm: &str, first: &str, server: &str) -> Result<()> {
+/// The 1, 5 and 15 minute load averages, as `0.52, 0.58, 0.59`; figures are only comparable at a similar load.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let fields: Vec<&str> = text.split_whitespace().take(3).collect();
+    match fields.len() {
+        3 => fields.join(", "),
+        _ => "unknown (no /proc/loadavg)".to_owned(),
+    }
+}
+
+fn write_report(
+    runs: usize,
+    table: &str,
+    wasm: &str,
+    first: &str,
+    server: &str,
+    load: &str,
+) -> Result<()> {
     let text = format!(
         "# Benchmarks\n\n\
          Written by `cargo xtask bench`; medians of {runs} runs each, on this repository's CI machine kind (2 cores).\n\
@@ -273,7 +296,8 @@ fn write_report(runs: usize, table: &str, wasm: &str, first: &str, server: &str)
          Alembic figures time the real `alembic` command (a venv under `target/bench/`) against PostgreSQL {server} on 127.0.0.1, Python start-up included, as a learner following a tutorial pays it.\n\
          The first visit is a fresh browser profile on `#/console` over Chromium's network emulation (10 Mbit/s down and up, 40 ms latency), served by xtask's static server as a static host that compresses ahead of time serves it: \
          brotli (quality 11) for HTML, JavaScript, CSS, JSON and wasm to a browser that accepts it, an `ETag` and `304 Not Modified` for a copy the browser has, and the engine's prebuilt files (already brotli) as they are. \
-         Its bytes are every response of that visit (page, engine worker and service worker, until the service worker has cached the site), body as served plus headers.\n\n\
+         Its bytes are every response of that visit (page, engine worker and service worker, until the service worker has cached the site), body as served plus headers.\n\
+         {load}\n\n\
          {table}\n{wasm}\n{first}"
     );
     std::fs::write(root().join("docs/benchmarks.md"), text)

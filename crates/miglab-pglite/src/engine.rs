@@ -19,6 +19,7 @@ use miglab_model::engine::{backup, QueryResult, RunReport};
 use miglab_model::schema::Schema;
 use serde_json::json;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
@@ -67,12 +68,17 @@ struct Inner {
     known: RefCell<Known>,
     /// The catalog the last introspection read, whose row counts the next one asks for along with the catalog.
     guess: RefCell<Option<Catalog>>,
+    /// The branch point the database is at while only this bridge's own reads (the introspection) were sent since a
+    /// branch, a reset or a setup left it there.
+    point: RefCell<Option<String>>,
+    /// What was read at each branch point; a reset to it makes it true again (see [`Engine::reset`]).
+    at_point: RefCell<HashMap<String, Known>>,
 }
 
 /// Facts about the database read at the end of the last message, still true because nothing was sent since.
 /// A run ends its message with the introspection, so the `introspect` that follows it (the lab's usual order) and
 /// the next run's check for `alembic_version` cost no message of their own.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Known {
     schema: Option<Schema>,
     /// The answer to [`VERSION_TABLE`].
@@ -95,6 +101,8 @@ impl Engine {
             pristine: Cell::new(true),
             known: RefCell::default(),
             guess: RefCell::default(),
+            point: RefCell::default(),
+            at_point: RefCell::default(),
         };
         let boot = |e: EngineError| EngineError::Boot(e.to_string());
         // The early worker gets the limit a boot of our own would get; a slow link that has not finished by then
@@ -125,6 +133,7 @@ impl Engine {
     /// Runs a script of one or more statements on the current branch.
     pub async fn exec(&self, sql: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
+        self.inner.leave_point();
         let action = self.inner.session.borrow_mut().exec(sql, false, Limit::Statement);
         self.inner.drive(action, false).await.map(drop)
     }
@@ -132,6 +141,7 @@ impl Engine {
     /// [`Engine::exec`] for a whole script such as a lesson's seed, under the script limit rather than the statement limit.
     pub async fn exec_script(&self, sql: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
+        self.inner.leave_point();
         let action = self.inner.session.borrow_mut().exec(sql, false, Limit::Script);
         self.inner.drive(action, false).await.map(drop)
     }
@@ -139,6 +149,7 @@ impl Engine {
     /// Runs a statement (or a script) and returns the rows of the last one, every value as Postgres prints it.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
+        self.inner.leave_point();
         let action = self.inner.session.borrow_mut().exec(sql, true, Limit::Statement);
         self.inner.drive(action, false).await.map(Outcome::rows)
     }
@@ -146,23 +157,43 @@ impl Engine {
     /// Makes a restore point `name` of the current database.
     pub async fn branch(&self, name: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let action = self.inner.session.borrow_mut().branch(name);
-        self.inner.drive(action, false).await.map(drop)
+        let inner = &self.inner;
+        inner.leave_point();
+        inner.at_point.borrow_mut().remove(name);
+        let action = inner.session.borrow_mut().branch(name);
+        inner.drive(action, false).await?;
+        inner.arrive_at(name);
+        Ok(())
     }
 
     /// Returns to the restore point `name`: a rollback while the branch transaction is intact, a reload otherwise.
+    /// Either way the database is what it was at that point, so what was read there is known again: the `introspect`
+    /// after a reset and the next run's check for `alembic_version` (the lab's usual order) cost no message.
     pub async fn reset(&self, name: &str) -> Result<(), EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let action = self.inner.session.borrow_mut().reset(name);
-        self.inner.drive(action, false).await.map(drop)
+        let inner = &self.inner;
+        inner.leave_point();
+        let action = inner.session.borrow_mut().reset(name);
+        inner.drive(action, false).await?;
+        if let Some(known) = inner.at_point.borrow().get(name) {
+            *inner.known.borrow_mut() = known.clone();
+        }
+        inner.arrive_at(name);
+        Ok(())
     }
 
     /// Sets a lesson up as `miglab check` does: back to the untouched database, the seed under the script limit,
     /// the lesson's branch, and the schema there with the seed's stamp checked.
     pub async fn setup(&self, setup: &LessonSetup) -> Result<Prepared, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
-        let action = self.inner.session.borrow_mut().setup(setup);
-        self.inner.drive(action, false).await?.prepared()
+        let inner = &self.inner;
+        inner.leave_point();
+        inner.at_point.borrow_mut().remove(&setup.branch);
+        let action = inner.session.borrow_mut().setup(setup);
+        let prepared = inner.drive(action, false).await?.prepared()?;
+        // Setup ends at the lesson's branch point with its schema read, the last message sent.
+        inner.arrive_at(&prepared.branch);
+        Ok(prepared)
     }
 
     /// Reads every table, index, constraint and enum, and the `alembic_version` rows.
@@ -174,7 +205,13 @@ impl Engine {
             return Ok(schema);
         }
         let action = inner.session.borrow_mut().introspect();
-        inner.drive(action, false).await?.schema()
+        let schema = inner.drive(action, false).await;
+        match &schema {
+            // Only reads were sent, so the database is still at the branch point it was at, if any.
+            Ok(_) => inner.remember_point(),
+            Err(_) => inner.leave_point(),
+        }
+        schema?.schema()
     }
 
     /// Runs migrations the way Alembic does; a failing step is in the report, not an `Err`.
@@ -183,6 +220,7 @@ impl Engine {
     pub async fn run(&self, plan: &RunPlan) -> Result<RunReport, EngineError> {
         let _pass = gate::enter(&self.inner.gate).await;
         let inner = &self.inner;
+        inner.leave_point();
         let known = inner.known.borrow().version_table;
         let version_table_exists = match known {
             Some(exists) => exists,
@@ -212,6 +250,25 @@ fn rows(value: JsValue) -> Result<QueryResult, EngineError> {
 }
 
 impl Inner {
+    /// Something that may change the database is about to be sent (or an operation failed): no branch point holds.
+    fn leave_point(&self) {
+        *self.point.borrow_mut() = None;
+    }
+
+    /// The database is now at branch point `name`; whatever the bridge read on the way is that point's.
+    fn arrive_at(&self, name: &str) {
+        *self.point.borrow_mut() = Some(name.to_owned());
+        self.remember_point();
+    }
+
+    /// Keeps what is known as the current branch point's, when the database is at one.
+    fn remember_point(&self) {
+        let known = self.known.borrow();
+        if let (Some(name), Some(_)) = (self.point.borrow().as_ref(), &known.schema) {
+            self.at_point.borrow_mut().insert(name.clone(), known.clone());
+        }
+    }
+
     fn status(&self, status: EngineStatus) {
         let listener = self.on_status.borrow().clone();
         if let Some(listener) = listener {

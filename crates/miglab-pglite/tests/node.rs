@@ -203,6 +203,45 @@ async fn pristine_branch_reloads_boot_image_ok() {
     assert_eq!(engine.introspect().await.expect("introspect").tables, []);
 }
 
+#[wasm_bindgen_test]
+async fn reset_knows_the_branch_point_ok() {
+    // A reset brings back what was read at the branch point, not what was read since: the schema, and whether
+    // `alembic_version` exists, which decides whether a run creates it. Here it does not exist at the point but
+    // does by the time of the reset, so a stale answer would make the run skip `CREATE TABLE` and fail.
+    let engine = engine().await;
+    engine.exec("CREATE TABLE expenses (id int PRIMARY KEY)").await.expect("seed");
+    engine.branch("start").await.expect("branch");
+    let at_point = engine.introspect().await.expect("introspect at the point");
+    assert_eq!(at_point.alembic_version, None);
+    let mut first = steps(&[("ALTER TABLE expenses ADD COLUMN note text", false)]);
+    first.revision.down_revision = Vec::new();
+    let up = RunPlan::new(&[first], Direction::Upgrade);
+    for commit in ["", "CREATE INDEX CONCURRENTLY ix_id ON expenses (id)"] {
+        engine
+            .exec("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL)")
+            .await
+            .expect("create");
+        engine.exec("CREATE TABLE extra (a int)").await.expect("create");
+        if !commit.is_empty() {
+            engine.exec(commit).await.expect("commits, so the reset reloads");
+        }
+        assert!(engine.introspect().await.expect("introspect").table("extra").is_some());
+        engine.reset("start").await.expect("reset");
+        assert_eq!(
+            engine.introspect().await.expect("introspect after the reset"),
+            at_point,
+            "{commit}"
+        );
+        let report = engine.run(&up).await.expect("run");
+        assert!(report.succeeded(), "{commit}: {report:?}");
+        assert_eq!(
+            engine.introspect().await.expect("introspect").alembic_version,
+            Some(vec!["ab12cd34".to_owned()])
+        );
+        engine.reset("start").await.expect("reset after the run");
+    }
+}
+
 /// A migration of plain SQL steps `(sql, autocommit)`, from 9f0e1d2c to ab12cd34.
 fn steps(up: &[(&str, bool)]) -> Migration {
     let mut migration = confidence_score();
