@@ -1,7 +1,7 @@
 // confidence_score as a student takes it: a right and a wrong prediction, a reload mid-run, the 23502 experiment,
 // a broken and a failing Modify migration before the right one, and a destructive Make draft the drop guard stops.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lockConfidenceScoreModify, confirmRun, demand, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, confidence, answerConfidenceScorePredict, finishAtCatalog, lockConfidenceScoreModify, confirmRun, demand, assert, BASE } from './lib.mjs';
 
 const HEADER = (message, revision) => `"""${message}
 
@@ -88,25 +88,7 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     await waitForEngine(page);
     await page.getByLabel('Name of column id in expenses').first().waitFor({ timeout: 30_000 });
 
-    // Right: after upgrade() there is a nullable numeric(4,3) confidence_score with no default.
-    const up = page.locator('#q-columns-after-upgrade');
-    await up.getByRole('button', { name: '+ Column' }).click();
-    await up.getByLabel('Name of column new_column in expenses').fill('confidence_score');
-    await up.getByLabel('Name of column new_column in expenses').press('Tab');
-    await up.getByLabel('Type of column confidence_score in expenses').fill('numeric(4,3)');
-    await up.getByLabel('Type of column confidence_score in expenses').press('Tab');
-    await confidence(page, 'columns-after-upgrade', 4);
-    // Wrong: the student thinks the column survives the downgrade.
-    const down = page.locator('#q-columns-after-downgrade');
-    await down.getByRole('button', { name: '+ Column' }).click();
-    await down.getByLabel('Name of column new_column in expenses').fill('confidence_score');
-    await down.getByLabel('Name of column new_column in expenses').press('Tab');
-    await confidence(page, 'columns-after-downgrade', 2);
-    // Wrong value, right count.
-    await page.locator('#q-existing-row-value input.value-input').fill('0.000');
-    await confidence(page, 'existing-row-value', 5);
-    await page.locator('#q-row-count input.value-input').fill('40');
-    await confidence(page, 'row-count', 5);
+    await answerConfidenceScorePredict(page);
     await app.shot('predict-answered');
 
     // The 390-px phone layout, checked with axe too.

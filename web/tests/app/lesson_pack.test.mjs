@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open, waitForEngine, confidence, assert, BASE, ROOT } from './lib.mjs';
+import { open, waitForEngine, answerConfidenceScorePredict, assert, BASE, ROOT } from './lib.mjs';
 
 /// Serves `files` (name → bytes) on 127.0.0.1 at a free port, allowing any origin to read them, as a static host
 /// configured for packs does; resolves to `{ url, close }`.
@@ -69,24 +69,8 @@ test('a lesson pack from another origin opens beside the course, and a lesson is
     await page.waitForURL(/#\/pack\/confidence_score$/);
     await waitForEngine(page);
     await page.getByLabel('Name of column id in expenses').first().waitFor({ timeout: 30_000 });
-    // Predict: two schema answers, a wrong value and a right count, each with a confidence.
-    const up = page.locator('#q-columns-after-upgrade');
-    await up.getByRole('button', { name: '+ Column' }).click();
-    await up.getByLabel('Name of column new_column in expenses').fill('confidence_score');
-    await up.getByLabel('Name of column new_column in expenses').press('Tab');
-    await up.getByLabel('Type of column confidence_score in expenses').fill('numeric(4,3)');
-    await up.getByLabel('Type of column confidence_score in expenses').press('Tab');
-    await confidence(page, 'columns-after-upgrade', 4);
-    // Wrong: the column survives the downgrade.
-    const down = page.locator('#q-columns-after-downgrade');
-    await down.getByRole('button', { name: '+ Column' }).click();
-    await down.getByLabel('Name of column new_column in expenses').fill('confidence_score');
-    await down.getByLabel('Name of column new_column in expenses').press('Tab');
-    await confidence(page, 'columns-after-downgrade', 2);
-    await page.locator('#q-existing-row-value input.value-input').fill('0.000');
-    await confidence(page, 'existing-row-value', 5);
-    await page.locator('#q-row-count input.value-input').fill('40');
-    await confidence(page, 'row-count', 5);
+    // Predict: two schema answers (one wrong), a wrong value and a right count, each with a confidence.
+    await answerConfidenceScorePredict(page);
     await page.getByRole('button', { name: 'Lock my answers' }).click();
     await page.getByText('Your answers are locked').waitFor();
     await page.getByRole('button', { name: 'Go to Run' }).click();

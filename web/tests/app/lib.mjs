@@ -103,6 +103,30 @@ export async function confidence(page, questionId, level) {
   await page.locator(`#q-${questionId} .confidence-level`).nth(level - 1).click();
 }
 
+/// confidence_score's Predict answered as a learner with one misconception would: the new column right after
+/// `upgrade()`, the column wrongly kept after `downgrade()`, a wrong value for expense 1 (0.000) and the right count.
+export async function answerConfidenceScorePredict(page) {
+  // Right: after upgrade() there is a nullable numeric(4,3) confidence_score with no default.
+  const up = page.locator('#q-columns-after-upgrade');
+  await up.getByRole('button', { name: '+ Column' }).click();
+  await up.getByLabel('Name of column new_column in expenses').fill('confidence_score');
+  await up.getByLabel('Name of column new_column in expenses').press('Tab');
+  await up.getByLabel('Type of column confidence_score in expenses').fill('numeric(4,3)');
+  await up.getByLabel('Type of column confidence_score in expenses').press('Tab');
+  await confidence(page, 'columns-after-upgrade', 4);
+  // Wrong: the column survives the downgrade.
+  const down = page.locator('#q-columns-after-downgrade');
+  await down.getByRole('button', { name: '+ Column' }).click();
+  await down.getByLabel('Name of column new_column in expenses').fill('confidence_score');
+  await down.getByLabel('Name of column new_column in expenses').press('Tab');
+  await confidence(page, 'columns-after-downgrade', 2);
+  // Wrong value, right count.
+  await page.locator('#q-existing-row-value input.value-input').fill('0.000');
+  await confidence(page, 'existing-row-value', 5);
+  await page.locator('#q-row-count input.value-input').fill('40');
+  await confidence(page, 'row-count', 5);
+}
+
 /// Answers a lock question, found by its prompt: the strongest lock mode, and `Rewritten` or `Not rewritten`.
 export async function lockAnswer(page, prompt, mode, rewritten) {
   const question = page.getByRole('article', { name: prompt });
