@@ -68,7 +68,8 @@ pub fn LockTimeline(props: &Props) -> Html {
     let held_locks = lock_timeline::held(&props.trace);
     let title = format!("Locks taken by {}", props.command);
     html! {
-        <section class="lock-timeline" aria-label={title.clone()}>
+        // Focusable: on a narrow screen the tables scroll sideways, and a keyboard must be able to scroll them.
+        <section class="lock-timeline" aria-label={title.clone()} tabindex="0">
             <h4>{ title }</h4>
             <p class="muted">{ "Traced on the engine: after each statement the lab read this session's locks from pg_locks, and compared every table's file (relfilenode) to see a rewrite. A ● marks the lock a statement took or made stronger; each lock is held until COMMIT." }</p>
             <table class="lock-statements">
