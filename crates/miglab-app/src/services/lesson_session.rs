@@ -105,9 +105,7 @@ pub fn use_lesson_session(
             state.grading_attempt,
             tried.len(),
             // A Modify lock question waits for the learner's practice run to be traced.
-            session.run.practice.as_ref().map(|(stage, records)| {
-                (*stage, records.first().is_some_and(|r| r.trace.is_some()))
-            }),
+            session.run.practice_trace(Stage::Modify).is_some(),
         );
         let s = session.clone();
         use_effect_with(locked, move |_| {
@@ -539,12 +537,11 @@ impl LessonSession {
             let actual = |after: &[String]| if with_runs { run.snapshot(after) } else { None };
             // A prediction's trace is the runs of its `after`; a Modify question's is the learner's own practice
             // upgrade, the run the question asks them to predict.
-            let practiced = run.practice.as_ref().and_then(|(_, records)| records.first());
             let trace = |q: &Question| {
                 if with_runs {
                     run.trace(&q.after.iter().map(ToString::to_string).collect::<Vec<_>>())
                 } else {
-                    practiced.and_then(|record| record.trace.as_deref())
+                    run.practice_trace(Stage::Modify)
                 }
             };
             let graded = grader::grade_all(

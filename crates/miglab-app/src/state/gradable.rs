@@ -60,9 +60,7 @@ pub fn later_ready(
     run: &RunState,
     tried: &BTreeMap<String, OrderRun>,
 ) -> Vec<Vec<Question>> {
-    let practiced = run.practice.as_ref().is_some_and(|(stage, records)| {
-        *stage == Stage::Modify && records.first().is_some_and(|r| r.trace.is_some())
-    });
+    let practiced = run.practice_trace(Stage::Modify).is_some();
     [Stage::Investigate, Stage::Modify]
         .into_iter()
         .filter(|stage| state.locked(*stage))

@@ -127,6 +127,12 @@ impl RunState {
         self.snapshots.iter().find(|(path, _)| path == commands).map(|(_, schema)| schema)
     }
 
+    /// The lock trace of the learner's last practice upgrade in `stage`, which that stage's lock questions ask about.
+    pub fn practice_trace(&self, stage: crate::state::lesson_model::Stage) -> Option<&Trace> {
+        let (ran, records) = self.practice.as_ref()?;
+        (*ran == stage).then(|| records.first()?.trace.as_deref()).flatten()
+    }
+
     /// Every statement the runs of exactly `commands` from the branch point sent, with its locks, if they were run.
     pub fn trace(&self, commands: &[String]) -> Option<&Trace> {
         self.traces.iter().find(|(path, _)| path == commands).map(|(_, trace)| trace)
