@@ -124,6 +124,8 @@ pub fn confidence_score() -> LessonView {
         modify,
         make,
         refuse: None,
+        modify_drafts: Vec::new(),
+        make_drafts: Vec::new(),
     };
     LessonView::new(lesson)
 }

@@ -21,8 +21,8 @@ pub use course::Course;
 pub use lesson_migration::{LessonMigration, MigrationSource};
 pub use loaded::Lesson;
 pub use model::{
-    AiPrompt, Approval, Checks, Database, Investigate, LessonManifest, Make, MigrationRef, Modify,
-    Predict, Prompt, Refuse, Run, Scale,
+    AiPrompt, Approval, BriefFields, Checks, Database, Draft, DraftCheck, Flaw, Investigate,
+    LessonManifest, Make, MigrationRef, Modify, Predict, Prompt, Refuse, Run, Scale,
 };
 pub use plan::{Application, Plan};
 pub use question::{

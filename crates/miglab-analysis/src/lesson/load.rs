@@ -6,7 +6,7 @@ use super::translate::translate;
 use super::validate::check_manifest;
 use crate::diagnostic::Diagnostic;
 use miglab_model::lesson::{
-    checks, Lesson, LessonManifest, LessonMigration, MigrationRef, MigrationSource,
+    checks, Draft, Lesson, LessonManifest, LessonMigration, MigrationRef, MigrationSource,
 };
 use std::collections::BTreeMap;
 
@@ -56,15 +56,44 @@ pub fn load(
     let make = translate_ref("make.solution", &manifest.make.solution);
     let refuse =
         manifest.make.refuse.as_ref().map(|r| translate_ref("make.refuse.migration", &r.migration));
-    let (Some(chain), Some(modify), Some(make), Some(refuse)) = (
+    let mut drafts = |stage: &str, drafts: &[Draft]| -> Option<Vec<LessonMigration>> {
+        let translated: Vec<Option<LessonMigration>> = drafts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| translate_ref(&format!("{stage}.drafts[{i}].migration"), &d.migration))
+            .collect();
+        translated.into_iter().collect()
+    };
+    let modify_drafts = drafts("modify", &manifest.modify.drafts);
+    let make_drafts = drafts("make", &manifest.make.drafts);
+    let (
+        Some(chain),
+        Some(modify),
+        Some(make),
+        Some(refuse),
+        Some(modify_drafts),
+        Some(make_drafts),
+    ) = (
         chain.into_iter().collect::<Option<Vec<_>>>(),
         modify,
         make,
         refuse.map_or(Some(None), |r| r.map(Some)),
-    ) else {
+        modify_drafts,
+        make_drafts,
+    )
+    else {
         return (None, diagnostics);
     };
-    let mut lesson = Lesson { manifest: manifest.clone(), seed, chain, modify, make, refuse };
+    let mut lesson = Lesson {
+        manifest: manifest.clone(),
+        seed,
+        chain,
+        modify,
+        make,
+        refuse,
+        modify_drafts,
+        make_drafts,
+    };
     link_sql_revisions(&mut lesson);
     diagnostics.extend(check_revisions(&lesson));
     diagnostics.extend(check_commands(&lesson, &at));
@@ -91,10 +120,13 @@ fn link_sql_revisions(lesson: &mut Lesson) {
     };
     let modify_parent = start_of(lesson, &lesson.manifest.modify.start);
     let make_parent = start_of(lesson, &lesson.manifest.make.start);
-    if is_sql(&lesson.modify) {
-        lesson.modify.migration.revision.down_revision = modify_parent.into_iter().collect();
+    for migration in std::iter::once(&mut lesson.modify).chain(&mut lesson.modify_drafts) {
+        if is_sql(migration) {
+            migration.migration.revision.down_revision = modify_parent.iter().cloned().collect();
+        }
     }
-    for migration in [Some(&mut lesson.make), lesson.refuse.as_mut()].into_iter().flatten() {
+    let make = std::iter::once(&mut lesson.make).chain(lesson.refuse.as_mut());
+    for migration in make.chain(&mut lesson.make_drafts) {
         if is_sql(migration) {
             migration.migration.revision.down_revision = make_parent.iter().cloned().collect();
         }

@@ -3,7 +3,9 @@
 //! `miglab check` (the analysis crate) puts each problem at its TOML position; the pack reader, which has no TOML,
 //! names the field. Both say the same sentence, because both call these functions.
 
-use super::{Course, Lesson, LessonManifest, LessonMigration, MigrationRef, Question, FORMAT};
+use super::{
+    Course, Draft, Lesson, LessonManifest, LessonMigration, MigrationRef, Question, FORMAT,
+};
 use crate::grade::AnswerKey;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -128,6 +130,9 @@ pub fn manifest(manifest: &LessonManifest) -> Vec<Problem> {
     if let Some(refuse) = &manifest.make.refuse {
         out.extend(migration_ref("make.refuse.migration", &refuse.migration));
     }
+    for (stage, drafts) in [("modify", &manifest.modify.drafts), ("make", &manifest.make.drafts)] {
+        out.extend(drafts_problems(stage, drafts));
+    }
     if manifest.run.commands.is_empty() {
         out.push(Problem::new(
             "run.commands",
@@ -169,6 +174,42 @@ fn migration_ref(field: &str, reference: &MigrationRef) -> Vec<Problem> {
             "A migration names either an Alembic `file`, or an `up` and a `down` SQL file.",
             "Write `file = \"migrations/<revision>_<slug>.py\"`, or both `up` and `down`.",
         )),
+    }
+    out
+}
+
+/// A stage's drafts: each file named well, ids unique, and a flaw that says where it is and which check it fails.
+fn drafts_problems(stage: &str, drafts: &[Draft]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, draft) in drafts.iter().enumerate() {
+        let field = format!("{stage}.drafts[{i}]");
+        out.extend(migration_ref(&format!("{field}.migration"), &draft.migration));
+        if !seen.insert(draft.id.as_str()) {
+            out.push(Problem::new(
+                &format!("{field}.id"),
+                "lesson-duplicate-id",
+                format!("Two drafts of {stage} are called `{}`.", draft.id),
+                "Give each draft its own id; progress remembers the learner's review by it.",
+            ));
+        }
+        let Some(flaw) = &draft.flaw else { continue };
+        if flaw.lines.is_empty() || flaw.lines.contains(&0) {
+            out.push(Problem::new(
+                &format!("{field}.flaw.lines"),
+                "lesson-draft-no-line",
+                "A flaw names the lines of the draft that hold it, counted from 1.",
+                "Write `lines = [17]` with the line a careful reader would mark.",
+            ));
+        }
+        if flaw.fails.is_empty() {
+            out.push(Problem::new(
+                &format!("{field}.flaw.fails"),
+                "lesson-draft-unproved",
+                "A flaw names at least one check it fails, so `miglab check` can prove it on the engine.",
+                "Write e.g. `fails = [\"round_trip\"]`; a draft that fails nothing is a right draft, with no `flaw`.",
+            ));
+        }
     }
     out
 }
@@ -347,7 +388,13 @@ pub fn revisions(lesson: &Lesson) -> Vec<(&LessonMigration, Problem)> {
         (&lesson.make, &lesson.manifest.make.start, "make"),
     ];
     let refuse = lesson.refuse.iter().map(|r| (r, &lesson.manifest.make.start, "make.refuse"));
-    for (migration, start, phase) in phases.into_iter().chain(refuse) {
+    let modify_drafts =
+        lesson.modify_drafts.iter().map(|d| (d, &lesson.manifest.modify.start, "modify draft"));
+    let make_drafts =
+        lesson.make_drafts.iter().map(|d| (d, &lesson.manifest.make.start, "make draft"));
+    for (migration, start, phase) in
+        phases.into_iter().chain(refuse).chain(modify_drafts).chain(make_drafts)
+    {
         let Ok(plan) = lesson.plan(start) else { continue };
         let base = lesson.manifest.database.revision.as_deref();
         let at = plan.end.as_deref().or(base);

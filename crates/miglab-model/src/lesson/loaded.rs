@@ -15,4 +15,10 @@ pub struct Lesson {
     pub modify: LessonMigration,
     pub make: LessonMigration,
     pub refuse: Option<LessonMigration>,
+    /// The Modify stage's drafts, in the order of `manifest.modify.drafts`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modify_drafts: Vec<LessonMigration>,
+    /// The Make stage's drafts, in the order of `manifest.make.drafts`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub make_drafts: Vec<LessonMigration>,
 }

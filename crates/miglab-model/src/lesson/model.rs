@@ -53,14 +53,16 @@ pub struct AiPrompt {
 
 impl LessonManifest {
     /// Every file the lesson references, relative to its folder, without repeats:
-    /// the seed, the migration chain, the Modify and Make solutions and the migration to refuse.
+    /// the seed, the migration chain, the Modify and Make solutions, the migration to refuse and the agent's drafts.
     pub fn files(&self) -> Vec<String> {
         let refuse = self.make.refuse.iter().map(|r| &r.migration);
+        let drafts = self.modify.drafts.iter().chain(&self.make.drafts).map(|d| &d.migration);
         let references = self
             .migrations
             .iter()
             .chain([&self.modify.solution, &self.make.solution])
-            .chain(refuse);
+            .chain(refuse)
+            .chain(drafts);
         let mut files = vec![self.database.seed.clone()];
         for file in references.flat_map(|r| r.files()) {
             if !files.iter().any(|f| f == file) {
@@ -184,6 +186,9 @@ pub struct Modify {
     #[serde(default)]
     pub questions: Vec<Question>,
     pub checks: Checks,
+    /// Follow-up migrations "written by the agent" for the learner to review before they run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drafts: Vec<Draft>,
     /// The PostgreSQL major version the follow-up needs (e.g. `18` for `NOT NULL … NOT VALID`), as an experiment's
     /// `since`: `miglab check --database-url` skips the stage's questions, gate and drop-guard check, with a note,
     /// on an older server.
@@ -206,6 +211,92 @@ pub struct Make {
     /// A destructive migration the student must refuse.
     #[serde(default)]
     pub refuse: Option<Refuse>,
+    /// The brief as fields the learner fills in when they write the brief for the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BriefFields>,
+    /// Migrations "written by the agent" from the brief, for the learner to review, run, and approve or refuse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drafts: Vec<Draft>,
+}
+
+/// What a brief asks for, as the structured fields a learner fills in before the agent drafts.
+/// `miglab check` proves them against the reference solution's run, so the learner is checked against the engine.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BriefFields {
+    pub table: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The column's type as the catalog names it (`format_type`), e.g. `uuid` or `character varying(40)`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nullable: Option<bool>,
+    /// Whether the column gets an index of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<bool>,
+}
+
+/// A migration the agent hands over for review: right, or with a planted flaw that `miglab check` proves on the engine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    /// Unique among the stage's drafts, e.g. `empty-downgrade`.
+    pub id: String,
+    /// What the agent says as it hands the draft over, in Markdown.
+    pub message: String,
+    /// The draft's file; it revises the revision its stage starts from, like the reference solution.
+    pub migration: MigrationRef,
+    /// What the draft gets wrong; absent for a right draft, which must pass every check of its stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flaw: Option<Flaw>,
+}
+
+/// A draft's planted flaw: where it is, which of the stage's checks it fails on the engine, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flaw {
+    /// The 1-based lines of the draft's file (the up file of a SQL pair) that hold the flaw; marking any one finds it.
+    pub lines: Vec<u32>,
+    /// The checks the flaw fails; `miglab check` runs the draft and proves that each one fails.
+    pub fails: Vec<DraftCheck>,
+    /// What is wrong and what it does on the engine, in Markdown, shown once the learner has given a verdict.
+    pub why: String,
+}
+
+/// One of a stage's checks, as a draft's flaw names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftCheck {
+    /// `upgrade()` stops with an error on the branch (e.g. `NOT NULL` with no default on a table with rows).
+    Upgrade,
+    /// The tables after the upgrade differ from `checks.tables` (a missing index, a wrong type).
+    Tables,
+    /// A query of `checks.values` reads another value.
+    Values,
+    /// Upgrade, downgrade, upgrade fails or changes a row count (an empty `downgrade()`).
+    RoundTrip,
+    /// `downgrade()` does not undo the upgrade in reverse order.
+    DowngradeOrder,
+    /// The rules report a finding `checks.forbid` names.
+    Forbid,
+    /// The upgrade has a destructive step the drop guard would stop.
+    Destructive,
+}
+
+impl DraftCheck {
+    /// The name the page's check list and `miglab check` use.
+    pub fn label(self) -> &'static str {
+        match self {
+            DraftCheck::Upgrade => "upgrade() runs",
+            DraftCheck::Tables => "the tables match the brief",
+            DraftCheck::Values => "the values match",
+            DraftCheck::RoundTrip => "upgrade, downgrade, upgrade round trip",
+            DraftCheck::DowngradeOrder => "downgrade() undoes the upgrade in reverse order",
+            DraftCheck::Forbid => "no forbidden finding",
+            DraftCheck::Destructive => "no destructive step",
+        }
+    }
 }
 
 /// Automated checks on a student's migration, run on a branch from `start`.
