@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod code_editor;
 pub mod confidence;
 pub mod console;
+pub mod draft_review_view;
 pub mod failure_view;
 pub mod grade_view;
 pub mod guard_view;

@@ -65,6 +65,18 @@ brief = "Add reconciler_run_id."
 solution = { file = "versions/ef90ab12_reconciler_run_id.py" }
 checks = { round_trip = true, downgrade_order = true }
 approval = { template = "I read this; upgrade() does X; downgrade() does Y; tested on a branch" }
+fields = { table = "expenses", column = "reconciler_run_id", type = "uuid", nullable = true, index = false }
+
+[[make.drafts]]
+id = "empty-downgrade"
+message = "Here is the migration for your brief."
+migration = { file = "versions/draft_empty_downgrade.py" }
+flaw = { lines = [17], fails = ["round_trip"], why = "`downgrade()` is `pass`, so the column stays." }
+
+[[make.drafts]]
+id = "right"
+message = "Fixed: `downgrade()` drops the column now."
+migration = { file = "versions/ef90ab12_reconciler_run_id.py" }
 "#;
 
 /// Built by hand rather than through `lesson::load`, so these tests do not depend on the translator.
@@ -117,6 +129,15 @@ pub fn confidence_score() -> LessonView {
         "ALTER TABLE expenses ADD COLUMN reconciler_run_id UUID",
         "ALTER TABLE expenses DROP COLUMN reconciler_run_id",
     );
+    let mut empty_downgrade = migration(
+        &manifest.make.drafts[0].migration,
+        "ef90ab12",
+        "ab12cd34",
+        "ALTER TABLE expenses ADD COLUMN reconciler_run_id UUID",
+        "",
+    );
+    empty_downgrade.migration.downgrade.clear();
+    let make_drafts = vec![empty_downgrade, make.clone()];
     let lesson = Lesson {
         manifest,
         seed: "CREATE TABLE expenses (id serial PRIMARY KEY);".into(),
@@ -125,7 +146,7 @@ pub fn confidence_score() -> LessonView {
         make,
         refuse: None,
         modify_drafts: Vec::new(),
-        make_drafts: Vec::new(),
+        make_drafts,
     };
     LessonView::new(lesson)
 }

@@ -1,8 +1,10 @@
 //! Behaviour as reducers and pure functions: no engine, no analyzer, no browser, so plain `cargo test` covers it.
 
 pub mod alembic_cli;
+pub mod brief_fields;
 pub mod console_outcome;
 pub mod describe;
+pub mod draft_review;
 pub mod drop_guard;
 pub mod gate;
 pub mod gradable;

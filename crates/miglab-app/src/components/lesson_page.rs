@@ -162,7 +162,7 @@ pub fn LessonPage(props: &Props) -> Html {
         },
         Stage::Modify | Stage::Make => html! {
             <>
-                <PracticeView {stage} state={state.clone()} guard={guard.clone()} run={run.clone()} on_check={session.callback(LessonSession::practice)} on_guard_arm={session.callback(LessonSession::guard_arm)} on_guard_proceed={session.callback(LessonSession::guard_proceed)} on_guard_branch={session.callback(LessonSession::guard_branch)} on_guard_backup={session.callback(LessonSession::guard_backup)} {busy} />
+                <PracticeView {stage} state={state.clone()} guard={guard.clone()} run={run.clone()} on_check={session.callback(LessonSession::practice)} on_guard_arm={session.callback(LessonSession::guard_arm)} on_guard_proceed={session.callback(LessonSession::guard_proceed)} on_guard_branch={session.callback(LessonSession::guard_branch)} on_guard_backup={session.callback(LessonSession::guard_backup)} on_hand={session.callback(LessonSession::hand_draft)} on_run_draft={session.callback(LessonSession::run_draft)} {busy} />
                 if let Some(f) = &run.failure { <crate::components::failure_view::FailureView failure={f.clone()} /> }
                 if stage == Stage::Make && state.progress.completed.contains(&Stage::Make) {
                     <p class="gate-passed" role="status">{ "Mastery gate passed. " }<a href="#/">{ "Back to the course" }</a></p>
@@ -227,6 +227,19 @@ fn with_refusal(
             "Refuse the destructive migration, naming what you need".to_owned(),
             g.clone(),
         ));
+    }
+    // The verdicts on the agent's drafts, in the order they were handed over.
+    for stage in [Stage::Modify, Stage::Make] {
+        for id in &state.review(stage).handed {
+            let key = crate::state::draft_review::verdict_id(stage.label(), id);
+            if let Some(g) = state.verdict(&key) {
+                verdicts.push((
+                    key,
+                    format!("Your verdict on the agent's draft `{id}`"),
+                    g.clone(),
+                ));
+            }
+        }
     }
     verdicts
 }

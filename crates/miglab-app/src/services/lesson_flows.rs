@@ -113,6 +113,22 @@ pub(crate) async fn practice_flow(
     then_back(engine, branch, practice_run(engine, lesson, branch, start, student, values)).await
 }
 
+/// The schema at a stage's start (the branch point plus its `start` commands), then back at the branch point:
+/// what the statements of a draft's review are drawn from, before the draft itself runs.
+pub(crate) async fn start_flow(
+    engine: &dyn Backend,
+    lesson: &Lesson,
+    branch: &str,
+    start: &[RunCommand],
+) -> (Result<Schema, Failure>, Back) {
+    let work = async {
+        engine.reset(branch).await?;
+        let setup = lab::run(engine, lesson, start).await;
+        setup.failure.map_or(Ok(setup.after), Err)
+    };
+    then_back(engine, branch, work).await
+}
+
 /// The lesson's first command again on a grown table (`run.scale`), from the branch point, then back there: its
 /// record shows how long the locks were held on many rows.
 pub(crate) async fn scale_flow(

@@ -12,6 +12,7 @@ use crate::services::lesson_flows::{self, Back};
 use crate::services::{analyzer_link, consequences, download, grader, student_migration};
 use crate::state::alembic_cli;
 use crate::state::describe::describe;
+use crate::state::draft_review::{self, DraftRun, ReviewAction};
 use crate::state::drop_guard::{self, Backup, GuardAction, GuardState, Screening, Threat};
 use crate::state::gradable;
 use crate::state::lesson_model::{LessonView, Question, Stage};
@@ -21,7 +22,7 @@ use crate::state::practice_checks;
 use crate::state::progress::CheckResult;
 use crate::state::run_state::{Failure, RunAction, RunState};
 use crate::state::seen::{EngineValues, ExperimentOutcome};
-use miglab_model::lesson::RunCommand;
+use miglab_model::lesson::{LessonMigration, RunCommand};
 use miglab_model::migration::Direction;
 use std::future::Future;
 use std::rc::Rc;
@@ -115,6 +116,30 @@ pub fn use_lesson_session(
         });
     }
     session
+}
+
+/// Where the checks of a run go: the learner's own migration's list, or the review of the agent's draft `id`.
+enum Checked {
+    Own,
+    Draft(String),
+}
+
+impl Checked {
+    /// Checks that ended before anything ran (an unreadable file, the drop guard).
+    fn report(&self, session: &LessonSession, stage: Stage, results: Vec<CheckResult>) {
+        session.run.dispatch(RunAction::Idle);
+        let action = match self {
+            Checked::Own => LessonAction::Checked { stage, results },
+            Checked::Draft(id) => LessonAction::Review {
+                stage,
+                action: ReviewAction::Ran {
+                    id: id.clone(),
+                    run: DraftRun { checks: results, ..Default::default() },
+                },
+            },
+        };
+        session.state.dispatch(action);
+    }
 }
 
 /// What the run state hears once a flow is back at the branch point, or could not get there.
@@ -320,81 +345,163 @@ impl LessonSession {
         // Translating the file and reading its threats happen in the analyzer module, so the check is a task;
         // busy from the click on, so a second click cannot start a second check beside it.
         self.run.dispatch(RunAction::Busy("reading your migration".to_owned()));
-        let m = &self.lesson.lesson.manifest;
-        let (solution, start, checks) = match stage {
-            Stage::Modify => {
-                (&self.lesson.lesson.modify, m.modify.start.clone(), m.modify.checks.clone())
-            }
-            _ => (&self.lesson.lesson.make, m.make.start.clone(), m.make.checks.clone()),
+        let solution = match stage {
+            Stage::Modify => &self.lesson.lesson.modify,
+            _ => &self.lesson.lesson.make,
         };
         let (file, reference) = (solution.file().to_owned(), solution.reference.clone());
-        let (session, before) = (self.clone(), self.state.start.clone());
+        let session = self.clone();
         spawn_local(async move {
-            let (run, state) = (session.run.dispatcher(), session.state.dispatcher());
-            let checked = |results: Vec<CheckResult>| {
-                run.dispatch(RunAction::Idle);
-                state.dispatch(LessonAction::Checked { stage, results });
-            };
-            let student = match student_migration::parse(&text, &file, &reference).await {
-                Ok(student) => student,
-                Err(diagnostics) => return checked(practice_checks::unreadable(&diagnostics)),
-            };
-            let threats =
-                match student_migration::threats(&student.migration.upgrade, before.as_ref()).await
-                {
-                    Ok(threats) => threats,
-                    Err(message) => {
-                        return checked(vec![CheckResult {
-                            name: "drop guard".into(),
-                            passed: false,
-                            detail: message,
-                            lines: None,
-                        }])
-                    }
-                };
-            if let Screening::Stop { arm, detail } =
-                drop_guard::screen(&session.guard, &threats, checks.allow_destructive)
-            {
-                if arm {
-                    session
-                        .guard
-                        .dispatch(GuardAction::Armed { threats: threats.clone(), lesson: false });
-                    session.count_at_stake(&threats);
+            match student_migration::parse(&text, &file, &reference).await {
+                Ok(student) => session.check_migration(stage, student, Checked::Own).await,
+                Err(diagnostics) => {
+                    Checked::Own.report(&session, stage, practice_checks::unreadable(&diagnostics))
                 }
-                return checked(vec![CheckResult {
-                    name: "drop guard".into(),
-                    passed: false,
-                    detail: detail.into(),
-                    lines: None,
-                }]);
             }
-            let Some(engine) = session.engine("your migration") else { return };
-            let (lesson, branch) = (&session.lesson.lesson, session.branch());
-            let (outcome, back) = lesson_flows::practice_flow(
-                &*engine,
-                lesson,
-                &branch,
-                &start,
-                &student,
-                &checks.values,
-            )
-            .await;
-            match outcome {
-                Ok(practiced) => {
-                    // The run's diffs stay on screen, and a Make run is what the approval is checked against.
-                    run.dispatch(RunAction::Practiced { stage, records: practiced.runs.clone() });
-                    if stage == Stage::Make {
-                        state.dispatch(LessonAction::RunClaims(practiced.claims()));
-                    }
-                    state.dispatch(LessonAction::Checked {
-                        stage,
-                        results: student_migration::judge(&checks, &practiced, &threats).await,
-                    })
-                }
-                Err(f) => run.dispatch(RunAction::Failed(f)),
-            }
-            run.dispatch(back_at(back));
         });
+    }
+
+    /// The agent hands over its next draft: the statements of the review are drawn from the schema at the stage's
+    /// start, which the engine reads before anything of the draft runs.
+    pub fn hand_draft(&self, stage: Stage) {
+        let review = self.state.review(stage);
+        let Some(id) = draft_review::next_draft(self.state.drafts(stage).0, &review)
+            .filter(|_| review.may_ask())
+            .map(|d| d.id.clone())
+        else {
+            return;
+        };
+        if self.run.busy.is_some() {
+            return;
+        }
+        let m = &self.lesson.lesson.manifest;
+        let (start, tables) = match stage {
+            Stage::Modify => (m.modify.start.clone(), m.modify.checks.tables.clone()),
+            _ => (m.make.start.clone(), m.make.checks.tables.clone()),
+        };
+        let Some(engine) = self.engine("handing over the agent's draft") else { return };
+        let (lesson, branch) = (self.lesson.clone(), self.branch());
+        let (state, run) = (self.state.dispatcher(), self.run.dispatcher());
+        self.then_back(
+            async move { lesson_flows::start_flow(&*engine, &lesson.lesson, &branch, &start).await },
+            move |got| match got {
+                Ok(before) => state.dispatch(LessonAction::Review {
+                    stage,
+                    action: ReviewAction::Handed {
+                        id,
+                        statements: draft_review::statements(&before, &tables),
+                    },
+                }),
+                Err(f) => run.dispatch(RunAction::Failed(f)),
+            },
+        );
+    }
+
+    /// Runs the draft on screen on the branch, as "Run … and check" runs the learner's own migration.
+    pub fn run_draft(&self, stage: Stage) {
+        let Some((id, review)) =
+            self.state.review(stage).current().map(|(id, r)| (id.to_owned(), r.clone()))
+        else {
+            return;
+        };
+        let Some((_, migration)) = self.state.draft(stage, &id) else { return };
+        if !review.locked || self.run.busy.is_some() {
+            return;
+        }
+        if self.lab.backend().is_none() {
+            self.engine("");
+            return;
+        }
+        self.run.dispatch(RunAction::Busy("reading the agent's draft".to_owned()));
+        let (session, migration) = (self.clone(), migration.clone());
+        spawn_local(
+            async move { session.check_migration(stage, migration, Checked::Draft(id)).await },
+        );
+    }
+
+    /// A read migration screened by the drop guard, run on the branch, and judged by the lesson's checks.
+    async fn check_migration(&self, stage: Stage, student: LessonMigration, to: Checked) {
+        let m = &self.lesson.lesson.manifest;
+        let (start, checks) = match stage {
+            Stage::Modify => (m.modify.start.clone(), m.modify.checks.clone()),
+            _ => (m.make.start.clone(), m.make.checks.clone()),
+        };
+        let run = self.run.dispatcher();
+        let threats =
+            match student_migration::threats(&student.migration.upgrade, self.state.start.as_ref())
+                .await
+            {
+                Ok(threats) => threats,
+                Err(message) => {
+                    let failed = CheckResult {
+                        name: "drop guard".into(),
+                        passed: false,
+                        detail: message,
+                        lines: None,
+                    };
+                    return to.report(self, stage, vec![failed]);
+                }
+            };
+        if let Screening::Stop { arm, detail } =
+            drop_guard::screen(&self.guard, &threats, checks.allow_destructive)
+        {
+            if arm {
+                self.guard.dispatch(GuardAction::Armed { threats: threats.clone(), lesson: false });
+                self.count_at_stake(&threats);
+            }
+            let stopped = CheckResult {
+                name: "drop guard".into(),
+                passed: false,
+                detail: detail.into(),
+                lines: None,
+            };
+            return to.report(self, stage, vec![stopped]);
+        }
+        let Some(engine) = self.engine("your migration") else { return };
+        let (lesson, branch) = (&self.lesson.lesson, self.branch());
+        let (outcome, back) = lesson_flows::practice_flow(
+            &*engine,
+            lesson,
+            &branch,
+            &start,
+            &student,
+            &checks.values,
+        )
+        .await;
+        match outcome {
+            Ok(practiced) => {
+                // The run's diffs stay on screen, and a Make run is what the approval is checked against.
+                run.dispatch(RunAction::Practiced { stage, records: practiced.runs.clone() });
+                let results = student_migration::judge(&checks, &practiced, &threats).await;
+                match &to {
+                    Checked::Own => {
+                        if stage == Stage::Make {
+                            self.state.dispatch(LessonAction::RunClaims(practiced.claims()));
+                        }
+                        self.state.dispatch(LessonAction::Checked { stage, results });
+                    }
+                    Checked::Draft(id) => {
+                        let failed =
+                            |i: usize| practiced.runs.get(i).is_some_and(|r| r.failure.is_some());
+                        let ran = DraftRun {
+                            checks: results,
+                            claims: practiced.claims(),
+                            upgrade_failed: practiced
+                                .runs
+                                .first()
+                                .is_none_or(|r| r.failure.is_some()),
+                            downgrade_failed: failed(1),
+                        };
+                        self.state.dispatch(LessonAction::Review {
+                            stage,
+                            action: ReviewAction::Ran { id: id.clone(), run: ran },
+                        });
+                    }
+                }
+            }
+            Err(f) => run.dispatch(RunAction::Failed(f)),
+        }
+        run.dispatch(back_at(back));
     }
 
     /// Arms the guard on the lesson's own destructive migration, and counts what it would destroy.

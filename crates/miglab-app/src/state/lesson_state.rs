@@ -2,10 +2,12 @@
 //!
 //! Everything here is saved progress; what the engine did lives in `run_state.rs`.
 
+use crate::state::draft_review::{self, Decision, ReviewAction, StageReview};
 use crate::state::lesson_model::{LessonView, Question, QuestionKind, Stage};
 use crate::state::progress::{Answer, CheckResult, LessonProgress};
 use crate::state::schema_edit::{self, SchemaEdit};
 use miglab_model::grade::{Confidence, Graded, Response, SelfAssessment};
+use miglab_model::lesson::{Draft, LessonMigration, MigrationSource};
 use miglab_model::schema::Schema;
 use std::rc::Rc;
 use yew::Reducible;
@@ -103,6 +105,11 @@ pub enum LessonAction {
     Done(Stage),
     /// The Run stage's results changed; `None` once a reset cleared them.
     LastRun(Option<crate::state::progress::LastRun>),
+    /// Work with the agent's drafts in Modify or Make.
+    Review {
+        stage: Stage,
+        action: ReviewAction,
+    },
 }
 
 impl LessonState {
@@ -191,6 +198,27 @@ impl LessonState {
         }
     }
 
+    /// A stage's drafts from the agent, with their translated files, in the lesson's order.
+    pub fn drafts(&self, stage: Stage) -> (&[Draft], &[LessonMigration]) {
+        let lesson = &self.lesson.lesson;
+        match stage {
+            Stage::Modify => (&lesson.manifest.modify.drafts, &lesson.modify_drafts),
+            Stage::Make => (&lesson.manifest.make.drafts, &lesson.make_drafts),
+            _ => (&[], &[]),
+        }
+    }
+
+    /// The learner's work with a stage's drafts (empty until they start).
+    pub fn review(&self, stage: Stage) -> StageReview {
+        self.progress.reviews.get(&stage).cloned().unwrap_or_default()
+    }
+
+    /// The draft `id` of `stage` with its translated file.
+    pub fn draft(&self, stage: Stage, id: &str) -> Option<(&Draft, &LessonMigration)> {
+        let (drafts, files) = self.drafts(stage);
+        drafts.iter().zip(files).find(|(d, _)| d.id == id)
+    }
+
     /// Why the approval cannot pass yet, as sentences; empty when the learner's confirmation matches the run on the branch.
     /// The reflection text plays no part: a gate is passed by what the engine did, never by words.
     pub fn approval_missing(&self) -> Vec<String> {
@@ -239,6 +267,197 @@ impl LessonState {
                 }
             })
             .collect()
+    }
+}
+
+/// How a migration's two directions are called: `upgrade()`/`downgrade()`, or the up and down files of a SQL pair.
+pub fn labels_of(migration: &LessonMigration) -> (&'static str, &'static str) {
+    match migration.source {
+        MigrationSource::Sql { .. } => ("the up file", "the down file"),
+        _ => ("upgrade()", "downgrade()"),
+    }
+}
+
+impl LessonState {
+    /// One step of the work with the agent's drafts; what cannot happen yet says why in `submit_error`.
+    fn review_action(&mut self, stage: Stage, action: ReviewAction) {
+        let mut review = self.review(stage);
+        let current = review.handed.last().cloned();
+        let labels = current
+            .as_deref()
+            .and_then(|id| self.draft(stage, id))
+            .map_or(("upgrade()", "downgrade()"), |(_, m)| labels_of(m));
+        let open = |r: &StageReview| {
+            current.as_ref().and_then(|id| r.reviews.get(id)).is_some_and(|r| !r.locked)
+        };
+        let mut error = None;
+        match action {
+            ReviewAction::Brief(brief) if !review.brief_sent => review.brief = brief,
+            ReviewAction::Brief(_) => {}
+            ReviewAction::SendBrief => {
+                let fields = (stage == Stage::Make)
+                    .then_some(self.lesson.lesson.manifest.make.fields.as_ref())
+                    .flatten();
+                let problems = fields
+                    .map(|f| crate::state::brief_fields::check(&review.brief, f))
+                    .unwrap_or_default();
+                if problems.is_empty() {
+                    review.brief_sent = true;
+                } else {
+                    let sentences: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
+                    error = Some(format!(
+                        "The brief does not match the lesson yet. {}",
+                        sentences.join(" ")
+                    ));
+                }
+            }
+            ReviewAction::Own(own) => review.own = own,
+            ReviewAction::Handed { id, statements } => {
+                if review.may_ask() && !review.handed.contains(&id) {
+                    review.handed.push(id.clone());
+                    review
+                        .reviews
+                        .insert(id, draft_review::Review { statements, ..Default::default() });
+                }
+            }
+            ReviewAction::Mark { .. }
+            | ReviewAction::NoFlaw(_)
+            | ReviewAction::Say { .. }
+            | ReviewAction::SayRestores(_)
+            | ReviewAction::Confidence(_)
+                if !open(&review) => {}
+            ReviewAction::Mark { line, on } => {
+                if let Some(r) = current.as_ref().and_then(|id| review.reviews.get_mut(id)) {
+                    if on {
+                        r.marked.insert(line);
+                        r.no_flaw = false;
+                    } else {
+                        r.marked.remove(&line);
+                    }
+                }
+            }
+            ReviewAction::NoFlaw(on) => {
+                if let Some(r) = current.as_ref().and_then(|id| review.reviews.get_mut(id)) {
+                    r.no_flaw = on;
+                    if on {
+                        r.marked.clear();
+                    }
+                }
+            }
+            ReviewAction::Say { downgrade, claim, ticked } => {
+                if let Some(r) = current.as_ref().and_then(|id| review.reviews.get_mut(id)) {
+                    let set = if downgrade { &mut r.said.downgrade } else { &mut r.said.upgrade };
+                    if ticked {
+                        set.insert(claim);
+                    } else {
+                        set.remove(&claim);
+                    }
+                }
+            }
+            ReviewAction::SayRestores(said) => {
+                if let Some(r) = current.as_ref().and_then(|id| review.reviews.get_mut(id)) {
+                    r.said.restores = Some(said);
+                }
+            }
+            ReviewAction::Confidence(level) => {
+                if let Some(r) = current.as_ref().and_then(|id| review.reviews.get_mut(id)) {
+                    r.confidence = Some(level);
+                }
+            }
+            ReviewAction::Lock => {
+                if let Some(r) = current.as_ref().and_then(|id| review.reviews.get_mut(id)) {
+                    let missing = draft_review::unanswered(r, labels);
+                    if missing.is_empty() {
+                        r.locked = true;
+                    } else {
+                        error =
+                            Some(format!("Before you lock your review, {}.", missing.join("; ")));
+                    }
+                }
+            }
+            ReviewAction::Ran { id, run } => {
+                if let Some(r) =
+                    review.reviews.get_mut(&id).filter(|r| r.locked && r.decision.is_none())
+                {
+                    // What the approval is checked against, as for the learner's own migration.
+                    if stage == Stage::Make && !self.progress.gate.approved {
+                        if self.progress.gate.run_claims != run.claims {
+                            self.progress.gate.confirmation = Default::default();
+                        }
+                        self.progress.gate.run_claims = run.claims.clone();
+                    }
+                    r.ran = Some(run);
+                }
+            }
+            ReviewAction::Precondition { id, picked } => {
+                if let Some(r) = current
+                    .as_ref()
+                    .and_then(|c| review.reviews.get_mut(c))
+                    .filter(|r| r.decision.is_none())
+                {
+                    if picked {
+                        r.preconditions.insert(id);
+                    } else {
+                        r.preconditions.remove(&id);
+                    }
+                }
+            }
+            ReviewAction::Decide(decision) => {
+                error = self.decide(stage, &mut review, decision, labels).err();
+            }
+        }
+        self.submit_error = error;
+        self.progress.reviews.insert(stage, review);
+    }
+
+    /// The verdict on the draft on screen: graded against its run, saved with the questions' verdicts; approving the
+    /// right draft passes the approval, as approving one's own migration does.
+    fn decide(
+        &mut self,
+        stage: Stage,
+        review: &mut StageReview,
+        decision: Decision,
+        labels: (&str, &str),
+    ) -> Result<(), String> {
+        let Some(id) = review.handed.last().cloned() else { return Ok(()) };
+        let Some(draft) = self.draft(stage, &id).map(|(d, _)| d.clone()) else { return Ok(()) };
+        let Some(r) = review.reviews.get_mut(&id).filter(|r| r.decision.is_none()) else {
+            return Ok(());
+        };
+        if !r.locked {
+            return Err(
+                "Lock your review first: the verdict is graded on what you read before it ran."
+                    .into(),
+            );
+        }
+        let Some(run) = r.ran.clone() else {
+            return Err("Run the draft on the branch first: the verdict is graded against what the engine did.".into());
+        };
+        if decision == Decision::Approve && stage == Stage::Make {
+            if let Some(claims) = &self.progress.gate.run_claims {
+                let missing = crate::state::gate::mismatches(
+                    claims,
+                    &self.progress.gate.confirmation,
+                    labels,
+                );
+                if !missing.is_empty() {
+                    return Err(format!("Not approved yet. {}", missing.join(" ")));
+                }
+            }
+        }
+        let graded = draft_review::grade(&draft, r, &run, decision, labels);
+        r.decision = Some(decision);
+        self.progress.verdicts.insert(draft_review::verdict_id(stage.label(), &id), graded);
+        if decision == Decision::Approve && run.failed().next().is_none() && !run.checks.is_empty()
+        {
+            match stage {
+                Stage::Make => self.progress.gate.approved = true,
+                _ => {
+                    self.progress.completed.insert(stage);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -436,6 +655,7 @@ impl Reducible for LessonState {
                 progress.completed.insert(stage);
             }
             LessonAction::LastRun(last) => progress.last_run = last,
+            LessonAction::Review { stage, action } => next.review_action(stage, action),
         }
         // The gate passes with a written approval and, where the lesson has one, an answer to the destructive migration.
         let gate = &next.progress.gate;
@@ -734,5 +954,192 @@ mod test {
             after.progress.gate.preconditions.contains("branch"),
             "a decided refusal never changes"
         );
+    }
+
+    fn review(state: Rc<LessonState>, action: ReviewAction) -> Rc<LessonState> {
+        state.reduce(LessonAction::Review { stage: Stage::Make, action })
+    }
+
+    fn right_brief() -> crate::state::brief_fields::Brief {
+        crate::state::brief_fields::Brief {
+            sentence: "Link each expense to the reconciler run that matched it.".into(),
+            table: "expenses".into(),
+            column: "reconciler_run_id".into(),
+            data_type: "UUID".into(),
+            nullable: Some(true),
+            index: Some(false),
+        }
+    }
+
+    /// The brief sent and the first draft (the empty `downgrade()`) handed over.
+    fn handed() -> Rc<LessonState> {
+        let state = review(state(), ReviewAction::Brief(right_brief()));
+        let state = review(state, ReviewAction::SendBrief);
+        assert!(state.review(Stage::Make).brief_sent, "{:?}", state.submit_error);
+        let next =
+            draft_review::next_draft(state.drafts(Stage::Make).0, &state.review(Stage::Make));
+        let id = next.expect("a draft").id.clone();
+        assert_eq!(id, "empty-downgrade");
+        let statements = draft_review::statements(
+            &fixture::expenses(),
+            &fixture::expenses_with_column("reconciler_run_id").tables,
+        );
+        review(state, ReviewAction::Handed { id, statements })
+    }
+
+    fn say(state: Rc<LessonState>, downgrade: bool, text: &str) -> Rc<LessonState> {
+        let (_, r) = state
+            .review(Stage::Make)
+            .current()
+            .map(|(i, r)| (i.to_owned(), r.clone()))
+            .expect("a draft");
+        let list = if downgrade { &r.statements.downgrade } else { &r.statements.upgrade };
+        let claim = list.iter().find(|c| c.text.starts_with(text)).expect(text).id.clone();
+        review(state, ReviewAction::Say { downgrade, claim, ticked: true })
+    }
+
+    fn ran(state: Rc<LessonState>, id: &str, restores: bool) -> Rc<LessonState> {
+        let before = fixture::expenses();
+        let after = fixture::expenses_with_column("reconciler_run_id");
+        let back = if restores { before.clone() } else { after.clone() };
+        let check = |name: &str, passed| CheckResult {
+            name: name.into(),
+            passed,
+            detail: "said so.".into(),
+            lines: None,
+        };
+        let run = draft_review::DraftRun {
+            checks: vec![check("upgrade() runs", true), check("round trip", restores)],
+            claims: Some(crate::state::gate::RunClaims::from_run(&before, &after, Some(&back))),
+            ..Default::default()
+        };
+        review(state, ReviewAction::Ran { id: id.into(), run })
+    }
+
+    #[test]
+    fn wrong_brief_names_each_field_err() {
+        let brief = crate::state::brief_fields::Brief {
+            data_type: "varchar(40)".into(),
+            index: Some(true),
+            ..right_brief()
+        };
+        let state = review(review(state(), ReviewAction::Brief(brief)), ReviewAction::SendBrief);
+        assert!(!state.review(Stage::Make).brief_sent);
+        let error = state.submit_error.clone().unwrap_or_default();
+        assert!(
+            error.contains("The type `varchar(40)`") && error.contains("\"does it get an index?\""),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn blank_review_does_not_lock_err() {
+        let state = review(handed(), ReviewAction::Lock);
+        assert!(
+            state
+                .submit_error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("Before you lock your review, mark the line")),
+            "{:?}",
+            state.submit_error
+        );
+        let state = review(state, ReviewAction::Decide(Decision::Refuse));
+        assert!(state.review(Stage::Make).current().is_some_and(|(_, r)| r.decision.is_none()));
+        assert!(state.progress.verdicts.is_empty(), "a blank review earns no verdict");
+    }
+
+    #[test]
+    fn missed_flaw_then_right_draft_passes_the_gate_ok() {
+        // The flaw missed at full confidence: no line, the upgrade read right, approved.
+        let state = say(handed(), false, "adds the column");
+        let state = review(state, ReviewAction::NoFlaw(true));
+        let state = review(state, ReviewAction::SayRestores(false));
+        let state = review(state, ReviewAction::Confidence(Confidence::MAX));
+        let state = review(state, ReviewAction::Lock);
+        assert_eq!(state.submit_error, None);
+        let state = review(state, ReviewAction::Decide(Decision::Approve));
+        assert!(state.submit_error.as_deref().is_some_and(|e| e.starts_with("Run the draft")));
+        let state = ran(state, "empty-downgrade", false);
+        // The approval confirms what the engine did, as for the learner's own migration.
+        let claim = state
+            .progress
+            .gate
+            .run_claims
+            .as_ref()
+            .expect("claims")
+            .upgrade
+            .iter()
+            .find(|c| c.happened)
+            .expect("a change")
+            .id
+            .clone();
+        let state = state
+            .reduce(LessonAction::Confirm { downgrade: false, claim, ticked: true })
+            .reduce(LessonAction::ConfirmRestores(false));
+        let state = review(state, ReviewAction::Decide(Decision::Approve));
+        assert_eq!(state.submit_error, None);
+        let verdict = state.verdict("make-draft:empty-downgrade").expect("graded");
+        assert!(!verdict.correct && verdict.credit == 0.0 && verdict.cbm < 0.0, "{verdict:?}");
+        assert!(!state.progress.gate.approved, "a flawed draft never passes the gate");
+        // The agent hands over the right draft next, and approving it passes the approval.
+        let next =
+            draft_review::next_draft(state.drafts(Stage::Make).0, &state.review(Stage::Make))
+                .expect("another")
+                .id
+                .clone();
+        assert_eq!(next, "right");
+        let statements = state.review(Stage::Make).reviews["empty-downgrade"].statements.clone();
+        let state = review(state, ReviewAction::Handed { id: next, statements });
+        let state = say(say(state, false, "adds the column"), true, "drops the column");
+        let state = review(state, ReviewAction::NoFlaw(true));
+        let state = review(state, ReviewAction::SayRestores(true));
+        let state = review(state, ReviewAction::Confidence(Confidence::new(4).expect("4")));
+        let state = ran(review(state, ReviewAction::Lock), "right", true);
+        let run = state.progress.gate.run_claims.clone().expect("claims");
+        let mut state = state;
+        for (downgrade, list) in [(false, &run.upgrade), (true, &run.downgrade)] {
+            for c in list.iter().filter(|c| c.happened) {
+                state = state.reduce(LessonAction::Confirm {
+                    downgrade,
+                    claim: c.id.clone(),
+                    ticked: true,
+                });
+            }
+        }
+        let state = review(
+            state.reduce(LessonAction::ConfirmRestores(true)),
+            ReviewAction::Decide(Decision::Approve),
+        );
+        assert!(state.verdict("make-draft:right").is_some_and(|v| v.correct));
+        assert!(state.progress.gate.approved);
+        assert!(
+            state.progress.completed.contains(&Stage::Make),
+            "the fixture has no migration to refuse"
+        );
+    }
+
+    #[test]
+    fn found_flaw_refused_ok() {
+        let state = say(handed(), false, "adds the column");
+        let state = review(state, ReviewAction::Mark { line: 17, on: true });
+        let state = review(state, ReviewAction::SayRestores(false));
+        let state = review(state, ReviewAction::Confidence(Confidence::MAX));
+        let state = ran(review(state, ReviewAction::Lock), "empty-downgrade", false);
+        // A locked review never changes.
+        let state = review(state, ReviewAction::Mark { line: 3, on: true });
+        let state = review(state, ReviewAction::Decide(Decision::Refuse));
+        let verdict = state.verdict("make-draft:empty-downgrade").expect("graded");
+        assert!(verdict.correct, "{verdict:?}");
+        assert_eq!(
+            state.review(Stage::Make).reviews["empty-downgrade"]
+                .marked
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            [17]
+        );
+        // A decided verdict never changes.
+        let again = review(state.clone(), ReviewAction::Decide(Decision::Approve));
+        assert_eq!(again.verdict("make-draft:empty-downgrade"), Some(verdict));
     }
 }

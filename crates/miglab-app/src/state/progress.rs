@@ -42,6 +42,9 @@ pub struct LessonProgress {
     pub drafts: BTreeMap<Stage, String>,
     pub checks: BTreeMap<Stage, Vec<CheckResult>>,
     pub gate: Gate,
+    /// The work with the agent's drafts in Modify and Make: the brief, the drafts handed over and each review.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub reviews: BTreeMap<Stage, crate::state::draft_review::StageReview>,
     /// The Run stage's last results, so a reload can show what ran before it: the engine itself restarts from the seed.
     /// A copy of what the engine said, not the student's work: unreadable, it is dropped alone and never costs the lesson.
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
@@ -281,6 +284,44 @@ mod test {
     }
 
     #[test]
+    fn review_round_trip_ok() {
+        use crate::state::draft_review::{Decision, Review, StageReview};
+        let mut stage = StageReview {
+            brief_sent: true,
+            handed: vec!["empty-downgrade".into()],
+            ..Default::default()
+        };
+        stage.brief.sentence = "Link each expense to its reconciler run.".into();
+        stage.reviews.insert(
+            "empty-downgrade".into(),
+            Review {
+                marked: [17].into(),
+                confidence: Confidence::new(5),
+                locked: true,
+                decision: Some(Decision::Refuse),
+                ..Default::default()
+            },
+        );
+        let mut lesson = LessonProgress::default();
+        lesson.reviews.insert(Stage::Make, stage);
+        let mut progress = Progress::default();
+        progress.lessons.insert("reconciler_run_id".into(), lesson);
+        assert_eq!(load(Some(&progress.to_json())).progress, progress);
+        assert!(
+            !Progress::default().to_json().contains("reviews"),
+            "nothing written for a lesson without drafts"
+        );
+    }
+
+    #[test]
+    fn progress_before_drafts_loads_ok() {
+        // Saved by a miglab that had no agent drafts: no `reviews`, and the lesson loads whole.
+        let raw = r#"{"version":1,"lessons":{"a":{"stage":"make","locked":["predict"],"gate":{"approval":"","approved":false}}}}"#;
+        check(Some(raw), &["a"], None, false);
+        assert!(load(Some(raw)).progress.lesson("a").reviews.is_empty());
+    }
+
+    #[test]
     fn damaged_last_run_keeps_lesson_err() {
         let raw = r#"{"version":1,"lessons":{"a":{"stage":"run","locked":["predict"],"last_run":{"before":42}}}}"#;
         check(Some(raw), &["a"], None, false);
@@ -409,7 +450,10 @@ mod test {
             Just("stage".to_owned()),
             Just("answers".to_owned()),
             Just("confidence".to_owned()),
-            Just("locked".to_owned())
+            Just("locked".to_owned()),
+            Just("reviews".to_owned()),
+            Just("make".to_owned()),
+            Just("marked".to_owned())
         ];
         let leaf = prop_oneof![
             Just(Value::Null),
