@@ -1,6 +1,7 @@
 //! `miglab check`'s machinery: load a lessons folder, run every lesson against the engine, report.
 
 pub mod compare;
+pub mod drafts;
 pub mod gate;
 pub mod guard;
 pub mod lab;
