@@ -118,10 +118,14 @@ pub enum ReviewAction {
     Decide(Decision),
 }
 
-/// The draft the agent hands over next: the first of the lesson's drafts, in its order, not handed yet.
-/// Lessons list a flawed draft first, so the right one comes after the learner has judged the flawed one.
+/// The draft the agent hands over next, each one once: a flawed draft first; after a refusal the right one (the agent
+/// fixes what was refused), after an approval the next flawed one (the agent goes on as it did). The lesson's order
+/// breaks ties, so the same answers always meet the same drafts.
 pub fn next_draft<'a>(drafts: &'a [Draft], review: &StageReview) -> Option<&'a Draft> {
-    drafts.iter().find(|d| !review.handed.contains(&d.id))
+    let fresh = || drafts.iter().filter(|d| !review.handed.contains(&d.id));
+    let last = review.current().and_then(|(_, r)| r.decision);
+    let wanted_flawed = last != Some(Decision::Refuse);
+    fresh().find(|d| d.flaw.is_some() == wanted_flawed).or_else(|| fresh().next())
 }
 
 impl StageReview {
@@ -639,11 +643,11 @@ mod test {
     }
 
     #[test]
-    fn drafts_handed_in_lesson_order_ok() {
-        let drafts = vec![
-            Draft { id: "flawed".into(), ..draft(None) },
-            Draft { id: "right".into(), ..draft(None) },
-        ];
+    fn flawed_draft_first_then_the_fix_ok() {
+        let flawed =
+            |id: &str| Draft { id: id.into(), ..draft(Some((vec![3], DraftCheck::Tables))) };
+        let drafts =
+            vec![Draft { id: "right".into(), ..draft(None) }, flawed("flawed"), flawed("other")];
         let mut stage = StageReview::default();
         assert_eq!(next_draft(&drafts, &stage).map(|d| d.id.as_str()), Some("flawed"));
         stage.handed.push("flawed".into());
@@ -651,8 +655,18 @@ mod test {
         assert!(!stage.may_ask(), "the draft on screen is not judged yet");
         stage.reviews.get_mut("flawed").expect("review").decision = Some(Decision::Refuse);
         assert!(stage.may_ask());
-        assert_eq!(next_draft(&drafts, &stage).map(|d| d.id.as_str()), Some("right"));
-        stage.handed.push("right".into());
+        assert_eq!(
+            next_draft(&drafts, &stage).map(|d| d.id.as_str()),
+            Some("right"),
+            "after a refusal, the fix"
+        );
+        stage.reviews.get_mut("flawed").expect("review").decision = Some(Decision::Approve);
+        assert_eq!(
+            next_draft(&drafts, &stage).map(|d| d.id.as_str()),
+            Some("other"),
+            "after an approval, more of the same"
+        );
+        stage.handed.extend(["other".into(), "right".into()]);
         assert_eq!(next_draft(&drafts, &stage), None);
     }
 }
