@@ -45,7 +45,7 @@ pub fn DraftReviewView(props: &Props) -> Html {
             <h3 id="agent-heading">{ "Work with the agent" }</h3>
             <p class="muted">{ "The agent writes the migration; you read it before it runs. Its drafts here are prepared by the lesson's author: no model runs, and nothing you type is sent anywhere." }</p>
             if fields.is_some() && !review.brief_sent {
-                { brief_form(props, &review.brief, fields) }
+                { brief_form(props, &review.brief, &review.brief_problems, fields) }
             } else if !review.brief.sentence.is_empty() {
                 <p><strong>{ "Your brief: " }</strong><q>{ &review.brief.sentence }</q></p>
             }
@@ -72,9 +72,11 @@ pub fn DraftReviewView(props: &Props) -> Html {
 }
 
 /// The brief: one sentence, then the fields the lesson asks for, sent only when they agree with the lesson.
+/// `problems` say why the brief last sent did not go to the agent.
 fn brief_form(
     props: &Props,
     brief: &Brief,
+    problems: &[String],
     fields: Option<&miglab_model::lesson::BriefFields>,
 ) -> Html {
     let stage = props.stage;
@@ -142,6 +144,12 @@ fn brief_form(
                 if f.index.is_some() { { yes_no("brief-index", "Does it get an index of its own?", brief.index, |b, v| b.index = Some(v)) } }
             </fieldset>
             <button type="button" class="primary" onclick={send}>{ "Send the brief to the agent" }</button>
+            if !problems.is_empty() {
+                <div class="error" role="alert">
+                    <p>{ "The brief does not match the lesson yet." }</p>
+                    <ul>{ for problems.iter().map(|m| html! { <li>{ crate::components::markdown::render_inline(m) }</li> }) }</ul>
+                </div>
+            }
         </form>
     }
 }

@@ -25,6 +25,10 @@ pub struct StageReview {
     pub brief: Brief,
     /// The brief agreed with the lesson's fields and went to the agent.
     pub brief_sent: bool,
+    /// Why the last brief sent did not reach the agent, one sentence per field. Kept here rather than in the
+    /// reducer's `submit_error`, which any later action (the engine becoming ready) clears before it is read.
+    #[serde(skip)]
+    pub brief_problems: Vec<String>,
     /// "Write it myself": the learner's own migration in the editor, as before drafts existed.
     pub own: bool,
     /// The ids of the drafts handed over, in order; the last is the one on screen.

@@ -301,15 +301,8 @@ impl LessonState {
                 let problems = fields
                     .map(|f| crate::state::brief_fields::check(&review.brief, f))
                     .unwrap_or_default();
-                if problems.is_empty() {
-                    review.brief_sent = true;
-                } else {
-                    let sentences: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
-                    error = Some(format!(
-                        "The brief does not match the lesson yet. {}",
-                        sentences.join(" ")
-                    ));
-                }
+                review.brief_sent = problems.is_empty();
+                review.brief_problems = problems.into_iter().map(|(_, m)| m).collect();
             }
             ReviewAction::Own(own) => review.own = own,
             ReviewAction::Handed { id, statements } => {
@@ -1025,7 +1018,7 @@ mod test {
         };
         let state = review(review(state(), ReviewAction::Brief(brief)), ReviewAction::SendBrief);
         assert!(!state.review(Stage::Make).brief_sent);
-        let error = state.submit_error.clone().unwrap_or_default();
+        let error = state.review(Stage::Make).brief_problems.join(" ");
         assert!(
             error.contains("The type `varchar(40)`") && error.contains("\"does it get an index?\""),
             "{error}"
