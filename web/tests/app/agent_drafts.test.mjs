@@ -93,7 +93,7 @@ test('the agent\'s flawed draft approved at full confidence is graded Wrong with
     assert.match(text, /Wrong — 0% credit at confidence 5 \(certain\), mark -10/);
     assert.match(text, /You approved a draft that fails on the engine: .*downgrade\(\) order.*42704/s);
     assert.match(text, /You found no flaw; it is on lines 25, 26\./);
-    assert.match(text, /What the draft gets wrong \(line 25, 26\)/);
+    assert.match(text, /What the draft gets wrong \(lines 25, 26\)/);
     assert.equal(await page.getByText('Mastery gate passed').count(), 0, 'a flawed draft never passes the gate');
     await app.shot('draft-missed-graded');
     await app.axe('verdict');

@@ -1,7 +1,7 @@
 // confidence_score as a student takes it: a right and a wrong prediction, a reload mid-run, the 23502 experiment,
 // a broken and a failing Modify migration before the right one, and a destructive Make draft the drop guard stops.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, confidence, answerConfidenceScorePredict, finishAtCatalog, lockConfidenceScoreModify, confirmRun, demand, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, confidence, answerConfidenceScorePredict, finishAtCatalog, lockConfidenceScoreModify, confirmRun, demand, assert, BASE, writeItMyself } from './lib.mjs';
 
 const HEADER = (message, revision) => `"""${message}
 
@@ -174,6 +174,8 @@ test('confidence_score from prediction to the mastery gate', { timeout: 300_000 
     assert.ok(modifyChecks.every((c) => c.includes('pass')), modifyChecks.join('\n'));
     await app.shot('modify-pass');
     await page.getByRole('button', { name: 'Done: go to Make' }).click();
+    // The agent's drafts are the stage's default; this learner writes the migration.
+    await writeItMyself(page);
 
     // Make: a draft that also drops legacy_notes is stopped by the drop guard; the student refuses it, then fixes it.
     await setEditor(page, 'Your Make migration', MAKE_DESTRUCTIVE);

@@ -1,7 +1,7 @@
 // drop_guard's mastery gate by structure, never by keywords: the refusal is graded on the preconditions picked,
 // and the approval opens only when what the learner confirms matches what the migration did on the branch.
 import { test } from 'node:test';
-import { open, waitForEngine, setEditor, lessonFile, confirmRun, demand, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, lessonFile, confirmRun, demand, assert, BASE, writeItMyself } from './lib.mjs';
 
 const MAKE = lessonFile('drop_guard/make/2e7c5b1f8a90_archive_legacy_notes.py');
 
@@ -13,6 +13,8 @@ async function atMake(page) {
   await page.goto('about:blank');
   await page.goto(`${BASE}#/lesson/drop_guard`);
   await waitForEngine(page);
+  // The agent's drafts are the stage's default; these learners write the migration themselves.
+  await writeItMyself(page);
 }
 
 /// Arms the guard on the lesson's destructive migration and waits for the engine's count of what it would destroy.

@@ -163,6 +163,12 @@ export async function demand(page, ...texts) {
   for (const text of texts) await group.getByRole('checkbox', { name: text }).check();
 }
 
+/// In a Make stage with the agent's drafts, takes "Write it myself", so the learner's own migration goes in the editor.
+export async function writeItMyself(page) {
+  await page.getByRole('button', { name: 'Write it myself' }).click();
+  await page.getByRole('textbox', { name: 'Your Make migration' }).waitFor();
+}
+
 /// After the gate: back to the catalog, which shows the lesson mastered; no page error on the way.
 export async function finishAtCatalog(app) {
   const { page } = app;

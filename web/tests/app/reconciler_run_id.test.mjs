@@ -2,7 +2,7 @@
 // the downgrade-order error when the column goes before its index, the drop-guard refusal, and the mastery gate.
 import { test } from 'node:test';
 import fs from 'node:fs';
-import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lessonFile, confirmRun, demand, assert, BASE } from './lib.mjs';
+import { open, waitForEngine, setEditor, confidence, finishAtCatalog, lessonFile, confirmRun, demand, assert, BASE, writeItMyself } from './lib.mjs';
 
 // The student's Make file is the lesson's reference, and the same file with the downgrade's two drops swapped.
 const MAKE_RIGHT = lessonFile('reconciler_run_id/make/e41c7b9a2f05_add_reconciler_run_id.py');
@@ -121,6 +121,8 @@ test('reconciler_run_id from prediction to the mastery gate', { timeout: 300_000
     assert.ok(modifyChecks.every((c) => c.includes('pass')), modifyChecks.join('\n'));
     await app.shot('modify-checks');
     await page.getByRole('button', { name: 'Done: go to Make' }).click();
+    // The agent's drafts are the stage's default; this learner writes the migration.
+    await writeItMyself(page);
 
     // Make: the column dropped before its index fails the downgrade with 42704; the right order passes.
     await setEditor(page, 'Your Make migration', MAKE_WRONG_ORDER);

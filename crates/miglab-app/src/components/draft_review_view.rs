@@ -59,7 +59,7 @@ pub fn DraftReviewView(props: &Props) -> Html {
                             { if current.is_some() { "Ask the agent for another draft" } else { "Ask the agent for a draft" } }
                         </button>
                     } else if current.is_some() {
-                        <p class="muted">{ "The agent has no other draft. Write the migration yourself below." }</p>
+                        <p class="muted">{ "The agent has no other draft: write the migration yourself." }</p>
                     }
                 }
             }
@@ -242,7 +242,7 @@ fn draft_panel(props: &Props, draft: &Draft, migration: &LessonMigration, review
                     <VerdictView {graded} />
                     if let Some(flaw) = &draft.flaw {
                         <div class="flaw-why">
-                            <h5>{ format!("What the draft gets wrong (line {})", flaw.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")) }</h5>
+                            <h5>{ format!("What the draft gets wrong ({} {})", if flaw.lines.len() == 1 { "line" } else { "lines" }, flaw.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")) }</h5>
                             { crate::components::markdown::render(&flaw.why) }
                         </div>
                     }
