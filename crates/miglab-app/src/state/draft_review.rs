@@ -210,7 +210,9 @@ pub fn unanswered(review: &Review, labels: (&str, &str)) -> Vec<String> {
     if review.marked.is_empty() && !review.no_flaw {
         out.push("mark the line you think is wrong, or say you find no flaw".to_owned());
     }
-    if review.said.upgrade.is_empty() {
+    // A lesson whose checks list no tables offers only "stops with an error", which may rightly stay unticked.
+    let offers_changes = review.statements.upgrade.iter().any(|c| c.id != FAILS);
+    if review.said.upgrade.is_empty() && offers_changes {
         out.push(format!("tick what {} does", labels.0));
     }
     if review.said.restores.is_none() {
@@ -635,7 +637,7 @@ mod test {
     #[test]
     fn blank_review_cannot_lock_err() {
         assert_eq!(
-            unanswered(&Review::default(), LABELS),
+            unanswered(&Review { statements: statements(), ..Default::default() }, LABELS),
             [
                 "mark the line you think is wrong, or say you find no flaw",
                 "tick what upgrade() does",
@@ -644,6 +646,18 @@ mod test {
             ]
         );
         assert!(unanswered(&review(&[3], &["adds"], &[], true, 2), LABELS).is_empty());
+        let only_fails = Review {
+            statements: super::statements(&fixture::expenses(), &[]),
+            no_flaw: true,
+            said: Confirmation { restores: Some(true), ..Default::default() },
+            confidence: Confidence::new(3),
+            ..Default::default()
+        };
+        assert_eq!(
+            unanswered(&only_fails, LABELS),
+            Vec::<String>::new(),
+            "nothing to tick but an error"
+        );
     }
 
     #[test]
