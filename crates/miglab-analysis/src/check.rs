@@ -7,6 +7,7 @@
 //! connections, is the caller's ([`lesson_run::QueueProof`]).
 
 pub mod compare;
+pub mod drafts;
 pub mod gate;
 pub mod guard;
 pub mod lab;

@@ -161,6 +161,14 @@ impl Ctx<'_> {
         }
         self.gate("make", &manifest.make.start, &self.lesson.make, &manifest.make.checks)?;
         self.refuse()?;
+        let drafts = super::drafts::check(
+            &mut self.lab,
+            self.lesson,
+            &self.at,
+            modify_too_new,
+            &mut self.out.skipped,
+        )?;
+        self.out.diagnostics.extend(drafts);
         self.simulation_and_guard(modify_too_new)?;
         Ok(())
     }

@@ -335,10 +335,10 @@ impl Run {
 pub(super) mod test {
     use super::super::fake::{pg, Fake, Kind};
     use super::super::Session;
-    use crate::locks::observer::{OBSERVE_ENSURE, OBSERVE_PREPARED};
     pub use crate::engine::plan::fixtures::plan;
     use crate::engine::plan::RunPlan;
     use crate::engine::{EngineError, RunReport};
+    use crate::locks::observer::{OBSERVE_ENSURE, OBSERVE_PREPARED};
 
     fn run(
         fake: &mut Fake,
@@ -454,7 +454,11 @@ pub(super) mod test {
             Action::Send(batch) => {
                 assert!(batch.midway);
                 let sql: Vec<&str> = batch.statements.iter().map(|s| s.sql.as_str()).collect();
-                assert_eq!(sql, [OBSERVE_ENSURE, OBSERVE_PREPARED], "the prepared observation only");
+                assert_eq!(
+                    sql,
+                    [OBSERVE_ENSURE, OBSERVE_PREPARED],
+                    "the prepared observation only"
+                );
             }
             other => panic!("expected the baseline, got {other:?}"),
         }
