@@ -452,7 +452,7 @@ fn findings_view(
         <ul class="findings">{ for findings.iter().map(|(f, stakes)| html! {
             <li class={classes!("finding", f.category.as_str())}>
                 <strong>{ crate::components::markdown::render_inline(&titled(&f.code)) }</strong>{ " " }
-                { f.message.clone() }{ " " }<em>{ f.help.clone() }</em>
+                { crate::components::markdown::render_inline(&f.message) }{ " " }<em>{ crate::components::markdown::render_inline(&f.help) }</em>
                 if !stakes.is_empty() {
                     <p class="at-stake">{ crate::components::markdown::render_inline(&format!("On this database: {}", crate::state::drop_guard::sentence(stakes))) }</p>
                 }

@@ -134,7 +134,7 @@ mod test {
             assert_eq!(payload(link), Err(message.to_owned()), "{link}");
         }
         assert!(from_json(b"{\"schema\": 3}")
-            .unwrap_err()
+            .expect_err("a number is no schema text")
             .starts_with("The link's data is not a sandbox"));
         assert!(from_json(b"{\"schema\": \"x\"").is_err());
     }
