@@ -159,6 +159,19 @@ test('a downgrade that drops the type too leaves no trace, and the share button 
     await assert.doesNotReject(page.getByText('This sandbox link could not be opened.').waitFor());
     assert.equal(await page.getByRole('textbox', { name: 'Starting schema (SQL)' }).inputValue(), '');
     await app.shot('broken-link');
+
+    // A lesson's database as the start (its seed carries the alembic_version stamp), and a SQL pair typed in.
+    await page.getByRole('combobox', { name: "Or start from a lesson's database" }).selectOption({ index: 1 });
+    assert.match(await page.getByRole('textbox', { name: 'Starting schema (SQL)' }).inputValue(), /CREATE TABLE/);
+    await page.getByRole('button', { name: 'Add a SQL up/down pair' }).click();
+    await page.getByRole('textbox', { name: 'Upgrade SQL of revision 1' }).fill('ALTER TABLE expenses ADD COLUMN reviewed_at timestamptz;\n');
+    await page.getByRole('textbox', { name: 'Downgrade SQL of revision 1' }).fill('ALTER TABLE expenses DROP COLUMN reviewed_at;\n');
+    await runRoundTrip(page);
+    await assert.doesNotReject(page.getByRole('region', { name: 'The starting database' }).getByText(/the database has \d+ tables/).waitFor());
+    await assert.doesNotReject(page.getByRole('region', { name: 'Does the downgrade leave a trace?' }).getByText('The downgrade leaves no trace.').waitFor());
+    // The pair revises the seed's stamp, so alembic_version moves along one row as Alembic's would.
+    await assert.doesNotReject(page.getByText(/Running upgrade \w+ -> sql-1, 000001_change/).first().waitFor());
+    await app.shot('lesson-database');
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();

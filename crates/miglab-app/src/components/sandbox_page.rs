@@ -159,11 +159,12 @@ async fn run_all(
     shown.chain = None;
     shown.trip = None;
     outcome.set(shown.clone());
-    if !matches!(shown.loaded, Some(Ok(_))) {
-        return;
-    }
     busy.set(Some("Translating the revisions…"));
-    let chain = sandbox::translate(doc).await;
+    let start = match &shown.loaded {
+        Some(Ok(loaded)) => loaded.schema.clone(),
+        _ => return,
+    };
+    let chain = sandbox::translate(doc, &start).await;
     let migrations = chain.runnable();
     shown.chain = Some(chain);
     outcome.set(shown.clone());

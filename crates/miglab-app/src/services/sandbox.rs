@@ -133,8 +133,9 @@ impl Chain {
     }
 }
 
-/// Every revision translated in the analyzer and put in run order (`sandbox_chain`).
-pub async fn translate(doc: &Doc) -> Chain {
+/// Every revision translated in the analyzer and put in run order (`sandbox_chain`); `start` is the starting
+/// database, whose `alembic_version` a chain of SQL pairs starts from.
+pub async fn translate(doc: &Doc, start: &Schema) -> Chain {
     let mut read: Vec<(Translated, Option<Link>)> = Vec::new();
     for r in &doc.revisions {
         read.push(match r {
@@ -150,7 +151,11 @@ pub async fn translate(doc: &Doc) -> Chain {
         return Chain { revisions: read.into_iter().map(|(t, _)| t).collect(), problem };
     }
     let links: Vec<Link> = read.iter().filter_map(|(_, l)| l.clone()).collect();
-    match sandbox_chain::order(&links) {
+    let stamp = match start.alembic_version.as_deref() {
+        Some([one]) => Some(one.as_str()),
+        _ => None,
+    };
+    match sandbox_chain::order(&links, stamp) {
         Ok(order) => {
             let revisions = order
                 .into_iter()
@@ -427,7 +432,7 @@ def downgrade():
                 text: text.into(),
             }],
         };
-        let chain = block_on(translate(&doc));
+        let chain = block_on(translate(&doc, &Schema::default()));
         let m = &chain.runnable().unwrap_or_else(|| panic!("{chain:?}"))[0];
         let sql: Vec<_> = m
             .migration
@@ -465,7 +470,7 @@ def downgrade():
                 },
             ],
         };
-        let chain = block_on(translate(&doc));
+        let chain = block_on(translate(&doc, &Schema::default()));
         let ids: Vec<_> =
             chain.runnable().expect("runs").iter().map(|m| m.id().to_owned()).collect();
         assert_eq!(ids, ["sql-1", "sql-2"]);

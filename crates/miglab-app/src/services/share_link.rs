@@ -108,8 +108,10 @@ pub async fn read(payload: &str) -> Result<Doc, String> {
     match streams::inflate(&compressed, sandbox_share::MAX_JSON).await {
         Ok(Some(json)) => sandbox_share::from_json(&json),
         Ok(None) => Err(sandbox_share::too_big()),
+        // The browser's reason is a sentence of its own ("Compressed input was truncated."); one full stop is enough.
         Err(why) => Err(format!(
-            "The link's data does not unpack ({why}); it was probably cut off when it was copied."
+            "The link's data does not unpack ({}); it was probably cut off when it was copied.",
+            why.trim_end_matches('.')
         )),
     }
 }

@@ -3,7 +3,8 @@
 //! Alembic files must form one straight chain, as `alembic upgrade head` needs (a merge or a branch is refused with
 //! a sentence); the chain starts at the file whose `down_revision` names no file here (the starting database's own
 //! revision, or none). SQL pairs run after the Alembic chain, lowest number first, and each gets the revision id
-//! `sql-<number>` revising the one before it, so the model's runner keeps `alembic_version` for them as well.
+//! `sql-<number>` revising the one before it (the first revises the starting database's stamp, if it has one), so
+//! the model's runner keeps `alembic_version` for them as Alembic would: one row, moved along the chain.
 
 use miglab_model::migration::Revision;
 
@@ -14,8 +15,9 @@ pub enum Link {
     Sql { order: u32 },
 }
 
-/// The indices of `links` in the order they run, and each one's revision identity.
-pub fn order(links: &[Link]) -> Result<Vec<(usize, Revision)>, String> {
+/// The indices of `links` in the order they run, and each one's revision identity; `stamp` is the revision the
+/// starting database's `alembic_version` names, which a chain of SQL pairs alone starts from.
+pub fn order(links: &[Link], stamp: Option<&str>) -> Result<Vec<(usize, Revision)>, String> {
     let alembic: Vec<(usize, &Revision)> = links
         .iter()
         .enumerate()
@@ -85,7 +87,10 @@ pub fn order(links: &[Link]) -> Result<Vec<(usize, Revision)>, String> {
         return Err(format!("Two SQL pairs have the number {}; give each its own.", w[0].1));
     }
     for (i, number) in sql {
-        let down_revision = out.last().map(|(_, r)| vec![r.revision.clone()]).unwrap_or_default();
+        let down_revision = match out.last() {
+            Some((_, r)) => vec![r.revision.clone()],
+            None => stamp.map(|s| vec![s.to_owned()]).unwrap_or_default(),
+        };
         let revision =
             Revision { revision: format!("sql-{number}"), down_revision, ..Revision::default() };
         out.push((i, revision));
@@ -107,7 +112,11 @@ mod test {
 
     /// The run order as `index:revision<-down`, or the refusal.
     fn check(links: &[Link], expect: Result<&str, &str>) {
-        let got = order(links).map(|o| {
+        check_from(links, None, expect);
+    }
+
+    fn check_from(links: &[Link], stamp: Option<&str>, expect: Result<&str, &str>) {
+        let got = order(links, stamp).map(|o| {
             o.iter()
                 .map(|(i, r)| format!("{i}:{}<-{}", r.revision, r.down_revision.join("+")))
                 .collect::<Vec<_>>()
@@ -128,6 +137,12 @@ mod test {
             Ok("2:a<-stamp 0:b<-a 3:sql-1<-b 1:sql-3<-sql-1"),
         );
         check(&[Link::Sql { order: 2 }], Ok("0:sql-2<-"));
+        check_from(&[Link::Sql { order: 2 }], Some("9f0e"), Ok("0:sql-2<-9f0e"));
+        check_from(
+            &[alembic("a", &["9f0e"]), Link::Sql { order: 1 }],
+            Some("9f0e"),
+            Ok("0:a<-9f0e 1:sql-1<-a"),
+        );
     }
 
     #[test]
