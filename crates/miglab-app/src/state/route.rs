@@ -1,4 +1,4 @@
-//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack and `#/console` a scratch SQL console, `#/sandbox` (with a shared sandbox after it) the sandbox, so the page works from any static host.
+//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack, `#/console` a scratch SQL console and `#/sandbox` the sandbox (a shared one after it), so the page works from any static host.
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
