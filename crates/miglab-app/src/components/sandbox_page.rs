@@ -376,6 +376,8 @@ fn loaded_view(loaded: &Result<Loaded, Failure>) -> Html {
                     <p><strong>{ format!("Postgres refused {} of its statements; the others ran.", loaded.failures.len()) }</strong></p>
                     <ul>{ for loaded.failures.iter().map(|(line, f)| html! {
                         <li><span>{ format!("Line {line}: {}", f.line()) }</span>
+                            if let Some(detail) = &f.detail { <p class="muted">{ format!("DETAIL: {detail}") }</p> }
+                            if let Some(hint) = &f.hint { <p class="muted">{ format!("HINT: {hint}") }</p> }
                             if let Some(statement) = &f.statement { <pre class="statement"><code>{ statement.clone() }</code></pre> }
                         </li>
                     }) }</ul>
