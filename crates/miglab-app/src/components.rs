@@ -18,6 +18,7 @@ pub mod practice_view;
 pub mod question_view;
 pub mod questions_view;
 pub mod run_view;
+pub mod sandbox_page;
 pub mod schema_diff_view;
 pub mod schema_editor;
 pub mod stepper;

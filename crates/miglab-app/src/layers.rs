@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// Components that wire services, each for a reason; every other component takes data and callbacks only.
-const WIRING: [&str; 4] = [
+const WIRING: [&str; 5] = [
     // Loads the course and progress, boots the engine, saves.
     "components/app.rs",
     // Binds its reducers to the lesson session.
@@ -14,6 +14,8 @@ const WIRING: [&str; 4] = [
     "components/console.rs",
     // Mounts the CodeMirror bundle that `services::editor` loads.
     "components/code_editor.rs",
+    // Builds the sandbox's database, runs its round trip and writes its share link.
+    "components/sandbox_page.rs",
 ];
 
 /// The only files that name the PGlite bridge: one boots it, one adapts it to `Backend`.

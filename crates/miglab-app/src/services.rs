@@ -14,6 +14,8 @@ pub mod lesson_flows;
 pub mod lesson_session;
 pub mod pack_loader;
 pub mod page_lab;
+pub mod sandbox;
+pub mod share_link;
 pub mod sql_console;
 pub mod storage;
 pub mod student_migration;
