@@ -113,6 +113,9 @@ fn Shell() -> Html {
 
     let body = match (&*course, &*route) {
         (_, Route::Console) => html! { <crate::components::console::ConsolePage /> },
+        (_, Route::Author) => {
+            html! { <crate::components::author_page::AuthorPage lab={lab.clone()} /> }
+        }
         (CourseState::Loading, _) => {
             html! { <p class="loading" role="status">{ "Loading the course…" }</p> }
         }
@@ -144,6 +147,7 @@ fn Shell() -> Html {
             <a class="skip-link" href="#main" onclick={skip_to_main()}>{ "Skip to content" }</a>
             <header class="topbar">
                 <a class="brand" href="#/">{ "miglab" }</a>
+                <a class="topbar-link" href="#/author">{ "Author" }</a>
                 <crate::services::engine_boot::EngineBadge />
             </header>
             if let Some(text) = &*notice {

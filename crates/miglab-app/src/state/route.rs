@@ -1,4 +1,4 @@
-//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack and `#/console` a scratch SQL console, so the page works from any static host.
+//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack, `#/console` a scratch SQL console and `#/author` the author view, so the page works from any static host.
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -8,12 +8,17 @@ pub enum Route {
     PackLesson(String),
     /// A SQL console on the page's database, outside any lesson.
     Console,
+    /// The author view: write, check, preview and export lessons.
+    Author,
 }
 
 pub fn parse(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
     if path.trim_end_matches('/') == "console" {
         return Route::Console;
+    }
+    if path.trim_end_matches('/') == "author" {
+        return Route::Author;
     }
     if let Some(id) = path.strip_prefix("pack/").map(|id| id.trim_end_matches('/')) {
         if !id.is_empty() {
@@ -35,6 +40,7 @@ mod test {
         assert_eq!(parse("#/lesson/confidence_score"), Route::Lesson("confidence_score".into()));
         assert_eq!(parse("#/"), Route::Catalog);
         assert_eq!(parse("#/console"), Route::Console);
+        assert_eq!(parse("#/author"), Route::Author);
         assert_eq!(parse("#/pack/t"), Route::PackLesson("t".into()));
         assert_eq!(parse(""), Route::Catalog);
     }
