@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 /// Every lesson folder among `files` (a `FOLDER/lesson.toml`), loaded as `miglab check` loads it.
 pub fn load_files(files: &BTreeMap<String, String>) -> Vec<AuthoredLesson> {
-    let read = |path: &str| files.get(path).cloned();
+    let read = |path: &str| files.get(&normalized(path)?).cloned();
     files
         .keys()
         .filter_map(|path| path.strip_suffix(MANIFEST)?.strip_suffix('/'))
@@ -58,7 +58,7 @@ pub fn pack_files(id: &str, files: &BTreeMap<String, String>) -> (Option<String>
     if !files.contains_key(COURSE) {
         files.insert(COURSE.to_owned(), course_for(&files));
     }
-    match pack_course(id, &|path| files.get(path).cloned()) {
+    match pack_course(id, &|path| files.get(&normalized(path)?).cloned()) {
         Ok(packed) => (Some(packed.text), packed.report),
         Err(message) => (None, vec![message]),
     }
@@ -127,7 +127,12 @@ fn lesson_files(lesson: &Lesson) -> Result<BTreeMap<String, String>, String> {
         format!("{id}/{MANIFEST}"),
         toml::to_string(&lesson.manifest).map_err(|e| e.to_string())?,
     );
-    files.insert(format!("{id}/{}", lesson.manifest.database.seed), lesson.seed.clone());
+    let mut insert = |path: String, text: &str| {
+        if let Some(path) = normalized(&path) {
+            files.insert(path, text.to_owned());
+        }
+    };
+    insert(format!("{id}/{}", lesson.manifest.database.seed), &lesson.seed);
     let migrations = lesson
         .chain
         .iter()
@@ -137,16 +142,30 @@ fn lesson_files(lesson: &Lesson) -> Result<BTreeMap<String, String>, String> {
         .chain(&lesson.make_drafts);
     for migration in migrations {
         match &migration.source {
-            MigrationSource::Alembic { file, text } => {
-                files.insert(format!("{id}/{file}"), text.clone());
-            }
+            MigrationSource::Alembic { file, text } => insert(format!("{id}/{file}"), text),
             MigrationSource::Sql { up_file, up, down_file, down } => {
-                files.insert(format!("{id}/{up_file}"), up.clone());
-                files.insert(format!("{id}/{down_file}"), down.clone());
+                insert(format!("{id}/{up_file}"), up);
+                insert(format!("{id}/{down_file}"), down);
             }
         }
     }
     Ok(files)
+}
+
+/// A path inside the lessons folder with `.` and `..` resolved, as the file system resolves a lesson's
+/// `seed = "../datasets/reconciler.sql"`; `None` when it leaves the folder.
+fn normalized(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -221,6 +240,22 @@ mod test {
         for (path, text) in scaffold("t").iter().filter(|(p, _)| !p.ends_with(MANIFEST)) {
             assert_eq!(back.get(path), Some(text), "{path}");
         }
+    }
+
+    #[test]
+    fn shared_seed_ok() {
+        // A seed outside the lesson's folder, as the course's lessons share `datasets/reconciler.sql`.
+        let mut files = scaffold("t");
+        let seed = files.remove("t/seed.sql").expect("seed");
+        files.insert("datasets/tasks.sql".into(), seed);
+        let manifest = files["t/lesson.toml"].replace(r#"seed = "seed.sql""#, r#"seed = "../datasets/tasks.sql""#);
+        files.insert("t/lesson.toml".into(), manifest);
+        let lessons = load_files(&files);
+        assert_eq!(lessons[0].diagnostics, Vec::new());
+        let (text, report) = pack_files("t", &files);
+        let (back, _) = unpack(&text.unwrap_or_else(|| panic!("{report:?}")));
+        assert!(back.contains_key("datasets/tasks.sql"), "{:?}", back.keys());
+        assert_eq!(normalized("t/../../x"), None);
     }
 
     #[test]

@@ -290,11 +290,12 @@ fn status_line(state: &AuthorState) -> Html {
             if warnings == 1 { "warning" } else { "warnings" },
             if state.is_current() { "" } else { " (checking your latest edit…)" }
         ),
-        Status::Clean { lessons } if state.is_current() => format!(
-            "No problems: {lessons} {} {} as `miglab check` loads it.",
-            if lessons == 1 { "lesson" } else { "lessons" },
-            if lessons == 1 { "loads" } else { "load" }
-        ),
+        Status::Clean { lessons: 1 } if state.is_current() => {
+            "No problems: the lesson loads as `miglab check` loads it.".to_owned()
+        }
+        Status::Clean { lessons } if state.is_current() => {
+            format!("No problems: all {lessons} lessons load as `miglab check` loads them.")
+        }
         Status::Clean { .. } => "Checking your latest edit…".to_owned(),
     };
     html! { <p class="status author-status" role="status">{ text }</p> }
@@ -319,7 +320,7 @@ fn check_result(check: &Check) -> Html {
 fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
     let errors =
         |path: &str| state.diagnostics().iter().filter(|d| d.file == path && d.is_error()).count();
-    let item = |path: &String| {
+    let item = |path: &String, label: &str| {
         let select = {
             let (dispatcher, path) = (state.dispatcher(), path.clone());
             Callback::from(move |_: MouseEvent| {
@@ -331,7 +332,7 @@ fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
         html! {
             <li>
                 <button type="button" class="file" aria-current={current.then_some("true")} onclick={select}>
-                    { path.split_once('/').map_or(path.as_str(), |(_, rest)| rest) }
+                    { label.to_owned() }
                     if count > 0 { <span class="badge wrong-badge">{ format!("{count} {}", if count == 1 { "error" } else { "errors" }) }</span> }
                 </button>
             </li>
@@ -347,7 +348,7 @@ fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
             <li>
                 <span class="folder">{ format!("{folder}/") }</span>
                 <button type="button" class="link-button" onclick={close} aria-label={format!("Close lesson {folder}")}>{ "Close" }</button>
-                <ul>{ for state.files.keys().filter(|p| p.starts_with(&prefix)).map(item) }</ul>
+                <ul>{ for state.files.keys().filter_map(|p| Some(item(p, p.strip_prefix(&prefix)?))) }</ul>
             </li>
         }
     });
@@ -355,7 +356,7 @@ fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
         .files
         .keys()
         .filter(|p| !state.folders().iter().any(|f| p.starts_with(&format!("{f}/"))))
-        .map(item);
+        .map(|p| item(p, p));
     html! {
         <nav class="author-files" aria-label="Lesson files">
             <ul>{ for others }{ for groups }</ul>

@@ -1,0 +1,112 @@
+// The author view: an instructor starts a New lesson, breaks lesson.toml and sees the diagnostic at its file:line (in the
+// list and in the editor), jumps to it, fixes it until the files load cleanly, asks for the check on the engine,
+// previews the lesson as a student with a progress that is never saved, finds the work again after a reload, exports
+// it as a zip and as a pack, opens the zip again, and opens the course's lessons folder through the folder input.
+import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, waitForEngine, assert, BASE, ROOT } from './lib.mjs';
+
+const MANIFEST = 'Edit my_lesson/lesson.toml';
+
+test('one edits a lesson in the author view until its check passes', async () => {
+  const app = await open('author');
+  const { page } = app;
+  try {
+    await page.goto(`${BASE}#/author`);
+    await page.getByRole('heading', { name: 'Author a lesson' }).waitFor();
+    await page.getByLabel('Lesson id').fill('my_lesson');
+    await page.getByRole('button', { name: 'New lesson' }).click();
+    await page.getByText('Opened the new lesson `my_lesson`: 5 files.').waitFor();
+    const status = page.locator('.author-status');
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+    await page.getByRole('textbox', { name: MANIFEST }).waitFor();
+    await app.shot('new-lesson');
+    await app.axe('new lesson');
+
+    // Line 2 is `format = 1`; typing a 0 makes it format 10, which no build reads.
+    const editor = page.getByRole('textbox', { name: MANIFEST });
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.type('0');
+    await status.getByText('1 error and 0 warnings in the files.').waitFor({ timeout: 30_000 });
+    const diagnostics = page.getByRole('region', { name: 'Diagnostics' });
+    const place = diagnostics.getByRole('button', { name: /^my_lesson\/lesson\.toml:2:\d+$/ });
+    await place.waitFor();
+    assert.match(await diagnostics.innerText(), /my_lesson\/lesson\.toml:2:\d+ error: field `format`/);
+    // The editor marks it where it is, and the file list counts it.
+    await page.locator('.cm-lintRange-error').first().waitFor();
+    assert.match(await page.getByRole('navigation', { name: 'Lesson files' }).innerText(), /lesson\.toml\s*1 error/);
+    assert.equal(await page.getByRole('button', { name: 'Preview as a student' }).isDisabled(), true);
+    await app.shot('format-error');
+
+    // The place in the list moves the cursor there; the fix is typed where the cursor lands.
+    await page.keyboard.press('Control+End');
+    await place.click();
+    assert.equal(await page.locator('.cm-activeLine').innerText(), 'format = 10');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+    assert.equal(await diagnostics.count(), 0);
+    await app.shot('fixed');
+
+    // The check on the engine: until the in-page check (`services/lesson_check.rs`) is in this build, the button says so.
+    await page.getByRole('button', { name: 'Check on the engine' }).click();
+    await page.getByText('The in-page check of `my_lesson` is not part of this build yet').waitFor();
+
+    // Preview as a student: the PRIMM flow on the page's engine, with a fresh progress.
+    await page.getByRole('button', { name: 'Preview as a student' }).click();
+    await page.getByText('Previewing `my_lesson` as a student, with a fresh progress that is not saved.').waitFor();
+    await page.getByRole('heading', { name: 'Add created_by to tasks' }).waitFor();
+    await waitForEngine(page);
+    await page.getByText('What does `tasks` look like after `upgrade()`?').waitFor();
+    await app.shot('preview');
+    const saved = await page.evaluate(() => localStorage.getItem('miglab.progress') ?? '');
+    assert.ok(!saved.includes('my_lesson'), `the preview saved progress: ${saved}`);
+    await page.getByRole('button', { name: 'Back to editing' }).click();
+    await page.getByRole('textbox', { name: MANIFEST }).waitFor();
+
+    // The draft survives a reload.
+    await page.reload();
+    await page.getByRole('textbox', { name: MANIFEST }).waitFor();
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+
+    // Export as a pack, in miglab pack's format, and as a zip.
+    const [pack] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as a pack' }).click()]);
+    assert.equal(pack.suggestedFilename(), 'my_lesson.miglab.json');
+    const written = JSON.parse(readFileSync(await pack.path(), 'utf8'));
+    assert.equal(written.miglab_pack, 1);
+    assert.deepEqual(written.bundle.lessons.map((l) => [l.id, l.lesson?.manifest.title]), [['my_lesson', 'Add created_by to tasks']]);
+    await page.getByText(/pack `my_lesson`, 1 lessons, 0 unavailable/).waitFor();
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as a zip' }).click()]);
+    assert.equal(zip.suggestedFilename(), 'my_lesson.zip');
+    const zipPath = await zip.path();
+
+    // Opening what is already open writes over nothing.
+    await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'my_lesson.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
+    await page.getByText('`my_lesson.zip` was not opened: `my_lesson/lesson.toml` is already open').waitFor();
+    // Closed, then opened from the exported zip, the lesson is back whole.
+    await page.getByRole('button', { name: 'Close lesson my_lesson' }).click();
+    await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'my_lesson.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
+    await page.getByText('Opened `my_lesson.zip`: 5 files.').waitFor();
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+
+    // A zip that is not one is refused with what and where.
+    await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
+    await page.getByText('`broken.zip`: The file is not a zip archive').waitFor();
+
+    // The course's lessons folder through the folder input: nine lessons that share one seed outside their folders.
+    await page.getByRole('button', { name: 'Close lesson my_lesson' }).click();
+    await page.getByLabel('Or choose a folder:').setInputFiles(join(ROOT, 'lessons'));
+    await page.getByText(/^Opened the folder `lessons`: \d+ files\.$/).waitFor();
+    await status.getByText('No problems: all 9 lessons load as `miglab check` loads them.').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'datasets/reconciler.sql' }).waitFor();
+    await app.shot('lessons-folder');
+    await app.axe('lessons folder');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
