@@ -248,7 +248,8 @@ mod test {
         let mut files = scaffold("t");
         let seed = files.remove("t/seed.sql").expect("seed");
         files.insert("datasets/tasks.sql".into(), seed);
-        let manifest = files["t/lesson.toml"].replace(r#"seed = "seed.sql""#, r#"seed = "../datasets/tasks.sql""#);
+        let manifest = files["t/lesson.toml"]
+            .replace(r#"seed = "seed.sql""#, r#"seed = "../datasets/tasks.sql""#);
         files.insert("t/lesson.toml".into(), manifest);
         let lessons = load_files(&files);
         assert_eq!(lessons[0].diagnostics, Vec::new());
