@@ -135,9 +135,10 @@ pub fn AuthorPage(props: &Props) -> Html {
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let Some(list) = input.files() else { return };
+            let reading = lesson_files::from_input(&list);
             input.set_value("");
             let dispatcher = dispatcher.clone();
-            spawn_local(async move { added(&dispatcher, lesson_files::from_input(list).await) });
+            spawn_local(async move { added(&dispatcher, reading.await) });
         })
     };
     let on_drop = {
@@ -217,13 +218,14 @@ pub fn AuthorPage(props: &Props) -> Html {
         })
     };
     let on_check = {
-        let (dispatcher, lesson, lab) = (state.dispatcher(), lesson.clone(), props.lab.clone());
+        let (dispatcher, lab) = (state.dispatcher(), props.lab.clone());
+        let (folder, files) = (state.folder(), state.files.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(view) = lesson.clone() else { return };
-            let (dispatcher, lab) = (dispatcher.clone(), lab.clone());
+            let Some(folder) = folder.clone() else { return };
+            let (dispatcher, lab, files) = (dispatcher.clone(), lab.clone(), files.clone());
             dispatcher.dispatch(AuthorAction::Checking);
             spawn_local(async move {
-                let check = author_check::check_on_engine(&lab, &view.lesson).await;
+                let check = author_check::check_on_engine(&lab, &folder, files).await;
                 dispatcher.dispatch(AuthorAction::Checked(check));
             });
         })

@@ -82,7 +82,7 @@ extern "C" {
     #[wasm_bindgen(js_name = pickDirectory)]
     fn pick_directory(limit: usize, max: usize) -> js_sys::Promise;
     #[wasm_bindgen(js_name = readFileList)]
-    fn read_file_list(list: &web_sys::FileList, limit: usize, max: usize) -> js_sys::Promise;
+    fn read_file_list(list: &js_sys::Array, limit: usize, max: usize) -> js_sys::Promise;
     #[wasm_bindgen(js_name = readDrop)]
     fn read_drop(transfer: &web_sys::DataTransfer, limit: usize, max: usize) -> js_sys::Promise;
     #[wasm_bindgen(js_name = inflateRaw)]
@@ -136,9 +136,17 @@ pub async fn pick_folder() -> Result<Option<(String, Opened)>, String> {
     Ok(Some((source.clone(), open(files, &source, &name).await?)))
 }
 
-/// The files of a file input: a folder's (`webkitdirectory`), or one zip or pack.
-pub async fn from_input(list: web_sys::FileList) -> Result<(String, Opened), String> {
-    let value = JsFuture::from(read_file_list(&list, ARCHIVE_LIMIT, MAX_FILES))
+/// Starts reading a file input's files: a folder's (`webkitdirectory`), or one zip or pack. The list is copied
+/// first, so the input can be cleared at once (and the same file chosen again).
+pub fn from_input(
+    list: &web_sys::FileList,
+) -> impl std::future::Future<Output = Result<(String, Opened), String>> {
+    let files = js_sys::Array::from(list);
+    async move { read_input(files).await }
+}
+
+async fn read_input(files: js_sys::Array) -> Result<(String, Opened), String> {
+    let value = JsFuture::from(read_file_list(&files, ARCHIVE_LIMIT, MAX_FILES))
         .await
         .map_err(|e| format!("The files could not be read: {}.", js_message(&e)))?;
     opened(picked(&value)).await
