@@ -18,7 +18,7 @@ test('one edits a lesson in the author view until its check passes', async () =>
     await page.getByLabel('Lesson id').fill('my_lesson');
     await page.getByRole('button', { name: 'New lesson' }).click();
     await page.getByText('Opened the new lesson `my_lesson`: 5 files.').waitFor();
-    const status = page.locator('.author-status');
+    const status = page.getByRole('status');
     await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
     await page.getByRole('textbox', { name: MANIFEST }).waitFor();
     await app.shot('new-lesson');
@@ -83,6 +83,7 @@ test('one edits a lesson in the author view until its check passes', async () =>
     const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as a zip' }).click()]);
     assert.equal(zip.suggestedFilename(), 'my_lesson.zip');
     const zipPath = await zip.path();
+    const packPath = await pack.path();
 
     // Opening what is already open writes over nothing.
     await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'my_lesson.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
@@ -92,13 +93,31 @@ test('one edits a lesson in the author view until its check passes', async () =>
     await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'my_lesson.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
     await page.getByText('Opened `my_lesson.zip`: 5 files.').waitFor();
     await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+    // A drop of the same zip onto the box is refused the same way, so the drop reads the zip too.
+    const transfer = await page.evaluateHandle((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], 'my_lesson.zip', { type: 'application/zip' }));
+      return dt;
+    }, [...readFileSync(zipPath)]);
+    await page.getByRole('region', { name: 'Open or start a lesson' }).dispatchEvent('drop', { dataTransfer: transfer });
+    await page.getByText('`my_lesson.zip` was not opened: `my_lesson/lesson.toml` is already open').waitFor();
 
     // A zip that is not one is refused with what and where.
     await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
     await page.getByText('`broken.zip`: The file is not a zip archive').waitFor();
 
+    // The exported pack opens as files again (with a course.toml the pack made), and loads as it did.
+    await page.getByRole('button', { name: 'Close lesson my_lesson' }).click();
+    await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'my_lesson.miglab.json', mimeType: 'application/json', buffer: readFileSync(packPath) });
+    await page.getByText('Opened `my_lesson.miglab.json`: 6 files.').waitFor();
+    await page.getByText('Each `lesson.toml` was written back from the pack').waitFor();
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'course.toml' }).click();
+    await page.getByRole('textbox', { name: 'Edit course.toml' }).waitFor();
+
     // The course's lessons folder through the folder input: lessons that share one seed outside their folders.
     await page.getByRole('button', { name: 'Close lesson my_lesson' }).click();
+    await page.getByRole('button', { name: 'Close course.toml' }).click();
     const lessons = join(ROOT, 'lessons');
     const count = readdirSync(lessons).filter((d) => existsSync(join(lessons, d, 'lesson.toml'))).length;
     await page.getByLabel('Or choose a folder:').setInputFiles(lessons);

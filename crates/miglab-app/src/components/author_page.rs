@@ -322,7 +322,7 @@ fn check_result(check: &Check) -> Html {
 fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
     let errors =
         |path: &str| state.diagnostics().iter().filter(|d| d.file == path && d.is_error()).count();
-    let item = |path: &String, label: &str| {
+    let item = |path: &String, label: &str, close: Option<Callback<MouseEvent>>| {
         let select = {
             let (dispatcher, path) = (state.dispatcher(), path.clone());
             Callback::from(move |_: MouseEvent| {
@@ -337,6 +337,9 @@ fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
                     { label.to_owned() }
                     if count > 0 { <span class="badge wrong-badge">{ format!("{count} {}", if count == 1 { "error" } else { "errors" }) }</span> }
                 </button>
+                if let Some(close) = close {
+                    <button type="button" class="link-button" onclick={close} aria-label={format!("Close {path}")}>{ "Close" }</button>
+                }
             </li>
         }
     };
@@ -350,7 +353,7 @@ fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
             <li>
                 <span class="folder">{ format!("{folder}/") }</span>
                 <button type="button" class="link-button" onclick={close} aria-label={format!("Close lesson {folder}")}>{ "Close" }</button>
-                <ul>{ for state.files.keys().filter_map(|p| Some(item(p, p.strip_prefix(&prefix)?))) }</ul>
+                <ul>{ for state.files.keys().filter_map(|p| Some(item(p, p.strip_prefix(&prefix)?, None))) }</ul>
             </li>
         }
     });
@@ -358,7 +361,15 @@ fn file_list(state: &UseReducerHandle<AuthorState>) -> Html {
         .files
         .keys()
         .filter(|p| !state.folders().iter().any(|f| p.starts_with(&format!("{f}/"))))
-        .map(|p| item(p, p));
+        .map(|p| {
+            let close = {
+                let (dispatcher, path) = (state.dispatcher(), p.clone());
+                Callback::from(move |_: MouseEvent| {
+                    dispatcher.dispatch(AuthorAction::Close(path.clone()))
+                })
+            };
+            item(p, p, Some(close))
+        });
     html! {
         <nav class="author-files" aria-label="Lesson files">
             <ul>{ for others }{ for groups }</ul>

@@ -46,6 +46,8 @@ export async function readFileList(list, limit, max) {
 // The drop's entries must be taken before the drop event returns, so this reads them before its first await.
 export function readDrop(transfer, limit, max) {
   const entries = Array.from(transfer.items).map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry()).filter(Boolean);
+  // Without entries (a browser without them, or files a script put in the transfer) the plain files still open.
+  if (!entries.length) return readFileList(Array.from(transfer.files), limit, max);
   const files = [];
   const file = (entry) => new Promise((resolve, reject) => entry.file(resolve, reject));
   const batch = (reader) => new Promise((resolve, reject) => reader.readEntries(resolve, reject));
@@ -193,13 +195,15 @@ async fn open(files: Vec<Picked>, source: &str, name: &str) -> Result<Opened, St
         if lower.ends_with(".json") {
             let text = String::from_utf8(whole()?)
                 .map_err(|_| format!("{source} is not UTF-8 text, so it is not a lesson pack."))?;
-            let (files, messages) = crate::services::analyzer_link::unpack(text).await?;
+            let (files, mut messages) = crate::services::analyzer_link::unpack(text).await?;
             if files.is_empty() {
                 return Err(format!(
                     "{source} could not be opened as a lesson pack: {}",
                     messages.join(" ")
                 ));
             }
+            // A pack holds each lesson loaded, not its original `lesson.toml`.
+            messages.push("Each `lesson.toml` was written back from the pack's loaded lesson, so its comments and layout are not the original's; the migration files and seeds are as they were.".to_owned());
             return Ok((files, messages));
         }
     }
