@@ -112,7 +112,7 @@ test('one edits a lesson in the author view until its check passes', async () =>
     await page.getByText('Opened `my_lesson.miglab.json`: 6 files.').waitFor();
     await page.getByText('Each `lesson.toml` was written back from the pack').waitFor();
     await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'course.toml' }).click();
+    await page.getByRole('button', { name: 'course.toml', exact: true }).click();
     await page.getByRole('textbox', { name: 'Edit course.toml' }).waitFor();
 
     // The course's lessons folder through the folder input: lessons that share one seed outside their folders.
@@ -123,7 +123,7 @@ test('one edits a lesson in the author view until its check passes', async () =>
     await page.getByLabel('Or choose a folder:').setInputFiles(lessons);
     await page.getByText(/^Opened the folder `lessons`: \d+ files\.$/).waitFor();
     await status.getByText(`No problems: all ${count} lessons load as \`miglab check\` loads them.`).waitFor({ timeout: 60_000 });
-    await page.getByRole('button', { name: 'datasets/reconciler.sql' }).waitFor();
+    await page.getByRole('button', { name: 'datasets/reconciler.sql', exact: true }).waitFor();
     await app.shot('lessons-folder');
     await app.axe('lessons folder');
     assert.deepEqual(app.errors, []);
