@@ -23,7 +23,8 @@ pub struct Props {
     /// 1-based lines to mark as where Postgres failed; `None` clears the mark.
     #[prop_or_default]
     pub mark: Option<(u32, u32)>,
-    /// Diagnostics to show at their places, as JSON for the editor bundle's `showDiagnostics`; `None` shows none.
+    /// Diagnostics to show at their places, as JSON for the editor bundle's `showDiagnostics`; `None` leaves the
+    /// ones shown where the editor has moved them as the text changed (while newer ones are being worked out).
     #[prop_or_default]
     pub diagnostics: Option<AttrValue>,
     /// A 1-based line and column to move the cursor to, and a counter so that the same place can be asked again.
@@ -106,8 +107,7 @@ pub fn CodeEditor(props: &Props) -> Html {
     {
         let mounted = mounted.clone();
         use_effect_with((props.diagnostics.clone(), *ready), move |(diagnostics, _)| {
-            if let Some(m) = mounted.borrow().as_ref() {
-                let json = diagnostics.as_deref().unwrap_or("[]");
+            if let (Some(m), Some(json)) = (mounted.borrow().as_ref(), diagnostics) {
                 let _ = call(&m.module, "showDiagnostics", &[&m.view, &JsValue::from_str(json)]);
             }
         });
