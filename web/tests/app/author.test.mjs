@@ -1,13 +1,51 @@
 // The author view: an instructor starts a New lesson, breaks lesson.toml and sees the diagnostic at its file:line (in the
 // list and in the editor), jumps to it, fixes it until the files load cleanly, asks for the check on the engine,
 // previews the lesson as a student with a progress that is never saved, finds the work again after a reload, exports
-// it as a zip and as a pack, opens the zip again, and opens the course's lessons folder through the folder input.
+// it as a zip and as a pack, opens the zip (picked and dropped), a deflated zip and the pack again, and opens the
+// course's lessons folder through the folder input.
 import { test } from 'node:test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { open, waitForEngine, assert, BASE, ROOT } from './lib.mjs';
 
 const MANIFEST = 'Edit my_lesson/lesson.toml';
+
+/// `files` (path → text) as a zip whose entries are deflated, as the zip tools of an instructor's machine write them.
+function deflatedZip(files) {
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const packed = deflateRawSync(data);
+    const path = Buffer.from(name);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(0x0800, 6);
+    header.writeUInt16LE(8, 8);
+    header.writeUInt32LE(crc32(data), 14);
+    header.writeUInt32LE(packed.length, 18);
+    header.writeUInt32LE(data.length, 22);
+    header.writeUInt16LE(path.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    header.copy(entry, 6, 4, 30);
+    entry.writeUInt32LE(offset, 42);
+    locals.push(header, path, packed);
+    central.push(entry, path);
+    offset += header.length + path.length + packed.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
 
 test('one edits a lesson in the author view until its check passes', async () => {
   const app = await open('author');
@@ -101,6 +139,23 @@ test('one edits a lesson in the author view until its check passes', async () =>
     }, [...readFileSync(zipPath)]);
     await page.getByRole('region', { name: 'Open or start a lesson' }).dispatchEvent('drop', { dataTransfer: transfer });
     await page.getByText('`my_lesson.zip` was not opened: `my_lesson/lesson.toml` is already open').waitFor();
+
+    // A zip with deflated entries (the browser inflates them), of a lesson's contents without its folder, opens under
+    // the id its manifest declares.
+    const scaffold = { 'lesson.toml': '', 'seed.sql': '' };
+    await page.getByRole('button', { name: 'Close lesson my_lesson' }).click();
+    await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'my_lesson.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
+    await page.getByText('Opened `my_lesson.zip`: 5 files.').waitFor();
+    // The draft is saved with the analysis, once typing (here, opening) pauses.
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+    const draft = await page.evaluate(() => JSON.parse(localStorage.getItem('miglab.author.draft')));
+    const flat = Object.fromEntries(Object.entries(draft.files).map(([path, text]) => [path.replace('my_lesson/', ''), text]));
+    assert.deepEqual(Object.keys(flat).filter((p) => p in scaffold), Object.keys(scaffold));
+    await page.getByRole('button', { name: 'Close lesson my_lesson' }).click();
+    await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'Lesson Copy (2).zip', mimeType: 'application/zip', buffer: deflatedZip(flat) });
+    await page.getByText('Opened `Lesson Copy (2).zip`: 5 files.').waitFor();
+    await page.getByRole('button', { name: 'Close lesson my_lesson' }).waitFor();
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
 
     // A zip that is not one is refused with what and where.
     await page.getByLabel('A .zip or a lesson pack:').setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
