@@ -11,6 +11,7 @@ pub mod engine_boot;
 pub mod engine_link;
 pub mod grader;
 pub mod lab;
+pub mod lesson_check;
 pub mod lesson_files;
 pub mod lesson_flows;
 pub mod lesson_session;

@@ -6,6 +6,10 @@
 //! The lessons themselves are loaded at build time instead, into `course.json`.
 //! Everything that crosses is serde data of this crate, so the protocol adds no types beyond these and [`GradeItem`].
 
+mod lesson_check;
+
+pub use lesson_check::{CheckLesson, CheckReport, CheckRequest, CheckStep, CheckedDiagnostic};
+
 use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
 use crate::grade::{Answer, AnswerKey, Graded};

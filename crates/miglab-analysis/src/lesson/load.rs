@@ -96,7 +96,7 @@ pub fn load(
     };
     link_sql_revisions(&mut lesson);
     diagnostics.extend(check_revisions(&lesson));
-    diagnostics.extend(check_commands(&lesson, &at));
+    diagnostics.extend(check_loaded(&lesson, &at));
     let ok = manifest_ok && !diagnostics.iter().any(FileDiagnostic::is_error);
     (ok.then_some(lesson), diagnostics)
 }
@@ -161,9 +161,11 @@ fn down_revision_span(migration: &LessonMigration) -> Option<(crate::diagnostic:
     Some((crate::diagnostic::Span::new(start, end), text))
 }
 
-/// Every command list in the manifest resolves to migrations of this lesson.
-fn check_commands(lesson: &Lesson, at: &Located<'_>) -> Vec<FileDiagnostic> {
-    checks::commands(lesson).iter().map(|problem| at.problem(problem)).collect()
+/// The loaded lesson's manifest checks: every command list resolves to migrations of this lesson, and every flaw's
+/// lines are in its draft; each problem at its TOML position.
+fn check_loaded(lesson: &Lesson, at: &Located<'_>) -> Vec<FileDiagnostic> {
+    let problems = checks::commands(lesson).into_iter().chain(checks::draft_lines(lesson));
+    problems.map(|problem| at.problem(&problem)).collect()
 }
 
 #[cfg(test)]
@@ -319,5 +321,28 @@ query"#
     #[test]
     fn format_version_err() {
         insta::assert_snapshot!(check(replace(MANIFEST, "format = 1", "format = 2")));
+    }
+
+    #[test]
+    fn draft_lines_err() {
+        // The make solution handed over as a draft, with a flaw past the file's end and one that starts on a blank line.
+        let edit = |files: &mut BTreeMap<String, String>| {
+            let solution =
+                files.iter().find(|(k, _)| k.starts_with("make/")).map(|(_, v)| v.clone());
+            files.insert("drafts/due_on.py".to_owned(), solution.unwrap_or_default());
+            let draft = |id: &str, lines: &str| {
+                format!("[[make.drafts]]\nid = \"{id}\"\nmessage = \"Here it is.\"\nmigration = {{ file = \"drafts/due_on.py\" }}\nflaw = {{ lines = {lines}, fails = [\"tables\"], why = \"Wrong.\" }}\n\n")
+            };
+            let drafts = draft("far", "[20, 99]") + &draft("blank", "[21, 20]");
+            let text = files.get_mut(MANIFEST).expect("manifest");
+            *text = text.replacen("[make.approval]", &format!("{drafts}[make.approval]"), 1);
+        };
+        insta::assert_snapshot!(check(edit), @r"
+        t/lesson.toml:134:23: field `make.drafts[0].flaw.lines[1]`: Line 99 is past the end of `drafts/due_on.py`, which has 24 lines.
+          help: Count the lines of the draft's file from 1, as an editor numbers them.
+        t/lesson.toml:140:19: field `make.drafts[1].flaw.lines[0]`: Line 21 of `drafts/due_on.py` is blank, so a learner could never mark it as the flaw.
+          help: List first the line that holds the flaw's code.
+        loaded: false
+        ");
     }
 }

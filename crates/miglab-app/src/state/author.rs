@@ -49,10 +49,6 @@ pub enum Check {
     #[default]
     Idle,
     Running,
-    #[expect(
-        dead_code,
-        reason = "services::author_check returns it once the in-page check is in this build"
-    )]
     Done {
         passed: bool,
         lines: Vec<String>,

@@ -406,6 +406,48 @@ pub fn revisions(lesson: &Lesson) -> Vec<(&LessonMigration, Problem)> {
     out
 }
 
+/// Each flaw's lines lie in its draft's file (the up file of a SQL pair), and the first one holds code,
+/// because that is the line the page compares the learner's mark with first.
+pub fn draft_lines(lesson: &Lesson) -> Vec<Problem> {
+    let manifest = &lesson.manifest;
+    let stages = [
+        ("modify", &manifest.modify.drafts, &lesson.modify_drafts),
+        ("make", &manifest.make.drafts, &lesson.make_drafts),
+    ];
+    let mut out = Vec::new();
+    for (stage, drafts, loaded) in stages {
+        for (i, (draft, migration)) in drafts.iter().zip(loaded).enumerate() {
+            let Some(flaw) = &draft.flaw else { continue };
+            let text = match &migration.source {
+                super::MigrationSource::Alembic { text, .. } => text,
+                super::MigrationSource::Sql { up, .. } => up,
+            };
+            let lines: Vec<&str> = text.lines().collect();
+            let file = migration.file();
+            // Line 0 is reported by `manifest`, which needs no file.
+            for (k, &line) in flaw.lines.iter().enumerate().filter(|(_, &line)| line > 0) {
+                let field = format!("{stage}.drafts[{i}].flaw.lines[{k}]");
+                match lines.get(line as usize - 1) {
+                    None => out.push(Problem::new(
+                        &field,
+                        "lesson-draft-no-line",
+                        format!("Line {line} is past the end of `{file}`, which has {} lines.", lines.len()),
+                        "Count the lines of the draft's file from 1, as an editor numbers them.",
+                    )),
+                    Some(text) if k == 0 && text.trim().is_empty() => out.push(Problem::new(
+                        &field,
+                        "lesson-draft-no-line",
+                        format!("Line {line} of `{file}` is blank, so a learner could never mark it as the flaw."),
+                        "List first the line that holds the flaw's code.",
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Every command list in the manifest resolves to migrations of this lesson.
 pub fn commands(lesson: &Lesson) -> Vec<Problem> {
     let manifest = &lesson.manifest;

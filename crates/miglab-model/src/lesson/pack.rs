@@ -287,6 +287,7 @@ fn problems(id: &str, lesson: &Lesson) -> Vec<String> {
             .map(|(migration, p)| p.render(&format!("{id}/{}", migration.file()))),
     );
     out.extend(checks::commands(lesson).iter().map(|p| p.render(&manifest_file)));
+    out.extend(checks::draft_lines(lesson).iter().map(|p| p.render(&manifest_file)));
     out.extend(spans(id, lesson));
     out
 }
