@@ -90,9 +90,38 @@ test('one edits a lesson in the author view until its check passes', async () =>
     assert.equal(await diagnostics.count(), 0);
     await app.shot('fixed');
 
-    // The check on the engine: until the in-page check (`services/lesson_check.rs`) is in this build, the button says so.
+    // A lock key the engine contradicts loads cleanly, and only the check on the engine finds it.
+    await page.waitForFunction(() => (localStorage.getItem('miglab.author.draft') ?? '').includes('format = 1\\n'));
+    const manifest = await page.evaluate(() => JSON.parse(localStorage.getItem('miglab.author.draft')).files['my_lesson/lesson.toml']);
+    const rewritten = manifest.split('\n').indexOf('rewritten = false') + 1;
+    assert.ok(rewritten > 0, 'the scaffold has a lock key');
+    const goToEnd = async (line) => {
+      await editor.click();
+      await page.keyboard.press('Control+Home');
+      for (let n = 1; n < line; n += 1) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('End');
+    };
+    await goToEnd(rewritten);
+    for (let n = 0; n < 'false'.length; n += 1) await page.keyboard.press('Backspace');
+    await page.keyboard.type('true');
+    assert.equal(await page.locator('.cm-activeLine').innerText(), 'rewritten = true');
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Check on the engine' }).click();
-    await page.getByText('The in-page check of `my_lesson` is not part of this build yet').waitFor();
+    await page.getByText('The lesson fails its check on the engine.').waitFor({ timeout: 120_000 });
+    const failed = await page.getByRole('status').filter({ hasText: 'fails its check' }).innerText();
+    assert.match(failed, new RegExp(`my_lesson/lesson\\.toml:\\d+:\\d+: .*rewritten`), failed);
+    assert.match(failed, /my_lesson: failed/);
+    await app.shot('check-failed');
+
+    // Fixed, the lesson passes the check on the engine.
+    await goToEnd(rewritten);
+    for (let n = 0; n < 'true'.length; n += 1) await page.keyboard.press('Backspace');
+    await page.keyboard.type('false');
+    await status.getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Check on the engine' }).click();
+    await page.getByText('The lesson passes its check on the engine.').waitFor({ timeout: 120_000 });
+    assert.match(await page.getByRole('status').filter({ hasText: 'passes its check' }).innerText(), /my_lesson: ok/);
+    await app.shot('check-passed');
 
     // Preview as a student: the PRIMM flow on the page's engine, with a fresh progress.
     await page.getByRole('button', { name: 'Preview as a student' }).click();
