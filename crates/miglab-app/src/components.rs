@@ -1,6 +1,7 @@
 //! What is on screen: views that take data and callbacks, and the pages that wire them to the services.
 
 pub mod app;
+pub mod author_page;
 pub mod calibration_chart;
 pub mod catalog;
 pub mod code_editor;

@@ -5,9 +5,11 @@
 use std::path::{Path, PathBuf};
 
 /// Components that wire services, each for a reason; every other component takes data and callbacks only.
-const WIRING: [&str; 5] = [
+const WIRING: [&str; 6] = [
     // Loads the course and progress, boots the engine, saves.
     "components/app.rs",
+    // The author view: the analyzer, the instructor's files, the draft, the engine check, downloads.
+    "components/author_page.rs",
     // Binds its reducers to the lesson session.
     "components/lesson_page.rs",
     // Runs the learner's SQL on the engine, in any stage and on its own page.

@@ -1,6 +1,8 @@
 //! Effects behind small typed calls: the engine, the analyzer module, storage, downloads and the editor bundle.
 
 pub mod analyzer_link;
+pub mod author_check;
+pub mod author_draft;
 pub mod consequences;
 pub mod course_loader;
 pub mod download;
@@ -10,6 +12,7 @@ pub mod engine_link;
 pub mod grader;
 pub mod lab;
 pub mod lesson_check;
+pub mod lesson_files;
 pub mod lesson_flows;
 pub mod lesson_session;
 pub mod pack_loader;

@@ -1,11 +1,13 @@
 //! Behaviour as reducers and pure functions: no engine, no analyzer, no browser, so plain `cargo test` covers it.
 
 pub mod alembic_cli;
+pub mod author;
 pub mod console_outcome;
 pub mod describe;
 pub mod drop_guard;
 pub mod gate;
 pub mod gradable;
+pub mod lesson_files;
 pub mod lesson_model;
 pub mod lesson_state;
 pub mod lock_timeline;
@@ -26,3 +28,4 @@ pub mod sandbox_trace;
 pub mod schema_diff;
 pub mod schema_edit;
 pub mod seen;
+pub mod zip;

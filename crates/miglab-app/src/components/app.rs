@@ -116,6 +116,9 @@ fn Shell() -> Html {
         (course, Route::Sandbox(payload)) => {
             html! { <crate::components::sandbox_page::SandboxPage key={payload.clone().unwrap_or_default()} seeds={seeds(course)} payload={payload.clone()} /> }
         }
+        (_, Route::Author) => {
+            html! { <crate::components::author_page::AuthorPage lab={lab.clone()} /> }
+        }
         (CourseState::Loading, _) => {
             html! { <p class="loading" role="status">{ "Loading the course…" }</p> }
         }
@@ -147,7 +150,10 @@ fn Shell() -> Html {
             <a class="skip-link" href="#main" onclick={skip_to_main()}>{ "Skip to content" }</a>
             <header class="topbar">
                 <a class="brand" href="#/">{ "miglab" }</a>
-                <a class="topbar-link" href="#/sandbox">{ "Open your own migration" }</a>
+                <nav class="topbar-links" aria-label="Tools">
+                    <a href="#/sandbox">{ "Open your own migration" }</a>
+                    <a href="#/author">{ "Author" }</a>
+                </nav>
                 <crate::services::engine_boot::EngineBadge />
             </header>
             if let Some(text) = &*notice {

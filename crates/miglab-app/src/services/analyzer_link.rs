@@ -176,3 +176,44 @@ pub async fn grade(items: Vec<GradeItem>) -> Result<Vec<Graded>, String> {
         other => Err(mismatched(&other)),
     }
 }
+
+/// Every lesson folder among the author view's files, loaded as `miglab check` loads it, with its diagnostics.
+pub async fn lessons(
+    files: std::collections::BTreeMap<String, String>,
+) -> Result<Vec<miglab_model::protocol::AuthoredLesson>, String> {
+    match ask(Request::Lessons { files }).await? {
+        Reply::Lessons { lessons } => Ok(lessons),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// Files keyed by their path in a lessons folder, and sentences about what could not be made: `miglab new`'s
+/// scaffold, or a pack's lessons.
+pub type Files = (std::collections::BTreeMap<String, String>, Vec<String>);
+
+/// `miglab new ID`'s files.
+pub async fn scaffold(id: &str) -> Result<Files, String> {
+    match ask(Request::Scaffold { id: id.to_owned() }).await? {
+        Reply::Files { files, messages } => Ok((files, messages)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// A lesson pack's lessons as files.
+pub async fn unpack(text: String) -> Result<Files, String> {
+    match ask(Request::Unpack { text }).await? {
+        Reply::Files { files, messages } => Ok((files, messages)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// The files as the pack `id`, as `miglab pack` writes it, with its report.
+pub async fn pack(
+    id: &str,
+    files: std::collections::BTreeMap<String, String>,
+) -> Result<(Option<String>, Vec<String>), String> {
+    match ask(Request::Pack { id: id.to_owned(), files }).await? {
+        Reply::Pack { text, messages } => Ok((text, messages)),
+        other => Err(mismatched(&other)),
+    }
+}

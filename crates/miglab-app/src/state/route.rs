@@ -1,4 +1,4 @@
-//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack, `#/console` a scratch SQL console and `#/sandbox` the sandbox (a shared one after it), so the page works from any static host.
+//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack, `#/console` a scratch SQL console, `#/sandbox` the sandbox (a shared one after it) and `#/author` the author view, so the page works from any static host.
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -10,12 +10,17 @@ pub enum Route {
     Console,
     /// The sandbox, with the payload of a share link after `#/sandbox/`, if any (see `sandbox_share`).
     Sandbox(Option<String>),
+    /// The author view: write, check, preview and export lessons.
+    Author,
 }
 
 pub fn parse(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
     if path.trim_end_matches('/') == "console" {
         return Route::Console;
+    }
+    if path.trim_end_matches('/') == "author" {
+        return Route::Author;
     }
     if path.trim_end_matches('/') == "sandbox" {
         return Route::Sandbox(None);
@@ -43,6 +48,7 @@ mod test {
         assert_eq!(parse("#/lesson/confidence_score"), Route::Lesson("confidence_score".into()));
         assert_eq!(parse("#/"), Route::Catalog);
         assert_eq!(parse("#/console"), Route::Console);
+        assert_eq!(parse("#/author"), Route::Author);
         assert_eq!(parse("#/pack/t"), Route::PackLesson("t".into()));
         assert_eq!(parse("#/sandbox"), Route::Sandbox(None));
         assert_eq!(parse("#/sandbox/v1.AAAA"), Route::Sandbox(Some("v1.AAAA".into())));
