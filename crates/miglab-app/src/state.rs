@@ -6,6 +6,7 @@ pub mod describe;
 pub mod drop_guard;
 pub mod gate;
 pub mod gradable;
+pub mod key_check;
 pub mod lesson_model;
 pub mod lesson_state;
 pub mod lock_timeline;
