@@ -7,6 +7,7 @@ pub mod describe;
 pub mod drop_guard;
 pub mod gate;
 pub mod gradable;
+pub mod key_check;
 pub mod lesson_files;
 pub mod lesson_model;
 pub mod lesson_state;

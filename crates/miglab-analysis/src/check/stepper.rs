@@ -105,6 +105,7 @@ impl Stepper {
                 field: d.field.clone(),
                 code: d.diagnostic.code.clone(),
                 error: d.is_error(),
+                message: d.diagnostic.message.clone(),
                 rendered: d.render(),
             })
             .collect();

@@ -6,7 +6,10 @@
 
 use crate::services::analyzer_link;
 use crate::services::lab::Backend;
+use crate::state::key_check;
+use crate::state::lesson_model::LessonView;
 use miglab_model::protocol::{CheckLesson, CheckReport, CheckRequest, CheckStep};
+use std::collections::BTreeMap;
 
 /// Runs every engine check of `lesson` on `engine`, as `miglab check` does; `Err` is a full sentence saying why the
 /// check could not finish (the analyzer could not load, or the check did not repeat itself).
@@ -23,6 +26,76 @@ pub async fn check(engine: &dyn Backend, lesson: CheckLesson) -> Result<CheckRep
             CheckStep::Failed { message } => return Err(message),
         };
     }
+}
+
+/// A pack lesson's keys, checked on the engine the first time it is opened: the questions whose key the engine
+/// contradicts, with what the engine did (`state::key_check`). A pack is untrusted, and a learner must never be graded
+/// against a wrong key. The result is remembered under the lesson's progress key, which names the pack's id and
+/// content hash, so it runs once per version of the pack. `None` for a lesson of the built-in course (`miglab check`
+/// proved it before the build) and when the check could not finish, which is said on the console and tried again on
+/// the next opening.
+pub async fn pack_keys(
+    engine: &dyn Backend,
+    lesson: &LessonView,
+) -> Option<BTreeMap<String, String>> {
+    if !lesson.progress_key.starts_with("pack:") {
+        return None;
+    }
+    let key = format!("miglab.key-check.{}", lesson.progress_key);
+    if let Some(known) = memo::recall(&key) {
+        return Some(known);
+    }
+    match check(engine, CheckLesson::Loaded { lesson: Box::new(lesson.lesson.clone()) }).await {
+        Ok(report) => {
+            let disputed = key_check::disputed(&lesson.lesson.manifest, &report);
+            memo::keep(&key, &disputed);
+            Some(disputed)
+        }
+        Err(message) => {
+            memo::warn(&format!(
+                "The pack lesson's keys could not be checked on the engine: {message}"
+            ));
+            None
+        }
+    }
+}
+
+/// Where a pack lesson's key check is remembered: localStorage in the browser, nowhere natively.
+#[cfg(target_arch = "wasm32")]
+mod memo {
+    use std::collections::BTreeMap;
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    pub fn recall(key: &str) -> Option<BTreeMap<String, String>> {
+        serde_json::from_str(&storage()?.get_item(key).ok().flatten()?).ok()
+    }
+
+    /// A write the browser refuses (storage full) only means the check runs again next time.
+    pub fn keep(key: &str, disputed: &BTreeMap<String, String>) {
+        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(disputed)) {
+            let _ = storage.set_item(key, &json);
+        }
+    }
+
+    pub fn warn(message: &str) {
+        gloo::console::warn!(message);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod memo {
+    use std::collections::BTreeMap;
+
+    pub fn recall(_: &str) -> Option<BTreeMap<String, String>> {
+        None
+    }
+
+    pub fn keep(_: &str, _: &BTreeMap<String, String>) {}
+
+    pub fn warn(_: &str) {}
 }
 
 #[cfg(test)]

@@ -75,6 +75,8 @@ pub struct CheckedDiagnostic {
     pub field: Option<String>,
     pub code: String,
     pub error: bool,
+    /// The message alone, a full sentence.
+    pub message: String,
     /// `file:line:col: field `…`: message` and the help, as `miglab check` prints it.
     pub rendered: String,
 }
