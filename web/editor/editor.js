@@ -5,6 +5,7 @@ import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, keymap } from '@codemirror/view';
 import { python } from '@codemirror/lang-python';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
+import { setDiagnostics, lintGutter } from '@codemirror/lint';
 
 // Marks the statement Postgres failed on, so the student sees where in their own source it was.
 const markEffect = StateEffect.define();
@@ -21,8 +22,11 @@ const markField = StateField.define({
 });
 const failing = Decoration.line({ class: 'cm-failing-line', attributes: { 'aria-invalid': 'true' } });
 
+// TOML (lesson.toml) and other text get no highlighting: CodeMirror has no TOML mode among the pinned packages.
 function language(name) {
-  return name === 'sql' ? sql({ dialect: PostgreSQL }) : python();
+  if (name === 'sql') return sql({ dialect: PostgreSQL });
+  if (name === 'python') return python();
+  return [];
 }
 
 export function mountEditor(parent, doc, lang, readOnly, label, onChange) {
@@ -34,6 +38,7 @@ export function mountEditor(parent, doc, lang, readOnly, label, onChange) {
         basicSetup,
         language(lang),
         markField,
+        lintGutter(),
         // Read-only text stays focusable, so keyboard users can move through it and scroll it.
         EditorState.readOnly.of(readOnly),
         // Escape leaves the editor so keyboard users are never trapped in it.
@@ -64,6 +69,30 @@ export function markLines(view, from, to) {
   }
   view.dispatch({ effects: markEffect.of(Decoration.set(ranges)) });
   if (ranges.length) view.dispatch({ effects: EditorView.scrollIntoView(view.state.doc.line(Math.min(from, lines)).from, { y: 'center' }) });
+}
+
+// The position of 1-based line and column, clamped to the document, so a diagnostic about older text still lands.
+function position(doc, line, column) {
+  const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+  return l.from + Math.min(Math.max(column - 1, 0), l.length);
+}
+
+// Shows diagnostics (JSON: [{ from: {line, column}, to: {line, column}, severity, message }]) at their places.
+export function showDiagnostics(view, json) {
+  const doc = view.state.doc;
+  const list = JSON.parse(json).map((d) => {
+    const from = position(doc, d.from.line, d.from.column);
+    const to = Math.max(from, position(doc, d.to.line, d.to.column));
+    return { from, to, severity: d.severity, message: d.message };
+  });
+  view.dispatch(setDiagnostics(view.state, list));
+}
+
+// Moves the cursor to 1-based line and column, scrolls it into view and focuses the editor.
+export function goTo(view, line, column) {
+  const at = position(view.state.doc, line, column);
+  view.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: 'center' }) });
+  view.focus();
 }
 
 export function destroyEditor(view) {

@@ -7,12 +7,14 @@
 //! Every mistake is a [`FileDiagnostic`] naming the file, line and field, never a panic,
 //! so one broken lesson is shown as unavailable while the rest of the course still works.
 
+mod authoring;
 mod bundle;
 mod course;
 mod file_diagnostic;
 mod folder;
 mod load;
 mod manifest;
+mod pack_course;
 #[cfg(test)]
 mod pack_tests;
 mod scaffold;
@@ -21,6 +23,7 @@ mod statements;
 mod translate;
 mod validate;
 
+pub use authoring::{load_files, pack_files, unpack};
 pub use bundle::bundle;
 pub use course::parse_course;
 pub use file_diagnostic::FileDiagnostic;
@@ -29,6 +32,7 @@ pub use load::load;
 pub use manifest::parse_manifest;
 pub use miglab_model::lesson::checks::is_valid_id;
 pub use miglab_model::lesson::*;
+pub use pack_course::{pack_course, Packed};
 pub use scaffold::scaffold;
 pub use spans::Located;
 pub use statements::{experiment_plan, setup_and_query};

@@ -10,6 +10,7 @@
 
 pub mod alembic;
 pub mod analysis;
+pub mod check;
 pub mod downgrade;
 #[cfg(test)]
 mod fixture_files;

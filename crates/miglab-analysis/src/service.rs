@@ -8,6 +8,7 @@ use crate::alembic;
 use crate::analysis::steps_from_sql;
 use crate::grade::Observed;
 use crate::grading::grade;
+use crate::lesson;
 use crate::rules::{self, RuleContext};
 pub use miglab_model::protocol::{GradeItem, Reply, Request};
 use serde::Serialize;
@@ -42,7 +43,28 @@ pub fn answer(request: Request) -> Reply {
                 })
                 .collect(),
         },
+        Request::Lessons { files } => Reply::Lessons { lessons: lesson::load_files(&files) },
+        Request::Scaffold { id } => scaffold(&id),
+        Request::Pack { id, files } => {
+            let (text, messages) = lesson::pack_files(&id, &files);
+            Reply::Pack { text, messages }
+        }
+        Request::Unpack { text } => {
+            let (files, messages) = lesson::unpack(&text);
+            Reply::Files { files, messages }
+        }
     }
+}
+
+/// `miglab new`'s files, or why the id cannot name a lesson, in the CLI's words.
+fn scaffold(id: &str) -> Reply {
+    if !lesson::is_valid_id(id) {
+        return Reply::Files {
+            files: std::collections::BTreeMap::new(),
+            messages: vec![format!("`{id}` is not a valid lesson id: ids start with a lowercase letter and hold only a-z, 0-9, `_` and `-`.")],
+        };
+    }
+    Reply::Files { files: lesson::scaffold(id), messages: Vec::new() }
 }
 
 /// [`answer`] over JSON, as the analyzer module exports it: a request that does not parse gets
@@ -112,6 +134,29 @@ mod test {
                     .to_owned()
             }
         );
+    }
+
+    #[test]
+    fn scaffold_then_lessons_ok() {
+        let Reply::Files { files, messages } = round_trip(Request::Scaffold { id: "t".into() })
+        else {
+            panic!("reply")
+        };
+        assert!(messages.is_empty() && files.contains_key("t/lesson.toml"));
+        let Reply::Lessons { lessons } = round_trip(Request::Lessons { files }) else {
+            panic!("reply")
+        };
+        assert!(lessons[0].lesson.is_some(), "{:?}", lessons[0].diagnostics);
+    }
+
+    #[test]
+    fn scaffold_bad_id_err() {
+        let Reply::Files { files, messages } =
+            round_trip(Request::Scaffold { id: "Bad Id".into() })
+        else {
+            panic!("reply")
+        };
+        assert!(files.is_empty() && messages[0].contains("not a valid lesson id"), "{messages:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What is on screen: views that take data and callbacks, and the pages that wire them to the services.
 
 pub mod app;
+pub mod author_page;
 pub mod calibration_chart;
 pub mod catalog;
 pub mod code_editor;
@@ -19,6 +20,7 @@ pub mod practice_view;
 pub mod question_view;
 pub mod questions_view;
 pub mod run_view;
+pub mod sandbox_page;
 pub mod schema_diff_view;
 pub mod schema_editor;
 pub mod stepper;

@@ -5,15 +5,19 @@
 use std::path::{Path, PathBuf};
 
 /// Components that wire services, each for a reason; every other component takes data and callbacks only.
-const WIRING: [&str; 4] = [
+const WIRING: [&str; 6] = [
     // Loads the course and progress, boots the engine, saves.
     "components/app.rs",
+    // The author view: the analyzer, the instructor's files, the draft, the engine check, downloads.
+    "components/author_page.rs",
     // Binds its reducers to the lesson session.
     "components/lesson_page.rs",
     // Runs the learner's SQL on the engine, in any stage and on its own page.
     "components/console.rs",
     // Mounts the CodeMirror bundle that `services::editor` loads.
     "components/code_editor.rs",
+    // Builds the sandbox's database, runs its round trip and writes its share link.
+    "components/sandbox_page.rs",
 ];
 
 /// The only files that name the PGlite bridge: one boots it, one adapts it to `Backend`.

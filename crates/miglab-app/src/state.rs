@@ -1,6 +1,7 @@
 //! Behaviour as reducers and pure functions: no engine, no analyzer, no browser, so plain `cargo test` covers it.
 
 pub mod alembic_cli;
+pub mod author;
 pub mod brief_fields;
 pub mod console_outcome;
 pub mod describe;
@@ -8,6 +9,8 @@ pub mod draft_review;
 pub mod drop_guard;
 pub mod gate;
 pub mod gradable;
+pub mod key_check;
+pub mod lesson_files;
 pub mod lesson_model;
 pub mod lesson_state;
 pub mod lock_timeline;
@@ -20,6 +23,12 @@ pub mod progress;
 pub mod report;
 pub mod route;
 pub mod run_state;
+pub mod sandbox;
+pub mod sandbox_chain;
+pub mod sandbox_dump;
+pub mod sandbox_share;
+pub mod sandbox_trace;
 pub mod schema_diff;
 pub mod schema_edit;
 pub mod seen;
+pub mod zip;

@@ -69,7 +69,9 @@ pub fn run(args: Args) -> ExitCode {
             }
             (Some(lesson), true) => {
                 let mut skipped = Vec::new();
-                result.diagnostics.extend(crate::check::static_sim::check(lesson, &mut skipped));
+                result
+                    .diagnostics
+                    .extend(miglab_analysis::check::static_sim::check(lesson, &mut skipped));
                 skipped
             }
             (None, _) => Vec::new(),

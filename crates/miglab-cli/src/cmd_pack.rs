@@ -4,7 +4,7 @@
 //! The pack is read back with the page's own reader before the command ends, so the instructor sees here every
 //! lesson a learner would find unavailable, with its message; the file is still written, as `bundle` writes it.
 
-use miglab_analysis::lesson::{bundle, is_valid_id, pack, CourseBundle};
+use miglab_analysis::lesson::{is_valid_id, pack_course};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -42,33 +42,15 @@ fn pack_folder(root: &Path, id: Option<&str>) -> Result<(String, String), String
     if !is_valid_id(&id) {
         return Err(format!("`{id}` is not a valid pack id: ids start with a lowercase letter and hold only a-z, 0-9, `_` and `-`; pass one with `--id`."));
     }
-    let bundled = bundle(&|path| std::fs::read_to_string(root.join(path)).ok());
-    if let CourseBundle::Failed { message } = &bundled {
-        return Err(format!("the course does not load:\n{message}"));
-    }
-    let text = pack::write(&id, &bundled)?;
-    let read = pack::read(text.as_bytes()).map_err(|e| e.to_string())?;
+    let packed = pack_course(&id, &|path| std::fs::read_to_string(root.join(path)).ok())?;
     let mut report = String::new();
-    for lesson in read.lessons.iter().filter(|l| l.lesson.is_none()) {
-        for message in &lesson.messages {
+    if let Some((summary, messages)) = packed.report.split_last() {
+        for message in messages {
             report.push_str(&format!("{message}\n"));
         }
+        report.push_str(&format!("miglab pack: {summary}\n"));
     }
-    let unavailable = read.lessons.iter().filter(|l| l.lesson.is_none()).count();
-    report.push_str(&format!(
-        "miglab pack: pack `{id}`, {} lessons, {unavailable} unavailable, {} bytes of {} allowed, sha256 {}\n",
-        read.lessons.len(),
-        text.len(),
-        pack::LIMIT,
-        read.sha256
-    ));
-    if text.len() > pack::LIMIT {
-        return Err(format!(
-            "the pack is {} bytes, over the {}-byte limit the page reads; split the course.",
-            text.len(),
-            pack::LIMIT
-        ));
-    }
+    let text = packed.text;
     Ok((text, report))
 }
 
@@ -88,7 +70,7 @@ fn write(out: &Path, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod test {
     use super::*;
-    use miglab_analysis::lesson::scaffold;
+    use miglab_analysis::lesson::{pack, scaffold};
 
     /// A course folder with scaffolded lessons `t` and `u` in a fresh temporary directory.
     fn course_folder(name: &str) -> PathBuf {

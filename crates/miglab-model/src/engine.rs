@@ -7,13 +7,16 @@
 
 pub mod backup;
 pub mod branch;
+pub mod call;
 mod error;
 pub mod introspect;
 pub mod plan;
 pub mod position;
+pub mod replay;
 pub mod runner;
 pub mod session;
 
+pub use call::Engine;
 pub use error::EngineError;
 
 use crate::diagnostic::LineCol;

@@ -8,6 +8,7 @@ mod bundle;
 pub mod checks;
 mod command;
 mod course;
+mod file_diagnostic;
 mod lesson_migration;
 mod loaded;
 mod model;
@@ -18,6 +19,7 @@ mod question;
 pub use bundle::{BundledLesson, CourseBundle};
 pub use command::{RunCommand, Target};
 pub use course::Course;
+pub use file_diagnostic::FileDiagnostic;
 pub use lesson_migration::{LessonMigration, MigrationSource};
 pub use loaded::Lesson;
 pub use model::{

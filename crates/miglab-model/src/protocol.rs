@@ -6,12 +6,18 @@
 //! The lessons themselves are loaded at build time instead, into `course.json`.
 //! Everything that crosses is serde data of this crate, so the protocol adds no types beyond these and [`GradeItem`].
 
+mod lesson_check;
+
+pub use lesson_check::{CheckLesson, CheckReport, CheckRequest, CheckStep, CheckedDiagnostic};
+
 use crate::diagnostic::Diagnostic;
 use crate::finding::Finding;
 use crate::grade::{Answer, AnswerKey, Graded};
+use crate::lesson::{FileDiagnostic, Lesson};
 use crate::migration::{Migration, Step};
 use crate::schema::Schema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One piece of work for the analyzer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +32,24 @@ pub enum Request {
     Rules { steps: Vec<Step>, schema: Option<Schema> },
     /// Answers graded, in order, with types spelled as Postgres prints them.
     Grade { items: Vec<GradeItem> },
+    /// The author view's files, keyed by their path inside a lessons folder (`my_lesson/lesson.toml`, …): every
+    /// lesson folder among them loaded as `miglab check` loads it, with each diagnostic at its file:line:col.
+    Lessons { files: BTreeMap<String, String> },
+    /// `miglab new ID`'s files, keyed as in [`Request::Lessons`].
+    Scaffold { id: String },
+    /// The files as a lesson pack, written as `miglab pack` writes it; a `course.toml` is made when there is none.
+    Pack { id: String, files: BTreeMap<String, String> },
+    /// A lesson pack's lessons back as files, keyed as in [`Request::Lessons`].
+    Unpack { text: String },
+}
+
+/// One lesson folder of the author view's files: its lesson when it loads, and every diagnostic, warnings included.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthoredLesson {
+    /// The folder, which is also the prefix of the files' paths.
+    pub folder: String,
+    pub lesson: Option<Box<Lesson>>,
+    pub diagnostics: Vec<FileDiagnostic>,
 }
 
 /// One answer to grade, with the engine's schemas when the question is about one: where the
@@ -56,6 +80,20 @@ pub enum Reply {
     },
     Grade {
         graded: Vec<Graded>,
+    },
+    Lessons {
+        lessons: Vec<AuthoredLesson>,
+    },
+    /// Files keyed by their path inside a lessons folder (a scaffold, an unpacked pack), and what could not be made
+    /// into files, as full sentences.
+    Files {
+        files: BTreeMap<String, String>,
+        messages: Vec<String>,
+    },
+    /// The pack's text when it could be written, and the lines `miglab pack` prints about it.
+    Pack {
+        text: Option<String>,
+        messages: Vec<String>,
     },
     /// The request itself could not be read: a mismatch between the app and the analyzer it fetched.
     Refused {

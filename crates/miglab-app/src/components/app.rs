@@ -113,6 +113,12 @@ fn Shell() -> Html {
 
     let body = match (&*course, &*route) {
         (_, Route::Console) => html! { <crate::components::console::ConsolePage /> },
+        (course, Route::Sandbox(payload)) => {
+            html! { <crate::components::sandbox_page::SandboxPage key={payload.clone().unwrap_or_default()} seeds={seeds(course)} payload={payload.clone()} /> }
+        }
+        (_, Route::Author) => {
+            html! { <crate::components::author_page::AuthorPage lab={lab.clone()} /> }
+        }
         (CourseState::Loading, _) => {
             html! { <p class="loading" role="status">{ "Loading the course…" }</p> }
         }
@@ -144,6 +150,10 @@ fn Shell() -> Html {
             <a class="skip-link" href="#main" onclick={skip_to_main()}>{ "Skip to content" }</a>
             <header class="topbar">
                 <a class="brand" href="#/">{ "miglab" }</a>
+                <nav class="topbar-links" aria-label="Tools">
+                    <a href="#/sandbox">{ "Open your own migration" }</a>
+                    <a href="#/author">{ "Author" }</a>
+                </nav>
                 <crate::services::engine_boot::EngineBadge />
             </header>
             if let Some(text) = &*notice {
@@ -152,6 +162,24 @@ fn Shell() -> Html {
             <main id="main" tabindex="-1">{ body }</main>
         </>
     }
+}
+
+/// The lessons whose starting database the sandbox offers (none while the course loads).
+fn seeds(course: &CourseState) -> Rc<Vec<crate::components::sandbox_page::Seed>> {
+    let CourseState::Ready(_, entries) = course else { return Rc::default() };
+    Rc::new(
+        entries
+            .iter()
+            .filter_map(|e| match e {
+                CourseEntry::Ready(view) => Some(crate::components::sandbox_page::Seed {
+                    id: view.lesson.manifest.id.clone(),
+                    title: view.lesson.manifest.title.clone(),
+                    seed: view.lesson.seed.clone(),
+                }),
+                CourseEntry::Unavailable { .. } => None,
+            })
+            .collect(),
+    )
 }
 
 /// A lesson page, or why the lesson cannot open.

@@ -13,7 +13,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub value: AttrValue,
-    /// `python` or `sql`.
+    /// `python`, `sql`, or `toml` and `text` (no highlighting).
     pub language: AttrValue,
     pub label: AttrValue,
     #[prop_or_default]
@@ -23,6 +23,13 @@ pub struct Props {
     /// 1-based lines to mark as where Postgres failed; `None` clears the mark.
     #[prop_or_default]
     pub mark: Option<(u32, u32)>,
+    /// Diagnostics to show at their places, as JSON for the editor bundle's `showDiagnostics`; `None` leaves the
+    /// ones shown where the editor has moved them as the text changed (while newer ones are being worked out).
+    #[prop_or_default]
+    pub diagnostics: Option<AttrValue>,
+    /// A 1-based line and column to move the cursor to, and a counter so that the same place can be asked again.
+    #[prop_or_default]
+    pub jump: Option<(u32, u32, u64)>,
 }
 
 struct Mounted {
@@ -36,12 +43,14 @@ pub fn CodeEditor(props: &Props) -> Html {
     let host = use_node_ref();
     let mounted: Rc<RefCell<Option<Mounted>>> = use_mut_ref(|| None);
     let failed = use_state(|| None::<String>);
+    // Set once the editor is mounted, so the diagnostics and the jump given before then are applied afterwards.
+    let ready = use_state(|| false);
     let on_change = use_mut_ref(|| props.on_change.clone());
     *on_change.borrow_mut() = props.on_change.clone();
 
     {
-        let (host, mounted, failed, on_change) =
-            (host.clone(), mounted.clone(), failed.clone(), on_change.clone());
+        let (host, mounted, failed, on_change, ready) =
+            (host.clone(), mounted.clone(), failed.clone(), on_change.clone(), ready.clone());
         let (value, language, label, read_only) =
             (props.value.clone(), props.language.clone(), props.label.clone(), props.read_only);
         use_effect_with((), move |_| {
@@ -64,7 +73,8 @@ pub fn CodeEditor(props: &Props) -> Html {
                         match call(&module, "mountEditor", &args) {
                             Ok(view) => {
                                 *mounted.borrow_mut() =
-                                    Some(Mounted { module, view, _on_change: closure })
+                                    Some(Mounted { module, view, _on_change: closure });
+                                ready.set(true);
                             }
                             Err(e) => failed.set(Some(format!("{e:?}"))),
                         }
@@ -89,6 +99,27 @@ pub fn CodeEditor(props: &Props) -> Html {
                     &m.module,
                     "markLines",
                     &[&m.view, &JsValue::from(from), &JsValue::from(to)],
+                );
+            }
+        });
+    }
+
+    {
+        let mounted = mounted.clone();
+        use_effect_with((props.diagnostics.clone(), *ready), move |(diagnostics, _)| {
+            if let (Some(m), Some(json)) = (mounted.borrow().as_ref(), diagnostics) {
+                let _ = call(&m.module, "showDiagnostics", &[&m.view, &JsValue::from_str(json)]);
+            }
+        });
+    }
+    {
+        let mounted = mounted.clone();
+        use_effect_with((props.jump, *ready), move |(jump, _)| {
+            if let (Some(m), Some((line, column, _))) = (mounted.borrow().as_ref(), jump) {
+                let _ = call(
+                    &m.module,
+                    "goTo",
+                    &[&m.view, &JsValue::from(*line), &JsValue::from(*column)],
                 );
             }
         });

@@ -41,6 +41,9 @@ pub struct Props {
     pub on_no_change: Callback<bool>,
     /// Free text is rated against the model answer after locking.
     pub on_self_assess: Callback<SelfAssessment>,
+    /// What the engine did where this question's key says otherwise; such a question is never graded.
+    #[prop_or_default]
+    pub disputed: Option<String>,
 }
 
 /// After locking: the query that shows the answer on the engine, a button that runs it there, and what Postgres said.
@@ -245,6 +248,11 @@ pub fn QuestionView(props: &Props) -> Html {
                 <span class="number">{ format!("{}.", props.number) }</span>{ " " }
                 { crate::components::markdown::render_inline(&q.prompt) }
             </h3>
+            if let Some(engine) = &props.disputed {
+                <p class="notice key-disputed" role="note">
+                    { crate::components::markdown::render_inline(&format!("This question's key disagrees with the engine: {engine} Your answer to it is not graded.")) }
+                </p>
+            }
             if q.ai_free { <p class="ai-free-line"><span class="badge">{ "AI-free" }</span>{ " Answer this from your own reading, without an AI assistant." }</p> }
             { input }
             <ConfidencePicker name={format!("{id}-confidence")} value={props.answer.confidence} disabled={locked} on_change={props.on_confidence.clone()} />

@@ -42,6 +42,7 @@ pub fn QuestionsView(props: &Props) -> Html {
                         answer={state.answer(q)}
                         {locked}
                         verdict={state.verdict(&q.id).cloned()}
+                        disputed={state.disputed.get(&q.id).cloned()}
                         on_answer={d.reform(move |response| LessonAction::Answer { question: a.clone(), response })}
                         on_confidence={d.reform(move |level| LessonAction::Confidence { question: c.clone(), level })}
                         on_edit={d.reform(move |edit| LessonAction::EditSchema { question: e.clone(), edit })}

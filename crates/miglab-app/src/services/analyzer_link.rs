@@ -11,7 +11,7 @@ use miglab_model::diagnostic::Diagnostic;
 use miglab_model::finding::Finding;
 use miglab_model::grade::Graded;
 use miglab_model::migration::{Parsed, Step};
-use miglab_model::protocol::{GradeItem, Reply, Request};
+use miglab_model::protocol::{CheckRequest, CheckStep, GradeItem, Reply, Request};
 use miglab_model::schema::Schema;
 
 #[cfg(target_arch = "wasm32")]
@@ -39,10 +39,18 @@ export function analyzeJson(request, stamp) {
     (module) => module.analyze(request),
     (error) => { throw new Error(`could not load (${error.message ?? error})`); },
   );
+}
+export function checkJson(request, stamp) {
+  return load(stamp).then(
+    (module) => module.check(request),
+    (error) => { throw new Error(`could not load (${error.message ?? error})`); },
+  );
 }"#)]
     extern "C" {
         #[wasm_bindgen(js_name = analyzeJson)]
         fn analyze_json(request: &str, stamp: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = checkJson)]
+        fn check_json(request: &str, stamp: &str) -> js_sys::Promise;
         #[wasm_bindgen(js_name = prefetchAnalyzer)]
         fn prefetch_analyzer(stamp: &str);
     }
@@ -55,9 +63,17 @@ export function analyzeJson(request, stamp) {
     }
 
     pub async fn send(request: String) -> Result<String, String> {
+        reply(analyze_json(&request, STAMP)).await
+    }
+
+    pub async fn check(request: String) -> Result<String, String> {
+        reply(check_json(&request, STAMP)).await
+    }
+
+    async fn reply(promise: js_sys::Promise) -> Result<String, String> {
         // A load failure is worth a retry; a failure inside the module (a trap, which the analysis's tests exist to
         // prevent) is not, and the page should be reloaded for a fresh instance.
-        let reply = JsFuture::from(analyze_json(&request, STAMP)).await.map_err(|e| {
+        let reply = JsFuture::from(promise).await.map_err(|e| {
             let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
             match detail.strip_prefix("could not load ") {
                 Some(why) => format!("The analyzer (analyzer/miglab_analyzer.js) could not load {why}. Check the connection and try again."),
@@ -77,6 +93,19 @@ mod module {
     #[allow(clippy::unused_async)]
     pub async fn send(request: String) -> Result<String, String> {
         Ok(miglab_analysis::service::answer_json(&request))
+    }
+
+    thread_local! {
+        /// The check in progress, as the analyzer module keeps it.
+        static CHECK: std::cell::RefCell<Option<miglab_analysis::check::stepper::Stepper>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    #[allow(clippy::unused_async)]
+    pub async fn check(request: String) -> Result<String, String> {
+        Ok(CHECK.with(|state| {
+            miglab_analysis::check::stepper::answer_json(&mut state.borrow_mut(), &request)
+        }))
     }
 }
 
@@ -129,6 +158,14 @@ pub async fn rules(steps: Vec<Step>, schema: Option<Schema>) -> Result<Vec<Findi
     }
 }
 
+/// One step of the in-page `miglab check` (`services::lesson_check`): start a lesson's check, or answer its last call.
+pub async fn check(request: CheckRequest) -> Result<CheckStep, String> {
+    let json = serde_json::to_string(&request)
+        .map_err(|e| format!("The check request could not be written: {e}."))?;
+    let reply = module::check(json).await?;
+    serde_json::from_str(&reply).map_err(|e| format!("The analyzer's check step could not be read ({e}); reload the page so app and analyzer match."))
+}
+
 /// Answers graded in order, schema predictions included.
 pub async fn grade(items: Vec<GradeItem>) -> Result<Vec<Graded>, String> {
     if items.is_empty() {
@@ -136,6 +173,47 @@ pub async fn grade(items: Vec<GradeItem>) -> Result<Vec<Graded>, String> {
     }
     match ask(Request::Grade { items }).await? {
         Reply::Grade { graded } => Ok(graded),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// Every lesson folder among the author view's files, loaded as `miglab check` loads it, with its diagnostics.
+pub async fn lessons(
+    files: std::collections::BTreeMap<String, String>,
+) -> Result<Vec<miglab_model::protocol::AuthoredLesson>, String> {
+    match ask(Request::Lessons { files }).await? {
+        Reply::Lessons { lessons } => Ok(lessons),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// Files keyed by their path in a lessons folder, and sentences about what could not be made: `miglab new`'s
+/// scaffold, or a pack's lessons.
+pub type Files = (std::collections::BTreeMap<String, String>, Vec<String>);
+
+/// `miglab new ID`'s files.
+pub async fn scaffold(id: &str) -> Result<Files, String> {
+    match ask(Request::Scaffold { id: id.to_owned() }).await? {
+        Reply::Files { files, messages } => Ok((files, messages)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// A lesson pack's lessons as files.
+pub async fn unpack(text: String) -> Result<Files, String> {
+    match ask(Request::Unpack { text }).await? {
+        Reply::Files { files, messages } => Ok((files, messages)),
+        other => Err(mismatched(&other)),
+    }
+}
+
+/// The files as the pack `id`, as `miglab pack` writes it, with its report.
+pub async fn pack(
+    id: &str,
+    files: std::collections::BTreeMap<String, String>,
+) -> Result<(Option<String>, Vec<String>), String> {
+    match ask(Request::Pack { id: id.to_owned(), files }).await? {
+        Reply::Pack { text, messages } => Ok((text, messages)),
         other => Err(mismatched(&other)),
     }
 }

@@ -1,10 +1,19 @@
-//! Offers text as a file download (reports, backups) through a Blob URL.
+//! Offers text or bytes as a file download (reports, backups, a lesson's zip) through a Blob URL.
 
 use wasm_bindgen::JsCast;
 
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    offer(file_name, mime, &text.into())
+}
+
+/// Offers `bytes` as the file `file_name`.
+pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    offer(file_name, mime, &js_sys::Uint8Array::from(bytes).into())
+}
+
+fn offer(file_name: &str, mime: &str, part: &wasm_bindgen::JsValue) -> Result<(), String> {
     let fail = |what: &str| format!("the download could not start: {what}");
-    let parts = js_sys::Array::of1(&text.into());
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)

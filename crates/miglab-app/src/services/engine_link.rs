@@ -1,8 +1,9 @@
 //! The one place the app meets the PGlite bridge: the engine from `engine_boot`'s context, seen as a [`Backend`].
 
 use crate::services::engine_boot::EngineState;
-use crate::services::lab::{Backend, Fut, Rows};
+use crate::services::lab::{Backend, CallFut, Fut, Rows};
 use crate::state::run_state::Failure;
+use miglab_model::engine::call::{Answer, Call, Reply};
 use miglab_model::engine::plan::RunPlan;
 use miglab_model::engine::session::{LessonSetup, Prepared};
 use miglab_model::engine::{QueryResult, RunReport};
@@ -108,6 +109,23 @@ impl Backend for Pglite {
     fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
         Box::pin(async move { self.0.setup(setup).await.map_err(failure) })
     }
+    fn call(&self, call: Call) -> CallFut<'_> {
+        Box::pin(perform(&self.0, call))
+    }
+}
+
+/// One call of the in-page check on the bridge; its error stays the engine's, for the check to read.
+async fn perform(engine: &Engine, call: Call) -> Answer {
+    Ok(match call {
+        Call::Exec { sql } => engine.exec(&sql).await.map(|()| Reply::Done)?,
+        Call::ExecScript { sql } => engine.exec_script(&sql).await.map(|()| Reply::Done)?,
+        Call::Query { sql } => Reply::Rows { result: engine.query(&sql).await? },
+        Call::Introspect => Reply::Schema { schema: engine.introspect().await? },
+        Call::Run { plan } => Reply::Report { report: engine.run(&plan).await? },
+        Call::Branch { name } => engine.branch(&name).await.map(|()| Reply::Done)?,
+        Call::Reset { name } => engine.reset(&name).await.map(|()| Reply::Done)?,
+        Call::Setup { setup } => Reply::Prepared { prepared: engine.setup(&setup).await? },
+    })
 }
 
 /// The engine as the lesson screens use it, from `engine_boot`'s context.

@@ -7,9 +7,10 @@
 pub use crate::state::run_state::Rows;
 use crate::state::run_state::{Failure, RunRecord};
 use miglab_model::diagnostic::{Diagnostic, LineIndex};
+use miglab_model::engine::call::{Answer, Call};
 use miglab_model::engine::plan::RunPlan;
 use miglab_model::engine::session::{LessonSetup, Prepared};
-use miglab_model::engine::RunReport;
+use miglab_model::engine::{EngineError, RunReport};
 use miglab_model::grade::{OrderFailure, OrderRun};
 use miglab_model::lesson::{
     split_last_query, transaction_plan, Experiment, Lesson, LessonMigration, MigrationSource,
@@ -21,6 +22,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Failure>> + 'a>>;
+
+/// An engine [`Call`]'s answer, with the engine's own error kept whole, as the in-page check replays it.
+pub type CallFut<'a> = Pin<Box<dyn Future<Output = Answer> + 'a>>;
 
 pub trait Backend {
     fn exec<'a>(&'a self, sql: &'a str) -> Fut<'a, ()>;
@@ -38,6 +42,14 @@ pub trait Backend {
     fn dump_table<'a>(&'a self, table: &'a str) -> Fut<'a, String>;
     /// Sets a lesson up through the engine session, as `miglab check` does (see `engine::session::setup`).
     fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared>;
+    /// Performs one engine call of the in-page `miglab check` (`services::lesson_check`), keeping the engine's error
+    /// as it is (a Postgres refusal and a timeout are results the check reads, not failures of the page).
+    fn call(&self, call: Call) -> CallFut<'_> {
+        let what = call.summary();
+        Box::pin(async move {
+            Err(EngineError::Protocol(format!("this engine cannot {what} for a lesson check")))
+        })
+    }
 }
 
 /// The branch taken right after boot, so every lesson starts from an empty database.

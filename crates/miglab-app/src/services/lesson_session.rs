@@ -9,7 +9,9 @@
 use crate::services::engine_link::Lab;
 use crate::services::lab::{self, Backend};
 use crate::services::lesson_flows::{self, Back};
-use crate::services::{analyzer_link, consequences, download, grader, student_migration};
+use crate::services::{
+    analyzer_link, consequences, download, grader, lesson_check, student_migration,
+};
 use crate::state::alembic_cli;
 use crate::state::describe::describe;
 use crate::state::draft_review::{self, DraftRun, ReviewAction};
@@ -208,6 +210,15 @@ impl LessonSession {
         let (lesson, run, state) =
             (self.lesson.clone(), self.run.dispatcher(), self.state.dispatcher());
         spawn_local(async move {
+            if lesson.progress_key.starts_with("pack:") {
+                run.dispatch(RunAction::Busy(
+                    "checking this pack lesson's keys on the engine".into(),
+                ));
+            }
+            if let Some(disputed) = lesson_check::pack_keys(&*engine, &lesson).await {
+                state.dispatch(LessonAction::KeysChecked(disputed));
+                run.dispatch(RunAction::Busy("building the lesson's database".into()));
+            }
             match lab::start(&*engine, &lesson.lesson).await {
                 Ok((branch, schema)) => {
                     state.dispatch(LessonAction::Started(schema.clone()));

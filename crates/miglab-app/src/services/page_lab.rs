@@ -10,10 +10,12 @@
 
 use crate::services::engine_boot::{use_engine, EngineState};
 use crate::services::engine_link::Lab;
-use crate::services::lab::{Backend, Fut, Rows};
+use crate::services::lab::{Backend, CallFut, Fut, Rows};
 use crate::state::run_state::{Failure, RunAction, RunState};
+use miglab_model::engine::call::Call;
 use miglab_model::engine::plan::RunPlan;
 use miglab_model::engine::session::{LessonSetup, Prepared};
+use miglab_model::engine::EngineError;
 use miglab_model::engine::RunReport;
 use miglab_model::schema::Schema;
 use std::cell::Cell;
@@ -98,6 +100,14 @@ impl Backend for Bound {
     }
     fn setup<'a>(&'a self, setup: &'a LessonSetup) -> Fut<'a, Prepared> {
         self.guarded(move |inner| inner.setup(setup))
+    }
+    fn call(&self, call: Call) -> CallFut<'_> {
+        Box::pin(async move {
+            if !self.open.is_open() {
+                return Err(EngineError::Protocol(left().message));
+            }
+            self.inner.call(call).await
+        })
     }
 }
 

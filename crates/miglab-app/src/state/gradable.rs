@@ -47,10 +47,15 @@ pub fn predictions_ready(
         return Vec::new();
     }
     let ran = |after: &[String]| run.snapshot(after).is_some() || run.ran_all(commands);
-    ready(&state.lesson.predict, |id| state.verdict(id).is_some(), ran, tried)
-        .into_iter()
-        .map(|q| q.id.clone())
-        .collect()
+    ready(
+        &state.lesson.predict,
+        |id| state.verdict(id).is_some() || state.disputed.contains_key(id),
+        ran,
+        tried,
+    )
+    .into_iter()
+    .map(|q| q.id.clone())
+    .collect()
 }
 
 /// Investigate and Modify questions have no run of their own: each locked stage's ungraded answers, graded at once,
@@ -65,11 +70,16 @@ pub fn later_ready(
         .into_iter()
         .filter(|stage| state.locked(*stage))
         .map(|stage| {
-            ready(state.questions(stage), |id| state.verdict(id).is_some(), |_| true, tried)
-                .into_iter()
-                .filter(|q| practiced || !matches!(q.kind, QuestionKind::Lock { .. }))
-                .cloned()
-                .collect::<Vec<_>>()
+            ready(
+                state.questions(stage),
+                |id| state.verdict(id).is_some() || state.disputed.contains_key(id),
+                |_| true,
+                tried,
+            )
+            .into_iter()
+            .filter(|q| practiced || !matches!(q.kind, QuestionKind::Lock { .. }))
+            .cloned()
+            .collect::<Vec<_>>()
         })
         .filter(|ready| !ready.is_empty())
         .collect()

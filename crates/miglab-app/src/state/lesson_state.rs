@@ -27,11 +27,16 @@ pub struct LessonState {
     pub grading_error: Option<String>,
     /// Bumped by "Grade again", so the grading effects run once more.
     pub grading_attempt: u32,
+    /// Questions whose key the engine contradicts (a pack's lesson is checked on first opening), with what the
+    /// engine did; they are shown as such and never graded against.
+    pub disputed: std::collections::BTreeMap<String, String>,
 }
 
 pub enum LessonAction {
     /// The engine has the lesson's database ready at the branch point.
     Started(Schema),
+    /// The lesson's keys were checked on the engine: the questions it contradicts (`state::key_check`).
+    KeysChecked(std::collections::BTreeMap<String, String>),
     Go(Stage),
     Answer {
         question: String,
@@ -121,6 +126,7 @@ impl LessonState {
             submit_error: None,
             grading_error: None,
             grading_attempt: 0,
+            disputed: std::collections::BTreeMap::new(),
         }
     }
 
@@ -467,6 +473,7 @@ impl Reducible for LessonState {
         let editable = |id: &str| question_stage(id).is_some_and(|s| !self.locked(s));
         match action {
             LessonAction::Started(schema) => next.start = Some(schema),
+            LessonAction::KeysChecked(disputed) => next.disputed = disputed,
             LessonAction::Go(stage) => progress.stage = Some(stage),
             LessonAction::Answer { question, response } if editable(&question) => {
                 progress.answers.entry(question).or_default().response = Some(response);
@@ -535,7 +542,10 @@ impl Reducible for LessonState {
             }
             LessonAction::Graded(verdicts) => {
                 next.grading_error = None;
-                for (id, graded) in verdicts {
+                // A key the engine contradicts grades nothing.
+                for (id, graded) in
+                    verdicts.into_iter().filter(|(id, _)| !self.disputed.contains_key(id))
+                {
                     // Grading is a task; a free-text verdict the student set by rating their answer meanwhile is newer.
                     let self_assessed = matches!(
                         progress.answers.get(&id).and_then(|a| a.response.as_ref()),

@@ -1,4 +1,4 @@
-//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack and `#/console` a scratch SQL console, so the page works from any static host.
+//! Hash routes: `#/` is the catalog, `#/lesson/<id>` a lesson, `#/pack/<id>` a lesson of the opened pack, `#/console` a scratch SQL console, `#/sandbox` the sandbox (a shared one after it) and `#/author` the author view, so the page works from any static host.
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -8,12 +8,25 @@ pub enum Route {
     PackLesson(String),
     /// A SQL console on the page's database, outside any lesson.
     Console,
+    /// The sandbox, with the payload of a share link after `#/sandbox/`, if any (see `sandbox_share`).
+    Sandbox(Option<String>),
+    /// The author view: write, check, preview and export lessons.
+    Author,
 }
 
 pub fn parse(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
     if path.trim_end_matches('/') == "console" {
         return Route::Console;
+    }
+    if path.trim_end_matches('/') == "author" {
+        return Route::Author;
+    }
+    if path.trim_end_matches('/') == "sandbox" {
+        return Route::Sandbox(None);
+    }
+    if let Some(payload) = path.strip_prefix("sandbox/") {
+        return Route::Sandbox(Some(payload.to_owned()));
     }
     if let Some(id) = path.strip_prefix("pack/").map(|id| id.trim_end_matches('/')) {
         if !id.is_empty() {
@@ -35,7 +48,10 @@ mod test {
         assert_eq!(parse("#/lesson/confidence_score"), Route::Lesson("confidence_score".into()));
         assert_eq!(parse("#/"), Route::Catalog);
         assert_eq!(parse("#/console"), Route::Console);
+        assert_eq!(parse("#/author"), Route::Author);
         assert_eq!(parse("#/pack/t"), Route::PackLesson("t".into()));
+        assert_eq!(parse("#/sandbox"), Route::Sandbox(None));
+        assert_eq!(parse("#/sandbox/v1.AAAA"), Route::Sandbox(Some("v1.AAAA".into())));
         assert_eq!(parse(""), Route::Catalog);
     }
 

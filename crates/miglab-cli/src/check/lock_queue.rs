@@ -11,6 +11,7 @@
 
 use crate::engine::scratch;
 use crate::engine::DatabaseUrl;
+use miglab_analysis::check::lesson_run::QueueProof;
 use miglab_analysis::lesson::LockQueue;
 use miglab_analysis::locks::LockMode;
 use postgres::{Client, NoTls, SimpleQueryMessage};
@@ -22,6 +23,23 @@ const SHORT: &str = "1s";
 const LOOK_FOR: Duration = Duration::from_secs(5);
 /// No session of the proof may run longer; a hang becomes Postgres's own 57014.
 const STATEMENT_LIMIT_MS: u64 = 10_000;
+
+/// The lesson checks' [`QueueProof`] on the server `--database-url` names.
+pub struct ServerQueue<'a> {
+    url: &'a DatabaseUrl,
+}
+
+impl ServerQueue<'_> {
+    pub fn new(url: &DatabaseUrl) -> ServerQueue<'_> {
+        ServerQueue { url }
+    }
+}
+
+impl QueueProof for ServerQueue<'_> {
+    fn prove(&mut self, setup: &[String], queue: &LockQueue) -> Result<Vec<String>, String> {
+        prove(self.url, setup, queue)
+    }
+}
 
 /// What the server showed, as sentences: `Ok` with the claims it contradicted (empty when it proved every one),
 /// `Err` when the proof could not be run at all.

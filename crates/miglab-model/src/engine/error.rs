@@ -5,9 +5,12 @@
 //! A failing migration step is not here: it is a learner's result, kept in a [`super::RunReport`].
 
 use super::PgError;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serde data too, because a check replayed in the browser carries the engine's answers, failures included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum EngineError {
     /// Postgres refused the SQL; SQLSTATE, message, detail, hint and position are kept.
     Postgres(PgError),

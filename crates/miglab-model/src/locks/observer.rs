@@ -31,6 +31,22 @@ pub const OBSERVE: &str = concat!(
     include_str!("relations.sql"),
     "), 'end', extract(epoch FROM clock_timestamp()) * 1000)::text"
 );
+/// Prepares [`OBSERVE`] as `miglab_observe` unless this backend already has it, so a traced run plans the catalog
+/// query once and each observation after a step is only [`OBSERVE_PREPARED`]. Planning is most of an unprepared
+/// observation's cost on PGlite. A prepared statement outlives the transaction that made it and a learner's
+/// `DEALLOCATE ALL` removes it, so a run asks again at its start rather than remembering.
+pub const OBSERVE_ENSURE: &str = concat!(
+    "DO $miglab$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = 'miglab_observe') ",
+    "THEN EXECUTE 'PREPARE miglab_observe AS ' || $observe$",
+    "SELECT json_build_object('start', extract(epoch FROM clock_timestamp()) * 1000, 'locks', (",
+    include_str!("locks.sql"),
+    "), 'relations', (",
+    include_str!("relations.sql"),
+    "), 'end', extract(epoch FROM clock_timestamp()) * 1000)::text",
+    "$observe$; END IF; END $miglab$"
+);
+/// [`OBSERVE`] once [`OBSERVE_ENSURE`] has prepared it in this backend.
+pub const OBSERVE_PREPARED: &str = "EXECUTE miglab_observe";
 
 #[derive(Deserialize)]
 struct Observation {
@@ -341,6 +357,11 @@ mod test {
     #[test]
     fn observe_is_one_statement_ok() {
         assert!(!OBSERVE.contains(';'), "the composed query must stay one statement");
+        assert!(
+            !OBSERVE.contains('$'),
+            "the prepared query is dollar-quoted inside OBSERVE_ENSURE"
+        );
+        assert!(OBSERVE_ENSURE.contains(OBSERVE), "the prepared query is the observation itself");
         assert!(LOCKS_SQL.contains("pg_backend_pid()") && RELATIONS_SQL.contains("relfilenode"));
     }
 }

@@ -2,8 +2,8 @@
 //! is remembered by the branch bookkeeping.
 //!
 //! Each batch is a command with everything the runner queues behind it, so a run that succeeds is one message.
-//! A traced plan adds the lock observation ([`OBSERVE`]) after every step, in the same batches, so the browser and
-//! the CLI trace alike. Before it runs, one message observes the baseline. When the branch's transaction already
+//! A traced plan adds the lock observation ([`OBSERVE_PREPARED`]) after every step, in the same batches, so the browser and
+//! the CLI trace alike. Before it runs, one message prepares the observation when the backend lacks it and observes the baseline. When the branch's transaction already
 //! holds locks (an earlier run on the branch took ACCESS EXCLUSIVE and still holds it), the trace could not see the
 //! run take them again, so the session commits that transaction first, as Alembic's separate runs would; the branch
 //! point is then restored from its dump, as after any commit.
@@ -13,7 +13,7 @@ use crate::engine::branch::Branches;
 use crate::engine::plan::RunPlan;
 use crate::engine::runner::{self, Runner, RunnerConfig};
 use crate::engine::{EngineError, PgError, RunReport};
-use crate::locks::observer::{Observer, OBSERVE};
+use crate::locks::observer::{Observer, OBSERVE_ENSURE, OBSERVE_PREPARED};
 use crate::locks::TraceStep;
 
 /// Whether `alembic_version` exists where Alembic looks for it; a run sends `CREATE TABLE` only when it does not.
@@ -135,7 +135,8 @@ impl Run {
     pub(super) fn start<H>(&mut self, branches: &mut Branches<H>) -> Action<H> {
         let mut statements = Vec::new();
         if self.tracing.is_some() {
-            statements.push(Statement::query(OBSERVE));
+            statements.push(Statement::exec(OBSERVE_ENSURE));
+            statements.push(Statement::query(OBSERVE_PREPARED));
         }
         if self.version_table.is_none() {
             statements.push(Statement::query(VERSION_TABLE));
@@ -159,6 +160,7 @@ impl Run {
         };
         let mut results = results.iter();
         if let Some(tracing) = &mut self.tracing {
+            let _prepared = results.next();
             let text = results.next().and_then(Option::as_ref).and_then(|rows| rows.first_text());
             if tracing.fold(Slot::Baseline, text).is_err() {
                 self.tracing = None;
@@ -219,7 +221,7 @@ impl Run {
                     statements.push(Statement::exec(sql));
                     slots.push(Slot::Command);
                     if let (Some(_), Some(step)) = (&self.tracing, step) {
-                        statements.push(Statement::query(OBSERVE));
+                        statements.push(Statement::query(OBSERVE_PREPARED));
                         slots.push(Slot::After(step));
                     }
                 }
@@ -336,6 +338,7 @@ pub(super) mod test {
     pub use crate::engine::plan::fixtures::plan;
     use crate::engine::plan::RunPlan;
     use crate::engine::{EngineError, RunReport};
+    use crate::locks::observer::{OBSERVE_ENSURE, OBSERVE_PREPARED};
 
     fn run(
         fake: &mut Fake,
@@ -440,7 +443,7 @@ pub(super) mod test {
         );
     }
 
-    /// A traced run first observes the baseline alone, in a batch a transport must not append its own reads to
+    /// A traced run first prepares its observation and observes the baseline alone, in a batch a transport must not append its own reads to
     /// (the browser's bridge would otherwise count rows there, and those locks would show in the trace).
     #[test]
     fn traced_baseline_is_midway_ok() {
@@ -450,8 +453,12 @@ pub(super) mod test {
         match session.run(&plan, Some(true)) {
             Action::Send(batch) => {
                 assert!(batch.midway);
-                assert_eq!(batch.statements.len(), 1, "the observation only");
-                assert!(batch.statements[0].sql.contains("pg_locks"));
+                let sql: Vec<&str> = batch.statements.iter().map(|s| s.sql.as_str()).collect();
+                assert_eq!(
+                    sql,
+                    [OBSERVE_ENSURE, OBSERVE_PREPARED],
+                    "the prepared observation only"
+                );
             }
             other => panic!("expected the baseline, got {other:?}"),
         }

@@ -12,13 +12,14 @@ use crate::engine::branch::Branches;
 use crate::engine::EngineError;
 use crate::lesson::Lesson;
 use crate::schema::Schema;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The branch point of the untouched database, so every lesson starts from nothing.
 pub const PRISTINE: &str = "miglab-pristine";
 
 /// What setting a lesson up needs from it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonSetup {
     /// The seed SQL, run as one script.
     pub seed: String,
@@ -55,7 +56,7 @@ impl LessonSetup {
 }
 
 /// A lesson set up on the engine.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prepared {
     /// The learner's branch, made right after the seed.
     pub branch: String,
@@ -66,7 +67,7 @@ pub struct Prepared {
 }
 
 /// The seed's `alembic_version` rows against the revision the lesson says the seed is at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StampMismatch {
     pub stamped: Vec<String>,
     pub expected: Option<String>,

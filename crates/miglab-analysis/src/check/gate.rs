@@ -3,10 +3,10 @@
 use super::compare as briefed;
 use super::lab::{Broken, Lab};
 use super::safety;
-use miglab_analysis::grade::{SchemaScope, ValueKey};
-use miglab_analysis::lesson::{Application, Checks, LessonMigration};
-use miglab_analysis::migration::Direction;
-use miglab_analysis::schema::{compare, Schema};
+use crate::grade::{SchemaScope, ValueKey};
+use crate::lesson::{Application, Checks, LessonMigration};
+use crate::migration::Direction;
+use crate::schema::{compare, Schema};
 
 /// The checks `migration` fails, as sentences; empty when it passes. Checks that need the
 /// safety rules or downgrade analysis are added to `skipped` while those are unavailable.
@@ -121,66 +121,4 @@ fn round_trip(
 /// The comparison's sentences inside one failure line, which ends with its own period.
 fn sentences(differences: &[String]) -> String {
     differences.iter().map(|d| d.trim_end_matches('.')).collect::<Vec<_>>().join("; ")
-}
-
-#[cfg(test)]
-mod test {
-    use super::*;
-    use miglab_analysis::analysis::steps_from_sql;
-    use miglab_analysis::lesson::{MigrationRef, MigrationSource};
-    use miglab_analysis::migration::Migration;
-
-    const SEED: &str = "
-CREATE TABLE expenses (id serial PRIMARY KEY, legacy_notes text, amount int NOT NULL);
-INSERT INTO expenses (legacy_notes, amount) VALUES ('card 4417 replaced', 1), (NULL, 2);
-";
-    const UP: &str = "
-CREATE TABLE archive AS SELECT id, legacy_notes FROM expenses WHERE legacy_notes IS NOT NULL;
-ALTER TABLE expenses DROP COLUMN legacy_notes;
-";
-
-    fn migration(down: &str) -> LessonMigration {
-        let source = MigrationSource::Sql {
-            up_file: "up.sql".into(),
-            up: UP.into(),
-            down_file: "down.sql".into(),
-            down: down.into(),
-        };
-        let migration = Migration {
-            upgrade: steps_from_sql(UP).0,
-            downgrade: steps_from_sql(down).0,
-            ..Migration::default()
-        };
-        LessonMigration { reference: MigrationRef::default(), source, migration }
-    }
-
-    #[test]
-    fn round_trip_by_name_ok_and_err() {
-        // One test, so PGlite boots once for both cases.
-        let setup = miglab_analysis::engine::session::LessonSetup {
-            seed: SEED.to_owned(),
-            revision: None,
-            branch: "start".to_owned(),
-        };
-        let (mut lab, _) =
-            Lab::set_up(None, &setup).expect("the engine starts").expect("the seed runs");
-        let checks = Checks { round_trip: true, allow_destructive: true, ..Checks::default() };
-        // The column comes back at the end of the table, with its note: a pass, whatever the order.
-        let restores = migration("ALTER TABLE expenses ADD COLUMN legacy_notes text; UPDATE expenses SET legacy_notes = a.legacy_notes FROM archive AS a WHERE a.id = expenses.id; DROP TABLE archive;");
-        assert_eq!(evaluate(&mut lab, Some(&restores), &checks, &mut Vec::new()), Ok(Vec::new()));
-        lab.restart().expect("reset");
-        // Back with another type: the failure names the column and both types.
-        let retyped = migration(
-            "ALTER TABLE expenses ADD COLUMN legacy_notes varchar(10); DROP TABLE archive;",
-        );
-        let failures = evaluate(&mut lab, Some(&retyped), &checks, &mut Vec::new())
-            .expect("the engine answers");
-        assert_eq!(
-            failures,
-            [
-                "after the downgrade, the database differs from the start: `expenses.legacy_notes` is `character varying(10)` instead of `text`",
-                "after upgrading again, the database differs from the first upgrade: `archive.legacy_notes` is `character varying(10)` instead of `text`; `archive` holds 0 rows instead of 1",
-            ]
-        );
-    }
 }

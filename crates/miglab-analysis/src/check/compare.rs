@@ -1,7 +1,7 @@
 //! Comparing what a lesson says with what the engine did, in sentences an instructor can act on.
 
-use miglab_analysis::grade::{self, Answer, Confidence, Response, SchemaScope, ValueKey};
-use miglab_analysis::schema::{Schema, Table};
+use crate::grade::{self, Answer, Confidence, Response, SchemaScope, ValueKey};
+use crate::schema::{Schema, Table};
 
 /// Differences between the tables a lesson describes and the engine's schema; empty when they agree.
 /// Only what `scope` grades is compared, exactly as the grader would.
@@ -54,7 +54,7 @@ fn columns(expected: &Table, real: &Table, defaults: bool) -> Vec<String> {
             out.push(format!("column `{name}.{}` does not exist on the engine", column.name));
             continue;
         };
-        let shown = |c: &miglab_analysis::schema::Column, with_default: bool| {
+        let shown = |c: &crate::schema::Column, with_default: bool| {
             let mut s = format!("{}{}", c.data_type, if c.not_null { " not null" } else { "" });
             if with_default {
                 s.push_str(&format!(" default {}", c.default.as_deref().unwrap_or("none")));
@@ -113,7 +113,7 @@ pub fn value(key: &ValueKey, got: Option<&str>) -> bool {
         response: Response::Value { value: got.map(str::to_owned) },
         confidence: Confidence::MAX,
     };
-    miglab_analysis::grading::grade(
+    crate::grading::grade(
         &grade::AnswerKey::Value(key.clone()),
         &answer,
         &grade::Observed::default(),

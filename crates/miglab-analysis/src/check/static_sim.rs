@@ -3,11 +3,11 @@
 //! With an engine, `guard.rs` holds the simulation to the engine revision by revision; without one,
 //! this at least proves the simulation runs over the whole lesson and says where it cannot follow.
 
-use miglab_analysis::diagnostic::Diagnostic;
-use miglab_analysis::lesson::{FileDiagnostic, Lesson};
-use miglab_analysis::schema::Schema;
-use miglab_analysis::simulate;
-use miglab_analysis::sqlfile::split_statements;
+use crate::diagnostic::Diagnostic;
+use crate::lesson::{FileDiagnostic, Lesson};
+use crate::schema::Schema;
+use crate::simulate;
+use crate::sqlfile::split_statements;
 
 /// Simulates the seed, then the chain up to its head; a predicted failure is an error unless the
 /// lesson's run expects one, and what the simulation cannot model is counted in `skipped`.

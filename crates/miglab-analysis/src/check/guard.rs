@@ -3,12 +3,12 @@
 
 use super::lab::{Broken, Lab};
 use super::safety;
-use miglab_analysis::analysis::{analyze, Change};
-use miglab_analysis::diagnostic::Diagnostic;
-use miglab_analysis::lesson::{Application, FileDiagnostic, LessonMigration};
-use miglab_analysis::migration::Direction;
-use miglab_analysis::schema::Schema;
-use miglab_analysis::simulate;
+use crate::analysis::{analyze, Change};
+use crate::diagnostic::Diagnostic;
+use crate::lesson::{Application, FileDiagnostic, LessonMigration};
+use crate::migration::Direction;
+use crate::schema::Schema;
+use crate::simulate;
 
 /// Upgrades `migration` from the lab's current state and checks it; the lab is left upgraded.
 pub fn check_revision(
@@ -46,7 +46,7 @@ pub fn check_revision(
                         "The static simulation disagrees with the engine: {}.",
                         differences.join("; ")
                     ),
-                    "Report this as a bug in miglab's simulation (`miglab_analysis::simulate`), or simplify the migration.",
+                    "Report this as a bug in miglab's simulation (`crate::simulate`), or simplify the migration.",
                 ));
             }
         }
@@ -61,7 +61,7 @@ pub fn check_revision(
             out.push(error(
                 "lesson-simulation-disagrees",
                 message,
-                "Report this as a bug in miglab's simulation (`miglab_analysis::simulate`), or simplify the migration.",
+                "Report this as a bug in miglab's simulation (`crate::simulate`), or simplify the migration.",
             ));
         }
     }
@@ -124,7 +124,7 @@ fn lost_data(
 }
 
 /// `(table, None)` for each renamed table and `(table, Some(column))` for each renamed column.
-fn renamed(steps: &[miglab_analysis::migration::Step]) -> Vec<(String, Option<String>)> {
+fn renamed(steps: &[crate::migration::Step]) -> Vec<(String, Option<String>)> {
     analyze(steps)
         .facts
         .into_iter()

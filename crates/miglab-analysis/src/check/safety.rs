@@ -1,9 +1,9 @@
 //! The seam to the analysis's safety rules and downgrade analysis, which the drop-guard and gate checks rely on.
 
-use miglab_analysis::downgrade;
-use miglab_analysis::migration::Migration;
-use miglab_analysis::rules::{self, RuleContext};
-use miglab_analysis::schema::Schema;
+use crate::downgrade;
+use crate::migration::Migration;
+use crate::rules::{self, RuleContext};
+use crate::schema::Schema;
 
 /// What the rules say about a migration's upgrade.
 pub struct Safety {

@@ -1,32 +1,31 @@
-//! The engine as `miglab check` uses it: one lesson set up per database, as the browser sets it up,
+//! The engine as the lesson checks use it: one lesson set up per database, as the browser sets it up,
 //! and reset to the lesson's branch point before every check.
 
-use crate::engine::{self, DatabaseUrl, Engine, EngineError, PgError};
-use miglab_analysis::engine::plan::RunPlan;
-use miglab_analysis::engine::session::{LessonSetup, Prepared};
-use miglab_analysis::lesson::{experiment_plan, setup_and_query, Application, Experiment};
-use miglab_analysis::locks::Trace;
-use miglab_analysis::migration::Migration;
-use miglab_analysis::schema::Schema;
+use crate::engine::plan::RunPlan;
+use crate::engine::session::{LessonSetup, Prepared};
+use crate::engine::{Engine, EngineError, PgError};
+use crate::lesson::{experiment_plan, setup_and_query, Application, Experiment};
+use crate::locks::Trace;
+use crate::migration::Migration;
+use crate::schema::Schema;
 use serde_json::Value;
 
 /// An engine failure that is not Postgres refusing a statement, as a full sentence: the lesson cannot be checked further.
 pub type Broken = String;
 
-pub struct Lab {
-    engine: Box<dyn Engine>,
+pub struct Lab<'e> {
+    engine: &'e mut dyn Engine,
     /// The lesson's branch, made right after the seed: the restore point every check starts from.
     branch: String,
 }
 
-impl Lab {
-    /// Opens a fresh database and sets the lesson up on it through the engine session, as the browser does;
+impl<'e> Lab<'e> {
+    /// Sets the lesson up on `engine` (a fresh database) through the engine session, as the browser does;
     /// `Err` inside is the seed's failure.
     pub fn set_up(
-        database_url: Option<&DatabaseUrl>,
+        engine: &'e mut dyn Engine,
         setup: &LessonSetup,
-    ) -> Result<Result<(Lab, Prepared), PgError>, Broken> {
-        let mut engine = engine::open(database_url).map_err(|e| e.to_string())?;
+    ) -> Result<Result<(Lab<'e>, Prepared), PgError>, Broken> {
         match engine.setup(setup) {
             Ok(prepared) => Ok(Ok((Lab { engine, branch: prepared.branch.clone() }, prepared))),
             Err(error) => failed(error).map(Err),
