@@ -250,7 +250,7 @@ pub fn QuestionView(props: &Props) -> Html {
             </h3>
             if let Some(engine) = &props.disputed {
                 <p class="notice key-disputed" role="note">
-                    { crate::components::markdown::render_inline(&format!("This question's key disagrees with the engine: {engine} Your answer to it is not graded.")) }
+                    { crate::components::markdown::render_inline(&format!("{engine} Your answer to it is not graded.")) }
                 </p>
             }
             if q.ai_free { <p class="ai-free-line"><span class="badge">{ "AI-free" }</span>{ " Answer this from your own reading, without an AI assistant." }</p> }

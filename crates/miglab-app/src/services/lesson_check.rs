@@ -32,8 +32,8 @@ pub async fn check(engine: &dyn Backend, lesson: CheckLesson) -> Result<CheckRep
 /// contradicts, with what the engine did (`state::key_check`). A pack is untrusted, and a learner must never be graded
 /// against a wrong key. The result is remembered under the lesson's progress key, which names the pack's id and
 /// content hash, so it runs once per version of the pack. `None` for a lesson of the built-in course (`miglab check`
-/// proved it before the build) and when the check could not finish, which is said on the console and tried again on
-/// the next opening.
+/// proved it before the build). When the check could not finish, every question is held back from grading and the
+/// check runs again on the next opening.
 pub async fn pack_keys(
     engine: &dyn Backend,
     lesson: &LessonView,
@@ -51,11 +51,12 @@ pub async fn pack_keys(
             memo::keep(&key, &disputed);
             Some(disputed)
         }
+        // Not remembered, so the next opening checks again; until then no key of the pack is graded against.
         Err(message) => {
             memo::warn(&format!(
                 "The pack lesson's keys could not be checked on the engine: {message}"
             ));
-            None
+            Some(key_check::unchecked(&lesson.lesson.manifest, &message))
         }
     }
 }

@@ -20,10 +20,22 @@ pub fn disputed(manifest: &LessonManifest, report: &CheckReport) -> BTreeMap<Str
             .map(|d| d.message.as_str())
             .collect();
         if !sentences.is_empty() {
-            out.insert(question.id.clone(), sentences.join(" "));
+            let note =
+                format!("This question's key disagrees with the engine: {}", sentences.join(" "));
+            out.insert(question.id.clone(), note);
         }
     }
     out
+}
+
+/// Every question of a lesson whose keys could not be checked on the engine (the analyzer or the engine failed):
+/// nothing a pack says is believed unchecked, so none is graded until a later opening checks them.
+pub fn unchecked(manifest: &LessonManifest, why: &str) -> BTreeMap<String, String> {
+    let note = format!(
+        "This question's key could not be checked on the engine yet ({}), so it is not believed. Open the lesson again to retry.",
+        why.trim_end_matches('.')
+    );
+    questions(manifest).into_iter().map(|(_, q)| (q.id.clone(), note.clone())).collect()
 }
 
 #[cfg(test)]
@@ -55,7 +67,10 @@ mod test {
         let found = disputed(&manifest, &report);
         let second = &questions(&manifest)[1].1.id;
         assert_eq!(found.keys().collect::<Vec<_>>(), [second]);
-        assert_eq!(found[second], "The key says `6`, but the engine returns `5`.");
+        assert_eq!(
+            found[second],
+            "This question's key disagrees with the engine: The key says `6`, but the engine returns `5`."
+        );
     }
 
     #[test]
@@ -67,5 +82,13 @@ mod test {
             ..error("predict.questions[0].key", "a warning")
         });
         assert!(disputed(&manifest, &report).is_empty());
+    }
+
+    #[test]
+    fn unchecked_disputes_every_question_err() {
+        let manifest = crate::fixture::confidence_score().lesson.manifest;
+        let found = unchecked(&manifest, "the analyzer did not load.");
+        assert_eq!(found.len(), questions(&manifest).len());
+        assert!(found.values().all(|note| note.contains("(the analyzer did not load)")));
     }
 }
