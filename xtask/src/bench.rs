@@ -1,15 +1,18 @@
-//! `cargo xtask bench`: medians of the engine figures in headless Chromium, next to Alembic on a PostgreSQL server,
-//! printed and written to `docs/benchmarks.md`. Figures, never assertions: a slow machine is not a failing test.
+//! `cargo xtask bench`: medians of the engine and lesson-tool figures in headless Chromium, next to Alembic on a
+//! PostgreSQL server, printed and written to `docs/benchmarks.md`. Figures, never assertions: a slow machine is not a
+//! failing test.
 
 use crate::sh::{self, cmd, root, Result};
-use crate::{setup, site, static_server};
+use crate::{bench_lessons, setup, site, static_server};
 use std::path::Path;
 use std::time::Instant;
 
 const RUNS: usize = 10;
 
 pub fn run(args: &[String]) -> Result<bool> {
-    let runs = args.first().and_then(|a| a.parse().ok()).unwrap_or(RUNS).max(10);
+    let runs = args.iter().find_map(|a| a.parse().ok()).unwrap_or(RUNS).max(10);
+    // `bench lessons` times only the lesson tools, printed and not written, to try them without the whole bench.
+    let only_lessons = args.iter().any(|a| a == "lessons");
     site::prepare()?;
     setup::apt("chromium", "/usr/bin/chromium")?;
     let built = site::build(true)?;
@@ -19,8 +22,21 @@ pub fn run(args: &[String]) -> Result<bool> {
     let analyzer = optimise_wasm(&built.dist.join("analyzer/miglab_analyzer_bg.wasm"))?;
     // Served as a host that compresses ahead of time serves it: brotli to a browser that accepts it.
     static_server::precompress(&built.dist)?;
+    let url =
+        static_server::start(&built.dist).map_err(|e| format!("cannot serve the site: {e}"))?;
+    if only_lessons {
+        let load_before = load_average();
+        let lessons = bench_lessons::figures(&url, runs)?;
+        for (name, ms, target) in lessons.rows() {
+            println!("| {name} | {ms:.2} | {target} |");
+        }
+        println!("check: {:?}\npack: {:?}\ncli: {:?}", lessons.check, lessons.pack, lessons.cli);
+        println!("load average {load_before} before, {} after", load_average());
+        return Ok(true);
+    }
     let load_before = load_average();
-    let page = page_figures(&built.dist, runs)?;
+    let page = page_figures(&url, runs)?;
+    let lessons = bench_lessons::figures(&url, runs)?;
     let load = format!(
         "The machine's load average (1, 5 and 15 minutes, from `/proc/loadavg`) was {load_before} as the browser figures began and {} as they ended; other work on the machine slows every figure, the engine's most.",
         load_average()
@@ -43,10 +59,16 @@ pub fn run(args: &[String]) -> Result<bool> {
         ("the same cycle straight after a reload from the dump (worst case: a fresh backend)", cycle_reload, "—"),
         ("the same cycle with the lock trace on (every lesson run in the lab is traced)", cycle_traced, "≤ 10"),
         ("tracing, per traced statement: (traced − untraced cycle) / 4 statements", per_traced_statement, "≤ 1"),
+    ]
+    .map(|(name, ms, target)| (name.to_owned(), ms, target))
+    .into_iter()
+    .chain(lessons.rows())
+    .chain([
         ("Alembic: `alembic upgrade head` on PostgreSQL", median(&alembic.upgrade), "—"),
         ("Alembic: `alembic downgrade -1` on PostgreSQL", median(&alembic.downgrade), "—"),
         ("Alembic: the same cycle (upgrade head + downgrade -1)", alembic_cycle, "—"),
-    ];
+    ]
+    .map(|(name, ms, target)| (name.to_owned(), ms, target)));
     let ratio = alembic_cycle / cycle.max(0.001);
     let mut table = String::from("| Figure (median of runs) | ms | Target |\n|---|---:|---|\n");
     for (name, ms, target) in rows {
@@ -67,7 +89,7 @@ pub fn run(args: &[String]) -> Result<bool> {
     Ok(true)
 }
 
-fn median(values: &[f64]) -> f64 {
+pub(crate) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     match sorted.len() {
@@ -141,10 +163,9 @@ fn first_visit_table(files: &[(String, u64)]) -> String {
     table
 }
 
-fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
-    let url = static_server::start(dist).map_err(|e| format!("cannot serve the site: {e}"))?;
+fn page_figures(url: &str, runs: usize) -> Result<Page> {
     let out = sh::output(
-        cmd("node", &["bench/page.mjs", &url, &runs.to_string()]).current_dir(root().join("web")),
+        cmd("node", &["bench/page.mjs", url, &runs.to_string()]).current_dir(root().join("web")),
     )?;
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
     let json = String::from_utf8_lossy(&out.stdout);
@@ -168,7 +189,7 @@ fn page_figures(dist: &Path, runs: usize) -> Result<Page> {
 }
 
 /// The numbers of `"key":[…]` in a flat JSON object, which is all the page prints.
-fn numbers(json: &str, key: &str) -> Vec<f64> {
+pub(crate) fn numbers(json: &str, key: &str) -> Vec<f64> {
     let Some(start) = json.find(&format!("\"{key}\":[")) else { return Vec::new() };
     let rest = &json[start + key.len() + 4..];
     let end = rest.find(']').unwrap_or(rest.len());
@@ -297,6 +318,8 @@ fn write_report(
          The first visit is a fresh browser profile on `#/console` over Chromium's network emulation (10 Mbit/s down and up, 40 ms latency), served by xtask's static server as a static host that compresses ahead of time serves it: \
          brotli (quality 11) for HTML, JavaScript, CSS, JSON and wasm to a browser that accepts it, an `ETag` and `304 Not Modified` for a copy the browser has, and the engine's prebuilt files (already brotli) as they are. \
          Its bytes are every response of that visit (page, engine worker and service worker, until the service worker has cached the site), body as served plus headers.\n\
+         The lesson tools' figures are read inside the page (`performance.now()`, so the test driver's polling adds nothing): the check of confidence_score from the click to its result, in one profile, after the engine became ready and the author view loaded the lessons folder; the pack from navigation start to its catalog listing every lesson, each run a fresh navigation (the pack is served with `no-store` from another port) in a profile whose service worker has cached the site, the engine booting beside it but not waited for. \
+         `miglab check lessons` is the release CLI, wall clock, its PGlite in Node included.\n\
          {load}\n\n\
          {table}\n{wasm}\n{first}"
     );

@@ -6,6 +6,7 @@
 mod analyzer;
 mod app_graph;
 mod bench;
+mod bench_lessons;
 mod codemap;
 mod run_tests;
 mod serve;
@@ -21,6 +22,7 @@ const USAGE: &str = "usage: cargo xtask <serve|test|bench|analyzer|course>
   test    install what is missing and run every check: format, clippy, native, wasm in Node against PGlite, lessons,
           alembic-compat, headless Chromium, and the PostgreSQL server checks; `test NAME…` runs only those runners
   bench   print medians of boot, branch + reset and the upgrade/downgrade cycle next to Alembic on PostgreSQL
+          and the lesson tools (in-page check, opening a pack, `miglab check lessons`); `bench lessons` times only those
   analyzer  build the analyzer wasm module into web/analyzer/dist (Trunk runs this before every build)
   course    load the lessons into web/course/dist/course.json, the file the app reads (Trunk runs this too)";
 
