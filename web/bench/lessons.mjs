@@ -12,25 +12,12 @@
 // Both are read inside the page (performance.now(), whose origin is navigation start), so the test driver's polling
 // adds nothing to them.
 // Usage: node bench/lessons.mjs <base-url> <runs> <lessons-dir> <pack-file>
-import { chromium } from 'playwright-core';
+import { profile } from './profile.mjs';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 const [base, runsArg, lessonsDir, packFile] = process.argv.slice(2);
 const runs = Number(runsArg ?? 10);
-const args = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function profile() {
-  const dir = mkdtempSync(join(tmpdir(), 'miglab-bench-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, args });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && console.error(`console.error: ${m.text()}`));
-  return { page, context, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
-}
-
 async function engineReady(page) {
   await page.locator('html[data-engine-ready-ms]').waitFor({ state: 'attached', timeout: 120_000 });
 }

@@ -7,24 +7,10 @@
 // (body as served, compressed or not, plus headers).
 // The engine figures come from the page's own `window.miglabBench` (installed only with `?bench`).
 // Usage: node bench/page.mjs <base-url> <runs>
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { profile } from './profile.mjs';
 
 const [base, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 10);
-const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function profile() {
-  const dir = mkdtempSync(join(tmpdir(), 'miglab-bench-'));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, args });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && console.error(`console.error: ${m.text()}`));
-  return { page, context, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
-}
-
 /// Milliseconds from navigation start to the engine being ready, as the page records it.
 async function ready(page) {
   await page.locator('html[data-engine-ready-ms]').waitFor({ state: 'attached', timeout: 60_000 });
