@@ -31,7 +31,12 @@ async function pglite(site) {
   return [...needed];
 }
 
-/// The files to cache, as URLs relative to the site root (where sw.js is), and the build's version.
+/// Files kept the first time a page asks for them rather than on the first visit: the author module, which only the
+/// author view and a pack lesson's first opening load, so a learner's first visit does not download it.
+const onUse = (file) => /^analyzer\/miglab_author[\w.-]*\.(js|wasm)$/.test(file);
+
+/// The files to cache, as URLs relative to the site root (where sw.js is), the files kept on first use, and the
+/// build's version (which covers both, so a new author module is a new build too).
 export async function precache(site) {
   const all = await walk(site);
   const wanted = (file) =>
@@ -39,17 +44,18 @@ export async function precache(site) {
     /^[\w.-]+\.(js|wasm|css)$/.test(file) && file !== 'sw.js' ||
     /^snippets\/.*\.js$/.test(file) ||
     file === 'course.json' ||
-    /^(analyzer|editor)\/[\w.-]+\.(js|wasm)$/.test(file) ||
+    /^(analyzer|editor)\/[\w.-]+\.(js|wasm)$/.test(file) && !onUse(file) ||
     // The engine host and what it boots from (the plain files: sw.js keeps them as the host compressed them,
     // or their gzip copies from a host that does not compress).
     /^engine\/(worker|preboot)\.js$/.test(file) ||
     /^engine\/dist\/(pgdata\.tar|pglite\.data)$/.test(file);
   const files = [...all.filter(wanted), ...(await pglite(site))].sort();
+  const later = all.filter(onUse).sort();
   const hash = createHash('sha256');
-  for (const file of ['index.html', ...files]) {
+  for (const file of ['index.html', ...files, ...later]) {
     hash.update(file);
     hash.update(await readFile(join(site, file)));
   }
   // The page itself is cached as the site root, which is what a navigation asks for.
-  return { files: ['./', ...files], version: hash.digest('hex').slice(0, 16) };
+  return { files: ['./', ...files], later, version: hash.digest('hex').slice(0, 16) };
 }

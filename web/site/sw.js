@@ -1,10 +1,13 @@
 // The service worker: keeps every file a visit needs, by build, so a visit after the first works offline.
 //
-// The build fills in VERSION (a hash of every cached file) and FILES (web/site/post-build.mjs). Any change to any
-// file is a new sw.js, which the browser installs beside the old one: it caches the new build, takes over, and
-// deletes the old build's cache; the page then reloads once (register-sw.js), so a page never mixes two builds.
+// The build fills in VERSION (a hash of every cached file), FILES (kept on install) and LATER (kept the first time a
+// page fetches them: the author module, which a learner's first visit should not download) (web/site/post-build.mjs).
+// Any change to any file is a new sw.js, which the browser installs beside the old one: it caches the new build,
+// takes over, and deletes the old build's cache; the page then reloads once (register-sw.js), so a page never mixes
+// two builds.
 const VERSION = 'dev';
 const FILES = [];
+const LATER = [];
 const CACHE = `miglab-${VERSION}`;
 
 /// Caches one file. 'no-cache' asks the server whether the HTTP cache's copy is current, so a file kept from an
@@ -41,6 +44,12 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+/// Whether `url` is one of the files kept on first use.
+function keptOnUse(url) {
+  const path = new URL(url).pathname;
+  return LATER.some((file) => path.endsWith(`/${file}`));
+}
+
 // Cache first, for this origin's GETs: every file in the cache belongs to this build, so the query strings that
 // stamp URLs with content hashes (and retry counters) do not pick a copy. A navigation gets the page.
 self.addEventListener('fetch', (event) => {
@@ -50,7 +59,10 @@ self.addEventListener('fetch', (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       const hit = await cache.match(request.mode === 'navigate' ? './' : request, { ignoreSearch: true });
-      return hit ?? fetch(request);
+      if (hit) return hit;
+      const response = await fetch(request);
+      if (response.ok && keptOnUse(request.url)) await cache.put(request, response.clone());
+      return response;
     })(),
   );
 });

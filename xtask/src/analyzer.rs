@@ -1,5 +1,5 @@
-//! `cargo xtask analyzer`: the analyzer module (`crates/miglab-analyzer`) built into `web/analyzer/dist`,
-//! which the site serves under `analyzer/`.
+//! `cargo xtask analyzer`: the analyzer module (`crates/miglab-analyzer`) and the author module
+//! (`crates/miglab-author`) built into `web/analyzer/dist`, which the site serves under `analyzer/`.
 //!
 //! Trunk runs this as a pre-build hook (`crates/miglab-app/Trunk.toml`), so `serve` rebuilds the analyzer
 //! with the app and both always come from the same sources. Trunk says which profile it builds in
@@ -25,46 +25,44 @@ pub fn run(args: &[String]) -> Result<bool> {
     Ok(true)
 }
 
-/// Builds the analyzer for wasm32 and runs the wasm-bindgen on PATH (the version Cargo.lock pins) over it.
+/// The two modules built here, by crate and by the name wasm-bindgen gives their files (the model's
+/// `protocol::Module` names the same files): the lessons' analyzer, which every visit fetches, and the author module.
+pub const MODULES: [(&str, &str); 2] =
+    [("miglab-analyzer", "miglab_analyzer"), ("miglab-author", "miglab_author")];
+
+/// Builds both modules for wasm32 in one cargo run (they share the analysis crate's build) and runs the
+/// wasm-bindgen on PATH (the version Cargo.lock pins) over each.
 pub fn build(release: bool) -> Result<()> {
     setup::path_with_cargo_bin();
-    let mut args = vec![
-        "build",
-        "--offline",
-        "-p",
-        "miglab-analyzer",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-    ];
+    let mut args = vec!["build", "--offline"];
+    for (krate, _) in MODULES {
+        args.extend(["-p", krate]);
+    }
+    args.extend(["--lib", "--target", "wasm32-unknown-unknown"]);
     if release {
         args.push("--release");
     }
     sh::run(&mut cmd("cargo", &args))?;
-    let wasm = target_dir()
-        .join("wasm32-unknown-unknown")
-        .join(if release { "release" } else { "debug" })
-        .join("miglab_analyzer.wasm");
-    let (wasm, out) = (wasm.to_string_lossy().into_owned(), dist().to_string_lossy().into_owned());
-    sh::run(&mut cmd(
-        "wasm-bindgen",
-        &[
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-dir",
-            &out,
-            "--out-name",
-            "miglab_analyzer",
-            &wasm,
-        ],
-    ))?;
-    stamp(&dist(), &["miglab_analyzer.js", "miglab_analyzer_bg.wasm"])
+    let out = dist().to_string_lossy().into_owned();
+    let mut files = Vec::new();
+    for (_, name) in MODULES {
+        let wasm = target_dir()
+            .join("wasm32-unknown-unknown")
+            .join(if release { "release" } else { "debug" })
+            .join(format!("{name}.wasm"));
+        let wasm = wasm.to_string_lossy().into_owned();
+        sh::run(&mut cmd(
+            "wasm-bindgen",
+            &["--target", "web", "--no-typescript", "--out-dir", &out, "--out-name", name, &wasm],
+        ))?;
+        files.extend([format!("{name}.js"), format!("{name}_bg.wasm")]);
+    }
+    stamp(&dist(), &files)
 }
 
 /// Writes `stamp` beside `files`: a hash of their bytes, which the app's build puts into their URLs
 /// (crates/miglab-app/build.rs), so a cached copy from another build is never used.
-fn stamp(dir: &Path, files: &[&str]) -> Result<()> {
+fn stamp(dir: &Path, files: &[String]) -> Result<()> {
     // FNV-1a: not for security, only to change the URL whenever a byte changes.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in files {
@@ -105,6 +103,6 @@ pub fn course() -> Result<bool> {
             &out,
         ],
     ))?;
-    stamp(&dir, &["course.json"])?;
+    stamp(&dir, &["course.json".to_owned()])?;
     Ok(true)
 }

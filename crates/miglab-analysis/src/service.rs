@@ -1,19 +1,24 @@
 //! The analyzer service: the model's [`Request`]s answered with the parsers.
 //!
-//! The browser app links only the model, so it sends a [`Request`] as JSON to the analyzer, a second wasm module
-//! built from `crates/miglab-analyzer` over this function, and reads back a [`Reply`].
-//! Natively (the app's tests) [`answer`] is an ordinary call.
+//! The browser app links only the model, so it sends a [`Request`] as JSON to one of two wasm modules and reads back
+//! a [`Reply`]: the lessons' requests to the analyzer (`crates/miglab-analyzer`, over [`answer`]) and the author
+//! view's to the author module (`crates/miglab-author`, over [`author::answer`]), as [`Request::module`] says.
+//! Each side refuses the other's requests, so neither module links the other's code.
+//! Natively (the app's tests) [`answer_any`] is an ordinary call.
+
+pub mod author;
 
 use crate::alembic;
 use crate::analysis::steps_from_sql;
 use crate::grade::Observed;
 use crate::grading::grade;
-use crate::lesson;
 use crate::rules::{self, RuleContext};
-pub use miglab_model::protocol::{GradeItem, Reply, Request};
+pub use miglab_model::protocol::{GradeItem, Module, Reply, Request};
 use serde::Serialize;
 
-/// Does the work a request asks for. Never panics: every learner mistake is inside the reply.
+/// Does the work a lesson's request asks for. Never panics: every learner mistake is inside the reply.
+/// The author view's requests are refused (they are [`author::answer`]'s), so the analyzer module does not link
+/// lesson loading.
 pub fn answer(request: Request) -> Reply {
     match request {
         Request::Alembic { text } => {
@@ -43,33 +48,42 @@ pub fn answer(request: Request) -> Reply {
                 })
                 .collect(),
         },
-        Request::Lessons { files } => Reply::Lessons { lessons: lesson::load_files(&files) },
-        Request::Scaffold { id } => scaffold(&id),
-        Request::Pack { id, files } => {
-            let (text, messages) = lesson::pack_files(&id, &files);
-            Reply::Pack { text, messages }
-        }
-        Request::Unpack { text } => {
-            let (files, messages) = lesson::unpack(&text);
-            Reply::Files { files, messages }
-        }
+        other => elsewhere(&other),
     }
 }
 
-/// `miglab new`'s files, or why the id cannot name a lesson, in the CLI's words.
-fn scaffold(id: &str) -> Reply {
-    if !lesson::is_valid_id(id) {
-        return Reply::Files {
-            files: std::collections::BTreeMap::new(),
-            messages: vec![format!("`{id}` is not a valid lesson id: ids start with a lowercase letter and hold only a-z, 0-9, `_` and `-`.")],
-        };
+/// Any request, answered by the side [`Request::module`] names: what the two modules together answer.
+pub fn answer_any(request: Request) -> Reply {
+    match request.module() {
+        Module::Analyzer => answer(request),
+        Module::Author => author::answer(request),
     }
-    Reply::Files { files: lesson::scaffold(id), messages: Vec::new() }
 }
 
-/// [`answer`] over JSON, as the analyzer module exports it: a request that does not parse gets
-/// [`Reply::Refused`] with serde's message, so the app can say which side is out of date.
+/// The refusal of a request the other module answers.
+pub(crate) fn elsewhere(request: &Request) -> Reply {
+    let module = request.module().name();
+    Reply::Refused {
+        message: format!(
+            "`{}` is answered by the module analyzer/{module}.js, not this one",
+            request.kind()
+        ),
+    }
+}
+
+/// [`answer`] over JSON, as the analyzer module exports it.
 pub fn answer_json(request: &str) -> String {
+    json_with(request, answer)
+}
+
+/// [`answer_any`] over JSON, for the app's native tests.
+pub fn answer_any_json(request: &str) -> String {
+    json_with(request, answer_any)
+}
+
+/// `answer` over JSON: a request that does not parse gets [`Reply::Refused`] with serde's message, so the app can
+/// say which side is out of date.
+pub(crate) fn json_with(request: &str, answer: fn(Request) -> Reply) -> String {
     let reply = match serde_json::from_str::<Request>(request) {
         Ok(request) => answer(request),
         Err(error) => {
@@ -92,7 +106,7 @@ mod test {
     use crate::diagnostic::Diagnostic;
 
     fn round_trip(request: Request) -> Reply {
-        let json = answer_json(&serde_json::to_string(&request).expect("request serializes"));
+        let json = answer_any_json(&serde_json::to_string(&request).expect("request serializes"));
         serde_json::from_str(&json).expect("reply deserializes")
     }
 
@@ -157,6 +171,20 @@ mod test {
             panic!("reply")
         };
         assert!(files.is_empty() && messages[0].contains("not a valid lesson id"), "{messages:?}");
+    }
+
+    #[test]
+    fn each_module_refuses_the_others_requests_err() {
+        let lesson_side = answer(Request::Scaffold { id: "t".into() });
+        assert!(
+            matches!(&lesson_side, Reply::Refused { message } if message.contains("analyzer/miglab_author.js")),
+            "{lesson_side:?}"
+        );
+        let author_side = author::answer(Request::Split { sql: "SELECT 1".into() });
+        assert!(
+            matches!(&author_side, Reply::Refused { message } if message.contains("analyzer/miglab_analyzer.js")),
+            "{author_side:?}"
+        );
     }
 
     #[test]

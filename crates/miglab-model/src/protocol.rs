@@ -43,6 +43,56 @@ pub enum Request {
     Unpack { text: String },
 }
 
+/// Which wasm module answers a request.
+///
+/// The lessons' work (translating, splitting, the rules, grading) is the analyzer's, which every visit downloads and
+/// keeps offline; loading, scaffolding and packing lessons, and the in-page check, are the author module's, which
+/// only the author view and a pack lesson's first opening fetch, so a learner's first visit does not carry them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    Analyzer,
+    Author,
+}
+
+impl Module {
+    /// The module's JavaScript file under `analyzer/`, as wasm-bindgen names it; its wasm is `<name>_bg.wasm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Analyzer => "miglab_analyzer",
+            Self::Author => "miglab_author",
+        }
+    }
+}
+
+impl Request {
+    /// The module that answers this request.
+    pub fn module(&self) -> Module {
+        match self {
+            Self::Alembic { .. } | Self::Split { .. } | Self::Rules { .. } | Self::Grade { .. } => {
+                Module::Analyzer
+            }
+            Self::Lessons { .. }
+            | Self::Scaffold { .. }
+            | Self::Pack { .. }
+            | Self::Unpack { .. } => Module::Author,
+        }
+    }
+
+    /// The request's name as it travels (`ask`), for a message about it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Alembic { .. } => "alembic",
+            Self::Split { .. } => "split",
+            Self::Rules { .. } => "rules",
+            Self::Grade { .. } => "grade",
+            Self::Lessons { .. } => "lessons",
+            Self::Scaffold { .. } => "scaffold",
+            Self::Pack { .. } => "pack",
+            Self::Unpack { .. } => "unpack",
+        }
+    }
+}
+
 /// One lesson folder of the author view's files: its lesson when it loads, and every diagnostic, warnings included.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuthoredLesson {
@@ -99,4 +149,40 @@ pub enum Reply {
     Refused {
         message: String,
     },
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn every_request() -> Vec<Request> {
+        vec![
+            Request::Alembic { text: String::new() },
+            Request::Split { sql: String::new() },
+            Request::Rules { steps: Vec::new(), schema: None },
+            Request::Grade { items: Vec::new() },
+            Request::Lessons { files: BTreeMap::new() },
+            Request::Scaffold { id: String::new() },
+            Request::Pack { id: String::new(), files: BTreeMap::new() },
+            Request::Unpack { text: String::new() },
+        ]
+    }
+
+    #[test]
+    fn kind_is_the_serde_tag_ok() {
+        for request in every_request() {
+            let json = serde_json::to_value(&request).expect("a request serializes");
+            assert_eq!(json["ask"], request.kind(), "{request:?}");
+        }
+    }
+
+    #[test]
+    fn author_module_answers_only_the_author_view_ok() {
+        let author: Vec<_> = every_request()
+            .into_iter()
+            .filter(|r| r.module() == Module::Author)
+            .map(|r| r.kind())
+            .collect();
+        assert_eq!(author, ["lessons", "scaffold", "pack", "unpack"]);
+    }
 }

@@ -1,5 +1,5 @@
 // Offline after the first visit: the service worker keeps the page, PGlite, the analyzer, the editor and the
-// course, and a new build replaces them. Each test serves the built site itself, so it can take the server away.
+// course, and the author module once the author view has used it; a new build replaces them all. Each test serves the built site itself, so it can take the server away.
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,12 +20,27 @@ test('after one visit, a lesson runs with no network', { timeout: 300_000 }, asy
   const app = await open('offline', { serviceWorkers: 'allow' });
   const { page, context } = { page: app.page, context: app.page.context() };
   try {
-    // The first visit only opens the catalog: the analyzer and the editor reach the cache without being used.
+    // The first visit only opens the catalog: the analyzer and the editor reach the cache without being used, and
+    // the author module, which only authors need, is not downloaded at all.
+    const requested = [];
+    context.on('request', (request) => requested.push(request.url()));
     await page.goto(site.url);
     await page.getByRole('link', { name: /Add confidence_score/ }).first().waitFor();
     await waitForEngine(page);
     assert.equal((await cached(page)).length, 1, 'one cache, for this build');
+    assert.ok(requested.some((url) => url.includes('analyzer/miglab_analyzer_bg.wasm')), 'the analyzer is cached on the first visit');
+    assert.deepEqual(requested.filter((url) => url.includes('miglab_author')), [], 'the first visit does not fetch the author module');
     await app.shot('first-visit');
+
+    // The author view fetches the author module, and the service worker keeps it from then on.
+    await page.getByRole('link', { name: 'Author', exact: true }).click();
+    await page.getByRole('heading', { name: 'Author a lesson' }).waitFor();
+    await page.waitForFunction(async () => {
+      const [name] = (await caches.keys()).filter((key) => key.startsWith('miglab-'));
+      const keys = await (await caches.open(name)).keys();
+      return keys.filter((request) => request.url.includes('miglab_author')).length === 2;
+    }, null, { timeout: 60_000, polling: 250 });
+    await page.goto(site.url);
 
     // No network at all: the browser is offline, and the server is gone too.
     await site.close();
@@ -63,6 +78,12 @@ test('after one visit, a lesson runs with no network', { timeout: 300_000 }, asy
     const verdicts = await page.locator('.verdicts tbody tr').allTextContents();
     assert.ok(verdicts.some((v) => v.startsWith('Which columns will') && v.includes('Right')), verdicts.join('\n'));
     await app.shot('offline-run-graded');
+
+    // The author view works offline too: "New lesson" is answered by the cached author module.
+    await page.getByRole('link', { name: 'Author', exact: true }).click();
+    await page.getByRole('button', { name: 'New lesson' }).click();
+    await page.getByRole('status').getByText('No problems: the lesson loads as `miglab check` loads it.').waitFor({ timeout: 30_000 });
+    await app.shot('offline-author');
     assert.deepEqual(app.errors, []);
     // The network really was gone: a file the service worker does not hold cannot be fetched (which the browser
     // logs as an error, so this comes after the check above).

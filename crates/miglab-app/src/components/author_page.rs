@@ -48,7 +48,7 @@ pub fn AuthorPage(props: &Props) -> Html {
     let pack_id = use_state(String::new);
     let folder_input = use_node_ref();
 
-    use_effect_with((), |_| analyzer_link::prefetch());
+    use_effect_with((), |_| analyzer_link::prefetch(analyzer_link::Module::Author));
     {
         // After each change: once typing pauses, save the draft and ask the analyzer about the text as it is then.
         let (files, revision, dispatcher, snapshot) =

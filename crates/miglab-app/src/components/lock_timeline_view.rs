@@ -1,7 +1,7 @@
 //! A run's locks on screen: the statements with the locks they left held and where each transaction commits, then
 //! each table's strongest lock with how long it was held and whether a concurrent statement proceeds or waits.
 
-use crate::state::lock_timeline::{self, Held, Row};
+use crate::state::lock_timeline::{self, End, Held, Row};
 use miglab_model::locks::{Trace, Verdict};
 use yew::prelude::*;
 
@@ -44,7 +44,11 @@ fn row(row: &Row) -> Html {
                 <td>{ if row.rewritten.is_empty() { "no".to_owned() } else { format!("yes: {}", row.rewritten.join(", ")) } }</td>
                 <td class="number">{ ms(row.ms) }</td>
             </tr>
-            if row.commits { <tr class="commit"><td colspan="4"><code>{ "COMMIT" }</code>{ ": every lock above is released" }</td></tr> }
+            { match row.ends {
+                Some(End::Commit) => html! { <tr class="commit"><td colspan="4"><code>{ "COMMIT" }</code>{ ": every lock above is released" }</td></tr> },
+                Some(End::Rollback) => html! { <tr class="commit rollback"><td colspan="4"><code>{ "ROLLBACK" }</code>{ ": the next statement failed, so every lock above is released and nothing this transaction did stays" }</td></tr> },
+                None => html! {},
+            } }
         </>
     }
 }
@@ -71,7 +75,7 @@ pub fn LockTimeline(props: &Props) -> Html {
         // Focusable: on a narrow screen the tables scroll sideways, and a keyboard must be able to scroll them.
         <section class="lock-timeline" aria-label={title.clone()} tabindex="0">
             <h4>{ title }</h4>
-            <p class="muted">{ "Traced on the engine: after each statement the lab read this session's locks from pg_locks, and compared every table's file (relfilenode) to see a rewrite. A ● marks the lock a statement took or made stronger; each lock is held until COMMIT." }</p>
+            <p class="muted">{ "Traced on the engine: after each statement the lab read this session's locks from pg_locks, and compared every table's file (relfilenode) to see a rewrite. A ● marks the lock a statement took or made stronger; each lock is held until its transaction ends, at COMMIT or ROLLBACK." }</p>
             <table class="lock-statements">
                 <thead><tr><th scope="col">{ "Statement" }</th><th scope="col">{ "Locks held after it" }</th><th scope="col">{ "Rewritten" }</th><th scope="col">{ "Time" }</th></tr></thead>
                 <tbody>{ for rows.iter().map(row) }</tbody>

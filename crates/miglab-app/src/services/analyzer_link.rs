@@ -1,9 +1,12 @@
-//! The app's only way to the parsers: requests to the analyzer module.
+//! The app's only way to the parsers: requests to the analyzer module and the author module.
 //!
 //! Reading Alembic files and SQL needs two parsers that are most of the analysis crate's code. They live in a
 //! second wasm module (`crates/miglab-analyzer`, served under `analyzer/`), which this file imports
-//! when a lesson opens ([`prefetch`]) or on the first request, and keeps. The app depends on the model crate only,
-//! so it cannot link them; everything else (schema, runner, grading of answers that need no SQL) it calls in place.
+//! when a lesson opens ([`prefetch`]) or on the first request, and keeps. Loading and packing lessons and the
+//! in-page check live in a third (`crates/miglab-author`), imported the same way by the author view and a pack
+//! lesson's first opening only; each request goes to the module `Request::module` names. The app depends on the
+//! model crate only, so it cannot link them; everything else (schema, runner, grading of answers that need no SQL)
+//! it calls in place.
 //!
 //! Natively, for the app's tests, a request goes through the same JSON to `miglab_analysis::service`.
 
@@ -11,6 +14,7 @@ use miglab_model::diagnostic::Diagnostic;
 use miglab_model::finding::Finding;
 use miglab_model::grade::Graded;
 use miglab_model::migration::{Parsed, Step};
+pub use miglab_model::protocol::Module;
 use miglab_model::protocol::{CheckRequest, CheckStep, GradeItem, Reply, Request};
 use miglab_model::schema::Schema;
 
@@ -23,80 +27,82 @@ mod module {
     // connection should not need a reload to recover). Each retry asks for new URLs (`&retry=N`): Chromium keeps
     // a failed dynamic `import()` in the page's module map, so asking for the same URL again fails without a request.
     #[wasm_bindgen(inline_js = r#"
-let analyzer = null;
-let failures = 0;
-function load(stamp) {
-  const retry = failures > 0 ? `&retry=${failures}` : '';
+const modules = new Map();
+const failures = new Map();
+function load(name, stamp) {
+  const failed = failures.get(name) ?? 0;
+  const retry = failed > 0 ? `&retry=${failed}` : '';
   const url = (file) => new URL(`analyzer/${file}?v=${stamp}${retry}`, document.baseURI).href;
-  analyzer ??= import(url('miglab_analyzer.js'))
-    .then(async (module) => { await module.default({ module_or_path: url('miglab_analyzer_bg.wasm') }); return module; })
-    .catch((error) => { analyzer = null; failures += 1; throw error; });
-  return analyzer;
+  if (!modules.has(name)) {
+    modules.set(name, import(url(`${name}.js`))
+      .then(async (module) => { await module.default({ module_or_path: url(`${name}_bg.wasm`) }); return module; })
+      .catch((error) => { modules.delete(name); failures.set(name, failed + 1); throw error; }));
+  }
+  return modules.get(name);
 }
-export function prefetchAnalyzer(stamp) { load(stamp).catch(() => {}); }
-export function analyzeJson(request, stamp) {
-  return load(stamp).then(
-    (module) => module.analyze(request),
-    (error) => { throw new Error(`could not load (${error.message ?? error})`); },
-  );
-}
-export function checkJson(request, stamp) {
-  return load(stamp).then(
-    (module) => module.check(request),
+export function prefetchModule(name, stamp) { load(name, stamp).catch(() => {}); }
+export function callModule(name, method, request, stamp) {
+  return load(name, stamp).then(
+    (module) => module[method](request),
     (error) => { throw new Error(`could not load (${error.message ?? error})`); },
   );
 }"#)]
     extern "C" {
-        #[wasm_bindgen(js_name = analyzeJson)]
-        fn analyze_json(request: &str, stamp: &str) -> js_sys::Promise;
-        #[wasm_bindgen(js_name = checkJson)]
-        fn check_json(request: &str, stamp: &str) -> js_sys::Promise;
-        #[wasm_bindgen(js_name = prefetchAnalyzer)]
-        fn prefetch_analyzer(stamp: &str);
+        #[wasm_bindgen(js_name = callModule)]
+        fn call_module(name: &str, method: &str, request: &str, stamp: &str) -> js_sys::Promise;
+        #[wasm_bindgen(js_name = prefetchModule)]
+        fn prefetch_module(name: &str, stamp: &str);
     }
 
-    /// The analyzer's content hash, in its URLs so a cached module from another build is never paired with this app.
+    /// The modules' content hash, in their URLs so a cached module from another build is never paired with this app.
     const STAMP: &str = env!("MIGLAB_ANALYZER_STAMP");
 
-    pub fn prefetch() {
-        prefetch_analyzer(STAMP);
+    pub fn prefetch(module: Module) {
+        prefetch_module(module.name(), STAMP);
     }
 
-    pub async fn send(request: String) -> Result<String, String> {
-        reply(analyze_json(&request, STAMP)).await
+    pub async fn send(module: Module, request: String) -> Result<String, String> {
+        reply(module, call_module(module.name(), "analyze", &request, STAMP)).await
     }
 
     pub async fn check(request: String) -> Result<String, String> {
-        reply(check_json(&request, STAMP)).await
+        reply(Module::Author, call_module(Module::Author.name(), "check", &request, STAMP)).await
     }
 
-    async fn reply(promise: js_sys::Promise) -> Result<String, String> {
+    async fn reply(module: Module, promise: js_sys::Promise) -> Result<String, String> {
         // A load failure is worth a retry; a failure inside the module (a trap, which the analysis's tests exist to
         // prevent) is not, and the page should be reloaded for a fresh instance.
+        let file = module.name();
         let reply = JsFuture::from(promise).await.map_err(|e| {
             let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
             match detail.strip_prefix("could not load ") {
-                Some(why) => format!("The analyzer (analyzer/miglab_analyzer.js) could not load {why}. Check the connection and try again."),
-                None => format!("The analyzer stopped on this input ({detail}). Your text is kept; reload the page and try again, and please report the file."),
+                Some(why) => format!("The {} (analyzer/{file}.js) could not load {why}. Check the connection and try again.", title(module)),
+                None => format!("The {} stopped on this input ({detail}). Your text is kept; reload the page and try again, and please report the file.", title(module)),
             }
         })?;
         reply
             .as_string()
-            .ok_or_else(|| "The analyzer replied with something other than text.".to_owned())
+            .ok_or_else(|| format!("The {} replied with something other than text.", title(module)))
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 mod module {
-    pub fn prefetch() {}
+    use super::Module;
 
+    pub fn prefetch(_: Module) {}
+
+    /// Natively each module's side of the service, as the module itself answers it.
     #[allow(clippy::unused_async)]
-    pub async fn send(request: String) -> Result<String, String> {
-        Ok(miglab_analysis::service::answer_json(&request))
+    pub async fn send(module: Module, request: String) -> Result<String, String> {
+        Ok(match module {
+            Module::Analyzer => miglab_analysis::service::answer_json(&request),
+            Module::Author => miglab_analysis::service::author::answer_json(&request),
+        })
     }
 
     thread_local! {
-        /// The check in progress, as the analyzer module keeps it.
+        /// The check in progress, as the author module keeps it.
         static CHECK: std::cell::RefCell<Option<miglab_analysis::check::stepper::Stepper>> =
             const { std::cell::RefCell::new(None) };
     }
@@ -109,18 +115,35 @@ mod module {
     }
 }
 
-/// Starts fetching and compiling the analyzer without waiting, so the first request does not wait for it.
+/// How a message names a module.
+fn title(module: Module) -> &'static str {
+    match module {
+        Module::Analyzer => "analyzer",
+        Module::Author => "author module",
+    }
+}
+
+/// Starts fetching and compiling a module without waiting, so the first request does not wait for it: the analyzer
+/// when a lesson opens, the author module when the author view opens or a pack lesson is checked.
 /// A failure here is quiet; the request that needs the module retries and says what went wrong.
-pub fn prefetch() {
-    module::prefetch();
+pub fn prefetch(module: Module) {
+    module::prefetch(module);
 }
 
 async fn ask(request: Request) -> Result<Reply, String> {
+    let module = request.module();
+    let name = title(module);
     let json = serde_json::to_string(&request)
-        .map_err(|e| format!("The request for the analyzer could not be written: {e}."))?;
-    let reply = module::send(json).await?;
-    match serde_json::from_str(&reply).map_err(|e| format!("The analyzer's reply could not be read ({e}); reload the page so app and analyzer match."))? {
-        Reply::Refused { message } => Err(format!("The analyzer refused the request: {message}. Reload the page so app and analyzer match.")),
+        .map_err(|e| format!("The request for the {name} could not be written: {e}."))?;
+    let reply = module::send(module, json).await?;
+    match serde_json::from_str(&reply).map_err(|e| {
+        format!(
+            "The {name}'s reply could not be read ({e}); reload the page so app and {name} match."
+        )
+    })? {
+        Reply::Refused { message } => Err(format!(
+            "The {name} refused the request: {message}. Reload the page so app and {name} match."
+        )),
         reply => Ok(reply),
     }
 }
@@ -163,7 +186,7 @@ pub async fn check(request: CheckRequest) -> Result<CheckStep, String> {
     let json = serde_json::to_string(&request)
         .map_err(|e| format!("The check request could not be written: {e}."))?;
     let reply = module::check(json).await?;
-    serde_json::from_str(&reply).map_err(|e| format!("The analyzer's check step could not be read ({e}); reload the page so app and analyzer match."))
+    serde_json::from_str(&reply).map_err(|e| format!("The author module's check step could not be read ({e}); reload the page so app and analyzer match."))
 }
 
 /// Answers graded in order, schema predictions included.

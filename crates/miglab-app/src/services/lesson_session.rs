@@ -59,7 +59,7 @@ pub fn use_lesson_session(
     let session = LessonSession { lab, lesson, state, run, guard, experiments, values, order_runs };
 
     // A lesson grades schema predictions and checks migrations in the analyzer module: fetch it while the student reads.
-    use_effect_with((), |_| analyzer_link::prefetch());
+    use_effect_with((), |_| analyzer_link::prefetch(analyzer_link::Module::Analyzer));
     // Build the lesson's database and branch once the engine is ready.
     {
         let s = session.clone();

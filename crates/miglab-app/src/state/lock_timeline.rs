@@ -3,6 +3,8 @@
 //! write, index build or other migration would do meanwhile (Postgres's conflict table, kept in the model).
 
 use miglab_model::locks::concurrent::verdicts;
+#[cfg(test)]
+use miglab_model::locks::TraceFailure;
 use miglab_model::locks::{Concurrent, HeldLock, LockMode, Source, Trace, Verdict};
 
 /// One statement of the timeline.
@@ -19,8 +21,17 @@ pub struct Row {
     pub documented: bool,
     /// Alembic's own bookkeeping (`alembic_version`), shown dimmed.
     pub bookkeeping: bool,
-    /// True when the statement is the last of its transaction, so `COMMIT` follows it.
-    pub commits: bool,
+    /// How the statement's transaction ends when it is the last of it.
+    pub ends: Option<End>,
+}
+
+/// How a transaction of the run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    Commit,
+    /// The statement after it failed, so its transaction rolled back: every lock was released and nothing it did
+    /// stayed.
+    Rollback,
 }
 
 /// A table's strongest lock in one transaction: from the statement that took it until `COMMIT`.
@@ -62,9 +73,24 @@ pub fn rows(trace: &Trace) -> Vec<Row> {
             ms: s.ms,
             documented: s.source == Source::Documented,
             bookkeeping: s.sql.contains(VERSION_TABLE),
-            commits: statements.get(i + 1).is_none_or(|next| next.transaction != s.transaction),
+            ends: statements
+                .get(i + 1)
+                .is_none_or(|next| next.transaction != s.transaction)
+                .then(|| end(trace, i)),
         })
         .collect()
+}
+
+/// How the transaction that the `i`th statement ends is closed: the last one rolls back when the step after it
+/// failed inside that transaction. A failed step that ran alone (`CONCURRENTLY`) found that transaction committed, and
+/// a traced step that ran alone committed itself, so a failure after it rolled back a transaction with no rows here.
+fn end(trace: &Trace, i: usize) -> End {
+    let last = i + 1 == trace.statements.len();
+    let ran_alone = trace.statements[i].source == Source::Documented;
+    match &trace.failure {
+        Some(failure) if last && !failure.autocommit && !ran_alone => End::Rollback,
+        _ => End::Commit,
+    }
 }
 
 /// Every user table's strongest lock per transaction, in the order the locks were taken.
@@ -161,12 +187,47 @@ mod test {
         );
         let rows = rows(&trace);
         assert_eq!(
-            rows.iter().map(|r| (r.bookkeeping, r.commits)).collect::<Vec<_>>(),
-            [(false, false), (false, false), (true, true)]
+            rows.iter().map(|r| (r.bookkeeping, r.ends)).collect::<Vec<_>>(),
+            [(false, None), (false, None), (true, Some(End::Commit))]
         );
         assert_eq!(rows[1].rewritten, ["x"]);
         assert_eq!(rows[2].locks.len(), 2, "alembic_version shows on its own statement");
         assert!(rows[0].locks.iter().all(|(r, ..)| r == "expenses"));
+    }
+
+    /// A run that failed at its third step: the first transaction (a statement that ran alone) committed, and the
+    /// second, whose statement after the traced one failed, rolled back; a failure of a `CONCURRENTLY` step that ran
+    /// alone rolls nothing back.
+    #[test]
+    fn failed_run_ends_in_rollback_ok() {
+        use miglab_model::engine::PgError;
+        let mut alone = statement("CREATE INDEX CONCURRENTLY i ON t (v)", 0, 5.0, &[]);
+        alone.source = Source::Documented;
+        let mut trace = Trace {
+            statements: vec![
+                alone,
+                statement(
+                    "ALTER TABLE t ADD COLUMN c int",
+                    1,
+                    2.0,
+                    &[("t", LockMode::AccessExclusive, true)],
+                ),
+            ],
+            failure: Some(TraceFailure {
+                step: 2,
+                span: None,
+                line: None,
+                error: PgError { sqlstate: "42701".into(), ..PgError::default() },
+                autocommit: false,
+            }),
+            ..Trace::default()
+        };
+        let ends = |trace: &Trace| rows(trace).iter().map(|r| r.ends).collect::<Vec<_>>();
+        assert_eq!(ends(&trace), [Some(End::Commit), Some(End::Rollback)]);
+        if let Some(failure) = &mut trace.failure {
+            failure.autocommit = true;
+        }
+        assert_eq!(ends(&trace), [Some(End::Commit), Some(End::Commit)]);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn json(entries: &[CourseEntry], progress: &Progress) -> String {
                 "verdicts": p.verdicts,
                 "checks": p.checks,
                 "explanations": p.explanations,
+                "reviews": p.reviews,
                 "gate": { "approved": p.gate.approved, "approval": p.gate.approval, "refused": p.gate.refused, "refusal": p.gate.refusal, "passed": p.mastered() },
                 "calibration": calibration,
             })
@@ -42,7 +43,7 @@ struct Row {
 /// Every answer the report lists for a lesson, in lesson order: each verdict, and each locked answer still waiting for one.
 fn rows(entry: &CourseEntry, p: &crate::state::progress::LessonProgress) -> Vec<Row> {
     let mut rows = Vec::new();
-    let mut listed = std::collections::BTreeSet::new();
+    let mut listed: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     if let CourseEntry::Ready(lesson) = entry {
         for stage in Stage::ALL {
             let questions = match stage {
@@ -58,7 +59,7 @@ fn rows(entry: &CourseEntry, p: &crate::state::progress::LessonProgress) -> Vec<
                     .map(|g| g.confidence)
                     .or_else(|| p.answers.get(&q.id).and_then(|a| a.confidence));
                 if graded.is_some() || p.locked.contains(&stage) {
-                    listed.insert(q.id.as_str());
+                    listed.insert(q.id.clone());
                     rows.push(Row {
                         question: crate::state::plain_text::plain(&q.prompt),
                         confidence,
@@ -68,9 +69,30 @@ fn rows(entry: &CourseEntry, p: &crate::state::progress::LessonProgress) -> Vec<
             }
         }
     }
+    // The agent's drafts the learner reviewed, in the order they were handed over, after the questions.
+    for (stage, review) in &p.reviews {
+        for draft in &review.handed {
+            let id = crate::state::draft_review::verdict_id(stage.label(), draft);
+            let Some(graded) = p.verdicts.get(&id) else { continue };
+            let decision = match review.reviews.get(draft).and_then(|r| r.decision) {
+                Some(crate::state::draft_review::Decision::Approve) => "approved",
+                Some(crate::state::draft_review::Decision::Refuse) => "refused",
+                None => "reviewed",
+            };
+            rows.push(Row {
+                question: format!(
+                    "{}: the agent's draft `{draft}`, which you {decision}",
+                    stage.label()
+                ),
+                confidence: Some(graded.confidence),
+                graded: Some(graded.clone()),
+            });
+            listed.insert(id);
+        }
+    }
     // The drop-guard answer, and verdicts of questions this version of the lesson no longer has, by what is known of them.
     for (id, g) in &p.verdicts {
-        if !listed.contains(id.as_str()) {
+        if !listed.contains(id) {
             let question = if id == crate::state::lesson_state::REFUSAL {
                 "Your answer to the destructive migration".to_owned()
             } else {
@@ -221,17 +243,44 @@ mod test {
             crate::state::progress::Answer { response: None, confidence: Confidence::new(4) },
         );
         lesson.gate.refused = Some(true);
+        // A refused draft of the agent is listed by what it was, never as a question the lesson lost.
+        let mut make = crate::state::draft_review::StageReview::default();
+        make.handed.push("nullable-no-default".into());
+        make.reviews.insert(
+            "nullable-no-default".into(),
+            crate::state::draft_review::Review {
+                decision: Some(crate::state::draft_review::Decision::Refuse),
+                ..Default::default()
+            },
+        );
+        lesson.reviews.insert(Stage::Make, make);
+        lesson.verdicts.insert(
+            crate::state::draft_review::verdict_id("Make", "nullable-no-default"),
+            Graded::by_elements(
+                vec![Element::correct("verdict", None)],
+                Confidence::new(3).expect("3 is a level"),
+            ),
+        );
         progress.lessons.insert("confidence_score".into(), lesson);
         let entries =
             vec![CourseEntry::Ready(std::rc::Rc::new(crate::fixture::confidence_score()))];
         let md = markdown(&entries, &progress);
-        assert!(md.contains("Course: 2 answers graded, 3 not graded yet."), "{md}");
-        assert!(md.contains("5 answers, 2 graded:"), "{md}");
+        assert!(md.contains("Course: 3 answers graded, 3 not graded yet."), "{md}");
+        assert!(md.contains("6 answers, 3 graded:"), "{md}");
+        assert!(
+            md.contains(
+                "| Make: the agent's draft `nullable-no-default`, which you refused | 3 | 100% |"
+            ),
+            "{md}"
+        );
+        assert!(!md.contains("no longer in this lesson"), "{md}");
         assert!(md.contains("| What does expenses look like after upgrade()? | 4 | not graded yet | not graded yet | not graded yet |"), "{md}");
         assert!(md.contains("| What does an existing row hold in confidence_score? | 5 | 100% | +11 | Right: as predicted |"), "{md}");
         assert!(md.contains("| Your answer to the destructive migration | 1 | 100% | +1 | Right: as predicted |"), "{md}");
         assert!(!md.contains("| existing-row |"), "questions are named by their text: {md}");
         assert!(md.contains("Destructive migration: refused."), "{md}");
-        assert!(json(&entries, &progress).contains("\"refused\": true"));
+        let exported = json(&entries, &progress);
+        assert!(exported.contains("\"refused\": true"));
+        assert!(exported.contains("\"decision\": \"refuse\""), "{exported}");
     }
 }

@@ -160,7 +160,9 @@ impl Observer {
     pub fn failed(&mut self, index: usize, step: Option<&TraceStep>, error: PgError) {
         let error = error.located_in(step.map_or("", |s| s.sql.as_str()));
         let span = step.and_then(|s| s.span);
-        self.trace.failure = Some(TraceFailure { step: index, span, line: None, error });
+        let autocommit = step.is_some_and(|s| s.autocommit);
+        self.trace.failure =
+            Some(TraceFailure { step: index, span, line: None, error, autocommit });
     }
 
     /// True when the transaction held locks before the first statement (see [`Trace::before`]).

@@ -135,6 +135,10 @@ pub struct TraceFailure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     pub error: PgError,
+    /// The failed step ran alone, outside any transaction (`CREATE INDEX CONCURRENTLY`): the transaction before it
+    /// had already committed, and there was nothing of the failed step's to roll back.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub autocommit: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
