@@ -20,6 +20,7 @@ use miglab_model::schema::Schema;
 
 #[cfg(target_arch = "wasm32")]
 mod module {
+    use super::{title, Module};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::JsFuture;
 
