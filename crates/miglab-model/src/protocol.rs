@@ -151,6 +151,22 @@ pub enum Reply {
     },
 }
 
+impl Reply {
+    /// The reply's name as it travels (`reply`), for a message about an unexpected one.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Alembic { .. } => "alembic",
+            Self::Split { .. } => "split",
+            Self::Rules { .. } => "rules",
+            Self::Grade { .. } => "grade",
+            Self::Lessons { .. } => "lessons",
+            Self::Files { .. } => "files",
+            Self::Pack { .. } => "pack",
+            Self::Refused { .. } => "refused",
+        }
+    }
+}
+
 #[cfg(test)]
 mod test {
     use super::*;
@@ -173,6 +189,23 @@ mod test {
         for request in every_request() {
             let json = serde_json::to_value(&request).expect("a request serializes");
             assert_eq!(json["ask"], request.kind(), "{request:?}");
+        }
+    }
+
+    #[test]
+    fn reply_kind_is_the_serde_tag_ok() {
+        let replies = [
+            Reply::Split { steps: Vec::new(), diagnostics: Vec::new() },
+            Reply::Rules { findings: Vec::new() },
+            Reply::Grade { graded: Vec::new() },
+            Reply::Lessons { lessons: Vec::new() },
+            Reply::Files { files: BTreeMap::new(), messages: Vec::new() },
+            Reply::Pack { text: None, messages: Vec::new() },
+            Reply::Refused { message: String::new() },
+        ];
+        for reply in replies {
+            let json = serde_json::to_value(&reply).expect("a reply serializes");
+            assert_eq!(json["reply"], reply.kind(), "{reply:?}");
         }
     }
 

@@ -150,11 +150,7 @@ async fn ask(request: Request) -> Result<Reply, String> {
 }
 
 fn mismatched(reply: &Reply) -> String {
-    let kind = serde_json::to_value(reply)
-        .ok()
-        .and_then(|v| v.get("reply").and_then(|r| r.as_str().map(str::to_owned)))
-        .unwrap_or_default();
-    format!("The analyzer answered a different question (`{kind}`); reload the page so app and analyzer match.")
+    format!("The analyzer answered a different question (`{}`); reload the page so app and analyzer match.", reply.kind())
 }
 
 /// SQL split into statements with their spans, the way every engine runs them (`;` inside strings, `$$` bodies and

@@ -6,6 +6,7 @@
 use crate::state::lesson_model::Stage;
 use miglab_model::grade::{self, Confidence, Graded, Response};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -154,15 +155,16 @@ pub fn load(raw: Option<&str>) -> Loaded {
             raw.into(),
         );
     }
-    let lessons = match root.get("lessons") {
-        None => serde_json::Map::new(),
-        Some(Value::Object(lessons)) => lessons.clone(),
+    match root.get("lessons") {
+        None | Some(Value::Object(_)) => {}
         Some(other) => return fresh(format!("Your saved progress has {} where miglab keeps its lessons, so it was set aside and you start fresh; nothing was deleted.", kind(other)), raw.into()),
-    };
+    }
+    // Each lesson is read again from its own text, as the one serde_json deserializer the app has reads it.
+    let lessons = serde_json::from_str::<RawLessons>(raw).map(|r| r.lessons).unwrap_or_default();
     let mut progress = Progress::default();
-    let mut damaged = serde_json::Map::new();
+    let mut damaged = BTreeMap::new();
     for (id, lesson) in lessons {
-        match serde_json::from_value::<LessonProgress>(lesson.clone()) {
+        match serde_json::from_str::<LessonProgress>(lesson.get()) {
             Ok(lesson) => {
                 progress.lessons.insert(id, lesson);
             }
@@ -187,7 +189,8 @@ pub fn load(raw: Option<&str>) -> Loaded {
             damaged.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         )),
     };
-    let set_aside = (!damaged.is_empty()).then(|| Value::Object(damaged).to_string());
+    let set_aside =
+        (!damaged.is_empty()).then(|| serde_json::to_string(&damaged).unwrap_or_default());
     Loaded { progress, notice, set_aside }
 }
 
@@ -203,9 +206,17 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// The saved lessons, each kept as its text.
+#[derive(Deserialize)]
+struct RawLessons {
+    #[serde(default)]
+    lessons: BTreeMap<String, Box<RawValue>>,
+}
+
 /// `None` for anything that does not read as a [`LastRun`].
 fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<LastRun>, D::Error> {
-    Ok(Value::deserialize(deserializer).ok().and_then(|value| serde_json::from_value(value).ok()))
+    let text = Box::<RawValue>::deserialize(deserializer)?;
+    Ok(serde_json::from_str(text.get()).ok())
 }
 
 impl Progress {
