@@ -92,7 +92,13 @@ pub fn LockTimeline(props: &Props) -> Html {
                 <p class="muted">{ "Proceed or wait comes from Postgres's lock conflict table. The times are this branch's; on a table with millions of rows a rewrite or a full scan holds the lock for as long as it takes to read or copy every row." }</p>
             }
             if let Some(failure) = &props.trace.failure {
-                <p class="muted">{ format!("The run stopped at step {} ({}), and its transaction rolled back, releasing every lock.", failure.step + 1, failure.error.message) }</p>
+                <p class="muted">{
+                    if failure.autocommit {
+                        format!("The run stopped when Postgres refused the next statement ({}); it ran outside any transaction, so it had nothing to roll back.", failure.error.message)
+                    } else {
+                        format!("The run stopped when Postgres refused the next statement ({}), and its transaction rolled back, releasing every lock.", failure.error.message)
+                    }
+                }</p>
             }
         </section>
     }
