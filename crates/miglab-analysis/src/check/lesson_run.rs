@@ -527,14 +527,7 @@ impl Ctx<'_> {
             return Ok(());
         }
         for id in order {
-            let Some(sql) = question
-                .items
-                .iter()
-                .find(|item| &item.id == id)
-                .and_then(|item| item.sql.as_deref())
-            else {
-                continue;
-            };
+            let Some(sql) = question.item_sql(id) else { continue };
             if let Some(error) = self.lab.exec(sql)? {
                 let message =
                     format!("In the key's order, item `{id}` fails on the engine: {error}.");
@@ -666,14 +659,7 @@ impl Ctx<'_> {
             return Ok(run);
         }
         for (step, id) in order.iter().enumerate() {
-            let Some(sql) = question
-                .items
-                .iter()
-                .find(|item| &item.id == id)
-                .and_then(|item| item.sql.as_deref())
-            else {
-                continue;
-            };
+            let Some(sql) = question.item_sql(id) else { continue };
             if let Some(error) = self.lab.exec(sql)? {
                 run.failed = Some(OrderFailure {
                     step,

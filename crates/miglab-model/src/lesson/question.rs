@@ -44,6 +44,13 @@ pub struct Question {
     pub key: AnswerKey,
 }
 
+impl Question {
+    /// The SQL of the item `id`, when the question has that item and the item has SQL.
+    pub fn item_sql(&self, id: &str) -> Option<&str> {
+        self.items.iter().find(|item| item.id == id).and_then(|item| item.sql.as_deref())
+    }
+}
+
 /// Three sessions on one table, at the question's state: `holder` runs in a transaction left open, then `migration`
 /// asks for its lock and must wait behind it, then `reader` arrives and must wait behind the migration, although it
 /// does not conflict with `holder`; with `lock_timeout` set, the migration must give up with 55P03 and `reader` then
