@@ -6,7 +6,6 @@
 use crate::state::lesson_model::Stage;
 use miglab_model::grade::{self, Confidence, Graded, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -155,16 +154,15 @@ pub fn load(raw: Option<&str>) -> Loaded {
             raw.into(),
         );
     }
-    match root.get("lessons") {
-        None | Some(Value::Object(_)) => {}
+    let lessons = match root.get("lessons") {
+        None => serde_json::Map::new(),
+        Some(Value::Object(lessons)) => lessons.clone(),
         Some(other) => return fresh(format!("Your saved progress has {} where miglab keeps its lessons, so it was set aside and you start fresh; nothing was deleted.", kind(other)), raw.into()),
-    }
-    // Each lesson is read again from its own text, as the one serde_json deserializer the app has reads it.
-    let lessons = serde_json::from_str::<RawLessons>(raw).map(|r| r.lessons).unwrap_or_default();
+    };
     let mut progress = Progress::default();
-    let mut damaged = BTreeMap::new();
+    let mut damaged = serde_json::Map::new();
     for (id, lesson) in lessons {
-        match serde_json::from_str::<LessonProgress>(lesson.get()) {
+        match serde_json::from_value::<LessonProgress>(lesson.clone()) {
             Ok(lesson) => {
                 progress.lessons.insert(id, lesson);
             }
@@ -189,8 +187,7 @@ pub fn load(raw: Option<&str>) -> Loaded {
             damaged.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         )),
     };
-    let set_aside =
-        (!damaged.is_empty()).then(|| serde_json::to_string(&damaged).unwrap_or_default());
+    let set_aside = (!damaged.is_empty()).then(|| Value::Object(damaged).to_string());
     Loaded { progress, notice, set_aside }
 }
 
@@ -206,17 +203,9 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// The saved lessons, each kept as its text.
-#[derive(Deserialize)]
-struct RawLessons {
-    #[serde(default)]
-    lessons: BTreeMap<String, Box<RawValue>>,
-}
-
 /// `None` for anything that does not read as a [`LastRun`].
 fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<LastRun>, D::Error> {
-    let text = Box::<RawValue>::deserialize(deserializer)?;
-    Ok(serde_json::from_str(text.get()).ok())
+    Ok(Value::deserialize(deserializer).ok().and_then(|value| serde_json::from_value(value).ok()))
 }
 
 impl Progress {
